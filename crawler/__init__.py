@@ -1,0 +1,1 @@
+"""Scrapy crawler and the WARC archive of originals."""

@@ -1,0 +1,79 @@
+"""The store keeps every version, changes nothing on a repeat, and survives a failed transaction."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from casebook.models import Comment, Document, Mention, Quote
+from casebook.store import MIGRATIONS, Store
+
+
+def make_doc(text: str = "First paragraph.\n\nSecond.", fetched_day: int = 1) -> Document:
+    return Document(
+        url="https://www.disabilitynewsservice.com/story/",
+        canonical_url="https://www.disabilitynewsservice.com/story/",
+        source="disability-news-service",
+        title="A story",
+        text=text,
+        fetched=datetime(2024, 5, fetched_day, 10, tzinfo=UTC),
+        authors=["John Pring"],
+        published=date(2024, 4, 30),
+        published_from="metadata",
+        comments=[Comment("news seeker", "A reply.", "2024-05-01T16:21:00", False, 0)],
+    )
+
+
+def test_schema_is_migrated_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        assert store.schema_version == len(MIGRATIONS)
+    with Store(tmp_path / "c.db") as store:  # reopening applies nothing twice
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_round_trip_and_idempotent_save(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        doc = make_doc()
+        assert store.save(doc) == "new"
+        assert store.save(make_doc(fetched_day=2)) == "unchanged"
+        stored = store.get(doc.id)
+        assert stored is not None and stored.version == 1
+        assert stored.document.fetched == doc.fetched  # an unchanged refetch rewrites nothing
+        assert stored.document.authors == ["John Pring"]
+        assert stored.document.published == date(2024, 4, 30)
+        assert stored.document.comments[0].author == "news seeker"
+        assert store.count() == 1
+
+
+def test_changed_text_is_a_new_version_beside_the_old(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        first = make_doc()
+        store.save(first)
+        assert store.save(make_doc("First paragraph, quietly edited.\n\nSecond.", fetched_day=9)) == "updated"
+        versions = store.versions(first.id)
+        assert [v["version"] for v in versions] == [1, 2]
+        assert versions[0]["text"] == first.text
+        assert "quietly edited" in versions[1]["text"]
+        stored = store.get(first.id)
+        assert stored.version == 2 and stored.first_fetched == first.fetched
+
+
+def test_failed_transaction_leaves_store_unchanged(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.save(make_doc())
+            raise RuntimeError("crash mid-batch")
+        assert store.count() == 0
+
+
+def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        doc = make_doc()
+        store.save(doc)
+        mention = Mention("DWP", "organisation", "org:dwp", "Department for Work and Pensions", 0, 3)
+        quote = Quote("There was no conditionality to it.", "Peter Jackson", "person:peter-jackson", "said", 5, 40)
+        store.save_annotations(doc.id, [mention, mention], [quote])
+        store.save_annotations(doc.id, [mention], [quote])
+        assert store.mentions(doc.id) == [mention]
+        assert store.quotes(doc.id) == [quote]
+        assert store.entity_names() == {"org:dwp": "Department for Work and Pensions"}
