@@ -107,6 +107,7 @@ class Entity:
     name: str
     aliases: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
+    case_sensitive: bool = False  # True: every name matches only as written ("Mind", not "bear in mind")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,10 @@ def test_written_records_read_back(tmp_path: Path) -> None:
 
 def test_files_rotate_at_size_limit(tmp_path: Path) -> None:
     archive = WarcArchive(tmp_path, prefix="rot", rotate_bytes=200)
-    names = {archive.write_resource(f"https://a.org/{i}", b"x" * 500, "text/html", WHEN).warc_file for i in range(3)}
+    names = {
+        archive.write_resource(f"https://a.org/{i}", b"x" * 500, "text/html", WHEN).warc_file
+        for i in range(3)
+    }
     assert len(names) == 3
 
 

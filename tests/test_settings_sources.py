@@ -30,14 +30,22 @@ def test_unknown_setting_is_one_clear_error(tmp_path: Path) -> None:
 def test_registry_ships_the_seed_sites() -> None:
     sources = load_sources(load_settings(env={}).sources_path)
     names = {s.name for s in sources}
-    assert {"disability-news-service", "benefits-and-work", "ipswich-unemployed-action",
-            "scottish-unemployed-workers-network", "dorset-iww"} <= names
+    assert {
+        "disability-news-service",
+        "benefits-and-work",
+        "ipswich-unemployed-action",
+        "scottish-unemployed-workers-network",
+        "dorset-iww",
+    } <= names
     assert all(s.url.startswith("https://") for s in sources)
 
 
 def test_urls_map_to_their_source() -> None:
     sources = load_sources(load_settings(env={}).sources_path)
-    assert source_for_url("https://www.disabilitynewsservice.com/some-story/", sources) == "disability-news-service"
+    assert (
+        source_for_url("https://www.disabilitynewsservice.com/some-story/", sources)
+        == "disability-news-service"
+    )
     assert source_for_url("https://disabilitynewsservice.com/x/", sources) == "disability-news-service"
     assert source_for_url("https://dorsetiww.wordpress.com/2015/09/post/", sources) == "dorset-iww"
     assert source_for_url("https://example.org/a", sources) == "example.org"

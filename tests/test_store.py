@@ -71,7 +71,9 @@ def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
         doc = make_doc()
         store.save(doc)
         mention = Mention("DWP", "organisation", "org:dwp", "Department for Work and Pensions", 0, 3)
-        quote = Quote("There was no conditionality to it.", "Peter Jackson", "person:peter-jackson", "said", 5, 40)
+        quote = Quote(
+            "There was no conditionality to it.", "Peter Jackson", "person:peter-jackson", "said", 5, 40
+        )
         store.save_annotations(doc.id, [mention, mention], [quote])
         store.save_annotations(doc.id, [mention], [quote])
         assert store.mentions(doc.id) == [mention]

@@ -1,0 +1,204 @@
+"""``casebook``: the one command line. Each subcommand is one stage of the line, runnable on its own."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casebook.errors import CasebookError
+from casebook.models import RawPage
+from casebook.settings import Settings, load_settings
+
+
+def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Errors a user can meet become one line on stderr, never a traceback; Ctrl-C says how to resume."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CasebookError as exc:
+            click.echo(f"casebook: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo(
+                "casebook: interrupted; what was done is kept, run the same command to finish", err=True
+            )
+            sys.exit(130)
+
+    return run
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where WARC files, the store and the index live (default: $CASEBOOK_DATA_DIR or ./casebook-data).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what each stage does.")
+@click.pass_context
+@_friendly
+def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
+    """Casebook: an investigative archive and search engine for UK welfare and disability coverage."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    ctx.obj = load_settings(data_dir=data_dir)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-progress", is_flag=True, help="No progress bar (for logs and scripts).")
+@click.pass_obj
+@_friendly
+def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> None:
+    """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files."""
+    from casebook.pipeline import ingest as run_ingest
+
+    report = run_ingest(settings, paths, progress=not no_progress)
+    for reason in report.skipped:
+        click.echo(f"skipped {reason}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--url", help="The page's original URL (default: the file's own URI).")
+@click.option("--no-enrich", is_flag=True, help="Extraction only: skip entities and quotes.")
+@click.pass_obj
+@_friendly
+def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
+    """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
+    from indexer.extract import NotAnArticle, extract
+
+    enricher = None
+    if not no_enrich:
+        from indexer.enrich import Enricher
+
+        enricher = Enricher(settings.model, settings.gazetteer_path)
+    failed = False
+    for path in files:
+        page = RawPage(
+            url=url or path.resolve().as_uri(),
+            body=path.read_bytes(),
+            fetched=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        )
+        try:
+            doc = extract(page, source="")
+        except NotAnArticle as exc:
+            click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+            failed = True
+            continue
+        mentions, quotes = enricher.enrich(doc) if enricher else ([], [])
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "url": doc.canonical_url,
+                    "title": doc.title,
+                    "author": doc.author,
+                    "authors": doc.authors,
+                    "published": doc.published.isoformat() if doc.published else None,
+                    "updated": doc.updated.isoformat() if doc.updated else None,
+                    "language": doc.language,
+                    "text": doc.text,
+                    "comments": [
+                        {"author": c.author, "published": c.published, "text": c.text} for c in doc.comments
+                    ],
+                    "entities": [m.to_dict() for m in mentions],
+                    "quotes": [q.to_dict() for q in quotes],
+                },
+                ensure_ascii=False,
+            )
+        )
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print {total, results, facets} as JSON.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.pass_obj
+@_friendly
+def search(settings: Settings, query: str, as_json: bool, limit: int, page: int) -> None:
+    """Search the archive; `*` matches every document."""
+    from indexer.index import plain_snippet
+    from indexer.index import search as run_search
+
+    found = run_search(settings.index_dir, query, limit=limit, page=page)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found['total']} documents match {query!r}")
+    for hit in found["results"]:
+        click.echo(f"\n{hit['published'] or 'undated'}  {hit['source']}  {hit['title']}\n  {hit['url']}")
+        click.echo(f"  {plain_snippet(hit['snippet'])}")
+
+
+@cli.command()
+@click.option("--no-progress", is_flag=True)
+@click.pass_obj
+@_friendly
+def reindex(settings: Settings, no_progress: bool) -> None:
+    """Rebuild the search index from the store and swap it in atomically."""
+    from casebook.pipeline import Ingester
+
+    ingester = Ingester(settings)
+    try:
+        count = ingester.reindex(progress=not no_progress)
+    finally:
+        ingester.close()
+    click.echo(f"reindex: {count} documents indexed")
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to listen on (default from settings: 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default from settings: 5000).")
+@click.pass_obj
+@_friendly
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the web UI and JSON API."""
+    _serve(settings, host or settings.host, port or settings.port)
+
+
+@cli.command()
+@click.option("--no-serve", is_flag=True, help="Build the demo archive and stop.")
+@click.option("--port", default=None, type=int)
+@click.pass_obj
+@_friendly
+def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
+    """Build the demo archive from corpus/demo/ and serve it."""
+    from casebook.demo import demo_imports
+    from casebook.pipeline import ingest as run_ingest
+
+    report = run_ingest(settings, imports=demo_imports(settings.demo_path))
+    click.echo(report.summary())
+    if not no_serve:
+        _serve(settings, settings.host, port or settings.port)
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from webui.app import create_app
+
+    app = create_app(settings)
+    click.echo(f"Casebook is serving {settings.data_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
+    waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
+
+
+def main() -> None:
+    cli(prog_name="casebook")

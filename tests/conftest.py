@@ -1,0 +1,36 @@
+"""Shared fixtures: expensive things (the spaCy model, the demo archive) are built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casebook.demo import demo_imports
+from casebook.pipeline import ingest
+from casebook.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_for(data_dir: Path) -> Settings:
+    """Settings from the project's own settings file, isolated from the caller's environment."""
+    return load_settings(env={}, data_dir=data_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The bundled demo corpus, ingested once through the real line (WARC, store, spaCy, Whoosh)."""
+    settings = settings_for(tmp_path_factory.mktemp("demo-data"))
+    report = ingest(settings, imports=demo_imports(settings.demo_path), progress=False)
+    assert not report.skipped, report.skipped
+    return settings
+
+
+@pytest.fixture(scope="session")
+def enricher():  # noqa: ANN201 - indexer.enrich imports spaCy: only tests that need it pay for it
+    """The real spaCy pipeline with the shipped gazetteer ruler, loaded once."""
+    from indexer.enrich import Enricher
+
+    settings = settings_for(ROOT / "casebook-data")
+    return Enricher(settings.model, settings.gazetteer_path)

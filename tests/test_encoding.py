@@ -1,0 +1,85 @@
+"""Bytes to text: the browser's order (BOM, header, meta, detection), and no crash on bad bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer.encoding import decode_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+
+CURLY = "it’s “quoted” – £5"
+CP1252_CURLY = b"it\x92s \x93quoted\x94 \x96 \xa35"
+
+
+def test_windows_1252_page_declared_in_meta_http_equiv() -> None:
+    text = decode_html((FIXTURES / "windows1252.html").read_bytes(), "text/html")
+    assert "“Fit for work” ruling overturned at tribunal" in text
+    assert "didn’t look at me once" in text
+    assert "tribunal – the third" in text
+    assert "£0" in text
+    assert "\ufffd" not in text
+
+
+def test_latin1_label_is_read_as_windows_1252() -> None:
+    """Browsers treat ISO-8859-1 as windows-1252: 0x92-0x96 are punctuation, not C1 controls."""
+    body = b"<html><head><meta charset='iso-8859-1'></head><body><p>" + CP1252_CURLY + b"</p></body></html>"
+    assert CURLY in decode_html(body, None)
+    assert CURLY in decode_html(b"<p>" + CP1252_CURLY + b"</p>", "text/html; charset=ISO-8859-1")
+
+
+def test_header_charset_wins_over_meta() -> None:
+    body = "<meta charset='windows-1252'><p>café “x”</p>".encode()
+    assert "café “x”" in decode_html(body, "text/html; charset=utf-8")
+
+
+def test_meta_charset_used_when_header_has_none() -> None:
+    body = "<html><head><meta charset='windows-1252'></head><body>café</body></html>".encode("cp1252")
+    assert "café" in decode_html(body, "text/html")
+
+
+def test_bom_wins_over_header() -> None:
+    body = b"\xef\xbb\xbf<p>caf\xc3\xa9</p>"
+    text = decode_html(body, "text/html; charset=iso-8859-1")
+    assert text == "<p>café</p>"
+
+
+def test_utf16_with_bom() -> None:
+    body = "\ufeff<p>“quoted”</p>".encode("utf-16-le")
+    assert decode_html(body, None) == "<p>“quoted”</p>"
+
+
+def test_undeclared_utf8_is_detected() -> None:
+    assert decode_html("<p>“quoted” café</p>".encode(), None) == "<p>“quoted” café</p>"
+
+
+def test_undeclared_non_utf8_falls_back_to_windows_1252() -> None:
+    assert decode_html(b"<p>" + CP1252_CURLY + b"</p>", None) == f"<p>{CURLY}</p>"
+
+
+def test_utf8_page_with_stray_windows_1252_bytes_keeps_its_quotes() -> None:
+    """An old UTF-8 page with a windows-1252 paste: the stray bytes come out as the quotes they were."""
+    body = "<p>“ok” café</p>".encode() + b"<p>" + CP1252_CURLY + b"</p>"
+    assert decode_html(body, "text/html; charset=UTF-8") == f"<p>“ok” café</p><p>{CURLY}</p>"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "", "text/html", "text/html; charset=utf-8", "text/html; charset=nonsense", "text/html; charset="],
+)
+def test_undecodable_bytes_never_crash(content_type: str | None) -> None:
+    body = os.urandom(4096) + b"\x81\x8d\x8f\x90\x9d\xff\xfe"
+    text = decode_html(body, content_type)
+    assert isinstance(text, str) and text
+
+
+def test_unknown_header_charset_falls_through_to_meta() -> None:
+    body = b"<meta charset='windows-1252'><p>" + CP1252_CURLY + b"</p>"
+    assert CURLY in decode_html(body, "text/html; charset=x-no-such-charset")
+
+
+def test_empty_body() -> None:
+    assert decode_html(b"", "text/html") == ""

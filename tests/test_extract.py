@@ -1,0 +1,390 @@
+"""The extraction stage over real-shaped pages: body text, metadata, dates, and what is not an article."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from casebook.errors import CasebookError
+from casebook.models import RawPage
+from indexer.extract import NotAnArticle, _clean_author, _strip_site, extract
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+UTC = UTC
+
+DNS_URL = "https://www.disabilitynewsservice.com/dwp-ignored-coroners-warnings-on-benefit-deaths/"
+IUA_URL = "https://ipswichunemployedaction.wordpress.com/2016/11/14/universal-credit-sanctions-the-figures/"
+BW_URL = "https://www.benefitsandwork.co.uk/news/pip-appeal-success-rate-climbs-to-record-73"
+
+
+def page(
+    name_or_body: str | bytes,
+    url: str,
+    fetched: datetime,
+    content_type: str = "text/html; charset=UTF-8",
+    **kw: object,
+) -> RawPage:
+    body = name_or_body if isinstance(name_or_body, bytes) else (FIXTURES / name_or_body).read_bytes()
+    return RawPage(url=url, body=body, fetched=fetched, content_type=content_type, **kw)
+
+
+def paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+@pytest.fixture(scope="module")
+def dns():
+    raw = page(
+        "wordpress_threaded.html",
+        DNS_URL + "#comment-10231",
+        datetime(2022, 4, 2, 10, tzinfo=UTC),
+        warc_file="casebook-00001.warc.gz",
+        warc_offset=4096,
+    )
+    return extract(raw, "disability-news-service")
+
+
+def test_wordpress_post_metadata(dns) -> None:
+    assert dns.title == "DWP ignored coroner’s warnings on benefit deaths, documents show"
+    assert dns.authors == ["John Pring"]
+    assert dns.published == date(2022, 3, 17)
+    assert dns.published_from == "metadata"
+    assert dns.updated == date(2022, 3, 21)
+    assert dns.canonical_url == DNS_URL
+    assert dns.url == DNS_URL + "#comment-10231"
+    assert dns.source == "disability-news-service"
+    assert dns.categories == ["News"]
+    assert dns.tags == ["benefit deaths", "coroners", "DWP"]
+    assert dns.language == "en"
+    assert (dns.warc_file, dns.warc_offset) == ("casebook-00001.warc.gz", 4096)
+    assert dns.fetched == datetime(2022, 4, 2, 10, tzinfo=UTC)
+
+
+def test_wordpress_post_body_is_the_article_only(dns) -> None:
+    paras = paragraphs(dns.text)
+    assert paras[0].startswith("The Department for Work and Pensions (DWP) ignored repeated warnings")
+    assert (
+        paras[-1]
+        == "The department refused to say how many of the coroners’ recommendations it had acted on."
+    )
+    assert "‘A pattern of neglect’" in paras  # a subheading is its own paragraph
+    assert len(paras) == 8
+    assert "\n\n\n" not in dns.text and not dns.text.startswith("\n")
+    for junk in (
+        "By John Pring",
+        "Logo Courtesy of DWP",
+        "Share this:",
+        "Facebook",
+        "Leave a Reply",
+        "thoughts on",
+        "Your email address will not be published",
+        "This website uses cookies",
+        "Recent Posts",
+        "Posted in",
+        "Tagged",
+        "You may also like",
+        "PIP assessments under fire again",
+        "My brother was one of those people",  # a comment, kept apart
+        "Pingback",
+        "All rights reserved",
+        "Skip to content",
+    ):
+        assert junk not in dns.text, junk
+
+
+def test_wordpress_post_comments_kept_apart(dns) -> None:
+    assert [c.author for c in dns.comments] == ["Mary Hughes", "John Pring", "Steve"]
+    assert [c.depth for c in dns.comments] == [0, 1, 0]
+
+
+def test_wordpress_com_post() -> None:
+    doc = extract(page("wordpresscom_responses.html", IUA_URL, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
+    assert doc.title == "Universal Credit sanctions: the figures the DWP did not want you to see"
+    assert doc.authors == ["Andrew Coates"]
+    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "metadata")
+    assert doc.updated is None  # modified == published
+    assert doc.categories == ["Universal Credit"]
+    assert doc.tags == ["DWP", "Sanctions", "Universal Credit"]
+    paras = paragraphs(doc.text)
+    assert paras[0].startswith("New figures obtained by campaigners show")
+    assert paras[-1] == "Our next advice session is on Tuesday at the Ipswich Unemployed Centre, all welcome."
+    assert "“I was ten minutes late because the bus didn’t turn up." in doc.text  # the blockquote stays
+    for junk in (
+        "Responses to",
+        "Share this:",
+        "Like this:",
+        "Loading...",
+        "Related",
+        "This entry was posted in",
+        "Bookmark the permalink",
+        "Posted on",
+        "Notify me of new comments",
+        "Follow Blog via Email",
+        "Advertisements",
+        "Foodbank use rises again",
+        "Blog at WordPress.com",
+        "Same here in Norwich",
+    ):
+        assert junk not in doc.text, junk
+    assert len(doc.comments) == 4  # five "responses", one of them a pingback
+
+
+def test_joomla_news_item() -> None:
+    doc = extract(
+        page("joomla_news.html", BW_URL, datetime(2024, 12, 31, 15, tzinfo=UTC)), "benefits-and-work"
+    )
+    assert doc.title == "PIP appeal success rate climbs to record 73%"
+    assert doc.authors == ["Steve Donnison"]
+    assert (doc.published, doc.published_from) == (date(2024, 2, 20), "metadata")
+    assert doc.categories == ["PIP"]
+    assert doc.tags == ["PIP", "Appeals"]
+    assert doc.language == "en"
+    paras = paragraphs(doc.text)
+    assert paras[0].startswith("The proportion of personal independence payment (PIP) appeals won")
+    assert paras[-1].endswith("how to prepare for a tribunal.")
+    assert re.search(r"PIP\W+73%", doc.text)  # the data table is kept
+    for junk in (
+        "Written by",
+        "Steve Donnison",
+        "We use cookies",
+        "Accept and close",
+        "Share on Facebook",
+        "Latest news",
+        "Members can download",
+        "Published:",
+        "Thank you for your comment",
+        "Won mine at tribunal",
+        "Log in",
+        "Company number",
+    ):
+        assert junk not in doc.text, junk
+    assert len(doc.comments) == 5
+    assert all(c.approximate for c in doc.comments)
+
+
+def test_windows_1252_page_keeps_its_punctuation() -> None:
+    url = "http://www.blacktrianglecampaign.org/news/fit-for-work-ruling-overturned.htm"
+    doc = extract(
+        page("windows1252.html", url, datetime(2013, 6, 20, 8, tzinfo=UTC), "text/html"), "black-triangle"
+    )
+    assert doc.title == "“Fit for work” ruling overturned at tribunal"
+    assert "told us: “The assessor didn’t look at me once. She just typed.”" in doc.text
+    assert "overturned at tribunal – the third" in doc.text
+    assert "£0 is what you’ll get" in doc.text
+    assert "\ufffd" not in doc.text
+    # an old table layout is read as paragraphs, not as one table row with the menu in it
+    assert len(paragraphs(doc.text)) == 4
+    assert "Home" not in doc.text and "Privacy" not in doc.text and "Published 3 June" not in doc.text
+    assert (doc.published, doc.published_from) == (date(2013, 6, 3), "htmldate")
+
+
+def test_page_with_no_date_gets_none_never_the_fetch_date() -> None:
+    url = "https://scottishunemployedworkers.net/know-your-rights/"
+    doc = extract(page("no_date.html", url, datetime(2024, 5, 1, tzinfo=UTC)), "suwn")
+    assert doc.published is None and doc.published_from is None and doc.updated is None
+    assert doc.title == "Know your rights at the jobcentre"
+    assert doc.canonical_url == url  # the relative canonical resolved against the page URL
+    assert doc.text.startswith("Since the network began")
+
+
+def test_date_from_the_url_when_the_page_has_none() -> None:
+    url = "https://scottishunemployedworkers.net/2019/05/02/know-your-rights/"
+    doc = extract(page("no_date.html", url, datetime(2024, 5, 1, tzinfo=UTC)), "suwn")
+    assert (doc.published, doc.published_from) == (date(2019, 5, 2), "url")
+
+
+def test_date_from_htmldate_when_metadata_is_missing() -> None:
+    html = (FIXTURES / "wordpresscom_responses.html").read_text(encoding="utf-8")
+    html = re.sub(r'<meta property="article:[a-z_]+_time"[^>]*>', "", html)
+    url = "https://ipswichunemployedaction.wordpress.com/universal-credit-sanctions-the-figures/"
+    doc = extract(page(html.encode(), url, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
+    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "htmldate")
+
+
+def test_date_later_than_the_fetch_is_refused() -> None:
+    """A page fetched on 10 March cannot have been published on 17 March: that metadata is wrong."""
+    doc = extract(page("wordpress_threaded.html", DNS_URL, datetime(2022, 3, 10, tzinfo=UTC)), "dns")
+    assert doc.published is None or doc.published <= date(2022, 3, 10)
+    assert doc.published != date(2022, 3, 17)
+
+
+def test_malformed_html() -> None:
+    url = "https://dorsetiww.wordpress.com/2017/02/07/atos-assessor-struck-off/"
+    doc = extract(page("malformed.html", url, datetime(2017, 3, 1, tzinfo=UTC)), "dorset-iww")
+    assert doc.title == "Atos assessor struck off after ‘copy and paste’ reports"
+    assert doc.text.startswith("A nurse who carried out disability benefit assessments for Atos")
+    assert "at least twelve reports contained identical passages" in doc.text
+    assert doc.published == date(2017, 2, 7)
+    assert [c.author for c in doc.comments] == ["Tom", "Sue B"]
+    assert "Good riddance" not in doc.text
+
+
+@pytest.mark.parametrize("cut", [0.25, 0.5, 0.75, 0.9])
+def test_truncated_documents_never_crash(cut: float) -> None:
+    body = (FIXTURES / "wordpress_threaded.html").read_bytes()
+    raw = page(body[: int(len(body) * cut)], DNS_URL, datetime(2022, 4, 2, tzinfo=UTC))
+    try:
+        doc = extract(raw, "dns")
+    except NotAnArticle as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert doc.title and doc.text
+
+
+def test_category_listing_is_not_an_article() -> None:
+    url = "https://scottishunemployedworkers.net/category/sanctions/"
+    with pytest.raises(
+        NotAnArticle, match=r"4 posts, not one article: https://scottishunemployedworkers\.net/"
+    ):
+        extract(page("wordpress_category.html", url, datetime(2024, 1, 1, tzinfo=UTC)), "suwn")
+
+
+def test_listing_without_body_classes_is_still_a_listing() -> None:
+    html = (FIXTURES / "wordpress_category.html").read_text(encoding="utf-8")
+    html = html.replace('<body class="archive category category-sanctions category-7 hfeed">', "<body>")
+    with pytest.raises(NotAnArticle, match="listing page with 4 posts"):
+        extract(page(html.encode(), "https://example.org/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    # no <article> elements either: post titles with "Continue reading" links give it away
+    html = html.replace("<article", "<div").replace("</article>", "</div>")
+    with pytest.raises(NotAnArticle, match="listing page with 4 post titles"):
+        extract(page(html.encode(), "https://example.org/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+
+
+def test_not_an_article_is_a_casebook_error_with_a_one_line_message() -> None:
+    with pytest.raises(CasebookError) as info:
+        extract(page("empty.html", "https://dorsetiww.wordpress.com/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert isinstance(info.value, NotAnArticle)
+    message = str(info.value)
+    assert "\n" not in message and message.endswith("https://dorsetiww.wordpress.com/")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"   \n\t ",
+        b"<html><head><title>x</title></head><body></body></html>",
+        b"<html><head><script>"
+        + b"var a = 1;" * 5000
+        + b"</script></head><body><script>go()</script></body></html>",
+        b"<html><body><noscript>Please enable JavaScript</noscript><div id='app'></div></body></html>",
+        b"\x00\x01\x02\x03" * 1000,
+        bytes(range(256)) * 64,
+    ],
+    ids=["empty", "whitespace", "skeleton", "script-only", "js-app", "control-bytes", "binary"],
+)
+def test_pages_without_an_article(body: bytes) -> None:
+    with pytest.raises(NotAnArticle) as info:
+        extract(page(body, "https://example.org/x", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("content_type", ["application/pdf", "image/jpeg", "application/json", "text/css"])
+def test_non_html_content_types(content_type: str) -> None:
+    body = (FIXTURES / "no_date.html").read_bytes()
+    with pytest.raises(NotAnArticle, match=re.escape(content_type)):
+        extract(page(body, "https://example.org/x", datetime(2024, 1, 1, tzinfo=UTC), content_type), "x")
+
+
+def test_pdf_served_as_html_is_not_an_article() -> None:
+    with pytest.raises(NotAnArticle, match="PDF"):
+        extract(
+            page(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", "https://example.org/x", datetime(2024, 1, 1, tzinfo=UTC)),
+            "x",
+        )
+
+
+def test_html_without_content_type_is_accepted() -> None:
+    raw = page("no_date.html", "https://example.org/know-your-rights/", datetime(2024, 1, 1, tzinfo=UTC), "")
+    assert extract(raw, "x").title == "Know your rights at the jobcentre"
+
+
+def test_huge_page_is_capped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    body = (FIXTURES / "wordpress_threaded.html").read_bytes()
+    padding = b"<!-- " + b"x" * (6 * 1024 * 1024) + b" -->"
+    huge = body.replace(b"</body>", padding + b"</body>")
+    with caplog.at_level(logging.WARNING, logger="indexer.extract"):
+        doc = extract(page(huge, DNS_URL, datetime(2022, 4, 2, tzinfo=UTC)), "dns")
+    assert doc.title.startswith("DWP ignored coroner’s warnings")
+    assert any("only the first" in r.getMessage() for r in caplog.records)
+
+
+def test_canonical_url_rules() -> None:
+    base = (FIXTURES / "no_date.html").read_text(encoding="utf-8")
+    fetched = datetime(2024, 1, 1, tzinfo=UTC)
+    url = "https://scottishunemployedworkers.net/know-your-rights/?utm_source=x#top"
+    no_canonical = base.replace('<link rel="canonical" href="/know-your-rights/">', "")
+    assert extract(page(no_canonical.encode(), url, fetched), "x").canonical_url == url.split("#")[0]
+    og_only = no_canonical.replace("<head>", '<head><meta property="og:url" content="/know-your-rights/#x">')
+    doc = extract(page(og_only.encode(), url, fetched), "x")
+    assert doc.canonical_url == "https://scottishunemployedworkers.net/know-your-rights/"
+    # a theme that points every page's canonical at the home page would merge all articles into one id
+    home = base.replace('href="/know-your-rights/"', 'href="https://scottishunemployedworkers.net/"')
+    assert extract(page(home.encode(), url, fetched), "x").canonical_url == url.split("#")[0]
+
+
+def test_by_2025_is_a_sentence_not_a_byline() -> None:
+    body = (
+        "<html><head><title>Cuts – Site</title></head><body><article><h1>Cuts</h1><div class='entry-content'>"
+        "<p>By 2025, ministers expect half a million fewer people to qualify for the benefit, "
+        "the documents show.</p>"
+        + "".join(
+            f"<p>Paragraph {n} says more about the cuts and what they mean for claimants.</p>"
+            for n in range(4)
+        )
+        + "</div></article></body></html>"
+    )
+    doc = extract(page(body.encode(), "https://example.org/cuts/", datetime(2024, 1, 1, tzinfo=UTC)), "site")
+    assert doc.text.startswith("By 2025, ministers expect half a million fewer people")
+    assert doc.title == "Cuts"
+
+
+@pytest.mark.parametrize(
+    ("raw", "sites", "expected"),
+    [
+        ("By John Pring Disability News Service 4th May 2017", ["Disability News Service"], ["John Pring"]),
+        ("By John Pring Disability News Service 4th May 2017", [], ["John Pring"]),
+        ("By John Pring on 17th March 2022", [], ["John Pring"]),
+        ("By John Pring, editor of Disability News Service", ["Disability News Service"], ["John Pring"]),
+        ("Written by: Steve Donnison", [], ["Steve Donnison"]),
+        ("Posted by Andrew Coates | 14 November 2016", [], ["Andrew Coates"]),
+        ("Jane Smith and Tom Jones", [], ["Jane Smith", "Tom Jones"]),
+        ("https://www.facebook.com/johnpring", [], []),
+    ],
+)
+def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
+    assert _clean_author(raw, sites) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "host", "expected"),
+    [
+        (
+            "DWP ignored warnings – Disability News Service",
+            ["Disability News Service"],
+            "",
+            "DWP ignored warnings",
+        ),
+        (
+            "Sanctions figures | Ipswich Unemployed Action",
+            [],
+            "ipswichunemployedaction.wordpress.com",
+            "Sanctions figures",
+        ),
+        ("Benefits and Work | PIP news", [], "www.benefitsandwork.co.uk", "PIP news"),
+        (
+            "Minister snubs DPOs – and ‘breaches UN convention’ – by refusing meeting"
+            " – Disability News Service",
+            ["Disability News Service"],
+            "",
+            "Minister snubs DPOs – and ‘breaches UN convention’ – by refusing meeting",
+        ),
+        ("Victory at the job centre – an injury to one is an injury to all!", ["Dorset IWW"], "", None),
+    ],
+)
+def test_site_name_suffix(title: str, sites: list[str], host: str, expected: str | None) -> None:
+    assert _strip_site(title, sites, host) == (expected or title)

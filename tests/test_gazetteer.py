@@ -1,0 +1,204 @@
+"""The gazetteer files as shipped, and the loader's refusal of bad entries (fast: no spaCy model)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from casebook.errors import CasebookError
+from indexer.gazetteer import is_all_caps, load_gazetteer
+
+GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "corpus" / "gazetteer"
+
+
+@pytest.fixture(scope="module")
+def entities():
+    return {e.id: e for e in load_gazetteer(GAZETTEER_DIR)}
+
+
+def test_shipped_gazetteer_loads_with_unique_ids(entities):
+    assert len(entities) >= 30
+    kinds = {e.kind for e in entities.values()}
+    assert {"official", "organisation", "scheme"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "alias"),
+    [
+        ("scheme:esa", "ESA"),
+        ("scheme:pip", "PIP"),
+        ("scheme:hwc", "HWC"),
+        ("scheme:wca", "WCA"),
+        ("org:disability-rights-uk", "DR UK"),
+        ("org:disability-news-service", "DNS"),
+        ("org:dwp", "DWP"),
+        ("org:behavioural-insights-team", "BIT"),
+    ],
+)
+def test_acronyms_are_aliases(entities, entity_id, alias):
+    assert alias in entities[entity_id].aliases
+
+
+def test_the_requested_entities_are_there(entities):
+    wanted = {
+        "org:dwp", "org:jobcentre-plus", "scheme:pip", "scheme:esa", "scheme:dla", "scheme:jsa",
+        "scheme:universal-credit", "scheme:wca", "scheme:hwc", "scheme:access-to-work", "scheme:sanctions",
+        "scheme:mandatory-reconsideration", "scheme:work-programme", "scheme:work-and-health-programme",
+        "org:work-and-pensions-committee", "org:disability-rights-uk", "org:mind", "org:black-triangle",
+        "org:breakthrough-uk", "org:disability-news-service", "org:benefits-and-work",
+        "org:behavioural-insights-team", "official:liz-kendall", "official:stephen-timms",
+        "official:frank-field", "official:iain-duncan-smith", "official:damian-green",
+        "official:esther-mcvey", "official:amber-rudd", "official:therese-coffey", "official:mel-stride",
+    }  # fmt: skip
+    assert wanted <= set(entities)
+
+
+def test_every_official_role_is_sourced_and_dated(entities):
+    officials = [e for e in entities.values() if e.kind == "official"]
+    assert officials
+    for official in officials:
+        assert official.roles, official.id
+        for role in official.roles:
+            assert role.source_url.startswith("https://") or role.source_url.startswith("http://")
+            assert role.start is not None
+            assert role.end is None or role.end >= role.start
+
+
+def test_liz_kendall_roles_by_date(entities):
+    kendall = entities["official:liz-kendall"]
+    assert any(r.holds_on(date(2025, 3, 10)) for r in kendall.roles)
+    assert not any(r.holds_on(date(2010, 6, 1)) for r in kendall.roles)
+    role = kendall.roles[0]
+    assert role.title == "Secretary of State for Work and Pensions"
+    assert role.start == date(2024, 7, 5)
+
+
+def test_stephen_timms_is_current_minister(entities):
+    timms = entities["official:stephen-timms"]
+    current = [r for r in timms.roles if r.end is None]
+    assert current and current[0].title == "Minister of State for Social Security and Disability"
+    assert current[0].start == date(2024, 7, 8)
+
+
+def test_frank_field_chaired_the_committee_2015_to_2019(entities):
+    field = entities["official:frank-field"]
+    assert field.kind == "official"
+    assert any(r.holds_on(date(2017, 5, 4)) and "Committee" in r.title for r in field.roles)
+    assert not any(r.holds_on(date(2021, 1, 1)) for r in field.roles)
+
+
+def test_case_sensitive_entries_are_flagged():
+    by_id = {e.id: e for e in load_gazetteer(GAZETTEER_DIR)}
+    assert by_id["org:mind"].case_sensitive
+    assert not by_id["scheme:esa"].case_sensitive
+
+
+@pytest.mark.parametrize(
+    ("alias", "expected"), [("ESA", True), ("DR UK", True), ("Mind", False), ("esa", False)]
+)
+def test_is_all_caps(alias, expected):
+    assert is_all_caps(alias) is expected
+
+
+# --- the loader refuses bad entries, naming the file and the entry --------------------------------------
+
+GOOD = """
+[[entities]]
+id = "scheme:pip"
+kind = "scheme"
+name = "Personal Independence Payment"
+aliases = ["PIP"]
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _error(directory: Path) -> str:
+    with pytest.raises(CasebookError) as excinfo:
+        load_gazetteer(directory)
+    message = str(excinfo.value)
+    assert "\n" not in message
+    return message
+
+
+def test_good_minimal_file_loads(tmp_path):
+    entities = load_gazetteer(_write(tmp_path, GOOD))
+    assert [e.id for e in entities] == ["scheme:pip"]
+
+
+def test_unknown_key_is_refused(tmp_path):
+    message = _error(_write(tmp_path, GOOD.replace("aliases", "alias")))
+    assert "bad.toml" in message and "entry 1" in message and "scheme:pip" in message and "alias" in message
+
+
+def test_bad_kind_is_refused(tmp_path):
+    message = _error(_write(tmp_path, GOOD.replace('kind = "scheme"', 'kind = "benefit"')))
+    assert "bad.toml: entry 1" in message and "benefit" in message
+
+
+def test_bad_id_is_refused(tmp_path):
+    assert "id" in _error(_write(tmp_path, GOOD.replace("scheme:pip", "Scheme PIP")))
+
+
+def test_official_without_roles_is_refused(tmp_path):
+    text = '[[entities]]\nid = "official:x-y"\nkind = "official"\nname = "X Y"\n'
+    assert "at least one role" in _error(_write(tmp_path, text))
+
+
+ROLE = """
+[[entities]]
+id = "official:liz-kendall"
+kind = "official"
+name = "Liz Kendall"
+
+[[entities.roles]]
+title = "Secretary of State for Work and Pensions"
+start = {start}
+{end}
+{source}
+"""
+
+
+def test_role_without_source_is_refused(tmp_path):
+    message = _error(_write(tmp_path, ROLE.format(start="2024-07-05", end="", source="")))
+    assert "role 1" in message and "source" in message
+
+
+def test_role_with_bad_date_is_refused(tmp_path):
+    text = ROLE.format(start='"5 July 2024"', end="", source='source = "https://example.org"')
+    assert "ISO date" in _error(_write(tmp_path, text))
+
+
+def test_role_ending_before_it_starts_is_refused(tmp_path):
+    text = ROLE.format(start="2024-07-05", end="end = 2020-01-01", source='source = "https://example.org"')
+    assert "before start" in _error(_write(tmp_path, text))
+
+
+def test_role_dates_as_strings_are_accepted(tmp_path):
+    text = ROLE.format(
+        start='"2024-07-05"', end='end = "2025-09-05"', source='source = "https://example.org"'
+    )
+    (entity,) = load_gazetteer(_write(tmp_path, text))
+    assert entity.roles[0].start == date(2024, 7, 5) and entity.roles[0].end == date(2025, 9, 5)
+
+
+def test_duplicate_id_across_files_is_refused(tmp_path):
+    _write(tmp_path, GOOD, "a.toml")
+    message = _error(_write(tmp_path, GOOD.replace('aliases = ["PIP"]', ""), "b.toml"))
+    assert "b.toml" in message and "a.toml" in message
+
+
+def test_alias_claimed_by_two_entities_is_refused(tmp_path):
+    other = GOOD.replace("scheme:pip", "scheme:other").replace("Personal Independence Payment", "Other")
+    message = _error(_write(tmp_path, GOOD + other))
+    assert "PIP" in message and "entry 2" in message
+
+
+def test_invalid_toml_and_missing_folder(tmp_path):
+    assert "not valid TOML" in _error(_write(tmp_path, "[[entities]\nid ="))
+    assert "not found" in _error(tmp_path / "nowhere")

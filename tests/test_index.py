@@ -1,0 +1,102 @@
+"""The Whoosh index on disk: search, facets, filters, escaped snippets, atomic rebuild."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from casebook.models import Document, Mention
+from casebook.store import StoredDocument
+from indexer.index import SearchIndex, document_fields, plain_snippet, search
+
+
+def stored(url: str, title: str, text: str, source: str, published: date | None) -> StoredDocument:
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
+    doc = Document(
+        url=url,
+        canonical_url=url,
+        source=source,
+        title=title,
+        text=text,
+        fetched=fetched,
+        authors=["John Pring"],
+        published=published,
+    )
+    return StoredDocument(doc, 1, fetched)
+
+
+DOCS = [
+    stored(
+        "https://a.org/1",
+        "Sanctions rise",
+        "Benefit sanctions rose sharply for ESA claimants.",
+        "disability-news-service",
+        date(2017, 5, 4),
+    ),
+    stored(
+        "https://a.org/2",
+        "Work coaches",
+        "Work coaches were told to sanction more claimants.",
+        "benefits-and-work",
+        date(2024, 3, 1),
+    ),
+    stored(
+        "https://a.org/3",
+        "Co-op <script>alert(1)</script>",
+        "No <script>alert('x')</script> unpaid workers & no sanctions at the Co-op.",
+        "dorset-iww",
+        None,
+    ),
+]
+ESA = Mention("ESA", "scheme", "scheme:esa", "Employment and Support Allowance", 32, 35)
+
+
+def build(path: Path) -> SearchIndex:
+    ix = SearchIndex(path)
+    ix.rebuild(document_fields(d, [ESA] if d.document.url.endswith("1") else []) for d in DOCS)
+    return ix
+
+
+def test_stemmed_search_with_facets(tmp_path: Path) -> None:
+    build(tmp_path / "index")
+    found = search(tmp_path / "index", "sanctions")
+    assert found["total"] == 3  # sanctions, sanction, sanctions: stemmed
+    assert found["facets"]["source"] == {
+        "benefits-and-work": 1,
+        "disability-news-service": 1,
+        "dorset-iww": 1,
+    }
+    assert found["facets"]["year"] == {"2017": 1, "2024": 1}
+    assert found["facets"]["scheme"] == {"scheme:esa": 1}
+    first = {r["id"]: r for r in found["results"]}[DOCS[0].document.id]
+    assert first["published"] == "2017-05-04" and first["url"] == "https://a.org/1"
+    assert "<mark>sanctions</mark>" in first["snippet"]
+
+
+def test_star_matches_everything_and_filters_narrow(tmp_path: Path) -> None:
+    build(tmp_path / "index")
+    assert search(tmp_path / "index", "*")["total"] == 3
+    narrowed = search(tmp_path / "index", "*", filters={"source": ["dorset-iww"]})
+    assert narrowed["total"] == 1 and narrowed["facets"]["source"] == {"dorset-iww": 1}
+    assert search(tmp_path / "index", "*", filters={"year": ["2017"], "scheme": ["scheme:esa"]})["total"] == 1
+
+
+def test_snippets_escape_page_markup_before_marking(tmp_path: Path) -> None:
+    build(tmp_path / "index")
+    hit = search(tmp_path / "index", "unpaid")["results"][0]
+    assert "<script>" not in hit["snippet"]
+    assert "&lt;script&gt;" in hit["snippet"] and "<mark>unpaid</mark>" in hit["snippet"]
+    assert "&amp;" in hit["snippet"]
+    assert plain_snippet(hit["snippet"]).startswith("No <script>alert('x')</script> unpaid")
+
+
+def test_update_replaces_by_id_and_rebuild_swaps(tmp_path: Path) -> None:
+    ix = build(tmp_path / "index")
+    first_target = (tmp_path / "index").resolve()
+    ix.update([document_fields(DOCS[0], [])])
+    assert ix.doc_count() == 3
+    ix.rebuild(document_fields(d, []) for d in DOCS[:2])
+    assert (tmp_path / "index").resolve() != first_target and not first_target.exists()
+    assert ix.doc_count() == 2
+
+
+def test_search_without_an_index_is_empty_not_an_error(tmp_path: Path) -> None:
+    assert search(tmp_path / "none", "anything")["total"] == 0

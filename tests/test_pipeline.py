@@ -1,0 +1,144 @@
+"""The whole line on real pages: archive, extract, store, enrich, index; idempotent and resumable."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, settings_for
+
+from casebook.demo import demo_imports
+from casebook.pipeline import Ingester, IngestReport, ingest
+from casebook.store import Store
+from crawler.archive import WarcArchive, iter_pages
+from indexer.index import SearchIndex, search
+
+pytestmark = pytest.mark.slow
+
+DEMO = ROOT / "corpus" / "demo"
+MANIFEST = tomllib.loads((DEMO / "manifest.toml").read_text())["pages"]
+
+
+def warc_records(settings) -> int:  # noqa: ANN001
+    return sum(1 for path in settings.warc_dir.glob("*.warc.gz") for _ in iter_pages(path))
+
+
+def test_demo_archive_holds_every_page_with_its_provenance(demo_archive) -> None:  # noqa: ANN001
+    with Store(demo_archive.db_path) as store:
+        docs = [s.document for s in store.iter_documents()]
+    assert len(docs) == len(MANIFEST)
+    for page in MANIFEST:
+        doc = next(d for d in docs if d.url == page["url"])
+        assert doc.source == page["source"], page["file"]
+        assert doc.fetched == datetime.fromisoformat(page["fetched"].replace("Z", "+00:00"))
+        assert doc.warc_file and doc.warc_offset is not None
+    assert warc_records(demo_archive) == len(MANIFEST)
+    assert SearchIndex(demo_archive.index_dir).doc_count() == len(MANIFEST)
+
+
+def test_demo_search_finds_sanctions_with_facets(demo_archive) -> None:  # noqa: ANN001
+    found = search(demo_archive.index_dir, "sanctions")
+    assert found["total"] >= 4
+    assert sum(found["facets"]["source"].values()) == found["total"]
+    assert len(found["facets"]["source"]) >= 3  # several outlets covered sanctions
+    assert found["facets"]["year"]
+
+
+def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    imports = demo_imports(settings.demo_path)[:3]
+    first = ingest(settings, imports=imports, progress=False)
+    assert first.outcomes["new"] == 3
+    snapshot = (warc_records(settings), sorted(p.name for p in settings.warc_dir.iterdir()))
+    second = ingest(settings, imports=imports, progress=False)
+    assert second.outcomes["new"] == 0 and second.outcomes["updated"] == 0
+    assert (warc_records(settings), sorted(p.name for p in settings.warc_dir.iterdir())) == snapshot
+    with Store(settings.db_path) as store:
+        assert store.count() == 3
+        assert all(s.version == 1 for s in store.iter_documents())
+
+
+def test_an_edited_article_becomes_a_second_version(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    page = tmp_path / "story.html"
+    original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
+    page.write_text(original, encoding="utf-8")
+    ingest(settings, [page], progress=False)
+    page.write_text(
+        original.replace("Disabled activists have called", "Disabled campaigners have called"),
+        encoding="utf-8",
+    )
+    report = ingest(settings, [page], progress=False)
+    assert report.outcomes["updated"] == 1
+    with Store(settings.db_path) as store:
+        (stored,) = list(store.iter_documents())
+        versions = store.versions(stored.document.id)
+    assert stored.version == 2 and "Disabled campaigners" in stored.document.text
+    assert "Disabled activists" in versions[0]["text"]
+    assert search(settings.index_dir, '"disabled campaigners"')["total"] == 1
+
+
+def test_records_left_pending_by_an_interrupted_run_are_finished(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    imports = demo_imports(settings.demo_path)[:2]
+    interrupted = Ingester(settings)
+    interrupted.archive_files(imports)  # phase 1 done, then the run "dies" before processing
+    interrupted.close()
+    report = ingest(settings, progress=False)
+    assert report.outcomes["new"] == 2
+    assert warc_records(settings) == 2
+
+
+def test_warc_ingest_copies_the_file_and_skips_errors_with_a_reason(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    outside = WarcArchive(tmp_path / "crawl", prefix="crawl")
+    body = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_bytes()
+    when = datetime(2017, 5, 11, 10, tzinfo=UTC)
+    outside.write_response(
+        "https://www.disabilitynewsservice.com/boycott/",
+        200,
+        [("Content-Type", "text/html; charset=utf-8")],
+        body,
+        when,
+    )
+    written = outside.write_response(
+        "https://www.disabilitynewsservice.com/gone/",
+        404,
+        [("Content-Type", "text/html")],
+        b"<p>Not found</p>",
+        when,
+    )
+    report = ingest(settings, [tmp_path / "crawl"], progress=False)
+    assert report.outcomes["new"] == 1
+    assert report.skipped == ["https://www.disabilitynewsservice.com/gone/: HTTP status 404"]
+    assert (settings.warc_dir / written.warc_file).read_bytes() == (
+        tmp_path / "crawl" / written.warc_file
+    ).read_bytes()
+    shutil.rmtree(tmp_path / "crawl")  # the archive keeps its own copy
+    again = ingest(settings, [settings.warc_dir], progress=False)
+    assert again.outcomes["already ingested"] == 2 and again.outcomes["new"] == 0
+
+
+def test_reindex_rebuilds_the_same_index_from_the_store(demo_archive, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = settings_for(tmp_path)
+    shutil.copytree(demo_archive.data_dir, tmp_path, dirs_exist_ok=True, symlinks=True)
+    before = search(settings.index_dir, "sanctions", limit=50)
+    ingester = Ingester(settings)
+    try:
+        assert ingester.reindex(progress=False) == len(MANIFEST)
+    finally:
+        ingester.close()
+    after = search(settings.index_dir, "sanctions", limit=50)
+    assert after["total"] == before["total"]
+    assert {r["id"] for r in after["results"]} == {r["id"] for r in before["results"]}
+    assert after["facets"] == before["facets"]
+
+
+def test_report_summary_is_one_line() -> None:
+    report = IngestReport()
+    report.outcomes["new"] = 2
+    report.skipped.append("x: empty page")
+    assert report.summary() == "ingest: 2 new, 1 skipped"

@@ -1,0 +1,364 @@
+"""Quote extraction and speaker attribution on seed 002 (Disability News Service, 4 May 2017) and 004.
+
+The article body below is seed 002 as scraped, from its first paragraph to the DWP spokesman's last words;
+tests that adapt a sentence say so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from casebook.models import Document, Quote
+from indexer.quotes import find_quotations
+
+SEED_002 = (
+    "Disabled activists have called on disability charities to boycott any further co-operation "
+    "with the Department for Work and Pensions (DWP), after it wrongly claimed that disabled "
+    "people’s organisations (DPO) had helped draw up its punitive new work scheme.\n\nDWP claimed "
+    "that DPOs “co-designed” plans to force new claimants of out-of-work disability benefits to "
+    "take part in its health and work conversation (HWC).\n\nDisability News Service (DNS) "
+    "revealed in March that nearly all new claimants of employment and support allowance (ESA) "
+    "would have to attend a compulsory HWC with a DWP job coach, and would face having their "
+    "benefits sanctioned if they failed to take part in the session “without good cause”.\n\nThe "
+    "HWC will take place weeks or even months before a claimant has had their ability to work "
+    "tested through the much-criticised work capability assessment.\n\nThe DWP’s plans have been "
+    "described by disabled activists as “DWP skulduggery”, “pernicious”, “oppressive”, "
+    "“punitive”, and “abusive”.\n\nDetails about the HWC, which is already being rolled out across "
+    "the country, were revealed in slides used at a presentation delivered by two senior DWP "
+    "civil servants, and seen by DNS.\n\nThe two civil servants – Ian Anderson, DWP’s project and "
+    "programme management head of profession, and Matt Russell, its policy advisor for "
+    "disability employment strategy – claimed in their presentation that the HWC was "
+    "“co-designed with the Behavioural Insight Team (BIT), health charities, front-line staff, "
+    "disabled peoples’ organisations and occupational health professionals”.\n\nBut DNS has now "
+    "obtained the names of those disabled people’s organisations (DPOs) and charities through a "
+    "freedom of information request to DWP, and those contacted by DNS have denied any such "
+    "endorsement of the HWC.\n\nOne of the DPOs, Manchester-based Breakthrough UK, made it clear "
+    "that it had not and would not endorse the HWC.\n\nPeter Jackson, Breakthrough UK’s deputy "
+    "chief executive, accused DWP of a “misrepresentation” of what had taken place at a meeting "
+    "with other disability organisations in a north London jobcentre about 18 months ago.\n\nHe "
+    "said DWP had asked for feedback on a voluntary scheme in which job coaches would carry out "
+    "informal conversations with ESA claimants about work and their attitude to employment.\n\nHe "
+    "said: “There was no conditionality to it. It was entirely voluntary. There was no talk of "
+    "sanctions for people who didn’t want to have that conversation.\n\n“We would not have "
+    "endorsed or supported anything that had any conditionality or potential sanctioning "
+    "attached to it because that is completely and fundamentally in conflict with our "
+    "approach.”\n\nHe said that any mention that ESA claimants would be penalised if they did not "
+    "take part “would have sent alarm bells ringing”.\n\nHe added: “A big focus was on the fact "
+    "that it was a voluntary thing.\n\n“Quite categorically, there was absolutely no mention of "
+    "conditionality or sanctioning in that meeting.\n\n“That is definitely something that has been "
+    "introduced since that meeting.\n\n“I would be very annoyed if [DWP] were claiming that the "
+    "organisations around that table had endorsed something that was basically not discussed in "
+    "that meeting.”\n\nLiz Sayce, chief executive of Disability Rights UK (DR UK), another of the "
+    "organisations listed in the freedom of information response, said she was “not happy” that "
+    "DWP had said that DR UK had helped co-design a mandatory HWC with sanctions.\n\nBut she said "
+    "it was “important also to say we want government to involve disabled people early in policy "
+    "making. We just need everyone to be clear how decisions are made.”\n\nShe said DR UK was "
+    "“vehemently opposed both to the current sanctions regime and to any extension of it”, and "
+    "had made that clear in meetings with ministers and civil servants.\n\nShe said DR UK was "
+    "“consulted but did not agree with the proposal for mandatory work and health "
+    "conversations”.\n\nJane Hatton, director of the user-led disability employment social "
+    "enterprise Evenbreak, said she and other DPOs had stressed their opposition to sanctions at "
+    "a DWP consultation event on the government’s work, health and disability green paper.\n\nShe "
+    "said there was “much discussion about the sanction regime and how disabled jobseekers were "
+    "terrified of being penalised for no good reason”.\n\nShe added: “I had attended the meeting "
+    "as an opportunity to share my views, as had other participants. I suspect our views were "
+    "both unwelcome and ignored.\n\n“And yes, I am extremely concerned about the impact [of the "
+    "HWC] on disabled people whose lives are already made much more difficult than they need to "
+    "be.”\n\nAt another event she ran herself, to inform jobcentre staff about Evenbreak, she "
+    "“made it very clear that Evenbreak should be a resource that people can choose to use, "
+    "rather than it being something claimants have to commit to under the threat of "
+    "sanctions”.\n\nThe mental health charity Mind, another of the charities listed by DWP, said "
+    "it had been clear in its discussions with the department that any employment support “needs "
+    "to be offered without the threat of sanctions, which we believe to be cruel, inappropriate "
+    "and ineffective”.\n\nPaul Spencer, Mind’s policy and campaigns manager, said: “We had hoped "
+    "that the HWC would be an opportunity for people to discuss the support that could be put in "
+    "place to help them achieve their ambitions, free from the damaging pressure of "
+    "sanctions.\n\n“Unfortunately, while the HWC has some good principles behind it, we are hugely "
+    "disappointed that this support will not be voluntary.”\n\nDisabled activist Rick Burgess "
+    "said: “It’s clear the DWP are again acting dishonestly and misleading organisations they "
+    "consult with. Which reinforces the need to boycott them.\n\n“Hopefully in future, "
+    "organisations will see this fraud being perpetuated by DWP and refuse involvement.\n\n“The "
+    "reputational harm done by being involved with the DWP will only grow, so better to get out "
+    "now and side with disabled people, and not their oppressors.”\n\nAnother disabled activist, "
+    "Gail Ward, from Black Triangle, who discovered the presentation slides and passed them to "
+    "DNS, said DWP’s comments proved that it could not be trusted as it attempted to “hound” "
+    "claimants towards the workplace before they felt ready.\n\nShe said that it was guilty of "
+    "“breathtaking arrogance”, and backed the call for disability charities to boycott any "
+    "further involvement with DWP.\n\nA DWP spokesman refused to apologise for the claims by "
+    "Anderson and Russell that the health and work conversation was co-designed by DPOs, when "
+    "those organisations had made it clear they were firmly opposed to sanctions, conditionality "
+    "and a mandatory HWC.\n\nEven though DNS had asked in the freedom of information request for "
+    "the names of organisations referred to by Anderson and Russell as co-designing the HWC, the "
+    "DWP spokesman said the names provided were just those that “were consulted during the "
+    "development of the HWC”.\n\nHe said: “We used various feedback to help design the HWC – "
+    "however not all contributions will have been used.\n\n“It would be inappropriate to comment "
+    "on who gave what feedback as part of the process.”\n\nHe said that any actions agreed by a "
+    "claimant in the mandatory HWC would be voluntary, while there would be DWP “safeguards” to "
+    "ensure “appropriate exemptions from attending the HWC”.\n"
+)
+
+
+def make_doc(text: str, published: date | None = date(2017, 5, 4)) -> Document:
+    return Document(
+        url="https://www.disabilitynewsservice.com/test/",
+        canonical_url="https://www.disabilitynewsservice.com/test/",
+        source="dns",
+        title="test",
+        text=text,
+        fetched=datetime(2025, 1, 1),
+        published=published,
+    )
+
+
+def quotes_in(enricher, text: str, published: date | None = date(2017, 5, 4)) -> list[Quote]:
+    _, quotes = enricher.enrich(make_doc(text, published))
+    return quotes
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(enricher) -> list[Quote]:
+    return quotes_in(enricher, SEED_002)
+
+
+def quote_starting(quotes: list[Quote], words: str) -> Quote:
+    matches = [q for q in quotes if q.text.startswith(words)]
+    assert len(matches) == 1, [q.text[:40] for q in quotes]
+    return matches[0]
+
+
+# --- finding quotations (no model) ----------------------------------------------------------------------
+
+
+def test_multi_paragraph_quotation_continues_where_the_next_paragraph_reopens():
+    text = (
+        "He said: “There was no conditionality to it. It was entirely voluntary.\n\n"
+        "“We would not have endorsed or supported anything.”\n\n"
+        "He said that any mention “would have sent alarm bells ringing”."
+    )
+    first, second = find_quotations(text)
+    assert first.text(text) == (
+        "There was no conditionality to it. It was entirely voluntary.\n\n"
+        "We would not have endorsed or supported anything."
+    )
+    assert text[first.start : first.end].startswith("There was") and text[first.end] == "”"
+    assert len(first.segments) == 2
+    assert second.text(text) == "would have sent alarm bells ringing"
+
+
+def test_unclosed_quotation_not_reopened_is_dropped():
+    text = "She said: “I had attended the meeting.\n\nAt another event she ran herself, she spoke."
+    assert find_quotations(text) == []
+
+
+def test_straight_quotes_are_found_and_continued():
+    text = '"It is clear.\n\n"Hopefully in future," said Rick Burgess.'
+    (q,) = find_quotations(text)
+    assert q.mark == '"' and q.text(text) == "It is clear.\n\nHopefully in future"
+
+
+# --- attribution on the real article --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pronoun_resolves_to_the_last_named_person_and_quote_spans_paragraphs(seed_quotes):
+    q = quote_starting(seed_quotes, "There was no conditionality to it.")
+    assert q.speaker == "Peter Jackson" and q.speaker_id == "person:peter-jackson"
+    assert q.cue == "said"
+    assert "\n\nWe would not have endorsed or supported anything" in q.text
+    assert q.text.endswith("completely and fundamentally in conflict with our approach.")
+    assert SEED_002[q.start : q.end].startswith("There was no conditionality")
+    assert SEED_002[q.start : q.end].endswith("our approach.")
+
+
+@pytest.mark.slow
+def test_he_added_over_four_paragraphs(seed_quotes):
+    q = quote_starting(seed_quotes, "A big focus was on the fact")
+    assert (q.speaker, q.speaker_id, q.cue) == ("Peter Jackson", "person:peter-jackson", "added")
+    assert q.text.count("\n\n") == 3
+    assert q.text.endswith("basically not discussed in that meeting.")
+
+
+@pytest.mark.slow
+def test_partial_quote_in_reported_speech_after_a_pronoun(seed_quotes):
+    q = quote_starting(seed_quotes, "would have sent alarm bells ringing")
+    assert q.speaker == "Peter Jackson" and q.cue == "said"
+
+
+@pytest.mark.slow
+def test_named_speaker_with_title_in_apposition(seed_quotes):
+    q = quote_starting(seed_quotes, "We had hoped that the HWC")
+    assert (q.speaker, q.speaker_id, q.cue) == ("Paul Spencer", "person:paul-spencer", "said")
+    assert q.text.endswith("this support will not be voluntary.")
+
+
+@pytest.mark.slow
+def test_descriptor_before_name(seed_quotes):
+    q = quote_starting(seed_quotes, "It’s clear the DWP are again acting dishonestly")
+    assert (q.speaker, q.speaker_id) == ("Rick Burgess", "person:rick-burgess")
+    assert q.text.count("\n\n") == 2 and q.text.endswith("and not their oppressors.")
+
+
+@pytest.mark.slow
+def test_she_added_resolves_to_jane_hatton(seed_quotes):
+    q = quote_starting(seed_quotes, "I had attended the meeting")
+    assert (q.speaker, q.speaker_id, q.cue) == ("Jane Hatton", "person:jane-hatton", "added")
+    assert "And yes, I am extremely concerned" in q.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "words",
+    [
+        "not happy",
+        "important also to say we want government",
+        "vehemently opposed both to the current sanctions regime",
+        "consulted but did not agree",
+    ],
+)
+def test_partial_quotes_are_liz_sayces(seed_quotes, words):
+    q = quote_starting(seed_quotes, words)
+    assert (q.speaker, q.speaker_id, q.cue) == ("Liz Sayce", "person:liz-sayce", "said")
+
+
+@pytest.mark.slow
+def test_organisation_as_speaker(seed_quotes):
+    q = quote_starting(seed_quotes, "needs to be offered without the threat of sanctions")
+    assert (q.speaker, q.speaker_id) == ("Mind", "org:mind")
+
+
+@pytest.mark.slow
+def test_unnamed_spokesman_is_kept_as_written_and_he_refers_to_him(seed_quotes):
+    consulted = quote_starting(seed_quotes, "were consulted during the development of the HWC")
+    assert (consulted.speaker, consulted.speaker_id) == ("the DWP spokesman", None)
+    # "He said:" comes after "the claims by Anderson and Russell": it is still the spokesman speaking.
+    feedback = quote_starting(seed_quotes, "We used various feedback")
+    assert (feedback.speaker, feedback.speaker_id) == ("the DWP spokesman", None)
+    assert "It would be inappropriate to comment" in feedback.text
+
+
+@pytest.mark.slow
+def test_quote_by_two_people_is_not_given_to_one(seed_quotes):
+    q = quote_starting(seed_quotes, "co-designed with the Behavioural Insight Team")
+    assert q.speaker == "The two civil servants" and q.speaker_id is None
+
+
+@pytest.mark.slow
+def test_scare_quotes_are_never_attributed(seed_quotes):
+    texts = {q.text for q in seed_quotes}
+    for scare in ("DWP skulduggery", "pernicious", "co-designed", "misrepresentation", "hound", "safeguards",
+                  "without good cause"):  # fmt: skip
+        assert scare not in texts
+
+
+@pytest.mark.slow
+def test_every_seed_quote_points_into_the_text(seed_quotes):
+    assert len(seed_quotes) >= 15
+    for q in seed_quotes:
+        first_line = q.text.split("\n")[0]
+        assert SEED_002[q.start : q.end].startswith(first_line)
+        assert q.cue in {"said", "added", "claimed"}
+
+
+@pytest.mark.slow
+def test_scare_quotes_alone(enricher):
+    text = (
+        "The DWP’s plans have been described by disabled activists as “DWP skulduggery”, “pernicious”, "
+        "“oppressive”, “punitive”, and “abusive”.\n\n"
+        "DWP claimed that DPOs “co-designed” plans to force new claimants of out-of-work disability "
+        "benefits to "
+        "take part in its health and work conversation (HWC)."
+    )
+    assert quotes_in(enricher, text) == []
+
+
+# --- other shapes of attribution ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_said_after_the_quote(enricher):
+    # Seed 002's Rick Burgess quote, rearranged into the "“…,” said X" shape.
+    text = (
+        "“It’s clear the DWP are again acting dishonestly and misleading organisations they consult with,” "
+        "said disabled activist Rick Burgess."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id, q.cue) == ("Rick Burgess", "person:rick-burgess", "said")
+    assert (
+        q.text
+        == "It’s clear the DWP are again acting dishonestly and misleading organisations they consult with"
+    )
+
+
+@pytest.mark.slow
+def test_name_then_said_after_the_quote_with_straight_quotes(enricher):
+    # Seed 002's Paul Spencer quote, rearranged into the '"…," X said' shape with straight quotes.
+    text = (
+        '"Unfortunately, while the HWC has some good principles behind it, we are hugely disappointed that '
+        'this support will not be voluntary," Paul Spencer said.'
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id, q.cue) == ("Paul Spencer", "person:paul-spencer", "said")
+
+
+@pytest.mark.slow
+def test_straight_quotes_with_colon_and_pronoun(enricher):
+    # Seed 002's Peter Jackson paragraphs with straight quotes.
+    text = (
+        'Peter Jackson, Breakthrough UK’s deputy chief executive, accused DWP of a "misrepresentation" of '
+        "what had taken place at a meeting with other disability organisations.\n\n"
+        'He said: "There was no conditionality to it. It was entirely voluntary.\n\n'
+        '"We would not have endorsed or supported anything that had any conditionality."'
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id, q.cue) == ("Peter Jackson", "person:peter-jackson", "said")
+    assert q.text.endswith("that had any conditionality.")
+
+
+# Seed 004; the "complained" quote is cut after its first sentence.
+TIMMS = (
+    "However, if the government wishes to encourage companies to employ more disabled workers, the recent "
+    "claim "
+    "by disability minister Stephen Timms that the Access To Work programme is “unsustainable” is unlikely "
+    "to "
+    "help.\n\n"
+    "But giving evidence to the work and pensions committee last month, Timms complained that “we used to "
+    "talk "
+    "about\xa0Access to Work\xa0as\xa0the\xa0best-kept secret because nobody really knew about it and "
+    "employers "
+    "did not know about it.”\n\n"
+    "Timms told the committee that the government plans to place more of the onus on employers to pay for "
+    "adjustments, because “the current style of\xa0Access to Work\xa0is unlikely to be sustainable in the "
+    "long "
+    "term”."
+)
+
+
+@pytest.mark.slow
+def test_minister_by_surname_told_the_committee(enricher):
+    quotes = quotes_in(enricher, TIMMS, date(2025, 3, 10))
+    told = quote_starting(quotes, "the current style of Access to Work")
+    assert (told.speaker, told.speaker_id, told.cue) == ("Timms", "official:stephen-timms", "told")
+    complained = quote_starting(quotes, "we used to talk about Access to Work")
+    assert (complained.speaker_id, complained.cue) == ("official:stephen-timms", "complained")
+    assert all(q.text != "unsustainable" for q in quotes)
+
+
+@pytest.mark.slow
+def test_unresolvable_pronoun_leaves_the_speaker_empty(enricher):
+    # Seed 000: "who said" has no antecedent we can be sure of.
+    text = (
+        "After the story was published last Thursday, DNS received an anonymous phone message – apparently "
+        "from "
+        "another work coach – who said the harsher new approach “was definitely happening”, although DNS has "
+        "been unable to confirm that they work for DWP."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker is None and q.speaker_id is None and q.cue == "said"
+
+
+@pytest.mark.slow
+def test_component_sets_doc_extension(enricher):
+    doc = enricher.nlp("Disabled activist Rick Burgess said: “Which reinforces the need to boycott them.”")
+    assert isinstance(doc._.quotes, list) and doc._.quotes[0]["speaker"] == "Rick Burgess"

@@ -1,0 +1,107 @@
+"""The web UI over a real demo archive, through Flask's test client; hostile pages stay text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import settings_for
+
+from casebook.pipeline import ingest
+from casebook.store import Store
+from webui.app import create_app
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Sanctions &lt;script&gt;alert('title')&lt;/script&gt;</title>
+<meta property="og:title" content="Sanctions <script>alert('title')</script> story">
+<link rel="canonical" href="https://evil.example/sanctions/"></head>
+<body><article><h1>Sanctions <script>alert('title')</script> story</h1>
+<time class="entry-date published" datetime="2024-02-01T09:00:00+00:00">1 February 2024</time>
+<div class="entry-content">
+<p>Benefit sanctions &lt;img src=x onerror=alert(1)&gt; were applied to disabled claimants across the country,
+campaigners said, and the department refused to publish the figures that would show how many.</p>
+<p>Another paragraph about sanctions &lt;a href="javascript:alert(2)"&gt;click&lt;/a&gt; and the work
+capability assessment, which campaigners say has failed thousands of disabled people for years now.</p>
+</div></article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def client(demo_archive):  # noqa: ANN001, ANN201
+    return create_app(demo_archive).test_client()
+
+
+def first_doc_id(settings) -> str:  # noqa: ANN001
+    with Store(settings.db_path) as store:
+        return next(store.iter_documents()).document.id
+
+
+def test_search_page_shows_results_and_facet_counts(client) -> None:  # noqa: ANN001
+    page = client.get("/search?q=sanctions")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<mark>" in html.lower()
+    assert "Source" in html and "Year" in html and "benefits-and-work" in html
+    assert 'class="count">(' in html
+
+
+def test_facet_link_filters_and_api_agrees(client) -> None:  # noqa: ANN001
+    everything = client.get("/api/search?q=sanctions").get_json()
+    source, count = next(iter(everything["facets"]["source"].items()))
+    narrowed = client.get(f"/api/search?q=sanctions&source={source}").get_json()
+    assert narrowed["total"] == count < everything["total"]
+    assert {r["source"] for r in narrowed["results"]} == {source}
+    assert set(everything) == {"total", "results", "facets"}
+
+
+def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa: ANN001
+    doc_id = first_doc_id(demo_archive)
+    page = client.get(f"/doc/{doc_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"/doc/{doc_id}/archived" in html and "Fetched" in html
+    archived = client.get(f"/doc/{doc_id}/archived")
+    assert archived.status_code == 200
+    csp = archived.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox") and "allow-scripts" not in csp and "allow-same-origin" not in csp
+    assert archived.data.startswith(b"<!") or b"<html" in archived.data[:500].lower()
+    data = client.get(f"/api/doc/{doc_id}").get_json()
+    assert data["id"] == doc_id and data["text"] and data["fetched"]
+
+
+def test_unknown_and_malformed_ids_are_404(client) -> None:  # noqa: ANN001
+    for path in (
+        "/doc/0000000000000000",
+        "/doc/../../etc/passwd",
+        "/doc/%3Cscript%3E",
+        "/api/doc/zz",
+        "/doc/0000000000000000/archived",
+    ):
+        assert client.get(path).status_code == 404, path
+
+
+def test_security_headers_on_every_page(client) -> None:  # noqa: ANN001
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_hostile_page_is_shown_as_text_everywhere(tmp_path: Path) -> None:
+    page = tmp_path / "hostile.html"
+    page.write_text(HOSTILE, encoding="utf-8")
+    settings = settings_for(tmp_path / "data")
+    report = ingest(settings, [page], progress=False)
+    assert report.outcomes["new"] == 1, report.skipped
+    client = create_app(settings).test_client()
+    results = client.get("/search?q=sanctions").get_data(as_text=True)
+    doc_id = first_doc_id(settings)
+    document = client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    for html in (results, document):
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert 'href="javascript:' not in html
+    assert "&lt;script&gt;" in results or "&lt;script&gt;" in document
+    api = client.get("/api/search?q=sanctions").get_json()
+    assert "<script>" not in api["results"][0]["snippet"]

@@ -1,0 +1,69 @@
+"""The Flask application factory: configuration in, an app with its blueprints out."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, render_template
+
+from casebook.settings import Settings
+from casebook.store import Store
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings) -> Flask:
+    """Build the app for one data directory. Views read the index and the store; they never crawl."""
+    app = Flask(__name__)
+    app.config["CASEBOOK"] = settings
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from webui.api import api
+    from webui.documents import documents
+    from webui.search import search
+
+    app.register_blueprint(search)
+    app.register_blueprint(documents)
+    app.register_blueprint(api)
+
+    @app.teardown_appcontext
+    def close_store(_exc: BaseException | None) -> None:
+        store = g.pop("store", None)
+        if store is not None:
+            store.close()
+
+    @app.after_request
+    def secure(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(404)
+    def not_found(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=404, message="No such page or document."), 404
+
+    @app.errorhandler(400)
+    def bad_request(exc: Exception) -> tuple[str, int]:
+        message = getattr(exc, "description", None) or "That request could not be understood."
+        return render_template("error.html", code=400, message=message), 400
+
+    return app
+
+
+def settings() -> Settings:
+    from flask import current_app
+
+    return current_app.config["CASEBOOK"]
+
+
+def store() -> Store:
+    """One store connection per request, closed at teardown."""
+    if "store" not in g:
+        g.store = Store(settings().db_path)
+    return g.store

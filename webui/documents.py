@@ -1,0 +1,60 @@
+"""The document page, and the archived copy served from WARC in a sandbox."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, render_template
+
+from casebook.errors import CasebookError
+from crawler.archive import read_record
+from webui.app import settings, store
+
+documents = Blueprint("documents", __name__)
+
+DOC_ID = re.compile(r"^[0-9a-f]{16}$")
+
+# The original page is hostile input: no scripts, no same-origin access, nothing loaded from outside.
+ARCHIVED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def load(doc_id: str):  # noqa: ANN201
+    if not DOC_ID.match(doc_id):
+        abort(404)
+    stored = store().get(doc_id)
+    if stored is None:
+        abort(404)
+    return stored
+
+
+@documents.route("/doc/<doc_id>")
+def document_page(doc_id: str) -> str:
+    stored = load(doc_id)
+    paragraphs = [p for p in stored.document.text.split("\n\n") if p.strip()]
+    return render_template(
+        "document.html",
+        stored=stored,
+        doc=stored.document,
+        paragraphs=paragraphs,
+        mentions=store().mentions(doc_id),
+        quotes=store().quotes(doc_id),
+    )
+
+
+@documents.route("/doc/<doc_id>/archived")
+def archived_copy(doc_id: str) -> Response:
+    doc = load(doc_id).document
+    if doc.warc_file is None or doc.warc_offset is None:
+        abort(404)
+    try:
+        record = read_record(settings().warc_dir, doc.warc_file, doc.warc_offset)
+    except CasebookError:
+        abort(404)
+    response = Response(record.page.body, mimetype="text/plain")
+    content_type = record.page.content_type or "text/html"
+    if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
+        response.headers["Content-Type"] = content_type
+    response.headers["Content-Security-Policy"] = ARCHIVED_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
