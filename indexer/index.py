@@ -170,8 +170,8 @@ class EscapingFormatter(highlight.Formatter):
 
 
 def plain_snippet(snippet: str) -> str:
-    """A highlighted snippet as terminal text: marks dropped, entities decoded."""
-    return html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
+    """A highlighted snippet as one line of terminal text: marks dropped, entities decoded."""
+    return " ".join(html.unescape(snippet.replace("<mark>", "").replace("</mark>", "")).split())
 
 
 def parse_query(ix: index.Index, text: str) -> Query:

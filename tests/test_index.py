@@ -86,6 +86,7 @@ def test_snippets_escape_page_markup_before_marking(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in hit["snippet"] and "<mark>unpaid</mark>" in hit["snippet"]
     assert "&amp;" in hit["snippet"]
     assert plain_snippet(hit["snippet"]).startswith("No <script>alert('x')</script> unpaid")
+    assert "\n" not in plain_snippet("a\n\n<mark>b</mark>") and plain_snippet("a\n\n<mark>b</mark>") == "a b"
 
 
 def test_update_replaces_by_id_and_rebuild_swaps(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_search_page_shows_results_and_facet_counts(client) -> None:  # noqa: AN
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "<mark>" in html.lower()
-    assert "Source" in html and "Year" in html and "benefits-and-work" in html
+    assert "Source" in html and "Year" in html and "Benefits and Work" in html
     assert 'class="count">(' in html
 
 
@@ -68,6 +68,24 @@ def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa:
     assert archived.data.startswith(b"<!") or b"<html" in archived.data[:500].lower()
     data = client.get(f"/api/doc/{doc_id}").get_json()
     assert data["id"] == doc_id and data["text"] and data["fetched"]
+
+
+def test_only_web_urls_become_links(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from crawler.archive import WarcArchive
+
+    archive = WarcArchive(tmp_path / "in", prefix="odd")
+    archive.write_resource(
+        "javascript:alert(1)//x",
+        HOSTILE.replace('<link rel="canonical" href="https://evil.example/sanctions/">', "").encode(),
+        "text/html",
+        datetime(2024, 2, 2, tzinfo=UTC),
+    )
+    settings = settings_for(tmp_path / "data")
+    assert ingest(settings, [tmp_path / "in"], progress=False).outcomes["new"] == 1
+    html = create_app(settings).test_client().get(f"/doc/{first_doc_id(settings)}").get_data(as_text=True)
+    assert 'href="javascript:' not in html and "javascript:alert(1)//x" in html
 
 
 def test_unknown_and_malformed_ids_are_404(client) -> None:  # noqa: ANN001

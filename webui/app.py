@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, g, render_template
 
 from casebook.settings import Settings
@@ -32,6 +34,11 @@ def create_app(settings: Settings) -> Flask:
     app.register_blueprint(documents)
     app.register_blueprint(api)
 
+    @app.template_filter("web_link")
+    def web_link(url: str | None) -> str | None:
+        """Only http(s) URLs from crawled pages become links; anything else is shown as text."""
+        return url if url and urlsplit(url).scheme in ("http", "https") else None
+
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:
         store = g.pop("store", None)
@@ -60,6 +67,13 @@ def settings() -> Settings:
     from flask import current_app
 
     return current_app.config["CASEBOOK"]
+
+
+def source_titles() -> dict[str, str]:
+    """Registry name -> the outlet's title, to label sources as readers know them."""
+    from casebook.sources import load_sources
+
+    return {source.name: source.title or source.name for source in load_sources(settings().sources_path)}
 
 
 def store() -> Store:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from casebook.errors import CasebookError
 from crawler.archive import read_record
-from webui.app import settings, store
+from webui.app import settings, source_titles, store
 
 documents = Blueprint("documents", __name__)
 
@@ -38,6 +38,7 @@ def document_page(doc_id: str) -> str:
         paragraphs=paragraphs,
         mentions=store().mentions(doc_id),
         quotes=store().quotes(doc_id),
+        outlet=source_titles().get(stored.document.source, stored.document.source),
     )
 
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from indexer.index import FACETS
 from indexer.index import search as run_search
-from webui.app import settings, store
+from webui.app import settings, source_titles, store
 
 search = Blueprint("search", __name__)
 
@@ -47,7 +47,7 @@ def search_page() -> str:
     found = run(q, page, filters)
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's formatter before <mark> was added
-    names = store().entity_names()
+    names = store().entity_names() | source_titles()
     facets = []
     for name in FACETS:
         values = found["facets"].get(name) or {}
