@@ -80,6 +80,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> No
 @_friendly
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
+    from casebook.sources import load_sources, source_for_url
     from indexer.extract import NotAnArticle, extract
 
     enricher = None
@@ -87,6 +88,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         from indexer.enrich import Enricher
 
         enricher = Enricher(settings.model, settings.gazetteer_path)
+    sources = load_sources(settings.sources_path)
     failed = False
     for path in files:
         page = RawPage(
@@ -95,17 +97,19 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
             fetched=datetime.fromtimestamp(path.stat().st_mtime, UTC),
         )
         try:
-            doc = extract(page, source="")
+            doc = extract(page, source=source_for_url(page.url, sources))
         except NotAnArticle as exc:
             click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
             failed = True
             continue
+        doc.source = source_for_url(doc.canonical_url, sources)
         mentions, quotes = enricher.enrich(doc) if enricher else ([], [])
         click.echo(
             json.dumps(
                 {
                     "file": str(path),
                     "url": doc.canonical_url,
+                    "source": doc.source,
                     "title": doc.title,
                     "author": doc.author,
                     "authors": doc.authors,
@@ -114,7 +118,13 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
                     "language": doc.language,
                     "text": doc.text,
                     "comments": [
-                        {"author": c.author, "published": c.published, "text": c.text} for c in doc.comments
+                        {
+                            "author": c.author,
+                            "published": c.published,
+                            "approximate": c.approximate,
+                            "text": c.text,
+                        }
+                        for c in doc.comments
                     ],
                     "entities": [m.to_dict() for m in mentions],
                     "quotes": [q.to_dict() for q in quotes],

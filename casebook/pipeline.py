@@ -199,10 +199,10 @@ class Ingester:
         if record.status is not None and record.status != 200:
             return None, f"HTTP status {record.status}"
         try:
-            doc = extract(page, source="")
+            doc = extract(page, source=source_for_url(page.url, self.sources))
         except NotAnArticle as exc:
             return None, str(exc)
-        doc.source = source_for_url(doc.canonical_url, self.sources)
+        doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
         return doc, "extracted"
 
     def _entries(self, doc_ids: Iterable[str]) -> Iterator[dict]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from copy import deepcopy
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
@@ -172,36 +172,35 @@ def tidy(text: str) -> str:
 
 
 def paragraphs(el: HtmlElement) -> list[str]:
-    """The text of ``el`` as paragraphs: a block element starts a new one, ``<br>`` is a line break."""
+    """The text of ``el`` as paragraphs: a block element starts a new one, ``<br>`` is a line break.
+
+    Line breaks in the HTML source are only whitespace. Iterative, so deeply nested junk cannot overflow.
+    """
     out: list[list[str]] = [[]]
 
     def new_paragraph() -> None:
         if out[-1]:
             out.append([])
 
-    def walk(node: HtmlElement) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _BLOCK_TAGS:
-            new_paragraph()
-        if tag == "br":
-            out[-1].append("\n")
-        elif isinstance(node.tag, str) and node.text:
-            out[-1].append(node.text)
-        if isinstance(node.tag, str):
-            for child in node:
-                walk(child)
-        if tag in _BLOCK_TAGS:
-            new_paragraph()
-        if node.tail:
-            out[-1].append(node.tail)
-
-    walk(el)
-    result = []
-    for parts in out:
-        text = tidy("".join(parts))
+    def add(text: str | None) -> None:
         if text:
-            result.append(text)
-    return result
+            out[-1].append(text.replace("\r", " ").replace("\n", " "))
+
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK_TAGS:
+                new_paragraph()
+            if tag == "br":
+                out[-1].append("\n")
+            elif tag:
+                add(node.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                new_paragraph()
+            if node is not el:
+                add(node.tail)
+    return [text for text in (tidy("".join(parts)) for parts in out) if text]
 
 
 def _strip_notices(paras: list[str]) -> list[str]:
@@ -400,6 +399,8 @@ def _is_pingback(item: HtmlElement) -> bool:
 def _in_sidebar(el: HtmlElement) -> bool:
     """A 'recent comments' widget lists other pages' comments: not this page's."""
     for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
         if ancestor.tag in ("aside", "footer", "nav"):
             return True
         if _SIDEBAR_RE.search(f"{ancestor.get('id') or ''} {ancestor.get('class') or ''}"):
@@ -458,6 +459,8 @@ def _fallback(tree: HtmlElement) -> list[Comment]:
 
 def extract_comments(tree: HtmlElement, fetched: datetime) -> list[Comment]:
     """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out."""
+    if fetched.tzinfo is None:  # RawPage promises an aware time; a naive one is taken as UTC, not a crash
+        fetched = fetched.replace(tzinfo=UTC)
     items = comment_items(tree)
     if not items:
         return _fallback(tree)

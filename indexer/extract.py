@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -167,7 +167,7 @@ _LISTING_BODY_CLASSES = {
 }  # fmt: skip
 _SINGLE_BODY_CLASSES = {"single", "single-post", "page-template-default", "view-article"}
 _READ_MORE_RE = re.compile(
-    r"^\s*(?:read more|continue reading|view post|read the full|more\b|full story)", re.I
+    r"^\s*(?:read more|continue reading|view post|read the full|full story|more\s*(?:»|›|→|\.\.\.|…))", re.I
 )
 
 
@@ -188,8 +188,14 @@ def _listing_reason(tree: HtmlElement) -> str | None:
         return f"{' '.join(sorted(hits))} page with {len(posts)} posts"
     if looks_single:
         return None
-    if len(posts) >= 2:
+    # One post with the page's h1 among teasers with smaller headings is an article with "more stories".
+    with_h1 = [p for p in posts if p.find(".//h1") is not None]
+    if len(posts) >= 2 and len(with_h1) != 1:
         return f"listing page with {len(posts)} posts"
+    if tree.xpath(
+        f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
+    ):
+        return None
     titles = tree.xpath(
         f"//*[self::h2 or self::h3][{_cls_any(['entry-title', 'post-title', 'article-title'])}"
         " or @itemprop='headline'][.//a]"
@@ -208,7 +214,7 @@ def _post_blocks(tree: HtmlElement) -> list[HtmlElement]:
         if re.search(r"comment|related|teaser|promo|card", classes, re.I):
             continue
         if any(
-            a.tag in ("article", "aside", "footer", "nav") or _in_comments(a) for a in article.iterancestors()
+            a.tag in ("article", "aside", "footer", "nav") or _in_comments(a) for a in _ancestors(article)
         ):
             continue
         if re.search(r"related|sidebar|widget|footer", _ancestor_attrs(article), re.I):
@@ -217,8 +223,16 @@ def _post_blocks(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+def _ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
+    """Ancestors below <body>: theme classes on <body> ('has-sidebar', 'has-header-image') say nothing."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return
+        yield ancestor
+
+
 def _ancestor_attrs(el: HtmlElement) -> str:
-    return " ".join(f"{a.get('id') or ''} {a.get('class') or ''}" for a in el.iterancestors())
+    return " ".join(f"{a.get('id') or ''} {a.get('class') or ''}" for a in _ancestors(el))
 
 
 def _in_comments(el: HtmlElement) -> bool:
@@ -351,11 +365,14 @@ def _prune_furniture(tree: HtmlElement) -> HtmlElement:
 
 
 def _meta(tree: HtmlElement, *names: str) -> list[str]:
-    """Values of <meta> tags by property/name/itemprop, in the order of ``names``."""
+    """Values of <meta property|name=...> tags, in the order of ``names``.
+
+    Microdata (itemprop) is read by the scoped readers instead: a sidebar list of other articles has it too.
+    """
     values: list[str] = []
     for name in names:
         for el in tree.iter("meta"):
-            key = el.get("property") or el.get("name") or el.get("itemprop") or ""
+            key = el.get("property") or el.get("name") or ""
             if key.lower() == name.lower():
                 content = (el.get("content") or "").strip()
                 if content:
@@ -426,7 +443,36 @@ def _article_scope(tree: HtmlElement) -> HtmlElement:
 
 
 def _outside_comments(el: HtmlElement) -> bool:
-    return not any(_in_comments(a) or "comment" in (a.get("class") or "").split() for a in el.iterancestors())
+    return not any(_in_comments(a) or "comment" in (a.get("class") or "").split() for a in _ancestors(el))
+
+
+_ASIDE_RE = re.compile(
+    r"(?:^|\s)(?:sidebar|widget|related|footer|recent|latest|popular|moduletable|jp-relatedposts)",
+    re.IGNORECASE,
+)
+
+
+def _in_article_proper(el: HtmlElement) -> bool:
+    """Not inside comments, sidebars, widgets, related-post lists, navigation or the site footer.
+
+    A <footer> inside the post (WordPress's entry-footer / entry-meta) belongs to the article.
+    """
+    ancestors = list(_ancestors(el))
+    for i, ancestor in enumerate(ancestors):
+        if ancestor.tag in ("aside", "nav") or _in_comments(ancestor):
+            return False
+        if "comment" in (ancestor.get("class") or "").split():
+            return False
+        if ancestor.tag == "footer" and not any(_is_post(a) for a in ancestors[i + 1 :]):
+            return False
+        if _ASIDE_RE.search(f"{ancestor.get('id') or ''} {ancestor.get('class') or ''}"):
+            return False
+    return True
+
+
+def _is_post(el: HtmlElement) -> bool:
+    classes = set((el.get("class") or "").split())
+    return el.tag == "article" or bool(classes & {"hentry", "post", "type-post", "item-page", "entry"})
 
 
 @dataclass
@@ -477,7 +523,6 @@ def _metadata_published(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str
         tree,
         "article:published_time",
         "og:article:published_time",
-        "datePublished",
         "DC.date.issued",
         "dcterms.issued",
         "dcterms.created",
@@ -494,28 +539,26 @@ def _metadata_published(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str
     when = _first_plausible((str(v) for v in _ld_values(ld, "datePublished")), fetched)
     if when:
         return when
-    times = [
-        t
-        for t in scope.xpath(
-            f"descendant-or-self::time[@datetime][{_cls_any(['published', 'entry-date', 'post-date'])}"
-            " or @itemprop='datePublished' or @pubdate]"
-            " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
-        )
-        if _outside_comments(t)
-    ]
-    times += [t for t in scope.xpath("descendant-or-self::time[@datetime]") if _outside_comments(t)]
+    times = scope.xpath(
+        f"descendant-or-self::time[@datetime][{_cls_any(['published', 'entry-date', 'post-date'])}"
+        " or @itemprop='datePublished' or @pubdate]"
+        " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
+    )
+    times += scope.xpath("descendant-or-self::time[@datetime]")
+    times = [t for t in times if _in_article_proper(t)]
     return _first_plausible((t.get("datetime") or t.get("content") or "" for t in times), fetched)
 
 
 def _metadata_updated(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime):
-    values = _meta(tree, "article:modified_time", "og:updated_time", "dateModified", "DC.date.modified")
+    values = _meta(tree, "article:modified_time", "og:updated_time", "DC.date.modified", "dcterms.modified")
     values += [str(v) for v in _ld_values(ld, "dateModified")]
     values += [
         t.get("datetime") or t.get("content") or ""
         for t in scope.xpath(
             f"descendant-or-self::time[@datetime][{_cls('updated')} or @itemprop='dateModified']"
-            " | descendant-or-self::*[@itemprop='dateModified'][@content]"
+            " | descendant-or-self::*[@itemprop='dateModified'][@datetime or @content]"
         )
+        if _in_article_proper(t)
     ]
     return _first_plausible(values, fetched)
 
@@ -533,11 +576,60 @@ def _url_date(url: str) -> date | None:
         return None
 
 
-def _htmldate(tree: HtmlElement, fetched: datetime) -> date | None:
-    """htmldate over the page without its chrome and without URL hints (the URL is our own last resort)."""
+_DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
+_MONTH_NAMES = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+
+
+def _dateish(el: HtmlElement) -> bool:
+    """The element, or something inside it, is marked up as a date or post metadata."""
+    for node in el.iter():
+        if isinstance(node.tag, str) and (
+            node.tag in ("time", "abbr")
+            or _DATEISH_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+        ):
+            return True
+    return False
+
+
+def _htmldate_probe(tree: HtmlElement) -> HtmlElement:
+    """What htmldate may read: the page less its body text, images and URL hints.
+
+    Left alone, htmldate's fast mode also takes a date written in the article's text ("the letter, dated
+    14/11/2016"), or a year and month from an image path (/uploads/2022/03/), and returns them as the
+    publication date. Those are guesses; a journalist needs the date the page declares.
+    """
     probe = deepcopy(tree)
-    for el in probe.xpath("//link[@rel='canonical'] | //meta[@property='og:url']"):
-        el.drop_tree()
+    for el in probe.xpath(
+        "//link[@rel='canonical'] | //meta[@property='og:url'] | //img | //picture | //source | //svg"
+        " | //video | //audio | //object | //embed"
+    ):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(
+        probe.iter("p", "blockquote", "li", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6")
+    ):
+        if el.getparent() is not None and not _dateish(el):
+            el.drop_tree()
+    return probe
+
+
+def _states_day(text: str, day: date) -> bool:
+    """The text writes out this exact day, not only its month ('1 March 2022', '2022-03-01')."""
+    month = _MONTH_NAMES[day.month - 1]
+    patterns = [
+        rf"\b0?1(?:st)?\s+(?:of\s+)?{month}[a-z]*\.?,?\s+{day.year}",
+        rf"\b{month}[a-z]*\.?\s+0?1(?:st)?,?\s+{day.year}",
+        rf"{day.year}[-/.]0?{day.month}[-/.]0?1\b",
+        rf"\b0?1[-/.]0?{day.month}[-/.]{day.year}",
+    ]
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+def _htmldate(tree: HtmlElement, fetched: datetime) -> date | None:
+    """htmldate over the page's metadata areas: no chrome, body text, images or URL (our own last resort)."""
+    probe = _htmldate_probe(tree)
     try:
         found = htmldate.find_date(
             probe,
@@ -552,9 +644,13 @@ def _htmldate(tree: HtmlElement, fetched: datetime) -> date | None:
     if not found:
         return None
     try:
-        return date.fromisoformat(found)
+        day = date.fromisoformat(found)
     except ValueError:
         return None
+    if day.day == 1 and not _states_day(etree.tostring(probe, encoding="unicode", method="html"), day):
+        log.debug("htmldate returned %s but the page only gives the month: not a publication date", day)
+        return None
+    return day
 
 
 def _published(
@@ -639,6 +735,9 @@ def _title(
     ]
     og = _meta(tree, "og:title", "twitter:title")
     scoped_h1 = [el.text_content() for el in scope.xpath("descendant-or-self::h1")]
+    # old themes (Kubrick and its children) mark a single post's title up as h2.entry-title
+    h2_titles = tree.xpath(f"//h2[{_cls_any(['entry-title', 'post-title'])}]")
+    scoped_h1 += [h2_titles[0].text_content()] if len(h2_titles) == 1 else []
     title_tag = [tree.findtext(".//title") or ""]
     any_h1 = [
         el.text_content()
@@ -669,9 +768,13 @@ _AUTHOR_PREFIX_RE = re.compile(
     r"|posted\s+on\s+.+?\s+by)\s*:?\s+",
     re.IGNORECASE,
 )
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$",
     re.IGNORECASE,
 )
@@ -685,17 +788,8 @@ _ROLE_RE = re.compile(
 )
 
 
-def _clean_author(raw: str, site_names: list[str]) -> list[str]:
-    """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']."""
-    text = " ".join(raw.replace("\xa0", " ").split())
-    if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
-        return []
-    text = _AUTHOR_PREFIX_RE.sub("", text)
-    text = _DATE_IN_TEXT_RE.sub("", text).strip()
-    text = re.split(r"\s+(?:\||–|—|-|on|at|in)\s+|\s*\(|\s*\bposted\b|\s*\bupdated\b", text, maxsplit=1)[0]
-    for site in sorted(site_names, key=len, reverse=True):
-        if len(_norm(site)) >= 4:
-            text = re.sub(rf"(?:,\s*|\s+of\s+|\s+for\s+|\s+)?\b{re.escape(site)}\b", "", text, flags=re.I)
+def _names(text: str) -> list[str]:
+    """Split a cleaned byline into person names, dropping roles and outlet names glued on."""
     names: list[str] = []
     for piece in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text):
         piece = piece.strip(" .:|-–—")
@@ -712,6 +806,28 @@ def _clean_author(raw: str, site_names: list[str]) -> list[str]:
         if len(tokens) > 5 or not any(ch.isalpha() for ch in piece):
             continue
         names.append(" ".join(tokens))
+    return names
+
+
+def _clean_author(raw: str, site_names: list[str]) -> list[str]:
+    """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']."""
+    text = " ".join(raw.replace("\xa0", " ").split())
+    if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
+        return []
+    text = _AUTHOR_PREFIX_RE.sub("", text)
+    text = _DATE_IN_TEXT_RE.sub("", text).strip()
+    text = re.split(r"\s+(?:\||–|—|-|on|at|in)\s+|\s*\(|\s*\bposted\b|\s*\bupdated\b", text, maxsplit=1)[0]
+    without_site = text
+    for site in sorted(site_names, key=len, reverse=True):
+        if len(_norm(site)) >= 4:
+            without_site = re.sub(
+                rf"(?:,\s*|\s+of\s+|\s+for\s+|\s+)?\b{re.escape(site)}\b", "", without_site, flags=re.I
+            )
+    names = _names(without_site)
+    if not names and without_site != text:
+        # the byline was only the site's name: an outlet is not an author, but a personal blog's title often
+        # is its author's name ('Frances Ryan' writing at 'Frances Ryan')
+        names = [n for n in _names(text) if not any(t.lower().strip(".") in _ORG_WORDS for t in n.split())]
     return names
 
 
@@ -748,7 +864,7 @@ def _authors(
             "descendant-or-self::*[@itemprop='author']",
             f"descendant-or-self::*[{_cls_any(['createdby', 'author', 'vcard'])}]",
         ):
-            found = [el.text_content() for el in scope.xpath(xpath) if _outside_comments(el)]
+            found = [el.text_content() for el in scope.xpath(xpath) if _in_article_proper(el)]
             if found:
                 raw = found[:3]
                 break
@@ -789,7 +905,7 @@ def _categories(
             "descendant-or-self::a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
             f" | descendant-or-self::*[{_cls_any(['category-name', 'cat-links', 'post-categories'])}]//a"
         )
-        if _outside_comments(a)
+        if _in_article_proper(a)
     ]
     found = _terms(_meta(tree, "article:section") + _ld_values(ld, "articleSection", True) + links)
     if not found:
@@ -807,7 +923,7 @@ def _tags(
             " and not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]"
             f" | descendant-or-self::*[{_cls_any(['tags-links', 'post-tags', 'tags', 'tag-list'])}]//a"
         )
-        if _outside_comments(a)
+        if _in_article_proper(a)
     ]
     found = _terms(_meta(tree, "article:tag") + links)
     if not found:
@@ -987,7 +1103,8 @@ def extract(page: RawPage, source: str) -> Document:
     if reason:
         raise NotAnArticle(f"{reason}, not one article: {url}")
 
-    comments: list[Comment] = extract_comments(tree, page.fetched)
+    fetched = page.fetched if page.fetched.tzinfo else page.fetched.replace(tzinfo=UTC)
+    comments: list[Comment] = extract_comments(tree, fetched)
     chrome_free = _prune_chrome(tree)
     body_tree = _prune_furniture(chrome_free)
     _truncate(body_tree, url)
@@ -1009,8 +1126,8 @@ def extract(page: RawPage, source: str) -> Document:
     if words < MIN_WORDS:
         raise NotAnArticle(f"too little text ({words} words), not an article: {url}")
 
-    published, published_from = _published(tree, chrome_free, scope, ld, url, page.fetched)
-    updated_when = _metadata_updated(tree, scope, ld, page.fetched)
+    published, published_from = _published(tree, chrome_free, scope, ld, url, fetched)
+    updated_when = _metadata_updated(tree, scope, ld, fetched)
     updated = None
     if updated_when and (published is None or updated_when.day > published):
         updated = updated_when.day

@@ -55,6 +55,8 @@ def test_analyze_prints_one_json_object_per_file() -> None:
         }
         assert out["title"] == gold["title"]
         assert out["published"] == (gold["published"] or None)
+        assert out["author"] == gold["author"]
+        assert len(out["comments"]) == gold["comments"]
         for absent in gold["body_absent"]:
             assert absent not in out["text"], (out["file"], absent)
         for entity in out["entities"]:

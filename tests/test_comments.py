@@ -113,6 +113,14 @@ def test_reply_form_alone_is_not_a_comment() -> None:
     assert extract_comments(parse_html(html), datetime(2024, 1, 1, tzinfo=UTC)) == []
 
 
+def test_layout_classes_on_body_do_not_hide_comments() -> None:
+    """Themes put 'sidebar-left' and the like on <body>: every comment is inside it."""
+    html = (FIXTURES / "wordpress_threaded.html").read_text(encoding="utf-8")
+    html = html.replace('<body class="', '<body class="sidebar-left widget-area-2 ')
+    comments = extract_comments(parse_html(html), datetime(2022, 4, 2, tzinfo=UTC))
+    assert [c.author for c in comments] == ["Mary Hughes", "John Pring", "Steve"]
+
+
 def test_recent_comments_widget_is_not_this_pages_comments() -> None:
     html = """<html><body><article><h1>T</h1><p>Body.</p></article>
     <aside class="sidebar"><ul><li class="comment"><span class="comment-author">X</span>
@@ -178,3 +186,16 @@ def test_relative_date_needs_a_relative_phrase() -> None:
 )
 def test_absolute_dates(text: str, expected: str | None) -> None:
     assert parse_absolute(text, datetime(2024, 1, 1, tzinfo=UTC)) == expected
+
+
+def test_source_line_breaks_are_spaces_and_br_is_a_line_break() -> None:
+    html = """<html><body><ol class="commentlist"><li class="comment"><cite class="fn">Kim</cite>
+    <div class="comment-body"><p>The first line wraps
+    in the source   but is one line.<br>This follows a br.</p><p>Second   paragraph.</p></div></li></ol>
+    </body></html>"""
+    (comment,) = extract_comments(parse_html(html), datetime(2024, 1, 1, tzinfo=UTC))
+    assert comment.author == "Kim"
+    assert (
+        comment.text
+        == "The first line wraps in the source but is one line.\nThis follows a br.\n\nSecond paragraph."
+    )
