@@ -123,3 +123,38 @@ def test_hostile_page_is_shown_as_text_everywhere(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in results or "&lt;script&gt;" in document
     api = client.get("/api/search?q=sanctions").get_json()
     assert "<script>" not in api["results"][0]["snippet"]
+
+
+def test_document_page_has_a_cite_box_and_paragraph_anchors(client, demo_archive) -> None:  # noqa: ANN001
+    doc_id = first_doc_id(demo_archive)
+    html = client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    assert html.count("data-copy") == 3 and "Harvard" in html and "Markdown" in html
+    assert f"/doc/{doc_id}/archived" in html.split("Cite this article")[1]
+    assert 'id="p1"' in html and 'href="#p1"' in html
+
+
+def test_exports_of_a_search(client) -> None:  # noqa: ANN001
+    total = client.get("/api/search?q=sanctions").get_json()["total"]
+    csv_text = client.get("/export/csv?q=sanctions").get_data(as_text=True)
+    assert len(csv_text.strip().splitlines()) >= total + 1 and csv_text.startswith("id,title,authors")
+    ris_text = client.get("/export/ris?q=sanctions").get_data(as_text=True)
+    assert ris_text.count("TY  - NEWS") == total and ris_text.count("ER  - ") == total
+    csl = client.get("/export/csl?q=sanctions").get_json()
+    assert len(csl) == total and all(item["URL"].startswith("http") for item in csl)
+    jsonl = client.get("/export/jsonl?q=sanctions").get_data(as_text=True).splitlines()
+    assert len(jsonl) == total
+    response = client.get("/export/csv?q=sanctions")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert client.get("/export/exe?q=x").status_code == 404
+
+
+def test_sources_and_entity_pages(client) -> None:  # noqa: ANN001
+    html = client.get("/sources").get_data(as_text=True)
+    assert "Benefits and Work" in html and "Black Triangle Campaign" in html
+    dwp = client.get("/entity/org:dwp")
+    assert dwp.status_code == 200
+    page = dwp.get_data(as_text=True)
+    assert "Department for Work and Pensions" in page and "Latest articles" in page
+    assert "<svg" in page and "<table" in page  # every chart has a table alternative
+    assert client.get("/entity/not-an-id").status_code == 404
+    assert client.get("/entity/org:no-such-thing").status_code == 404

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template
 
+from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import Store
 
@@ -28,11 +29,13 @@ def create_app(settings: Settings) -> Flask:
 
     from webui.api import api
     from webui.documents import documents
+    from webui.entities import entities
+    from webui.exports import exports
     from webui.search import search
+    from webui.sources_page import sources_page
 
-    app.register_blueprint(search)
-    app.register_blueprint(documents)
-    app.register_blueprint(api)
+    for blueprint in (search, documents, entities, exports, sources_page, api):
+        app.register_blueprint(blueprint)
 
     @app.template_filter("web_link")
     def web_link(url: str | None) -> str | None:
@@ -54,6 +57,11 @@ def create_app(settings: Settings) -> Flask:
     @app.errorhandler(404)
     def not_found(_exc: Exception) -> tuple[str, int]:
         return render_template("error.html", code=404, message="No such page or document."), 404
+
+    @app.errorhandler(CasebookError)
+    def archive_problem(exc: CasebookError) -> tuple[str, int]:
+        """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
+        return render_template("error.html", code=503, message=str(exc)), 503
 
     @app.errorhandler(400)
     def bad_request(exc: Exception) -> tuple[str, int]:

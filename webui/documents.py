@@ -39,7 +39,17 @@ def document_page(doc_id: str) -> str:
         mentions=store().mentions(doc_id),
         quotes=store().quotes(doc_id),
         outlet=source_titles().get(stored.document.source, stored.document.source),
+        cite=cite_formats(doc_id),
     )
+
+
+def cite_formats(doc_id: str) -> dict[str, str]:
+    from webui.citations import harvard, markdown, plain
+    from webui.exports import citation_for
+
+    citation = citation_for(doc_id)
+    assert citation is not None
+    return {"Plain text": plain(citation), "Markdown": markdown(citation), "Harvard": harvard(citation)}
 
 
 @documents.route("/doc/<doc_id>/archived")

@@ -1,0 +1,163 @@
+"""Citations and exports: one record per document, rendered for people and reference managers.
+
+A campaigner pastes these into a briefing and a journalist into a story, so every format carries the same
+facts: author, headline, outlet, publication date, the original URL and the archived copy with its fetch date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from casebook.models import Document
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What every citation format needs, resolved once."""
+
+    doc_id: str
+    title: str
+    authors: list[str]
+    outlet: str
+    published: date | None
+    url: str
+    archived_url: str
+    fetched: datetime
+
+    @classmethod
+    def of(cls, doc: Document, outlet: str, archived_url: str) -> Citation:
+        return cls(
+            doc.id,
+            doc.title,
+            list(doc.authors),
+            outlet,
+            doc.published,
+            doc.canonical_url,
+            archived_url,
+            doc.fetched,
+        )
+
+
+def _long_date(day: date | datetime | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "n.d."
+
+
+def _harvard_name(name: str) -> str:
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    initials = " ".join(f"{p[0]}." for p in parts[:-1])
+    return f"{parts[-1]}, {initials}"
+
+
+def plain(c: Citation) -> str:
+    by = f"{', '.join(c.authors)}, " if c.authors else ""
+    return (
+        f"{by}“{c.title}”, {c.outlet}, {_long_date(c.published)}. {c.url} "
+        f"(archived copy: {c.archived_url}, fetched {_long_date(c.fetched)})"
+    )
+
+
+def markdown(c: Citation) -> str:
+    title = c.title.replace("[", "\\[").replace("]", "\\]")
+    by = f"{', '.join(c.authors)}, " if c.authors else ""
+    return (
+        f"{by}[{title}](<{c.url}>), *{c.outlet}*, {_long_date(c.published)} "
+        f"([archived copy](<{c.archived_url}>), fetched {_long_date(c.fetched)})"
+    )
+
+
+def harvard(c: Citation) -> str:
+    names = " and ".join(_harvard_name(a) for a in c.authors) or c.outlet
+    year = c.published.year if c.published else "n.d."
+    day = f", {c.published.day} {c.published:%B}" if c.published else ""
+    return (
+        f"{names} ({year}) ‘{c.title}’, {c.outlet}{day}. Available at: {c.url} "
+        f"(Accessed: {_long_date(c.fetched)}). Archived at: {c.archived_url}"
+    )
+
+
+def _split_name(name: str) -> dict[str, str]:
+    parts = name.split()
+    if len(parts) < 2:
+        return {"literal": name}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def csl_json(c: Citation) -> dict:
+    item: dict = {
+        "id": c.doc_id,
+        "type": "article-newspaper",
+        "title": c.title,
+        "container-title": c.outlet,
+        "URL": c.url,
+        "accessed": {"date-parts": [[c.fetched.year, c.fetched.month, c.fetched.day]]},
+        "note": f"Archived copy: {c.archived_url}",
+    }
+    if c.authors:
+        item["author"] = [_split_name(a) for a in c.authors]
+    if c.published:
+        item["issued"] = {"date-parts": [[c.published.year, c.published.month, c.published.day]]}
+    return item
+
+
+def ris(c: Citation) -> str:
+    """RIS for Zotero and friends: one ``TAG  - value`` per line, values flattened to one line."""
+    tags: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
+    tags += [("AU", _harvard_name(a).replace(".", "")) for a in c.authors]
+    tags.append(("T2", c.outlet))
+    if c.published:
+        tags += [("PY", str(c.published.year)), ("DA", f"{c.published:%Y/%m/%d}")]
+    tags += [("UR", c.url), ("Y2", f"{c.fetched:%Y/%m/%d}"), ("N1", f"Archived copy: {c.archived_url}")]
+    lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags]
+    return "\r\n".join([*lines, "ER  - "]) + "\r\n"
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula is prefixed with an apostrophe and shown as text."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+CSV_FIELDS = ("id", "title", "authors", "outlet", "published", "url", "archived_url", "fetched", "citation")
+
+
+def row(c: Citation) -> dict[str, str]:
+    return {
+        "id": c.doc_id,
+        "title": c.title,
+        "authors": "; ".join(c.authors),
+        "outlet": c.outlet,
+        "published": c.published.isoformat() if c.published else "",
+        "url": c.url,
+        "archived_url": c.archived_url,
+        "fetched": c.fetched.isoformat(),
+        "citation": plain(c),
+    }
+
+
+def to_csv(citations: Iterable[Citation]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for c in citations:
+        writer.writerow({k: neutralise(v) for k, v in row(c).items()})
+    return out.getvalue()
+
+
+def to_jsonl(citations: Iterable[Citation]) -> str:
+    return "".join(json.dumps(row(c), ensure_ascii=False) + "\n" for c in citations)
+
+
+def to_csl_json(citations: Iterable[Citation]) -> str:
+    return json.dumps([csl_json(c) for c in citations], ensure_ascii=False, indent=2)
+
+
+def to_ris(citations: Iterable[Citation]) -> str:
+    return "".join(ris(c) for c in citations)

@@ -1,0 +1,57 @@
+"""Exports of any search: CSV and JSON Lines with citation fields, RIS and CSL-JSON for reference managers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, url_for
+
+from indexer.index import search as run_search
+from webui.app import settings, source_titles, store
+from webui.citations import Citation, to_csl_json, to_csv, to_jsonl, to_ris
+from webui.search import query_from_request
+
+exports = Blueprint("exports", __name__)
+
+EXPORT_LIMIT = 5000  # documents per export: a bound so one request cannot walk an unbounded archive
+FORMATS = {
+    "csv": (to_csv, "text/csv; charset=utf-8", "csv"),
+    "jsonl": (to_jsonl, "application/x-ndjson; charset=utf-8", "jsonl"),
+    "ris": (to_ris, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl": (to_csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+}
+
+
+def citation_for(doc_id: str) -> Citation | None:
+    stored = store().get(doc_id)
+    if stored is None:
+        return None
+    archived = url_for("documents.archived_copy", doc_id=doc_id, _external=True)
+    outlet = source_titles().get(stored.document.source, stored.document.source)
+    return Citation.of(stored.document, outlet, archived)
+
+
+def matching_citations(q: str, filters: dict[str, list[str]]) -> Iterator[Citation]:
+    page, seen = 1, 0
+    while seen < EXPORT_LIMIT:
+        found = run_search(settings().index_dir, q or "*", limit=500, page=page, filters=filters)
+        for hit in found["results"]:
+            citation = citation_for(hit["id"])
+            if citation is not None:
+                yield citation
+        seen += len(found["results"])
+        if not found["results"] or seen >= found["total"]:
+            return
+        page += 1
+
+
+@exports.route("/export/<fmt>")
+def export(fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    render, mimetype, suffix = FORMATS[fmt]
+    q, _page, filters = query_from_request()
+    body = render(list(matching_citations(q, filters)))
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="casebook-export.{suffix}"'
+    return response

@@ -1,0 +1,61 @@
+"""Read-only questions the pages ask of the store: plain functions over a Store, no Flask in here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casebook.store import Store
+
+
+def source_stats(store: Store) -> list[dict[str, Any]]:
+    """Per source: documents held, first and last publication dates, last fetch."""
+    rows = store.db.execute(
+        "SELECT source, COUNT(*) AS documents, MIN(published) AS first, MAX(published) AS last,"
+        " MAX(fetched) AS last_fetched, SUM(published IS NULL) AS undated"
+        " FROM documents GROUP BY source ORDER BY documents DESC, source"
+    )
+    return [dict(r) for r in rows]
+
+
+def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
+    """Everything the entity page shows that comes from the archive; None if never mentioned."""
+    head = store.db.execute(
+        "SELECT name, kind, COUNT(*) AS mentions, COUNT(DISTINCT doc_id) AS documents"
+        " FROM mentions WHERE entity_id=? GROUP BY entity_id",
+        (entity_id,),
+    ).fetchone()
+    if head is None:
+        return None
+    by_year = store.db.execute(
+        "SELECT substr(d.published, 1, 4) AS year, COUNT(DISTINCT d.id) AS documents"
+        " FROM mentions m JOIN documents d ON d.id = m.doc_id"
+        " WHERE m.entity_id=? AND d.published IS NOT NULL GROUP BY year ORDER BY year",
+        (entity_id,),
+    ).fetchall()
+    co_mentioned = store.db.execute(
+        "SELECT other.entity_id AS id, other.name AS name, other.kind AS kind,"
+        " COUNT(DISTINCT other.doc_id) AS documents"
+        " FROM mentions this JOIN mentions other"
+        " ON other.doc_id = this.doc_id AND other.entity_id != this.entity_id"
+        " WHERE this.entity_id=? GROUP BY other.entity_id ORDER BY documents DESC, name LIMIT 15",
+        (entity_id,),
+    ).fetchall()
+    latest = store.db.execute(
+        "SELECT DISTINCT d.id, d.title, d.source, d.published"
+        " FROM mentions m JOIN documents d ON d.id = m.doc_id"
+        " WHERE m.entity_id=? ORDER BY d.published IS NULL, d.published DESC LIMIT 20",
+        (entity_id,),
+    ).fetchall()
+    quotes = store.db.execute(
+        "SELECT q.text, q.speaker, q.cue, d.id AS doc_id, d.title, d.source, d.published"
+        " FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.speaker_id=?"
+        " ORDER BY d.published IS NULL, d.published DESC LIMIT 50",
+        (entity_id,),
+    ).fetchall()
+    return {
+        **dict(head),
+        "by_year": [dict(r) for r in by_year],
+        "co_mentioned": [dict(r) for r in co_mentioned],
+        "latest": [dict(r) for r in latest],
+        "quotes": [dict(r) for r in quotes],
+    }

@@ -1,0 +1,15 @@
+"""What the archive holds, per source."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from webui.app import source_titles, store
+from webui.queries import source_stats
+
+sources_page = Blueprint("sources_page", __name__)
+
+
+@sources_page.route("/sources")
+def sources() -> str:
+    return render_template("sources.html", rows=source_stats(store()), titles=source_titles())
