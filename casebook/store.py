@@ -89,9 +89,73 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX quotes_doc ON quotes(doc_id);
     """,
+    # 2: what the crawler last saw at each URL: validators for conditional requests, fetch times for
+    # sitemap lastmod and for resuming, and the removed flag (a held article answering 404/410).
+    """
+    CREATE TABLE fetches (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        fetched TEXT,
+        confirmed TEXT,
+        checked TEXT NOT NULL,
+        record_id TEXT,
+        removed INTEGER NOT NULL DEFAULT 0,
+        removed_since TEXT
+    );
+    CREATE INDEX fetches_source ON fetches(source);
+    """,
+    # 3: near-duplicate clusters (indexer/duplicates.py). near_dup_bands: each document's MinHash LSH band
+    # hashes, looked up by (band, hash) to find candidate copies without comparing all pairs. clusters: one
+    # row per document in a cluster of two or more; cluster_id is the original's id, duplicate_of is NULL
+    # for the original and the original's id for every copy, similarity the copy's containment in it.
+    """
+    CREATE TABLE near_dup_bands (
+        band INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (band, hash, doc_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX near_dup_bands_doc ON near_dup_bands(doc_id);
+    CREATE TABLE clusters (
+        doc_id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        duplicate_of TEXT,
+        similarity REAL
+    );
+    CREATE INDEX clusters_cluster ON clusters(cluster_id);
+    """,
 ]
 
 SaveOutcome = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class FetchState:
+    """What the crawler last saw at one URL (table ``fetches``).
+
+    ``fetched``: when the copy held was fetched (last 200), None if none ever was; ``confirmed``: when that
+    copy was last known current (200 or 304); ``checked``: the last answer of any kind. ``removed``: the URL
+    answered 404/410 after a copy was held; the copy stays in the archive and the store.
+    """
+
+    url: str
+    source: str
+    status: int
+    etag: str | None
+    last_modified: str | None
+    fetched: datetime | None
+    confirmed: datetime | None
+    checked: datetime
+    record_id: str | None
+    removed: bool
+    removed_since: datetime | None
+
+    @property
+    def held(self) -> bool:
+        return self.fetched is not None
 
 
 @dataclass(frozen=True)
@@ -101,6 +165,7 @@ class StoredDocument:
     document: Document
     version: int
     first_fetched: datetime
+    duplicate_of: str | None = None  # the original's id when this is a near-duplicate copy
 
 
 class Store:
@@ -191,26 +256,32 @@ class Store:
         self.db.execute(f"INSERT OR REPLACE INTO documents VALUES ({','.join('?' * len(values))})", values)
         self.db.execute(
             "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
-            (doc.id, version, doc.content_hash, doc.fetched.isoformat(), doc.title, doc.text,
-             doc.warc_file, doc.warc_offset),
+            (
+                doc.id,
+                version,
+                doc.content_hash,
+                doc.fetched.isoformat(),
+                doc.title,
+                doc.text,
+                doc.warc_file,
+                doc.warc_offset,
+            ),
         )
         return "new" if row is None else "updated"
 
     def get(self, doc_id: str) -> StoredDocument | None:
-        row = self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self.db.execute(f"{_WITH_CLUSTER} WHERE d.id=?", (doc_id,)).fetchone()
         return None if row is None else _stored(row)
 
     def iter_documents(self) -> Iterator[StoredDocument]:
-        for row in self.db.execute("SELECT * FROM documents ORDER BY id"):
+        for row in self.db.execute(f"{_WITH_CLUSTER} ORDER BY d.id"):
             yield _stored(row)
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
     def versions(self, doc_id: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM versions WHERE doc_id=? ORDER BY version", (doc_id,)
-        ).fetchall()
+        return self.db.execute("SELECT * FROM versions WHERE doc_id=? ORDER BY version", (doc_id,)).fetchall()
 
     # -- enrichment ----------------------------------------------------------------------------
 
@@ -228,9 +299,7 @@ class Store:
         )
 
     def mentions(self, doc_id: str) -> list[Mention]:
-        rows = self.db.execute(
-            "SELECT * FROM mentions WHERE doc_id=? ORDER BY start", (doc_id,)
-        ).fetchall()
+        rows = self.db.execute("SELECT * FROM mentions WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()
         return [Mention(r["text"], r["kind"], r["entity_id"], r["name"], r["start"], r["end"]) for r in rows]
 
     def entity_names(self) -> dict[str, str]:
@@ -242,14 +311,179 @@ class Store:
         rows = self.db.execute("SELECT * FROM quotes WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()
         return [Quote(r["text"], r["speaker"], r["speaker_id"], r["cue"], r["start"], r["end"]) for r in rows]
 
+    # -- crawl state ---------------------------------------------------------------------------
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        row = self.db.execute("SELECT * FROM fetches WHERE url=?", (url,)).fetchone()
+        return None if row is None else _fetch_state(row)
+
+    def record_fetch(
+        self,
+        url: str,
+        source: str,
+        status: int,
+        when: datetime,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        record_id: str | None = None,
+    ) -> FetchState:
+        """Note one answer from ``url``.
+
+        200: a new copy is held (validators replaced); 304: the held copy is confirmed; 404/410 where a copy
+        is held: flagged removed (never deleted); anything else: noted only.
+        """
+        previous = self.fetch_state(url)
+        stamp = when.isoformat()
+        if previous is None:
+            self.db.execute(
+                "INSERT INTO fetches (url, source, status, checked) VALUES (?,?,?,?)",
+                (url, source, status, stamp),
+            )
+        if status == 200:
+            self.db.execute(
+                "UPDATE fetches SET source=?, status=?, etag=?, last_modified=?, fetched=?, confirmed=?,"
+                " checked=?, record_id=?, removed=0, removed_since=NULL WHERE url=?",
+                (source, status, etag, last_modified, stamp, stamp, stamp, record_id, url),
+            )
+        elif status == 304:
+            self.db.execute(
+                "UPDATE fetches SET status=?, etag=COALESCE(?, etag),"
+                " last_modified=COALESCE(?, last_modified), confirmed=?, checked=?, removed=0,"
+                " removed_since=NULL WHERE url=?",
+                (status, etag, last_modified, stamp, stamp, url),
+            )
+        elif status in (404, 410) and previous is not None and previous.held:
+            self.db.execute(
+                "UPDATE fetches SET status=?, checked=?, removed=1, removed_since=COALESCE(removed_since, ?)"
+                " WHERE url=?",
+                (status, stamp, stamp, url),
+            )
+        else:
+            self.db.execute("UPDATE fetches SET status=?, checked=? WHERE url=?", (status, stamp, url))
+        state = self.fetch_state(url)
+        assert state is not None
+        return state
+
+    def held_urls(self, source: str) -> list[str]:
+        """URLs of a source whose copy is held and not flagged removed."""
+        rows = self.db.execute(
+            "SELECT url FROM fetches WHERE source=? AND fetched IS NOT NULL AND removed=0 ORDER BY url",
+            (source,),
+        )
+        return [r["url"] for r in rows]
+
+    def removed_urls(self, source: str | None = None) -> list[str]:
+        """URLs flagged removed (their last answer was 404/410 after a copy was held)."""
+        if source is None:
+            rows = self.db.execute("SELECT url FROM fetches WHERE removed=1 ORDER BY url")
+        else:
+            rows = self.db.execute(
+                "SELECT url FROM fetches WHERE removed=1 AND source=? ORDER BY url", (source,)
+            )
+        return [r["url"] for r in rows]
+
+    # -- near-duplicate clusters (indexer/duplicates.py) -----------------------------------------
+
+    def set_bands(self, doc_id: str, bands: list[int]) -> None:
+        """Replace a document's LSH band hashes (position in the list = band number)."""
+        self.db.execute("DELETE FROM near_dup_bands WHERE doc_id=?", (doc_id,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO near_dup_bands VALUES (?,?,?)",
+            [(band, value, doc_id) for band, value in enumerate(bands)],
+        )
+
+    def band_candidates(self, bands: list[int]) -> list[str]:
+        """Documents sharing at least one band hash with these (one index look-up per band)."""
+        found: set[str] = set()
+        for band, value in enumerate(bands):
+            rows = self.db.execute("SELECT doc_id FROM near_dup_bands WHERE band=? AND hash=?", (band, value))
+            found.update(r["doc_id"] for r in rows)
+        return sorted(found)
+
+    def set_cluster(self, original_id: str, duplicates: dict[str, float]) -> None:
+        """Record a cluster: the original and its copies ({copy id: similarity}), replacing their old rows."""
+        members = [original_id, *duplicates]
+        self.db.executemany("DELETE FROM clusters WHERE doc_id=?", [(m,) for m in members])
+        self.db.execute("INSERT INTO clusters VALUES (?,?,NULL,NULL)", (original_id, original_id))
+        self.db.executemany(
+            "INSERT INTO clusters VALUES (?,?,?,?)",
+            [(doc_id, original_id, original_id, sim) for doc_id, sim in duplicates.items()],
+        )
+
+    def remove_from_cluster(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM clusters WHERE doc_id=?", (doc_id,))
+
+    def duplicate_of(self, doc_id: str) -> str | None:
+        """The id of the original this document is a copy of; None for an original or an unclustered one."""
+        row = self.db.execute("SELECT duplicate_of FROM clusters WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else row["duplicate_of"]
+
+    def cluster_similarity(self, doc_id: str) -> float | None:
+        """A copy's containment in its original (1.0: wholly inside it); None if not a copy."""
+        row = self.db.execute("SELECT similarity FROM clusters WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else row["similarity"]
+
+    def cluster_members(self, doc_id: str) -> list[str]:
+        """Every document of this document's cluster, the original first, then copies by similarity;
+        ``[doc_id]`` when it is in no cluster."""
+        row = self.db.execute("SELECT cluster_id FROM clusters WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return [doc_id]
+        rows = self.db.execute(
+            "SELECT doc_id FROM clusters WHERE cluster_id=?"
+            " ORDER BY duplicate_of IS NOT NULL, similarity DESC, doc_id",
+            (row["cluster_id"],),
+        )
+        return [r["doc_id"] for r in rows]
+
+    def cluster_count(self) -> int:
+        return self.db.execute("SELECT COUNT(DISTINCT cluster_id) FROM clusters").fetchone()[0]
+
+
+def _fetch_state(row: sqlite3.Row) -> FetchState:
+    def when(value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+    return FetchState(
+        url=row["url"],
+        source=row["source"],
+        status=row["status"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        fetched=when(row["fetched"]),
+        confirmed=when(row["confirmed"]),
+        checked=datetime.fromisoformat(row["checked"]),
+        record_id=row["record_id"],
+        removed=bool(row["removed"]),
+        removed_since=when(row["removed_since"]),
+    )
+
+
+_WITH_CLUSTER = "SELECT d.*, c.duplicate_of FROM documents d LEFT JOIN clusters c ON c.doc_id = d.id"
+
 
 def _document_row(doc: Document, version: int, first_fetched: str) -> tuple[Any, ...]:
     return (
-        doc.id, doc.url, doc.canonical_url, doc.source, doc.title, json.dumps(doc.authors),
-        _iso(doc.published), doc.published_from, _iso(doc.updated), doc.fetched.isoformat(), first_fetched,
-        doc.language, json.dumps(doc.categories), json.dumps(doc.tags), doc.text,
-        json.dumps([c.to_dict() for c in doc.comments]), doc.content_hash, version,
-        doc.warc_file, doc.warc_offset,
+        doc.id,
+        doc.url,
+        doc.canonical_url,
+        doc.source,
+        doc.title,
+        json.dumps(doc.authors),
+        _iso(doc.published),
+        doc.published_from,
+        _iso(doc.updated),
+        doc.fetched.isoformat(),
+        first_fetched,
+        doc.language,
+        json.dumps(doc.categories),
+        json.dumps(doc.tags),
+        doc.text,
+        json.dumps([c.to_dict() for c in doc.comments]),
+        doc.content_hash,
+        version,
+        doc.warc_file,
+        doc.warc_offset,
     )
 
 
@@ -276,4 +510,5 @@ def _stored(row: sqlite3.Row) -> StoredDocument:
         warc_file=row["warc_file"],
         warc_offset=row["warc_offset"],
     )
-    return StoredDocument(doc, row["version"], datetime.fromisoformat(row["first_fetched"]))
+    first_fetched = datetime.fromisoformat(row["first_fetched"])
+    return StoredDocument(doc, row["version"], first_fetched, row["duplicate_of"])

@@ -16,9 +16,11 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -87,6 +89,68 @@ class WarcArchive:
         http = StatusAndHeaders(f"{status} {_reason(status)}", headers, protocol="HTTP/1.1")
         return self._write(url, "response", body, fetched, http_headers=http)
 
+    def write_request(
+        self,
+        url: str,
+        method: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        fetched: datetime,
+        concurrent_to: str | None = None,
+    ) -> WrittenRecord:
+        """Archive an HTTP request as sent; ``concurrent_to`` links it to the record of its response."""
+        return self._write_records([_request_record(url, method, headers, body, fetched, concurrent_to)])[0]
+
+    def write_exchange(
+        self,
+        url: str,
+        method: str,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes,
+        status: int,
+        response_headers: list[tuple[str, str]],
+        response_body: bytes,
+        fetched: datetime,
+        protocol: str = "HTTP/1.1",
+    ) -> tuple[WrittenRecord, WrittenRecord]:
+        """Archive one fetch as the crawler saw it: the response exactly as received, then its request
+        (``WARC-Concurrent-To`` the response), in one file, fsynced together. Returns (response, request).
+        """
+        http = StatusAndHeaders(f"{status} {_reason(status)}", response_headers, protocol=protocol)
+        response = WARCWriter(BytesIO(), gzip=True).create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(response_body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": warc_date(fetched)},
+        )
+        response_id = response.rec_headers.get_header("WARC-Record-ID")
+        request = _request_record(url, method, request_headers, request_body, fetched, response_id)
+        written = self._write_records([response, request])
+        return written[0], written[1]
+
+    def _write_records(self, records: list[ArcWarcRecord]) -> list[WrittenRecord]:
+        """Append ready-made records to the current file as one unit: one open, one fsync."""
+        path = self._target()
+        written: list[WrittenRecord] = []
+        with open(path, "ab") as out:
+            writer = WARCWriter(out, gzip=True)
+            for record in records:
+                offset = out.tell()
+                writer.write_record(record)
+                headers = record.rec_headers
+                written.append(
+                    WrittenRecord(
+                        path.name,
+                        offset,
+                        headers.get_header("WARC-Record-ID"),
+                        headers.get_header("WARC-Payload-Digest") or "",
+                    )
+                )
+            out.flush()
+            os.fsync(out.fileno())
+        return written
+
     def _write(
         self,
         url: str,
@@ -120,6 +184,28 @@ class WarcArchive:
         )
 
 
+def _request_record(
+    url: str,
+    method: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    fetched: datetime,
+    concurrent_to: str | None,
+) -> ArcWarcRecord:
+    """A WARC ``request`` record: request line, headers as sent (``Host`` first, as the client adds it)."""
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if not any(name.lower() == "host" for name, _ in headers):
+        headers = [("Host", parts.netloc), *headers]
+    http = StatusAndHeaders(f"{method.upper()} {target} HTTP/1.1", headers, is_http_request=True)
+    warc_headers = {"WARC-Date": warc_date(fetched)}
+    if concurrent_to:
+        warc_headers["WARC-Concurrent-To"] = concurrent_to
+    return WARCWriter(BytesIO(), gzip=True).create_warc_record(
+        url, "request", payload=BytesIO(body), http_headers=http, warc_headers_dict=warc_headers
+    )
+
+
 def _reason(status: int) -> str:
     from http import HTTPStatus
 
@@ -140,7 +226,7 @@ def adopt(path: Path, directory: Path) -> Path:
             return target
         stem = path.name.removesuffix(".gz").removesuffix(".warc")
         n = 1
-        while (target := directory / f"{stem}-{n}{path.name[len(stem):]}").exists():
+        while (target := directory / f"{stem}-{n}{path.name[len(stem) :]}").exists():
             n += 1
     shutil.copy2(path, target)
     return target

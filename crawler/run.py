@@ -1,0 +1,201 @@
+"""``casebook crawl``: fetch sources into the WARC archive, then ingest what was fetched.
+
+Scrapy's Twisted reactor cannot be restarted in one process, so each :func:`crawl` runs Scrapy in a child
+process (``python -m crawler.worker``: a fresh interpreter, nothing inherited from the caller's ``__main__``).
+The child writes WARC records and the store's ``records`` and ``fetches`` rows as responses arrive and
+writes back a tally; the parent then calls
+``casebook.pipeline.ingest`` on the article WARC files written, the same path ``casebook ingest`` takes
+(so it also finishes records left pending by an interrupted run). Errors come back as one-line
+``CasebookError`` messages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from casebook.errors import CasebookError
+from casebook.models import Source
+from casebook.settings import Settings
+from casebook.sources import load_sources
+from crawler.scrapy_settings import CrawlOptions
+from crawler.spiders import CrawlJob
+from crawler.state import state_root
+
+log = logging.getLogger(__name__)
+
+URLS_JOB = "_urls"
+PID_FILE = "crawl.pid"  # DATA/crawl-state/crawl.pid: the running crawl process (tests stop it with a signal)
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["CrawlOptions", "CrawlReport", "crawl"]
+
+
+@dataclass
+class CrawlReport:
+    """What a crawl did. ``new``/``updated``/``unchanged`` are articles as the store judged them (ingest);
+    ``unchanged`` also counts held articles not fetched because their sitemap ``lastmod`` predates the copy
+    held; ``not_modified`` counts 304 answers; ``removed`` held articles newly answering 404/410."""
+
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    removed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"crawl: {self.fetched} pages fetched; articles: {self.new} new, {self.updated} updated,"
+            f" {self.unchanged} unchanged, {self.not_modified} not modified, {self.removed} removed;"
+            f" {len(self.errors)} errors"
+        )
+
+
+@dataclass(frozen=True)
+class CrawlPlan:
+    """Everything the crawl process needs (pickled to it)."""
+
+    settings: Settings
+    jobs: tuple[CrawlJob, ...]
+    sources: tuple[Source, ...]
+    options: CrawlOptions
+    log_level: int
+    progress: bool
+
+
+def crawl(
+    settings: Settings,
+    source_names: list[str] | None = None,
+    sources_file: Path | None = None,
+    since: date | None = None,
+    urls: list[str] | None = None,
+    progress: bool = True,
+    options: CrawlOptions | None = None,
+) -> CrawlReport:
+    """Crawl the named sources (all of them when none is named and no ``urls`` are given), then ingest."""
+    registry = Path(sources_file) if sources_file is not None else settings.sources_path
+    sources = load_sources(registry)
+    jobs = _plan_jobs(sources, source_names or [], urls or [], since)
+    plan = CrawlPlan(
+        settings,
+        tuple(jobs),
+        tuple(sources),
+        options or CrawlOptions(),
+        logging.getLogger().getEffectiveLevel(),
+        progress,
+    )
+    with _lock(settings.data_dir):
+        result = _run_child(plan)
+
+    from casebook.pipeline import ingest  # imported here: the child process never needs the indexer
+
+    ingest_settings = (
+        settings if sources_file is None else replace(settings, sources_file=str(registry.resolve()))
+    )
+    files = [settings.warc_dir / name for name in sorted(result["article_files"])]
+    ingested = ingest(ingest_settings, paths=files, progress=progress)
+    return CrawlReport(
+        fetched=result["responses"],
+        new=ingested.outcomes["new"],
+        updated=ingested.outcomes["updated"],
+        unchanged=ingested.outcomes["unchanged"] + result["unchanged"],
+        not_modified=result["not_modified"],
+        removed=result["removed"],
+        errors=list(result["errors"]) + [f"not an article: {reason}" for reason in ingested.skipped],
+    )
+
+
+def _plan_jobs(
+    sources: list[Source], names: list[str], urls: list[str], since: date | None
+) -> list[CrawlJob]:
+    by_name = {source.name: source for source in sources}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        known = ", ".join(sorted(by_name)) or "none"
+        raise CasebookError(f"unknown source {unknown[0]!r}; known sources: {known}")
+    for url in urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise CasebookError(f"not an http(s) URL: {url!r}")
+    selected = list(dict.fromkeys(names)) if names or urls else list(by_name)
+    jobs = [CrawlJob(name, by_name[name], since=since or by_name[name].since) for name in selected]
+    if urls:
+        jobs.append(CrawlJob(URLS_JOB, None, urls=tuple(dict.fromkeys(urls))))
+    return jobs
+
+
+@contextmanager
+def _lock(data_dir: Path) -> Iterator[None]:
+    """One crawl at a time per data directory (two would share Scrapy's job folders)."""
+    root = state_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(root / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise CasebookError(
+                f"another crawl is running on {data_dir}; wait for it to finish, then run this one again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _run_child(plan: CrawlPlan) -> dict[str, Any]:
+    """Run ``python -m crawler.worker`` on a pickled plan; it writes its tally back as JSON."""
+    root = state_root(plan.settings.data_dir)
+    plan_file, result_file, pid_file = root / "plan.pickle", root / "result.json", root / PID_FILE
+    with open(plan_file, "wb") as out:
+        pickle.dump(plan, out)
+    result_file.unlink(missing_ok=True)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    # Same process group: a Ctrl-C on the terminal reaches the child, which stops gracefully.
+    child = subprocess.Popen(
+        [sys.executable, "-m", "crawler.worker", str(plan_file), str(result_file)], env=env
+    )
+    pid_file.write_text(str(child.pid), encoding="utf-8")
+    try:
+        code = child.wait()
+    except KeyboardInterrupt:
+        # Scrapy finishes the requests in flight and saves its queue; a second Ctrl-C forces it.
+        try:
+            child.wait(timeout=120)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        raise
+    finally:
+        pid_file.unlink(missing_ok=True)
+        plan_file.unlink(missing_ok=True)
+    resume = "what was fetched is kept; run the same command to finish"
+    try:
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise CasebookError(f"the crawl process stopped unexpectedly (exit code {code}); {resume}") from None
+    finally:
+        result_file.unlink(missing_ok=True)
+    if result.get("error"):
+        raise CasebookError(str(result["error"]))
+    if result.get("interrupted"):
+        raise CasebookError(f"crawl interrupted; {resume}")
+    return result
