@@ -192,6 +192,10 @@ def _listing_reason(tree: HtmlElement) -> str | None:
     with_h1 = [p for p in posts if p.find(".//h1") is not None]
     if len(posts) >= 2 and len(with_h1) != 1:
         return f"listing page with {len(posts)} posts"
+    # schema.org: a Blog with several BlogPosting items (Joomla's blog layout, many WordPress themes)
+    blog_posts = [el for el in tree.xpath("//*[@itemprop='blogPost']") if _in_article_proper(el)]
+    if len(blog_posts) >= 2:
+        return f"blog listing with {len(blog_posts)} posts"
     if tree.xpath(
         f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
     ):
@@ -200,16 +204,44 @@ def _listing_reason(tree: HtmlElement) -> str | None:
         f"//*[self::h2 or self::h3][{_cls_any(['entry-title', 'post-title', 'article-title'])}"
         " or @itemprop='headline'][.//a]"
     )
-    more_links = [a for a in tree.iter("a") if _READ_MORE_RE.match(a.text_content() or "")]
+    more_links = [
+        a for a in tree.iter("a") if _READ_MORE_RE.match(a.text_content() or "") and _in_article_proper(a)
+    ]
     if len(titles) >= 2 and more_links:
         return f"listing page with {len(titles)} post titles and 'read more' links"
+    # older themes: posts as div.post / div.hentry, none of them with the page's h1
+    div_posts = _post_blocks(tree, divs=True)
+    if len(div_posts) >= 2 and not any(p.find(".//h1") is not None for p in div_posts):
+        return f"listing page with {len(div_posts)} posts"
+    # teasers without post markup: headings linking elsewhere on the site, each with its own 'read more'
+    linked_headings = {
+        _without_fragment(a.get("href") or "")
+        for a in tree.xpath("//*[self::h2 or self::h3 or self::h4]//a[@href]")
+        if _in_article_proper(a)
+    }
+    more_targets = {_without_fragment(a.get("href") or "") for a in more_links}
+    if len(linked_headings & more_targets) >= 2:
+        return f"listing page with {len(linked_headings & more_targets)} teasers and 'read more' links"
     return None
 
 
-def _post_blocks(tree: HtmlElement) -> list[HtmlElement]:
-    """Outermost <article> elements that are posts, not comments or related-post teasers."""
+_ARTICLE_XPATH = etree.XPath("//article")
+_DIV_POST_XPATH = etree.XPath(
+    f"//article | //div[{_cls_any(['hentry', 'type-post'])}"
+    f" or ({_cls('post')} and re:test(@id, '^post-\\d+$'))]",
+    namespaces=_RE_NS,
+)
+
+
+def _post_blocks(tree: HtmlElement, divs: bool = False) -> list[HtmlElement]:
+    """Outermost posts that are not comments or related-post teasers: <article> elements, and with ``divs``
+    also divs marked up as posts (hentry, type-post, div.post#post-N in older themes)."""
     found = []
-    for article in tree.iter("article"):
+    candidates = (_DIV_POST_XPATH if divs else _ARTICLE_XPATH)(tree)
+    marked = set(candidates)
+    for article in candidates:
+        if any(a in marked for a in article.iterancestors()):
+            continue  # a post inside a post (an <article> inside div.hentry): the outer one counts
         classes = article.get("class") or ""
         if re.search(r"comment|related|teaser|promo|card", classes, re.I):
             continue
@@ -305,6 +337,16 @@ def _prune_chrome(tree: HtmlElement) -> HtmlElement:
         keep,
     )
     _drop(_CHROME_XPATH(tree), keep)
+    # newsletter sign-up boxes inside the story: a short block around an e-mail field ("Get the latest news
+    # straight to your inbox"), dropped whole, before the form alone goes and leaves its blurb behind
+    _drop(
+        (
+            el
+            for el in tree.iter("div", "section", "aside", "p")
+            if el.xpath(".//input[@type='email']") and len((el.text_content() or "").split()) < 60
+        ),
+        keep,
+    )
     # search boxes, sign-ups, reply forms; not the <form> some old CMSs wrap the whole page in
     _drop((f for f in tree.iter("form") if len(f.text_content() or "") < 1500), keep)
     _drop(
@@ -755,7 +797,10 @@ def _title(
 
 def _site_names(tree: HtmlElement, source: str, traf_site: str | None) -> list[str]:
     names = _meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
-    if traf_site:
+    # trafilatura guesses a site name from <title> when the page declares none, and on a "Headline | Blog"
+    # title it can take the headline: a guess that is the page's own heading is not the site's name
+    headings = {_norm(h.text_content()) for h in tree.iter("h1", "h2")}
+    if traf_site and _norm(traf_site) not in headings:
         names.append(traf_site)
     names.append(source.replace("-", " ").replace("_", " "))
     return [n for n in dict.fromkeys(" ".join(n.split()) for n in names) if n]
@@ -788,9 +833,40 @@ _ROLE_RE = re.compile(
 )
 
 
+# Words that end the name of an outlet ("Disability News Service") or a body ("Work and Pensions Committee").
+_OUTLET_END_WORDS = {
+    "news", "service", "services", "network", "campaign", "media", "press", "agency", "times", "magazine",
+    "blog", "union", "group", "iww",
+}  # fmt: skip
+_BODY_END_WORDS = {
+    "committee", "council", "department", "ministry", "office", "commission", "parliament", "government",
+    "trust", "foundation", "association", "society", "charity", "partnership", "authority", "board",
+    "coalition", "alliance", "federation", "institute", "centre", "center",
+}  # fmt: skip
+_BODY_NAME_RE = re.compile(
+    r"^(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:and|of|for|the|on|&|[A-Z][\w'’.-]*))*\s+(?:"
+    + "|".join(sorted(_BODY_END_WORDS))
+    + r")s?$",
+    re.IGNORECASE,
+)
+
+
+def _is_organisation(text: str) -> bool:
+    """'Work and Pensions Committee', 'Disability News Service': a body or an outlet, not a person."""
+    tokens = text.split()
+    if len(tokens) < 2 or not all(
+        t[:1].isupper() or t.lower() in ("and", "of", "for", "the", "on", "&") for t in tokens
+    ):
+        return False
+    last = tokens[-1].lower().strip(".")
+    return last in _BODY_END_WORDS or last in _OUTLET_END_WORDS
+
+
 def _names(text: str) -> list[str]:
     """Split a cleaned byline into person names, dropping roles and outlet names glued on."""
     names: list[str] = []
+    if _BODY_NAME_RE.match(text) and _is_organisation(text):
+        return []  # 'Work and Pensions Committee' is one body, not 'Work' and 'Pensions Committee'
     for piece in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text):
         piece = piece.strip(" .:|-–—")
         if not piece or _ROLE_RE.search(piece) or piece.lower() in ("admin", "guest", "anonymous", "unknown"):
@@ -803,7 +879,7 @@ def _names(text: str) -> list[str]:
                 if all(t[:1].isupper() for t in tail) and tail[-1].lower().strip(".") in _ORG_WORDS:
                     tokens = tokens[:i]
                     break
-        if len(tokens) > 5 or not any(ch.isalpha() for ch in piece):
+        if len(tokens) > 5 or not any(ch.isalpha() for ch in piece) or _is_organisation(" ".join(tokens)):
             continue
         names.append(" ".join(tokens))
     return names
@@ -817,6 +893,10 @@ def _clean_author(raw: str, site_names: list[str]) -> list[str]:
     text = _AUTHOR_PREFIX_RE.sub("", text)
     text = _DATE_IN_TEXT_RE.sub("", text).strip()
     text = re.split(r"\s+(?:\||–|—|-|on|at|in)\s+|\s*\(|\s*\bposted\b|\s*\bupdated\b", text, maxsplit=1)[0]
+    site_keys = [_norm(site) for site in site_names if len(_norm(site)) >= 4]
+    key = _norm(text)
+    if " " not in text and any(key == site or (len(key) >= 6 and site.startswith(key)) for site in site_keys):
+        return []  # the site's own login ('blacktriangle' posting on Black Triangle Campaign): not a person
     without_site = text
     for site in sorted(site_names, key=len, reverse=True):
         if len(_norm(site)) >= 4:
@@ -1080,6 +1160,97 @@ def _run_trafilatura(tree: HtmlElement, url: str) -> Any:
         return None
 
 
+_GAP_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "pre", "blockquote")
+_GAP_FILL_TAGS = {"li", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Block elements holding no other block element, with their text, in document order."""
+    out = []
+    for el in tree.iter(*_GAP_BLOCKS):
+        if any(isinstance(d.tag, str) and d.tag in _GAP_BLOCKS for d in el.iterdescendants()):
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            out.append((el, text))
+    return out
+
+
+def _link_share(el: HtmlElement) -> float:
+    total = len(" ".join(el.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return linked / total if total else 0.0
+
+
+def _fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
+    """Put back subheadings and list items trafilatura dropped from between two paragraphs it kept.
+
+    trafilatura's precision mode sometimes drops a short subheading ("Why we wrote it") or a whole list of
+    questions from the middle of an article. Anything of that kind sitting in the page *between* two kept
+    paragraphs, inside the element that holds them all, is article text: it goes back in its place. Nothing is
+    added before the first or after the last kept paragraph (that is where boilerplate lives), and lists of
+    links are not added (a "read more" box in the middle of a story).
+    """
+    blocks = _leaf_blocks(tree)
+    if len(paras) < 2 or not blocks:
+        return paras
+    keys = [_norm(text)[:80] for _, text in blocks]
+    matched: dict[int, int] = {}  # block index -> paragraph index
+    start = 0
+    for pi, para in enumerate(paras):
+        for line in para.split("\n"):
+            key = _norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
+            if len(key) < 12:
+                continue
+            for bi in range(start, len(blocks)):
+                if keys[bi] == key:
+                    matched[bi] = pi
+                    start = bi + 1
+                    break
+    if len(matched) < 2 or len(set(matched.values())) < 0.6 * len(paras):
+        return paras  # trafilatura's text cannot be placed in this page reliably: leave it as it is
+    order = sorted(matched)
+    kept = {blocks[i][0] for i in order}
+    present = {_norm(re.sub(r"^\s*[-•*]\s+", "", line)) for para in paras for line in para.split("\n")}
+    common = set(blocks[order[0]][0].iterancestors())
+    for i in order[1:]:
+        common &= set(blocks[i][0].iterancestors())
+    additions: dict[int, list[str]] = {}  # paragraph index -> paragraphs to insert after it
+    for left, right in zip(order, order[1:], strict=False):
+        after = matched[left]
+        pending_list: list[str] = []
+        list_parent = None
+        for bi in range(left + 1, right):
+            el, text = blocks[bi]
+            if el in kept or el.tag not in _GAP_FILL_TAGS or not common & set(el.iterancestors()):
+                continue
+            if _norm(text) in present:
+                continue  # kept by trafilatura, only too short to have been matched above
+            if _STOCK_LINE_RE.match(text) or _COMMENT_HEADING_RE.match(text) or _link_share(el) > 0.5:
+                continue
+            if el.tag == "li":
+                if pending_list and el.getparent() is not list_parent:
+                    additions.setdefault(after, []).append("\n".join(pending_list))
+                    pending_list = []
+                list_parent = el.getparent()
+                pending_list.append(f"- {text}")
+                continue
+            if pending_list:
+                additions.setdefault(after, []).append("\n".join(pending_list))
+                pending_list = []
+            if len(text.split()) <= 20:
+                additions.setdefault(after, []).append(text)
+        if pending_list:
+            additions.setdefault(after, []).append("\n".join(pending_list))
+    if not additions:
+        return paras
+    out = []
+    for pi, para in enumerate(paras):
+        out.append(para)
+        out.extend(additions.get(pi, []))
+    return out
+
+
 def _fallback_paragraphs(tree: HtmlElement) -> list[str]:
     """When trafilatura finds nothing: the article body element's own paragraphs, if the page marks one."""
     for el in _MAIN_CONTENT_XPATH(tree):
@@ -1117,7 +1288,8 @@ def extract(page: RawPage, source: str) -> Document:
     title = _title(tree, scope, site_names, host, getattr(result, "title", None))
     authors = _authors(tree, scope, ld, site_names, getattr(result, "author", None))
 
-    paras = _body_paragraphs(getattr(result, "body", None)) or _fallback_paragraphs(body_tree)
+    paras = _body_paragraphs(getattr(result, "body", None))
+    paras = _fill_gaps(body_tree, paras) if paras else _fallback_paragraphs(body_tree)
     if not authors:
         authors = _authors_from_bylines(paras, site_names)
     paras = _clean_paragraphs(paras, title, authors)
