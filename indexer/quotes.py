@@ -1,38 +1,109 @@
-"""Quote extraction as a spaCy component: reported speech with its cue verb and, where sure, its speaker.
+"""Quote extraction as a spaCy component: reported speech with its cue and, where sure, its speaker.
 
 ``casebook_quotes`` runs after ``ner`` and sets ``doc._.quotes`` to a list of plain dicts (character
 offsets into the text), which :class:`indexer.enrich.Enricher` turns into ``models.Quote``. A quote given
 to the wrong person is worse than no quote, so attribution is deliberately narrow:
 
-* a quotation is kept only when a speech verb (``said``, ``added``, ``told`` ...) introduces it
-  (``X said: “…”``), follows it (``“…,” said X`` / ``“…,” X said``) or governs it in reported speech
-  (``She said DR UK was “vehemently opposed …”``); scare quotes and one-word quotes are dropped;
+* a quotation is kept when a speech verb (``said``, ``added``, ``told`` ...) introduces it
+  (``X said: “…”``), follows it (``“…,” said X`` / ``“…,” X said``), governs it in reported speech
+  (``She said DR UK was “vehemently opposed …”``), when ``according to X`` or ``as X pointed out`` frames
+  it, or when the speaker is the subject of the quoted words (``she “made it very clear …”``); a paragraph
+  that is wholly a quotation is kept even unattributed. Scare quotes and one-word quotes are dropped;
 * the speaker is the verb's subject when it is a named person or organisation, a described speaker
-  ("A DWP spokesman"), or ``he``/``she`` resolved to the most recent singular person who was the subject
-  of a clause; anything else leaves the speaker ``None``.
+  ("A DWP spokesman", whose organisation is kept for linking), or ``he``/``she``/``it`` resolved to the
+  most recent singular subject of the right kind, with no other person named in between that could not be
+  checked; anything else leaves the speaker ``None``.
 
-Quotations follow the newspaper convention for long quotes: a paragraph that opens “ without closing it
-continues into the next paragraph when that one opens with “ again.
+Quotation marks: curly double, straight double and curly single (‘ ’), the last told apart from apostrophes
+(``peoples’``, ``don’t``) by what stands either side. A long quote either reopens its mark on each paragraph
+(newspaper style) or closes only at the end of a later paragraph; a mark never closed is dropped at the end
+of its paragraph, so an unbalanced mark never swallows the rest of the document.
+
+The component works in two modes. On a parsed doc (the full pipeline) it reads the parse directly. On a doc
+without a parse (``Enricher`` disables the parser for speed) it parses only the paragraphs that hold
+quotation marks, and the paragraph before each, reusing the doc's ``tok2vec`` tensor, and maps every offset
+back to the whole text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
+from spacy.util import minibatch
 
-# Lemmas of verbs that introduce speech. "describe", "reveal", "announce", "call", "agree" and "continue"
-# are left out on purpose: they mostly frame scare quotes ("described by activists as “pernicious”",
-# "agreeing to “Claimant Commitments”").
+# --- part of speech and lemmas without the attribute ruler and lemmatizer ------------------------------
+# Enrichment skips those two components (a fifth of the pipeline's time) and reads the tagger's
+# fine-grained tags instead, in both modes, so a parsed and an unparsed doc give the same answers.
+
+_TAG_UPOS = {
+    "NNP": "PROPN", "NNPS": "PROPN", "NN": "NOUN", "NNS": "NOUN", "PRP": "PRON", "PRP$": "PRON",
+    "WP": "PRON", "WP$": "PRON", "EX": "PRON", "DT": "DET", "PDT": "DET", "WDT": "DET", "VB": "VERB",
+    "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "MD": "AUX", "JJ": "ADJ",
+    "JJR": "ADJ", "JJS": "ADJ", "AFX": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV",
+    "IN": "ADP", "RP": "ADP", "CC": "CCONJ", "CD": "NUM", "TO": "PART", "POS": "PART", "UH": "INTJ",
+    ".": "PUNCT", ",": "PUNCT", ":": "PUNCT", "``": "PUNCT", "''": "PUNCT", "-LRB-": "PUNCT",
+    "-RRB-": "PUNCT", "HYPH": "PUNCT", "NFP": "PUNCT", "$": "SYM", "SYM": "SYM", "_SP": "SPACE",
+}  # fmt: skip
+
+
+_TEXT_KEY = "casebook_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once (spaCy joins every token each time the property is read)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def forget_text(doc: Doc) -> None:
+    doc.user_data.pop(_TEXT_KEY, None)
+
+
+def upos(tok: Token) -> str:
+    """Universal part of speech from the tagger's tag (the attribute ruler's mapping, without the ruler)."""
+    if tok.is_space:
+        return "SPACE"
+    return _TAG_UPOS.get(tok.tag_, tok.pos_ or "X")
+
+
+# Lemmas of verbs that introduce speech. "describe", "reveal", "call", "agree" and "continue" are left out
+# on purpose: they mostly frame scare quotes ("described by activists as “pernicious”").
 CUE_LEMMAS = frozenset(
     {
         "say", "add", "tell", "claim", "warn", "explain", "insist", "argue", "state", "complain",
         "admit", "suggest", "stress", "write", "reply", "respond", "conclude", "comment", "note",
         "acknowledge", "confirm", "declare", "urge", "emphasise", "emphasize", "allege", "concede",
+        "announce",
     }
 )  # fmt: skip
+_IRREGULAR_FORMS = {
+    "say": ("says", "said", "saying"), "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "written", "writing"), "admit": ("admits", "admitted", "admitting"),
+    "reply": ("replies", "replied", "replying"), "point": ("points", "pointed", "pointing"),
+    "put": ("puts", "putting"),
+}  # fmt: skip
+
+
+def _verb_forms(lemma: str) -> set[str]:
+    if lemma in _IRREGULAR_FORMS:
+        return {lemma, *_IRREGULAR_FORMS[lemma]}
+    if lemma.endswith("e"):
+        return {lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith(("s", "sh", "ch", "x")):
+        return {lemma, lemma + "es", lemma + "ed", lemma + "ing"}
+    return {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+
+
+_CUE_FORMS = {form: lemma for lemma in CUE_LEMMAS | {"point", "put"} for form in _verb_forms(lemma)}
 
 # Nouns that make an unnamed subject a speaker as written ("A DWP spokesman", "the minister").
 ROLE_NOUNS = frozenset(
@@ -45,20 +116,56 @@ ROLE_NOUNS = frozenset(
         "trustee", "peer", "lord", "baroness", "judge", "woman", "man", "mother", "father",
     }
 )  # fmt: skip
+# A spokesperson speaks for an organisation: the quote is the organisation's ("A DWP spokesman said").
+SPOKES_NOUNS = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"}
+)
+_IRREGULAR_PLURALS = {
+    "spokesmen": "spokesman", "spokeswomen": "spokeswoman", "spokespeople": "spokesperson",
+    "chairmen": "chairman", "chairwomen": "chairwoman", "men": "man", "women": "woman", "mps": "mp",
+}  # fmt: skip
+
+
+def lemma(tok: Token) -> str:
+    """The lemma of a speech verb or a speaker noun (other words: lower case, unchanged)."""
+    word = tok.lower_
+    if word in _CUE_FORMS:
+        return _CUE_FORMS[word]
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if word.endswith("s") and word[:-1] in ROLE_NOUNS:
+        return word[:-1]
+    return word
+
 
 OPEN_CURLY, CLOSE_CURLY, STRAIGHT = "“", "”", '"'
-MIN_WORDS = 2  # a one-word quotation is a scare quote, never attributed
+OPEN_SINGLE, CLOSE_SINGLE = "‘", "’"
+CLOSERS = {OPEN_CURLY: CLOSE_CURLY, STRAIGHT: STRAIGHT, OPEN_SINGLE: CLOSE_SINGLE}
+MIN_WORDS = 2  # a one-word quotation is a scare quote, never kept
+MIN_BLOCK_WORDS = 4  # an unattributed paragraph-long quotation needs at least this many words
 PRONOUN_REACH = 2500  # characters: a he/she further than this from its antecedent stays unresolved
+LOOKAHEAD_PARAGRAPHS = 8  # how far a quote opened at a paragraph start may run before its closing mark
 _PERSON_LABELS = frozenset({"PERSON"})
 _ORG_LABELS = frozenset({"ORG"})
+_SENTENCE_END = frozenset({".", "?", "!"})
+
+
+_ANY_MARK_RE = re.compile('[“"‘]')
+
+# --- finding quotations ----------------------------------------------------------------------------------
 
 
 @dataclass
 class Quotation:
-    """Where a quotation sits: ``segments`` are the inner (mark-free) spans of each paragraph it covers."""
+    """Where a quotation sits: ``segments`` are the inner (mark-free) spans of each paragraph it covers.
+
+    ``block``: the quotation is a whole paragraph (or run of paragraphs) by itself, not words inside a
+    sentence of the writer's.
+    """
 
     segments: list[tuple[int, int]] = field(default_factory=list)
     mark: str = OPEN_CURLY
+    block: bool = False
 
     @property
     def start(self) -> int:
@@ -74,41 +181,174 @@ class Quotation:
         return "\n\n".join(p for p in parts if p).rstrip(",").rstrip()
 
 
-def find_quotations(text: str) -> list[Quotation]:
-    """Every closed quotation in ``text`` (typographic “ ” or straight "), continued across paragraphs."""
-    found: list[Quotation] = []
-    current: Quotation | None = None
-    seg_start = 0
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, leading and trailing whitespace excluded."""
+    out = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        line_start, line_end = pos, pos + len(line.rstrip("\r\n"))
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            lead = len(body) - len(body.lstrip())
+            out.append((pos + lead, pos + lead + len(stripped)))
         pos += len(line)
-        body = text[line_start:line_end]
-        if not body.strip():
-            continue
-        first = line_start + (len(body) - len(body.lstrip()))
-        scan_from = line_start
-        if current is not None:
-            if text[first] == current.mark:  # the paragraph continues the open quotation
-                seg_start, scan_from = first + 1, first + 1
-            else:  # never closed: not a quotation we can trust
-                current = None
-        for i in range(scan_from, line_end):
-            ch = text[i]
-            if current is None:
-                if ch == OPEN_CURLY or (ch == STRAIGHT and not (i > line_start and text[i - 1].isalnum())):
-                    current, seg_start = Quotation(mark=ch), i + 1  # 6'2" is not an opening quote
-            elif (current.mark == OPEN_CURLY and ch == CLOSE_CURLY) or (
-                current.mark == STRAIGHT and ch == STRAIGHT
-            ):
-                current.segments.append((seg_start, i))
-                found.append(current)
-                current = None
-            elif current.mark == OPEN_CURLY and ch == OPEN_CURLY:  # unbalanced: restart here
-                current, seg_start = Quotation(mark=ch), i + 1
-        if current is not None:
-            current.segments.append((seg_start, line_end))
+    return out
+
+
+def _opens(text: str, i: int, lo: int) -> bool:
+    """An opening mark at ``i`` (``lo``: start of its paragraph)."""
+    ch = text[i]
+    prev = text[i - 1] if i > lo else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch == OPEN_CURLY:
+        return True
+    if ch == STRAIGHT:
+        return not prev.isalnum()  # 6'2" is not an opening quote
+    if ch == OPEN_SINGLE:
+        return (prev.isspace() or prev in "([—–-/:") and nxt.isalnum()
+    return False
+
+
+def _closes(text: str, i: int, mark: str, hi: int) -> bool:
+    """The closing mark of a quotation opened with ``mark`` at ``i`` (``hi``: end of the paragraph)."""
+    ch = text[i]
+    if ch != CLOSERS[mark]:
+        return False
+    if mark != OPEN_SINGLE:
+        return True
+    prev = text[i - 1]
+    nxt = text[i + 1] if i + 1 < hi else " "
+    if prev.isspace() or nxt.isalnum():
+        return False  # "don’t", "’90s": an apostrophe
+    if prev in "sS" and nxt == " " and i + 2 < hi and text[i + 2].islower():
+        following = _WORD_RE.match(text, i + 2)
+        if following is None or following.group(0) not in _NOT_AFTER_POSSESSIVE:
+            return False  # "disabled peoples’ organisations": a plural possessive
+    return True
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+# Words that never follow a possessive: after "members’" these mean the quotation has closed.
+_NOT_AFTER_POSSESSIVE = frozenset(
+    {
+        "at", "in", "on", "and", "or", "but", "to", "for", "of", "by", "with", "as", "from", "is", "are",
+        "was", "were", "said", "says", "say", "told", "added", "which", "that", "when", "while", "because",
+        "after", "before", "he", "she", "they", "it", "we", "the", "a", "an", "into", "about", "than",
+    }
+)  # fmt: skip
+
+
+def _balanced(text: str, lo: int, hi: int) -> bool:
+    """No mark left open in ``text[lo:hi]`` (nested pairs allowed)."""
+    i = lo
+    while i < hi:
+        if text[i] in CLOSERS and _opens(text, i, lo):
+            mark = text[i]
+            j = i + 1
+            while j < hi and not _closes(text, j, mark, hi):
+                j += 1
+            if j >= hi:
+                return False
+            i = j
+        elif text[i] in (CLOSE_CURLY,):
+            return False
+        i += 1
+    return True
+
+
+def _ends_with_closer(text: str, lo: int, hi: int, mark: str) -> int | None:
+    """Index of a closing mark ending ``text[lo:hi]`` (before final punctuation), or None."""
+    j = hi - 1
+    while j > lo and text[j] in ".,;:!?":
+        j -= 1
+    if j > lo and _closes(text, j, mark, hi) and _balanced(text, lo, j):
+        return j
+    return None
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Every closed quotation in ``text`` (typographic, straight or single marks), across paragraphs."""
+    paras = paragraphs(text)
+    found: list[Quotation] = []
+    k = 0
+    while k < len(paras):
+        lo, hi = paras[k]
+        i = lo
+        resume_at = k + 1
+        while i < hi:
+            m = _ANY_MARK_RE.search(text, i, hi)
+            if m is None:
+                break
+            i = m.start()
+            if not _opens(text, i, lo):
+                i += 1
+                continue
+            mark, start = text[i], i
+            q = Quotation(mark=mark)
+            seg_start = i + 1
+            j = seg_start
+            while j < hi and not _closes(text, j, mark, hi):
+                if mark == OPEN_CURLY and text[j] == OPEN_CURLY:
+                    break  # unbalanced: a new quotation starts here
+                j += 1
+            if j < hi and text[j] != OPEN_CURLY:
+                q.segments.append((seg_start, j))
+                q.block = start == lo and not text[j + 1 : hi].strip(".,;:!? ")
+                found.append(q)
+                i = j + 1
+                continue
+            if j < hi:  # restart at the new opening mark
+                i = j
+                continue
+            # Open at the end of the paragraph: continue it, or drop it.
+            q.segments.append((seg_start, hi))
+            at_start = start == lo or text[lo:start].rstrip().endswith(":")
+            end_k = _continue(text, paras, k, mark, q, at_start)
+            if end_k is not None:
+                q.block = start == lo
+                found.append(q)
+                resume_at = end_k + 1
+            break
+        k = resume_at
     return [q for q in found if q.segments and q.end > q.start]
+
+
+def _continue(
+    text: str, paras: list[tuple[int, int]], k: int, mark: str, q: Quotation, at_start: bool
+) -> int | None:
+    """Extend a quotation left open at the end of paragraph ``k``; return its last paragraph, or None.
+
+    Newspaper style: each following paragraph reopens the mark. Otherwise, for a quotation opened at a
+    paragraph start or after a colon: the paragraphs up to one that ends with the closing mark, all of them
+    balanced in between.
+    """
+    n = k + 1
+    while n < len(paras) and text[paras[n][0]] == mark:
+        lo, hi = paras[n]
+        j = lo + 1
+        while j < hi and not _closes(text, j, mark, hi):
+            j += 1
+        if j < hi:
+            q.segments.append((lo + 1, j))
+            return n
+        q.segments.append((lo + 1, hi))
+        n += 1
+    if n > k + 1 or not at_start:
+        return None  # reopened and never closed, or opened mid-sentence: not a quotation we can trust
+    extra: list[tuple[int, int]] = []
+    for n in range(k + 1, min(len(paras), k + 1 + LOOKAHEAD_PARAGRAPHS)):
+        lo, hi = paras[n]
+        end = _ends_with_closer(text, lo, hi, mark)
+        if end is not None:
+            q.segments.extend([*extra, (lo, end)])
+            return n
+        if text[lo] in CLOSERS or not _balanced(text, lo, hi):
+            return None
+        extra.append((lo, hi))
+    return None
+
+
+# --- speakers ----------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -121,11 +361,22 @@ class _Speaker:
     plural: bool = False
     person: bool = True  # a person (he/she) rather than an organisation (it)
     needs_link: bool = False  # untagged proper noun: a speaker only if it links to a mention
+    org_start: int | None = None  # a spokesperson's organisation, as written inside the description
+    org_end: int | None = None
+
+    def shifted(self, base: int) -> _Speaker:
+        return replace(
+            self,
+            start=self.start + base,
+            end=self.end + base,
+            org_start=None if self.org_start is None else self.org_start + base,
+            org_end=None if self.org_end is None else self.org_end + base,
+        )
 
 
 @dataclass
 class _Subject:
-    """A clause subject that a later he/she/it can refer back to."""
+    """A clause subject that a later he/she/it can refer back to (offsets into the whole text)."""
 
     pos: int
     speaker: _Speaker
@@ -134,17 +385,20 @@ class _Subject:
 def _ent_at(doc: Doc, token: Token) -> Span | None:
     if not token.ent_type_:
         return None
-    for ent in doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type, kb_id=token.ent_kb_id, span_id=token.ent_id)
 
 
 def _speaker_from_ent(ent: Span) -> _Speaker:
     tokens = [t for t in ent if t.tag_ != "POS" and t.text not in ("’s", "'s")] or list(ent)
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     person = ent.label_ in _PERSON_LABELS
-    return _Speaker(ent.doc.text[start:end], start, end, True, ent.ent_id_ or None, person=person)
+    return _Speaker(doc_text(ent.doc)[start:end], start, end, True, ent.ent_id_ or None, person=person)
 
 
 def _named(doc: Doc, subj: Token, labels: frozenset[str]) -> _Speaker | None:
@@ -162,19 +416,21 @@ def _named(doc: Doc, subj: Token, labels: frozenset[str]) -> _Speaker | None:
             continue
         ent = _ent_at(doc, tok)
         if ent is not None and ent.label_ in labels:
+            if tok is not subj and ent.label_ in _ORG_LABELS and upos(subj) == "NOUN":
+                continue  # "A DWP spokesman": the spokesman, not DWP (see _description)
             return _speaker_from_ent(ent)
     return None
 
 
 def _unlinked_name(doc: Doc, subj: Token) -> _Speaker | None:
     """A proper-noun subject the model missed or mislabelled ("Timms" as LOC): a speaker only if linked."""
-    if subj.pos_ != "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or not subj.text[:1].isupper():
+    if upos(subj) != "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or not subj.text[:1].isupper():
         return None
     first = subj
-    while first.i > 0 and doc[first.i - 1].pos_ == "PROPN" and doc[first.i - 1].head.i == subj.i:
+    while first.i > 0 and upos(doc[first.i - 1]) == "PROPN" and doc[first.i - 1].head.i == subj.i:
         first = doc[first.i - 1]
     start, end = first.idx, subj.idx + len(subj.text)
-    return _Speaker(doc.text[start:end], start, end, True, None, needs_link=True)
+    return _Speaker(doc_text(doc)[start:end], start, end, True, None, needs_link=True)
 
 
 def _speaker_for(doc: Doc, subj: Token) -> _Speaker | None:
@@ -188,20 +444,34 @@ def _speaker_for(doc: Doc, subj: Token) -> _Speaker | None:
 
 
 def _description(doc: Doc, subj: Token) -> _Speaker | None:
-    """ "A DWP spokesman", "The two civil servants": an unnamed speaker kept as written, with no id."""
-    if subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() not in ROLE_NOUNS:
+    """ "A DWP spokesman", "The two civil servants": an unnamed speaker kept as written, with no id.
+
+    For a spokesperson, the organisation written inside the description ("A DWP spokesman", "a spokeswoman
+    for Mind") is kept: the quote is that organisation's.
+    """
+    word = lemma(subj)
+    if upos(subj) not in ("NOUN", "PROPN") or (word not in ROLE_NOUNS and subj.lower_ not in SPOKES_NOUNS):
         return None
     first = subj.left_edge
     while first.i < subj.i and (first.is_punct or first.is_space):
         first = doc[first.i + 1]
     last = subj  # "The head of profession at DWP", stopping before a comma or a relative clause
     for tok in doc[subj.i + 1 : subj.right_edge.i + 1]:
-        if tok.is_punct or tok.is_space or tok.dep_ in ("relcl", "acl") or tok.pos_ in ("VERB", "AUX"):
+        if tok.is_punct or tok.is_space or tok.dep_ in ("relcl", "acl") or upos(tok) in ("VERB", "AUX"):
             break
         last = tok
     start, end = first.idx, last.idx + len(last.text)
     plural = subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
-    return _Speaker(doc.text[start:end], start, end, False, None, plural)
+    speaker = _Speaker(doc_text(doc)[start:end], start, end, False, None, plural)
+    if subj.lower_ in SPOKES_NOUNS or word in SPOKES_NOUNS:
+        orgs = {
+            (ent.start_char, ent.end_char)
+            for tok in doc[first.i : last.i + 1]
+            if (ent := _ent_at(doc, tok)) is not None and ent.label_ in _ORG_LABELS
+        }
+        if len(orgs) == 1:
+            speaker.org_start, speaker.org_end = orgs.pop()
+    return speaker
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -209,45 +479,77 @@ def _subject_of(verb: Token) -> Token | None:
         if tok is None:
             continue
         for child in tok.children:
-            if child.dep_ == "nsubj":
+            if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+    if upos(verb) == "NOUN":  # "the DWP claim that …" parsed as a noun phrase: its named modifier speaks
+        named = [c for c in verb.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")]
+        return named[-1] if named else None
     return None
 
 
-def _subjects(doc: Doc) -> list[_Subject]:
+def _subjects(doc: Doc, base: int) -> list[_Subject]:
     """Clause subjects in text order that name someone: the antecedents a pronoun may refer to."""
     found = []
     for tok in doc:
-        if tok.dep_ != "nsubj" or tok.pos_ == "PRON":
+        if tok.dep_ != "nsubj" or upos(tok) == "PRON":
             continue
         speaker = _speaker_for(doc, tok)
         if speaker is not None and not speaker.plural and not speaker.needs_link:
-            found.append(_Subject(tok.idx, speaker))
+            found.append(_Subject(tok.idx + base, speaker.shifted(base)))
     return found
 
 
-def _resolve(doc: Doc, subj: Token, antecedents: list[_Subject]) -> _Speaker | None:
+@dataclass
+class _Context:
+    """What a run of paragraphs knows about the text before it (offsets into the whole text)."""
+
+    base: int = 0
+    antecedents: list[_Subject] = field(default_factory=list)
+    barriers: list[int] = field(default_factory=list)  # people named where nothing was parsed
+
+
+def _resolve(doc: Doc, subj: Token, ctx: _Context) -> _Speaker | None:
     word = subj.lower_
-    if subj.pos_ == "PRON":
+    if upos(subj) == "PRON":
         if word in ("he", "she"):
             wanted_person = True
         elif word == "it":
             wanted_person = False
         else:  # they, we, I, you, who: too often not the speaker we would guess
             return None
-        for ante in reversed(antecedents):
-            if ante.pos >= subj.idx:
+        here = subj.idx + ctx.base
+        for ante in reversed(ctx.antecedents):
+            if ante.pos >= here:
                 continue
-            if subj.idx - ante.pos > PRONOUN_REACH:
+            if here - ante.pos > PRONOUN_REACH:
                 return None
             if ante.speaker.person == wanted_person:
+                k = bisect.bisect_right(ctx.barriers, ante.pos)
+                if k < len(ctx.barriers) and ctx.barriers[k] < here:
+                    return None  # someone was named in between where we could not tell who spoke
                 return ante.speaker
         return None
-    return _speaker_for(doc, subj)
+    speaker = _speaker_for(doc, subj)
+    return speaker.shifted(ctx.base) if speaker is not None else None
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_LEMMAS
+    if lemma(tok) not in CUE_LEMMAS:
+        return False
+    if upos(tok) in ("VERB", "AUX"):
+        return True
+    # "In the same announcement, the DWP claim that “…”": the tagger reads the verb as a noun; a
+    # present-tense form heading the sentence with a named modifier and a that-clause is still the verb.
+    return (
+        tok.tag_ in ("NN", "NNS")
+        and tok.dep_ == "ROOT"
+        and any(c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON") for c in tok.children)
+        and any(
+            c.dep_ in ("acl", "ccomp", "advcl", "relcl")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for c in tok.children
+        )
+    )
 
 
 def _dominates(head: Token, tok: Token) -> bool:
@@ -271,8 +573,59 @@ def _prev_token(doc: Doc, i: int) -> Token | None:
     return doc[i] if i >= 0 else None
 
 
-def _attribute(doc: Doc, q: Quotation) -> tuple[Token, Token | None] | None:
-    """The cue verb and its subject token for a quotation, or None when no speech verb frames it."""
+def _sentence(doc: Doc, tok: Token) -> Span:
+    return tok.sent if doc.has_annotation("SENT_START") else doc[:]
+
+
+_FROM_RE = re.compile(
+    r"\b(?:letter|e-?mail|inquiry|enquiry|message|statement|note|text|post|submission)\s+from\s+$", re.I
+)
+
+
+@dataclass
+class _Attribution:
+    cue: str | None
+    subj: Token | None = None
+    speaker: _Speaker | None = None  # found directly (according to X, from X), offsets into the run
+
+
+def _according_to(doc: Doc, sent: Span) -> _Attribution | None:
+    """ "according to X" in the sentence: X is the speaker."""
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if obj is None and tok.i + 2 < len(doc):
+                obj = doc[tok.i + 2]
+            if obj is not None and upos(obj) != "PRON":
+                speaker = _speaker_for(doc, obj)
+                if speaker is not None:
+                    return _Attribution("according to", None, speaker)
+    return None
+
+
+def _as_x_said(doc: Doc, sent: Span, before: int) -> _Attribution | None:
+    """ "As DNS pointed out, … “…”": a speech clause introduced by "as" earlier in the sentence."""
+    for tok in sent:
+        if tok.i >= before:
+            break
+        if tok.dep_ != "advcl" or not any(c.lower_ == "as" and c.dep_ == "mark" for c in tok.children):
+            continue
+        word = lemma(tok)
+        if word == "point" and not any(c.lower_ == "out" for c in tok.children):
+            continue
+        if word == "put" and not any(c.lower_ == "it" for c in tok.children):
+            continue
+        if word in CUE_LEMMAS or word in ("point", "put"):
+            subj = _subject_of(tok)
+            if subj is not None:
+                return _Attribution(
+                    " ".join([tok.lower_, *(c.lower_ for c in tok.children if c.dep_ == "prt")]), subj
+                )
+    return None
+
+
+def _attribute(doc: Doc, q: Quotation) -> _Attribution | None:
+    """The cue and the speaker's token for a quotation, or None when nothing frames it as speech."""
     opening = _token_at(doc, q.start - 1)
     closing = _token_at(doc, q.end)
     inner = _token_at(doc, q.start)
@@ -280,68 +633,219 @@ def _attribute(doc: Doc, q: Quotation) -> tuple[Token, Token | None] | None:
         return None
     # 1. X said: “…”  (the colon may end the previous paragraph)
     before = _prev_token(doc, opening.i)
-    if before is not None and before.text == ":":
-        cues = [t for t in doc[before.sent.start : before.i] if _is_cue(t)]
+    if before is not None and before.text in (":", ";"):
+        line_start = doc_text(doc).rfind("\n", 0, before.idx) + 1
+        for ent in doc.ents:  # "We reproduce below the initial inquiry from Alan, ...;"
+            if line_start <= ent.start_char < before.idx and ent.label_ in _PERSON_LABELS | _ORG_LABELS:
+                if _FROM_RE.search(doc_text(doc)[line_start : ent.start_char]):
+                    return _Attribution(None, None, _speaker_from_ent(ent))
+        intro = doc[_sentence(doc, before).start : before.i]
+        cues = [t for t in intro if _is_cue(t) and _subject_of(t) is not None]  # not "well written"
         if cues:
-            return cues[-1], _subject_of(cues[-1])
+            return _Attribution(cues[-1].lower_, _subject_of(cues[-1]))
     # 2. “…,” said X  /  “…,” X said
     if closing is not None and closing.i + 1 < len(doc):
         window = []
         for tok in doc[closing.i + 1 : closing.i + 8]:
-            if tok.is_space or tok.text in (OPEN_CURLY, STRAIGHT, ".", ";", "?", "!"):
+            if tok.is_space or tok.text in (OPEN_CURLY, STRAIGHT, OPEN_SINGLE) or tok.text in _SENTENCE_END:
+                break
+            if tok.text == ";":
                 break
             window.append(tok)
         for k, tok in enumerate(window):
             if _is_cue(tok):
                 between = window[:k]
-                if all(t.pos_ in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT") for t in between):
-                    return tok, _subject_of(tok)
+                if all(upos(t) in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT", "NUM") for t in between):
+                    return _Attribution(tok.lower_, _subject_of(tok))
                 break
-    # 3. Reported speech: a speech verb earlier in the sentence governs the quotation.
-    sent = opening.sent
+    sent = _sentence(doc, opening)
+    # 3. according to X / as X pointed out
+    found = _according_to(doc, sent) or _as_x_said(doc, sent, opening.i)
+    if found is not None:
+        return found
+    # 4. Reported speech: a speech verb earlier in the sentence governs the quotation.
     cues = [t for t in doc[sent.start : opening.i] if _is_cue(t) and _dominates(t, inner)]
     if cues:
-        return cues[-1], _subject_of(cues[-1])
+        return _Attribution(cues[-1].lower_, _subject_of(cues[-1]))
+    # 5. she “made it very clear …”: the subject just before the mark, its verb inside the quotation.
+    if (
+        before is not None
+        and before.dep_ == "nsubj"
+        and before.head.idx >= q.start
+        and before.head.idx < q.end
+    ):
+        if upos(before.head) in ("VERB", "AUX"):
+            return _Attribution(before.head.lower_, before)
+    # 6. A paragraph that is wholly a quotation: kept, unattributed.
+    if q.block:
+        return _Attribution(None)
     return None
 
 
-def extract_quotes(doc: Doc) -> list[dict[str, Any]]:
-    """The quotes in a parsed doc as plain dicts (offsets into ``doc.text``), in text order."""
-    text = doc.text
-    antecedents = _subjects(doc)
+def _title_like(words: list[str]) -> bool:
+    """“Pathways to Work”, “DWP Work Coach Mock Interview”: a name in quotation marks, not speech."""
+    small = {"a", "an", "the", "of", "to", "for", "and", "in", "on", "at", "with", "by"}
+    return len(words) <= 6 and all(
+        w[:1].isupper() or w.lower() in small or not w[:1].isalpha() for w in words
+    )
+
+
+def extract_quotes(
+    doc: Doc, ctx: _Context | None = None, limit: tuple[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """The quotes in a parsed doc as plain dicts (offsets into the whole text), in text order.
+
+    ``ctx``: where ``doc`` sits in a larger text and what came before it (antecedents, unparsed names).
+    ``limit``: only quotations starting in this range of ``doc`` (the rest is context).
+    """
+    ctx = ctx or _Context()
+    text = doc_text(doc)
+    ctx.antecedents = sorted([*ctx.antecedents, *_subjects(doc, ctx.base)], key=lambda s: s.pos)
     quotes: list[dict[str, Any]] = []
     for q in find_quotations(text):
+        if limit is not None and not (limit[0] <= q.start < limit[1]):
+            continue
         quoted = q.text(text).replace("\xa0", " ")
-        if len(quoted.split()) < MIN_WORDS:
+        words = quoted.split()
+        if len(words) < MIN_WORDS or (_title_like(words) and not q.block):
             continue
         found = _attribute(doc, q)
         if found is None:
             continue
-        cue, subj = found
-        speaker = _resolve(doc, subj, antecedents) if subj is not None else None
+        if found.cue is None and found.speaker is None and len(words) < MIN_BLOCK_WORDS:
+            continue
+        if found.speaker is not None:
+            speaker: _Speaker | None = found.speaker.shifted(ctx.base)
+        elif found.subj is not None:
+            speaker = _resolve(doc, found.subj, ctx)
+        else:
+            speaker = None
         quotes.append(
             {
                 "text": quoted,
-                "start": q.start,
-                "end": q.end,
-                "cue": cue.text.lower(),
+                "start": q.start + ctx.base,
+                "end": q.end + ctx.base,
+                "cue": found.cue,
                 "speaker": speaker.text if speaker else None,
                 "speaker_start": speaker.start if speaker else None,
                 "speaker_end": speaker.end if speaker else None,
                 "speaker_is_entity": bool(speaker and speaker.entity),
                 "speaker_needs_link": bool(speaker and speaker.needs_link),
                 "speaker_id": speaker.entity_id if speaker else None,
+                "speaker_org_start": speaker.org_start if speaker else None,
+                "speaker_org_end": speaker.org_end if speaker else None,
             }
         )
     return quotes
 
 
+# --- the pipeline component ------------------------------------------------------------------------------
+
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
 
 
-@Language.component("casebook_quotes")
-def casebook_quotes(doc: Doc) -> Doc:
-    """Pipeline component: ``doc._.quotes`` = :func:`extract_quotes` (needs the parser and ``ner``)."""
-    doc._.quotes = extract_quotes(doc)
-    return doc
+_PRONOUN_RE = re.compile(r"\b(?:he|she|it|they|He|She|It|They)\b")
+
+
+def quote_runs(text: str) -> list[tuple[int, int]]:
+    """Character ranges worth parsing: paragraphs a quotation covers, and the paragraph before each."""
+    paras = paragraphs(text)
+    if not paras:
+        return []
+    starts = [lo for lo, _ in paras]
+    keep = [False] * len(paras)
+    for q in find_quotations(text):
+        first = max(0, bisect.bisect_right(starts, q.start) - 1)
+        last = max(0, bisect.bisect_right(starts, q.end) - 1)
+        # The paragraph before, when this one may need it: the quotation opens the paragraph (its cue may
+        # end the one before, "X said:") or a pronoun before it refers back ("He said …").
+        lead = text[paras[first][0] : q.start - 1]
+        needs_before = not lead.strip() or _PRONOUN_RE.search(lead) is not None
+        for k in range(max(0, first - 1) if needs_before else first, last + 1):
+            keep[k] = True
+    runs: list[tuple[int, int]] = []
+    k = 0
+    while k < len(paras):
+        if not keep[k]:
+            k += 1
+            continue
+        m = k
+        while m + 1 < len(paras) and keep[m + 1]:
+            m += 1
+        runs.append((paras[k][0], paras[m][1]))
+        k = m + 1
+    return runs
+
+
+_EMPTY = numpy.zeros((0,), dtype="float32")
+
+
+class QuoteComponent:
+    """``casebook_quotes``: reads the parse when there is one, else parses only the quote paragraphs."""
+
+    def __init__(self, nlp: Language, name: str = "casebook_quotes") -> None:
+        self.nlp = nlp
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            pending: list[tuple[Doc, list[tuple[Span, Doc]]]] = []
+            subdocs: list[Doc] = []
+            for doc in batch:
+                if doc.has_annotation("DEP") or "parser" not in self.nlp.component_names:
+                    doc._.quotes = extract_quotes(doc) if doc.has_annotation("DEP") else []
+                    pending.append((doc, []))
+                    continue
+                parts = self._regions(doc)
+                subdocs.extend(sub for _, sub in parts)
+                pending.append((doc, parts))
+            if subdocs:
+                parser = self.nlp.get_pipe("parser")
+                for _ in parser.pipe(subdocs, batch_size=batch_size):  # annotates subdocs in place
+                    pass
+            for doc, parts in pending:
+                if parts or not doc.has_annotation("DEP"):
+                    doc._.quotes = self._quotes_of_regions(doc, parts)
+                    doc.tensor = _EMPTY  # used up: nothing later reads it, and workers send docs back whole
+                forget_text(doc)
+                yield doc
+
+    @staticmethod
+    def _regions(doc: Doc) -> list[tuple[Span, Doc]]:
+        runs = quote_runs(doc_text(doc))
+        if not runs:
+            return []
+        head = Doc._get_array_attrs()
+        array = doc.to_array(head)
+        out = []
+        for lo, hi in runs:
+            span = doc.char_span(lo, hi, alignment_mode="expand")
+            if span is not None and len(span):
+                out.append((span, span.as_doc(array_head=head, array=array)))
+        return out
+
+    @staticmethod
+    def _quotes_of_regions(doc: Doc, parts: list[tuple[Span, Doc]]) -> list[dict[str, Any]]:
+        covered = [(span.start_char, span.end_char) for span, _ in parts]
+        barriers = sorted(
+            ent.start_char
+            for ent in doc.ents
+            if ent.label_ in _PERSON_LABELS | _ORG_LABELS
+            and not any(lo <= ent.start_char < hi for lo, hi in covered)
+        )
+        ctx = _Context(barriers=barriers)
+        quotes: list[dict[str, Any]] = []
+        for span, sub in parts:
+            ctx.base = span.start_char
+            quotes.extend(extract_quotes(sub, ctx))
+        return quotes
+
+
+@Language.factory("casebook_quotes")
+def make_quote_component(nlp: Language, name: str) -> QuoteComponent:
+    """Pipeline component: ``doc._.quotes`` (after ``ner``; parses quote paragraphs itself if needed)."""
+    return QuoteComponent(nlp, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +20,10 @@ def entities():
 
 
 def test_shipped_gazetteer_loads_with_unique_ids(entities):
-    assert len(entities) >= 30
-    kinds = {e.kind for e in entities.values()}
-    assert {"official", "organisation", "scheme"} <= kinds
+    assert len(entities) >= 400
+    counts = Counter(e.kind for e in entities.values())
+    assert counts["official"] >= 40 and counts["organisation"] >= 150 and counts["scheme"] >= 100
+    assert counts["place"] >= 70 and counts["person"] >= 20
 
 
 @pytest.mark.parametrize(
@@ -51,8 +53,49 @@ def test_the_requested_entities_are_there(entities):
         "org:behavioural-insights-team", "official:liz-kendall", "official:stephen-timms",
         "official:frank-field", "official:iain-duncan-smith", "official:damian-green",
         "official:esther-mcvey", "official:amber-rudd", "official:therese-coffey", "official:mel-stride",
+        # schemes, past and present
+        "scheme:lcwra", "scheme:lcw", "scheme:restart", "scheme:carers-allowance", "scheme:pension-credit",
+        "scheme:benefit-cap", "scheme:two-child-limit", "scheme:bedroom-tax", "scheme:motability",
+        "scheme:attendance-allowance", "scheme:housing-benefit", "scheme:income-support",
+        "scheme:incapacity-benefit", "scheme:severe-disablement-allowance", "scheme:work-choice",
+        "scheme:kickstart", "scheme:severe-disability-premium", "scheme:uc-health-element",
+        # contractors, oversight bodies, tribunals, unions, outlets, places
+        "org:atos", "org:capita", "org:maximus", "org:chda", "org:ingeus", "org:seetec", "org:g4s", "org:a4e",
+        "org:reed-in-partnership", "org:serco", "org:nao", "org:ssac", "org:ehrc", "org:ico",
+        "org:independent-case-examiner", "org:first-tier-tribunal-sscs", "org:upper-tribunal", "org:pcs",
+        "org:unite", "org:unison", "org:ipswich-unemployed-action", "org:suwn", "org:dorset-iww",
+        "place:england", "place:scotland", "place:wales", "place:northern-ireland", "place:london",
+        "place:glasgow", "place:cardiff", "place:belfast",
+        # every Secretary of State for Work and Pensions, and senior DWP officials
+        "official:alistair-darling", "official:andrew-smith", "official:alan-johnson",
+        "official:david-blunkett",
+        "official:john-hutton", "official:peter-hain", "official:james-purnell", "official:yvette-cooper",
+        "official:stephen-crabb", "official:david-gauke", "official:chloe-smith", "official:pat-mcfadden",
+        "official:robert-devereux", "official:peter-schofield",
     }  # fmt: skip
     assert wanted <= set(entities)
+
+
+def test_secretaries_of_state_cover_2001_to_now_without_gaps(entities):
+    title = "Secretary of State for Work and Pensions"
+    roles = sorted(
+        (r for e in entities.values() for r in e.roles if r.title == title), key=lambda r: r.start or date.min
+    )
+    assert roles[0].start == date(2001, 6, 8) and roles[-1].end is None
+    for before, after in zip(roles, roles[1:], strict=False):
+        assert before.end is not None and 0 <= (after.start - before.end).days <= 1, (before, after)
+
+
+def test_places_and_single_word_names_match_only_as_written(entities):
+    assert all(e.case_sensitive for e in entities.values() if e.kind == "place")
+    for entity_id in ("org:scope", "org:unite", "scheme:restart", "org:labour-party", "org:hm-treasury"):
+        assert entities[entity_id].case_sensitive, entity_id
+
+
+def test_no_alias_is_an_everyday_phrase(entities):
+    everyday = {"fit for work", "support group", "reading", "bath", "sense", "crisis", "contact", "may"}
+    for entity in entities.values():
+        assert not ({entity.name.casefold(), *(a.casefold() for a in entity.aliases)} & everyday), entity.id
 
 
 def test_every_official_role_is_sourced_and_dated(entities):
