@@ -1,0 +1,862 @@
+"""The query language journalists type, parsed strictly and compiled to Whoosh queries.
+
+Grammar (``AND`` binds tighter than ``OR``; juxtaposed clauses are joined by ``AND``)::
+
+    query   := or
+    or      := and ("OR" and)*
+    and     := unary (["AND"] unary)*
+    unary   := ("NOT" | "-") unary | ["+"] primary
+    primary := "(" or ")" | FIELD ":" value | value
+    value   := WORD ["~" [1|2]] | WILD* | '"' PHRASE '"' ["~" N] | "[" DATE "TO" DATE "]" | "(" or ")"
+
+Plain words are stemmed (``sanctions`` finds "sanction", "sanctioned"); anything in quotes runs against the
+unstemmed fields, so ``"sanction"`` finds only the word sanction (case aside). Wildcards and fuzzy words
+also match unstemmed words. Entity fields (``scheme:ESA``) are resolved to canonical entity ids through the
+names, aliases and surface forms the archive has seen (and the gazetteer, when given).
+
+A malformed query raises :class:`QueryError`: one line saying what is wrong and a corrected query to try.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.lang.porter import stem as porter_stem
+
+from casebook.errors import CasebookError
+from casebook.models import ENTITY_KINDS
+
+MAX_SLOP = 100
+MIN_WILDCARD_PREFIX = 2
+OPERATORS = ("AND", "OR", "NOT")
+
+
+class QueryError(CasebookError):
+    """A query that cannot be run as written; ``suggestion`` is a corrected query."""
+
+    def __init__(self, problem: str, suggestion: str, position: int | None = None) -> None:
+        self.problem = problem
+        self.suggestion = " ".join(suggestion.split())
+        self.position = position
+        hint = f"try: {self.suggestion}" if self.suggestion else "try: *"
+        super().__init__(f"{problem}; {hint}")
+
+
+# -- tokens ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # WORD PHRASE RANGE FIELD LPAREN RPAREN AND OR NOT MINUS PLUS
+    text: str
+    start: int
+    end: int
+    suffix: str | None = None  # the "~N" after a word or phrase, without the tilde ("" for a bare ~)
+
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'})
+_FIELD_RE = re.compile(r"^([A-Za-z_]+):")
+_SUFFIX_RE = re.compile(r"~([0-9.]*)$")
+_STOP = set(' \t\n\r()"[]')
+
+
+def normalise_text(text: str) -> str:
+    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(":
+            tokens.append(Token("LPAREN", ch, i, i + 1))
+            i += 1
+        elif ch == ")":
+            tokens.append(Token("RPAREN", ch, i, i + 1))
+            i += 1
+        elif ch == '"':
+            close = text.find('"', i + 1)
+            if close < 0:
+                raise QueryError(
+                    f"the quote opened at character {i + 1} is never closed",
+                    text.rstrip() + '"',
+                    i,
+                )
+            end = close + 1
+            suffix = None
+            m = re.match(r"~([^\s()\"]*)", text[end:])
+            if m:
+                suffix = m.group(1)
+                end += m.end()
+            tokens.append(Token("PHRASE", text[i + 1 : close], i, end, suffix))
+            i = end
+        elif ch == "[":
+            close = text.find("]", i + 1)
+            if close < 0:
+                raise QueryError(
+                    f"the date range opened at character {i + 1} is never closed with ]",
+                    text.rstrip() + "]",
+                    i,
+                )
+            tokens.append(Token("RANGE", text[i + 1 : close], i, close + 1))
+            i = close + 1
+        elif ch == "]":
+            raise QueryError("a ] closes no date range", text[:i] + text[i + 1 :], i)
+        elif ch in "-+" and (i + 1 < n and text[i + 1] not in _STOP and not text[i + 1].isspace()):
+            tokens.append(Token("MINUS" if ch == "-" else "PLUS", ch, i, i + 1))
+            i += 1
+        elif ch in "-+" and (i + 1 < n and text[i + 1] in '("'):
+            tokens.append(Token("MINUS" if ch == "-" else "PLUS", ch, i, i + 1))
+            i += 1
+        else:
+            j = i
+            while j < n and text[j] not in _STOP:
+                j += 1
+            word = text[i:j]
+            m = _FIELD_RE.match(word)
+            if m:
+                tokens.append(Token("FIELD", m.group(1), i, i + m.end()))
+                rest = word[m.end() :]
+                if rest:
+                    tokens.append(_word(rest, i + m.end()))
+            elif word in OPERATORS:
+                tokens.append(Token(word, word, i, j))
+            elif word.startswith(":"):
+                raise QueryError(
+                    "a colon must follow a field name, as in title:sanctions",
+                    text[:i] + word.lstrip(":") + text[j:],
+                    i,
+                )
+            else:
+                tokens.append(_word(word, i))
+            i = j
+    return tokens
+
+
+def _word(word: str, start: int) -> Token:
+    m = _SUFFIX_RE.search(word)
+    if m and m.start() > 0:
+        return Token("WORD", word[: m.start()], start, start + len(word), m.group(1))
+    return Token("WORD", word, start, start + len(word))
+
+
+# -- syntax tree ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    pass
+
+
+@dataclass(frozen=True)
+class Word(Node):
+    text: str
+    field: str | None
+    fuzzy: int | None = None
+
+
+@dataclass(frozen=True)
+class Phrase(Node):
+    text: str
+    field: str | None
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Span(Node):
+    field: str
+    start: date | None
+    end: date | None  # inclusive
+
+
+@dataclass(frozen=True)
+class AllDocs(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class AndNode(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class OrNode(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class NotNode(Node):
+    child: Node
+
+
+def remove(text: str, start: int, end: int) -> str:
+    return (text[:start].rstrip() + " " + text[end:].lstrip()).strip()
+
+
+def replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def parse_date(value: str, upper: bool = False) -> date:
+    """``2020`` / ``2020-06`` / ``2020-06-15`` as the first day of the period, or the last if ``upper``."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    if not m:
+        raise ValueError(value)
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    if month is None:
+        return date(year, 12, 31) if upper else date(year, 1, 1)
+    mon = int(month)
+    if day is None:
+        first = date(year, mon, 1)
+        if not upper:
+            return first
+        following = date(year + (mon == 12), mon % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return date(year, mon, int(day))
+
+
+def _date_suggestion(value: str) -> str:
+    """A likely meant date: 13/05/2020 -> 2020-05-13; 2020-13 -> 2020; else the year it names, or 2020."""
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            return m.group(3)
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{4})", value)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    m = re.search(r"(1[89]|20)\d\d", value)
+    return m.group(0) if m else "2020"
+
+
+class Parser:
+    """Recursive descent over the tokens; every error names a corrected query."""
+
+    def __init__(self, text: str, fields: Iterable[str], date_fields: Iterable[str]) -> None:
+        self.text = text
+        self.fields = tuple(fields)
+        self.date_fields = tuple(date_fields)
+        self.tokens = tokenize(text)
+        self.i = 0
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            return AllDocs()
+        if len(self.tokens) == 1 and self.tokens[0].kind == "WORD" and self.tokens[0].text == "*":
+            return AllDocs()
+        node = self._or()
+        if self.i < len(self.tokens):
+            tok = self.tokens[self.i]
+            if tok.kind == "RPAREN":
+                raise QueryError(
+                    f"the ) at character {tok.start + 1} closes no (", remove(self.text, tok.start, tok.end)
+                )
+            raise QueryError(
+                f"unexpected {tok.text!r}", remove(self.text, tok.start, tok.end)
+            )  # pragma: no cover
+        return node
+
+    # helpers
+    def _peek(self) -> Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def _dangling(self, op: Token, where: str) -> QueryError:
+        return QueryError(f"{op.text} {where}", remove(self.text, op.start, op.end), op.start)
+
+    def _or(self, field: str | None = None) -> Node:
+        first = self._peek()
+        if first is not None and first.kind in ("OR", "AND"):
+            raise self._dangling(first, "needs a word before it")
+        children = [self._and(field)]
+        while (tok := self._peek()) is not None and tok.kind == "OR":
+            self.i += 1
+            nxt = self._peek()
+            if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
+                raise self._dangling(tok, "needs a word after it")
+            children.append(self._and(field))
+        return children[0] if len(children) == 1 else OrNode(tuple(children))
+
+    def _and(self, field: str | None) -> Node:
+        children = [self._unary(field)]
+        while (tok := self._peek()) is not None and tok.kind not in ("OR", "RPAREN"):
+            if tok.kind == "AND":
+                self.i += 1
+                nxt = self._peek()
+                if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
+                    raise self._dangling(tok, "needs a word after it")
+            children.append(self._unary(field))
+        return children[0] if len(children) == 1 else AndNode(tuple(children))
+
+    def _unary(self, field: str | None) -> Node:
+        tok = self._peek()
+        assert tok is not None
+        if tok.kind in ("NOT", "MINUS"):
+            self.i += 1
+            nxt = self._peek()
+            if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
+                raise self._dangling(tok, "needs a word after it")
+            return NotNode(self._unary(field))
+        if tok.kind == "PLUS":
+            self.i += 1
+            nxt = self._peek()
+            if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
+                raise self._dangling(tok, "needs a word after it")
+        return self._primary(field)
+
+    def _primary(self, field: str | None) -> Node:
+        tok = self._peek()
+        assert tok is not None
+        if tok.kind == "LPAREN":
+            return self._group(tok, field)
+        if tok.kind == "RPAREN":  # pragma: no cover - _and/_or stop before a )
+            raise QueryError(
+                f"the ) at character {tok.start + 1} closes no (", remove(self.text, tok.start, tok.end)
+            )
+        if tok.kind == "FIELD":
+            return self._field(tok, field)
+        return self._value(tok, field)
+
+    def _group(self, tok: Token, field: str | None) -> Node:
+        self.i += 1
+        nxt = self._peek()
+        if nxt is None:
+            raise QueryError("the ( at the end opens an empty group", remove(self.text, tok.start, tok.end))
+        if nxt.kind == "RPAREN":
+            raise QueryError("() is an empty group", remove(self.text, tok.start, nxt.end), tok.start)
+        node = self._or(field)
+        close = self._peek()
+        if close is None or close.kind != "RPAREN":
+            raise QueryError(
+                f"the ( at character {tok.start + 1} is never closed", self.text.rstrip() + ")", tok.start
+            )
+        self.i += 1
+        return node
+
+    def _field(self, tok: Token, outer: str | None) -> Node:
+        name = tok.text.lower()
+        self.i += 1
+        value = self._peek()
+        bare = (
+            value is None or value.start != tok.end or value.kind not in ("WORD", "PHRASE", "RANGE", "LPAREN")
+        )
+        if name not in self.fields:
+            close = difflib.get_close_matches(name, self.fields, n=1, cutoff=0.6)
+            if bare:
+                fix = replace(self.text, tok.start, tok.end, tok.text)  # "credit: a" -> "credit a"
+            elif close:
+                fix = replace(self.text, tok.start, tok.end - 1, close[0])
+            else:
+                fix = replace(self.text, tok.start, value.end, f'"{self.text[tok.start : value.end]}"')
+            known = ", ".join(f"{f}:" for f in self.fields)
+            raise QueryError(f"unknown field {tok.text}: (known: {known})", fix, tok.start)
+        if outer is not None:
+            raise QueryError(
+                f"{tok.text}: cannot sit inside {outer}:( ... )",
+                remove(self.text, tok.start, tok.end),
+                tok.start,
+            )
+        if bare:
+            example = "[2019-01 TO 2020-06]" if name in self.date_fields else "sanctions"
+            raise QueryError(
+                f"{tok.text}: needs a value right after the colon (e.g. {tok.text}:{example})",
+                remove(self.text, tok.start, tok.end)
+                if value is None or value.start != tok.end
+                else replace(self.text, tok.start, tok.end, ""),
+                tok.start,
+            )
+        assert value is not None
+        if value.kind == "LPAREN":
+            if name in self.date_fields:
+                raise QueryError(
+                    f"{name}: takes a date or a [from TO to] range, not a group",
+                    replace(self.text, tok.start, len(self.text), f"{name}:[2019-01 TO 2020-06]"),
+                    tok.start,
+                )
+            return self._group(value, name)
+        if name in self.date_fields:
+            return self._date(tok, value, name)
+        if value.kind == "RANGE":
+            parts = value.text.split()
+            ends = [p for p in parts if p.upper() != "TO"]
+            try:
+                [parse_date(e) for e in ends if e != "*"]
+                fix = replace(self.text, tok.start, tok.end - 1, "published")
+            except ValueError:
+                fix = replace(self.text, tok.start, value.end, f"{tok.text}:({' '.join(ends)})")
+            raise QueryError(f"{name}: cannot take a [from TO to] range; only published: can", fix, tok.start)
+        return self._value(value, name)
+
+    def _date(self, tok: Token, value: Token, name: str) -> Node:
+        self.i += 1
+        if value.kind == "RANGE":
+            parts = value.text.split()
+            if len(parts) == 2 and "TO" not in parts:
+                raise QueryError(
+                    f"a date range needs TO between its ends: [{parts[0]} TO {parts[1]}]",
+                    replace(self.text, value.start, value.end, f"[{parts[0]} TO {parts[1]}]"),
+                    value.start,
+                )
+            if len(parts) != 3 or parts[1].upper() != "TO":
+                raise QueryError(
+                    f"a date range looks like {name}:[2019-01 TO 2020-06]",
+                    replace(self.text, value.start, value.end, "[2019-01 TO 2020-06]"),
+                    value.start,
+                )
+            lo_text, hi_text = parts[0], parts[2]
+            lo = self._one_date(lo_text, value, name, upper=False)
+            hi = self._one_date(hi_text, value, name, upper=True)
+            if lo and hi and lo > hi:
+                raise QueryError(
+                    f"the range [{lo_text} TO {hi_text}] ends before it starts",
+                    replace(self.text, value.start, value.end, f"[{hi_text} TO {lo_text}]"),
+                    value.start,
+                )
+            return Span(name, lo, hi)
+        if value.kind not in ("WORD", "PHRASE") or value.suffix is not None:
+            raise QueryError(
+                f"{name}: takes a date such as 2020, 2020-06 or 2020-06-15",
+                replace(self.text, tok.start, value.end, f"{name}:2020"),
+                tok.start,
+            )
+        lo = self._one_date(value.text, value, name, upper=False)
+        hi = self._one_date(value.text, value, name, upper=True)
+        return Span(name, lo, hi)
+
+    def _one_date(self, text: str, value: Token, name: str, upper: bool) -> date | None:
+        if text == "*":
+            return None
+        try:
+            return parse_date(text, upper=upper)
+        except ValueError:
+            fixed = self.text[value.start : value.end].replace(text, _date_suggestion(text), 1)
+            raise QueryError(
+                f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                replace(self.text, value.start, value.end, fixed),
+                value.start,
+            ) from None
+
+    def _value(self, tok: Token, field: str | None) -> Node:
+        self.i += 1
+        if tok.kind == "RANGE":
+            raise QueryError(
+                "a [from TO to] range needs a field: published:[2019-01 TO 2020-06]",
+                replace(self.text, tok.start, tok.start, "published:"),
+                tok.start,
+            )
+        if tok.kind == "PHRASE":
+            return self._phrase(tok, field)
+        if tok.kind in OPERATORS:  # pragma: no cover - handled by the callers
+            raise self._dangling(tok, "is misplaced")
+        return self._word(tok, field)
+
+    def _phrase(self, tok: Token, field: str | None) -> Node:
+        text = tok.text.strip()
+        if not text:
+            raise QueryError('"" is an empty phrase', remove(self.text, tok.start, tok.end), tok.start)
+        if "*" in text or "?" in text:
+            bare = " ".join(text.split())
+            raise QueryError(
+                "wildcards do not work inside quotes (a phrase is matched exactly)",
+                replace(self.text, tok.start, tok.end, bare),
+                tok.start,
+            )
+        slop = 0
+        if tok.suffix is not None:
+            if not tok.suffix.isdigit():
+                raise QueryError(
+                    f'"{text}"~ needs a whole number of words, e.g. "{text}"~3',
+                    replace(self.text, tok.start, tok.end, f'"{tok.text}"~3'),
+                    tok.start,
+                )
+            slop = int(tok.suffix)
+            if slop > MAX_SLOP:
+                raise QueryError(
+                    f"~{slop} is too far apart for a proximity search (at most {MAX_SLOP})",
+                    replace(self.text, tok.start, tok.end, f'"{tok.text}"~{MAX_SLOP}'),
+                    tok.start,
+                )
+        return Phrase(text, field, slop)
+
+    def _word(self, tok: Token, field: str | None) -> Node:
+        text = tok.text
+        if text in ("*", "?") or text.strip("*?") == "":
+            if field is None:
+                raise QueryError(
+                    f"{text} alone matches nothing in particular; use * on its own for every document",
+                    remove(self.text, tok.start, tok.end) or "*",
+                    tok.start,
+                )
+            raise QueryError(
+                f"{field}:{text} names no value",
+                remove(self.text, tok.start - len(field) - 1, tok.end) or "*",
+                tok.start,
+            )
+        if "*" in text or "?" in text:
+            if tok.suffix is not None:
+                raise QueryError(
+                    "a word cannot be both a wildcard and fuzzy",
+                    replace(self.text, tok.start, tok.end, text),
+                    tok.start,
+                )
+            head = re.split(r"[*?]", text, maxsplit=1)[0]
+            if text[0] in "*?":
+                raise QueryError(
+                    f"a wildcard cannot start a word ({text}); put letters first",
+                    replace(self.text, tok.start, tok.end, text.lstrip("*?")),
+                    tok.start,
+                )
+            if len(head) < MIN_WILDCARD_PREFIX:
+                raise QueryError(
+                    f"{text} is too broad: give at least {MIN_WILDCARD_PREFIX} letters before the wildcard",
+                    replace(self.text, tok.start, tok.end, text.replace("*", "").replace("?", "")),
+                    tok.start,
+                )
+            return Word(text, field)
+        if tok.suffix is not None:
+            if tok.suffix == "":
+                return Word(text, field, fuzzy=1)
+            if tok.suffix in ("1", "2"):
+                return Word(text, field, fuzzy=int(tok.suffix))
+            fixed = "~2" if tok.suffix.isdigit() else "~1"
+            raise QueryError(
+                f"{text}~{tok.suffix}: a fuzzy word allows 1 or 2 letters of difference",
+                replace(self.text, tok.start, tok.end, f"{text}{fixed}"),
+                tok.start,
+            )
+        return Word(text, field)
+
+
+def parse(text: str, fields: Iterable[str], date_fields: Iterable[str] = ("published",)) -> Node:
+    """Parse ``text`` into a syntax tree; raise :class:`QueryError` if it is malformed."""
+    return Parser(normalise_text(text), fields, date_fields).parse()
+
+
+# -- compiling to Whoosh --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a field's words go. Fields are unstemmed (with positions, for phrases); when ``stem`` is set a
+    plain word also matches the other forms of its stem that the index holds ("sanctions": sanction,
+    sanctioned...), found when the query is compiled. Phrases, wildcards and fuzzy words never stem."""
+
+    fields: tuple[str, ...]
+    zone: str  # the stored text it highlights: body, title, comments, quotes, speaker, author, text
+    stem: bool = True
+
+
+@dataclass
+class Profile:
+    """The fields one index understands (documents or quotes)."""
+
+    text: dict[str | None, Target]  # None: the default for words without a field
+    keyword: dict[str, str] = field(default_factory=dict)  # query field -> index field, exact values
+    entity: dict[str, str] = field(default_factory=dict)  # query field -> index field of entity ids
+    speaker: tuple[str, str] | None = None  # (speaker text field, speaker id field)
+    dates: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        names = [k for k in self.text if k is not None]
+        names += list(self.keyword) + list(self.entity) + list(self.dates)
+        if self.speaker:
+            names.append("speaker")
+        return tuple(dict.fromkeys(names))
+
+
+DOCUMENTS = Profile(
+    text={
+        None: Target(("title", "body"), "body"),
+        "title": Target(("title",), "title"),
+        "body": Target(("body",), "body"),
+        "author": Target(("author_text",), "author", stem=False),
+        "comments": Target(("comments",), "comments"),
+        "quote": Target(("quotes",), "quotes"),
+    },
+    keyword={"source": "source"},
+    entity={kind: kind for kind in ENTITY_KINDS},
+    speaker=("speakers", "speaker_ids"),
+    dates={"published": "pubday"},
+)
+
+QUOTES = Profile(
+    text={
+        None: Target(("text",), "text"),
+        "quote": Target(("text",), "text"),
+        "title": Target(("title",), "title", stem=False),
+    },
+    keyword={"source": "source"},
+    speaker=("speaker", "speaker_id"),
+    dates={"published": "pubday"},
+)
+
+
+@dataclass
+class Marks:
+    """What to highlight in one stored text: exact words, stems, wildcard patterns, fuzzy words."""
+
+    exact: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+    patterns: list[re.Pattern[str]] = field(default_factory=list)
+    fuzzy: list[tuple[str, int]] = field(default_factory=list)
+    seen: dict[str, bool] = field(default_factory=dict)  # words already judged, while highlighting
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.stems or self.patterns or self.fuzzy)
+
+
+@dataclass
+class Compiled:
+    query: wq.Query
+    marks: dict[str, Marks]
+    notices: list[str]
+    match_all: bool = False
+
+
+Resolver = Callable[[str, str], list[str]]  # (kind or "speaker", text) -> entity ids
+Expander = Callable[[str, str], list[str]]  # (field, word) -> the forms of the word's stem in the index
+
+
+class Compiler:
+    def __init__(
+        self, schema: Any, profile: Profile, resolve: Resolver | None = None, expand: Expander | None = None
+    ) -> None:
+        self.schema = schema
+        self.profile = profile
+        self.resolve = resolve or (lambda kind, text: [])
+        self.expand = expand or (lambda fieldname, word: [word])
+        self.marks: dict[str, Marks] = {}
+        self.notices: list[str] = []
+
+    def compile(self, node: Node) -> Compiled:
+        q = self._node(node, negated=False)
+        match_all = isinstance(node, AllDocs) or q is SKIP
+        return Compiled(wq.Every() if q is SKIP else q, self.marks, self.notices, match_all=match_all)
+
+    def _mark(self, zone: str) -> Marks:
+        return self.marks.setdefault(zone, Marks())
+
+    def _analyse(self, fieldname: str, text: str) -> list[str]:
+        analyzer = self.schema[fieldname].analyzer
+        return [t.text for t in analyzer(text, mode="query")]
+
+    def _node(self, node: Node, negated: bool) -> wq.Query:
+        if isinstance(node, AllDocs):
+            return wq.Every()
+        if isinstance(node, AndNode):
+            positive = _kept(self._node(c, negated) for c in node.children if not isinstance(c, NotNode))
+            negative = _kept(
+                self._node(c.child, not negated) for c in node.children if isinstance(c, NotNode)
+            )
+            if not positive and not negative:
+                return SKIP
+            base: wq.Query = (
+                wq.And(positive) if len(positive) > 1 else positive[0] if positive else wq.Every()
+            )
+            if negative:
+                return wq.AndNot(base, wq.Or(negative) if len(negative) > 1 else negative[0])
+            return base
+        if isinstance(node, OrNode):
+            children = _kept(self._node(c, negated) for c in node.children)
+            return wq.Or(children) if len(children) > 1 else children[0] if children else SKIP
+        if isinstance(node, NotNode):
+            child = self._node(node.child, not negated)
+            return SKIP if child is SKIP else wq.AndNot(wq.Every(), child)
+        if isinstance(node, Span):
+            return day_range(self.profile.dates[node.field], node.start, node.end)
+        if isinstance(node, Phrase | Word):
+            return self._leaf(node, negated)
+        raise TypeError(node)  # pragma: no cover
+
+    def _leaf(self, node: Word | Phrase, negated: bool) -> wq.Query:
+        name = node.field
+        p = self.profile
+        if name in p.keyword:
+            return self._keyword(p.keyword[name], node)
+        if name in p.entity:
+            ids = self._entities(name, node.text)
+            return _any_term(p.entity[name], ids)
+        if name == "speaker" and p.speaker:
+            text_field, id_field = p.speaker
+            ids = self.resolve("speaker", node.text)
+            by_text = self._text(Target((text_field,), "speaker", stem=False), node, negated)
+            return wq.Or([by_text, _any_term(id_field, ids)]) if ids else by_text
+        return self._text(p.text[name], node, negated)
+
+    def _keyword(self, fieldname: str, node: Word | Phrase) -> wq.Query:
+        value = node.text.strip()
+        if isinstance(node, Word) and ("*" in value or "?" in value):
+            return wq.Wildcard(fieldname, value.lower())
+        slugged = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        values = list(dict.fromkeys([value, value.lower(), slugged]))
+        return (
+            wq.Or([wq.Term(fieldname, v) for v in values]) if len(values) > 1 else wq.Term(fieldname, value)
+        )
+
+    def _entities(self, kind: str, text: str) -> list[str]:
+        ids = self.resolve(kind, text)
+        if not ids:
+            self.notices.append(f"no {kind} known as {text!r} in this archive")
+        return ids
+
+    def _text(self, target: Target, node: Word | Phrase, negated: bool) -> wq.Query:
+        marks = None if negated else self._mark(target.zone)
+        first = target.fields[0]
+        if isinstance(node, Phrase):
+            words = self._analyse(first, node.text)
+            if not words:
+                return wq.NullQuery
+            if marks is not None:
+                marks.exact.update(words)
+            if len(words) == 1:
+                return _or([wq.Term(f, words[0]) for f in target.fields])
+            return _or([wq.Phrase(f, words, slop=node.slop + 1) for f in target.fields])
+        text = node.text
+        if "*" in text or "?" in text:
+            pattern = text.lower()
+            if marks is not None:
+                marks.patterns.append(re.compile(fnmatch.translate(pattern)))
+            return _or([wq.Wildcard(f, pattern) for f in target.fields])
+        words = self._analyse(first, text)
+        if len(words) > 1:  # "co-op", "3.5%": one word as written, several tokens: match them in order
+            return self._text(target, Phrase(text, node.field), negated)
+        if not words:  # punctuation alone ("-", "&"): nothing to look for, so it does not count
+            return SKIP
+        word = words[0]
+        if node.fuzzy:
+            if marks is not None:
+                marks.fuzzy.append((word, node.fuzzy))
+            return _or([wq.FuzzyTerm(f, word, maxdist=node.fuzzy, prefixlength=1) for f in target.fields])
+        if not target.stem:
+            if marks is not None:
+                marks.exact.add(word)
+            return _or([wq.Term(f, word) for f in target.fields])
+        if marks is not None:
+            marks.stems.add(stem_of(word))
+            marks.exact.add(word)
+        terms = [wq.Term(f, form) for f in target.fields for form in self.expand(f, word)]
+        return _or(terms) if terms else wq.NullQuery
+
+
+@lru_cache(maxsize=131072)
+def stem_of(word: str) -> str:
+    return porter_stem(word)
+
+
+def stem_prefix(word: str) -> str:
+    """A prefix every word sharing ``word``'s stem starts with (Porter only rewrites endings)."""
+    s = stem_of(word)
+    common = os.path.commonprefix([word, s])
+    return common[: max(len(s) - 1, 2)]
+
+
+SKIP = wq.NullQuery.__class__()  # a clause with nothing to search ("&"): dropped from its group
+
+
+def _kept(queries: Iterable[wq.Query]) -> list[wq.Query]:
+    return [q for q in queries if q is not SKIP]
+
+
+FIRST_DAY = 1
+LAST_DAY = date.max.toordinal()
+
+
+def day_range(fieldname: str, start: date | None, end: date | None) -> wq.Query:
+    """Days (``date.toordinal``) from ``start`` to ``end`` inclusive; open ends get explicit bounds, since
+    Whoosh's numeric range with an open end does not match what it should on an unsigned field."""
+    lo = start.toordinal() if start else FIRST_DAY
+    hi = end.toordinal() if end else LAST_DAY
+    return wq.NumericRange(fieldname, lo, hi)
+
+
+def _or(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _any_term(fieldname: str, values: list[str]) -> wq.Query:
+    if not values:
+        return wq.NullQuery
+    return _or([wq.Term(fieldname, v) for v in values])
+
+
+def compile_query(
+    text: str,
+    schema: Any,
+    profile: Profile = DOCUMENTS,
+    resolve: Resolver | None = None,
+    expand: Expander | None = None,
+) -> Compiled:
+    """Parse and compile ``text`` for an index with ``schema``; raise :class:`QueryError` if malformed."""
+    node = parse(text, profile.fields, profile.dates)
+    return Compiler(schema, profile, resolve, expand).compile(node)
+
+
+# -- entity names ---------------------------------------------------------------------------------
+
+
+def name_key(text: str) -> str:
+    """How names are compared: case, accents, apostrophes and spacing aside."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.casefold().replace("'", "")
+    return " ".join(re.sub(r"[^a-z0-9&]+", " ", text).split())
+
+
+class Lexicon:
+    """Entity ids by the names they go by: canonical names, aliases, surface forms seen in documents."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, set[str]] = {}  # name key -> ids
+        self.kinds: dict[str, set[str]] = {}  # id -> kinds seen
+
+    def add(self, entity_id: str, kind: str | None, names: Iterable[str]) -> None:
+        if kind:
+            self.kinds.setdefault(entity_id, set()).add(kind)
+        else:
+            self.kinds.setdefault(entity_id, set())
+        for name in [*names, entity_id, entity_id.split(":", 1)[-1].replace("-", " ")]:
+            key = name_key(name)
+            if key:
+                self.names.setdefault(key, set()).add(entity_id)
+
+    def resolve(self, kind: str, text: str) -> list[str]:
+        """Ids whose name is ``text``; failing that, ids whose name holds every word of it (same kind)."""
+        text = text.strip()
+        if "*" in text or "?" in text:
+            pattern = re.compile(fnmatch.translate(name_key(text.replace("*", "\x00")).replace("\x00", "*")))
+            found = {i for key, ids in self.names.items() if pattern.match(key) for i in ids}
+            return sorted(i for i in found if self._kind_ok(i, kind))
+        if text.lower().startswith(tuple(f"{k}:" for k in ENTITY_KINDS)) and text.lower() in self.kinds:
+            return [text.lower()]
+        key = name_key(text)
+        if not key:
+            return []
+        exact = self.names.get(key)
+        if exact:
+            return sorted(exact)
+        words = set(key.split())
+        found = {i for name, ids in self.names.items() if words <= set(name.split()) for i in ids}
+        return sorted(i for i in found if self._kind_ok(i, kind))
+
+    def _kind_ok(self, entity_id: str, kind: str) -> bool:
+        kinds = self.kinds.get(entity_id) or set()
+        if kind == "speaker":
+            return bool(kinds & {"person", "official"}) or not kinds
+        return (
+            kind in kinds
+            or not kinds
+            or (kind in ("person", "official") and bool(kinds & {"person", "official"}))
+        )

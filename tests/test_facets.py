@@ -1,0 +1,107 @@
+"""Facet counts and matching sets from numpy arrays agree with a brute-force count and with Whoosh itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import Generator, SyntheticDoc
+from casebook.models import ENTITY_KINDS
+from indexer.facets import Matches, brute_force_counts
+from indexer.index import MAIN, SearchIndex, _expander, _lexicon, _searcher, document_fields, search
+from indexer.query import DOCUMENTS, compile_query
+
+N = 300
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SyntheticDoc]]:
+    docs = list(Generator(seed=3, mean_words=80).docs(N))
+    path = tmp_path_factory.mktemp("facets") / "index"
+    ix = SearchIndex(path)
+    ix.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs[: N - 40])
+    # A second and third segment, one of them replacing documents of the first: deletions must not count.
+    ix.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[N - 40 : N - 20])
+    ix.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[N - 20 :] + docs[:10])
+    return path, docs
+
+
+def values(d: SyntheticDoc, facet: str) -> list[str]:
+    doc = d.stored.document
+    if facet == "source":
+        return [doc.source]
+    if facet == "year":
+        return [f"{doc.published.year:04d}"] if doc.published else []
+    if facet == "month":
+        return [f"{doc.published.year:04d}-{doc.published.month:02d}"] if doc.published else []
+    if facet == "author":
+        return list(doc.authors)
+    return [m.id for m in d.mentions if m.kind == facet]
+
+
+def words(d: SyntheticDoc) -> set[str]:
+    doc = d.stored.document
+    return set(re.findall(r"\w+", (doc.title + " " + doc.text).lower()))
+
+
+FACET_NAMES = ("source", "year", "month", "author", *ENTITY_KINDS)
+
+
+@pytest.mark.parametrize("word", ["*", "sanctions", "tribunal", "disabled"])
+def test_facet_counts_equal_a_brute_force_count(corpus: tuple[Path, list[SyntheticDoc]], word: str) -> None:
+    path, docs = corpus
+    matching = docs if word == "*" else [d for d in docs if word in words(d)]
+    found = search(path, word if word == "*" else f'"{word}"', facet_limit=1000, limit=5)
+    assert found["total"] == len(matching) > 0
+    for facet in FACET_NAMES:
+        expected = brute_force_counts(values(d, facet) for d in matching)
+        assert found["facets"][facet] == dict(sorted(expected.items(), key=lambda vc: (-vc[1], vc[0]))), facet
+
+
+def test_top_n_per_kind_keeps_the_commonest(corpus: tuple[Path, list[SyntheticDoc]]) -> None:
+    path, docs = corpus
+    top = search(path, "*", facet_limit=3)["facets"]["month"]
+    every = brute_force_counts(values(d, "month") for d in docs)
+    assert len(top) == 3 and list(top.values()) == sorted(every.values(), reverse=True)[:3]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sanctions",
+        "benefit sanctions",
+        "tribunal OR appeal",
+        '"fit for work"',
+        '"cost living"~1',
+        "sanction* -tribunal",
+        "assessmnt~",
+        "published:[2010 TO 2012-06]",
+        "scheme:synth-rsp OR person:synth-alba-quinton",
+        "source:synthetic-vellmoor-echo",
+        "(council OR housing) NOT published:2015",
+        "comments:sanctions",
+        "quote:benefit",
+        "speaker:blackwood",
+        "-the",
+    ],
+)
+def test_numpy_matching_set_equals_whooshs_own(corpus: tuple[Path, list[SyntheticDoc]], query: str) -> None:
+    path, _docs = corpus
+    folder, searcher = _searcher(path, MAIN)
+    compiled = compile_query(query, searcher.schema, DOCUMENTS, _lexicon(folder).resolve, _expander(searcher))
+    ours = set(Matches.of(searcher, compiled.query, str(folder)).docnums().tolist())
+    whoosh = set(searcher.docs_for_query(compiled.query))
+    assert ours == whoosh
+    assert search(path, query)["total"] == len(ours)
+
+
+def test_date_order_matches_a_python_sort(corpus: tuple[Path, list[SyntheticDoc]]) -> None:
+    path, docs = corpus
+    found = search(path, "*", sort="oldest", limit=N)["results"]
+    days = [r["published"] for r in found]
+    assert days == sorted(days) and len(found) == N
+    newest = search(path, "*", sort="newest", limit=20)["results"]
+    assert [r["published"] for r in newest] == sorted((d.stored.document.published.isoformat() for d in docs),
+                                                       reverse=True)[:20]  # fmt: skip
