@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= casebook-data
+BENCH_SIZES ?= 10000,100000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup browser demo test test-fast lint clean
+.PHONY: setup browser demo test test-fast lint eval bench clean
 
 setup: $(STAMP)
 
@@ -38,9 +39,18 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
+# Extraction quality on the gold set in tests/gold/ (exits 1 if a target is missed).
+eval: setup
+	$(BIN)/python tests/eval_extraction.py --pages
+
+# Search and enrichment speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
+bench: setup
+	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python -m bench.run
+	$(BIN)/python -m bench.enrich_bench
+
 lint: setup
-	$(BIN)/ruff check casebook crawler indexer webui tests
-	$(BIN)/ruff format --check casebook crawler indexer webui tests
+	$(BIN)/ruff check casebook crawler indexer webui bench tests
+	$(BIN)/ruff format --check casebook crawler indexer webui bench tests
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache

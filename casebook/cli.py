@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from casebook.errors import CasebookError
-from casebook.models import RawPage
+from casebook.models import Document, RawPage
 from casebook.settings import Settings, load_settings
 
 
@@ -80,6 +80,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> No
 @_friendly
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
+    from casebook.analysis import duplicates, versions
     from casebook.sources import load_sources, source_for_url
     from indexer.extract import NotAnArticle, extract
 
@@ -90,6 +91,8 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         enricher = Enricher(settings.model, settings.gazetteer_path)
     sources = load_sources(settings.sources_path)
     failed = False
+    extracted: list[tuple[Path, Document]] = []
+    errors: dict[Path, str] = {}
     for path in files:
         page = RawPage(
             url=url or path.resolve().as_uri(),
@@ -99,10 +102,18 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         try:
             doc = extract(page, source=source_for_url(page.url, sources))
         except NotAnArticle as exc:
-            click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
-            failed = True
+            errors[path] = str(exc)
             continue
         doc.source = source_for_url(doc.canonical_url, sources)
+        extracted.append((path, doc))
+    history, copies = versions(extracted), duplicates(extracted)
+    docs = dict(extracted)
+    for path in files:
+        if path in errors:
+            click.echo(json.dumps({"file": str(path), "error": errors[path]}, ensure_ascii=False))
+            failed = True
+            continue
+        doc = docs[path]
         mentions, quotes = enricher.enrich(doc) if enricher else ([], [])
         click.echo(
             json.dumps(
@@ -128,6 +139,8 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
                     ],
                     "entities": [m.to_dict() for m in mentions],
                     "quotes": [q.to_dict() for q in quotes],
+                    "versions": history[path],
+                    "duplicate_of": copies.get(path),
                 },
                 ensure_ascii=False,
             )
@@ -141,14 +154,40 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
 @click.option("--json", "as_json", is_flag=True, help="Print {total, results, facets} as JSON.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True
+)
+@click.option("--originals-only", is_flag=True, help="Hide near-duplicate copies of another article.")
 @click.pass_obj
 @_friendly
-def search(settings: Settings, query: str, as_json: bool, limit: int, page: int) -> None:
-    """Search the archive; `*` matches every document."""
+def search(
+    settings: Settings,
+    query: str,
+    as_json: bool,
+    limit: int,
+    page: int,
+    since: str | None,
+    until: str | None,
+    sort: str,
+    originals_only: bool,
+) -> None:
+    """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
     from indexer.index import plain_snippet
     from indexer.index import search as run_search
 
-    found = run_search(settings.index_dir, query, limit=limit, page=page)
+    found = run_search(
+        settings.index_dir,
+        query,
+        limit=limit,
+        page=page,
+        since=since,
+        until=until,
+        sort=sort,
+        originals_only=originals_only,
+        gazetteer=settings.gazetteer_path,
+    )
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -156,6 +195,77 @@ def search(settings: Settings, query: str, as_json: bool, limit: int, page: int)
     for hit in found["results"]:
         click.echo(f"\n{hit['published'] or 'undated'}  {hit['source']}  {hit['title']}\n  {hit['url']}")
         click.echo(f"  {plain_snippet(hit['snippet'])}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Another sources registry (default: corpus/sources.toml).",
+)
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after this date."
+)
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of single article URLs to fetch, one per line.",
+)
+@click.option("--no-progress", is_flag=True)
+@click.pass_obj
+@_friendly
+def crawl(
+    settings: Settings,
+    sources: tuple[str, ...],
+    sources_file: Path | None,
+    since: datetime | None,
+    urls_file: Path | None,
+    no_progress: bool,
+) -> None:
+    """Crawl sources from the registry (all when none is named), archive every response, then ingest."""
+    from crawler.run import crawl as run_crawl
+
+    urls = None
+    if urls_file is not None:
+        lines = urls_file.read_text(encoding="utf-8").splitlines()
+        urls = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    report = run_crawl(
+        settings,
+        list(sources) or None,
+        sources_file=sources_file,
+        since=since.date() if since else None,
+        urls=urls,
+        progress=not no_progress,
+    )
+    for error in report.errors:
+        click.echo(f"error {error}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["official", "person", "organisation", "scheme", "place"]))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.pass_obj
+@_friendly
+def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) -> None:
+    """List the entities the archive mentions, most mentioned first, with mention counts."""
+    from casebook.store import Store
+    from indexer.entities_report import list_entities
+
+    with Store(settings.db_path) as store:
+        rows = list_entities(store, kind)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows[:limit]:
+        click.echo(
+            f"{row['mentions']:6d} mentions {row['documents']:5d} docs  "
+            f"{row['kind']:<12} {row['name']}  ({row['id']})"
+        )
 
 
 @cli.command()

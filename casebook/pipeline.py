@@ -23,8 +23,9 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import load_sources, source_for_url
-from casebook.store import Store
+from casebook.store import Store, StoredDocument
 from crawler.archive import ArchivedRecord, WarcArchive, adopt, is_warc, iter_pages
+from indexer.duplicates import assign_cluster, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 
@@ -107,7 +108,12 @@ class Ingester:
         if self._enricher is None:
             from indexer.enrich import Enricher
 
-            self._enricher = Enricher(self.settings.model, self.settings.gazetteer_path)
+            self._enricher = Enricher(
+                self.settings.model,
+                self.settings.gazetteer_path,
+                n_process=self.settings.enrich_processes,
+                batch_size=self.settings.enrich_batch_size,
+            )
         return self._enricher
 
     # -- phase 1 -------------------------------------------------------------------------------
@@ -171,12 +177,15 @@ class Ingester:
                 report.skipped.append(f"{record.page.url}: {outcome}")
         with self.store.transaction():
             changed: list[Document] = []
+            reindex: set[str] = set()
             for record, doc, outcome in extracted:
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
                     if outcome != "unchanged":
                         changed.append(doc)
+                        assign_cluster(self.store, doc)
+                        reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
                 page = record.page
                 self.store.add_record(
                     page.record_id or "",
@@ -191,8 +200,8 @@ class Ingester:
             if changed and self.enrich:
                 for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
                     self.store.save_annotations(doc.id, mentions, quotes)
-        if changed:
-            self.index.update(self._entries(d.id for d in changed))
+        if reindex:
+            self.index.update(self._entries(sorted(reindex)))
 
     def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
         page: RawPage = record.page
@@ -209,10 +218,12 @@ class Ingester:
         for doc_id in doc_ids:
             stored = self.store.get(doc_id)
             if stored is not None:
-                yield document_fields(stored, self.store.mentions(doc_id))
+                yield self._fields(stored)
 
     def reindex(self, progress: bool = True) -> int:
-        """Rebuild the whole index from the store and swap it in."""
+        """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in."""
+        with self.store.transaction():
+            rebuild_clusters(self.store)
         total = self.store.count()
         docs = tqdm(
             self.store.iter_documents(),
@@ -222,7 +233,11 @@ class Ingester:
             disable=not progress,
             leave=False,
         )
-        return self.index.rebuild(document_fields(s, self.store.mentions(s.document.id)) for s in docs)
+        return self.index.rebuild(self._fields(s) for s in docs)
+
+    def _fields(self, stored: StoredDocument) -> dict:
+        doc_id = stored.document.id
+        return document_fields(stored, self.store.mentions(doc_id), self.store.quotes(doc_id))
 
 
 def ingest(

@@ -27,6 +27,9 @@ class Settings:
     sources_file: str = "sources.toml"
     gazetteer_dir: str = "gazetteer"
     demo_dir: str = "demo"
+    events_file: str = "events.toml"
+    enrich_processes: int = 1
+    enrich_batch_size: int = 32
     host: str = "127.0.0.1"
     port: int = 5000
 
@@ -49,6 +52,10 @@ class Settings:
     @property
     def gazetteer_path(self) -> Path:
         return self.corpus_dir / self.gazetteer_dir
+
+    @property
+    def events_path(self) -> Path:
+        return self.corpus_dir / self.events_file
 
     @property
     def demo_path(self) -> Path:
@@ -88,8 +95,10 @@ def load_settings(
     values.setdefault("data_dir", "casebook-data")
     values["data_dir"] = Path(str(values["data_dir"])).expanduser()
     values["corpus_dir"] = Path(str(values["corpus_dir"]))
-    try:
-        values["port"] = int(values.get("port", 5000))  # type: ignore[arg-type]
-    except ValueError:
-        raise CasebookError(f"setting port must be a number, got {values['port']!r}") from None
+    for key in ("port", "enrich_processes", "enrich_batch_size"):
+        if key in values:
+            try:
+                values[key] = int(values[key])  # type: ignore[arg-type]
+            except ValueError:
+                raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
     return Settings(**values)  # type: ignore[arg-type]

@@ -117,3 +117,69 @@ def test_bad_settings_file_is_one_line(tmp_path: Path) -> None:
     bad.write_text("port = [")
     result = CliRunner().invoke(cli, ["search", "x"], env={"CASEBOOK_SETTINGS": str(bad)})
     assert result.exit_code == 1 and "is not valid TOML" in result.output and "Traceback" not in result.output
+
+
+def test_analyze_reports_versions_and_duplicates(tmp_path: Path) -> None:
+    original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
+    old, new = tmp_path / "v1.html", tmp_path / "v2.html"
+    old.write_text(original, encoding="utf-8")
+    new.write_text(
+        original.replace("Disabled activists have called", "Disabled campaigners have called"), "utf-8"
+    )
+    import os
+
+    os.utime(old, (1_500_000_000, 1_500_000_000))
+    os.utime(new, (1_600_000_000, 1_600_000_000))
+    copy = tmp_path / "repost.html"
+    copy.write_text(
+        original.replace("blacktrianglecampaign.org/2017/05/04/", "example.org/repost/").replace(
+            "4th May 2017", "9th May 2017"
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["analyze", "--no-enrich", str(old), str(new), str(copy)])
+    assert result.exit_code == 0, result.output
+    out = {Path(o["file"]).name: o for o in map(json.loads, result.output.splitlines())}
+    history = out["v2.html"]["versions"]
+    assert [v["version"] for v in history] == [1, 2] and history[0]["file"].endswith("v1.html")
+    assert "Disabled campaigners" in history[1]["diff"] and "Disabled activists" in history[1]["diff"]
+    assert len(out["repost.html"]["versions"]) == 1  # a different URL: its own single version
+    assert out["repost.html"]["duplicate_of"]["url"].startswith("https://blacktrianglecampaign.org/")
+    assert out["repost.html"]["duplicate_of"]["similarity"] > 0.9
+    assert out["v1.html"]["duplicate_of"] is None
+
+
+@pytest.mark.slow
+def test_entities_and_search_options_on_the_demo_archive(demo_archive) -> None:  # noqa: ANN001
+    runner = CliRunner()
+    listed = runner.invoke(
+        cli, ["--data-dir", str(demo_archive.data_dir), "entities", "--kind", "scheme", "--json"]
+    )
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert rows and all(r["kind"] == "scheme" for r in rows)
+    assert rows == sorted(rows, key=lambda r: -r["mentions"])
+    assert "scheme:esa" in {r["id"] for r in rows}
+    found = runner.invoke(
+        cli,
+        [
+            "--data-dir",
+            str(demo_archive.data_dir),
+            "search",
+            "--json",
+            "--since",
+            "2017",
+            "--sort",
+            "oldest",
+            "*",
+        ],
+    )
+    data = json.loads(found.output)
+    dates = [r["published"] for r in data["results"]]
+    assert dates and all(d >= "2017" for d in dates) and dates == sorted(dates)
+
+
+def test_crawl_of_an_unknown_source_is_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "crawl", "no-such-source"])
+    assert result.exit_code == 1 and "no-such-source" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

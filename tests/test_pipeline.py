@@ -79,6 +79,15 @@ def test_an_edited_article_becomes_a_second_version(tmp_path: Path) -> None:
     assert stored.version == 2 and "Disabled campaigners" in stored.document.text
     assert "Disabled activists" in versions[0]["text"]
     assert search(settings.index_dir, '"disabled campaigners"')["total"] == 1
+    from webui.app import create_app
+
+    client = create_app(settings).test_client()
+    page = client.get(f"/doc/{stored.document.id}").get_data(as_text=True)
+    assert "Versions: the text changed" in page and "Disabled campaigners" in page.split("Versions")[1]
+    api = client.get(f"/api/doc/{stored.document.id}").get_json()
+    assert [v["version"] for v in api["versions"]] == [1, 2] and "Disabled activists" in api["versions"][1][
+        "diff"
+    ]
 
 
 def test_records_left_pending_by_an_interrupted_run_are_finished(tmp_path: Path) -> None:
@@ -142,3 +151,31 @@ def test_report_summary_is_one_line() -> None:
     report.outcomes["new"] = 2
     report.skipped.append("x: empty page")
     assert report.summary() == "ingest: 2 new, 1 skipped"
+
+
+def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(tmp_path: Path) -> None:
+    from webui.app import create_app
+
+    settings = settings_for(tmp_path / "data")
+    original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
+    repost = (
+        original.replace("blacktrianglecampaign.org/2017/05/04/", "example.org/2017/05/09/")
+        .replace("4th May 2017", "9th May 2017")
+        .replace("2017-05-04", "2017-05-09")
+    )
+    (tmp_path / "a.html").write_text(repost, encoding="utf-8")  # the later copy is ingested first
+    ingest(settings, [tmp_path / "a.html"], progress=False)
+    (tmp_path / "b.html").write_text(original, encoding="utf-8")
+    ingest(settings, [tmp_path / "b.html"], progress=False)
+    with Store(settings.db_path) as store:
+        docs = {s.document.canonical_url: s for s in store.iter_documents()}
+    copy = next(s for url, s in docs.items() if "example.org" in url)
+    first = next(s for url, s in docs.items() if "blacktriangle" in url)
+    assert copy.duplicate_of == first.document.id and first.duplicate_of is None
+    assert search(settings.index_dir, "boycott")["total"] == 2
+    only = search(settings.index_dir, "boycott", originals_only=True)
+    assert [r["id"] for r in only["results"]] == [
+        first.document.id
+    ]  # the index entry of the copy was updated
+    page = create_app(settings).test_client().get(f"/doc/{copy.document.id}").get_data(as_text=True)
+    assert "Other copies of this article" in page and "original" in page

@@ -158,3 +158,34 @@ def test_sources_and_entity_pages(client) -> None:  # noqa: ANN001
     assert "<svg" in page and "<table" in page  # every chart has a table alternative
     assert client.get("/entity/not-an-id").status_code == 404
     assert client.get("/entity/org:no-such-thing").status_code == 404
+
+
+def test_malformed_query_is_a_400_with_a_suggestion_never_a_500(client) -> None:  # noqa: ANN001
+    for q in ('"unclosed phrase', "(sanctions OR", "published:2019-13", "nosuchfield:x", "x" * 3000):
+        page = client.get("/search", query_string={"q": q})
+        assert page.status_code == 400, q
+        assert "could not be run" in page.get_data(as_text=True)
+        api = client.get("/api/search", query_string={"q": q})
+        assert api.status_code == 400 and set(api.get_json()) == {"error", "suggestion"}, q
+
+
+def test_date_range_sort_and_originals_switch(client) -> None:  # noqa: ANN001
+    everything = client.get("/api/search?q=*&sort=oldest").get_json()
+    dated = [r["published"] for r in everything["results"] if r["published"]]
+    assert dated == sorted(dated)
+    only_2017 = client.get("/api/search?q=*&since=2017&until=2017").get_json()
+    assert only_2017["total"] >= 1 and all(r["published"].startswith("2017") for r in only_2017["results"])
+    html = client.get("/search?q=*&since=2017&originals=1").get_data(as_text=True)
+    assert "from 2017" in html and "originals only" in html
+
+
+def test_timeline_compares_series_with_table_and_events(client) -> None:  # noqa: ANN001
+    page = client.get("/timeline?q=sanctions&q=scheme:ESA&by=year")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<svg" in html and "<table" in html and "Key policy events" in html
+    assert "Personal Independence Payment introduced" in html
+    assert "/search?q=sanctions&amp;since=2017&amp;until=2017" in html
+    share = client.get("/timeline?q=sanctions&measure=share&by=year").get_data(as_text=True)
+    assert "% of all coverage" in share
+    assert client.get("/timeline").status_code == 200

@@ -6,16 +6,22 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from indexer.query import QueryError
+from indexer.versions import history
 from webui.documents import load
-from webui.search import query_from_request, run
+from webui.search import query_from_request
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
 
+@api.errorhandler(QueryError)
+def bad_query(exc: QueryError) -> Any:
+    return jsonify({"error": exc.problem, "suggestion": exc.suggestion}), 400
+
+
 @api.route("/search")
 def search_json() -> Any:
-    q, page, filters = query_from_request()
-    return jsonify(run(q, page, filters))
+    return jsonify(query_from_request().run())
 
 
 @api.route("/doc/<doc_id>")
@@ -42,5 +48,8 @@ def document_json(doc_id: str) -> Any:
             "comments": [c.to_dict() for c in doc.comments],
             "entities": [m.to_dict() for m in store().mentions(doc.id)],
             "quotes": [q.to_dict() for q in store().quotes(doc.id)],
+            "duplicate_of": stored.duplicate_of,
+            "copies": [other for other in store().cluster_members(doc.id) if other != doc.id],
+            "versions": history(store(), doc.id),
         }
     )

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, render_template
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.query import QueryError
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -33,8 +34,9 @@ def create_app(settings: Settings) -> Flask:
     from webui.exports import exports
     from webui.search import search
     from webui.sources_page import sources_page
+    from webui.timeline import timeline
 
-    for blueprint in (search, documents, entities, exports, sources_page, api):
+    for blueprint in (search, documents, entities, exports, sources_page, timeline, api):
         app.register_blueprint(blueprint)
 
     @app.template_filter("web_link")
@@ -57,6 +59,10 @@ def create_app(settings: Settings) -> Flask:
     @app.errorhandler(404)
     def not_found(_exc: Exception) -> tuple[str, int]:
         return render_template("error.html", code=404, message="No such page or document."), 404
+
+    @app.errorhandler(QueryError)
+    def bad_query(exc: QueryError) -> tuple[str, int]:
+        return render_template("error.html", code=400, message=str(exc)), 400
 
     @app.errorhandler(CasebookError)
     def archive_problem(exc: CasebookError) -> tuple[str, int]:

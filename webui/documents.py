@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 
 from casebook.errors import CasebookError
 from crawler.archive import read_record
+from indexer.versions import history
 from webui.app import settings, source_titles, store
 
 documents = Blueprint("documents", __name__)
@@ -40,6 +41,8 @@ def document_page(doc_id: str) -> str:
         quotes=store().quotes(doc_id),
         outlet=source_titles().get(stored.document.source, stored.document.source),
         cite=cite_formats(doc_id),
+        history=history(store(), doc_id),
+        copies=[store().get(other) for other in store().cluster_members(doc_id) if other != doc_id],
     )
 
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, url_for
 
-from indexer.index import search as run_search
-from webui.app import settings, source_titles, store
+from webui.app import source_titles, store
 from webui.citations import Citation, to_csl_json, to_csv, to_jsonl, to_ris
-from webui.search import query_from_request
+from webui.search import SearchRequest, query_from_request
 
 exports = Blueprint("exports", __name__)
 
@@ -31,10 +30,10 @@ def citation_for(doc_id: str) -> Citation | None:
     return Citation.of(stored.document, outlet, archived)
 
 
-def matching_citations(q: str, filters: dict[str, list[str]]) -> Iterator[Citation]:
-    page, seen = 1, 0
+def matching_citations(req: SearchRequest) -> Iterator[Citation]:
+    req.page, seen = 1, 0
     while seen < EXPORT_LIMIT:
-        found = run_search(settings().index_dir, q or "*", limit=500, page=page, filters=filters)
+        found = req.run(limit=500, facets=[])
         for hit in found["results"]:
             citation = citation_for(hit["id"])
             if citation is not None:
@@ -42,7 +41,7 @@ def matching_citations(q: str, filters: dict[str, list[str]]) -> Iterator[Citati
         seen += len(found["results"])
         if not found["results"] or seen >= found["total"]:
             return
-        page += 1
+        req.page += 1
 
 
 @exports.route("/export/<fmt>")
@@ -50,8 +49,7 @@ def export(fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     render, mimetype, suffix = FORMATS[fmt]
-    q, _page, filters = query_from_request()
-    body = render(list(matching_citations(q, filters)))
+    body = render(list(matching_citations(query_from_request())))
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="casebook-export.{suffix}"'
     return response

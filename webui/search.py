@@ -1,22 +1,27 @@
-"""The search page: query box, results with highlighted snippets, facet counts with filters."""
+"""The search page: query, facets to include or exclude, date range with a histogram, sort, pagination."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import FACETS
+from indexer.index import ALL_FACETS, SORTS
 from indexer.index import search as run_search
+from indexer.query import QueryError
 from webui.app import settings, source_titles, store
+from webui.charts import bar_chart
 
 search = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
+MAX_QUERY = 2000  # characters: longer queries are refused with a clear message
 FACET_LABELS = {
     "source": "Source",
     "year": "Year",
+    "month": "Month",
     "author": "Author",
     "official": "Officials",
     "person": "People",
@@ -24,74 +29,152 @@ FACET_LABELS = {
     "scheme": "Schemes",
     "place": "Places",
 }
+SHOWN_FACETS = ("source", "year", "author", "official", "person", "organisation", "scheme", "place")
 
 
-def query_from_request() -> tuple[str, int, dict[str, list[str]]]:
-    q = request.args.get("q", "").strip()
+@dataclass
+class SearchRequest:
+    """Everything a search page, an export or the API is asked, read once from the query string."""
+
+    q: str = ""
+    page: int = 1
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    exclude: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    since: str = ""
+    until: str = ""
+    originals_only: bool = False
+
+    def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
+        if len(self.q) > MAX_QUERY:
+            raise QueryError(
+                f"the query is {len(self.q)} characters long, the limit is {MAX_QUERY}", self.q[:200]
+            )
+        return run_search(
+            settings().index_dir,
+            self.q or "*",
+            limit=limit,
+            page=self.page,
+            filters=self.filters,
+            exclude=self.exclude,
+            sort=self.sort,
+            since=self.since or None,
+            until=self.until or None,
+            originals_only=self.originals_only,
+            gazetteer=settings().gazetteer_path,
+            **extra,
+        )
+
+
+def query_from_request() -> SearchRequest:
+    args = request.args
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        page = max(1, min(int(args.get("page", "1")), 10_000))
     except ValueError:
         page = 1
-    filters = {name: request.args.getlist(name) for name in FACETS if request.args.getlist(name)}
-    return q, page, filters
-
-
-def run(q: str, page: int, filters: dict[str, list[str]]) -> dict[str, Any]:
-    return run_search(settings().index_dir, q or "*", limit=PAGE_SIZE, page=page, filters=filters)
+    return SearchRequest(
+        q=args.get("q", "").strip(),
+        page=page,
+        filters={n: args.getlist(n) for n in ALL_FACETS if args.getlist(n)},
+        exclude={n: args.getlist(f"-{n}") for n in ALL_FACETS if args.getlist(f"-{n}")},
+        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+        since=args.get("since", "").strip(),
+        until=args.get("until", "").strip(),
+        originals_only=args.get("originals") == "1",
+    )
 
 
 @search.route("/")
 @search.route("/search")
-def search_page() -> str:
-    q, page, filters = query_from_request()
-    found = run(q, page, filters)
+def search_page() -> tuple[str, int]:
+    req = query_from_request()
+    try:
+        found = req.run(details=True)
+    except QueryError as exc:
+        return render_template("search.html", req=req, error=exc, found=None, facets=[], names={}), 400
     for hit in found["results"]:
-        hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's formatter before <mark> was added
+        hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
     names = store().entity_names() | source_titles()
-    facets = []
-    for name in FACETS:
+    years = sorted((str(y), c) for y, c in found["facets"].get("year", {}).items())
+    return render_template(
+        "search.html",
+        req=req,
+        error=None,
+        found=found,
+        facets=facet_groups(found, req, names),
+        names=names,
+        pages=max(1, -(-found["total"] // PAGE_SIZE)),
+        page_href=page_href,
+        chips=chips(req, names),
+        histogram=bar_chart(years, "Matching articles by year"),
+        years=years,
+        sorts=SORTS,
+    ), 200
+
+
+def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str]) -> list[dict[str, Any]]:
+    groups = []
+    for name in SHOWN_FACETS:
         values = found["facets"].get(name) or {}
         if not values:
             continue
         items = []
         for value, count in values.items():
-            active = value in filters.get(name, [])
-            args = _args_with(name, value, remove=active)
+            active = value in req.filters.get(name, [])
             items.append(
                 {
                     "value": value,
                     "label": names.get(value, value),
                     "count": count,
                     "active": active,
-                    "href": url_for("search.search_page", **args),
+                    "href": href_with(name, value, remove=active),
+                    "exclude_href": href_with(f"-{name}", value, remove=False),
                 }
             )
-        facets.append({"name": name, "label": FACET_LABELS[name], "items": items})
-    pages = max(1, -(-found["total"] // PAGE_SIZE))
-    return render_template(
-        "search.html",
-        q=q,
-        found=found,
-        facets=facets,
-        page=page,
-        pages=pages,
-        filters=filters,
-        names=names,
-        page_href=_page_href,
-    )
+        groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
+    return groups
 
 
-def _args_with(name: str, value: str, remove: bool) -> dict[str, Any]:
+def chips(req: SearchRequest, names: dict[str, str]) -> list[dict[str, str]]:
+    """Active filters, each with the link that removes it."""
+    out = []
+    for prefix, mapping in (("", req.filters), ("-", req.exclude)):
+        for name, values in mapping.items():
+            for value in values:
+                kind = FACET_LABELS.get(name, name).lower()
+                label = f"{'not ' if prefix else ''}{kind}: {names.get(value, value)}"
+                out.append({"label": label, "href": href_with(prefix + name, value, remove=True)})
+    for key, label in (("since", "from"), ("until", "to")):
+        if getattr(req, key):
+            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key)})
+    if req.originals_only:
+        out.append({"label": "originals only", "href": href_without("originals")})
+    return out
+
+
+def href_with(name: str, value: str, remove: bool) -> str:
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     values = [v for v in args.get(name, []) if v != value]
     if not remove:
         values.append(value)
     args[name] = values
-    return args
+    return url_for("search.search_page", **args)
 
 
-def _page_href(number: int) -> str:
+def href_without(name: str) -> str:
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    args.pop(name, None)
+    return url_for("search.search_page", **args)
+
+
+def page_href(number: int) -> str:
     args = request.args.to_dict(flat=False)
     args["page"] = [str(number)]
     return url_for("search.search_page", **args)
+
+
+@search.route("/help")
+def help_page() -> str:
+    return render_template("help.html")

@@ -1,0 +1,96 @@
+"""Timelines: how coverage of a query or an entity rose and fell, several series on one chart.
+
+Counts come from the index's date facets, so a timeline costs one search per series; "share" divides by
+all coverage in the same period, which corrects for the archive holding more of some years than others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+
+from casebook.events import load_events
+from indexer.index import search as run_search
+from webui.app import settings, source_titles
+from webui.charts import line_chart
+
+timeline = Blueprint("timeline", __name__)
+
+MAX_SERIES = 6
+KEY_ARTICLES = 30
+
+
+def periods_between(first: str, last: str, by: str) -> list[str]:
+    """Every period from first to last inclusive, so quiet months show as zero rather than vanish."""
+    if by == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    out = []
+    while (year, month) <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def counts(query: str, by: str) -> dict[str, int]:
+    found = run_search(settings().index_dir, query, limit=1, facets=[by], facet_limit=100_000)
+    return {str(k): v for k, v in found["facets"].get(by, {}).items()}
+
+
+def build(queries: list[str], by: str, measure: str) -> dict[str, Any]:
+    per_query = {q: counts(q, by) for q in queries}
+    everything = counts("*", by) if measure == "share" else {}
+    seen = sorted({p for c in per_query.values() for p in c})
+    periods = periods_between(seen[0], seen[-1], by) if seen else []
+    series: dict[str, list[float]] = {}
+    for q, c in per_query.items():
+        if measure == "share":
+            series[q] = [
+                round(100 * c.get(p, 0) / everything[p], 1) if everything.get(p) else 0 for p in periods
+            ]
+        else:
+            series[q] = [float(c.get(p, 0)) for p in periods]
+    return {"periods": periods, "series": series}
+
+
+@timeline.route("/timeline")
+def timeline_page() -> str:
+    queries = [q.strip() for q in request.args.getlist("q") if q.strip()][:MAX_SERIES]
+    by = "year" if request.args.get("by") == "year" else "month"
+    measure = "share" if request.args.get("measure") == "share" else "count"
+    data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
+    events = load_events(settings().events_path)
+    width = 4 if by == "year" else 7
+    marks = [(e.day.isoformat()[:width], e.title) for e in events]
+    unit = "% of all coverage" if measure == "share" else "articles"
+    chart = line_chart(data["periods"], data["series"], f"Coverage by {by} ({unit})", marks)
+    key_articles = []
+    if queries:
+        found = run_search(settings().index_dir, queries[0], limit=KEY_ARTICLES, facets=[])
+        key_articles = sorted(found["results"], key=lambda r: (r["published"] is None, r["published"] or ""))
+    rows = [
+        (period, [values[i] for values in data["series"].values()], period_href(queries, period, by))
+        for i, period in enumerate(data["periods"])
+    ]
+    return render_template(
+        "timeline.html",
+        queries=queries,
+        by=by,
+        measure=measure,
+        chart=chart,
+        rows=rows,
+        names=list(data["series"]),
+        events=events,
+        key_articles=key_articles,
+        outlets=source_titles(),
+        unit=unit,
+    )
+
+
+def period_href(queries: list[str], period: str, by: str) -> str:
+    """The search listing one period's articles for the first series."""
+    return url_for(
+        "search.search_page", q=queries[0] if queries else "", since=period, until=period, sort="oldest"
+    )
