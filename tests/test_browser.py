@@ -164,7 +164,7 @@ def test_open_a_document_copy_a_citation_and_the_archived_copy(page, console, se
     assert page.get_by_role("heading", level=1).inner_text().startswith("Boycott call")
     screenshot(page, demo_archive, "document")
     page.get_by_role("button", name="Copy Harvard").click()
-    assert page.get_by_role("status").filter(has_text="Copied").count() == 1
+    sync_api.expect(page.get_by_role("status").filter(has_text="Copied")).to_have_count(1)  # copy is async
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Pring, J. (2017) ‘Boycott call") and "/archived" in copied
     assert console == []
@@ -192,6 +192,22 @@ def test_open_a_document_copy_a_citation_and_the_archived_copy(page, console, se
 def test_pages_have_no_serious_accessibility_violations(axe_page, server, path: str) -> None:  # noqa: ANN001
     axe_page.goto(server + path)
     assert axe_violations(axe_page) == []
+
+
+def test_search_quotes_and_copy_one_with_its_source(page, console, server) -> None:  # noqa: ANN001
+    page.goto(server + "/")
+    page.get_by_role("link", name="Quotes").click()
+    page.get_by_label("Speaker").fill("Liz Sayce")
+    page.get_by_role("button", name="Search quotes").click()
+    count = page.get_by_text(re.compile(r"^\d+ quotes? ·")).inner_text()
+    assert int(count.split()[0]) >= 1
+    page.get_by_role("button", name="Copy Quote with its source").first.click()
+    sync_api.expect(page.get_by_role("status").filter(has_text="Copied")).to_have_count(1)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert (
+        copied.startswith("“") and "— Liz Sayce" in copied and "https://blacktrianglecampaign.org/" in copied
+    )
+    assert console == []
 
 
 def test_every_control_is_reachable_by_keyboard(page, server) -> None:  # noqa: ANN001

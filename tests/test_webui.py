@@ -189,3 +189,19 @@ def test_timeline_compares_series_with_table_and_events(client) -> None:  # noqa
     share = client.get("/timeline?q=sanctions&measure=share&by=year").get_data(as_text=True)
     assert "% of all coverage" in share
     assert client.get("/timeline").status_code == 200
+
+
+def test_quotes_page_search_by_speaker_with_citation_and_csv(client) -> None:  # noqa: ANN001
+    page = client.get("/quotes?speaker=Peter Jackson")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "There was no conditionality to it." in html and "— Peter Jackson" in html
+    assert "Liz Sayce" not in html.split("<ol")[1]  # only his quotes
+    assert (
+        "Black Triangle Campaign, 2017-05-04. https://blacktrianglecampaign.org/" in html
+    )  # copy with source
+    rows = client.get("/quotes.csv?speaker=Peter Jackson").get_data(as_text=True).splitlines()
+    assert rows[0].startswith("quote,speaker,speaker_id,headline,outlet,published,url,citation")
+    assert any("Peter Jackson" in row for row in rows[1:])
+    assert client.get("/quotes", query_string={"q": '"unclosed'}).status_code == 400
+    assert "0 quotes" in client.get("/quotes?q=zzzznotaword").get_data(as_text=True)

@@ -32,11 +32,12 @@ def create_app(settings: Settings) -> Flask:
     from webui.documents import documents
     from webui.entities import entities
     from webui.exports import exports
+    from webui.quotes import quotes
     from webui.search import search
     from webui.sources_page import sources_page
     from webui.timeline import timeline
 
-    for blueprint in (search, documents, entities, exports, sources_page, timeline, api):
+    for blueprint in (search, documents, entities, exports, quotes, sources_page, timeline, api):
         app.register_blueprint(blueprint)
 
     @app.template_filter("web_link")
