@@ -128,15 +128,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
                     "updated": doc.updated.isoformat() if doc.updated else None,
                     "language": doc.language,
                     "text": doc.text,
-                    "comments": [
-                        {
-                            "author": c.author,
-                            "published": c.published,
-                            "approximate": c.approximate,
-                            "text": c.text,
-                        }
-                        for c in doc.comments
-                    ],
+                    "comments": [c.to_dict() for c in doc.comments],
                     "entities": [m.to_dict() for m in mentions],
                     "quotes": [q.to_dict() for q in quotes],
                     "versions": history[path],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -302,10 +302,19 @@ class Store:
         rows = self.db.execute("SELECT * FROM mentions WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()
         return [Mention(r["text"], r["kind"], r["entity_id"], r["name"], r["start"], r["end"]) for r in rows]
 
-    def entity_names(self) -> dict[str, str]:
-        """Canonical name of every entity id mentioned in the archive (to label facets)."""
-        rows = self.db.execute("SELECT entity_id, name FROM mentions GROUP BY entity_id")
-        return {r["entity_id"]: r["name"] for r in rows}
+    def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Canonical names of these entity ids (to label facets): only the ids asked for are looked up."""
+        wanted = sorted(set(ids))
+        names: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):  # SQLite caps the number of bound parameters
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT entity_id, name FROM mentions WHERE entity_id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY entity_id",
+                chunk,
+            )
+            names.update({r["entity_id"]: r["name"] for r in rows})
+        return names
 
     def quotes(self, doc_id: str) -> list[Quote]:
         rows = self.db.execute("SELECT * FROM quotes WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -126,8 +127,6 @@ def test_analyze_reports_versions_and_duplicates(tmp_path: Path) -> None:
     new.write_text(
         original.replace("Disabled activists have called", "Disabled campaigners have called"), "utf-8"
     )
-    import os
-
     os.utime(old, (1_500_000_000, 1_500_000_000))
     os.utime(new, (1_600_000_000, 1_600_000_000))
     copy = tmp_path / "repost.html"

@@ -78,4 +78,7 @@ def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
         store.save_annotations(doc.id, [mention], [quote])
         assert store.mentions(doc.id) == [mention]
         assert store.quotes(doc.id) == [quote]
-        assert store.entity_names() == {"org:dwp": "Department for Work and Pensions"}
+        assert store.entity_names(["org:dwp", "org:unknown"]) == {
+            "org:dwp": "Department for Work and Pensions"
+        }
+        assert store.entity_names([]) == {}

@@ -26,6 +26,10 @@ def create_app(settings: Settings) -> Flask:
     """Build the app for one data directory. Views read the index and the store; they never crawl."""
     app = Flask(__name__)
     app.config["CASEBOOK"] = settings
+    from casebook.sources import load_sources
+
+    # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
+    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in load_sources(settings.sources_path)}
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from webui.api import api
@@ -86,9 +90,9 @@ def settings() -> Settings:
 
 def source_titles() -> dict[str, str]:
     """Registry name -> the outlet's title, to label sources as readers know them."""
-    from casebook.sources import load_sources
+    from flask import current_app
 
-    return {source.name: source.title or source.name for source in load_sources(settings().sources_path)}
+    return current_app.config["SOURCE_TITLES"]
 
 
 def store() -> Store:

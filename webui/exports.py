@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, url_for
 
 from webui.app import source_titles, store
 from webui.citations import Citation, to_csl_json, to_csv, to_jsonl, to_ris
-from webui.search import SearchRequest, query_from_request
+from webui.search import SearchRequest, every_hit, query_from_request
 
 exports = Blueprint("exports", __name__)
 
@@ -31,17 +32,10 @@ def citation_for(doc_id: str) -> Citation | None:
 
 
 def matching_citations(req: SearchRequest) -> Iterator[Citation]:
-    req.page, seen = 1, 0
-    while seen < EXPORT_LIMIT:
-        found = req.run(limit=500, facets=[])
-        for hit in found["results"]:
-            citation = citation_for(hit["id"])
-            if citation is not None:
-                yield citation
-        seen += len(found["results"])
-        if not found["results"] or seen >= found["total"]:
-            return
-        req.page += 1
+    for hit in every_hit(lambda page: replace(req, page=page).run(limit=500, facets=[]), EXPORT_LIMIT):
+        citation = citation_for(hit["id"])
+        if citation is not None:
+            yield citation
 
 
 @exports.route("/export/<fmt>")

@@ -7,12 +7,12 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
-from markupsafe import Markup
 
 from indexer.index import SORTS, search_quotes
 from indexer.query import QueryError
 from webui.app import settings, source_titles
 from webui.citations import neutralise
+from webui.search import every_hit, requested_page
 
 quotes = Blueprint("quotes", __name__)
 
@@ -22,13 +22,9 @@ EXPORT_LIMIT = 5000
 
 def quote_args() -> dict[str, Any]:
     args = request.args
-    try:
-        page = max(1, min(int(args.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
     return {
         "query": args.get("q", "").strip() or "*",
-        "page": page,
+        "page": requested_page(),
         "speaker": args.get("speaker", "").strip() or None,
         "source": args.get("source", "").strip() or None,
         "since": args.get("since", "").strip() or None,
@@ -61,7 +57,6 @@ def quotes_page() -> tuple[str, int]:
         return render_template("quotes.html", args=args, error=exc, found=None, sorts=SORTS), 400
     for hit in found["results"]:
         hit["citation"] = citation_line(hit, outlets)
-        hit["snippet"] = Markup(hit.get("snippet") or "")  # escaped by the index before marking
     pages = max(1, -(-found["total"] // PAGE_SIZE))
     return render_template(
         "quotes.html",
@@ -81,25 +76,18 @@ def quotes_csv() -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["quote", "speaker", "speaker_id", "headline", "outlet", "published", "url", "citation"])
-    page, seen = 1, 0
-    while seen < EXPORT_LIMIT:
-        found = run(limit=500, page=page)
-        for hit in found["results"]:
-            row = [
-                hit["text"],
-                hit["speaker"] or "",
-                hit["speaker_id"] or "",
-                hit["title"],
-                outlets.get(hit["source"], hit["source"]),
-                hit["published"] or "",
-                hit["url"],
-                citation_line(hit, outlets),
-            ]
-            writer.writerow([neutralise(str(cell)) for cell in row])
-        seen += len(found["results"])
-        if not found["results"] or seen >= found["total"]:
-            break
-        page += 1
+    for hit in every_hit(lambda page: run(limit=500, page=page), EXPORT_LIMIT):
+        row = [
+            hit["text"],
+            hit["speaker"] or "",
+            hit["speaker_id"] or "",
+            hit["title"],
+            outlets.get(hit["source"], hit["source"]),
+            hit["published"] or "",
+            hit["url"],
+            citation_line(hit, outlets),
+        ]
+        writer.writerow([neutralise(str(cell)) for cell in row])
     response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="casebook-quotes.csv"'
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,15 +67,31 @@ class SearchRequest:
         )
 
 
+def requested_page() -> int:
+    """The ``page`` argument, clamped; anything unreadable is page 1."""
+    try:
+        return max(1, min(int(request.args.get("page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+def every_hit(run_page: Callable[[int], dict[str, Any]], limit: int) -> Iterator[dict[str, Any]]:
+    """Walk a search's results page by page (for exports), up to ``limit`` hits."""
+    page, seen = 1, 0
+    while seen < limit:
+        found = run_page(page)
+        yield from found["results"][: limit - seen]
+        seen += len(found["results"])
+        if not found["results"] or seen >= found["total"]:
+            return
+        page += 1
+
+
 def query_from_request() -> SearchRequest:
     args = request.args
-    try:
-        page = max(1, min(int(args.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
     return SearchRequest(
         q=args.get("q", "").strip(),
-        page=page,
+        page=requested_page(),
         filters={n: args.getlist(n) for n in ALL_FACETS if args.getlist(n)},
         exclude={n: args.getlist(f"-{n}") for n in ALL_FACETS if args.getlist(f"-{n}")},
         sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
@@ -94,7 +111,9 @@ def search_page() -> tuple[str, int]:
         return render_template("search.html", req=req, error=exc, found=None, facets=[], names={}), 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
-    names = store().entity_names() | source_titles()
+    shown = {v for name in SHOWN_FACETS for v in found["facets"].get(name, {})}
+    shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
+    names = store().entity_names(shown) | source_titles()
     years = sorted((str(y), c) for y, c in found["facets"].get("year", {}).items())
     return render_template(
         "search.html",
