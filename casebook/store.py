@@ -127,6 +127,32 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX clusters_cluster ON clusters(cluster_id);
     """,
+    # 4: named timelines (webui/timelines.py): a user's pinned articles in their order, each with a note;
+    # and the enrichment stamp: which pipeline version annotated which text, so that a document is
+    # re-enriched when its text or the pipeline changes and skipped otherwise.
+    """
+    CREATE TABLE timelines (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE timeline_items (
+        timeline_id INTEGER NOT NULL REFERENCES timelines(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        added TEXT NOT NULL,
+        PRIMARY KEY (timeline_id, doc_id)
+    );
+    CREATE INDEX timeline_items_order ON timeline_items(timeline_id, position);
+    CREATE TABLE enrichments (
+        doc_id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    """,
 ]
 
 SaveOutcome = Literal["new", "updated", "unchanged"]
