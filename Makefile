@@ -43,10 +43,11 @@ test-fast: setup
 eval: setup
 	$(BIN)/python tests/eval_extraction.py --pages
 
-# Search and enrichment speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
+# Search, enrichment and web UI speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
 bench: setup
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.enrich_bench
+	$(BIN)/python -m bench.webui_bench
 
 lint: setup
 	$(BIN)/ruff check casebook crawler indexer webui bench tests

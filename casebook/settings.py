@@ -32,6 +32,13 @@ class Settings:
     enrich_batch_size: int = 32
     host: str = "127.0.0.1"
     port: int = 5000
+    users: str = ""  # "name:hash name:hash" (hashes from werkzeug.security); usually set as CASEBOOK_USERS
+    users_file: str = "users"  # "name:hash" lines, relative to data_dir unless absolute; may not exist
+    secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
+
+    @property
+    def users_path(self) -> Path:
+        return self.data_dir / self.users_file
 
     @property
     def warc_dir(self) -> Path:

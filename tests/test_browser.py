@@ -6,6 +6,7 @@ screenshot of each is saved under the data directory for review.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -186,12 +187,55 @@ def test_open_a_document_copy_a_citation_and_the_archived_copy(page, console, se
         "/sources",
         "/entity/org:dwp",
         "/timeline?q=sanctions&q=scheme:ESA&by=year",
+        "/quotes?q=sanctions",
+        "/login",
         "/no-such-page",
     ],
 )
-def test_pages_have_no_serious_accessibility_violations(axe_page, server, path: str) -> None:  # noqa: ANN001
+def test_pages_have_no_serious_accessibility_violations(axe_page, server, demo_archive, path: str) -> None:  # noqa: ANN001
     axe_page.goto(server + path)
     assert axe_violations(axe_page) == []
+    name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+    screenshot(axe_page, demo_archive, f"page-{name}")
+
+
+def test_build_and_export_a_named_timeline(page, console, server, demo_archive, axe_page) -> None:  # noqa: ANN001
+    """Pin two articles from their pages, annotate, reorder, then export CSV and TimelineJS."""
+    page.goto(server + "/search?q=boycott")
+    page.get_by_role("link", name="Boycott call after DWP wrongly claims DPOs").click()
+    page.get_by_label("New timeline named").fill("DPO boycott")
+    page.get_by_label("Note (optional)").fill("The call to boycott")
+    page.get_by_role("button", name="Pin this article").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "DPO boycott"
+    page.goto(server + "/search?q=sanctions&sort=oldest")
+    page.locator("ol.hits h2 a").first.click()
+    second_title = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_label("Timeline", exact=True).select_option(label="DPO boycott")
+    page.get_by_role("button", name="Pin this article").click()
+    items = page.locator("ol.named-timeline > li")
+    sync_api.expect(items).to_have_count(2)
+    assert second_title in items.nth(1).inner_text()
+    page.get_by_role("button", name=re.compile(f"^Move up: “{re.escape(second_title[:20])}")).click()
+    assert second_title in page.locator("ol.named-timeline > li").first.inner_text()
+    page.locator("ol.named-timeline > li").first.get_by_role("textbox").fill("Earlier context")
+    page.locator("ol.named-timeline > li").first.get_by_role("button", name="Save note").click()
+    screenshot(page, demo_archive, "named-timeline")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert exported[0].startswith("position,published,title")
+    assert second_title in exported[1] and "Earlier context" in exported[1]
+    assert "Boycott call" in exported[2] and "The call to boycott" in exported[2]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="TimelineJS").click()
+    events = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))["events"]
+    assert [e["text"]["headline"] for e in events][1].startswith("Boycott call")
+    assert console == []
+    axe_page.goto(page.url)
+    assert axe_violations(axe_page) == []
+    axe_page.goto(server + "/timelines")
+    assert axe_violations(axe_page) == []
+    screenshot(axe_page, demo_archive, "page-timelines")
 
 
 def test_search_quotes_and_copy_one_with_its_source(page, console, server) -> None:  # noqa: ANN001

@@ -205,3 +205,10 @@ def test_quotes_page_search_by_speaker_with_citation_and_csv(client) -> None:  #
     assert any("Peter Jackson" in row for row in rows[1:])
     assert client.get("/quotes", query_string={"q": '"unclosed'}).status_code == 400
     assert "0 quotes" in client.get("/quotes?q=zzzznotaword").get_data(as_text=True)
+
+
+def test_no_page_can_load_more_than_200_kb_of_static_assets() -> None:
+    """Pages load only files from webui/static (the CSP forbids anything else): their sum is the bound."""
+    from bench.webui_bench import STATIC_BUDGET, static_weight
+
+    assert 0 < static_weight() <= STATIC_BUDGET

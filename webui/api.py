@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify
 
+from casebook.events import load_events
 from indexer.query import QueryError
 from indexer.versions import history
 from webui.documents import load
@@ -17,6 +20,11 @@ api = Blueprint("api", __name__, url_prefix="/api")
 @api.errorhandler(QueryError)
 def bad_query(exc: QueryError) -> Any:
     return jsonify({"error": exc.problem, "suggestion": exc.suggestion}), 400
+
+
+@api.errorhandler(404)
+def not_found(_exc: Exception) -> Any:
+    return jsonify({"error": "no such document, entity or page"}), 404
 
 
 @api.route("/search")
@@ -53,3 +61,70 @@ def document_json(doc_id: str) -> Any:
             "versions": history(store(), doc.id),
         }
     )
+
+
+def _plain(value: Any) -> Any:
+    """Dates as ISO strings (Flask would write them as HTTP dates), recursively."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+@api.route("/entity/<entity_id>")
+def entity_json(entity_id: str) -> Any:
+    """The entity page's data: gazetteer facts (aliases, roles with dates) and what the archive holds."""
+    from webui.entities import entity_data
+
+    known, found = entity_data(entity_id)
+    return jsonify(
+        _plain(
+            {
+                "id": entity_id,
+                "name": known.name if known else found["name"],  # type: ignore[index]
+                "kind": known.kind if known else found["kind"],  # type: ignore[index]
+                "gazetteer": asdict(known) if known else None,
+                "archive": found,
+            }
+        )
+    )
+
+
+@api.route("/timeline")
+def timeline_json() -> Any:
+    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, events}``."""
+    from webui.app import settings
+    from webui.timeline import MAX_SERIES, build, timeline_args
+
+    queries, by, measure = timeline_args()
+    data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
+    events = [
+        {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
+    ]
+    return jsonify(_plain({"by": by, "measure": measure, **data, "events": events, "max_series": MAX_SERIES}))
+
+
+@api.route("/sources")
+def sources_json() -> Any:
+    from webui.app import source_titles, store
+    from webui.queries import source_stats
+
+    titles = source_titles()
+    rows = source_stats(store())
+    return jsonify([row | {"title": titles.get(row["source"], row["source"])} for row in rows])
+
+
+@api.route("/quotes")
+def quotes_json() -> Any:
+    """The quotes page's search, each hit with its ready-to-paste citation line."""
+    from webui.app import source_titles
+    from webui.quotes import citation_line, run
+
+    found = run()
+    outlets = source_titles()
+    for hit in found["results"]:
+        hit["citation"] = citation_line(hit, outlets)
+    return jsonify(found)

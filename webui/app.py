@@ -22,8 +22,11 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings) -> Flask:
-    """Build the app for one data directory. Views read the index and the store; they never crawl."""
+def create_app(settings: Settings, public: bool = False) -> Flask:
+    """Build the app for one data directory. Views read the index and the store; they never crawl.
+
+    ``public`` serves the archive read-only (no timeline editing), for publishing it.
+    """
     app = Flask(__name__)
     app.config["CASEBOOK"] = settings
     from casebook.sources import load_sources
@@ -32,6 +35,7 @@ def create_app(settings: Settings) -> Flask:
     app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in load_sources(settings.sources_path)}
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
+    from webui import auth
     from webui.api import api
     from webui.documents import documents
     from webui.entities import entities
@@ -40,8 +44,10 @@ def create_app(settings: Settings) -> Flask:
     from webui.search import search
     from webui.sources_page import sources_page
     from webui.timeline import timeline
+    from webui.timelines import timelines
 
-    for blueprint in (search, documents, entities, exports, quotes, sources_page, timeline, api):
+    auth.init_app(app, settings, public)
+    for blueprint in (search, documents, entities, exports, quotes, sources_page, timeline, timelines, api):
         app.register_blueprint(blueprint)
 
     @app.template_filter("web_link")
@@ -78,6 +84,15 @@ def create_app(settings: Settings) -> Flask:
     def bad_request(exc: Exception) -> tuple[str, int]:
         message = getattr(exc, "description", None) or "That request could not be understood."
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(403)
+    def forbidden(exc: Exception) -> tuple[str, int]:
+        message = getattr(exc, "description", None) or "That is not allowed here."
+        return render_template("error.html", code=403, message=message), 403
+
+    @app.errorhandler(405)
+    def wrong_method(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=405, message="That page cannot be used that way."), 405
 
     return app
 

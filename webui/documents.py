@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
 
 from casebook.errors import CasebookError
+from casebook.timelines import list_timelines
 from crawler.archive import read_record
 from indexer.versions import history
 from webui.app import settings, source_titles, store
+from webui.auth import can_write
+from webui.marking import marked_paragraphs
 
 documents = Blueprint("documents", __name__)
 
@@ -31,18 +34,23 @@ def load(doc_id: str):  # noqa: ANN201
 @documents.route("/doc/<doc_id>")
 def document_page(doc_id: str) -> str:
     stored = load(doc_id)
-    paragraphs = [p for p in stored.document.text.split("\n\n") if p.strip()]
+    mentions, quotes = store().mentions(doc_id), store().quotes(doc_id)
+
+    def entity_href(entity_id: str) -> str:
+        return url_for("entities.entity_page", entity_id=entity_id)
+
     return render_template(
         "document.html",
         stored=stored,
         doc=stored.document,
-        paragraphs=paragraphs,
-        mentions=store().mentions(doc_id),
-        quotes=store().quotes(doc_id),
+        paragraphs=marked_paragraphs(stored.document.text, mentions, quotes, entity_href),
+        mentions=mentions,
+        quotes=quotes,
         outlet=source_titles().get(stored.document.source, stored.document.source),
         cite=cite_formats(doc_id),
         history=history(store(), doc_id),
         copies=[store().get(other) for other in store().cluster_members(doc_id) if other != doc_id],
+        timelines=list_timelines(store()) if can_write() else [],
     )
 
 

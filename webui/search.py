@@ -31,6 +31,8 @@ FACET_LABELS = {
     "place": "Places",
 }
 SHOWN_FACETS = ("source", "year", "author", "official", "person", "organisation", "scheme", "place")
+FACET_SHORT = 10  # values per facet group at first
+FACET_MORE = 100  # values in the group a reader asked to see "more" of
 
 
 @dataclass
@@ -45,6 +47,7 @@ class SearchRequest:
     since: str = ""
     until: str = ""
     originals_only: bool = False
+    more: str = ""  # the facet group shown at length
 
     def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
         if len(self.q) > MAX_QUERY:
@@ -98,6 +101,7 @@ def query_from_request() -> SearchRequest:
         since=args.get("since", "").strip(),
         until=args.get("until", "").strip(),
         originals_only=args.get("originals") == "1",
+        more=args.get("more", "") if args.get("more") in SHOWN_FACETS else "",
     )
 
 
@@ -106,7 +110,8 @@ def query_from_request() -> SearchRequest:
 def search_page() -> tuple[str, int]:
     req = query_from_request()
     try:
-        found = req.run(details=True)
+        # One more than shown tells whether a group has more values, without counting them all.
+        found = req.run(details=True, facet_limit=(FACET_MORE if req.more else FACET_SHORT) + 1)
     except QueryError as exc:
         return render_template("search.html", req=req, error=exc, found=None, facets=[], names={}), 400
     for hit in found["results"]:
@@ -137,8 +142,9 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
         values = found["facets"].get(name) or {}
         if not values:
             continue
+        shown = FACET_MORE if name == req.more else FACET_SHORT
         items = []
-        for value, count in values.items():
+        for value, count in list(values.items())[:shown]:
             active = value in req.filters.get(name, [])
             items.append(
                 {
@@ -150,7 +156,12 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
                     "exclude_href": href_with(f"-{name}", value, remove=False),
                 }
             )
-        groups.append({"name": name, "label": FACET_LABELS[name], "items": items})
+        group = {"name": name, "label": FACET_LABELS[name], "items": items, "more": None, "fewer": None}
+        if name == req.more:
+            group["fewer"] = href_without("more")
+        elif len(values) > shown:
+            group["more"] = href_setting("more", name)
+        groups.append(group)
     return groups
 
 
@@ -178,6 +189,12 @@ def href_with(name: str, value: str, remove: bool) -> str:
     if not remove:
         values.append(value)
     args[name] = values
+    return url_for("search.search_page", **args)
+
+
+def href_setting(name: str, value: str) -> str:
+    args = request.args.to_dict(flat=False)
+    args[name] = [value]
     return url_for("search.search_page", **args)
 
 

@@ -55,11 +55,17 @@ def build(queries: list[str], by: str, measure: str) -> dict[str, Any]:
     return {"periods": periods, "series": series}
 
 
-@timeline.route("/timeline")
-def timeline_page() -> str:
+def timeline_args() -> tuple[list[str], str, str]:
+    """The series queries (at most MAX_SERIES), the period (month or year), the measure (count or share)."""
     queries = [q.strip() for q in request.args.getlist("q") if q.strip()][:MAX_SERIES]
     by = "year" if request.args.get("by") == "year" else "month"
     measure = "share" if request.args.get("measure") == "share" else "count"
+    return queries, by, measure
+
+
+@timeline.route("/timeline")
+def timeline_page() -> str:
+    queries, by, measure = timeline_args()
     data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
     events = load_events(settings().events_path)
     width = 4 if by == "year" else 7

@@ -1,0 +1,184 @@
+"""Who may write: read-only publishing, logins for write actions, and CSRF protection on every form.
+
+Reading is always open. Writing (named timelines and their notes) is refused outright when the archive is
+served with ``--public``; otherwise it needs a login once any user is configured (``CASEBOOK_USERS`` or a
+users file), and is open to anyone who can reach the UI when none is (a researcher on 127.0.0.1).
+Passwords are stored as werkzeug hashes only. Every POST carries a per-session CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from casebook.errors import CasebookError
+from casebook.settings import Settings
+
+auth = Blueprint("auth", __name__)
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A hash of a password nobody has: checked when the user is unknown, so a wrong name costs the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+def parse_users(text: str, origin: str) -> dict[str, str]:
+    """``name:hash`` entries separated by whitespace or newlines; ``#`` starts a comment line."""
+    users: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            continue
+        for entry in line.split():
+            name, sep, hashed = entry.partition(":")
+            if not sep or not name or not hashed:
+                raise CasebookError(f"{origin}: expected name:hash, got {entry[:40]!r}")
+            users[name] = hashed
+    return users
+
+
+def load_users(settings: Settings) -> dict[str, str]:
+    users = parse_users(settings.users, "CASEBOOK_USERS")
+    path = settings.users_path
+    if path.exists():
+        users |= parse_users(path.read_text(encoding="utf-8"), str(path))
+    return users
+
+
+def add_user(path: Path, name: str, password: str) -> None:
+    """Add or replace one user in a users file, keeping the others; the password is stored hashed."""
+    if not name or any(c.isspace() or c == ":" for c in name):
+        raise CasebookError("a user name cannot be empty or contain spaces or ':'")
+    if len(password) < 8:
+        raise CasebookError("a password needs at least 8 characters")
+    users = parse_users(path.read_text(encoding="utf-8"), str(path)) if path.exists() else {}
+    users[name] = generate_password_hash(password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{n}:{h}\n" for n, h in users.items()), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured key, else one generated once and kept (owner-only) in the data directory."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+    return path.read_text(encoding="ascii").strip()
+
+
+def init_app(app: Flask, settings: Settings, public: bool) -> None:
+    app.config.update(
+        SECRET_KEY=secret_key(settings),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        CASEBOOK_PUBLIC=public,
+        CASEBOOK_USERS=load_users(settings),
+    )
+    app.register_blueprint(auth)
+    app.before_request(check_csrf)
+    app.jinja_env.globals.update(csrf_token=csrf_token, can_write=can_write, login_required=login_required)
+
+
+def csrf_token() -> str:
+    if CSRF_FIELD not in session:
+        session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return session[CSRF_FIELD]
+
+
+def check_csrf() -> None:
+    """Refuse any state-changing request that does not carry this session's token."""
+    if request.method in SAFE_METHODS:
+        return
+    if is_public():
+        abort(403, "This archive is published read-only.")
+    expected = session.get(CSRF_FIELD)
+    sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    if not expected or not secrets.compare_digest(str(expected), sent):
+        abort(400, "This form has expired or did not come from Casebook: reload the page and try again.")
+
+
+def is_public() -> bool:
+    return bool(current_app.config.get("CASEBOOK_PUBLIC"))
+
+
+def login_required() -> bool:
+    return bool(current_app.config.get("CASEBOOK_USERS"))
+
+
+def current_user() -> str | None:
+    name = session.get("user")
+    return name if name in current_app.config.get("CASEBOOK_USERS", {}) else None
+
+
+def can_write() -> bool:
+    return not is_public() and (not login_required() or current_user() is not None)
+
+
+def write_action(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Refuse a write on a public archive; ask for a login when users are configured."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if is_public():
+            abort(403, "This archive is published read-only.")
+        if login_required() and current_user() is None:
+            return redirect(url_for("auth.login", next=request.referrer or request.path))
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a path on this site: an open redirect would let a link send users anywhere after login."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        if parts.netloc == request.host and parts.scheme in ("http", "https"):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return fallback
+    return target
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if is_public():
+        abort(403, "This archive is published read-only: there is nothing to log in to.")
+    error = None
+    next_url = safe_next(request.values.get("next"), url_for("search.search_page"))
+    if request.method == "POST":
+        name = request.form.get("username", "")
+        hashed = current_app.config["CASEBOOK_USERS"].get(name)
+        if check_password_hash(hashed or _DUMMY_HASH, request.form.get("password", "")) and hashed:
+            session.clear()
+            session["user"] = name
+            return redirect(next_url)
+        error = "Wrong user name or password."
+    return render_template("login.html", error=error, next_url=next_url), 401 if error else 200
+
+
+@auth.route("/logout", methods=["POST"])
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("search.search_page"))
