@@ -212,3 +212,73 @@ def test_no_page_can_load_more_than_200_kb_of_static_assets() -> None:
     from bench.webui_bench import STATIC_BUDGET, static_weight
 
     assert 0 < static_weight() <= STATIC_BUDGET
+
+
+def test_every_page_has_a_json_twin_with_the_same_data(client) -> None:  # noqa: ANN001
+    from markupsafe import escape
+
+    entity = client.get("/api/entity/org:dwp").get_json()
+    assert entity["name"] == "Department for Work and Pensions" and entity["kind"] == "organisation"
+    assert entity["archive"]["documents"] >= 1 and "DWP" in entity["gazetteer"]["aliases"]
+    official = client.get("/api/entity/official:iain-duncan-smith").get_json()
+    assert official["gazetteer"]["roles"][0]["start"] == "2010-05-12"  # ISO dates, not HTTP dates
+    timeline = client.get("/api/timeline?q=sanctions&q=scheme:ESA&by=year").get_json()
+    assert list(timeline["series"]) == ["sanctions", "scheme:ESA"]
+    assert all(len(v) == len(timeline["periods"]) for v in timeline["series"].values())
+    assert timeline["events"][0]["date"][:4].isdigit() and timeline["events"][0]["source"].startswith("http")
+    sources = client.get("/api/sources").get_json()
+    page = client.get("/sources").get_data(as_text=True)
+    assert sources and all(str(escape(row["title"])) in page for row in sources)
+    assert sum(row["documents"] for row in sources) == client.get("/api/search?q=*").get_json()["total"]
+    quotes = client.get("/api/quotes?speaker=Liz+Sayce").get_json()
+    assert quotes["total"] >= 1 and all("Liz Sayce" in q["citation"] for q in quotes["results"])
+    assert client.get("/api/entity/org:no-such-thing").status_code == 404
+    assert client.get("/api/entity/org:no-such-thing").get_json() == {
+        "error": "no such document, entity or page"
+    }
+
+
+def test_facet_groups_offer_more_values_on_request(client) -> None:  # noqa: ANN001
+    import re
+
+    short = client.get("/search?q=*").get_data(as_text=True)
+    more = re.search(r'href="([^"]*more=(\w+)[^"]*)#facet-\w+">More', short)
+    assert more, "a facet group with more than ten values offers more"
+    group = more.group(2)
+    full = client.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+
+    def values(html: str) -> int:
+        section = html.split(f'id="facet-{group}"', 1)[1].split("</section>", 1)[0]
+        return section.count('<span class="count">')
+
+    assert values(short) == 10 < values(full)
+    assert "Fewer" in full
+
+
+def test_document_text_links_mentions_and_marks_quotes(client, demo_archive) -> None:  # noqa: ANN001
+    with Store(demo_archive.db_path) as store:
+        doc_id = store.db.execute(
+            "SELECT doc_id FROM quotes GROUP BY doc_id ORDER BY COUNT(*) DESC LIMIT 1"
+        ).fetchone()["doc_id"]
+        first = store.quotes(doc_id)[0]
+        mention = store.mentions(doc_id)[0]
+    html = client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    body = html.split('<div class="body">', 1)[1].split("</div>", 1)[0]
+    assert f'href="/entity/{mention.id}"' in body
+    assert '<mark class="quote"' in body
+    assert first.text.split()[0] in body.split('<mark class="quote"', 1)[1]
+
+
+def test_marking_escapes_every_piece_before_tagging_it() -> None:
+    from casebook.models import Mention, Quote
+    from webui.marking import marked_paragraphs
+
+    text = "Minister <script>x</script> said.\n\n“Cut <b>it</b>,” she said."
+    mentions = [Mention("Minister", "official", "official:x", "A <Minister>", 0, 8)]
+    quotes = [Quote("Cut <b>it</b>,", "Minister", None, "said", text.index("Cut"), text.index(",”") + 1)]
+    first, second = marked_paragraphs(text, mentions, quotes, lambda i: f"/entity/{i}")
+    assert str(first.html).startswith('<a class="entity kind-official" href="/entity/official:x"')
+    assert "&lt;script&gt;x&lt;/script&gt;" in first.html and "<script>" not in first.html
+    assert 'title="A &lt;Minister&gt; (official)"' in first.html
+    assert '<mark class="quote" title="quote: Minister">Cut &lt;b&gt;it&lt;/b&gt;,</mark>' in second.html
+    assert (first.number, second.number) == (1, 2)
