@@ -279,11 +279,25 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Interface to listen on (default from settings: 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default from settings: 5000).")
+@click.option("--public", is_flag=True, help="Read-only, for publishing an archive: no timeline editing.")
 @click.pass_obj
 @_friendly
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
+def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
     """Serve the web UI and JSON API."""
-    _serve(settings, host or settings.host, port or settings.port)
+    _serve(settings, host or settings.host, port or settings.port, public)
+
+
+@cli.command("add-user")
+@click.argument("name")
+@click.password_option(help="The password (asked for twice when not given).")
+@click.pass_obj
+@_friendly
+def add_user(settings: Settings, name: str, password: str) -> None:
+    """Add a login for write actions (or change its password) in the users file."""
+    from webui.auth import add_user as write_user
+
+    write_user(settings.users_path, name, password)
+    click.echo(f"add-user: {name} saved in {settings.users_path}; writing now needs a login")
 
 
 @cli.command()
@@ -302,13 +316,33 @@ def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
         _serve(settings, settings.host, port or settings.port)
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print {ok, counts, problems} as JSON.")
+@click.pass_obj
+@_friendly
+def check(settings: Settings, as_json: bool) -> None:
+    """Verify that WARC files, store and search index agree; one line per problem, exit 1 if any."""
+    from casebook.check import check as run_check
+
+    report = run_check(settings)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _serve(settings: Settings, host: str, port: int, public: bool = False) -> None:
     from waitress import serve as waitress_serve
 
     from webui.app import create_app
 
-    app = create_app(settings)
-    click.echo(f"Casebook is serving {settings.data_dir} at http://{host}:{port}/ (Ctrl-C to stop)")
+    app = create_app(settings, public=public)
+    mode = " read-only" if public else ""
+    click.echo(f"Casebook is serving {settings.data_dir}{mode} at http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
 
 

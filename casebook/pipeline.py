@@ -1,9 +1,13 @@
 """Ingest: the straight line from originals to a searchable archive.
 
-Phase 1 archives: HTML files become WARC ``resource`` records, outside WARC files are copied in; each
-record is catalogued as pending. Phase 2 processes pending records: extract, store, enrich, index, in
-batches, one transaction per batch. An interrupted run leaves pending records that the next run
-finishes; a record already processed is never processed again, so ingest is idempotent.
+Phase 0 reconciles: a record written to WARC by a run killed before it could catalogue it is found
+(only the tail of each WARC file after its last catalogued record is read) and catalogued, so it is
+neither lost nor archived a second time. Phase 1 archives: HTML files become WARC ``resource`` records,
+outside WARC files are copied in; each record is catalogued as pending. Phase 2 processes pending
+records: extract, store, enrich, index, in batches, one transaction per batch; the index is updated
+before that transaction commits, so a run killed anywhere leaves the batch either wholly done (store and
+index) or pending (the index may hold the new entries already; the next run writes them again, by id).
+A record already processed is never processed again, so ingest is idempotent.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +29,17 @@ from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import load_sources, source_for_url
 from casebook.store import Store, StoredDocument
-from crawler.archive import ArchivedRecord, WarcArchive, adopt, is_warc, iter_pages
+from crawler.archive import (
+    AUX_PREFIX,
+    PAGE_TYPES,
+    ArchivedRecord,
+    Damage,
+    WarcArchive,
+    adopt,
+    is_warc,
+    iter_pages,
+    iter_records,
+)
 from indexer.duplicates import assign_cluster, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
@@ -34,6 +49,7 @@ log = logging.getLogger(__name__)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 BATCH = 16
 PENDING = "pending"
+UNCATALOGUED_AUX = "crawl: not an article (archived by a crawl stopped before it catalogued the record)"
 
 
 @dataclass(frozen=True)
@@ -57,12 +73,15 @@ class IngestReport:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    recovered: int = 0  # records found written but not catalogued (a run killed in between)
 
     def summary(self) -> str:
         parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
         parts.append(f"{len(self.skipped)} skipped")
         if self.outcomes["already ingested"]:
             parts.append(f"{self.outcomes['already ingested']} already ingested")
+        if self.recovered:
+            parts.append(f"{self.recovered} recovered from an interrupted run")
         return "ingest: " + ", ".join(parts)
 
 
@@ -116,6 +135,67 @@ class Ingester:
             )
         return self._enricher
 
+    @contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """The store's transaction, holding its write lock from the start (``BEGIN IMMEDIATE``): what is
+        read inside to decide a write (is this file archived? which version is this text?) cannot be
+        changed by another run before the write commits. (Without it, the reads run before SQLite's
+        implicit ``BEGIN``: two runs could both archive one file, or both write version 1 of a document.)"""
+        with self.store.transaction() as db:
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
+            yield
+
+    # -- phase 0 -------------------------------------------------------------------------------
+
+    def reconcile(self) -> int:
+        """Catalogue the records a killed run wrote to WARC but never catalogued; return how many.
+
+        Only the tail of each file is read: from its last catalogued record on (records are appended, one
+        writer per file, so an uncatalogued record can only follow the last catalogued one); a file with
+        no catalogued record is read whole. Records of crawl article files and imports become pending
+        (phase 2 makes them documents); those of ``crawl-aux-`` files are catalogued as not articles.
+        """
+        if not self.settings.warc_dir.is_dir():
+            return 0
+        last = dict(
+            self.store.db.execute("SELECT warc_file, MAX(warc_offset) FROM records GROUP BY warc_file")
+        )
+        found = 0
+        for path in sorted(p for p in self.settings.warc_dir.iterdir() if is_warc(p) and p.is_file()):
+            outcome = UNCATALOGUED_AUX if path.name.startswith(AUX_PREFIX) else PENDING
+            orphans = [
+                info
+                for info in iter_records(path, start=last.get(path.name, 0))
+                if info.rec_type in PAGE_TYPES and self.store.record_outcome(info.record_id) is None
+            ]
+            if not orphans:
+                continue
+            with self._write_transaction():
+                for info in orphans:
+                    if self.store.record_outcome(info.record_id) is not None:
+                        continue  # another run, still writing, has just catalogued it
+                    found += 1
+                    self.store.add_record(
+                        info.record_id,
+                        info.warc_file,
+                        info.offset,
+                        info.url,
+                        info.payload_digest,
+                        info.fetched,
+                        None,
+                        outcome,
+                    )
+                    log.warning(
+                        "%s at offset %d: record of %s was archived but not catalogued (an interrupted"
+                        " run); catalogued now as %s",
+                        info.warc_file,
+                        info.offset,
+                        info.url,
+                        outcome,
+                    )
+        return found
+
     # -- phase 1 -------------------------------------------------------------------------------
 
     def archive_files(self, imports: list[FileImport], prefix: str = "import") -> list[Path]:
@@ -124,10 +204,10 @@ class Ingester:
         written: set[Path] = set()
         for item in imports:
             body = item.path.read_bytes()
-            if self.store.record_for_digest(payload_digest(body)) is not None:
-                continue
-            record = archive.write_resource(item.url, body, item.content_type, item.fetched)
-            with self.store.transaction():
+            with self._write_transaction():  # no other run can archive the same file meanwhile
+                if self.store.record_for_digest(payload_digest(body)) is not None:
+                    continue
+                record = archive.write_resource(item.url, body, item.content_type, item.fetched)
                 self.store.add_record(
                     record.record_id,
                     record.warc_file,
@@ -161,21 +241,27 @@ class Ingester:
 
     def _unprocessed(self, warc_files: list[Path], report: IngestReport) -> Iterator[ArchivedRecord]:
         for path in warc_files:
-            for record in iter_pages(path):
+            damaged: list[Damage] = []
+            for record in iter_pages(path, damaged):
                 outcome = self.store.record_outcome(record.page.record_id or "")
                 if outcome is not None and outcome != PENDING:
                     report.outcomes["already ingested"] += 1
                     continue
                 yield record
+            report.skipped.extend(f"{damage}: damaged WARC data" for damage in damaged)
 
     def _process_batch(self, batch: list[ArchivedRecord], report: IngestReport) -> None:
+        """One transaction: documents, record outcomes, clusters, annotations; the index entries of what
+        changed are committed just before it, so a kill leaves nothing done that the next run skips."""
         extracted: list[tuple[ArchivedRecord, Document | None, str]] = []
         for record in batch:
             doc, outcome = self._extract(record)
             extracted.append((record, doc, outcome))
             if doc is None:
                 report.skipped.append(f"{record.page.url}: {outcome}")
-        with self.store.transaction():
+        if self.enrich and any(doc is not None for _, doc, _ in extracted):
+            self.enricher  # noqa: B018 - load spaCy before the transaction takes the store's write lock
+        with self._write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
             for record, doc, outcome in extracted:
@@ -200,17 +286,22 @@ class Ingester:
             if changed and self.enrich:
                 for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
                     self.store.save_annotations(doc.id, mentions, quotes)
-        if reindex:
-            self.index.update(self._entries(sorted(reindex)))
+            if reindex:
+                self.index.update(self._entries(sorted(reindex)))
 
     def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
         page: RawPage = record.page
+        if record.problem is not None:
+            return None, record.problem
         if record.status is not None and record.status != 200:
             return None, f"HTTP status {record.status}"
         try:
             doc = extract(page, source=source_for_url(page.url, self.sources))
         except NotAnArticle as exc:
             return None, str(exc)
+        except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run: skipped, with why
+            log.warning("%s: extraction failed", page.url, exc_info=True)
+            return None, f"extraction failed ({type(exc).__name__}: {exc})"
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
         return doc, "extracted"
 
@@ -222,7 +313,7 @@ class Ingester:
 
     def reindex(self, progress: bool = True) -> int:
         """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in."""
-        with self.store.transaction():
+        with self._write_transaction():
             rebuild_clusters(self.store)
         total = self.store.count()
         docs = tqdm(
@@ -255,6 +346,7 @@ def ingest(
     report = IngestReport()
     ingester = Ingester(settings, enrich=enrich)
     try:
+        report.recovered = ingester.reconcile()
         adopted = [adopt(path, settings.warc_dir) for path in warc_files]
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_with(PENDING)]

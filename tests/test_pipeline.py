@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, settings_for
 
 from casebook.demo import demo_imports
-from casebook.pipeline import Ingester, IngestReport, ingest
+from casebook.pipeline import FileImport, Ingester, IngestReport, ingest
 from casebook.store import Store
 from crawler.archive import WarcArchive, iter_pages
 from indexer.index import SearchIndex, search
@@ -179,3 +179,104 @@ def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(tm
     ]  # the index entry of the copy was updated
     page = create_app(settings).test_client().get(f"/doc/{copy.document.id}").get_data(as_text=True)
     assert "Other copies of this article" in page and "original" in page
+
+
+def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(tmp_path: Path) -> None:
+    """A run killed between writing a record and cataloguing it left an orphan in the WARC file."""
+    settings = settings_for(tmp_path / "data")
+    page = tmp_path / "story.html"
+    page.write_bytes((DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_bytes())
+    item = FileImport.local(page)
+    orphan = WarcArchive(settings.warc_dir, prefix="import").write_resource(
+        item.url, page.read_bytes(), item.content_type, item.fetched
+    )
+    report = ingest(settings, [page], progress=False, enrich=False)
+    assert report.recovered == 1 and report.outcomes["new"] == 1
+    assert warc_records(settings) == 1  # not a second copy of the same file
+    with Store(settings.db_path) as store:
+        (stored,) = list(store.iter_documents())
+        assert store.record_outcome(orphan.record_id) == "new"
+    assert (stored.document.warc_file, stored.document.warc_offset) == (orphan.warc_file, orphan.offset)
+    assert SearchIndex(settings.index_dir).doc_count() == 1
+    again = ingest(settings, [page], progress=False, enrich=False)
+    assert again.recovered == 0 and warc_records(settings) == 1
+
+
+def test_damaged_warc_data_is_skipped_with_a_reason_and_the_rest_ingested(tmp_path: Path) -> None:
+    import gzip
+
+    settings = settings_for(tmp_path / "data")
+    crawl = WarcArchive(tmp_path / "crawl", prefix="crawl")
+    pages = sorted(DEMO.glob("*.html"))[:4]
+    when = datetime(2017, 5, 11, 10, tzinfo=UTC)
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    first = crawl.write_response(
+        "https://www.disabilitynewsservice.com/a/", 200, html, pages[0].read_bytes(), when
+    )
+    path = tmp_path / "crawl" / first.warc_file
+    with open(path, "ab") as out:
+        garbage = out.tell()
+        out.write(b"\x00 stray bytes between records \x00" * 8)
+    crawl.write_response("https://www.disabilitynewsservice.com/b/", 200, html, pages[1].read_bytes(), when)
+    bad_length = crawl.write_response(
+        "https://www.disabilitynewsservice.com/bad/", 200, html, b"<p>x</p>", when
+    )
+    # A page whose bytes are not what its label says: decoded all the same, never a crash.
+    broken = pages[2].read_bytes().replace(b"</p>", b"\xff\xfe\x81</p>", 3)
+    crawl.write_response(
+        "https://www.disabilitynewsservice.com/c/",
+        200,
+        [("Content-Type", "text/html; charset=no-such-charset")],
+        broken,
+        when,
+    )
+    last = crawl.write_response(
+        "https://www.disabilitynewsservice.com/d/", 200, html, pages[3].read_bytes(), when
+    )
+    data = bytearray(path.read_bytes())
+    last_length = len(data) - last.offset  # the last record is the file's last gzip member
+    end = _member_end(data, bad_length.offset)
+    member = gzip.decompress(data[bad_length.offset : end])
+    data[bad_length.offset : end] = gzip.compress(
+        member.replace(b"Content-Length: ", b"Content-Length: 9", 1)
+    )
+    tail = len(data) - last_length  # where the last record starts now
+    path.write_bytes(bytes(data[: tail + 50]))  # the last record cut short
+
+    report = ingest(settings, [path], progress=False, enrich=False)
+    assert report.outcomes["new"] == 3
+    with Store(settings.db_path) as store:
+        urls = sorted(s.document.url for s in store.iter_documents())
+    assert urls == [f"https://www.disabilitynewsservice.com/{x}/" for x in "abc"]
+    assert len(report.skipped) == 3, report.skipped
+    assert f"at offset {garbage}: bytes that are not a gzip member" in report.skipped[0]
+    assert f"at offset {bad_length.offset}: Content-Length 9" in report.skipped[1]
+    assert "runs past the end of the record" in report.skipped[1]
+    assert f"at offset {tail}: truncated gzip member" in report.skipped[2]
+    assert all(line.endswith("damaged WARC data") for line in report.skipped)
+
+
+def _member_end(data: bytes | bytearray, offset: int) -> int:
+    import zlib
+
+    inflater = zlib.decompressobj(31)
+    inflater.decompress(bytes(data[offset:]))
+    return len(data) - len(inflater.unused_data)
+
+
+def test_a_page_that_breaks_extraction_is_skipped_and_the_rest_ingested(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import casebook.pipeline as pipeline
+
+    settings = settings_for(tmp_path)
+    real = pipeline.extract
+
+    def fragile(page, source):  # noqa: ANN001, ANN202
+        if "boycott" in page.url:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(page, source=source)
+
+    monkeypatch.setattr(pipeline, "extract", fragile)
+    imports = demo_imports(settings.demo_path)[:3]
+    report = ingest(settings, imports=imports, progress=False, enrich=False)
+    assert report.outcomes["new"] == 2
+    assert len(report.skipped) == 1 and "extraction failed (RecursionError" in report.skipped[0]

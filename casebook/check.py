@@ -1,0 +1,356 @@
+"""``casebook check``: do the WARC files, the store and the search index agree?
+
+Read-only. Every WARC file is read whole (damaged stretches included), then compared with the store's
+record catalogue, its documents and versions, and the search index (documents, their near-duplicate
+marks, and the quotes sub-index). Each difference is one :class:`Problem`; an archive that agrees
+everywhere gives none.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casebook.errors import CasebookError
+from casebook.settings import Settings
+from crawler.archive import PAGE_TYPES, Damage, RecordInfo, is_warc, iter_records
+
+PENDING = "pending"  # as casebook.pipeline.PENDING (not imported: the pipeline pulls in the indexer)
+IMPORT_PREFIX = "import-"  # WARC files of imported HTML files (casebook.pipeline.Ingester.archive_files)
+REINDEX = "run casebook reindex"
+INGEST = "run casebook ingest"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One difference: ``kind`` (stable, for scripts), ``where`` (a WARC location, a document id, the
+    index or the store) and a one-line ``message`` saying what is wrong and, where there is one, the fix."""
+
+    kind: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        c = self.counts
+        held = (
+            f"{c['warc files']} WARC files ({c['warc records']} records), {c['catalogued']} catalogued,"
+            f" {c['documents']} documents, {c['indexed']} indexed, {c['quotes indexed']} quotes indexed"
+        )
+        verdict = "everything agrees" if self.ok else f"{len(self.problems)} problems"
+        return f"check: {held}: {verdict}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "counts": {key.replace(" ", "_"): value for key, value in sorted(self.counts.items())},
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+@dataclass
+class Archive:
+    """What the WARC files hold: every record by location and by id, and the damage met reading them."""
+
+    by_place: dict[tuple[str, int], RecordInfo] = field(default_factory=dict)
+    by_id: dict[str, list[RecordInfo]] = field(default_factory=lambda: defaultdict(list))
+    damage: list[Damage] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)
+
+
+def check(settings: Settings) -> CheckReport:
+    """Compare WARC files, store and index of one data directory."""
+    if not settings.db_path.is_file():
+        raise CasebookError(
+            f"no archive in {settings.data_dir} (no {settings.db_path.name}): nothing to check"
+        )
+    report = CheckReport()
+    conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    try:
+        archive = read_archive(settings.warc_dir)
+        report.counts["warc files"] = len(archive.files)
+        report.counts["warc records"] = len(archive.by_place)
+        report.problems += check_warc(archive)
+        report.problems += check_catalogue(conn, archive, report.counts)
+        report.problems += check_documents(conn, archive, report.counts)
+        report.problems += check_index(settings.index_dir, conn, report.counts)
+    except sqlite3.Error as exc:
+        raise CasebookError(f"the store {settings.db_path} cannot be read ({exc})") from None
+    finally:
+        conn.close()
+    return report
+
+
+# -- WARC files ----------------------------------------------------------------------------------------
+
+
+def read_archive(warc_dir: Path) -> Archive:
+    archive = Archive()
+    if not warc_dir.is_dir():
+        return archive
+    for path in sorted(p for p in warc_dir.iterdir() if is_warc(p) and p.is_file()):
+        archive.files.add(path.name)
+        for info in iter_records(path, archive.damage):
+            archive.by_place.setdefault((info.warc_file, info.offset), info)
+            archive.by_id[info.record_id].append(info)
+    return archive
+
+
+def check_warc(archive: Archive) -> list[Problem]:
+    """Damaged stretches, a record id written twice, and an imported file archived twice."""
+    problems = [
+        Problem(
+            "warc-damaged", f"{d.warc_file} at offset {d.offset}", f"{d.reason} ({d.length} bytes unreadable)"
+        )
+        for d in archive.damage
+    ]
+    for record_id, copies in archive.by_id.items():
+        if len(copies) > 1 and record_id:
+            first, *rest = copies
+            for copy in rest:
+                problems.append(
+                    Problem(
+                        "warc-duplicate",
+                        _at(copy.warc_file, copy.offset),
+                        f"record {record_id} ({copy.url}) is also at {_at(first.warc_file, first.offset)}",
+                    )
+                )
+    imported: dict[str, RecordInfo] = {}
+    for (name, _offset), info in sorted(archive.by_place.items()):
+        if not name.startswith(IMPORT_PREFIX) or info.rec_type != "resource" or not info.payload_digest:
+            continue
+        first = imported.setdefault(info.payload_digest, info)
+        if first is not info:
+            problems.append(
+                Problem(
+                    "warc-duplicate",
+                    _at(info.warc_file, info.offset),
+                    f"the same imported file ({info.url}) as {_at(first.warc_file, first.offset)},"
+                    " archived twice",
+                )
+            )
+    return problems
+
+
+# -- the record catalogue ------------------------------------------------------------------------------
+
+
+def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
+    """Each catalogued record is where the catalogue says, with its payload digest; each page record of
+    the WARC files is catalogued; no record names a document the store lacks; nothing is left pending."""
+    problems: list[Problem] = []
+    doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
+    catalogued: set[str] = set()
+    missing_files: Counter[str] = Counter()
+    pending = 0
+    for row in conn.execute("SELECT * FROM records ORDER BY warc_file, warc_offset"):
+        counts["catalogued"] += 1
+        record_id, name, offset = row["record_id"], row["warc_file"], row["warc_offset"]
+        catalogued.add(record_id)
+        pending += row["outcome"] == PENDING
+        if row["doc_id"] and row["doc_id"] not in doc_ids:
+            problems.append(
+                Problem(
+                    "record-document",
+                    _at(name, offset),
+                    f"record {record_id} ({row['url']}) made document {row['doc_id']}, which the store lacks",
+                )
+            )
+        if name not in archive.files:
+            missing_files[name] += 1
+            continue
+        found = archive.by_place.get((name, offset))
+        if found is None or found.record_id != record_id:
+            elsewhere = [
+                c for c in archive.by_id.get(record_id, []) if (c.warc_file, c.offset) != (name, offset)
+            ]
+            if elsewhere:
+                there = f"; it is at {_at(elsewhere[0].warc_file, elsewhere[0].offset)}"
+            elif found is not None:
+                there = f"; record {found.record_id} is there"
+            else:
+                there = _damage_note(archive, name, offset)
+            problems.append(
+                Problem(
+                    "record-missing",
+                    _at(name, offset),
+                    f"catalogued record {record_id} ({row['url']}) is not there{there}",
+                )
+            )
+        elif row["payload_digest"] and found.payload_digest != row["payload_digest"]:
+            problems.append(
+                Problem(
+                    "record-mismatch",
+                    _at(name, offset),
+                    f"record {record_id} ({row['url']}) has payload digest {found.payload_digest},"
+                    f" the catalogue says {row['payload_digest']}",
+                )
+            )
+    for name, n in sorted(missing_files.items()):
+        problems.append(
+            Problem("record-missing", name, f"the WARC file is missing; {n} catalogued records were in it")
+        )
+    for (name, offset), info in sorted(archive.by_place.items()):
+        if info.rec_type in PAGE_TYPES and info.record_id not in catalogued:
+            problems.append(
+                Problem(
+                    "record-orphan",
+                    _at(name, offset),
+                    f"{info.rec_type} record {info.record_id} ({info.url}) is not catalogued: {INGEST}",
+                )
+            )
+    counts["pending"] = pending
+    if pending:
+        problems.append(Problem("pending", "store", f"{pending} records pending: {INGEST}"))
+    return problems
+
+
+def _damage_note(archive: Archive, name: str, offset: int) -> str:
+    for damage in archive.damage:
+        if damage.warc_file == name and damage.offset <= offset < damage.offset + max(damage.length, 1):
+            return f" (damaged data there: {damage.reason})"
+    return ""
+
+
+# -- documents -----------------------------------------------------------------------------------------
+
+
+def check_documents(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
+    """Every document and every older version points to a page record in the WARC files."""
+    problems: list[Problem] = []
+    rows = conn.execute("SELECT id, version, warc_file, warc_offset FROM documents ORDER BY id").fetchall()
+    counts["documents"] = len(rows)
+    versions = conn.execute(
+        "SELECT doc_id AS id, version, warc_file, warc_offset FROM versions ORDER BY doc_id, version"
+    ).fetchall()
+    counts["versions"] = len(versions)
+    latest = {(row["id"], row["warc_file"], row["warc_offset"]) for row in rows}
+    versions = [v for v in versions if (v["id"], v["warc_file"], v["warc_offset"]) not in latest]
+    for kind, items in (("document", rows), ("version", versions)):
+        for row in items:
+            label = row["id"] if kind == "document" else f"{row['id']} version {row['version']}"
+            name, offset = row["warc_file"], row["warc_offset"]
+            if not name or offset is None:
+                problems.append(Problem("document-original", label, "no archived original is recorded"))
+                continue
+            found = archive.by_place.get((name, offset))
+            if found is None or found.rec_type not in PAGE_TYPES:
+                why = "the WARC file is missing" if name not in archive.files else "no page record is there"
+                problems.append(
+                    Problem(
+                        "document-original",
+                        label,
+                        f"its original, {_at(name, offset)}, cannot be found: {why}"
+                        f"{_damage_note(archive, name, offset)}",
+                    )
+                )
+    return problems
+
+
+# -- the search index ----------------------------------------------------------------------------------
+
+
+def check_index(index_dir: Path, conn: sqlite3.Connection, counts: Counter[str]) -> list[Problem]:
+    """The index holds each document of the store once and nothing else, marks the same near-duplicate
+    copies, and its quotes sub-index holds each document's quotes."""
+    from whoosh import index as whoosh_index
+
+    from indexer.index import QUOTES_INDEX, SearchIndex
+
+    doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
+    copies = dict(conn.execute("SELECT doc_id, duplicate_of FROM clusters WHERE duplicate_of IS NOT NULL"))
+    quotes = dict(conn.execute("SELECT doc_id, COUNT(*) FROM quotes GROUP BY doc_id"))
+    search_index = SearchIndex(index_dir)
+    if not search_index.exists():
+        if doc_ids:
+            return [Problem("index-missing", "index", f"the search index is missing: {REINDEX}")]
+        return []
+    try:
+        with search_index.open().reader() as reader:
+            ids_at = _live_terms(reader, "id")
+            marked = {
+                ids_at[docnum][0]: original
+                for docnum, (original, *_) in _live_terms(reader, "duplicate_of").items()
+                if docnum in ids_at
+            }
+        indexed_quotes: Counter[str] = Counter()
+        folder = str(index_dir)
+        if whoosh_index.exists_in(folder, indexname=QUOTES_INDEX):
+            with whoosh_index.open_dir(folder, indexname=QUOTES_INDEX).reader() as reader:
+                for doc_id, *_ in _live_terms(reader, "doc_id").values():
+                    indexed_quotes[doc_id] += 1
+        elif quotes:
+            return [Problem("index-missing", "index", f"the quotes index is missing: {REINDEX}")]
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises, the answer is a rebuild
+        return [Problem("index-unreadable", "index", f"the search index cannot be read ({exc}): {REINDEX}")]
+
+    problems: list[Problem] = []
+    indexed = Counter(ids[0] for ids in ids_at.values())
+    counts["indexed"] = len(indexed)
+    counts["quotes indexed"] = sum(indexed_quotes.values())
+    for doc_id in sorted(doc_ids - set(indexed)):
+        problems.append(
+            Problem("index-missing", doc_id, f"the document is not in the search index: {REINDEX}")
+        )
+    for doc_id in sorted(set(indexed) - doc_ids):
+        problems.append(
+            Problem("index-extra", doc_id, f"the search index holds a document the store lacks: {REINDEX}")
+        )
+    for doc_id, n in sorted(indexed.items()):
+        if n > 1:
+            problems.append(
+                Problem("index-duplicate", doc_id, f"the search index holds it {n} times: {REINDEX}")
+            )
+    for doc_id in sorted(doc_ids & set(indexed)):
+        if marked.get(doc_id) != copies.get(doc_id):
+            store_says = f"a copy of {copies[doc_id]}" if doc_id in copies else "not a copy"
+            index_says = f"a copy of {marked[doc_id]}" if doc_id in marked else "not a copy"
+            problems.append(
+                Problem(
+                    "index-stale",
+                    doc_id,
+                    f"the store says it is {store_says}, the search index {index_says}: {REINDEX}",
+                )
+            )
+    for doc_id in sorted(set(quotes) | set(indexed_quotes)):
+        held, found = quotes.get(doc_id, 0), indexed_quotes.get(doc_id, 0)
+        if held == found:
+            continue
+        if doc_id not in doc_ids:
+            message = f"the quotes index holds {found} quotes of a document the store lacks: {REINDEX}"
+        else:
+            message = f"{held} quotes in the store, {found} in the quotes index: {REINDEX}"
+        problems.append(Problem("quotes-mismatch", doc_id, message))
+    return problems
+
+
+def _live_terms(reader: Any, fieldname: str) -> dict[int, list[str]]:
+    """{document number: its values of ``fieldname``} over the documents not deleted."""
+    found: dict[int, list[str]] = defaultdict(list)
+    if fieldname not in reader.schema:
+        return found
+    for term in reader.field_terms(fieldname):
+        for docnum in reader.postings(fieldname, term).all_ids():
+            if not reader.is_deleted(docnum):
+                found[docnum].append(term)
+    return found
+
+
+def _at(name: str, offset: int) -> str:
+    return f"{name} at offset {offset}"
