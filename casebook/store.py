@@ -7,6 +7,7 @@ Migrations are numbered and applied in order; ``PRAGMA user_version`` says which
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -216,10 +217,18 @@ class Store:
         self.db.close()
 
     def _migrate(self) -> None:
-        current = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[current:], current + 1):
-            with self.transaction():
-                self.db.executescript("BEGIN;" + script + f"; PRAGMA user_version={number};")
+        """Apply the migrations not yet run. Two processes opening a new store at once must not both
+        migrate it (the second would fail on "table already exists"): a file lock beside the database
+        serialises them, and the version is read again under it. (A SQLite write lock cannot be held
+        across ``executescript``, which commits any open transaction first.)"""
+        if self.schema_version >= len(MIGRATIONS):
+            return
+        with open(self.path.with_name(self.path.name + ".migrate-lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = self.schema_version
+            for number, script in enumerate(MIGRATIONS[current:], current + 1):
+                with self.transaction():
+                    self.db.executescript("BEGIN;" + script + f"; PRAGMA user_version={number};")
 
     @property
     def schema_version(self) -> int:

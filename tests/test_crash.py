@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import settings_for
+from conftest import ROOT, settings_for
 from crawlsite import FixtureSite
 
 from bench.synthetic import Generator
@@ -33,7 +33,7 @@ from casebook.demo import demo_imports
 from casebook.errors import CasebookError
 from casebook.pipeline import ingest
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import MIGRATIONS, Store
 from crawler.archive import iter_records
 from indexer.index import SearchIndex
 
@@ -333,3 +333,47 @@ def test_an_index_that_cannot_be_written_leaves_the_batch_pending(
     monkeypatch.undo()
     ingest(settings, progress=False, enrich=False)  # nothing given: what is pending is finished
     assert check(settings).ok and stored(settings) == 3
+
+
+def test_the_crawl_worker_is_told_to_stop_when_casebook_crawl_is_killed(tmp_path: Path) -> None:
+    """kill -9 of ``casebook crawl`` alone must not leave its Scrapy worker crawling on as an orphan: the
+    worker is started so that the kernel sends it SIGTERM (Scrapy's graceful stop) when its parent dies."""
+    got = tmp_path / "got-sigterm"
+    worker = (
+        "import signal, sys, time\n"
+        f"signal.signal(signal.SIGTERM, lambda *a: (open({str(got)!r}, 'w').write('yes'), sys.exit(0)))\n"
+        "time.sleep(60)\n"
+    )
+    parent = (
+        "import subprocess, sys, time\n"
+        "from crawler.run import _stop_with_parent\n"
+        f"subprocess.Popen([sys.executable, '-c', {worker!r}], preexec_fn=_stop_with_parent)\n"
+        "print('started', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, cwd=ROOT)
+    assert proc.stdout is not None and proc.stdout.readline() == b"started\n"
+    time.sleep(0.5)  # the worker installs its handler
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while not got.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert got.exists() and got.read_text() == "yes"
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
+    """Migrations run once even when several processes open a brand-new store together."""
+    script = (
+        "import sys; from pathlib import Path; from casebook.store import Store; "
+        "Store(Path(sys.argv[1])).close()"
+    )
+    db = tmp_path / "casebook.db"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(db)], stderr=subprocess.PIPE, cwd=ROOT)
+        for _ in range(6)
+    ]
+    errors = [p.communicate()[1].decode() for p in procs if p.wait() != 0]
+    assert errors == []
+    with Store(db) as store:
+        assert store.schema_version == len(MIGRATIONS)
