@@ -3,9 +3,23 @@
 import csv
 import io
 import json
+import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from webui.citations import Citation, harvard, markdown, neutralise, plain, ris, to_csl_json, to_csv, to_jsonl
+from webui.citations import (
+    Citation,
+    csl_json,
+    harvard,
+    markdown,
+    neutralise,
+    plain,
+    ris,
+    to_csl_json,
+    to_csv,
+    to_jsonl,
+    web_url,
+)
 
 CITATION = Citation(
     doc_id="020c00c74f47d86c",
@@ -65,3 +79,27 @@ def test_csv_neutralises_formulas() -> None:
 def test_jsonl_rows_hold_citation_fields() -> None:
     (row,) = [json.loads(line) for line in to_jsonl([CITATION]).splitlines()]
     assert row["archived_url"] == CITATION.archived_url and row["citation"] == plain(CITATION)
+
+
+def test_only_web_addresses_become_links_in_any_citation_format() -> None:
+    hostile = Citation(
+        "d1",
+        "Cuts [click](javascript:alert(1)) <img src=x onerror=alert(2)>",
+        ["Eve *Bold*"],
+        "Outlet_[x]",
+        date(2020, 1, 2),
+        "javascript:alert(1)",
+        "http://127.0.0.1:5000/doc/d1/archived",
+        datetime(2020, 1, 3, tzinfo=UTC),
+    )
+    md = markdown(hostile)
+    assert re.search(r"(?<!\\)\]\(<?javascript", md) is None  # no unescaped Markdown link to the script
+    assert "\\[click\\]" in md and "\\<img" in md and "\\*Bold\\*" in md and "Outlet\\_\\[x\\]" in md
+    assert "[archived copy](<http://127.0.0.1:5000/doc/d1/archived>)" in md
+    assert "\nUR  - " not in ris(hostile) and "(not a web link): javascript:alert(1)" in ris(hostile)
+    item = csl_json(hostile)
+    assert "URL" not in item and "javascript:alert(1)" in item["note"]
+    safe = replace(hostile, url="https://example.org/a b>c")
+    assert "(<https://example.org/a%20b%3Ec>)" in markdown(safe)  # cannot close the link early
+    assert csl_json(safe)["URL"] == "https://example.org/a b>c" and "UR  - https://example.org" in ris(safe)
+    assert web_url(" JAVASCRIPT:x") is None and web_url("HTTPS://x.org/") == "HTTPS://x.org/"

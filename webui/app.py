@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from typing import Any
 
 from flask import Flask, Response, g, render_template
+from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
@@ -22,12 +23,21 @@ SECURITY_HEADERS = {
 }
 
 
+class SqliteInt(IntegerConverter):
+    """``<int:...>`` as SQLite can hold it: a larger number matches no route (404), not an OverflowError."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(settings: Settings, public: bool = False) -> Flask:
     """Build the app for one data directory. Views read the index and the store; they never crawl.
 
     ``public`` serves the archive read-only (no timeline editing), for publishing it.
     """
     app = Flask(__name__)
+    app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
     from casebook.sources import load_sources
 
@@ -50,10 +60,9 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     for blueprint in (search, documents, entities, exports, quotes, sources_page, timeline, timelines, api):
         app.register_blueprint(blueprint)
 
-    @app.template_filter("web_link")
-    def web_link(url: str | None) -> str | None:
-        """Only http(s) URLs from crawled pages become links; anything else is shown as text."""
-        return url if url and urlsplit(url).scheme in ("http", "https") else None
+    from webui.citations import web_url
+
+    app.add_template_filter(web_url, "web_link")  # only http(s) URLs become links; others show as text
 
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:

@@ -12,10 +12,34 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from casebook.models import Document
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|!~"})
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) address, else None: a crawled page may give any scheme
+    (``javascript:``, ``data:``), and only web addresses may ever become links, in pages or in exports."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _md(text: str) -> str:
+    """Text from a crawled page, made inert in Markdown (no links, images, HTML or emphasis)."""
+    return " ".join(text.split()).translate(MARKDOWN_SPECIAL)
+
+
+def _md_target(url: str) -> str:
+    """A link target inside ``(<...>)``: characters that could end it are percent-encoded."""
+    return url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("\n", "")
 
 
 @dataclass(frozen=True)
@@ -66,11 +90,13 @@ def plain(c: Citation) -> str:
 
 
 def markdown(c: Citation) -> str:
-    title = c.title.replace("[", "\\[").replace("]", "\\]")
-    by = f"{', '.join(c.authors)}, " if c.authors else ""
+    """The headline links to the original only when that is a web address; every crawled string is inert."""
+    by = f"{_md(', '.join(c.authors))}, " if c.authors else ""
+    original = web_url(c.url)
+    title = f"[{_md(c.title)}](<{_md_target(original)}>)" if original else f"{_md(c.title)} ({_md(c.url)})"
     return (
-        f"{by}[{title}](<{c.url}>), *{c.outlet}*, {_long_date(c.published)} "
-        f"([archived copy](<{c.archived_url}>), fetched {_long_date(c.fetched)})"
+        f"{by}{title}, *{_md(c.outlet)}*, {_long_date(c.published)} "
+        f"([archived copy](<{_md_target(c.archived_url)}>), fetched {_long_date(c.fetched)})"
     )
 
 
@@ -97,10 +123,13 @@ def csl_json(c: Citation) -> dict:
         "type": "article-newspaper",
         "title": c.title,
         "container-title": c.outlet,
-        "URL": c.url,
         "accessed": {"date-parts": [[c.fetched.year, c.fetched.month, c.fetched.day]]},
         "note": f"Archived copy: {c.archived_url}",
     }
+    if web_url(c.url):
+        item["URL"] = c.url  # a reference manager opens it: only a web address
+    else:
+        item["note"] += f"; original address (not a web link): {c.url}"
     if c.authors:
         item["author"] = [_split_name(a) for a in c.authors]
     if c.published:
@@ -115,7 +144,8 @@ def ris(c: Citation) -> str:
     tags.append(("T2", c.outlet))
     if c.published:
         tags += [("PY", str(c.published.year)), ("DA", f"{c.published:%Y/%m/%d}")]
-    tags += [("UR", c.url), ("Y2", f"{c.fetched:%Y/%m/%d}"), ("N1", f"Archived copy: {c.archived_url}")]
+    tags += [("UR", c.url)] if web_url(c.url) else [("N1", f"Original address (not a web link): {c.url}")]
+    tags += [("Y2", f"{c.fetched:%Y/%m/%d}"), ("N1", f"Archived copy: {c.archived_url}")]
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags]
     return "\r\n".join([*lines, "ER  - "]) + "\r\n"
 
