@@ -8,8 +8,10 @@ STAMP := $(VENV)/.installed
 DATA_DIR ?= casebook-data
 BENCH_SIZES ?= 10000,100000
 CHROMIUM := /usr/bin/chromium
+LOADTEST_DURATION ?= 60
+LOADTEST_CLIENTS ?= 8
 
-.PHONY: setup browser demo test test-fast lint eval bench clean
+.PHONY: setup browser demo test test-fast lint eval bench loadtest clean
 
 setup: $(STAMP)
 
@@ -48,6 +50,11 @@ bench: setup
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.enrich_bench
 	$(BIN)/python -m bench.webui_bench
+
+# The real server (casebook serve, waitress) under 8 concurrent clients for 60 s per archive (demo, then a
+# 10k-document synthetic one): throughput and p50/p95/p99 latency per request kind; exits 1 on any error.
+loadtest: setup
+	$(BIN)/python -m bench.loadtest --duration $(LOADTEST_DURATION) --clients $(LOADTEST_CLIENTS)
 
 lint: setup
 	$(BIN)/ruff check casebook crawler indexer webui bench tests

@@ -38,6 +38,9 @@ from casebook.models import ENTITY_KINDS
 
 MAX_SLOP = 100
 MIN_WILDCARD_PREFIX = 2
+MAX_LENGTH = 10_000  # characters: a query is typed (or pasted) by a person; longer is a mistake or an attack
+MAX_DEPTH = 32  # nested groups and NOT/-/+ chains: deeper would exhaust the recursive parser and compiler
+MAX_REPAIRS = 8  # suggestions followed to find one that parses, before falling back to the plain words
 OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -45,11 +48,11 @@ class QueryError(CasebookError):
     """A query that cannot be run as written; ``suggestion`` is a corrected query."""
 
     def __init__(self, problem: str, suggestion: str, position: int | None = None) -> None:
-        self.problem = problem
+        self.problem = " ".join(problem.split())  # one line, even if the query held a newline
         self.suggestion = " ".join(suggestion.split())
         self.position = position
         hint = f"try: {self.suggestion}" if self.suggestion else "try: *"
-        super().__init__(f"{problem}; {hint}")
+        super().__init__(f"{self.problem}; {hint}")
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -70,8 +73,12 @@ _SUFFIX_RE = re.compile(r"~([0-9.]*)$")
 _STOP = set(' \t\n\r()"[]')
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def normalise_text(text: str) -> str:
-    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+    """NFC, curly quotes straightened, lone surrogates (undecodable bytes from a terminal) as U+FFFD."""
+    return unicodedata.normalize("NFC", _SURROGATE_RE.sub("\ufffd", text)).translate(_QUOTES)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -252,6 +259,16 @@ class Parser:
         self.date_fields = tuple(date_fields)
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def _deeper(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryError(
+                f"the query nests groups or NOT/-/+ more than {MAX_DEPTH} deep",
+                plain_words(self.text),
+                tok.start,
+            )
 
     def parse(self) -> Node:
         if not self.tokens:
@@ -309,12 +326,19 @@ class Parser:
             nxt = self._peek()
             if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
                 raise self._dangling(tok, "needs a word after it")
-            return NotNode(self._unary(field))
+            self._deeper(tok)
+            node = NotNode(self._unary(field))
+            self.depth -= 1
+            return node
         if tok.kind == "PLUS":
             self.i += 1
             nxt = self._peek()
             if nxt is None or nxt.kind in ("RPAREN", "OR", "AND"):
                 raise self._dangling(tok, "needs a word after it")
+            self._deeper(tok)
+            node = self._primary(field)
+            self.depth -= 1
+            return node
         return self._primary(field)
 
     def _primary(self, field: str | None) -> Node:
@@ -337,7 +361,9 @@ class Parser:
             raise QueryError("the ( at the end opens an empty group", remove(self.text, tok.start, tok.end))
         if nxt.kind == "RPAREN":
             raise QueryError("() is an empty group", remove(self.text, tok.start, nxt.end), tok.start)
+        self._deeper(tok)
         node = self._or(field)
+        self.depth -= 1
         close = self._peek()
         if close is None or close.kind != "RPAREN":
             raise QueryError(
@@ -541,8 +567,56 @@ class Parser:
 
 
 def parse(text: str, fields: Iterable[str], date_fields: Iterable[str] = ("published",)) -> Node:
-    """Parse ``text`` into a syntax tree; raise :class:`QueryError` if it is malformed."""
-    return Parser(normalise_text(text), fields, date_fields).parse()
+    """Parse ``text`` into a syntax tree; raise :class:`QueryError` if it is malformed.
+
+    The error's suggestion always parses: each error fixes one mistake, so the suggestion is followed until
+    it parses (or, failing that, replaced by the query's plain words, or left empty for ``*``).
+    """
+    fields, date_fields = tuple(fields), tuple(date_fields)
+    if len(text) > MAX_LENGTH:
+        raise QueryError(
+            f"the query is {len(text)} characters long, the limit is {MAX_LENGTH}",
+            _parsable(plain_words(text[:MAX_LENGTH]), fields, date_fields),
+        )
+    try:
+        return Parser(normalise_text(text), fields, date_fields).parse()
+    except QueryError as exc:
+        suggestion = _repaired(exc.suggestion, fields, date_fields)
+        if suggestion is None:
+            suggestion = _parsable(plain_words(text), fields, date_fields)
+        if suggestion == exc.suggestion:
+            raise
+        raise QueryError(exc.problem, suggestion, exc.position) from None
+
+
+def _repaired(suggestion: str, fields: tuple[str, ...], date_fields: tuple[str, ...]) -> str | None:
+    """The suggestion, or the one it leads to, that parses ("" is ``*``); None if none does soon."""
+    for _ in range(MAX_REPAIRS):
+        if not suggestion:
+            return suggestion
+        try:
+            Parser(normalise_text(suggestion), fields, date_fields).parse()
+        except QueryError as again:
+            if again.suggestion == suggestion:
+                return None
+            suggestion = again.suggestion
+            continue
+        return suggestion
+    return None
+
+
+def plain_words(text: str) -> str:
+    """The query's words alone (no operators, fields, quotes or brackets): a fallback suggestion."""
+    words = [w for w in re.findall(r"[^\W_]+", normalise_text(text)) if w not in OPERATORS]
+    return " ".join(words[:50])
+
+
+def _parsable(suggestion: str, fields: tuple[str, ...], date_fields: tuple[str, ...]) -> str:
+    try:
+        Parser(normalise_text(suggestion), fields, date_fields).parse()
+    except QueryError:
+        return ""
+    return suggestion
 
 
 # -- compiling to Whoosh --------------------------------------------------------------------------
@@ -836,7 +910,8 @@ class Lexicon:
         """Ids whose name is ``text``; failing that, ids whose name holds every word of it (same kind)."""
         text = text.strip()
         if "*" in text or "?" in text:
-            pattern = re.compile(fnmatch.translate(name_key(text.replace("*", "\x00")).replace("\x00", "*")))
+            pieces = re.split(r"([*?])", text)  # name_key would drop the wildcards: keep them between pieces
+            pattern = re.compile(fnmatch.translate("".join(p if p in "*?" else name_key(p) for p in pieces)))
             found = {i for key, ids in self.names.items() if pattern.match(key) for i in ids}
             return sorted(i for i in found if self._kind_ok(i, kind))
         if text.lower().startswith(tuple(f"{k}:" for k in ENTITY_KINDS)) and text.lower() in self.kinds:

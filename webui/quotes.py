@@ -12,7 +12,7 @@ from indexer.index import SORTS, search_quotes
 from indexer.query import QueryError
 from webui.app import settings, source_titles
 from webui.citations import neutralise
-from webui.search import every_hit, requested_page
+from webui.search import every_hit, link_args, requested_page
 
 quotes = Blueprint("quotes", __name__)
 
@@ -66,7 +66,7 @@ def quotes_page() -> tuple[str, int]:
         outlets=outlets,
         pages=pages,
         sorts=SORTS,
-        export=url_for("quotes.quotes_csv", **request.args.to_dict(flat=False)),
+        export=url_for("quotes.quotes_csv", **link_args()),
     ), 200
 
 

@@ -182,8 +182,16 @@ def chips(req: SearchRequest, names: dict[str, str]) -> list[dict[str, str]]:
     return out
 
 
-def href_with(name: str, value: str, remove: bool) -> str:
+@search.app_template_global()
+def link_args(*drop: str) -> dict[str, list[str]]:
+    """The request's arguments to build links with, less ``drop`` and url_for's own keywords (``endpoint``,
+    ``_anchor``, ``_scheme``...): a query string naming one of them must not break the page."""
     args = request.args.to_dict(flat=False)
+    return {k: v for k, v in args.items() if k not in drop and k != "endpoint" and not k.startswith("_")}
+
+
+def href_with(name: str, value: str, remove: bool) -> str:
+    args = link_args()
     args.pop("page", None)
     values = [v for v in args.get(name, []) if v != value]
     if not remove:
@@ -193,20 +201,20 @@ def href_with(name: str, value: str, remove: bool) -> str:
 
 
 def href_setting(name: str, value: str) -> str:
-    args = request.args.to_dict(flat=False)
+    args = link_args()
     args[name] = [value]
     return url_for("search.search_page", **args)
 
 
 def href_without(name: str) -> str:
-    args = request.args.to_dict(flat=False)
+    args = link_args()
     args.pop("page", None)
     args.pop(name, None)
     return url_for("search.search_page", **args)
 
 
 def page_href(number: int) -> str:
-    args = request.args.to_dict(flat=False)
+    args = link_args()
     args["page"] = [str(number)]
     return url_for("search.search_page", **args)
 

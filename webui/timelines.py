@@ -99,6 +99,8 @@ def pin() -> Any:
             timeline_id = int(form.get("timeline_id", ""))
         except ValueError:
             abort(400, "Choose a timeline, or give a name for a new one.")
+        if not -(2**63) <= timeline_id < 2**63:  # past SQLite's integers: no such timeline
+            abort(404)
     tl.pin(store(), timeline_id, doc_id, form.get("note", ""))
     return redirect(page_url(timeline_id) + f"#item-{doc_id}", code=303)
 
