@@ -9,9 +9,11 @@ Usage::
 For each corpus size it reports indexing documents per second, index size on disk, and p50/p95 latency of
 each query kind (two-word query; phrase; query + 4 facet groups; date range sorted by date; quote search),
 then the same documents and queries on tantivy and the ratio Whoosh/tantivy. Figures are printed as a
-table with the corpus size, the machine and the command; ``--record`` appends them as one JSON line, so
-ratios can be followed from run to run. The corpus is synthetic and fictional (bench/synthetic.py) and
-lives in its own data folder, marked ``SYNTHETIC``; a real archive is never touched.
+table with the corpus size, the machine and the command. Every timed run is appended as one JSON line to
+``history.jsonl`` in the data folder (``--history`` elsewhere, ``--record`` to a second file), and the table
+gives the previous run's Whoosh/tantivy ratios beside this run's: on a shared machine, follow the ratios.
+The corpus is synthetic and fictional (bench/synthetic.py) and lives in its own data folder, marked
+``SYNTHETIC``; a real archive is never touched.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from indexer.index import SearchIndex, document_fields, search, search_quotes
 
 DEFAULT_SIZES = (10_000, 100_000)
 FACET_GROUPS = ("source", "year", "scheme", "person")
+HISTORY_FILE = "history.jsonl"  # in the data folder: one JSON line per timed run
 
 # The fixed query mix: every kind cycles through its queries, the same for Whoosh and tantivy.
 TWO_WORD = ("benefit sanctions", "tribunal appeal", "assessment evidence", "claimants debt", "carers pension")
@@ -332,16 +335,64 @@ def run_size(
     return result
 
 
-def table(results: list[dict[str, Any]], info: Mapping[str, Any], command: str) -> str:
+def ratios(result: Mapping[str, Any]) -> dict[str, float]:
+    """Whoosh/tantivy ratio of every measure of one corpus size (indexing: how many times slower)."""
+    out: dict[str, float] = {}
+    wb, tb = result.get("whoosh_build") or {}, result.get("tantivy_build") or {}
+    if wb.get("docs_per_s") and tb.get("docs_per_s"):
+        out["indexing docs/s"] = tb["docs_per_s"] / wb["docs_per_s"]
+        out["full index time"] = wb["seconds"] / tb["seconds"]
+    if wb.get("bytes") and tb.get("bytes"):
+        out["index size"] = wb["bytes"] / tb["bytes"]
+    for kind, w in (result.get("whoosh") or {}).items():
+        t = (result.get("tantivy") or {}).get(kind, {})
+        for pct in ("p50", "p95", "first"):
+            if w.get(pct) and t.get(pct):
+                out[f"{kind} {pct}"] = w[pct] / t[pct]
+    return out
+
+
+def previous_results(history: Path | None, sizes: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The latest timed result of each corpus size in the history file (one JSON line per run)."""
+    found: dict[int, dict[str, Any]] = {}
+    if history is None or not history.exists():
+        return found
+    wanted = set(sizes)
+    for line in history.read_text(encoding="utf-8").splitlines():
+        try:
+            run = json.loads(line)
+        except ValueError:
+            continue
+        for result in run.get("results") or []:
+            if result.get("n") in wanted and "whoosh" in result:
+                found[result["n"]] = {**result, "when": run.get("when", "?")}
+    return found
+
+
+def table(
+    results: list[dict[str, Any]],
+    info: Mapping[str, Any],
+    command: str,
+    previous: Mapping[int, Mapping[str, Any]] | None = None,
+) -> str:
+    """The figures as a Markdown table; with ``previous`` (results of an earlier run by corpus size), a last
+    column gives that run's Whoosh/tantivy ratio beside this one's (timings are noisy on a shared machine:
+    compare ratios to the anchor, not milliseconds)."""
+    previous = previous or {}
     lines = [
         f"Casebook search benchmark, {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"command: {command}",
         f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']},"
         f" {info['platform']}",
         "corpus: synthetic (bench/synthetic.py), fictional names, ~10 sources, 2005-2024",
+    ]
+    earlier = sorted({str(p.get("when")) for n, p in previous.items() if any(r["n"] == n for r in results)})
+    if earlier:
+        lines.append(f"previous run: {', '.join(earlier)} (history: last column)")
+    lines += [
         "",
-        "| docs | measure | Whoosh (Casebook) | tantivy | ratio W/t |",
-        "|---:|---|---:|---:|---:|",
+        "| docs | measure | Whoosh (Casebook) | tantivy | ratio W/t | previous W/t |",
+        "|---:|---|---:|---:|---:|---:|",
     ]
 
     def ratio(a: float | None, b: float | None, higher_is_better: bool = False) -> str:
@@ -353,24 +404,38 @@ def table(results: list[dict[str, Any]], info: Mapping[str, Any], command: str) 
         if "whoosh" not in r:
             continue
         n = f"{r['n']:,}"
+        before = ratios(previous.get(r["n"]) or {})
+
+        def was(measure: str, suffix: str = "", before: Mapping[str, float] = before) -> str:
+            value = before.get(measure)
+            return f"{value:.1f}x{suffix}" if value else "-"
+
         wb, tb = r["whoosh_build"], r.get("tantivy_build") or {}
         lines.append(
             f"| {n} | indexing docs/s | {wb['docs_per_s']:,.0f} | {tb.get('docs_per_s', 0):,.0f} |"
             f" {ratio(wb['docs_per_s'], tb.get('docs_per_s'), higher_is_better=True)} slower |"
+            f" {was('indexing docs/s', ' slower')} |"
         )
-        lines.append(f"| {n} | full index time | {wb['seconds']:.1f} s | {tb.get('seconds', 0):.1f} s | |")
+        lines.append(
+            f"| {n} | full index time | {wb['seconds']:.1f} s | {tb.get('seconds', 0):.1f} s |"
+            f" {ratio(wb['seconds'], tb.get('seconds'))} | {was('full index time')} |"
+        )
         lines.append(
             f"| {n} | index size | {wb['bytes'] / 2**20:,.1f} MiB | {tb.get('bytes', 0) / 2**20:,.1f} MiB |"
-            f" {ratio(wb['bytes'], tb.get('bytes'))} |"
+            f" {ratio(wb['bytes'], tb.get('bytes'))} | {was('index size')} |"
         )
-        lines.append(f"| {n} | first query (cold caches) | {r['whoosh_first_query_ms']:.0f} ms | | |")
+        prior = (previous.get(r["n"]) or {}).get("whoosh_first_query_ms")
+        lines.append(
+            f"| {n} | first query (cold caches) | {r['whoosh_first_query_ms']:.0f} ms | | |"
+            f" {f'{prior:.0f} ms' if prior else '-'} |"
+        )
         for kind, w in r["whoosh"].items():
             t = (r.get("tantivy") or {}).get(kind, {})
             for pct in ("p50", "p95", "first"):
                 tv = t.get(pct)
                 lines.append(
                     f"| {n} | {kind} {pct} | {w[pct]:.1f} ms | {f'{tv:.1f} ms' if tv else '-'} |"
-                    f" {ratio(w[pct], tv)} |"
+                    f" {ratio(w[pct], tv)} | {was(f'{kind} {pct}')} |"
                 )
     return "\n".join(lines)
 
@@ -391,9 +456,15 @@ def main(argv: Iterable[str] | None = None) -> int:
         default=Path(tempfile.gettempdir()) / "casebook-bench",
         help="a folder of its own for the synthetic data (default: $TMPDIR/casebook-bench)",
     )
-    parser.add_argument("--procs", type=int, default=1, help="Whoosh writer processes (default 1)")
+    parser.add_argument("--procs", type=int, default=1, help="ignored (kept for old command lines)")
     parser.add_argument("--no-tantivy", action="store_true", help="skip the tantivy anchor")
-    parser.add_argument("--record", type=Path, default=None, help="append the figures as a JSON line here")
+    parser.add_argument("--record", type=Path, default=None, help="also append the run as a JSON line here")
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=None,
+        help="runs compared and appended to (default: history.jsonl in the data folder)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the indexes built (default: removed)")
     parser.add_argument("--reuse", action="store_true", help="time the indexes kept by an earlier --keep run")
     parser.add_argument("--build-only", action="store_true", help="build and keep the indexes, time nothing")
@@ -434,15 +505,19 @@ def main(argv: Iterable[str] | None = None) -> int:
         if not (args.keep or args.reuse):
             shutil.rmtree(data_dir / f"n{n}", ignore_errors=True)
     info = machine()
-    print(table(results, info, command))
-    if args.record:
-        record = {
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": info,
-            "command": command,
-        }
-        with args.record.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps({**record, "results": results}) + "\n")
+    history = args.history or data_dir / HISTORY_FILE
+    timed_results = [r for r in results if "whoosh" in r]
+    print(table(results, info, command, previous_results(history, [r["n"] for r in timed_results])))
+    record = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": info,
+        "command": command,
+        "results": results,
+    }
+    targets = ([history] if timed_results else []) + ([args.record] if args.record else [])
+    for target in targets:
+        with target.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record) + "\n")
     return 0
 
 

@@ -37,6 +37,36 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The search index is derived data: when it is found damaged (or built by another version), say so,
+    rebuild it from the store, and run the command again (every command here is idempotent)."""
+
+    @wraps(command)
+    def run(settings: Settings, *args: Any, **kwargs: Any) -> Any:
+        from indexer.index import IndexCorrupt
+
+        try:
+            return command(settings, *args, **kwargs)
+        except IndexCorrupt as exc:
+            click.echo(f"casebook: {exc}", err=True)
+            click.echo("casebook: rebuilding the search index from the store ...", err=True)
+            count = _rebuild_index(settings, progress=False)
+            click.echo(f"casebook: search index rebuilt ({count} documents); carrying on", err=True)
+            return command(settings, *args, **kwargs)
+
+    return run
+
+
+def _rebuild_index(settings: Settings, progress: bool) -> int:
+    from casebook.pipeline import Ingester
+
+    ingester = Ingester(settings)
+    try:
+        return ingester.reindex(progress=progress)
+    finally:
+        ingester.close()
+
+
 @click.group()
 @click.option(
     "--data-dir",
@@ -60,6 +90,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and scripts).")
 @click.pass_obj
 @_friendly
+@_repairs_index
 def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> None:
     """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files."""
     from casebook.pipeline import ingest as run_ingest
@@ -68,6 +99,39 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> No
     for reason in report.skipped:
         click.echo(f"skipped {reason}", err=True)
     click.echo(report.summary())
+    _note_stale_enrichments(settings)
+
+
+def _note_stale_enrichments(settings: Settings) -> None:
+    """Ingest enriches new and changed text only; annotations made by an older pipeline (an edited
+    gazetteer, a new model) wait for `casebook enrich`, which may take long: say so rather than start it."""
+    from casebook.store import Store
+    from indexer.enrich import pipeline_version
+
+    version = pipeline_version(settings.model, settings.gazetteer_path)
+    if version is None:
+        return
+    with Store(settings.db_path) as store:
+        stale = len(store.stale_enrichments(version))
+    if stale:
+        click.echo(
+            f"note: {stale} documents have entities and quotes from an older enrichment pipeline;"
+            " run casebook enrich to bring them up to date",
+            err=True,
+        )
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Re-enrich every document, stale or not.")
+@click.option("--no-progress", is_flag=True)
+@click.pass_obj
+@_friendly
+@_repairs_index
+def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
+    """Re-enrich documents whose entities and quotes predate the current pipeline or their text."""
+    from casebook.reenrich import reenrich
+
+    click.echo(reenrich(settings, progress=not no_progress, force=force).summary())
 
 
 @cli.command()
@@ -154,6 +218,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
 @click.option("--originals-only", is_flag=True, help="Hide near-duplicate copies of another article.")
 @click.pass_obj
 @_friendly
+@_repairs_index
 def search(
     settings: Settings,
     query: str,
@@ -209,6 +274,7 @@ def search(
 @click.option("--no-progress", is_flag=True)
 @click.pass_obj
 @_friendly
+@_repairs_index
 def crawl(
     settings: Settings,
     sources: tuple[str, ...],
@@ -266,13 +332,7 @@ def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) ->
 @_friendly
 def reindex(settings: Settings, no_progress: bool) -> None:
     """Rebuild the search index from the store and swap it in atomically."""
-    from casebook.pipeline import Ingester
-
-    ingester = Ingester(settings)
-    try:
-        count = ingester.reindex(progress=not no_progress)
-    finally:
-        ingester.close()
+    count = _rebuild_index(settings, progress=not no_progress)
     click.echo(f"reindex: {count} documents indexed")
 
 
@@ -282,8 +342,14 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 @click.option("--public", is_flag=True, help="Read-only, for publishing an archive: no timeline editing.")
 @click.pass_obj
 @_friendly
+@_repairs_index
 def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
-    """Serve the web UI and JSON API."""
+    """Serve the web UI and JSON API (checking the search index first, and rebuilding it if damaged)."""
+    from indexer.index import IndexCorrupt, SearchIndex
+
+    problems = SearchIndex(settings.index_dir).check()
+    if problems:
+        raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
     _serve(settings, host or settings.host, port or settings.port, public)
 
 

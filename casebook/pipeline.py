@@ -285,7 +285,7 @@ class Ingester:
                 )
             if changed and self.enrich:
                 for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
-                    self.store.save_annotations(doc.id, mentions, quotes)
+                    self.store.save_annotations(doc.id, mentions, quotes, self.enricher.version)
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
 

@@ -320,8 +320,21 @@ class Store:
 
     # -- enrichment ----------------------------------------------------------------------------
 
-    def save_annotations(self, doc_id: str, mentions: list[Mention], quotes: list[Quote]) -> None:
-        """Replace a document's mentions and quotes (they are derived from its latest text)."""
+    def save_annotations(
+        self,
+        doc_id: str,
+        mentions: list[Mention],
+        quotes: list[Quote],
+        version: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
+        """Replace a document's mentions and quotes (they are derived from its latest text).
+
+        With ``version`` (``Enricher.version``), also stamp them: :meth:`stamp_enrichment` with
+        ``content_hash``, the hash of the text enriched (default: the document's current one).
+        """
+        if version is not None:
+            self.stamp_enrichment(doc_id, version, content_hash)
         self.db.execute("DELETE FROM mentions WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM quotes WHERE doc_id=?", (doc_id,))
         self.db.executemany(
@@ -332,6 +345,33 @@ class Store:
             "INSERT INTO quotes VALUES (?,?,?,?,?,?,?)",
             [(doc_id, q.text, q.speaker, q.speaker_id, q.cue, q.start, q.end) for q in quotes],
         )
+
+    def stamp_enrichment(self, doc_id: str, version: str, content_hash: str | None = None) -> None:
+        """Note that the document's annotations come from pipeline ``version`` run over the text whose
+        hash is ``content_hash`` (default: the document's current text)."""
+        if content_hash is None:
+            row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+            if row is None:
+                raise KeyError(doc_id)
+            content_hash = row["content_hash"]
+        self.db.execute(
+            "INSERT OR REPLACE INTO enrichments (doc_id, version, content_hash) VALUES (?,?,?)",
+            (doc_id, version, content_hash),
+        )
+
+    def stale_enrichments(self, version: str) -> list[str]:
+        """Ids of the documents whose annotations are not those of pipeline ``version`` over their current
+        text: never stamped, stamped by another version, or stamped for another text."""
+        rows = self.db.execute(
+            "SELECT d.id FROM documents d LEFT JOIN enrichments e ON e.doc_id = d.id"
+            " WHERE e.doc_id IS NULL OR e.version != ? OR e.content_hash != d.content_hash ORDER BY d.id",
+            (version,),
+        )
+        return [r["id"] for r in rows]
+
+    def clear_enrichment_stamps(self) -> None:
+        """Forget every stamp: every document is stale (``casebook enrich --force``)."""
+        self.db.execute("DELETE FROM enrichments")
 
     def mentions(self, doc_id: str) -> list[Mention]:
         rows = self.db.execute("SELECT * FROM mentions WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()

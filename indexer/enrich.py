@@ -10,6 +10,7 @@ only on dates when the gazetteer says they held a role.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -27,17 +28,23 @@ from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
 from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer
 from indexer.quotes import (
+    _TAGGER_KEY,
+    _TEXT_KEY,
     doc_text,
     forget_text,
+    tag,
     upos,
 )  # importing indexer.quotes registers the "casebook_quotes" component
 
 # Bumped whenever a change here, in indexer/quotes.py or in the gazetteer format changes what enrichment
 # gives for the same text: part of Enricher.version, so the archive can tell stale annotations.
 CODE_VERSION = "2"
-# Components enrichment never runs over the whole text: the parser runs only where quotation marks are
-# (inside casebook_quotes), and the tagger's tags stand in for the attribute ruler and the lemmatizer.
-SKIPPED_COMPONENTS = ("parser", "attribute_ruler", "lemmatizer", "senter")
+# Components enrichment never runs over the whole text. casebook_quotes runs the tok2vec and the tagger over
+# the quotation paragraphs (and the few tokens whose tags mention finding reads, see tag_targets) and the
+# parser over the quotation paragraphs; the tagger's tags stand in for the attribute ruler and lemmatizer.
+SKIPPED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+log = logging.getLogger(__name__)
 
 # Statistical labels we keep; NORP, dates, numbers, works of art and the rest are dropped.
 LABEL_KINDS: dict[str, EntityKind] = {
@@ -147,6 +154,24 @@ def build_patterns(
     return folded, exact
 
 
+def _version(meta: dict[str, Any], model: str, gazetteer_dir: Path) -> str:
+    return (
+        f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
+        f"+gazetteer-{gazetteer_hash(gazetteer_dir)[:12]}+code-{CODE_VERSION}"
+    )
+
+
+def pipeline_version(model: str, gazetteer_dir: Path) -> str | None:
+    """``Enricher(model, gazetteer_dir).version`` without loading the model (read from its meta.json), so
+    that finding nothing stale costs no spaCy load; None when the model's meta cannot be found that way."""
+    try:
+        path = spacy.util.get_package_path(model) if spacy.util.is_package(model) else Path(model)
+        meta = spacy.util.load_meta(path / "meta.json")
+    except (OSError, ValueError, ImportError):
+        return None
+    return _version(meta, model, Path(gazetteer_dir))
+
+
 class Enricher:
     """Loads spaCy once; turns each Document into (mentions, quotes).
 
@@ -187,14 +212,12 @@ class Enricher:
             "entity_ruler", name="entity_ruler_exact", config={"overwrite_ents": False}, **where
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
-        nlp.add_pipe("casebook_quotes", last=True)
+        quotes = nlp.add_pipe("casebook_quotes", last=True)
+        quotes.tag_targets = tag_targets  # type: ignore[attr-defined]
+        self._tagger = quotes.window_tagger()  # type: ignore[attr-defined]
         self.nlp = nlp
         self._skip = [name for name in SKIPPED_COMPONENTS if name in nlp.pipe_names]
-        meta = nlp.meta
-        self.version = (
-            f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
-            f"+gazetteer-{gazetteer_hash(Path(gazetteer_dir))[:12]}+code-{CODE_VERSION}"
-        )
+        self.version = _version(nlp.meta, model, Path(gazetteer_dir))
 
     def entities(self) -> list[Entity]:
         """The gazetteer entities (canonical ids, names, aliases, roles)."""
@@ -208,8 +231,9 @@ class Enricher:
     ) -> Iterator[tuple[list[Mention], list[Quote]]]:
         """As :meth:`enrich` for many documents, through ``nlp.pipe``; results in input order.
 
-        Only ``Document.text`` goes in (never the comments). The parser, attribute ruler and lemmatizer are
-        skipped over the whole text; ``casebook_quotes`` parses the paragraphs that hold quotations.
+        Only ``Document.text`` goes in (never the comments). The tok2vec, tagger, parser, attribute ruler and
+        lemmatizer are skipped over the whole text; ``casebook_quotes`` tags and parses the paragraphs that
+        hold quotations and tags the few other tokens whose tags are read (see :func:`tag_targets`).
         """
         pending: dict[int, Document] = {}
         n_process = n_process or self.n_process
@@ -218,10 +242,16 @@ class Enricher:
             docs = list(docs)
             batch_size = max(1, min(batch_size, -(-len(docs) // (2 * n_process))))
 
-        def texts() -> Iterator[tuple[str, int]]:
+        def texts() -> Iterator[tuple[str | Doc, int]]:
             for i, doc in enumerate(docs):
+                doc = self._within_limit(doc)
                 pending[i] = doc
-                yield doc.text, i
+                if n_process > 1:  # the workers tokenize
+                    yield doc.text, i
+                else:  # the text is known: components need not join the tokens again to read it
+                    sdoc = self.nlp.make_doc(doc.text)
+                    sdoc.user_data[_TEXT_KEY] = doc.text
+                    yield sdoc, i
 
         stream = self.nlp.pipe(
             texts(), as_tuples=True, batch_size=batch_size, n_process=n_process, disable=self._skip
@@ -229,9 +259,34 @@ class Enricher:
         for sdoc, i in stream:
             yield self._convert(sdoc, pending.pop(i))
 
+    def _within_limit(self, doc: Document) -> Document:
+        """spaCy refuses texts over ``nlp.max_length`` characters (1,000,000; its models need about 1 GB of
+        memory per 100,000 characters). A longer article is enriched up to the last paragraph break before
+        the limit, with a warning: its whole text is still stored and indexed, only its entities and quotes
+        beyond the cut are not found. Offsets stay right, as the enriched text is a prefix."""
+        limit = self.nlp.max_length - 1
+        if len(doc.text) <= limit:
+            return doc
+        cut = doc.text.rfind("\n\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        log.warning(
+            "%s: %d characters, entities and quotes found in the first %d only", doc.url, len(doc.text), cut
+        )
+        return replace(doc, text=doc.text[:cut])
+
     # --- mentions ----------------------------------------------------------------------------------------
 
     def _convert(self, sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Quote]]:
+        sdoc.user_data[_TEXT_KEY] = doc.text  # the doc's text is the document's, character for character
+        if self._tagger is not None:
+            sdoc.user_data[_TAGGER_KEY] = self._tagger  # tags any token tag_targets did not foresee
+        try:
+            return self._convert_tagged(sdoc, doc)
+        finally:
+            sdoc.user_data.pop(_TAGGER_KEY, None)
+            forget_text(sdoc)
+
+    def _convert_tagged(self, sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Quote]]:
         found = self._find(sdoc)
         in_office = {
             f.id for f in found if f.kind in ("person", "official") and text_gives_role(doc_text(sdoc), f)
@@ -247,9 +302,7 @@ class Enricher:
             )
             for f in found
         ]
-        quotes = self._quotes(sdoc, found)
-        forget_text(sdoc)
-        return mentions, quotes
+        return mentions, self._quotes(sdoc, found)
 
     def _kind_on(self, found: _Found, day: date | None) -> EntityKind:
         """``official`` only while a gazetteer role holds on the article's date (any role if undated)."""
@@ -265,7 +318,7 @@ class Enricher:
         for ent in sdoc.ents:
             entity = self._by_id.get(ent.ent_id_) if ent.ent_id_ else None
             if entity is not None:
-                if len(ent) == 1 and upos(ent[0]) in _NOT_A_NAME_POS and not ent.text.isupper():
+                if len(ent) == 1 and not ent.text.isupper() and upos(ent[0]) in _NOT_A_NAME_POS:
                     continue  # "Mind the gap": the word, not the charity
                 start, end = ent.start_char, ent.end_char
                 found.append(_Found(start, end, ent.text, entity.kind, entity.id, entity.name, True))
@@ -348,9 +401,61 @@ def _trim(ent: Span) -> Span | None:
     doc = ent.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (_possessive(doc[end - 1]) or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return Span(doc, start, end, label=ent.label) if end > start else None
+
+
+# The forms the tagger ever tags POS (a possessive ending): only these need their tag read.
+_POSSESSIVE_FORMS = frozenset({"'s", "’s", "'", "’", "s", "`s", "‘s"})
+_NAME_LABELS = frozenset({*LABEL_KINDS, "WORK_OF_ART", "PRODUCT"})
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _possessive(tok: Token) -> bool:
+    return tok.lower_ in _POSSESSIVE_FORMS and tag(tok) == "POS"
+
+
+def tag_targets(sdoc: Doc) -> list[int]:
+    """Tokens whose tags :meth:`Enricher._find` and :func:`_link_surnames` will read (a superset).
+
+    ``casebook_quotes`` tags these with the quotation paragraphs, in one batch, so that the tok2vec and
+    tagger run over little more than what the parser needs: a one-word name (is it a proper noun?), a
+    possessive ending a name, and each later occurrence of a person's surname and the token after it. A
+    token read but not named here is still tagged, on demand (``indexer.quotes.tag``), only more slowly.
+    """
+    out: list[int] = []
+    surnames: set[str] = set()
+    for ent in sdoc.ents:
+        if ent.ent_id_:  # a gazetteer name: "Mind the gap" checks a one-word name's part of speech
+            if len(ent) == 1 and not ent.text.isupper():
+                out.append(ent.start)
+        elif ent.label_ in _NAME_LABELS:
+            out.extend(t.i for t in ent if t.lower_ in _POSSESSIVE_FORMS)
+            words = [
+                t
+                for t in ent
+                if not (t.is_punct or t.is_space or t.lower_ in _POSSESSIVE_FORMS or t.lower_ in _ARTICLES)
+            ]
+            if len(words) <= 1:
+                out.extend(t.i for t in words)
+        else:
+            continue
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            for text in (ent.text, doc_text(sdoc)[ent[0].idx : ent[-1].idx + len(ent[-1])]):
+                name = normalise_name(text).split()
+                if len(name) > 1:
+                    surnames.add(name[-1])
+    if surnames:
+        text = doc_text(sdoc)
+        pattern = re.compile("|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True)))
+        for m in pattern.finditer(text):
+            span = sdoc.char_span(m.start(), m.end())
+            if span is not None and len(span) == 1:
+                out.append(span.start)
+                if span.end < len(sdoc):
+                    out.append(span.end)
+    return out
 
 
 def _is_junk(span: Span) -> bool:
@@ -479,9 +584,12 @@ def _after_org_noun(span: Span) -> bool:
 def find_acronym_definitions(sdoc: Doc) -> list[tuple[str, int, int]]:
     """``long name (ACRONYM)``: (acronym, long-name start, long-name end), in text order."""
     out = []
-    for tok in sdoc:
-        if tok.text != "(":
+    text = doc_text(sdoc)
+    for match in re.finditer(r"\(", text):
+        bracket = sdoc.char_span(match.start(), match.end())  # an opening bracket that is a token itself
+        if bracket is None:
             continue
+        tok = bracket[0]
         close = next((t for t in sdoc[tok.i + 1 : tok.i + 5] if t.text == ")"), None)
         if close is None:
             continue

@@ -11,31 +11,77 @@ own matchers for the candidates only.
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
-from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length
 
 UNDATED = np.iinfo(np.int32).min
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded postings kept per segment (most-recently used first)
-PHRASE_CACHE_ENTRIES = 256  # phrase answers kept per segment, as bit arrays
+PHRASE_CACHE_BYTES = 32 * 2**20  # phrase answers kept per segment (most-recently used first)
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[Any, ...], SegmentArrays] = OrderedDict()
 _cache_lock = threading.Lock()
+
+# Positions as indexer.index.FastPositions stores them: a packed array of little-endian uint32.
+POSITION_BYTES = 4
+_POSITION_DTYPE = np.dtype("<u4")
+_SWAP = sys.byteorder != "little"
+assert array("I").itemsize == POSITION_BYTES
+
+
+def pack_positions(positions: list[int]) -> bytes:
+    packed = array("I", positions)
+    if _SWAP:  # pragma: no cover - big-endian machines
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_positions(value: bytes) -> list[int]:
+    packed = array("I")
+    packed.frombytes(value)
+    if _SWAP:  # pragma: no cover - big-endian machines
+        packed.byteswap()
+    return packed.tolist()
 
 
 def _raw(matcher: Any) -> Any:
     child = getattr(matcher, "child", None)
     return child if child is not None and hasattr(child, "_read_ids") else matcher
+
+
+def _block_ids(raw: Any) -> np.ndarray:
+    """The document numbers of a Whoosh 3 postings block, un-delta-encoded by numpy (not id by id)."""
+    if raw._ids is not None:
+        return np.asarray(raw._ids, dtype=np.int64)
+    if raw._data is None:
+        raw._read_data()
+    return np.cumsum(np.asarray(raw._data[0], dtype=np.int64))
+
+
+def _block_weights(raw: Any) -> np.ndarray:
+    if raw._weights is not None:
+        return np.asarray(raw._weights, dtype=np.float32)
+    if raw._data is None:
+        raw._read_data()
+    found = raw._data[1]
+    if found is None:
+        return np.ones(raw._blocklength, dtype=np.float32)
+    if isinstance(found, float):
+        return np.full(raw._blocklength, found, dtype=np.float32)
+    return np.asarray(found, dtype=np.float32)
+
+
+def _is_block_matcher(raw: Any) -> bool:
+    return hasattr(raw, "_read_data") and hasattr(raw, "_next_block") and not getattr(raw, "_byteids", False)
 
 
 def _block_postings(matcher: Any, weights: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
@@ -44,16 +90,13 @@ def _block_postings(matcher: Any, weights: bool = False) -> tuple[np.ndarray, np
     Deleted documents are included: callers mask them with the segment's live array.
     """
     raw = _raw(matcher)
-    if hasattr(raw, "_read_ids") and hasattr(raw, "_next_block"):
+    if _is_block_matcher(raw):
         ids_parts, weight_parts = [], []
         while raw.is_active():
-            if raw._ids is None:
-                raw._read_ids()
-            ids_parts.append(np.asarray(raw._ids[raw._i :], dtype=np.int64))
+            at = raw._i
+            ids_parts.append(_block_ids(raw)[at:])
             if weights:
-                if raw._weights is None:
-                    raw._read_weights()
-                weight_parts.append(np.asarray(raw._weights[raw._i :], dtype=np.float32))
+                weight_parts.append(_block_weights(raw)[at:])
             raw._next_block()
         ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, dtype=np.int64)
         if not weights:
@@ -67,9 +110,9 @@ def _block_postings(matcher: Any, weights: bool = False) -> tuple[np.ndarray, np
     return np.array(ids_list, dtype=np.int64), np.array(weight_list, dtype=np.float32)
 
 
-def _block_ids(matcher: Any) -> np.ndarray:
+def _all_ids(matcher: Any) -> np.ndarray:
     raw = _raw(matcher)
-    if hasattr(raw, "_read_ids") and hasattr(raw, "_next_block"):
+    if _is_block_matcher(raw):
         return _block_postings(raw)[0]
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
@@ -79,6 +122,18 @@ class Column:
     docs: np.ndarray  # int32 document numbers
     ords: np.ndarray  # int32 value ordinals, parallel to docs
     values: list[str]
+
+
+@dataclass
+class PhraseAnswer:
+    """A phrase's documents in one segment (sorted) and each of its words' weights in them."""
+
+    docs: np.ndarray
+    weights: dict[str, np.ndarray]
+
+    @property
+    def nbytes(self) -> int:
+        return self.docs.nbytes + sum(w.nbytes for w in self.weights.values()) + 200
 
 
 @dataclass
@@ -94,7 +149,8 @@ class SegmentArrays:
         default_factory=OrderedDict
     )
     postings_bytes: int = 0
-    phrases: OrderedDict[tuple[str, tuple[str, ...], int], np.ndarray] = field(default_factory=OrderedDict)
+    phrases: OrderedDict[tuple[str, tuple[str, ...], int], PhraseAnswer] = field(default_factory=OrderedDict)
+    phrases_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def column(self, reader: Any, fieldname: str) -> Column:
@@ -185,7 +241,7 @@ def _read_column(reader: Any, fieldname: str) -> Column:
     if fieldname in reader.schema:
         fieldobj = reader.schema[fieldname]
         for btext in reader.lexicon(fieldname):
-            ids = _block_ids(reader.postings(fieldname, fieldobj.from_bytes(btext)))
+            ids = _all_ids(reader.postings(fieldname, fieldobj.from_bytes(btext)))
             if len(ids):
                 docs.append(ids.astype(np.int32))
                 ords.append(np.full(len(ids), len(values), dtype=np.int32))
@@ -308,47 +364,89 @@ class Leaf:
         return self._from_ids(np.fromiter(q.matcher(self.searcher).all_ids(), dtype=np.int64))
 
     def _phrase(self, q: wq.Phrase) -> np.ndarray:
-        """Documents holding the words in order, at most ``slop`` positions apart (Whoosh's semantics).
-
-        The answer is kept per segment (a bit array): paging through a phrase search, or asking it again
-        with other facets, does not decode positions again.
-        """
-        key = (q.fieldname, tuple(q.words), int(q.slop))
-        packed = self.arrays.phrases.get(key)
-        if packed is not None:
-            return np.unpackbits(packed, count=self.arrays.size).astype(bool)
-        out = self._phrase_uncached(q)
-        with self.arrays.lock:
-            self.arrays.phrases[key] = np.packbits(out)
-            while len(self.arrays.phrases) > PHRASE_CACHE_ENTRIES:
-                self.arrays.phrases.popitem(last=False)
-        return out
-
-    def _phrase_uncached(self, q: wq.Phrase) -> np.ndarray:
-        candidates = self._mask(wq.And([wq.Term(q.fieldname, w) for w in q.words])) & self.arrays.live
-        if not candidates.any() or len(q.words) < 2:
-            return candidates
-        fieldobj = self.reader.schema[q.fieldname]
-        positions: list[dict[int, list[int]]] = []
-        for word in q.words:
-            found = _positions(self.reader, q.fieldname, word, candidates, fieldobj.format)
-            if found is None:  # pragma: no cover - another codec: Whoosh's own matcher
-                return self._from_ids(np.fromiter(q.matcher(self.searcher).all_ids(), dtype=np.int64))
-            positions.append(found)
+        """Documents holding the words in order, at most ``slop`` positions apart (Whoosh's semantics)."""
+        found = self._phrase_answer(q)
         out = np.zeros(self.arrays.size, dtype=bool)
+        out[found.docs] = True
+        return out & self.arrays.live
+
+    def _phrase_answer(self, q: wq.Phrase) -> PhraseAnswer:
+        """The phrase's documents and its words' weights in them, kept per segment: paging through a
+        phrase search, or asking it again with other facets, decodes no positions again, and ranking it
+        reads no postings (the weights are what BM25 needs of the words, in the documents it ranks)."""
+        key = (q.fieldname, tuple(q.words), int(q.slop))
+        with self.arrays.lock:
+            found = self.arrays.phrases.get(key)
+            if found is not None:
+                self.arrays.phrases.move_to_end(key)
+                return found
+        found = self._phrase_uncached(q)
+        with self.arrays.lock:
+            self.arrays.phrases[key] = found
+            self.arrays.phrases_bytes += found.nbytes
+            while self.arrays.phrases_bytes > PHRASE_CACHE_BYTES and len(self.arrays.phrases) > 1:
+                _key, dropped = self.arrays.phrases.popitem(last=False)
+                self.arrays.phrases_bytes -= dropped.nbytes
+        return found
+
+    def _phrase_uncached(self, q: wq.Phrase) -> PhraseAnswer:
+        """Computed over whole arrays of (document << 32 | position) keys, each word's postings read once:
+        for an exact phrase the rarest word first, then only the blocks of the others that hold documents
+        still in the running."""
+        words = list(q.words)
+        reader = self.reader
+        none = PhraseAnswer(np.empty(0, dtype=np.int32), {})
+        if not words or q.fieldname not in reader.schema:
+            return none
+        if any((q.fieldname, w) not in reader for w in words):
+            return none
+        fmt = reader.schema[q.fieldname].format
+        boost = getattr(fmt, "field_boost", 1.0)
         slop = max(int(q.slop), 1)
-        for docnum in np.flatnonzero(candidates).tolist():
-            current = set(positions[0].get(docnum, ()))
-            for following in positions[1:]:
-                if slop == 1:
-                    current = {p for p in following.get(docnum, ()) if p - 1 in current}
+        if slop == 1:  # the words at p, p+1, p+2...: any order of reading will do, the rarest first
+            order = sorted(range(len(words)), key=lambda i: reader.doc_frequency(q.fieldname, words[i]))
+        else:  # each word near the one before it: in phrase order
+            order = list(range(len(words)))
+        candidates = self.arrays.live
+        current: np.ndarray | None = None
+        read: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word -> (documents, frequencies) read
+        for i in order:
+            found = _positions(reader, q.fieldname, words[i], candidates, fmt)
+            if found is None:  # pragma: no cover - another format or codec: Whoosh's own matcher
+                docs = np.fromiter(q.matcher(self.searcher).all_ids(), dtype=np.int64)
+                return PhraseAnswer(docs.astype(np.int32), {})
+            posting_docs, freqs, docs, positions = found
+            read.setdefault(words[i], (posting_docs, freqs))
+            if len(words) == 1:
+                keys = docs << 32
+            elif slop == 1:  # where the phrase would start: position - i
+                keep = positions >= i
+                keys = (docs[keep] << 32) | (positions[keep] - i)
+            else:
+                keys = (docs << 32) | positions
+            # keys are sorted: documents ascending, positions ascending in each
+            if current is None:
+                current = keys
+            elif slop == 1:
+                if len(keys):
+                    at = np.minimum(np.searchsorted(keys, current), len(keys) - 1)
+                    current = current[keys[at] == current]
                 else:
-                    near = following.get(docnum, ())
-                    current = {p for p in near if any(1 <= p - c <= slop for c in current)}
-                if not current:
-                    break
-            out[docnum] = bool(current)
-        return out
+                    current = keys
+            else:  # keep the positions that follow one kept for the previous word by 1..slop
+                at = np.searchsorted(current, keys - slop, side="left")
+                ok = at < len(current)
+                ok[ok] = current[at[ok]] <= keys[ok] - 1
+                current = keys[ok]
+            if current is None or not len(current):
+                return none
+            candidates = self._from_ids(current >> 32)
+        matched = np.unique(current >> 32) if current is not None else np.empty(0, dtype=np.int64)
+        weights = {}
+        for word, (posting_docs, freqs) in read.items():
+            at = np.searchsorted(posting_docs, matched)
+            weights[word] = (freqs[at] * boost).astype(np.float32)
+        return PhraseAnswer(matched.astype(np.int32), weights)
 
     # -- scoring --------------------------------------------------------------------------------
 
@@ -360,7 +458,13 @@ class Leaf:
         if isinstance(q, wq.And | wq.Or) and not isinstance(q, wq.DisjunctionMax):
             return _sum(self.score(sub) for sub in q.subqueries)
         if isinstance(q, wq.Phrase):
-            return _sum(self._term_score(q.fieldname, w, q.boost) for w in dict.fromkeys(q.words))
+            found = self._phrase_answer(q)
+            if not found.weights:  # pragma: no cover - another format: the words' postings
+                return _sum(self._term_score(q.fieldname, w, q.boost) for w in dict.fromkeys(q.words))
+            docs = found.docs
+            return _sum(
+                self._bm25(q.fieldname, w, docs, found.weights[w], q.boost) for w in dict.fromkeys(q.words)
+            )
         if isinstance(q, wq.ConstantScoreQuery | wq.NumericRange | wq.Every):
             return None
         if isinstance(q, wq.WrappingQuery):
@@ -372,6 +476,12 @@ class Leaf:
 
     def _term_score(self, fieldname: str, text: Any, boost: float = 1.0) -> np.ndarray | None:
         ids, weights = self._read(fieldname, text, weights=True)
+        return self._bm25(fieldname, text, ids, weights, boost)
+
+    def _bm25(
+        self, fieldname: str, text: Any, ids: np.ndarray, weights: np.ndarray | None, boost: float
+    ) -> np.ndarray | None:
+        """BM25 of ``text`` in the documents ``ids`` (its weights there), zero elsewhere."""
         if not len(ids) or weights is None:
             return None
         top = self.top
@@ -393,34 +503,50 @@ def _sum(parts: Iterable[np.ndarray | None]) -> np.ndarray | None:
     return total
 
 
-def _decode_positions(value: bytes) -> list[int]:
-    """``Positions.decode_positions`` without its per-position Python loop (same bytes, same answer)."""
-    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
-
-
 def _positions(
     reader: Any, fieldname: str, word: str, candidates: np.ndarray, fmt: Any
-) -> dict[int, list[int]] | None:
-    """Positions of ``word`` in the candidate documents, decoding only their postings."""
-    raw = _raw(reader.postings(fieldname, word))
-    if not (hasattr(raw, "_read_ids") and hasattr(raw, "_read_values")):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """``word`` in the candidate documents: its postings (documents, frequencies) and its occurrences
+    (document, position), all int64 arrays in posting order.
+
+    A block with no candidate (by its id range) is skipped unread; the positions of a block are decoded
+    all at once (they are packed arrays: see ``pack_positions``). None when the field's format or the
+    codec is not the one this knows.
+    """
+    if not getattr(fmt, "packed_positions", False):
         return None
-    out: dict[int, list[int]] = {}
-    plain = type(fmt).decode_positions is Positions.decode_positions
-    decode = _decode_positions if plain else fmt.decode_positions
+    raw = _raw(reader.postings(fieldname, word))
+    if not (_is_block_matcher(raw) and hasattr(raw, "_read_values")):
+        return None
+    posting_docs: list[np.ndarray] = []
+    freqs: list[np.ndarray] = []
+    poses: list[np.ndarray] = []
+    low = 0
     while raw.is_active():
-        if raw._ids is None:
-            raw._read_ids()
-        ids = np.asarray(raw._ids, dtype=np.int64)
-        wanted = np.flatnonzero(candidates[ids])
-        if len(wanted):
-            if raw._values is None:
-                raw._read_values()
-            values = raw._values
-            for i in wanted.tolist():
-                out[int(ids[i])] = decode(values[i])
+        high = int(raw._maxid) + 1
+        if candidates[low:high].any():
+            ids = _block_ids(raw)
+            wanted = candidates[ids]
+            if wanted.any():
+                if raw._values is None:
+                    raw._read_values()
+                values = raw._values
+                if not wanted.all():
+                    keep = np.flatnonzero(wanted)
+                    values = [values[i] for i in keep.tolist()]
+                    ids = ids[keep]
+                counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_BYTES
+                poses.append(np.frombuffer(b"".join(values), dtype=_POSITION_DTYPE).astype(np.int64))
+                posting_docs.append(ids)
+                freqs.append(counts)
+        low = high
         raw._next_block()
-    return out
+    if not posting_docs:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    docs = np.concatenate(posting_docs)
+    counts = np.concatenate(freqs)
+    return docs, counts, np.repeat(docs, counts), np.concatenate(poses)
 
 
 def leaves(searcher: Any, folder: str) -> list[Leaf]:

@@ -7,21 +7,35 @@ see a half-built index; ``update`` adds or replaces documents in place, one writ
 taken with a timeout; a writer that cannot get it says who holds it). Readers keep a searcher per thread
 and refresh it when the index changes or the link is swapped.
 
+``rebuild`` writes through :class:`_BulkWriter` (the segment Whoosh's writer would make, several times
+faster); text positions are packed uint32 arrays (:class:`FastPositions`) that phrase matching decodes a
+block at a time with numpy. A damaged index (missing, truncated or garbage files, a link to a missing
+folder, another schema) raises :class:`IndexCorrupt` with one line naming the folder, from opening,
+searching or updating; :meth:`SearchIndex.check` lists such problems; ``rebuild`` (``casebook reindex``)
+makes a new index beside it and removes it.
+
 Search goes through :mod:`indexer.query` (the query language) and :mod:`indexer.facets` (matching sets and
 facet counts as numpy arrays); Whoosh scores only when results are ranked by relevance.
 """
 
 from __future__ import annotations
 
+import errno
 import html
+import io
 import json
 import logging
 import os
+import pickle
+import re
 import shutil
 import socket
 import sqlite3
+import struct
 import sys
 import threading
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -30,17 +44,23 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index
 from whoosh import query as wq
 from whoosh.analysis import StandardAnalyzer
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb import compound as whoosh_compound
+from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
+from whoosh.util.numeric import _length_byte_cache, byte_to_length, length_to_byte
+from whoosh.writing import IndexingError, SegmentWriter
 
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.facets import Matches
+from indexer.facets import POSITION_BYTES, Matches, pack_positions, unpack_positions
 from indexer.query import (
     DOCUMENTS,
     QUOTES,
@@ -58,8 +78,11 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "ALL_FACETS",
+    "DAMAGE_ERRORS",
     "FACETS",
     "LOCK_TIMEOUT",
+    "IndexCorrupt",
+    "IndexOutdated",
     "QueryError",
     "SORTS",
     "SearchIndex",
@@ -69,8 +92,9 @@ __all__ = [
     "search_quotes",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
+SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
 FACETS: tuple[str, ...] = ("source", "year", "author", *ENTITY_KINDS)
 ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS)
 SORTS = ("relevance", "newest", "oldest")
@@ -90,11 +114,35 @@ def _exact() -> StandardAnalyzer:
 
 
 class FastPositions(Positions):
-    """Whoosh's positions format, with the exact analyzer (regex + lower case) inlined at index time.
+    """Whoosh's positions format, with the exact analyzer (regex + lower case) inlined at index time, and
+    positions stored as a packed array of little-endian 32-bit integers rather than a pickle of deltas.
 
     Produces the same terms, positions and weights as ``Positions`` with :func:`_exact`, without building
-    a Token object per word: indexing is the slow part of Whoosh, and this is its hottest loop.
+    a Token object per word: indexing is the slow part of Whoosh, and this is its hottest loop. Packed
+    positions are encoded and decoded without a Python loop, and :mod:`indexer.facets` decodes a whole
+    block of them at once with numpy (a phrase over common words reads the positions of half the archive).
     """
+
+    packed_positions = True  # indexer.facets decodes these with numpy
+
+    def words(self, value: str) -> list[str]:
+        """The words of ``value``, lower-cased, in order (what :func:`_exact` makes of it)."""
+        lowered = value.lower()
+        if len(lowered) == len(value) and "\u03a3" not in value:  # lower-casing kept every character apart
+            return _WORDS_RE.findall(lowered)
+        # a character whose lower case is longer (or the final sigma): word by word, as the analyzer does
+        return [match.group(0).lower() for match in _TOKEN_RE.finditer(value)]
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each word of ``value`` with its positions, in order of first appearance."""
+        poses: dict[str, list[int]] = {}
+        for pos, word in enumerate(self.words(value)):
+            found = poses.get(word)
+            if found is None:
+                poses[word] = [pos]
+            else:
+                found.append(pos)
+        return poses
 
     def word_values(
         self, value: Any, analyzer: Any, **kwargs: Any
@@ -102,21 +150,25 @@ class FastPositions(Positions):
         if not isinstance(value, str):  # pragma: no cover - lists of tokens: the general path
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        poses: dict[str, list[int]] = {}
-        for pos, match in enumerate(_TOKEN_RE.finditer(value)):
-            word = match.group(0).lower()
-            found = poses.get(word)
-            if found is None:
-                poses[word] = [pos]
-            else:
-                found.append(pos)
         boost = self.field_boost
-        encode = self.encode
-        for word, poslist in poses.items():
-            yield (word, len(poslist), len(poslist) * boost, encode(poslist))
+        for word, poslist in self.positions(value).items():
+            yield (word, len(poslist), len(poslist) * boost, pack_positions(poslist))
+
+    def encode(self, poslist: list[int]) -> bytes:
+        return pack_positions(poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        return unpack_positions(valuestring)
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // POSITION_BYTES
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return len(valuestring) // POSITION_BYTES * self.field_boost
 
 
 _TOKEN_RE = _exact().items[0].expression
+_WORDS_RE = re.compile(_TOKEN_RE.pattern.replace("(\\.", "(?:\\."), _TOKEN_RE.flags)
 
 
 def _text(**kwargs: Any) -> TEXT:
@@ -259,13 +311,98 @@ def _whoosh_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 # -- the index on disk ----------------------------------------------------------------------------
 
 
+class IndexCorrupt(CasebookError):
+    """The search index cannot be read: a file missing, truncated or garbage, or the link to a missing folder.
+
+    The index is derived data: ``SearchIndex.rebuild`` (``casebook reindex``) makes a new one from the
+    store. ``folder`` is the damaged folder, ``detail`` what was found wrong with it.
+    """
+
+    def __init__(self, folder: Path, detail: str, message: str | None = None) -> None:
+        self.folder = Path(folder)
+        self.detail = detail
+        super().__init__(
+            message
+            or f"the search index at {folder} is damaged ({detail}); it can be rebuilt from the store"
+            " with casebook reindex"
+        )
+
+
+class IndexOutdated(IndexCorrupt):
+    """The index was built by another version of Casebook (another schema): rebuilt the same way."""
+
+
+# Errors reading damaged index files raise, met while searching (opening an index, any exception is one).
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    pickle.UnpicklingError,
+    struct.error,
+)
+
+
+def _what(exc: BaseException) -> str:
+    """What a reading error says about the index, briefly, on one line."""
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        return f"{Path(exc.filename).name} is missing"
+    if isinstance(exc, index.EmptyIndexError):
+        return "its table of contents is missing"
+    text = " ".join(str(exc).split())
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _is_damage(exc: BaseException, errors: tuple[type[BaseException], ...] = DAMAGE_ERRORS) -> bool:
+    """Whether ``exc`` says an index file is damaged (not a full disk or a permission: nothing to rebuild)."""
+    if isinstance(exc, CasebookError | index.LockError):
+        return False
+    if not isinstance(exc, errors):
+        # garbage bytes make Whoosh's decoding fail in any way: an error raised inside Whoosh is damage
+        return isinstance(exc, _DECODING_ERRORS) and _raised_in_whoosh(exc)
+    return not (isinstance(exc, OSError) and exc.errno in _NOT_DAMAGE)
+
+
+_DECODING_ERRORS = (IndexError, KeyError, ValueError, TypeError, AttributeError, OverflowError)
+_WHOOSH_DIR = str(Path(index.__file__).resolve().parent)
+
+
+def _raised_in_whoosh(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_WHOOSH_DIR)
+
+
+_NOT_DAMAGE = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EMFILE, errno.ENFILE}
+
+
+@contextmanager
+def _damage_is_corrupt(
+    folder: Path, errors: tuple[type[BaseException], ...] = DAMAGE_ERRORS
+) -> Iterator[None]:
+    """Turn an error reading index files into :class:`IndexCorrupt` (our own errors pass through)."""
+    try:
+        yield
+    except BaseException as exc:
+        if _is_damage(exc, errors):
+            raise IndexCorrupt(folder, _what(exc)) from exc
+        raise
+
+
 def _read_meta(folder: Path) -> dict[str, Any]:
     try:
-        return json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise CasebookError(f"{folder / META_FILE} is unreadable ({exc}); run casebook reindex") from None
+        raise IndexCorrupt(folder, f"{META_FILE} is unreadable: {_what(exc)}") from None
+    if not isinstance(meta, dict):
+        raise IndexCorrupt(folder, f"{META_FILE} is not an object")
+    return meta
 
 
 def _write_meta(folder: Path, entities: Mapping[str, Mapping[str, Any]]) -> None:
@@ -303,31 +440,91 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
 
     def exists(self) -> bool:
-        return self.path.exists() and index.exists_in(str(self.path), indexname=MAIN)
+        """Whether there is an index here, readable or not (opening a damaged one raises IndexCorrupt)."""
+        if self.path.is_symlink():  # the link is made last, to a complete folder: whatever is there now
+            return True
+        if not self.path.exists():
+            return False
+        try:
+            return index.exists_in(str(self.path), indexname=MAIN)
+        except Exception:  # noqa: BLE001 - a table of contents there, unreadable: an index, damaged
+            return True
 
     def folder(self) -> Path:
         return self.path.resolve()
 
+    def live_folder(self) -> Path:
+        """The folder the index link points to; :class:`IndexCorrupt` if it is gone."""
+        folder = self.path.resolve()
+        if not folder.is_dir():
+            detail = "the folder is missing" if not folder.exists() else "it is not a folder"
+            raise IndexCorrupt(folder, detail)
+        return folder
+
     def open(self) -> index.Index:
         if not self.exists():
             self._create_live()
-        self._check_version()
-        return index.open_dir(str(self.path), indexname=MAIN)
+        return self._open_index(MAIN)
 
     def open_quotes(self) -> index.Index:
         if not self.exists():
             self._create_live()
-        if not index.exists_in(str(self.path), indexname=QUOTES_INDEX):
-            index.create_in(str(self.path), make_quotes_schema(), indexname=QUOTES_INDEX)
-        return index.open_dir(str(self.path), indexname=QUOTES_INDEX)
+        return self._open_index(QUOTES_INDEX)
 
-    def _check_version(self) -> None:
-        meta = _read_meta(self.folder())
+    def _open_index(self, indexname: str) -> index.Index:
+        """One of the two Whoosh indexes, its table of contents read and its segments' files opened once,
+        so that a damaged index is reported here (:class:`IndexCorrupt`), not in the middle of a search."""
+        folder = self.live_folder()
+        self._check_version(folder)
+        try:
+            ix = index.open_dir(str(folder), indexname=indexname)
+            ix.reader().close()
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
+            raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
+        return ix
+
+    def _check_version(self, folder: Path | None = None) -> None:
+        folder = folder or self.live_folder()
+        meta = _read_meta(folder)
         if meta.get("schema") != SCHEMA_VERSION:
-            raise CasebookError(
-                f"the search index at {self.path} was built by an older version of Casebook;"
-                " run casebook reindex to rebuild it from the store"
+            raise IndexOutdated(
+                folder,
+                f"schema {meta.get('schema')}, not {SCHEMA_VERSION}",
+                f"the search index at {self.path} was built by another version of Casebook;"
+                " run casebook reindex to rebuild it from the store",
             )
+
+    def check(self, expected: int | None = None) -> list[str]:
+        """What makes the index unusable, one line each; empty when it is healthy.
+
+        Opens both sub-indexes (documents and quotes) and every segment, reads their document counts and,
+        in each segment, the first and last document's stored fields and the first term of every field
+        with its postings; with ``expected`` (the store's document count), compares the count of documents.
+        A missing index is a problem only when documents are expected. Cheap (no full scan): damage deep
+        inside a postings file shows when a search reads it, as :class:`IndexCorrupt`.
+        """
+        if not self.exists():
+            return [f"there is no search index at {self.path}"] if expected else []
+        problems: list[str] = []
+        for indexname in (MAIN, QUOTES_INDEX):
+            try:
+                ix = self._open_index(indexname)
+                folder = self.live_folder()
+                with _damage_is_corrupt(folder, (Exception,)), ix.reader() as reader:
+                    count = reader.doc_count()
+                    for sub, _offset in reader.leaf_readers():
+                        _probe(sub)
+            except IndexOutdated as exc:
+                return [str(exc)]
+            except IndexCorrupt as exc:
+                problems.append(str(exc))
+                continue
+            if indexname == MAIN and expected is not None and count != expected:
+                problems.append(
+                    f"the search index at {folder} holds {count} documents, the store {expected};"
+                    " rebuild it with casebook reindex"
+                )
+        return problems
 
     def _create_live(self) -> None:
         target = self._new_folder()
@@ -426,25 +623,29 @@ class SearchIndex:
                         quotes_writer.add_document(**_whoosh_fields(entry))
                     _merge_entities(entities, fields.get("_entities", ()))
                     count += 1
-            except BaseException:
+            except BaseException as exc:
                 writer.cancel()
                 quotes_writer.cancel()
+                if _is_damage(exc):  # replacing a document reads the segments it is in
+                    raise IndexCorrupt(folder, _what(exc)) from exc
                 raise
             _write_meta(folder, entities)
-            quotes_writer.commit()
-            writer.commit()
+            with _damage_is_corrupt(folder):  # committing may merge small segments: read them
+                quotes_writer.commit()
+                writer.commit()
         return count
 
     def rebuild(self, entries: Iterable[dict[str, Any]], procs: int = 1) -> int:
-        """Build a complete new index from ``entries`` beside the live one, then swap it in."""
+        """Build a complete new index from ``entries`` beside the live one, then swap it in.
+
+        Written by :class:`_BulkWriter`, a segment per ``SEGMENT_TOKENS`` words (bounded memory); ``procs``
+        is accepted for compatibility and ignored (one process is faster on two cores).
+        """
         target = self._new_folder()
         try:
             ix, quotes_ix = _create_in(target)
-            options: dict[str, Any] = {"limitmb": 256}
-            if procs > 1:
-                options.update(procs=procs, multisegment=True)
-            writer = ix.writer(**options)
-            quotes_writer = quotes_ix.writer(limitmb=128)
+            writer = _BulkWriter(ix)
+            quotes_writer = _BulkWriter(quotes_ix)
             entities: dict[str, dict[str, Any]] = {}
             count = 0
             for fields in self._with_quotes(entries):
@@ -453,8 +654,14 @@ class SearchIndex:
                     quotes_writer.add_document(**_whoosh_fields(entry))
                 _merge_entities(entities, fields.get("_entities", ()))
                 count += 1
-            quotes_writer.commit()
-            writer.commit()
+                if writer.tokens_held() >= SEGMENT_TOKENS:
+                    writer.commit(merge=False)
+                    writer = _BulkWriter(ix)
+                if quotes_writer.tokens_held() >= SEGMENT_TOKENS:
+                    quotes_writer.commit(merge=False)
+                    quotes_writer = _BulkWriter(quotes_ix)
+            quotes_writer.commit(merge=False)
+            writer.commit(merge=False)
             _write_meta(target, entities)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
@@ -483,7 +690,9 @@ class SearchIndex:
     def doc_count(self) -> int:
         if not self.exists():
             return 0
-        return index.open_dir(str(self.path), indexname=MAIN).doc_count()
+        ix = self._open_index(MAIN)
+        with _damage_is_corrupt(self.live_folder(), (Exception,)):
+            return ix.doc_count()
 
     def lexicon(self) -> Lexicon:
         return _lexicon(self.folder())
@@ -500,11 +709,441 @@ def _stored_quotes(conn: sqlite3.Connection, doc_id: str) -> list[Quote]:
     return [Quote(*row) for row in rows]
 
 
+def _probe(reader: Any) -> None:
+    """Read a little of everything in one segment: stored fields, and each field's first term and postings."""
+    size = reader.doc_count_all()
+    for docnum in {0, size - 1} if size else ():
+        reader.stored_fields(docnum)
+    for fieldname in reader.indexed_field_names():
+        for btext in reader.lexicon(fieldname):
+            postings = reader.postings(fieldname, reader.schema[fieldname].from_bytes(btext))
+            postings.all_ids().__next__()
+            break
+
+
 def _create_in(folder: Path) -> tuple[index.Index, index.Index]:
     ix = index.create_in(str(folder), make_schema(), indexname=MAIN)
     quotes_ix = index.create_in(str(folder), make_quotes_schema(), indexname=QUOTES_INDEX)
     _write_meta(folder, {})
     return ix, quotes_ix
+
+
+# -- reading segment files without copying them ---------------------------------------------------
+
+
+class _ViewReader(io.RawIOBase):
+    """A read-only, seekable file over a memoryview (a slice of the memory-mapped segment)."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view = view
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = max(0, min(len(buffer), len(self._view) - self._pos))
+        buffer[:size] = self._view[self._pos : self._pos + size]
+        self._pos += size
+        return size
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = (0, self._pos, len(self._view))[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+
+class _ViewFile(BufferFile):
+    """Whoosh's ``BufferFile`` for a file inside a compound segment, without its ``BytesIO(buf)``: that
+    copies the whole file (the postings of a segment: hundreds of megabytes) into memory each time a
+    searcher opens it, which made the first query after opening slow and gave every thread's searcher
+    its own copy of the index. Reads go through a buffered reader over the memory map instead."""
+
+    def __init__(self, buf: Any, name: str | None = None, onclose: Any = None) -> None:
+        self._buf = buf
+        self._name = name
+        self.file = io.BufferedReader(_ViewReader(memoryview(buf)), buffer_size=16384)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    def subset(self, position: int, length: int, name: str | None = None) -> _ViewFile:
+        return _ViewFile(self._buf[position : position + length], name=name or self._name)
+
+
+whoosh_compound.BufferFile = _ViewFile  # CompoundStorage.open_file makes these (Whoosh-Reloaded 2.7.5)
+
+
+# -- bulk writing ---------------------------------------------------------------------------------
+
+_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+
+
+class _Tokens:
+    """One text field's words in one segment, as flat arrays: term ids of every token, and per document
+    its number and token count (a token's position is its offset from its document's first token)."""
+
+    __slots__ = ("counts", "docs", "terms")
+
+    def __init__(self) -> None:
+        self.terms = array("I")
+        self.docs = array("I")
+        self.counts = array("I")
+
+
+class _Vocab(dict[str, int]):
+    """Words numbered in order of first appearance: ``vocab[word]`` is its number, a new one if unseen."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
+class _BulkWriter(SegmentWriter):
+    """A Whoosh segment writer for building an index from scratch, several times faster than Whoosh's own.
+
+    Whoosh's writer turns every word of every document into a posting tuple (field, term, document,
+    weight, encoded positions) in a pool that it sorts at commit (spilling runs of pickled postings to
+    disk and merging them back), then looks each posting's field length up in the length column it has
+    just written. Here the words of a text field are kept as one array of term ids per segment (a list
+    comprehension per document), and at commit numpy sorts them by term into postings and positions, which
+    are written a block at a time through Whoosh's own postings writer; other fields keep their postings
+    per term in arrays (documents arrive in order, so they are already sorted). The segment is the same as
+    Whoosh's writer makes (same terms, postings, blocks, statistics, stored fields and columns: see
+    tests/test_index.py); only the way there differs. Documents with ``_boost``/``_stored_`` keys and
+    schemas with spelling or vector fields are not for this writer.
+    """
+
+    def __init__(self, ix: index.Index, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        schema = self.schema
+        if any(field.separate_spelling() or field.vector for _name, field in schema.items()):
+            raise IndexingError("the bulk writer takes no spelling or vector fields")
+        self._vocab = _Vocab()  # word -> term id, shared by the text fields
+        self._tokens: dict[str, _Tokens] = {
+            name: _Tokens()
+            for name, field in schema.items()
+            if isinstance(field.format, FastPositions) and field.scorable
+        }
+        # other indexed fields: fieldname -> term bytes -> (document numbers, weights, values)
+        self._terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
+        self._lengths: dict[str, bytearray] = {}  # their length byte per document (scorable ones)
+        self._indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}  # their postings
+        self._valued = {
+            name: field.format is not None and field.format.fixed_value_size() != 0
+            for name, field in schema.items()
+        }
+
+    def add_document(self, **fields: Any) -> None:
+        if any(name.startswith("_") for name in fields):
+            raise IndexingError("the bulk writer takes no _boost or _stored_ keys")
+        self._check_state()
+        schema = self.schema
+        docnum = self.docnum
+        pdw = self.perdocwriter
+        names = sorted(fields)
+        self._check_fields(schema, names)
+        pdw.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                tokens = self._tokens.get(name)
+                if tokens is not None:
+                    if not isinstance(value, str):
+                        raise IndexingError(f"the bulk writer takes text for {name}, not {type(value)}")
+                    words = field.format.words(value)
+                    if words:
+                        tokens.terms.extend(map(self._vocab.__getitem__, words))
+                        tokens.docs.append(docnum)
+                        tokens.counts.append(len(words))
+                        length = len(words)
+                elif field.indexed:
+                    length = self._add_postings(name, field, value, docnum)
+                pdw.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    pdw.add_column_value(name, column, field.to_column_value(value))
+        except BaseException:
+            pdw.cancel_doc()
+            raise
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def tokens_held(self) -> int:
+        """Words of text fields added and not yet written (what the writer's memory grows with)."""
+        return sum(len(t.terms) for t in self._tokens.values())
+
+    def _add_postings(self, name: str, field: Any, value: Any, docnum: int) -> int:
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+        valued = self._valued[name]
+        scorable = field.scorable
+        length = 0
+        if field.unique or not isinstance(value, str | int):
+            postings = list(field.index(value))
+        else:  # sources, years, entity ids, days: the same few values again and again
+            key = (name, value)
+            postings = self._indexed.get(key)
+            if postings is None:
+                if len(self._indexed) > 200_000:
+                    self._indexed.clear()
+                postings = self._indexed[key] = list(field.index(value))
+        for tbytes, freq, weight, vbytes in postings:
+            if scorable:
+                length += freq
+            held = terms.get(tbytes)
+            if held is None:
+                held = terms[tbytes] = (array("I"), array("f"), [])
+            held[0].append(docnum)
+            held[1].append(weight)
+            if valued and vbytes:
+                held[2].append(vbytes)
+        if length:
+            lengths = self._lengths.get(name)
+            if lengths is None:
+                lengths = self._lengths[name] = bytearray()
+            if len(lengths) <= docnum:
+                lengths.extend(bytes(docnum + 1 - len(lengths)))
+            lengths[docnum] = length_to_byte(length)
+        return length
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fieldwriter = self.fieldwriter
+        words = list(self._vocab)
+        encoded = [w.encode("utf-8") for w in words]
+        in_order = sorted(range(len(words)), key=encoded.__getitem__)  # Whoosh orders terms by UTF-8 bytes
+        rank = np.empty(len(words), dtype=np.int64)
+        rank[in_order] = np.arange(len(words))
+        by_rank = [encoded[i] for i in in_order]
+        self._vocab = _Vocab()
+        for name in sorted(set(self._terms) | {n for n, t in self._tokens.items() if len(t.docs)}):
+            fieldobj = self.schema[name]
+            fieldwriter.start_field(name, fieldobj)
+            tokens = self._tokens.get(name)
+            if tokens is not None and len(tokens.docs):
+                _write_text_postings(fieldwriter, tokens, rank, by_rank, fieldobj.format.field_boost)
+                self._tokens[name] = _Tokens()
+            else:
+                _write_term_postings(fieldwriter, self._terms.pop(name), self._lengths.get(name))
+            fieldwriter.finish_field()
+        fieldwriter.close()
+
+
+def _write_term_postings(
+    fieldwriter: Any, terms: dict[bytes, tuple[array, array, list[bytes]]], lengths: bytearray | None
+) -> None:
+    for tbytes in sorted(terms):
+        fieldwriter.start_term(tbytes)
+        writer = fieldwriter._postwriter
+        writer.__class__ = _BlockWriter
+        ids, weights, values = terms[tbytes]
+        for start in range(0, len(ids), writer._blocklimit):
+            if start:
+                writer._write_block()
+            block = ids[start : start + writer._blocklimit]
+            block_weights = weights[start : start + writer._blocklimit]
+            found = [b for b in (lengths[d] for d in block if d < len(lengths)) if b] if lengths else []
+            _set_block(
+                writer,
+                block,
+                block_weights,
+                values[start : start + writer._blocklimit] if values else [],
+                max(block_weights),
+                min(found) if found else 0,
+                max(found) if found else 0,
+            )
+        fieldwriter.finish_term()
+
+
+def _set_block(
+    writer: Any, ids: Any, weights: Any, values: list[bytes], max_weight: float, min_byte: int, max_byte: int
+) -> None:
+    """Fill ``W3PostingsWriter``'s block buffer as its ``add_posting`` would have, posting by posting."""
+    writer._ids = ids
+    writer._weights = weights
+    writer._values = values
+    writer._maxweight = max(max_weight, 0)
+    writer._minlength = byte_to_length(min_byte) if min_byte else None
+    writer._maxlength = byte_to_length(max_byte) if max_byte else 0
+
+
+def _write_text_postings(
+    fieldwriter: Any, tokens: _Tokens, rank: np.ndarray, by_rank: list[bytes], boost: float
+) -> None:
+    """A text field's postings from its token arrays: sorted by (term, document, position) with numpy."""
+    docs = np.frombuffer(tokens.docs, dtype=np.uint32).astype(np.int64)
+    counts = np.frombuffer(tokens.counts, dtype=np.uint32).astype(np.int64)
+    total = int(counts.sum())
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    # sort key: term rank (by UTF-8 bytes, as Whoosh orders terms), then token index (document, position)
+    key = rank[np.frombuffer(tokens.terms, dtype=np.uint32)] << 32
+    key |= np.arange(total, dtype=np.int64)
+    key.sort()
+    order = key & 0xFFFFFFFF
+    term = (key >> 32).astype(np.int32)
+    del key
+    # the document (index into docs) of each token
+    which = np.repeat(np.arange(len(docs), dtype=np.int32), counts)[order]
+    position = order - starts[which]
+    del order
+    new = np.ones(total, dtype=bool)
+    new[1:] = (term[1:] != term[:-1]) | (which[1:] != which[:-1])
+    first = np.flatnonzero(new)  # each posting's first token
+    del new
+    posting_term = term[first]
+    posting_doc = docs[which[first]]
+    freq = np.diff(np.append(first, total))
+    length_byte = np.minimum(np.searchsorted(_LENGTH_BYTES, counts), 255)[which[first]]
+    del which, term
+    packed = position.astype("<u4").tobytes()
+    del position
+    offsets = np.append(first, total) * POSITION_BYTES
+    weights = (freq * boost).astype(np.float32)
+    del freq
+    _write_blocks(fieldwriter, posting_term, posting_doc, weights, length_byte, by_rank, packed, offsets)
+
+
+class _BlockWriter(W3PostingsWriter):
+    """``W3PostingsWriter`` writing each block's data with pickle protocol 4 rather than 2, and taking the
+    block's minified ids and weights worked out beforehand with numpy when given (``_mini``).
+
+    Under protocol 2 every posting's value (its positions) is pickled as a call to ``_codecs.encode`` with
+    a latin-1 string: four times the bytes to compress and a function call per posting to read it back.
+    Readers are unchanged (``pickle.loads`` reads any protocol); the block info stays at protocol 2.
+    """
+
+    _mini: tuple[tuple[int, ...], Any] | None = None
+
+    def _mini_ids(self) -> Any:
+        return self._mini[0] if self._mini is not None else super()._mini_ids()
+
+    def _mini_weights(self) -> Any:
+        return self._mini[1] if self._mini is not None else super()._mini_weights()
+
+    def _write_block(self, last: bool = False) -> None:  # W3PostingsWriter._write_block, protocol 4 data
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 4)
+        comp = self._compression
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = pickle.dumps(
+            (
+                len(ids),
+                ids[-1],
+                self._maxweight,
+                comp,
+                length_to_byte(self._minlength),
+                length_to_byte(self._maxlength),
+            ),
+            2,
+        )
+        blocklength = len(infobytes) + len(databytes)
+        self._postfile.write_int(-blocklength if last else blocklength)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+        self._mini = None
+
+
+def _write_blocks(
+    fieldwriter: Any,
+    posting_term: np.ndarray,
+    posting_doc: np.ndarray,
+    weights: np.ndarray,
+    length_byte: np.ndarray,
+    by_rank: list[bytes],
+    packed: bytes,
+    offsets: np.ndarray,
+) -> None:
+    """Every term's postings, in blocks of ``_blocklimit`` as ``W3PostingsWriter.add_posting`` makes them:
+    each block's statistics (max weight, min and max length) and minified ids (deltas from 0 at the start
+    of each block) and weights (None when all are 1, one number when all are equal) computed at once, and
+    turned into Python lists a thousand blocks at a time (lists of every posting would take gigabytes)."""
+    count = len(posting_term)
+    limit = fieldwriter._postwriter._blocklimit
+    term_first = np.flatnonzero(np.diff(posting_term, prepend=-1))
+    within = np.arange(count) - np.repeat(term_first, np.diff(np.append(term_first, count)))
+    block_first = np.flatnonzero(within % limit == 0)
+    opens_term = within[block_first] == 0
+    del within
+    block_end = np.append(block_first[1:], count)
+    max_weight = np.maximum.reduceat(weights, block_first)
+    min_weight = np.minimum.reduceat(weights, block_first)
+    min_byte = np.minimum.reduceat(length_byte, block_first)
+    max_byte = np.maximum.reduceat(length_byte, block_first)
+    deltas = posting_doc.copy()
+    deltas[1:] -= posting_doc[:-1]
+    deltas[block_first] = posting_doc[block_first]
+    terms = posting_term[block_first]
+    writer = None
+    for c0 in range(0, len(block_first), _BLOCKS_AT_ONCE):
+        c1 = min(c0 + _BLOCKS_AT_ONCE, len(block_first))
+        base = int(block_first[c0])
+        top = int(block_end[c1 - 1])
+        ids = posting_doc[base:top].tolist()
+        delta_list = deltas[base:top].tolist()
+        weight_list = weights[base:top].tolist()
+        cuts = offsets[base : top + 1].tolist()
+        for i, start, end, opens, term, low, high, small, large in zip(
+            range(c0, c1),
+            (block_first[c0:c1] - base).tolist(),
+            (block_end[c0:c1] - base).tolist(),
+            opens_term[c0:c1].tolist(),
+            terms[c0:c1].tolist(),
+            min_weight[c0:c1].tolist(),
+            max_weight[c0:c1].tolist(),
+            min_byte[c0:c1].tolist(),
+            max_byte[c0:c1].tolist(),
+            strict=True,
+        ):
+            if opens:
+                if writer is not None:
+                    fieldwriter.finish_term()
+                fieldwriter.start_term(by_rank[term])
+                writer = fieldwriter._postwriter
+                writer.__class__ = _BlockWriter
+            else:
+                assert writer is not None and i
+                writer._write_block()
+            block_weights = weight_list[start:end]
+            if low == high:
+                mini = None if low == 1.0 else block_weights[0]
+            else:
+                mini = tuple(block_weights)
+            writer._mini = (tuple(delta_list[start:end]), mini)
+            _set_block(
+                writer,
+                ids[start:end],
+                block_weights,
+                [packed[cuts[k] : cuts[k + 1]] for k in range(start, end)],
+                high,
+                small,
+                large,
+            )
+    if writer is not None:
+        fieldwriter.finish_term()
+
+
+_BLOCKS_AT_ONCE = 1024
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -537,7 +1176,12 @@ def _searcher(path: Path, indexname: str) -> tuple[Path, Searcher]:
     elif held is not None:
         with suppress(Exception):
             held.searcher.close()
-    searcher = index.open_dir(str(folder), indexname=indexname).searcher()
+    if not folder.is_dir():
+        raise IndexCorrupt(folder, "the folder is missing")
+    try:
+        searcher = index.open_dir(str(folder), indexname=indexname).searcher()
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
+        raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
     cache[key] = _Open(folder, searcher)
     return folder, searcher
 
@@ -579,7 +1223,7 @@ def plain_snippet(snippet: str) -> str:
 
 
 _EXACT = _exact()
-_stem = stem_of
+_stem = lru_cache(maxsize=100_000)(stem_of)  # pure; words recur from query to query
 
 
 def _expander(searcher: Searcher) -> Any:
@@ -629,6 +1273,72 @@ def _judge(word: str, marks: Marks) -> bool:
     return any(_within(word, w, d) for w, d in marks.fuzzy)
 
 
+_WORD_CHAR = re.compile(r"[\w*]")
+_DOTTED_END = re.compile(r"[\w*]\.\Z")  # matched on the two characters before a word: "x.word" is one token
+
+
+@lru_cache(maxsize=256)
+def _word_starts(exact: frozenset[str], stems: frozenset[str]) -> re.Pattern[str]:
+    """Where a marked word can start: an exact word, or the prefix every word of a stem starts with
+    (Porter rewrites only endings: see ``stem_prefix``). A regex of literals, searched in C."""
+    starts = set(exact) | {stem[: max(len(stem) - 1, 2)] for stem in stems}
+    alternatives = "|".join(re.escape(s) for s in sorted(starts, key=lambda s: (-len(s), s)) if s)
+    return re.compile(alternatives or r"(?!x)x")
+
+
+_positive: dict[int, tuple[dict[str, bool], set[str]]] = {}  # id(marks.seen) -> (marks.seen, marked words)
+
+
+def _marked_words(words: set[str], marks: Marks) -> set[str]:
+    """Which of ``words`` are marked: each word judged once per query (``marks.seen``), the rest set
+    operations (a snippet's text has hundreds of distinct words; a query's snippets, thousands)."""
+    seen = marks.seen
+    held = _positive.get(id(seen))
+    if held is None or held[0] is not seen:
+        if len(_positive) > 64:
+            _positive.clear()
+        held = _positive[id(seen)] = (seen, {w for w, marked in seen.items() if marked})
+    positive = held[1]
+    for word in words.difference(seen):
+        if _is_marked(word, marks):
+            positive.add(word)
+    return words & positive
+
+
+@lru_cache(maxsize=256)
+def _marked_re(words: frozenset[str]) -> re.Pattern[str]:
+    """The words as whole tokens of :data:`_TOKEN_RE` (runs of word characters and ``*`` joined by single
+    dots): not preceded by one of those (or by one and a dot), not followed by one (or by a dot and one)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])")
+
+
+def _marked_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """The (start, end) of every token of ``text`` that ``marks`` marks, in order."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u03a3" not in text:  # one character for one: spans carry over
+        if not marks.patterns and not marks.fuzzy:  # only the tokens starting like a marked word
+            starts = _word_starts(frozenset(marks.exact), frozenset(marks.stems))
+            hits = []
+            for found in starts.finditer(lowered):
+                at = found.start()
+                if at and (
+                    _WORD_CHAR.match(lowered, at - 1) or _DOTTED_END.match(lowered, max(at - 2, 0), at)
+                ):
+                    continue  # inside a token
+                token = _WORDS_RE.match(lowered, at)
+                if token is not None and _is_marked(token.group(0), marks):
+                    hits.append(token.span())
+        else:
+            marked = _marked_words(set(_WORDS_RE.findall(lowered)), marks)
+            if not marked:
+                return []
+            hits = [m.span() for m in _marked_re(frozenset(marked)).finditer(lowered)]
+    else:
+        hits = [m.span() for m in _TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), marks)]
+    return hits
+
+
 def highlight_text(text: str, marks: Marks, top: int = 2) -> str:
     """Best fragments of ``text`` with the marked words in ``<mark>``; every piece escaped before marking.
 
@@ -637,7 +1347,7 @@ def highlight_text(text: str, marks: Marks, top: int = 2) -> str:
     """
     if not text or not marks:
         return ""
-    hits = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), marks)]
+    hits = _marked_spans(text, marks)
     if not hits:
         return ""
     if len(text) <= FRAGMENT_CHARS:
@@ -821,37 +1531,39 @@ def search(
         return empty
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, MAIN)
-    lexicon = _lexicon(folder, gazetteer)
-    compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, _expander(searcher))
-    include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
-    combined = _combine(compiled.query, include, reject, compiled.match_all)
-    matches = Matches.of(searcher, combined, str(folder))
-    total = matches.total
-    docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
-    results = []
-    for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
-        published = stored.get("published")
-        snippet, matched_in = _snippet(stored, compiled)
-        hit = {
-            "id": stored["id"],
-            "title": stored["title"],
-            "url": stored["url"],
-            "source": stored["source"],
-            "published": published or None,
-            "snippet": snippet,
+    with _damage_is_corrupt(folder):
+        lexicon = _lexicon(folder, gazetteer)
+        expand = _expander(searcher)
+        compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand)
+        include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
+        combined = _combine(compiled.query, include, reject, compiled.match_all)
+        matches = Matches.of(searcher, combined, str(folder))
+        total = matches.total
+        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        results = []
+        for docnum in docnums:
+            stored = searcher.stored_fields(docnum)
+            published = stored.get("published")
+            snippet, matched_in = _snippet(stored, compiled)
+            hit = {
+                "id": stored["id"],
+                "title": stored["title"],
+                "url": stored["url"],
+                "source": stored["source"],
+                "published": published or None,
+                "snippet": snippet,
+            }
+            if details:
+                hit.update(matched_in=matched_in, duplicate_of=stored.get("duplicate_of"))
+            results.append(hit)
+        found: dict[str, Any] = {
+            "total": total,
+            "results": results,
+            "facets": {name: matches.top(name, facet_limit) for name in facet_names},
         }
         if details:
-            hit.update(matched_in=matched_in, duplicate_of=stored.get("duplicate_of"))
-        results.append(hit)
-    found: dict[str, Any] = {
-        "total": total,
-        "results": results,
-        "facets": {name: matches.top(name, facet_limit) for name in facet_names},
-    }
-    if details:
-        found.update(page=page, pages=-(-total // limit), sort=sort, notices=compiled.notices)
-    return found
+            found.update(page=page, pages=-(-total // limit), sort=sort, notices=compiled.notices)
+        return found
 
 
 def search_quotes(
@@ -879,50 +1591,51 @@ def search_quotes(
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
     limit, page, first, last = _page_bounds(limit, page)
     search_index = SearchIndex(index_path)
-    if not search_index.exists() or not index.exists_in(str(search_index.path), indexname=QUOTES_INDEX):
+    if not search_index.exists():
         compile_query(query or "*", make_quotes_schema(), QUOTES)
         return {"total": 0, "results": []}
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, QUOTES_INDEX)
-    lexicon = _lexicon(folder, gazetteer)
-    compiled = compile_query(query or "*", searcher.schema, QUOTES, lexicon.resolve, _expander(searcher))
-    include: list[wq.Query] = []
-    reject: list[wq.Query] = []
-    if speaker:
-        phrase = speaker.replace('"', " ")
-        speaker_q = compile_query(f'speaker:"{phrase}"', searcher.schema, QUOTES, lexicon.resolve)
-        include.append(speaker_q.query)
-    if speaker_id:
-        include.append(wq.Term("speaker_id", speaker_id))
-    if source:
-        sources = [source] if isinstance(source, str) else list(source)
-        include.append(wq.Or([wq.Term("source", s) for s in sources]))
-    date_include, date_reject = _filter_query(None, None, since, until, originals_only, ())
-    include += date_include
-    reject += date_reject
-    combined = _combine(compiled.query, include, reject, compiled.match_all)
-    matches = Matches.of(searcher, combined, str(folder))
-    total = matches.total
-    docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
-    results = []
-    for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
-        published = stored.get("published")
-        marks = compiled.marks.get("text")
-        text = stored.get("text") or ""
-        snippet = highlight_text(text, marks, top=3) if marks else ""
-        results.append(
-            {
-                "doc_id": stored["doc_id"],
-                "text": text,
-                "speaker": stored.get("speaker"),
-                "speaker_id": stored.get("speaker_id"),
-                "cue": stored.get("cue"),
-                "title": stored.get("title"),
-                "source": stored.get("source"),
-                "published": published or None,
-                "url": stored.get("url"),
-                "snippet": snippet or html.escape(text[:SNIPPET_CHARS], quote=True),
-            }
-        )
-    return {"total": total, "results": results}
+    with _damage_is_corrupt(folder):
+        lexicon = _lexicon(folder, gazetteer)
+        compiled = compile_query(query or "*", searcher.schema, QUOTES, lexicon.resolve, _expander(searcher))
+        include: list[wq.Query] = []
+        reject: list[wq.Query] = []
+        if speaker:
+            phrase = speaker.replace('"', " ")
+            speaker_q = compile_query(f'speaker:"{phrase}"', searcher.schema, QUOTES, lexicon.resolve)
+            include.append(speaker_q.query)
+        if speaker_id:
+            include.append(wq.Term("speaker_id", speaker_id))
+        if source:
+            sources = [source] if isinstance(source, str) else list(source)
+            include.append(wq.Or([wq.Term("source", s) for s in sources]))
+        date_include, date_reject = _filter_query(None, None, since, until, originals_only, ())
+        include += date_include
+        reject += date_reject
+        combined = _combine(compiled.query, include, reject, compiled.match_all)
+        matches = Matches.of(searcher, combined, str(folder))
+        total = matches.total
+        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        results = []
+        for docnum in docnums:
+            stored = searcher.stored_fields(docnum)
+            published = stored.get("published")
+            marks = compiled.marks.get("text")
+            text = stored.get("text") or ""
+            snippet = highlight_text(text, marks, top=3) if marks else ""
+            results.append(
+                {
+                    "doc_id": stored["doc_id"],
+                    "text": text,
+                    "speaker": stored.get("speaker"),
+                    "speaker_id": stored.get("speaker_id"),
+                    "cue": stored.get("cue"),
+                    "title": stored.get("title"),
+                    "source": stored.get("source"),
+                    "published": published or None,
+                    "url": stored.get("url"),
+                    "snippet": snippet or html.escape(text[:SNIPPET_CHARS], quote=True),
+                }
+            )
+        return {"total": total, "results": results}

@@ -21,19 +21,22 @@ of its paragraph, so an unbalanced mark never swallows the rest of the document.
 
 The component works in two modes. On a parsed doc (the full pipeline) it reads the parse directly. On a doc
 without a parse (``Enricher`` disables the parser for speed) it parses only the paragraphs that hold
-quotation marks, and the paragraph before each, reusing the doc's ``tok2vec`` tensor, and maps every offset
-back to the whole text.
+quotation marks, and the paragraph before each, and maps every offset back to the whole text. When the
+tok2vec and tagger did not run either (``Enricher`` disables them too), it runs them itself over those
+paragraphs and the few tokens its caller names (``tag_targets``), through :class:`WindowTagger`, whose
+vectors and tags are exactly those of a run over the whole text.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import minibatch
@@ -54,6 +57,7 @@ _TAG_UPOS = {
 
 
 _TEXT_KEY = "casebook_text"
+_TAGGER_KEY = "casebook_tagger"  # set by Enricher while it reads a doc: tags tokens on demand
 
 
 def doc_text(doc: Doc) -> str:
@@ -68,11 +72,24 @@ def forget_text(doc: Doc) -> None:
     doc.user_data.pop(_TEXT_KEY, None)
 
 
+def tag(tok: Token) -> str:
+    """The tagger's fine-grained tag, tagging the token first if enrichment has not (see ``QuoteComponent``).
+
+    Enrichment tags only the tokens it reads; a token it did not foresee is tagged here, on demand, in a
+    window wide enough that the tag is the one the whole-document tagger would give.
+    """
+    if not tok.tag and not tok.is_space:
+        tagger = tok.doc.user_data.get(_TAGGER_KEY)
+        if tagger is not None:
+            tagger.tag_tokens(tok.doc, [tok.i])
+    return tok.tag_
+
+
 def upos(tok: Token) -> str:
     """Universal part of speech from the tagger's tag (the attribute ruler's mapping, without the ruler)."""
     if tok.is_space:
         return "SPACE"
-    return _TAG_UPOS.get(tok.tag_, tok.pos_ or "X")
+    return _TAG_UPOS.get(tag(tok), tok.pos_ or "X")
 
 
 # Lemmas of verbs that introduce speech. "describe", "reveal", "call", "agree" and "continue" are left out
@@ -781,52 +798,209 @@ def quote_runs(text: str) -> list[tuple[int, int]]:
 _EMPTY = numpy.zeros((0,), dtype="float32")
 
 
+class _Rows:
+    """A token range of a doc as the tok2vec's feature extractor reads it: rows of the doc's feature array."""
+
+    __slots__ = ("array", "start", "end")
+
+    def __init__(self, array: numpy.ndarray, start: int, end: int) -> None:
+        self.array, self.start, self.end = array, start, end
+
+    def to_array(self, columns: Any) -> numpy.ndarray:  # noqa: ARG002 - the array holds those columns
+        return self.array[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+_WINDOW_ENCODERS = ("spacy.MaxoutWindowEncoder.v2", "spacy.MishWindowEncoder.v2")
+
+
+class WindowTagger:
+    """The tok2vec and the tagger over chosen token ranges only, giving exactly the whole-document results.
+
+    The small model's tok2vec is a CNN (hash embeddings of each token's own attributes, then ``depth``
+    convolutions of ``window_size`` tokens either side), so a token's vector depends on the ``margin =
+    depth * window_size`` tokens either side of it and on nothing else. Run over a window, the tokens at
+    least ``margin`` tokens inside it (or at the doc's own edge) get the very vector, and so the very tag,
+    that the whole doc would give them. :meth:`for_pipeline` returns None for any other architecture.
+    """
+
+    def __init__(self, nlp: Language, margin: int, columns: list[Any]) -> None:
+        self.margin = margin
+        self.columns = columns
+        self.tok2vec = nlp.get_pipe("tok2vec").model  # type: ignore[attr-defined]
+        tagger = nlp.get_pipe("tagger")
+        self.softmax = tagger.model.layers[-1]  # type: ignore[attr-defined]
+        labels = [nlp.vocab.strings.add(label) for label in tagger.labels]  # type: ignore[attr-defined]
+        self.labels = numpy.array(labels, dtype="uint64")
+
+    @classmethod
+    def for_pipeline(cls, nlp: Language) -> WindowTagger | None:
+        names = nlp.component_names
+        if "tok2vec" not in names or "tagger" not in names:
+            return None
+        try:
+            model_cfg = nlp.config["components"]["tok2vec"]["model"]
+            embed, encode = model_cfg["embed"], model_cfg["encode"]
+            tagger_cfg = nlp.config["components"]["tagger"]["model"]
+        except KeyError:
+            return None
+        if (
+            model_cfg.get("@architectures") != "spacy.Tok2Vec.v2"
+            or not str(embed.get("@architectures", "")).startswith("spacy.MultiHashEmbed")
+            or embed.get("include_static_vectors")
+            or encode.get("@architectures") not in _WINDOW_ENCODERS
+            or not str(tagger_cfg.get("tok2vec", {}).get("@architectures", "")).startswith(
+                "spacy.Tok2VecListener"
+            )
+        ):
+            return None
+        model = nlp.get_pipe("tok2vec").model  # type: ignore[attr-defined]
+        extract = [node for node in model.walk() if node.name == "extract_features"]
+        if len(extract) != 1:
+            return None
+        margin = int(encode["depth"]) * int(encode["window_size"])
+        return cls(nlp, margin, list(extract[0].attrs["columns"]))
+
+    def windows(self, length: int, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Merged token windows holding every range with ``margin`` tokens either side."""
+        m = self.margin
+        out: list[tuple[int, int]] = []
+        for lo, hi in sorted((max(0, lo - m), min(length, hi + m)) for lo, hi in ranges if hi > lo):
+            if out and lo <= out[-1][1] + m:  # overlapping or nearly: one window is cheaper than two edges
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        return out
+
+    def run(self, items: list[tuple[Doc, list[tuple[int, int]]]]) -> list[list[tuple[int, int, Any]]]:
+        """Tag every token of each doc's ranges; per doc, its windows ``(start, end, vectors)``."""
+        slices: list[_Rows] = []
+        owners: list[tuple[int, int, int]] = []
+        for k, (doc, ranges) in enumerate(items):
+            wins = self.windows(len(doc), ranges)
+            if not wins:
+                continue
+            array = doc.to_array(self.columns)
+            for lo, hi in wins:
+                slices.append(_Rows(array, lo, hi))
+                owners.append((k, lo, hi))
+        out: list[list[tuple[int, int, Any]]] = [[] for _ in items]
+        if not slices:
+            return out
+        vectors = self.tok2vec.predict(slices)
+        scores = self.softmax.predict(vectors)
+        m = self.margin
+        tags: dict[int, numpy.ndarray] = {}
+        for (k, lo, hi), vecs, score in zip(owners, vectors, scores, strict=True):
+            doc = items[k][0]
+            if k not in tags:
+                tags[k] = doc.to_array([TAG]).reshape((-1, 1))
+            core_lo = lo if lo == 0 else lo + m
+            core_hi = hi if hi == len(doc) else hi - m
+            tags[k][core_lo:core_hi, 0] = self.labels[score[core_lo - lo : core_hi - lo].argmax(axis=1)]
+            out[k].append((lo, hi, vecs))
+        for k, column in tags.items():
+            items[k][0].from_array([TAG], column)
+        return out
+
+    def tag_tokens(self, doc: Doc, indices: Iterable[int]) -> None:
+        self.run([(doc, [(i, i + 1) for i in indices])])
+
+
 class QuoteComponent:
-    """``casebook_quotes``: reads the parse when there is one, else parses only the quote paragraphs."""
+    """``casebook_quotes``: reads the parse when there is one, else parses only the quote paragraphs.
+
+    On a doc the tok2vec and tagger have not run over (:class:`indexer.enrich.Enricher` skips them), it runs
+    them itself, through :class:`WindowTagger`, over the quotation paragraphs (which the parser needs) and the
+    tokens ``tag_targets(doc)`` names (the tokens the caller will read the tags of), nowhere else.
+    """
 
     def __init__(self, nlp: Language, name: str = "casebook_quotes") -> None:
         self.nlp = nlp
         self.name = name
+        self.tag_targets: Callable[[Doc], Iterable[int]] | None = None
+        self._window_tagger: WindowTagger | None | bool = False  # False: not looked at yet
+
+    def window_tagger(self) -> WindowTagger | None:
+        if self._window_tagger is False:
+            self._window_tagger = WindowTagger.for_pipeline(self.nlp)
+        return self._window_tagger  # type: ignore[return-value]
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size):
-            pending: list[tuple[Doc, list[tuple[Span, Doc]]]] = []
-            subdocs: list[Doc] = []
+            todo = []
             for doc in batch:
                 if doc.has_annotation("DEP") or "parser" not in self.nlp.component_names:
                     doc._.quotes = extract_quotes(doc) if doc.has_annotation("DEP") else []
-                    pending.append((doc, []))
-                    continue
-                parts = self._regions(doc)
-                subdocs.extend(sub for _, sub in parts)
-                pending.append((doc, parts))
-            if subdocs:
-                parser = self.nlp.get_pipe("parser")
-                for _ in parser.pipe(subdocs, batch_size=batch_size):  # annotates subdocs in place
-                    pass
-            for doc, parts in pending:
-                if parts or not doc.has_annotation("DEP"):
-                    doc._.quotes = self._quotes_of_regions(doc, parts)
-                    doc.tensor = _EMPTY  # used up: nothing later reads it, and workers send docs back whole
+                else:
+                    todo.append(doc)
+            if todo:
+                self._parse_regions(todo, batch_size)
+            for doc in batch:
                 forget_text(doc)
                 yield doc
 
-    @staticmethod
-    def _regions(doc: Doc) -> list[tuple[Span, Doc]]:
-        runs = quote_runs(doc_text(doc))
-        if not runs:
-            return []
+    def _parse_regions(self, docs: list[Doc], batch_size: int) -> None:
+        """Parse the quotation paragraphs of each doc (tagging and vectorising them first if need be)."""
+        runs: list[list[tuple[int, int]]] = []
+        for doc in docs:
+            spans = (doc.char_span(lo, hi, alignment_mode="expand") for lo, hi in quote_runs(doc_text(doc)))
+            runs.append([(s.start, s.end) for s in spans if s is not None and len(s)])
+        windows: list[list[tuple[int, int, Any]]] = [[] for _ in docs]
+        bare = [k for k, doc in enumerate(docs) if doc.tensor.size == 0]  # the tok2vec has not run
+        if bare:
+            tagger = self.window_tagger()
+            if tagger is None:  # another architecture: the tok2vec and tagger over the whole text
+                whole = [docs[k] for k in bare]
+                for name in ("tok2vec", "tagger"):
+                    for _ in self.nlp.get_pipe(name).pipe(whole, batch_size=batch_size):  # type: ignore[attr-defined]
+                        pass
+            else:
+                targets = self.tag_targets
+                items = []
+                for k in bare:
+                    extra = [(i, i + 1) for i in targets(docs[k])] if targets is not None else []
+                    items.append((docs[k], runs[k] + extra))
+                for k, found in zip(bare, tagger.run(items), strict=True):
+                    windows[k] = found
         head = Doc._get_array_attrs()
-        array = doc.to_array(head)
-        out = []
-        for lo, hi in runs:
-            span = doc.char_span(lo, hi, alignment_mode="expand")
-            if span is not None and len(span):
-                out.append((span, span.as_doc(array_head=head, array=array)))
-        return out
+        subdocs: list[Doc] = []
+        parts_of: list[list[tuple[Span, Doc]]] = []
+        no_vector = numpy.zeros((self.nlp.vocab.vectors_length,), dtype="float32")
+        for doc, doc_runs, wins in zip(docs, runs, windows, strict=True):
+            parts: list[tuple[Span, Doc]] = []
+            if doc_runs:
+                array = doc.to_array(head)
+                # Span.as_doc averages the word vectors for the new doc's .vector: nothing reads it here.
+                had_hook = "vector" in doc.user_span_hooks
+                if not had_hook:
+                    doc.user_span_hooks["vector"] = lambda span: no_vector
+                text = doc_text(doc)
+                for start, end in doc_runs:
+                    span = doc[start:end]
+                    sub = span.as_doc(array_head=head, array=array)
+                    last = doc[end - 1]
+                    sub.user_data[_TEXT_KEY] = text[span.start_char : last.idx + len(last.text_with_ws)]
+                    if wins:
+                        lo, _, vecs = next(w for w in wins if w[0] <= start and end <= w[1])
+                        sub.tensor = vecs[start - lo : end - lo]
+                    parts.append((span, sub))
+                if not had_hook:
+                    del doc.user_span_hooks["vector"]
+            subdocs.extend(sub for _, sub in parts)
+            parts_of.append(parts)
+        if subdocs:
+            parser = self.nlp.get_pipe("parser")
+            for _ in parser.pipe(subdocs, batch_size=batch_size):  # type: ignore[attr-defined]
+                pass  # annotates subdocs in place
+        for doc, parts in zip(docs, parts_of, strict=True):
+            doc._.quotes = self._quotes_of_regions(doc, parts)
+            doc.tensor = _EMPTY  # used up: nothing later reads it, and workers send docs back whole
 
     @staticmethod
     def _quotes_of_regions(doc: Doc, parts: list[tuple[Span, Doc]]) -> list[dict[str, Any]]:

@@ -68,3 +68,22 @@ def test_sizes_parse_from_the_environment_form() -> None:
     assert run.parse_sizes("10_000 2000") == [10000, 2000]
     assert run.parse_sizes("10000,100000") == [10000, 100000]
     assert run.parse_sizes(None) == [10000, 100000]
+
+
+def test_each_timed_run_is_kept_and_the_next_shows_its_ratios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--sizes", "40", "--repeat", "2", "--data-dir", str(tmp_path / "data"), "--no-tantivy"]
+    assert run.main(argv) == 0
+    assert "previous run:" not in capsys.readouterr().out
+    history = tmp_path / "data" / run.HISTORY_FILE
+    first = json.loads(history.read_text(encoding="utf-8"))
+    tantivy = {"p50": 1.0, "p95": 2.0, "first": 4.0}
+    first["results"][0]["tantivy"] = {kind: tantivy for kind in first["results"][0]["whoosh"]}
+    history.write_text(json.dumps(first) + "\n", encoding="utf-8")  # as if the anchor had run
+    assert run.main(argv) == 0
+    out = capsys.readouterr().out
+    assert f"previous run: {first['when']}" in out and "| previous W/t |" in out
+    two_word = first["results"][0]["whoosh"]["two-word"]["p50"]
+    assert "| 40 | two-word p50 | " in out and f"| {two_word:.1f}x |" in out
+    assert len(history.read_text(encoding="utf-8").splitlines()) == 2

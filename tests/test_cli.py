@@ -182,3 +182,28 @@ def test_crawl_of_an_unknown_source_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "crawl", "no-such-source"])
     assert result.exit_code == 1 and "no-such-source" in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("damage", ["garbage table of contents", "segment file deleted"])
+def test_a_damaged_index_is_rebuilt_from_the_store_with_a_message(
+    demo_archive, tmp_path: Path, damage: str
+) -> None:  # noqa: ANN001
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_archive.data_dir, data, symlinks=True)
+    before = json.loads(run("search", "--json", "*", data_dir=data).stdout)["total"]
+    live = (data / "index").resolve()
+    if damage == "garbage table of contents":
+        next(live.glob("_MAIN_*.toc")).write_bytes(b"\x00garbage" * 10)
+    else:
+        next(live.glob("MAIN_*.seg")).unlink()
+    result = run("search", "--json", "*", data_dir=data)
+    assert result.returncode == 0, result.stderr
+    assert "is damaged" in result.stderr and "search index rebuilt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["total"] == before
+    assert (data / "index").resolve() != live  # a new index folder, swapped in
+    again = run("search", "--json", "*", data_dir=data)
+    assert again.stderr == "" and json.loads(again.stdout)["total"] == before

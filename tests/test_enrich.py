@@ -481,3 +481,34 @@ def test_footnote_numbers_glued_to_names_are_not_entities(enricher):
         "At February 2016, 11,000 Work Coaches71 supported nearly 745,000 claimants across Great Britain.72"
     )
     assert not [m for m in mentions(enricher, text, None) if "72" in m.text]
+
+
+# --- the tok2vec and tagger over chosen tokens only -------------------------------------------------------
+
+SEEDS = sorted((Path(__file__).resolve().parent / "data" / "seeds").glob("*.txt"))
+
+
+@pytest.mark.slow
+def test_window_tagger_gives_the_whole_text_tags(enricher):
+    text = SEEDS[0].read_text(encoding="utf-8")
+    whole = enricher.nlp(text, disable=["parser", "attribute_ruler", "lemmatizer", "ner", "casebook_quotes"])
+    tagger = enricher.nlp.get_pipe("casebook_quotes").window_tagger()
+    assert tagger is not None and tagger.margin == 4  # depth 4, window 1
+    sdoc = enricher.nlp.make_doc(text)
+    picked = [0, 1, 7, 100, len(sdoc) // 2, len(sdoc) - 2, len(sdoc) - 1]
+    tagger.tag_tokens(sdoc, picked)
+    assert [sdoc[i].tag_ for i in picked] == [whole[i].tag_ for i in picked]
+    assert not sdoc[50].tag_  # nothing else was tagged
+
+
+@pytest.mark.slow
+def test_enrichment_equals_tagging_the_whole_text(enricher):
+    # The old way: tok2vec and tagger over every token, the doc's own tensor reused for the quote regions.
+    docs = [make_doc(path.read_text(encoding="utf-8")) for path in SEEDS]
+    skip = ["parser", "attribute_ruler", "lemmatizer", "senter"]
+    whole = [
+        enricher._convert(sdoc, doc)
+        for sdoc, doc in zip(enricher.nlp.pipe([d.text for d in docs], disable=skip), docs, strict=True)
+    ]
+    assert list(enricher.enrich_many(docs)) == whole
+    assert {"tok2vec", "tagger"} <= set(enricher._skip)

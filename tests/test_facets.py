@@ -75,6 +75,13 @@ def test_top_n_per_kind_keeps_the_commonest(corpus: tuple[Path, list[SyntheticDo
         "tribunal OR appeal",
         '"fit for work"',
         '"cost living"~1',
+        '"cost of living"~2',
+        '"for work"~3',
+        '"work fit for"~4',
+        '"the the"',
+        '"fit for work" OR "food bank"',
+        'title:"benefit"',
+        '"no such words here"',
         "sanction* -tribunal",
         "assessmnt~",
         "published:[2010 TO 2012-06]",
@@ -105,3 +112,27 @@ def test_date_order_matches_a_python_sort(corpus: tuple[Path, list[SyntheticDoc]
     newest = search(path, "*", sort="newest", limit=20)["results"]
     assert [r["published"] for r in newest] == sorted((d.stored.document.published.isoformat() for d in docs),
                                                        reverse=True)[:20]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ['"fit for work"', '"cost living"~2', 'sanctions "food bank"'])
+def test_phrases_rank_as_the_sum_of_their_words_bm25(
+    corpus: tuple[Path, list[SyntheticDoc]], query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phrase scores come from the weights read while matching; the same as from the words' postings."""
+    from indexer import facets
+
+    path, _docs = corpus
+    folder, searcher = _searcher(path, MAIN)
+    compiled = compile_query(query, searcher.schema, DOCUMENTS, _lexicon(folder).resolve, _expander(searcher))
+    ranked = Matches.of(searcher, compiled.query, str(folder)).ranked(compiled.query, 0, N).tolist()
+    assert ranked
+    real = facets.Leaf._phrase_answer
+
+    def without_weights(self: facets.Leaf, q: object) -> facets.PhraseAnswer:
+        return facets.PhraseAnswer(real(self, q).docs, {})
+
+    monkeypatch.setattr(facets.Leaf, "_phrase_answer", without_weights)
+    facets._cache.clear()
+    again = Matches.of(searcher, compiled.query, str(folder)).ranked(compiled.query, 0, N).tolist()
+    assert ranked == again
+    facets._cache.clear()

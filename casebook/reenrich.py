@@ -1,0 +1,141 @@
+"""Re-enrichment: bring every document's entities and quotes up to the current enrichment pipeline.
+
+Each document's annotations carry a stamp (table ``enrichments``): the pipeline version that made them
+(``Enricher.version``: spaCy model and version, gazetteer hash, code version) and the hash of the text they
+were made from. A document is stale when it has no stamp, or the version or the text differs; editing the
+gazetteer, upgrading the model or changing the enrichment code makes every document stale.
+
+:func:`reenrich` enriches the stale documents in batches. Each batch is enriched outside any transaction,
+then written in one: annotations, stamps and the batch's index entries, the index before the commit (as
+ingest does). Interrupted, a run keeps the batches it finished; run again, it continues with the documents
+still stale. A document whose text changed while its batch was being enriched is left stale for the next
+run rather than given annotations of the old text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from casebook.settings import Settings
+from casebook.store import Store
+from indexer.index import SearchIndex, document_fields
+
+
+@dataclass
+class ReenrichReport:
+    """What a re-enrichment run did; ``changed`` are the ids whose annotations (and index entries) changed."""
+
+    version: str
+    stale: int = 0  # documents found stale at the start
+    changed: list[str] = field(default_factory=list)
+    left_stale: list[str] = field(default_factory=list)  # their text changed meanwhile: for the next run
+    index_updated: bool = False
+    forced: bool = False
+
+    def summary(self) -> str:
+        if not self.stale:
+            return f"enrich: nothing to do, every document is enriched by {self.version}"
+        line = f"enrich: {len(self.changed)} of {self.stale} documents re-enriched by {self.version}"
+        if self.forced:
+            line += " (forced)"
+        if self.left_stale:
+            line += f"; {len(self.left_stale)} changed meanwhile, left for the next run"
+        if self.changed and not self.index_updated:
+            line += "; no search index yet (run casebook reindex)"
+        return line
+
+
+def reenrich(
+    settings: Settings,
+    progress: bool = True,
+    force: bool = False,
+    enricher: Any = None,
+    update_index: bool = True,
+) -> ReenrichReport:
+    """``casebook enrich``: enrich every stale document again (every document with ``force``).
+
+    ``enricher``: an :class:`indexer.enrich.Enricher` to use (default: one built from ``settings``, loaded
+    only if something is stale). ``update_index``: write the changed documents' entries to the search index
+    (when there is one). ``force`` forgets every stamp first, so a forced run that is interrupted is finished
+    by a plain one.
+    """
+    from indexer.enrich import pipeline_version
+
+    version = enricher.version if enricher is not None else None
+    version = version or pipeline_version(settings.model, settings.gazetteer_path)
+    with Store(settings.db_path) as store:
+        if force:
+            with _write_transaction(store):
+                store.clear_enrichment_stamps()
+        stale = store.stale_enrichments(version) if version is not None else None
+        if stale == []:
+            return ReenrichReport(version=version or "", forced=force)
+        if enricher is None:
+            enricher = _load_enricher(settings)
+        if enricher.version != version:  # the model's meta.json could not tell, or told otherwise
+            version = enricher.version
+            stale = store.stale_enrichments(version)
+        assert stale is not None
+        report = ReenrichReport(version=version, stale=len(stale), forced=force)
+        index = _index(settings) if update_index else None
+        report.index_updated = index is not None
+        size = max(1, settings.enrich_batch_size)
+        with tqdm(total=len(stale), desc="enrich", unit="doc", disable=not progress, leave=False) as bar:
+            for start in range(0, len(stale), size):
+                _batch(store, enricher, index, stale[start : start + size], report)
+                bar.update(len(stale[start : start + size]))
+    return report
+
+
+def _batch(
+    store: Store, enricher: Any, index: SearchIndex | None, ids: list[str], report: ReenrichReport
+) -> None:
+    stored = [s for s in (store.get(doc_id) for doc_id in ids) if s is not None]
+    if not stored:
+        return
+    docs = [s.document for s in stored]
+    results = list(enricher.enrich_many(docs))
+    with _write_transaction(store):
+        entries = []
+        for item, (mentions, quotes) in zip(stored, results, strict=True):
+            doc = item.document
+            current = store.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc.id,)).fetchone()
+            if current is None or current["content_hash"] != doc.content_hash:
+                report.left_stale.append(doc.id)
+                continue
+            store.save_annotations(doc.id, mentions, quotes, enricher.version, doc.content_hash)
+            report.changed.append(doc.id)
+            if index is not None:  # as stored now: its near-duplicate flag may have changed meanwhile
+                entries.append(document_fields(store.get(doc.id) or item, mentions, quotes))
+        if index is not None and entries:
+            index.update(entries)
+
+
+def _index(settings: Settings) -> SearchIndex | None:
+    index = SearchIndex(settings.index_dir)
+    return index if index.exists() else None
+
+
+def _load_enricher(settings: Settings) -> Any:
+    from indexer.enrich import Enricher
+
+    return Enricher(
+        settings.model,
+        settings.gazetteer_path,
+        n_process=settings.enrich_processes,
+        batch_size=settings.enrich_batch_size,
+    )
+
+
+@contextmanager
+def _write_transaction(store: Store) -> Iterator[None]:
+    """The store's transaction holding the write lock from the start (``BEGIN IMMEDIATE``), as ingest's."""
+    with store.transaction() as db:
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
+        yield
