@@ -94,6 +94,7 @@ __all__ = [
 
 SCHEMA_VERSION = 3  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
+BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
 FACETS: tuple[str, ...] = ("source", "year", "author", *ENTITY_KINDS)
 ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS)
@@ -529,13 +530,34 @@ class SearchIndex:
     def _create_live(self) -> None:
         target = self._new_folder()
         _create_in(target)
+        (target / BUILDING_MARK).unlink()
         self._point_to(target)
 
     def _new_folder(self) -> Path:
+        """A new index folder, marked with the building process's id until it is swapped in."""
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         target = self.path.parent / f"{self.path.name}-{stamp}"
         target.mkdir(parents=True)
+        (target / BUILDING_MARK).write_text(str(os.getpid()), encoding="ascii")
         return target
+
+    def _sweep_abandoned(self) -> list[Path]:
+        """Remove index folders a killed rebuild left behind: marked as building by a process that is gone.
+        A folder being built by a live process, and the live index, are left alone."""
+        removed = []
+        live = self.path.resolve() if self.path.is_symlink() else None
+        for folder in self.path.parent.glob(f"{self.path.name}-*"):
+            mark = folder / BUILDING_MARK
+            if folder == live or not mark.is_file():
+                continue
+            try:
+                builder = int(mark.read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                builder = 0
+            if builder <= 0 or not _pid_alive(builder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        return removed
 
     def _point_to(self, target: Path) -> Path | None:
         """Atomically make ``self.path`` a symlink to ``target``; return the folder it pointed to before."""
@@ -641,6 +663,8 @@ class SearchIndex:
         Written by :class:`_BulkWriter`, a segment per ``SEGMENT_TOKENS`` words (bounded memory); ``procs``
         is accepted for compatibility and ignored (one process is faster on two cores).
         """
+        for folder in self._sweep_abandoned():
+            log.info("removed %s, left by a rebuild that did not finish", folder)
         target = self._new_folder()
         try:
             ix, quotes_ix = _create_in(target)
@@ -663,6 +687,7 @@ class SearchIndex:
             quotes_writer.commit(merge=False)
             writer.commit(merge=False)
             _write_meta(target, entities)
+            (target / BUILDING_MARK).unlink()
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise

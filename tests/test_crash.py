@@ -252,6 +252,8 @@ def test_reindex_killed_at_any_point_leaves_a_whole_index(tmp_path: Path) -> Non
     run_to_end(settings, log, "reindex", "--no-progress")
     assert log.read_text().splitlines()[-1] == f"reindex: {PAGES} documents indexed"
     assert_agrees(settings)
+    # The folders the killed rebuilds left behind are gone: only the live index remains.
+    assert list(settings.data_dir.glob("index-*")) == [settings.index_dir.resolve()]
 
 
 # -- crawl ---------------------------------------------------------------------------------------------

@@ -126,3 +126,32 @@ def test_a_full_disk_is_not_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(OSError, match="No space left") as raised:
         ix.update(entries(DOCS[:1]))
     assert not isinstance(raised.value, IndexCorrupt)
+
+
+def test_a_rebuild_removes_folders_left_by_a_killed_rebuild_only(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from indexer.index import BUILDING_MARK
+
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that has ended: its rebuild was killed
+    abandoned = tmp_path / "index-20200101000000000000"
+    abandoned.mkdir()
+    (abandoned / BUILDING_MARK).write_text(str(gone.pid))
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    in_progress = tmp_path / "index-20200101000000000001"
+    in_progress.mkdir()
+    (in_progress / BUILDING_MARK).write_text(str(running.pid))
+    try:
+        index.rebuild([])
+        assert not abandoned.exists()
+        assert in_progress.exists()  # another live process is still building it
+        live = (tmp_path / "index").resolve()
+        assert live.is_dir() and not (live / BUILDING_MARK).exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["index", live.name, in_progress.name])
+    finally:
+        running.kill()
+        running.wait()
