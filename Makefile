@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= casebook-data
 BENCH_SIZES ?= 10000,100000
+REINDEX_DOCS ?= 100000
 CHROMIUM := /usr/bin/chromium
 LOADTEST_DURATION ?= 60
 LOADTEST_CLIENTS ?= 8
@@ -48,6 +49,7 @@ eval: setup
 # Search, enrichment and web UI speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
 bench: setup
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python -m bench.run
+	$(BIN)/python -m bench.reindex_bench --docs $(REINDEX_DOCS)
 	$(BIN)/python -m bench.enrich_bench
 	$(BIN)/python -m bench.webui_bench
 

@@ -87,3 +87,14 @@ def test_each_timed_run_is_kept_and_the_next_shows_its_ratios(
     two_word = first["results"][0]["whoosh"]["two-word"]["p50"]
     assert "| 40 | two-word p50 | " in out and f"| {two_word:.1f}x |" in out
     assert len(history.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_reindex_bench_times_the_whole_path_on_a_synthetic_store(tmp_path, capsys) -> None:  # noqa: ANN001
+    from bench.reindex_bench import main
+
+    assert main(["--docs", "60", "--data-dir", str(tmp_path / "bench")]) == 0
+    out = capsys.readouterr().out
+    assert "casebook reindex, whole path (60 synthetic documents)" in out and "reindex: " in out
+    assert (tmp_path / "bench" / "SYNTHETIC").exists()
+    assert main(["--docs", "60", "--data-dir", str(tmp_path / "bench")]) == 0  # the store is reused
+    assert "store filled" not in capsys.readouterr().out
