@@ -8,12 +8,9 @@ so a corrected date in the archive corrects every timeline that cites the articl
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 from typing import Any
 
 from casebook.errors import CasebookError
@@ -260,63 +257,3 @@ def delete(store: Store, timeline_id: int) -> None:
         store.db.execute("DELETE FROM timeline_items WHERE timeline_id=?", (timeline_id,))
         if store.db.execute("DELETE FROM timelines WHERE id=?", (timeline_id,)).rowcount == 0:
             raise UnknownTimeline(f"no timeline {timeline_id}")
-
-
-# -- exports -----------------------------------------------------------------------------------------
-
-CSV_COLUMNS = ("position", "published", "title", "outlet", "url", "archived_url", "note", "id")
-
-
-def to_csv(timeline: Timeline, outlets: dict[str, str], archived_url: Any, neutralise: Any) -> str:
-    """One row per article in the timeline's order; ``neutralise`` defuses spreadsheet formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for item in timeline.items:
-        row = (
-            item.position,
-            item.published or "",
-            item.title,
-            outlets.get(item.source, item.source),
-            item.url,
-            archived_url(item.doc_id),
-            item.note,
-            item.doc_id,
-        )
-        writer.writerow([neutralise(str(cell)) for cell in row])
-    return out.getvalue()
-
-
-def _date_parts(value: str) -> dict[str, str]:
-    year, month, day = (value.split("-") + ["", ""])[:3]
-    return {k: v for k, v in (("year", year), ("month", month.lstrip("0")), ("day", day.lstrip("0"))) if v}
-
-
-def to_timelinejs(timeline: Timeline, outlets: dict[str, str], archived_url: Any) -> dict[str, Any]:
-    """TimelineJS 3 JSON (``title`` and ``events``). Its text fields are HTML, so everything is escaped.
-
-    TimelineJS needs a start date for every event; an undated article is left out rather than given a
-    date it does not have, and the title slide says how many were left out.
-    """
-    events = []
-    for item in timeline.items:
-        if not item.published:
-            continue
-        outlet = outlets.get(item.source, item.source)
-        links = f'<a href="{escape(archived_url(item.doc_id))}">archived copy</a>'
-        if item.url.startswith(("http://", "https://")):
-            links = f'<a href="{escape(item.url)}">original</a> · ' + links
-        body = f"<p>{escape(item.note)}</p>" if item.note else ""
-        events.append(
-            {
-                "unique_id": item.doc_id,
-                "start_date": _date_parts(item.published),
-                "text": {"headline": escape(item.title), "text": f"{body}<p>{escape(outlet)} · {links}</p>"},
-                "group": escape(outlet),
-            }
-        )
-    undated = len(timeline.items) - len(events)
-    summary = escape(timeline.description)
-    if undated:
-        summary += f" ({undated} undated article{'s' if undated != 1 else ''} left out)"
-    return {"title": {"text": {"headline": escape(timeline.name), "text": summary.strip()}}, "events": events}

@@ -17,6 +17,7 @@ from casebook.settings import Settings
 from casebook.store import Store
 from webui.app import create_app
 from webui.auth import add_user, parse_users
+from webui.timelines import to_timelinejs
 
 pytestmark = pytest.mark.slow
 
@@ -100,7 +101,7 @@ def test_timelinejs_leaves_out_undated_articles_rather_than_invent_a_date(archiv
         tid = tl.create(store, "Mixed <b>dates</b>")
         tl.pin(store, tid, dated, note="<script>alert(1)</script>")
         tl.pin(store, tid, undated)
-        data = tl.to_timelinejs(tl.get(store, tid), {}, lambda d: f"https://archive.test/doc/{d}/archived")
+        data = to_timelinejs(tl.get(store, tid), {}, lambda d: f"https://archive.test/doc/{d}/archived")
     assert [e["unique_id"] for e in data["events"]] == [dated]
     year, month, day = published.split("-")
     assert data["events"][0]["start_date"] == {

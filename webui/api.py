@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify
@@ -46,10 +45,10 @@ def document_json(doc_id: str) -> Any:
             "source": doc.source,
             "title": doc.title,
             "authors": doc.authors,
-            "published": doc.published.isoformat() if doc.published else None,
-            "updated": doc.updated.isoformat() if doc.updated else None,
-            "fetched": doc.fetched.isoformat(),
-            "first_fetched": stored.first_fetched.isoformat(),
+            "published": doc.published,
+            "updated": doc.updated,
+            "fetched": doc.fetched,
+            "first_fetched": stored.first_fetched,
             "version": stored.version,
             "language": doc.language,
             "text": doc.text,
@@ -63,17 +62,6 @@ def document_json(doc_id: str) -> Any:
     )
 
 
-def _plain(value: Any) -> Any:
-    """Dates as ISO strings (Flask would write them as HTTP dates), recursively."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 @api.route("/entity/<entity_id>")
 def entity_json(entity_id: str) -> Any:
     """The entity page's data: gazetteer facts (aliases, roles with dates) and what the archive holds."""
@@ -81,15 +69,13 @@ def entity_json(entity_id: str) -> Any:
 
     known, found = entity_data(entity_id)
     return jsonify(
-        _plain(
-            {
-                "id": entity_id,
-                "name": known.name if known else found["name"],  # type: ignore[index]
-                "kind": known.kind if known else found["kind"],  # type: ignore[index]
-                "gazetteer": asdict(known) if known else None,
-                "archive": found,
-            }
-        )
+        {
+            "id": entity_id,
+            "name": known.name if known else found["name"],  # type: ignore[index]
+            "kind": known.kind if known else found["kind"],  # type: ignore[index]
+            "gazetteer": asdict(known) if known else None,
+            "archive": found,
+        }
     )
 
 
@@ -104,7 +90,7 @@ def timeline_json() -> Any:
     events = [
         {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
     ]
-    return jsonify(_plain({"by": by, "measure": measure, **data, "events": events, "max_series": MAX_SERIES}))
+    return jsonify({"by": by, "measure": measure, **data, "events": events, "max_series": MAX_SERIES})
 
 
 @api.route("/sources")

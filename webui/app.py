@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, Response, g, render_template
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
@@ -23,6 +25,22 @@ SECURITY_HEADERS = {
 }
 
 
+class IsoDatesJSON(DefaultJSONProvider):
+    """Dates in every JSON answer as ISO 8601 (``2017-05-04``), not Flask's HTTP dates."""
+
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+class CasebookFlask(Flask):
+    json_provider_class = IsoDatesJSON
+
+
 class SqliteInt(IntegerConverter):
     """``<int:...>`` as SQLite can hold it: a larger number matches no route (404), not an OverflowError."""
 
@@ -36,14 +54,13 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
 
     ``public`` serves the archive read-only (no timeline editing), for publishing it.
     """
-    app = Flask(__name__)
+    app = CasebookFlask(__name__)
     app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
     from casebook.sources import load_sources
 
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
     app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in load_sources(settings.sources_path)}
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     from webui import auth
     from webui.api import api

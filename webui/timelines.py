@@ -6,6 +6,10 @@ the CSRF check; reading and exporting are open, also on a ``--public`` archive.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
@@ -24,6 +28,66 @@ def timeline_problem(exc: tl.TimelineError) -> Any:
     if request.path.startswith("/api/") or request.path.endswith(".json"):
         return jsonify({"error": str(exc)}), code
     return render_template("error.html", code=code, message=str(exc)), code
+
+
+CSV_COLUMNS = ("position", "published", "title", "outlet", "url", "archived_url", "note", "id")
+
+
+def to_csv(timeline: tl.Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]) -> str:
+    """One row per article in the timeline's order, spreadsheet formulas defused."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for item in timeline.items:
+        row = (
+            item.position,
+            item.published or "",
+            item.title,
+            outlets.get(item.source, item.source),
+            item.url,
+            archived_url(item.doc_id),
+            item.note,
+            item.doc_id,
+        )
+        writer.writerow([neutralise(str(cell)) for cell in row])
+    return out.getvalue()
+
+
+def _date_parts(value: str) -> dict[str, str]:
+    year, month, day = (value.split("-") + ["", ""])[:3]
+    return {k: v for k, v in (("year", year), ("month", month.lstrip("0")), ("day", day.lstrip("0"))) if v}
+
+
+def to_timelinejs(
+    timeline: tl.Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]
+) -> dict[str, Any]:
+    """TimelineJS 3 JSON (``title`` and ``events``). Its text fields are HTML, so everything is escaped.
+
+    TimelineJS needs a start date for every event; an undated article is left out rather than given a
+    date it does not have, and the title slide says how many were left out.
+    """
+    events = []
+    for item in timeline.items:
+        if not item.published:
+            continue
+        outlet = outlets.get(item.source, item.source)
+        links = f'<a href="{escape(archived_url(item.doc_id))}">archived copy</a>'
+        if item.url.startswith(("http://", "https://")):
+            links = f'<a href="{escape(item.url)}">original</a> · ' + links
+        body = f"<p>{escape(item.note)}</p>" if item.note else ""
+        events.append(
+            {
+                "unique_id": item.doc_id,
+                "start_date": _date_parts(item.published),
+                "text": {"headline": escape(item.title), "text": f"{body}<p>{escape(outlet)} · {links}</p>"},
+                "group": escape(outlet),
+            }
+        )
+    undated = len(timeline.items) - len(events)
+    summary = escape(timeline.description)
+    if undated:
+        summary += f" ({undated} undated article{'s' if undated != 1 else ''} left out)"
+    return {"title": {"text": {"headline": escape(timeline.name), "text": summary.strip()}}, "events": events}
 
 
 def archived_url(doc_id: str) -> str:
@@ -67,13 +131,13 @@ def timeline_json(timeline_id: int) -> Any:
 @timelines.route("/timelines/<int:timeline_id>.csv")
 def timeline_csv(timeline_id: int) -> Response:
     timeline = tl.get(store(), timeline_id)
-    body = tl.to_csv(timeline, source_titles(), archived_url, neutralise)
+    body = to_csv(timeline, source_titles(), archived_url)
     return _download(body, "text/csv; charset=utf-8", f"timeline-{timeline_id}.csv")
 
 
 @timelines.route("/timelines/<int:timeline_id>/timelinejs.json")
 def timeline_timelinejs(timeline_id: int) -> Response:
-    data = tl.to_timelinejs(tl.get(store(), timeline_id), source_titles(), archived_url)
+    data = to_timelinejs(tl.get(store(), timeline_id), source_titles(), archived_url)
     response = jsonify(data)
     response.headers["Content-Disposition"] = f'attachment; filename="timeline-{timeline_id}-timelinejs.json"'
     return response
