@@ -360,12 +360,12 @@ def _is_damage(exc: BaseException, errors: tuple[type[BaseException], ...] = DAM
     if isinstance(exc, CasebookError | index.LockError):
         return False
     if not isinstance(exc, errors):
-        # garbage bytes make Whoosh's decoding fail in any way: an error raised inside Whoosh is damage
-        return isinstance(exc, _DECODING_ERRORS) and _raised_in_whoosh(exc)
+        # garbage bytes make Whoosh's decoding fail in any way (a lexicon term its term index lacks,
+        # a bare Exception("Block tag error")): any error raised inside Whoosh is damage
+        return isinstance(exc, Exception) and _raised_in_whoosh(exc)
     return not (isinstance(exc, OSError) and exc.errno in _NOT_DAMAGE)
 
 
-_DECODING_ERRORS = (IndexError, KeyError, ValueError, TypeError, AttributeError, OverflowError)
 _WHOOSH_DIR = str(Path(index.__file__).resolve().parent)
 
 
