@@ -16,9 +16,9 @@ from typing import Any
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
+from casebook.store import PENDING, to_retry
 from crawler.archive import PAGE_TYPES, Damage, RecordInfo, is_warc, iter_records
 
-PENDING = "pending"  # as casebook.pipeline.PENDING (not imported: the pipeline pulls in the indexer)
 IMPORT_PREFIX = "import-"  # WARC files of imported HTML files (casebook.pipeline.Ingester.archive_files)
 REINDEX = "run casebook reindex"
 INGEST = "run casebook ingest"
@@ -153,7 +153,8 @@ def check_warc(archive: Archive) -> list[Problem]:
 
 def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
     """Each catalogued record is where the catalogue says, with its payload digest; each page record of
-    the WARC files is catalogued; no record names a document the store lacks; nothing is left pending."""
+    the WARC files is catalogued; no record names a document the store lacks; nothing is left pending, and
+    no record failed for a reason a newer Casebook can fix (those are tried again by every ingest)."""
     problems: list[Problem] = []
     doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
     catalogued: set[str] = set()
@@ -164,6 +165,16 @@ def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[
         record_id, name, offset = row["record_id"], row["warc_file"], row["warc_offset"]
         catalogued.add(record_id)
         pending += row["outcome"] == PENDING
+        if to_retry(row["outcome"]):
+            counts["failed"] += 1
+            problems.append(
+                Problem(
+                    "record-failed",
+                    _at(name, offset),
+                    f"record {record_id} ({row['url']}) did not become a document: {row['outcome']};"
+                    f" {INGEST} to try it again",
+                )
+            )
         if row["doc_id"] and row["doc_id"] not in doc_ids:
             problems.append(
                 Problem(

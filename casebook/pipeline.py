@@ -28,7 +28,7 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import load_sources, source_for_url
-from casebook.store import Store, StoredDocument
+from casebook.store import PENDING, Store, StoredDocument, to_retry
 from crawler.archive import (
     AUX_PREFIX,
     PAGE_TYPES,
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 BATCH = 16
-PENDING = "pending"
 UNCATALOGUED_AUX = "crawl: not an article (archived by a crawl stopped before it catalogued the record)"
 
 
@@ -244,7 +243,7 @@ class Ingester:
             damaged: list[Damage] = []
             for record in iter_pages(path, damaged):
                 outcome = self.store.record_outcome(record.page.record_id or "")
-                if outcome is not None and outcome != PENDING:
+                if outcome is not None and outcome != PENDING and not to_retry(outcome):
                     report.outcomes["already ingested"] += 1
                     continue
                 yield record
@@ -349,7 +348,7 @@ def ingest(
         report.recovered = ingester.reconcile()
         adopted = [adopt(path, settings.warc_dir) for path in warc_files]
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
-        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_with(PENDING)]
+        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
     finally:
         ingester.close()

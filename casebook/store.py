@@ -158,6 +158,17 @@ MIGRATIONS: list[str] = [
 
 SaveOutcome = Literal["new", "updated", "unchanged"]
 
+# The record catalogue's outcomes that are not final. A pending record has not been processed yet; a
+# record that failed for a reason a newer Casebook can fix (a content-coding it could not undo, an
+# extraction that crashed) is processed again by every ingest, and `casebook check` reports it meanwhile.
+PENDING = "pending"
+RETRIED = ("the payload cannot be decoded", "extraction failed")
+
+
+def to_retry(outcome: str | None) -> bool:
+    """Whether a catalogued record with this outcome is processed again by the next ingest."""
+    return outcome is not None and outcome.startswith(RETRIED)
+
 
 @dataclass(frozen=True)
 class FetchState:
@@ -253,6 +264,15 @@ class Store:
     def warc_files_with(self, outcome: str) -> list[str]:
         """WARC files holding records in this state (e.g. left pending by an interrupted run)."""
         rows = self.db.execute("SELECT DISTINCT warc_file FROM records WHERE outcome=?", (outcome,))
+        return sorted(r["warc_file"] for r in rows)
+
+    def warc_files_to_process(self) -> list[str]:
+        """WARC files holding records pending, or failed for a reason worth another try (:data:`RETRIED`)."""
+        tried = " OR ".join("substr(outcome, 1, ?) = ?" for _ in RETRIED)
+        values = [v for prefix in RETRIED for v in (len(prefix), prefix)]
+        rows = self.db.execute(
+            f"SELECT DISTINCT warc_file FROM records WHERE outcome=? OR {tried}", (PENDING, *values)
+        )
         return sorted(r["warc_file"] for r in rows)
 
     def record_for_digest(self, digest: str) -> sqlite3.Row | None:

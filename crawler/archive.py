@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from warcio.bufferedreaders import BufferedReader
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
+from crawler.codings import UnsupportedCoding, decode_body
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 16
 MAX_HEADER_BYTES = 1 << 20  # a record's WARC headers longer than this are not headers
 MAX_RECORD_BYTES = 1 << 30  # a record larger than this, inflated, is not read
+UNDECODED = "the payload cannot be decoded"  # how a record whose Content-Encoding fails is marked
 
 
 def is_warc(path: Path) -> bool:
@@ -361,9 +363,11 @@ def _page(record: ArcWarcRecord, name: str, offset: int) -> ArchivedRecord:
         content_type = record.http_headers.get_header("Content-Type") or ""
     if problem is None:
         try:
-            body = record.content_stream().read()
-        except Exception as exc:  # noqa: BLE001 - zlib, brotli and chunking errors: the payload is unreadable
-            problem = f"the payload cannot be decoded ({type(exc).__name__}: {exc})"
+            body = _payload(record)
+        except UnsupportedCoding as exc:
+            problem = f"{UNDECODED}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - bad codings and chunking: the payload is unreadable
+            problem = f"{UNDECODED} ({type(exc).__name__}: {exc})"
     return ArchivedRecord(
         RawPage(
             url=headers.get_header("WARC-Target-URI") or "",
@@ -378,6 +382,18 @@ def _page(record: ArcWarcRecord, name: str, offset: int) -> ArchivedRecord:
         headers.get_header("WARC-Payload-Digest"),
         problem,
     )
+
+
+def _payload(record: ArcWarcRecord) -> bytes:
+    """The record's payload as a reader sees it: de-chunked, and its Content-Encoding undone through
+    :mod:`crawler.codings` (not warcio's ``content_stream()``, which fails on brotli 1.2 and lacks zstd)."""
+    http = record.http_headers if record.rec_type == "response" else None
+    if http is None:
+        return record.raw_stream.read()
+    stream = record.raw_stream
+    if (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
+        stream = ChunkedDataReader(stream)  # falls back to the bytes as they are if they are not chunked
+    return decode_body(stream.read(), http.get_header("Content-Encoding"))
 
 
 def _record_date(value: str | None) -> datetime:
