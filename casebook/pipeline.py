@@ -76,6 +76,8 @@ class IngestReport:
 
     def summary(self) -> str:
         parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
+        if self.outcomes["earlier"]:
+            parts.append(f"{self.outcomes['earlier']} earlier fetches filed among the versions")
         parts.append(f"{len(self.skipped)} skipped")
         if self.outcomes["already ingested"]:
             parts.append(f"{self.outcomes['already ingested']} already ingested")
@@ -267,9 +269,11 @@ class Ingester:
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
-                    if outcome != "unchanged":
+                    if outcome in ("new", "updated"):
                         changed.append(doc)
-                        assign_cluster(self.store, doc)
+                    if outcome != "unchanged":  # "earlier" may change which copy is the original
+                        current = doc if outcome != "earlier" else self.store.get(doc.id).document
+                        assign_cluster(self.store, current)
                         reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
                 page = record.page
                 self.store.add_record(

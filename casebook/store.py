@@ -156,7 +156,7 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-SaveOutcome = Literal["new", "updated", "unchanged"]
+SaveOutcome = Literal["new", "updated", "unchanged", "earlier"]
 
 # The record catalogue's outcomes that are not final. A pending record has not been processed yet; a
 # record that failed for a reason a newer Casebook can fix (a content-coding it could not undo, an
@@ -299,30 +299,112 @@ class Store:
     # -- documents -----------------------------------------------------------------------------
 
     def save(self, doc: Document) -> SaveOutcome:
-        """Store a document. Same text as held: nothing changes. New text: a new version beside the old."""
-        row = self.db.execute(
-            "SELECT content_hash, version, first_fetched FROM documents WHERE id=?", (doc.id,)
-        ).fetchone()
-        if row is not None and row["content_hash"] == doc.content_hash:
+        """Store one fetch of a document. Versions are ordered by fetch time, whatever the order fetches
+        are ingested in (an older WARC imported after a newer one); the current text, shown and indexed,
+        is always that of the latest fetch.
+
+        The fetch's text is compared with the version in force when it was fetched: the same text changes
+        nothing (``unchanged``). Otherwise it becomes a version at its place in time: at the end, a new
+        current version (``updated``, or ``new`` for the first); before the end, ``earlier``. Two cases
+        keep the history true: when the version after it has the same text, that version starts earlier
+        instead; when the text it replaced was fetched again later (a fetch catalogued ``unchanged``
+        before this one was ingested), that text comes back as a version of its own at that fetch.
+        """
+        row = self.db.execute("SELECT first_fetched FROM documents WHERE id=?", (doc.id,)).fetchone()
+        if row is None:
+            self._write_current(doc, 1, doc.fetched.isoformat())
+            self._insert_version(doc.id, 1, _version_of(doc))
+            return "new"
+        versions = self.db.execute(
+            "SELECT version, content_hash, fetched FROM versions WHERE doc_id=? ORDER BY version", (doc.id,)
+        ).fetchall()
+        before = [v for v in versions if datetime.fromisoformat(v["fetched"]) <= doc.fetched]
+        prev = before[-1] if before else None
+        nxt = versions[len(before)] if len(before) < len(versions) else None
+        if prev is not None and prev["content_hash"] == doc.content_hash:
             return "unchanged"
-        version = 1 if row is None else row["version"] + 1
-        first_fetched = doc.fetched.isoformat() if row is None else row["first_fetched"]
+        first_fetched = min(datetime.fromisoformat(row["first_fetched"]), doc.fetched).isoformat()
+        if nxt is not None and nxt["content_hash"] == doc.content_hash:  # that text was there earlier
+            self.db.execute(
+                "UPDATE versions SET fetched=?, warc_file=?, warc_offset=? WHERE doc_id=? AND version=?",
+                (doc.fetched.isoformat(), doc.warc_file, doc.warc_offset, doc.id, nxt["version"]),
+            )
+            if nxt["version"] == versions[-1]["version"]:
+                self.db.execute(
+                    "UPDATE documents SET fetched=?, warc_file=?, warc_offset=? WHERE id=?",
+                    (doc.fetched.isoformat(), doc.warc_file, doc.warc_offset, doc.id),
+                )
+            self.db.execute("UPDATE documents SET first_fetched=? WHERE id=?", (first_fetched, doc.id))
+            return "earlier"
+        inserted = [_version_of(doc)]
+        until = datetime.fromisoformat(nxt["fetched"]) if nxt is not None else None
+        seen_again = self._fetched_unchanged_between(doc.id, doc.fetched, until)
+        if prev is not None and seen_again is not None:  # the text this one replaced was fetched again
+            old = self.db.execute(
+                "SELECT * FROM versions WHERE doc_id=? AND version=?", (doc.id, prev["version"])
+            ).fetchone()
+            inserted.append({**dict(old), **seen_again})
+        at = len(before) + 1
+        self.db.execute(  # make room; in two steps, as the primary key is checked row by row
+            "UPDATE versions SET version = -version - ? WHERE doc_id=? AND version >= ?",
+            (len(inserted), doc.id, at),
+        )
+        self.db.execute("UPDATE versions SET version = -version WHERE doc_id=? AND version < 0", (doc.id,))
+        for offset, values in enumerate(inserted):
+            self._insert_version(doc.id, at + offset, values)
+        last = len(versions) + len(inserted)
+        if nxt is None and len(inserted) == 1:
+            self._write_current(doc, last, first_fetched)
+            return "updated"
+        self.db.execute(
+            "UPDATE documents SET version=?, first_fetched=? WHERE id=?", (last, first_fetched, doc.id)
+        )
+        if nxt is None:  # the current text is the one fetched again: its latest start is that fetch
+            self.db.execute(
+                "UPDATE documents SET fetched=?, warc_file=?, warc_offset=? WHERE id=?",
+                (inserted[-1]["fetched"], inserted[-1]["warc_file"], inserted[-1]["warc_offset"], doc.id),
+            )
+        return "earlier"
+
+    def _fetched_unchanged_between(
+        self, doc_id: str, after: datetime, before: datetime | None
+    ) -> dict[str, Any] | None:
+        """The earliest fetch of this document catalogued ``unchanged`` after ``after`` (and before
+        ``before``): the version in force then was fetched again."""
+        rows = self.db.execute(
+            "SELECT fetched, warc_file, warc_offset FROM records WHERE doc_id=? AND outcome='unchanged'",
+            (doc_id,),
+        ).fetchall()
+        found = sorted(
+            (datetime.fromisoformat(r["fetched"]), r["warc_file"], r["warc_offset"])
+            for r in rows
+            if after < datetime.fromisoformat(r["fetched"])
+            and (before is None or datetime.fromisoformat(r["fetched"]) < before)
+        )
+        if not found:
+            return None
+        when, warc_file, warc_offset = found[0]
+        return {"fetched": when.isoformat(), "warc_file": warc_file, "warc_offset": warc_offset}
+
+    def _write_current(self, doc: Document, version: int, first_fetched: str) -> None:
         values = _document_row(doc, version, first_fetched)
         self.db.execute(f"INSERT OR REPLACE INTO documents VALUES ({','.join('?' * len(values))})", values)
+
+    def _insert_version(self, doc_id: str, version: int, values: dict) -> None:
         self.db.execute(
-            "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO versions (doc_id, version, content_hash, fetched, title, text, warc_file,"
+            " warc_offset) VALUES (?,?,?,?,?,?,?,?)",
             (
-                doc.id,
+                doc_id,
                 version,
-                doc.content_hash,
-                doc.fetched.isoformat(),
-                doc.title,
-                doc.text,
-                doc.warc_file,
-                doc.warc_offset,
+                values["content_hash"],
+                values["fetched"],
+                values["title"],
+                values["text"],
+                values["warc_file"],
+                values["warc_offset"],
             ),
         )
-        return "new" if row is None else "updated"
 
     def get(self, doc_id: str) -> StoredDocument | None:
         row = self.db.execute(f"{_WITH_CLUSTER} WHERE d.id=?", (doc_id,)).fetchone()
@@ -542,6 +624,17 @@ class Store:
 
     def cluster_count(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT cluster_id) FROM clusters").fetchone()[0]
+
+
+def _version_of(doc: Document) -> dict[str, Any]:
+    return {
+        "content_hash": doc.content_hash,
+        "fetched": doc.fetched.isoformat(),
+        "title": doc.title,
+        "text": doc.text,
+        "warc_file": doc.warc_file,
+        "warc_offset": doc.warc_offset,
+    }
 
 
 def _fetch_state(row: sqlite3.Row) -> FetchState:
