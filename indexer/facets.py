@@ -550,7 +550,13 @@ def _positions(
 
 
 def leaves(searcher: Any, folder: str) -> list[Leaf]:
-    return [Leaf(sub, offset, folder, searcher) for sub, offset in searcher.leaf_searchers()]
+    """The index's segments; an index with none (nothing written yet: an archive without quotes) has a
+    reader without a segment, and no leaves."""
+    return [
+        Leaf(sub, offset, folder, searcher)
+        for sub, offset in searcher.leaf_searchers()
+        if sub.reader().segment() is not None
+    ]
 
 
 @dataclass

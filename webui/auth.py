@@ -150,8 +150,9 @@ def write_action(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site: an open redirect would let a link send users anywhere after login."""
-    if not target:
+    """Only a path on this site: an open redirect would let a link send users anywhere after login. Control
+    characters (a CR or LF would split the Location header) make any target the fallback."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -74,6 +74,8 @@ def archived_copy(doc_id: str) -> Response:
         abort(404)
     response = Response(record.page.body, mimetype="text/plain")
     content_type = record.page.content_type or "text/html"
+    if any(ord(c) < 32 or ord(c) == 127 for c in content_type):  # a CR or LF cannot go in a header
+        content_type = content_type.split(";")[0].strip()
     if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
         response.headers["Content-Type"] = content_type
     response.headers["Content-Security-Policy"] = ARCHIVED_CSP
