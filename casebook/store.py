@@ -154,6 +154,26 @@ MIGRATIONS: list[str] = [
         content_hash TEXT NOT NULL
     );
     """,
+    # 5 (reliability): canonical_claims: a page whose rel=canonical names a page on another site keeps its
+    # own id; the address it named is kept here (shown, and used to elect the original of a cluster).
+    # index_journal: every document whose index entry was written, in order, so that a rebuild of the
+    # index can add what was written while it ran. login_sessions: web logins, so logout and a changed
+    # password end them (webui/auth.py).
+    """
+    CREATE TABLE canonical_claims (
+        doc_id TEXT PRIMARY KEY,
+        claimed_url TEXT NOT NULL
+    );
+    CREATE TABLE index_journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL
+    );
+    CREATE TABLE login_sessions (
+        token TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        started TEXT NOT NULL
+    );
+    """,
 ]
 
 SaveOutcome = Literal["new", "updated", "unchanged", "earlier"]
@@ -624,6 +644,25 @@ class Store:
 
     def cluster_count(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT cluster_id) FROM clusters").fetchone()[0]
+
+    # -- web logins (webui/auth.py) --------------------------------------------------------------
+
+    def start_login(self, token: str, user: str, now: datetime, expired_before: datetime) -> None:
+        """Record a login (and forget the logins that have expired)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM login_sessions WHERE started < ?", (expired_before.isoformat(),))
+            self.db.execute("INSERT INTO login_sessions VALUES (?,?,?)", (token, user, now.isoformat()))
+
+    def login_valid(self, token: str, user: str, started_after: datetime) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM login_sessions WHERE token=? AND user=? AND started >= ?",
+            (token, user, started_after.isoformat()),
+        ).fetchone()
+        return row is not None
+
+    def end_login(self, token: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM login_sessions WHERE token=?", (token,))
 
 
 def _version_of(doc: Document) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Faults of the web UI met through the real server (``casebook serve``, waitress, in its own process):
-an archive without quotes, a CR in a stored header or in ``next=``, and a pin refused without leaving an
-empty timeline behind."""
+an archive without quotes, user changes and logouts reaching a running server, a CR in a stored header or
+in ``next=``, and a pin refused without leaving an empty timeline behind."""
 
 from __future__ import annotations
 
@@ -120,6 +120,45 @@ def test_a_cr_or_lf_in_next_never_reaches_a_header(fresh: Settings, tmp_path: Pa
         answer = client.post("/login", {"csrf_token": client.token(), **form})
         assert answer.status == 302 and answer.headers["location"] == "/search"
         assert "evil" not in client.cookies
+
+
+# -- users and sessions ---------------------------------------------------------------------------------
+
+
+def test_add_user_reaches_a_running_server_and_logout_or_a_new_password_ends_a_session(
+    fresh: Settings, tmp_path: Path
+) -> None:
+    with Server(fresh.data_dir, tmp_path / "serve.log") as running:
+        anonymous = running.client()
+        token = anonymous.token()
+        assert anonymous.post("/timelines", {"csrf_token": token, "name": "Open door"}).status == 303
+
+        assert casebook(fresh.data_dir, "add-user", "alice", "--password", "correct horse").returncode == 0
+        refused = anonymous.post("/timelines", {"csrf_token": token, "name": "After add-user"})
+        assert refused.status == 302 and refused.headers["location"].startswith("/login")
+
+        alice = running.client()
+        assert alice.login("alice", "correct horse").status == 302
+        token = alice.token()
+        assert alice.post("/timelines", {"csrf_token": token, "name": "Alice one"}).status == 303
+        saved = dict(alice.cookies)  # a copy of the cookie, as a thief or a shared computer keeps it
+        assert alice.post("/logout", {"csrf_token": token}).status == 302
+        replay = running.client()
+        replay.cookies = dict(saved)
+        replayed = replay.post("/timelines", {"csrf_token": token, "name": "After logout"})
+        assert replayed.status == 302 and replayed.headers["location"].startswith("/login")
+
+        assert alice.login("alice", "correct horse").status == 302
+        token = alice.token()
+        saved = dict(alice.cookies)
+        assert casebook(fresh.data_dir, "add-user", "alice", "--password", "battery staple").returncode == 0
+        replay.cookies = dict(saved)
+        changed = replay.post("/timelines", {"csrf_token": token, "name": "After new password"})
+        assert changed.status == 302 and changed.headers["location"].startswith("/login")
+        assert running.client().login("alice", "correct horse").status == 401
+        assert running.client().login("alice", "battery staple").status == 302
+        names = {t["name"] for t in json.loads(running.client().get("/api/timelines").body)}
+    assert names == {"Open door", "Alice one"}
 
 
 # -- timelines ------------------------------------------------------------------------------------------
