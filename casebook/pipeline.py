@@ -17,7 +17,6 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,7 +76,9 @@ class IngestReport:
     def summary(self) -> str:
         parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
         if self.outcomes["earlier"]:
-            parts.append(f"{self.outcomes['earlier']} earlier fetches filed among the versions")
+            parts.append(
+                f"{self.outcomes['earlier']} earlier fetches filed in their place among the versions"
+            )
         parts.append(f"{len(self.skipped)} skipped")
         if self.outcomes["already ingested"]:
             parts.append(f"{self.outcomes['already ingested']} already ingested")
@@ -115,7 +116,7 @@ class Ingester:
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
         self.sources = load_sources(settings.sources_path)
-        self.store = Store(settings.db_path)
+        self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
         self.index = SearchIndex(settings.index_dir)
         self.enrich = enrich
         self._enricher = None
@@ -135,17 +136,6 @@ class Ingester:
                 batch_size=self.settings.enrich_batch_size,
             )
         return self._enricher
-
-    @contextmanager
-    def _write_transaction(self) -> Iterator[None]:
-        """The store's transaction, holding its write lock from the start (``BEGIN IMMEDIATE``): what is
-        read inside to decide a write (is this file archived? which version is this text?) cannot be
-        changed by another run before the write commits. (Without it, the reads run before SQLite's
-        implicit ``BEGIN``: two runs could both archive one file, or both write version 1 of a document.)"""
-        with self.store.transaction() as db:
-            if not db.in_transaction:
-                db.execute("BEGIN IMMEDIATE")
-            yield
 
     # -- phase 0 -------------------------------------------------------------------------------
 
@@ -172,7 +162,7 @@ class Ingester:
             ]
             if not orphans:
                 continue
-            with self._write_transaction():
+            with self.store.write_transaction():
                 for info in orphans:
                     if self.store.record_outcome(info.record_id) is not None:
                         continue  # another run, still writing, has just catalogued it
@@ -205,7 +195,7 @@ class Ingester:
         written: set[Path] = set()
         for item in imports:
             body = item.path.read_bytes()
-            with self._write_transaction():  # no other run can archive the same file meanwhile
+            with self.store.write_transaction():  # no other run can archive the same file meanwhile
                 if self.store.record_for_digest(payload_digest(body)) is not None:
                     continue
                 record = archive.write_resource(item.url, body, item.content_type, item.fetched)
@@ -252,17 +242,19 @@ class Ingester:
             report.skipped.extend(f"{damage}: damaged WARC data" for damage in damaged)
 
     def _process_batch(self, batch: list[ArchivedRecord], report: IngestReport) -> None:
-        """One transaction: documents, record outcomes, clusters, annotations; the index entries of what
-        changed are committed just before it, so a kill leaves nothing done that the next run skips."""
+        """One short write transaction: documents, record outcomes, clusters, annotations; the index entries
+        of what changed are committed just before it, so a kill leaves nothing done that the next run
+        skips. Extraction and enrichment (seconds to minutes for a long article) run before it, so other
+        commands and the web UI are not kept waiting for the store meanwhile."""
         extracted: list[tuple[ArchivedRecord, Document | None, str]] = []
         for record in batch:
             doc, outcome = self._extract(record)
             extracted.append((record, doc, outcome))
             if doc is None:
                 report.skipped.append(f"{record.page.url}: {outcome}")
-        if self.enrich and any(doc is not None for _, doc, _ in extracted):
-            self.enricher  # noqa: B018 - load spaCy before the transaction takes the store's write lock
-        with self._write_transaction():
+        docs = [doc for _, doc, _ in extracted if doc is not None]
+        annotations = self._annotate([d for d in docs if self.store.content_hash(d.id) != d.content_hash])
+        with self.store.write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
             for record, doc, outcome in extracted:
@@ -286,11 +278,23 @@ class Ingester:
                     doc.id if doc else None,
                     outcome,
                 )
-            if changed and self.enrich:
-                for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
+            if self.enrich:
+                # A text saved now that was not enriched above (another run stored the text it replaced
+                # meanwhile) is enriched here: rare, and correct rather than fast.
+                missed = [d for d in changed if (d.id, d.content_hash) not in annotations]
+                annotations.update(self._annotate(missed))
+                for doc in changed:
+                    mentions, quotes = annotations[(doc.id, doc.content_hash)]
                     self.store.save_annotations(doc.id, mentions, quotes, self.enricher.version)
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
+
+    def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
+        """Entities and quotes of these texts, by (document id, content hash)."""
+        if not self.enrich or not docs:
+            return {}
+        results = self.enricher.enrich_many(docs)
+        return {(d.id, d.content_hash): found for d, found in zip(docs, results, strict=True)}
 
     def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
         page: RawPage = record.page
@@ -316,8 +320,7 @@ class Ingester:
 
     def reindex(self, progress: bool = True) -> int:
         """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in."""
-        with self._write_transaction():
-            rebuild_clusters(self.store)
+        rebuild_clusters(self.store)  # in short write transactions of its own
         total = self.store.count()
         docs = tqdm(
             self.store.iter_documents(),

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
+import os
+import socket
 import sqlite3
+import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +22,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from casebook.errors import CasebookError
 from casebook.models import Comment, Document, Mention, Quote
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: list[str] = [
     # 1: documents, their versions, the WARC record catalogue, and enrichment output.
@@ -226,17 +234,54 @@ class StoredDocument:
     duplicate_of: str | None = None  # the original's id when this is a near-duplicate copy
 
 
-class Store:
-    """A connection to the SQLite store. Use as a context manager, or call :meth:`close`."""
+LOCK_WAIT = 600.0  # seconds a command waits for another's write transaction before giving up
+BUSY_POLL = 2.0  # seconds between looks at who holds the write lock while waiting
+DAMAGED = ("file is not a database", "database disk image is malformed", "file is encrypted")
 
-    def __init__(self, path: Path) -> None:
+
+class StoreUnreadable(CasebookError):
+    """The store's file is not a readable SQLite database."""
+
+
+class StoreBusy(CasebookError):
+    """Another process held the store's write lock for longer than this one would wait."""
+
+
+def damaged(exc: sqlite3.Error) -> bool:
+    """Whether a SQLite error says the database file itself is damaged."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(d in str(exc) for d in DAMAGED)
+
+
+def unreadable(path: Path, exc: sqlite3.Error) -> StoreUnreadable:
+    return StoreUnreadable(
+        f"the store {path} cannot be read ({exc}): restore it from a backup, or move it aside and run"
+        " casebook ingest to rebuild the documents from the WARC files"
+    )
+
+
+class Store:
+    """A connection to the SQLite store. Use as a context manager, or call :meth:`close`.
+
+    ``timeout``: seconds a statement waits for another process's write lock (the web UI waits less than a
+    command); :meth:`write_transaction` waits ``lock_wait`` seconds, saying who it waits for.
+    """
+
+    def __init__(self, path: Path, timeout: float = 30, lock_wait: float = LOCK_WAIT) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30)
+        self.timeout = timeout
+        self.lock_wait = lock_wait
+        self.db = sqlite3.connect(path, timeout=timeout)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if damaged(exc):
+                raise unreadable(path, exc) from None
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -274,6 +319,72 @@ class Store:
         except BaseException:
             self.db.rollback()
             raise
+
+    @property
+    def holder_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".writer")
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction holding the write lock from its start (``BEGIN IMMEDIATE``): what is read inside
+        to decide a write cannot change before it commits. While another process holds the lock, says once
+        who that is (``casebook.db.writer``, written by every holder) and waits up to ``lock_wait``
+        seconds, then raises :class:`StoreBusy` naming it. Keep these short: no model, no network."""
+        if self.db.in_transaction:  # nested: the outer transaction holds the lock already
+            yield self.db
+            return
+        deadline = time.monotonic() + self.lock_wait
+        poll = 0.0  # the first try does not wait: whoever waits is told at once, then waits
+        while True:
+            self.db.execute(f"PRAGMA busy_timeout={int(poll * 1000)}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                holder = self.lock_holder()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreBusy(
+                        f"the store is being written by {holder} (waited {self.lock_wait:g} s);"
+                        " run again when it has finished"
+                    ) from None
+                if not poll:
+                    log.warning("the store is being written by %s: waiting for it to finish", holder)
+                poll = max(0.05, min(BUSY_POLL, left))
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+        note = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:3])),
+            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        try:
+            self.holder_path.write_text(json.dumps(note), encoding="utf-8")
+        except OSError:
+            pass  # only a courtesy to whoever waits
+        try:
+            with self.transaction():
+                yield self.db
+        finally:
+            try:
+                if json.loads(self.holder_path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                    self.holder_path.unlink()
+            except (OSError, ValueError):
+                pass
+
+    def lock_holder(self) -> str:
+        """Who holds the write lock, as far as the note its holder left says."""
+        try:
+            note = json.loads(self.holder_path.read_text(encoding="utf-8"))
+            pid = int(note["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"
+        alive = note.get("host") != socket.gethostname() or _pid_alive(pid)
+        who = f"pid {pid} ({note.get('command') or '?'}, since {note.get('since') or '?'})"
+        return who if alive else "another process"
 
     # -- the WARC record catalogue -------------------------------------------------------------
 
@@ -426,6 +537,11 @@ class Store:
             ),
         )
 
+    def content_hash(self, doc_id: str) -> str | None:
+        """The hash of a document's current text; None if it is not stored."""
+        row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return None if row is None else row["content_hash"]
+
     def get(self, doc_id: str) -> StoredDocument | None:
         row = self.db.execute(f"{_WITH_CLUSTER} WHERE d.id=?", (doc_id,)).fetchone()
         return None if row is None else _stored(row)
@@ -433,6 +549,9 @@ class Store:
     def iter_documents(self) -> Iterator[StoredDocument]:
         for row in self.db.execute(f"{_WITH_CLUSTER} ORDER BY d.id"):
             yield _stored(row)
+
+    def document_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -663,6 +782,16 @@ class Store:
     def end_login(self, token: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM login_sessions WHERE token=?", (token,))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _version_of(doc: Document) -> dict[str, Any]:

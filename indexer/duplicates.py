@@ -328,8 +328,19 @@ def assign_cluster(store: Store, doc: Document, threshold: float = THRESHOLD) ->
     return duplicate_of
 
 
+REBUILD_BATCH = 200  # documents clustered per write transaction by rebuild_clusters
+
+
 def rebuild_clusters(store: Store, threshold: float = THRESHOLD) -> int:
-    """Cluster every stored document (an archive ingested before clustering existed); returns the count."""
-    for stored in store.iter_documents():
-        assign_cluster(store, stored.document, threshold)
+    """Cluster every stored document (an archive ingested before clustering existed); returns the count.
+
+    In short write transactions of ``REBUILD_BATCH`` documents, so other commands and the web UI can write
+    in between (one transaction over a large archive held the store for over a minute)."""
+    ids = store.document_ids()
+    for start in range(0, len(ids), REBUILD_BATCH):
+        with store.write_transaction():
+            for doc_id in ids[start : start + REBUILD_BATCH]:
+                stored = store.get(doc_id)
+                if stored is not None:
+                    assign_cluster(store, stored.document, threshold)
     return store.cluster_count()

@@ -1,16 +1,18 @@
 """Faults of the web UI met through the real server (``casebook serve``, waitress, in its own process):
-an archive without quotes, user changes and logouts reaching a running server, a CR in a stored header or
-in ``next=``, and a pin refused without leaving an empty timeline behind."""
+an archive without quotes, user changes and logouts reaching a running server, a busy or damaged store, a
+CR in a stored header or in ``next=``, and a pin refused without leaving an empty timeline behind."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import settings_for
+from conftest import ROOT, settings_for
 from webserver import Server, casebook
 
 from casebook.pipeline import FileImport, ingest
@@ -180,3 +182,59 @@ def test_a_refused_pin_to_a_new_timeline_leaves_no_timeline(fresh: Settings, tmp
         assert pinned.status == 303
         names = [t["name"] for t in json.loads(client.get("/api/timelines").body)]
     assert names == ["Kept"]
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from casebook.store import Store
+with Store(Path(sys.argv[1])) as store, store.write_transaction():
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_timeline_post_while_another_command_writes_is_a_503_not_a_500(
+    fresh: Settings, tmp_path: Path
+) -> None:
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    with Server(fresh.data_dir, tmp_path / "serve.log") as running:
+        client = running.client()
+        token = client.token()
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(fresh.db_path), "40"], stdout=subprocess.PIPE, text=True, env=env
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+            busy = client.post("/timelines", {"csrf_token": token, "name": "While busy"})
+        finally:
+            holder.kill()
+            holder.wait()
+        assert busy.status == 503 and "The archive is busy" in busy.text and "Traceback" not in busy.text
+        assert client.post("/timelines", {"csrf_token": token, "name": "After"}).status == 303
+
+
+# -- a damaged store -------------------------------------------------------------------------------------
+
+
+def test_a_damaged_store_is_one_line_for_serve_and_a_503_page_for_a_running_server(
+    fresh: Settings, tmp_path: Path
+) -> None:
+    with Server(fresh.data_dir, tmp_path / "serve.log") as running:
+        for leftover in fresh.data_dir.glob("casebook.db*"):
+            leftover.unlink()
+        fresh.db_path.write_bytes(b"this is not a SQLite database, it was overwritten" * 100)
+        for path in ("/search?q=charging", "/sources", "/api/sources", "/timelines"):
+            page = running.client().get(path)
+            assert page.status == 503, (path, page.status)
+            assert "cannot be read" in page.text and "Traceback" not in page.text
+    started = casebook(fresh.data_dir, "serve", "--port", "9")
+    assert started.returncode == 1 and "Traceback" not in started.stderr
+    assert started.stderr.strip().splitlines() == [
+        f"casebook: the store {fresh.db_path} cannot be read (file is not a database): restore it from a"
+        " backup, or move it aside and run casebook ingest to rebuild the documents from the WARC files"
+    ]
+    for command in (["entities"], ["ingest", str(tmp_path)], ["check"]):
+        answer = casebook(fresh.data_dir, *command)
+        assert answer.returncode == 1 and "Traceback" not in answer.stderr, command
+        assert len(answer.stderr.strip().splitlines()) == 1 and "cannot be read" in answer.stderr, command

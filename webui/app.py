@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any
 
@@ -11,9 +12,10 @@ from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import Store, damaged, unreadable
 from indexer.query import QueryError
 
+WRITE_WAIT = 10.0  # seconds a request waits for another process's write to the store, then says it is busy
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -106,6 +108,21 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
         return render_template("error.html", code=503, message=str(exc)), 503
 
+    @app.errorhandler(sqlite3.DatabaseError)
+    def store_problem(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+        """The store's file damaged, or held by a long write: one sentence, never a 500."""
+        if damaged(exc):
+            message = str(unreadable(settings.db_path, exc))
+        elif "locked" in str(exc) or "busy" in str(exc):
+            message = "The archive is busy: another command is writing to it. Try again in a minute."
+        elif "disk is full" in str(exc):
+            message = (
+                "The disk holding the archive is full: nothing was changed. Try again once there is room."
+            )
+        else:
+            raise exc
+        return render_template("error.html", code=503, message=message), 503
+
     @app.errorhandler(400)
     def bad_request(exc: Exception) -> tuple[str, int]:
         message = getattr(exc, "description", None) or "That request could not be understood."
@@ -139,5 +156,5 @@ def source_titles() -> dict[str, str]:
 def store() -> Store:
     """One store connection per request, closed at teardown."""
     if "store" not in g:
-        g.store = Store(settings().db_path)
+        g.store = Store(settings().db_path, timeout=WRITE_WAIT)
     return g.store
