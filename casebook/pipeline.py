@@ -288,6 +288,7 @@ class Ingester:
                     self.store.save_annotations(doc.id, mentions, quotes, self.enricher.version)
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
+                self.store.note_indexed(reindex, self.index.rebuilding())
 
     def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
         """Entities and quotes of these texts, by (document id, content hash)."""
@@ -319,18 +320,44 @@ class Ingester:
                 yield self._fields(stored)
 
     def reindex(self, progress: bool = True) -> int:
-        """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in."""
-        rebuild_clusters(self.store)  # in short write transactions of its own
-        total = self.store.count()
-        docs = tqdm(
-            self.store.iter_documents(),
-            total=total,
-            desc="reindex",
-            unit="doc",
-            disable=not progress,
-            leave=False,
-        )
-        return self.index.rebuild(self._fields(s) for s in docs)
+        """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in.
+
+        Other commands may write meanwhile (ingest, a crawl, enrich): their index entries go to the live
+        index and are journalled while the new one is built (:meth:`Store.note_indexed`). The rebuild adds
+        what the journal names to the new index, then once more while holding the store's write lock, and
+        swaps it in before letting go: nothing written during the rebuild is missing from the new index.
+        """
+        rebuild_clusters(self.store)
+        target = self.index.new_build()  # from here on, writers journal what they index
+        try:
+            with self.store.write_transaction():  # every write before this one has committed
+                mark = self.store.journal_mark()
+            total = self.store.count()
+            docs = tqdm(
+                self.store.iter_documents(),
+                total=total,
+                desc="reindex",
+                unit="doc",
+                disable=not progress,
+                leave=False,
+            )
+            self.index.build(target, (self._fields(s) for s in docs))
+            mark = self._catch_up(target, mark)  # what was written meanwhile, without holding anyone up
+            with self.store.write_transaction():  # and the last of it, while no one writes
+                mark = self._catch_up(target, mark)
+                self.index.swap_in(target)
+                if not self.index.rebuilding():  # another rebuild would still need the entries
+                    self.store.prune_journal(mark)
+        except BaseException:
+            self.index.discard(target)
+            raise
+        return self.index.doc_count()
+
+    def _catch_up(self, target: Path, mark: int) -> int:
+        ids, mark = self.store.journal_since(mark)
+        if ids:
+            self.index.update(self._entries(ids), folder=target)
+        return mark
 
     def _fields(self, stored: StoredDocument) -> dict:
         doc_id = stored.document.id

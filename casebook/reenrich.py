@@ -112,6 +112,7 @@ def _batch(
                 entries.append(document_fields(store.get(doc.id) or item, mentions, quotes))
         if index is not None and entries:
             index.update(entries)
+            store.note_indexed([e["id"] for e in entries], index.rebuilding())
 
 
 def _index(settings: Settings) -> SearchIndex | None:

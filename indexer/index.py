@@ -574,9 +574,8 @@ class SearchIndex:
     # -- writing ------------------------------------------------------------------------------------
 
     @contextmanager
-    def _writer_lock(self, ix: index.Index) -> Iterator[Any]:
+    def _writer_lock(self, ix: index.Index, folder: Path) -> Iterator[Any]:
         """Whoosh's write lock, waited for ``lock_timeout`` seconds; who holds it is said if it is not had."""
-        folder = self.folder()
         try:
             writer = ix.writer(timeout=self.lock_timeout)
         except index.LockError:
@@ -623,13 +622,17 @@ class SearchIndex:
             f"the search index is being written by another process ({who}); {waited}; run again when it ends"
         )
 
-    def update(self, entries: Iterable[dict[str, Any]]) -> int:
-        """Add or replace entries (by id) in the live index; one writer at a time."""
-        ix = self.open()
-        quotes_ix = self.open_quotes()
-        folder = self.folder()
+    def update(self, entries: Iterable[dict[str, Any]], folder: Path | None = None) -> int:
+        """Add or replace entries (by id) in the live index, or in ``folder`` (a rebuild's, before it is
+        swapped in); one writer at a time."""
+        if folder is None:
+            ix, quotes_ix = self.open(), self.open_quotes()
+            folder = self.folder()
+        else:
+            ix = index.open_dir(str(folder), indexname=MAIN)
+            quotes_ix = index.open_dir(str(folder), indexname=QUOTES_INDEX)
         count = 0
-        with self._writer_lock(ix) as writer:
+        with self._writer_lock(ix, folder) as writer:
             try:
                 quotes_writer = quotes_ix.writer(timeout=self.lock_timeout)
             except index.LockError:
@@ -660,14 +663,35 @@ class SearchIndex:
     def rebuild(self, entries: Iterable[dict[str, Any]], procs: int = 1) -> int:
         """Build a complete new index from ``entries`` beside the live one, then swap it in.
 
-        Written by :class:`_BulkWriter`, a segment per ``SEGMENT_TOKENS`` words (bounded memory); ``procs``
-        is accepted for compatibility and ignored (one process is faster on two cores).
+        ``procs`` is accepted for compatibility and ignored (one process is faster on two cores). Documents
+        written to the live index while this runs are not in the new one: a caller that lets writers run
+        meanwhile adds them with :meth:`update` (``folder=``) between :meth:`build` and :meth:`swap_in`, as
+        ``casebook reindex`` does.
         """
+        target = self.new_build()
+        count = self.build(target, entries)
+        self.swap_in(target)
+        return count
+
+    def new_build(self) -> Path:
+        """A new, empty index folder beside the live one, marked as being built by this process (so
+        :meth:`rebuilding` is true until :meth:`swap_in`); folders left by killed rebuilds are removed."""
         for folder in self._sweep_abandoned():
             log.info("removed %s, left by a rebuild that did not finish", folder)
         target = self._new_folder()
         try:
-            ix, quotes_ix = _create_in(target)
+            _create_in(target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        return target
+
+    def build(self, target: Path, entries: Iterable[dict[str, Any]]) -> int:
+        """Write ``entries`` into the new folder ``target`` with :class:`_BulkWriter`, a segment per
+        ``SEGMENT_TOKENS`` words (bounded memory). On any failure the folder is removed."""
+        try:
+            ix = index.open_dir(str(target), indexname=MAIN)
+            quotes_ix = index.open_dir(str(target), indexname=QUOTES_INDEX)
             writer = _BulkWriter(ix)
             quotes_writer = _BulkWriter(quotes_ix)
             entities: dict[str, dict[str, Any]] = {}
@@ -687,14 +711,32 @@ class SearchIndex:
             quotes_writer.commit(merge=False)
             writer.commit(merge=False)
             _write_meta(target, entities)
-            (target / BUILDING_MARK).unlink()
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
+        return count
+
+    def swap_in(self, target: Path) -> None:
+        """Make the built folder ``target`` the live index (an atomic link swap) and remove the old one."""
+        (target / BUILDING_MARK).unlink()
         previous = self._point_to(target)
         if previous is not None and previous != target.resolve():
             shutil.rmtree(previous, ignore_errors=True)
-        return count
+
+    def discard(self, target: Path) -> None:
+        """Give up a build that will not be swapped in."""
+        shutil.rmtree(target, ignore_errors=True)
+
+    def rebuilding(self) -> bool:
+        """Whether a live process is building a new index folder beside this one."""
+        for folder in self.path.parent.glob(f"{self.path.name}-*"):
+            try:
+                builder = int((folder / BUILDING_MARK).read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                continue
+            if builder > 0 and _pid_alive(builder):
+                return True
+        return False
 
     def _with_quotes(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Entries made without quotes get them from the store beside the index (``DATA/casebook.db``)."""

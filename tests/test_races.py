@@ -1,12 +1,13 @@
-"""Commands run side by side, as real processes: a command that meets another's write to the store says
-whose it is and waits (or gives up with one line after ``lock_wait`` seconds), never a ``database is
-locked`` traceback."""
+"""Commands run side by side, as real processes: a document ingested while ``casebook reindex`` builds is in
+the index it swaps in, and a command that meets another's write to the store says whose it is and waits
+(or gives up with one line after ``lock_wait`` seconds), never a ``database is locked`` traceback."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from bench.synthetic import Generator
 from casebook.pipeline import Ingester
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.index import SearchIndex
+from indexer.index import search as run_search
 
 pytestmark = pytest.mark.slow
 
@@ -79,6 +82,40 @@ with Store(Path(sys.argv[1])) as store, store.write_transaction():
     print("holding", flush=True)
     time.sleep(float(sys.argv[2]))
 """
+
+
+def test_a_document_ingested_while_reindex_builds_is_in_the_index_it_swaps_in(tmp_path: Path) -> None:
+    settings = synthetic_archive(tmp_path / "data", 4000)
+    log = open(tmp_path / "reindex.log", "wb")  # noqa: SIM115 - closed below
+    reindex = subprocess.Popen(
+        [str(EXE), "--data-dir", str(settings.data_dir), "reindex", "--no-progress"],
+        stdout=log,
+        stderr=log,
+        env=ENV,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not building(settings):
+            assert reindex.poll() is None and time.monotonic() < deadline, "reindex never started building"
+            time.sleep(0.02)
+        page = article(tmp_path / "pages", "Quokkalike")
+        ingested = subprocess.run(
+            python(INGEST, str(settings.data_dir), str(page)), capture_output=True, text=True, env=ENV
+        )
+        assert ingested.returncode == 0, ingested.stderr[-2000:]
+        assert "1 new" in ingested.stdout
+        assert reindex.poll() is None and building(settings), "reindex ended first: the race was not run"
+        assert reindex.wait(timeout=300) == 0, (tmp_path / "reindex.log").read_text()[-2000:]
+    finally:
+        if reindex.poll() is None:
+            reindex.kill()
+        log.close()
+    found = run_search(settings.index_dir, "quokkalike")
+    assert found["total"] == 1
+    with Store(settings.db_path) as store:
+        assert SearchIndex(settings.index_dir).doc_count() == store.count() == 4001
+        assert store.journal_mark() == 0 or store.journal_since(0)[0] == []  # emptied once swapped in
+    assert not building(settings)
 
 
 def test_a_command_meeting_a_long_write_says_whose_it_is_and_gives_up_in_one_line(tmp_path: Path) -> None:
