@@ -152,6 +152,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
     from casebook.sources import load_sources, source_for_url
+    from indexer.duplicates import canonical_identity
     from indexer.extract import NotAnArticle, extract
 
     enricher = None
@@ -174,6 +175,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         except NotAnArticle as exc:
             errors[path] = str(exc)
             continue
+        doc.canonical_url, _claimed = canonical_identity(page.url, doc.canonical_url, sources)
         doc.source = source_for_url(doc.canonical_url, sources)
         extracted.append((path, doc))
     history, copies = versions(extracted), duplicates(extracted)

@@ -39,7 +39,7 @@ from crawler.archive import (
     iter_pages,
     iter_records,
 )
-from indexer.duplicates import assign_cluster, rebuild_clusters
+from indexer.duplicates import assign_cluster, canonical_identity, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 
@@ -246,23 +246,24 @@ class Ingester:
         of what changed are committed just before it, so a kill leaves nothing done that the next run
         skips. Extraction and enrichment (seconds to minutes for a long article) run before it, so other
         commands and the web UI are not kept waiting for the store meanwhile."""
-        extracted: list[tuple[ArchivedRecord, Document | None, str]] = []
+        extracted: list[tuple[ArchivedRecord, Document | None, str, str | None]] = []
         for record in batch:
-            doc, outcome = self._extract(record)
-            extracted.append((record, doc, outcome))
+            doc, outcome, claimed = self._extract(record)
+            extracted.append((record, doc, outcome, claimed))
             if doc is None:
                 report.skipped.append(f"{record.page.url}: {outcome}")
-        docs = [doc for _, doc, _ in extracted if doc is not None]
+        docs = [doc for _, doc, _, _ in extracted if doc is not None]
         annotations = self._annotate([d for d in docs if self.store.content_hash(d.id) != d.content_hash])
         with self.store.write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
-            for record, doc, outcome in extracted:
+            for record, doc, outcome, claimed in extracted:
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
                     if outcome in ("new", "updated"):
                         changed.append(doc)
+                        self.store.set_canonical_claim(doc.id, claimed)
                     if outcome != "unchanged":  # "earlier" may change which copy is the original
                         current = doc if outcome != "earlier" else self.store.get(doc.id).document
                         assign_cluster(self.store, current)
@@ -297,21 +298,24 @@ class Ingester:
         results = self.enricher.enrich_many(docs)
         return {(d.id, d.content_hash): found for d, found in zip(docs, results, strict=True)}
 
-    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
+    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str, str | None]:
+        """The document (or None and why not), and the page on another site its canonical claimed."""
         page: RawPage = record.page
         if record.problem is not None:
-            return None, record.problem
+            return None, record.problem, None
         if record.status is not None and record.status != 200:
-            return None, f"HTTP status {record.status}"
+            return None, f"HTTP status {record.status}", None
         try:
             doc = extract(page, source=source_for_url(page.url, self.sources))
         except NotAnArticle as exc:
-            return None, str(exc)
+            return None, str(exc), None
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run: skipped, with why
             log.warning("%s: extraction failed", page.url, exc_info=True)
-            return None, f"extraction failed ({type(exc).__name__}: {exc})"
+            return None, f"extraction failed ({type(exc).__name__}: {exc})", None
+        # rel=canonical on another site is a claim, kept, not the page's identity
+        doc.canonical_url, claimed = canonical_identity(page.url, doc.canonical_url, self.sources)
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
-        return doc, "extracted"
+        return doc, "extracted", claimed
 
     def _entries(self, doc_ids: Iterable[str]) -> Iterator[dict]:
         for doc_id in doc_ids:

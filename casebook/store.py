@@ -764,6 +764,19 @@ class Store:
     def cluster_count(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT cluster_id) FROM clusters").fetchone()[0]
 
+    # -- canonical claims (indexer/duplicates.py) -------------------------------------------------
+
+    def set_canonical_claim(self, doc_id: str, claimed_url: str | None) -> None:
+        """Note the page on another site a document's rel=canonical named (None: it named none)."""
+        if claimed_url is None:
+            self.db.execute("DELETE FROM canonical_claims WHERE doc_id=?", (doc_id,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO canonical_claims VALUES (?,?)", (doc_id, claimed_url))
+
+    def canonical_claim(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT claimed_url FROM canonical_claims WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else row["claimed_url"]
+
     # -- the index journal ----------------------------------------------------------------------
 
     def note_indexed(self, doc_ids: Iterable[str], rebuilding: bool) -> None:

@@ -50,6 +50,7 @@ def document_page(doc_id: str) -> str:
         cite=cite_formats(doc_id),
         history=history(store(), doc_id),
         copies=[store().get(other) for other in store().cluster_members(doc_id) if other != doc_id],
+        claimed=store().canonical_claim(doc_id),
         timelines=list_timelines(store()) if can_write() else [],
     )
 
