@@ -115,12 +115,20 @@ link</a> and <a href="https://example.org/x" onclick="alert('onclick')">an oncli
         "https://hostile.example/2024/formula-plus",
         plain_page("+cmd|' /C calc'!A0 sanctions", "Plussy"),
     ),
-    "hostile-host": (
-        "https://hostile.example/2024/hostile-host",
+    "hostile-host": (  # a host name holding markup: the document's source is that host
+        "http://<script>alert('host')</script>/2024/host",
         plain_page(
             "Hostile host sanctions",
             "Wombatish",
             head='<link rel="canonical" href="http://&lt;script&gt;alert(\'host\')&lt;/script&gt;/2024/host">',
+        ),
+    ),
+    "hostile-claim": (  # a canonical on another site is shown as a claim: markup in it stays text
+        "https://hostile.example/2024/hostile-claim",
+        plain_page(
+            "Hostile claim sanctions",
+            "Numbatish",
+            head='<link rel="canonical" href="https://claimed.example/&lt;script&gt;alert(\'claim\')&lt;/script&gt;">',
         ),
     ),
     "big-title": (
