@@ -39,7 +39,7 @@ from crawler.archive import (
     iter_pages,
     iter_records,
 )
-from indexer.duplicates import assign_cluster, canonical_identity, rebuild_clusters
+from indexer.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 
@@ -253,7 +253,9 @@ class Ingester:
             if doc is None:
                 report.skipped.append(f"{record.page.url}: {outcome}")
         docs = [doc for _, doc, _, _ in extracted if doc is not None]
-        annotations = self._annotate([d for d in docs if self.store.content_hash(d.id) != d.content_hash])
+        new_texts = [d for d in docs if self.store.content_hash(d.id) != d.content_hash]
+        annotations = self._annotate(new_texts)
+        prints = {(d.id, d.content_hash): Fingerprint.of(d.text) for d in new_texts}
         with self.store.write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
@@ -266,7 +268,9 @@ class Ingester:
                         self.store.set_canonical_claim(doc.id, claimed)
                     if outcome != "unchanged":  # "earlier" may change which copy is the original
                         current = doc if outcome != "earlier" else self.store.get(doc.id).document
-                        assign_cluster(self.store, current)
+                        assign_cluster(
+                            self.store, current, fingerprint=prints.get((doc.id, doc.content_hash))
+                        )
                         reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
                 page = record.page
                 self.store.add_record(

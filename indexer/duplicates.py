@@ -352,27 +352,46 @@ def _stored_copy(store: Store, doc_id: str) -> Copy | None:
     return Copy.of(stored.document, stored.first_fetched, store.canonical_claim(doc_id))
 
 
-def assign_cluster(store: Store, doc: Document, threshold: float = THRESHOLD) -> str | None:
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's shingles and LSH bands: the costly part of clustering (seconds for a very long article),
+    computed before the store's write transaction is taken."""
+
+    shingles: set[str]
+    bands: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Fingerprint:
+        found = shingles(text)
+        return cls(found, band_hashes(minhash(found)) if len(found) >= MIN_SHINGLES else [])
+
+
+def assign_cluster(
+    store: Store, doc: Document, threshold: float = THRESHOLD, fingerprint: Fingerprint | None = None
+) -> str | None:
     """Index a stored document's bands, (re)cluster it with the copies LSH finds. Call after ``store.save``.
 
     Returns the id of the original this document is a copy of, or None (an original, or no copy known).
     Clusters the document belonged to before (an earlier version) are recomputed, so an edited text that no
     longer matches leaves its cluster, and a new earliest copy takes over as the original. Runs inside the
-    caller's transaction.
+    caller's transaction; ``fingerprint`` (of ``doc.text``), computed before it, keeps that short.
     """
-    bands = bands_for(doc.text)
+    fingerprint = fingerprint or Fingerprint.of(doc.text)
+    bands = fingerprint.bands
     store.set_bands(doc.id, bands)
     candidate_ids = set(store.band_candidates(bands)) - {doc.id} if bands else set()
-    text = shingles(doc.text)
     matches = {
         cid
         for cid in candidate_ids
         if (other := store.get(cid)) is not None
-        and containment(text, shingles(other.document.text)) >= threshold
+        and containment(fingerprint.shingles, shingles(other.document.text)) >= threshold
     }
     affected = {doc.id} | matches
     for member in [doc.id, *matches]:
         affected.update(store.cluster_members(member))
+    if affected == {doc.id}:  # no copy, and in no cluster before: nothing to elect
+        store.remove_from_cluster(doc.id)
+        return None
     copies = [c for c in (_stored_copy(store, i) for i in sorted(affected)) if c is not None]
     for copy in copies:
         store.remove_from_cluster(copy.id)
@@ -391,13 +410,15 @@ REBUILD_BATCH = 200  # documents clustered per write transaction by rebuild_clus
 def rebuild_clusters(store: Store, threshold: float = THRESHOLD) -> int:
     """Cluster every stored document (an archive ingested before clustering existed); returns the count.
 
-    In short write transactions of ``REBUILD_BATCH`` documents, so other commands and the web UI can write
-    in between (one transaction over a large archive held the store for over a minute)."""
+    A batch of ``REBUILD_BATCH`` documents is read and fingerprinted first, then clustered in one short
+    write transaction, so other commands and the web UI write in between (one transaction over a large
+    archive held the store for over a minute)."""
     ids = store.document_ids()
     for start in range(0, len(ids), REBUILD_BATCH):
+        batch = [s.document for s in (store.get(i) for i in ids[start : start + REBUILD_BATCH]) if s]
+        prints = [Fingerprint.of(doc.text) for doc in batch]
         with store.write_transaction():
-            for doc_id in ids[start : start + REBUILD_BATCH]:
-                stored = store.get(doc_id)
-                if stored is not None:
-                    assign_cluster(store, stored.document, threshold)
+            for doc, fingerprint in zip(batch, prints, strict=True):
+                if store.content_hash(doc.id) == doc.content_hash:  # unchanged since it was read
+                    assign_cluster(store, doc, threshold, fingerprint)
     return store.cluster_count()
