@@ -87,6 +87,7 @@ __all__ = [
     "SORTS",
     "SearchIndex",
     "document_fields",
+    "every_match",
     "plain_snippet",
     "search",
     "search_quotes",
@@ -1569,6 +1570,7 @@ def search(
     facets: Iterable[str] | None = None,
     gazetteer: Path | None = None,
     details: bool = False,
+    _all: bool = False,
 ) -> dict[str, Any]:
     """Run a query; return ``{total, results: [...], facets: {kind: {value: count}}}``.
 
@@ -1595,6 +1597,8 @@ def search(
         empty: dict[str, Any] = {"total": 0, "results": [], "facets": {name: {} for name in facet_names}}
         if details:
             empty.update(page=page, pages=0, sort=sort, notices=[])
+        if _all:
+            empty["hits"] = iter(())
         return empty
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, MAIN)
@@ -1606,7 +1610,11 @@ def search(
         combined = _combine(compiled.query, include, reject, compiled.match_all)
         matches = Matches.of(searcher, combined, str(folder))
         total = matches.total
+        if _all:  # every match, its stored fields read as it is consumed (every_match)
+            first, last = 0, total
         docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        if _all:
+            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=False)}
         results = []
         for docnum in docnums:
             stored = searcher.stored_fields(docnum)
@@ -1633,6 +1641,56 @@ def search(
         return found
 
 
+def every_match(
+    index_path: Path,
+    query: str,
+    *,
+    quotes: bool = False,
+    gazetteer: Path | None = None,
+    **narrowing: Any,
+) -> tuple[int, Iterator[dict[str, Any]]]:
+    """Every match of a search (``quotes``: of the quotes index), in the order of its pages, without
+    building the list: ``(total, hits)``. What exports stream, however many there are.
+
+    The query is run here, once (a malformed one raises :class:`QueryError` before anything is sent);
+    ``hits`` then reads each match's stored fields as it is consumed (a hit has the fields of a
+    :func:`search` or :func:`search_quotes` result, without the snippet). ``narrowing``: the keyword
+    arguments of those functions (filters, exclude, speaker, source, since, until, sort, originals_only).
+    """
+    run = search_quotes if quotes else search
+    found = run(index_path, query, limit=1, gazetteer=gazetteer, _all=True, **narrowing)
+    return found["total"], found["hits"]
+
+
+def _stream(
+    searcher: Searcher, folder: Path, docnums: Iterable[int], quotes: bool
+) -> Iterator[dict[str, Any]]:
+    for docnum in docnums:
+        with _damage_is_corrupt(folder):
+            stored = searcher.stored_fields(int(docnum))
+        published = stored.get("published") or None
+        if quotes:
+            yield {
+                "doc_id": stored["doc_id"],
+                "text": stored.get("text") or "",
+                "speaker": stored.get("speaker"),
+                "speaker_id": stored.get("speaker_id"),
+                "cue": stored.get("cue"),
+                "title": stored.get("title"),
+                "source": stored.get("source"),
+                "published": published,
+                "url": stored.get("url"),
+            }
+        else:
+            yield {
+                "id": stored["id"],
+                "title": stored["title"],
+                "url": stored["url"],
+                "source": stored["source"],
+                "published": published,
+            }
+
+
 def search_quotes(
     index_path: Path,
     query: str = "*",
@@ -1647,6 +1705,7 @@ def search_quotes(
     sort: str = "relevance",
     originals_only: bool = False,
     gazetteer: Path | None = None,
+    _all: bool = False,
 ) -> dict[str, Any]:
     """Search the quotes index; each hit carries its citation.
 
@@ -1660,7 +1719,7 @@ def search_quotes(
     search_index = SearchIndex(index_path)
     if not search_index.exists():
         compile_query(query or "*", make_quotes_schema(), QUOTES)
-        return {"total": 0, "results": []}
+        return {"total": 0, "results": [], **({"hits": iter(())} if _all else {})}
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, QUOTES_INDEX)
     with _damage_is_corrupt(folder):
@@ -1683,7 +1742,11 @@ def search_quotes(
         combined = _combine(compiled.query, include, reject, compiled.match_all)
         matches = Matches.of(searcher, combined, str(folder))
         total = matches.total
+        if _all:  # every match, its stored fields read as it is consumed (every_match)
+            first, last = 0, total
         docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        if _all:
+            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=True)}
         results = []
         for docnum in docnums:
             stored = searcher.stored_fields(docnum)
