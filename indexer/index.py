@@ -60,7 +60,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.facets import POSITION_BYTES, Matches, pack_positions, unpack_positions
+from indexer.facets import POSITION_BYTES, Matches, pack_positions, time_limit, unpack_positions
 from indexer.query import (
     DOCUMENTS,
     QUOTES,
@@ -106,6 +106,9 @@ QUOTES_INDEX = "QUOTES"
 META_FILE = "casebook-index.json"
 WRITER_FILE = "casebook-writer.json"
 SNIPPET_CHARS = 240
+SEARCH_SECONDS = 10.0  # matching that takes longer is stopped and the search refused with a message
+SLOW_AT_ONCE = 2  # proximity, wildcard and fuzzy searches matched at once per process (the rest wait)
+_slow_searches = threading.BoundedSemaphore(SLOW_AT_ONCE)
 FRAGMENT_CHARS = 220
 SURROUND = 60
 
@@ -1534,6 +1537,45 @@ def _combine(q: wq.Query, include: list[wq.Query], reject: list[wq.Query], match
     return combined
 
 
+def _slow(q: wq.Query) -> bool:
+    """Whether matching ``q`` reads positions or expands terms: proximity phrases, wildcards, fuzzy words."""
+    for part in (q, *q.leaves()):
+        if isinstance(part, wq.Phrase) and part.slop > 1 or isinstance(part, wq.FuzzyTerm | wq.Wildcard):
+            return True
+    return False
+
+
+def _quicker(text: str) -> str:
+    """The query without what makes it slow: phrases exact (no ``~N``), words whole (no wildcards)."""
+    return " ".join(re.sub(r"~[0-9.]*", "", text).replace("*", "").replace("?", "").split())
+
+
+@contextmanager
+def _bounded(q: wq.Query, text: str) -> Iterator[None]:
+    """The work one search may cause: at most ``SEARCH_SECONDS`` of matching, and at most ``SLOW_AT_ONCE``
+    costly searches at a time (eight long proximity searches at once stalled every other search)."""
+    slow = _slow(q)
+    if slow and not _slow_searches.acquire(timeout=SEARCH_SECONDS):
+        raise QueryError(
+            "other slow searches (proximity, wildcards, fuzzy words) are running; try again in a moment,"
+            " or search the words or the exact phrase",
+            _quicker(text),
+        )
+    try:
+        with time_limit(
+            SEARCH_SECONDS,
+            lambda: QueryError(
+                f"the search took longer than {SEARCH_SECONDS:g} s and was stopped; narrow it (fewer words"
+                " in a proximity search, no wildcards, a date range or a source)",
+                _quicker(text),
+            ),
+        ):
+            yield
+    finally:
+        if slow:
+            _slow_searches.release()
+
+
 def _ranked(
     searcher: Searcher,
     combined: wq.Query,
@@ -1608,11 +1650,14 @@ def search(
         compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand)
         include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        matches = Matches.of(searcher, combined, str(folder))
-        total = matches.total
-        if _all:  # every match, its stored fields read as it is consumed (every_match)
-            first, last = 0, total
-        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        with _bounded(combined, query):
+            matches = Matches.of(searcher, combined, str(folder))
+            total = matches.total
+            if _all:  # every match, its stored fields read as it is consumed (every_match)
+                first, last = 0, total
+            docnums = (
+                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+            )
         if _all:
             return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=False)}
         results = []
@@ -1740,11 +1785,14 @@ def search_quotes(
         include += date_include
         reject += date_reject
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        matches = Matches.of(searcher, combined, str(folder))
-        total = matches.total
-        if _all:  # every match, its stored fields read as it is consumed (every_match)
-            first, last = 0, total
-        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        with _bounded(combined, query):
+            matches = Matches.of(searcher, combined, str(folder))
+            total = matches.total
+            if _all:  # every match, its stored fields read as it is consumed (every_match)
+                first, last = 0, total
+            docnums = (
+                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+            )
         if _all:
             return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=True)}
         results = []

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, g, render_template
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -15,6 +15,8 @@ from casebook.settings import Settings
 from casebook.store import Store, damaged, unreadable
 from indexer.query import QueryError
 
+MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
+MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)
 WRITE_WAIT = 10.0  # seconds a request waits for another process's write to the store, then says it is busy
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -59,6 +61,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app = CasebookFlask(__name__)
     app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
+    app.config.update(MAX_CONTENT_LENGTH=1 << 20, MAX_FORM_PARTS=100)  # forms here are a few fields
     from casebook.sources import load_sources
 
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
@@ -88,6 +91,15 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         store = g.pop("store", None)
         if store is not None:
             store.close()
+
+    @app.before_request
+    def bounded() -> None:
+        """The work one request can cause starts with its arguments: refuse floods of them."""
+        values = list(request.args.listvalues())
+        if sum(len(v) for v in values) > MAX_ARGS:
+            abort(400, f"Too many parameters in the address (at most {MAX_ARGS}).")
+        if any(len(v) > MAX_VALUES for v in values):
+            abort(400, f"Too many values of one filter (at most {MAX_VALUES}); remove some and try again.")
 
     @app.after_request
     def secure(response: Response) -> Response:
@@ -124,9 +136,15 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         return render_template("error.html", code=503, message=message), 503
 
     @app.errorhandler(400)
-    def bad_request(exc: Exception) -> tuple[str, int]:
+    def bad_request(exc: Exception) -> Any:
         message = getattr(exc, "description", None) or "That request could not be understood."
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 400
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(413)
+    def too_large(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=413, message="That form is too large to take."), 413
 
     @app.errorhandler(403)
     def forbidden(exc: Exception) -> tuple[str, int]:
