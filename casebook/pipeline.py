@@ -38,6 +38,7 @@ from crawler.archive import (
     is_warc,
     iter_pages,
     iter_records,
+    repair_torn_tail,
 )
 from indexer.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 BATCH = 16
+QUARANTINE = "warc-damaged"  # torn WARC tails set aside (in the data folder)
 UNCATALOGUED_AUX = "crawl: not an article (archived by a crawl stopped before it catalogued the record)"
 
 
@@ -140,7 +142,9 @@ class Ingester:
     # -- phase 0 -------------------------------------------------------------------------------
 
     def reconcile(self) -> int:
-        """Catalogue the records a killed run wrote to WARC but never catalogued; return how many.
+        """Catalogue the records a killed run wrote to WARC but never catalogued; return how many. A write
+        that never finished at the end of one of Casebook's own files is set aside first (its bytes kept
+        in ``DATA/warc-damaged/``: see :func:`crawler.archive.repair_torn_tail`).
 
         Only the tail of each file is read: from its last catalogued record on (records are appended, one
         writer per file, so an uncatalogued record can only follow the last catalogued one); a file with
@@ -154,6 +158,7 @@ class Ingester:
         )
         found = 0
         for path in sorted(p for p in self.settings.warc_dir.iterdir() if is_warc(p) and p.is_file()):
+            repair_torn_tail(path, self.settings.data_dir / QUARANTINE, last.get(path.name, 0))
             outcome = UNCATALOGUED_AUX if path.name.startswith(AUX_PREFIX) else PENDING
             orphans = [
                 info
@@ -188,6 +193,16 @@ class Ingester:
         return found
 
     # -- phase 1 -------------------------------------------------------------------------------
+
+    def already_archived(self, path: Path) -> bool:
+        """Whether every page record of an outside WARC file is catalogued already, with the same payload
+        (a copy of one of the archive's own files): copying it in would only file each record twice."""
+        if path.resolve().parent == self.settings.warc_dir.resolve():
+            return False
+        pages = [info for info in iter_records(path) if info.rec_type in PAGE_TYPES]
+        return bool(pages) and all(
+            self.store.catalogued_digest(info.record_id) == (info.payload_digest or "") for info in pages
+        )
 
     def archive_files(self, imports: list[FileImport], prefix: str = "import") -> list[Path]:
         """Write each file not archived before as a WARC resource record; return the WARC files used."""
@@ -388,7 +403,14 @@ def ingest(
     ingester = Ingester(settings, enrich=enrich)
     try:
         report.recovered = ingester.reconcile()
-        adopted = [adopt(path, settings.warc_dir) for path in warc_files]
+        adopted = []
+        for path in warc_files:
+            if ingester.already_archived(path):  # a copy of the archive's own file, brought back in
+                report.skipped.append(
+                    f"{path}: every record in it is already in the archive; not copied again"
+                )
+                continue
+            adopted.append(adopt(path, settings.warc_dir))
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)

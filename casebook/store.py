@@ -392,6 +392,11 @@ class Store:
         row = self.db.execute("SELECT outcome FROM records WHERE record_id=?", (record_id,)).fetchone()
         return None if row is None else row["outcome"]
 
+    def catalogued_digest(self, record_id: str) -> str | None:
+        """The payload digest a catalogued record was archived with ("" if none); None if not catalogued."""
+        row = self.db.execute("SELECT payload_digest FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return None if row is None else row["payload_digest"] or ""
+
     def warc_files_with(self, outcome: str) -> list[str]:
         """WARC files holding records in this state (e.g. left pending by an interrupted run)."""
         rows = self.db.execute("SELECT DISTINCT warc_file FROM records WHERE outcome=?", (outcome,))

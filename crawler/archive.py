@@ -11,6 +11,8 @@ reading resumes at the next record that can be read, so one bad record never hid
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import re
@@ -18,7 +20,7 @@ import shutil
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -157,10 +159,19 @@ class WarcArchive:
             starts.append(buffer.tell())
             writer.write_record(record)
         with open(path, "ab") as out:
-            base = out.tell()
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
+            fcntl.flock(out, fcntl.LOCK_EX)  # repair_torn_tail never cuts a unit being written
+            base = out.seek(0, os.SEEK_END)
+            try:
+                out.write(buffer.getvalue())
+                out.flush()
+                os.fsync(out.fileno())
+            except OSError:
+                # A full disk (or any failed write): take back what was written of the unit, so no torn
+                # member is left behind (nothing was acknowledged, the caller retries or stops).
+                with contextlib.suppress(OSError):
+                    out.truncate(base)
+                    os.fsync(out.fileno())
+                raise
         return [
             WrittenRecord(
                 path.name,
@@ -220,6 +231,43 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+OWN_PREFIXES = ("crawl-", "import-", "casebook-")  # WARC files Casebook writes (crawls, imports, default)
+TORN = ("truncated gzip member", "bytes that are not a gzip member")  # how a write cut short reads
+
+
+def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | None:
+    """Cut a torn last gzip member off one of Casebook's own WARC files, keeping its bytes aside.
+
+    A write killed half-way (a power cut; a full disk before writes were taken back) leaves a member that
+    never ends at the end of the file: not a record, never acknowledged, and reported by every check. The
+    bytes go to ``quarantine/<file>.<offset>.torn`` and the file is cut at the member's start. Only
+    Casebook's own files (``OWN_PREFIXES``), only a truncated member at the very end, and only when no
+    writer holds the file (writers lock it while they append). Returns the damage repaired, or None.
+    """
+    if not path.name.startswith(OWN_PREFIXES):
+        return None
+    with open(path, "rb+") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # being written: its last member may just not be finished yet
+        size = os.fstat(held.fileno()).st_size
+        damaged: list[Damage] = []
+        for _ in iter_records(path, damaged, start):
+            pass
+        last = damaged[-1] if damaged else None
+        if last is None or last.offset + last.length != size or not last.reason.startswith(TORN):
+            return None
+        quarantine.mkdir(parents=True, exist_ok=True)
+        held.seek(last.offset)
+        kept = quarantine / f"{path.name}.{last.offset}.torn"
+        kept.write_bytes(held.read())
+        held.truncate(last.offset)
+        os.fsync(held.fileno())
+    log.warning("%s: cut a torn record at its end (%d bytes, kept in %s)", path.name, last.length, kept)
+    return last
 
 
 def adopt(path: Path, directory: Path) -> Path:
@@ -396,11 +444,23 @@ def _payload(record: ArcWarcRecord) -> bytes:
     return decode_body(stream.read(), http.get_header("Content-Encoding"))
 
 
+FUTURE_SLACK = timedelta(days=1)  # a clock a little ahead; a WARC-Date later than this is not a fetch time
+
+
 def _record_date(value: str | None) -> datetime:
+    """The record's WARC-Date; the time of reading when it is missing, unreadable or in the future (a
+    WARC-Date in the year 9999 made every date computed from it overflow): the latest it can have been."""
+    now = datetime.now(UTC)
     try:
-        return parse_warc_date(value)
+        found = parse_warc_date(value)
     except ValueError:
-        return datetime.now(UTC)
+        return now
+    if found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)
+    if found > now + FUTURE_SLACK:
+        log.warning("WARC-Date %s is in the future: taken as the time of reading", value)
+        return now
+    return found
 
 
 # -- reading WARC files, damage and all -------------------------------------------------------------

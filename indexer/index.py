@@ -51,8 +51,10 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb import compound as whoosh_compound
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Positions
+from whoosh.index import TOC, clean_files
 from whoosh.searching import Searcher
 from whoosh.util.numeric import _length_byte_cache, byte_to_length, length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
@@ -382,7 +384,16 @@ def _raised_in_whoosh(exc: BaseException) -> bool:
     return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_WHOOSH_DIR)
 
 
-_NOT_DAMAGE = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EMFILE, errno.ENFILE}
+_NOT_DAMAGE = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.EMFILE,
+    errno.ENFILE,
+}
 
 
 @contextmanager
@@ -653,15 +664,21 @@ class SearchIndex:
                     _merge_entities(entities, fields.get("_entities", ()))
                     count += 1
             except BaseException as exc:
-                writer.cancel()
-                quotes_writer.cancel()
+                for cancelled in (writer, quotes_writer):
+                    with suppress(Exception):
+                        cancelled.cancel()
+                _discard_unlisted(folder)
                 if _is_damage(exc):  # replacing a document reads the segments it is in
                     raise IndexCorrupt(folder, _what(exc)) from exc
                 raise
-            _write_meta(folder, entities)
-            with _damage_is_corrupt(folder):  # committing may merge small segments: read them
-                quotes_writer.commit()
-                writer.commit()
+            try:
+                _write_meta(folder, entities)
+                with _damage_is_corrupt(folder):  # committing may merge small segments: read them
+                    quotes_writer.commit()
+                    writer.commit()
+            except BaseException:
+                _discard_unlisted(folder)
+                raise
         return count
 
     def rebuild(self, entries: Iterable[dict[str, Any]], procs: int = 1) -> int:
@@ -767,6 +784,18 @@ class SearchIndex:
 
     def lexicon(self) -> Lexicon:
         return _lexicon(self.folder())
+
+
+def _discard_unlisted(folder: Path) -> None:
+    """After a write that failed half-way (a full disk): remove the segment files and temporary folders
+    the table of contents does not list, so a failed write leaves nothing behind (Whoosh removes them only
+    at the next commit that succeeds, if one ever comes). Called while this process holds the writer lock."""
+    storage = FileStorage(str(folder))
+    for indexname in (MAIN, QUOTES_INDEX):
+        with suppress(Exception):
+            toc = TOC.read(storage, indexname)
+            clean_files(storage, indexname, toc.generation, toc.segments)
+        shutil.rmtree(folder / f"{indexname}.tmp", ignore_errors=True)
 
 
 def _stored_quotes(conn: sqlite3.Connection, doc_id: str) -> list[Quote]:
