@@ -283,9 +283,8 @@ class Ingester:
                         self.store.set_canonical_claim(doc.id, claimed)
                     if outcome != "unchanged":  # "earlier" may change which copy is the original
                         current = doc if outcome != "earlier" else self.store.get(doc.id).document
-                        assign_cluster(
-                            self.store, current, fingerprint=prints.get((doc.id, doc.content_hash))
-                        )
+                        fingerprint = prints.get((current.id, current.content_hash))
+                        assign_cluster(self.store, current, fingerprint=fingerprint)
                         reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
                 page = record.page
                 self.store.add_record(
