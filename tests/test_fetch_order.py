@@ -14,6 +14,7 @@ from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
 from crawler.archive import WarcArchive
+from indexer.duplicates import bands_for
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +109,29 @@ def test_warc_files_taken_in_name_order_still_give_versions_in_fetch_order(tmp_p
     report = ingest(settings, paths=[outside], progress=False, enrich=False)
     assert report.outcomes["new"] == 1 and report.outcomes["earlier"] == 1
     assert history(settings) == [(1, "A", 2), (2, "C", 28), (2, "C", 2)]
+
+
+def test_an_earlier_fetch_with_other_text_leaves_the_current_copy_in_its_cluster(tmp_path: Path) -> None:
+    """Clustering after an earlier fetch uses the current text, not the one just filed among the versions."""
+    settings = settings_for(tmp_path / "data")
+    repost_url = "https://campaign-blog.example/assessors-ignored-evidence/"
+    original = page(tmp_path, "A", 10)
+    copy = tmp_path / "copy.html"
+    copy.write_text(original.path.read_text(encoding="utf-8").replace(URL, repost_url), encoding="utf-8")
+    run(settings, original, FileImport(copy, repost_url, day(12)))
+    draft = tmp_path / "draft.html"
+    paragraphs = "".join(
+        f"<p>Placeholder paragraph {n} of a draft about parking permits.</p>" for n in range(30)
+    )
+    draft.write_text(
+        f"<html><head><title>Draft</title></head><body><article><h1>Draft</h1>{paragraphs}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert run(settings, FileImport(draft, repost_url, day(11))) == {"earlier": 1}
+    with Store(settings.db_path) as store:
+        [repost] = [s for s in store.iter_documents() if s.document.url == repost_url]
+        assert repost.duplicate_of is not None and "forty claimants" in repost.document.text
+        bands = store.db.execute(
+            "SELECT hash FROM near_dup_bands WHERE doc_id=? ORDER BY band", (repost.document.id,)
+        ).fetchall()
+        assert [b["hash"] for b in bands] == bands_for(repost.document.text)  # of the current text
