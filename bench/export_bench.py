@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         [sys.executable, "-c", "from casebook.cli import main; main()", "--data-dir", str(folder), "serve"]
         + ["--port", str(port)],
         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONPATH": str(args.code)},
+        cwd=args.code,  # python -c puts its working folder first on sys.path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

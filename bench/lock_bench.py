@@ -115,6 +115,7 @@ def run(command: list[str], data_dir: Path, code: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
         env=env,
+        cwd=code,  # python -c puts its working folder first on sys.path
     )
     seconds = time.perf_counter() - start
     probe.stop.set()
