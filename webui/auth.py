@@ -15,6 +15,7 @@ cookie alone cannot be taken back). Logins last ``LOGIN_DAYS`` at most.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import threading
 from collections.abc import Callable
@@ -112,8 +113,12 @@ def add_user(path: Path, name: str, password: str) -> None:
     users = parse_users(path.read_text(encoding="utf-8"), str(path)) if path.exists() else {}
     users[name] = generate_password_hash(password)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{n}:{h}\n" for n, h in users.items()), encoding="utf-8")
-    path.chmod(0o600)
+    # Written aside and renamed: a running server reads the file when it changes, never half of it.
+    partial = path.with_name(f".{path.name}.partial")
+    partial.touch(mode=0o600)
+    partial.chmod(0o600)
+    partial.write_text("".join(f"{n}:{h}\n" for n, h in users.items()), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def secret_key(settings: Settings) -> str:
