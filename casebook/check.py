@@ -16,9 +16,9 @@ from typing import Any
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from crawler.archive import PAGE_TYPES, Damage, RecordInfo, is_warc, iter_records
+from casebook.store import PENDING, to_retry
+from crawler.archive import OWN_PREFIXES, PAGE_TYPES, TORN, Damage, RecordInfo, is_warc, iter_records
 
-PENDING = "pending"  # as casebook.pipeline.PENDING (not imported: the pipeline pulls in the indexer)
 IMPORT_PREFIX = "import-"  # WARC files of imported HTML files (casebook.pipeline.Ingester.archive_files)
 REINDEX = "run casebook reindex"
 INGEST = "run casebook ingest"
@@ -71,6 +71,7 @@ class Archive:
     by_id: dict[str, list[RecordInfo]] = field(default_factory=lambda: defaultdict(list))
     damage: list[Damage] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    sizes: dict[str, int] = field(default_factory=dict)
 
 
 def check(settings: Settings) -> CheckReport:
@@ -106,6 +107,7 @@ def read_archive(warc_dir: Path) -> Archive:
         return archive
     for path in sorted(p for p in warc_dir.iterdir() if is_warc(p) and p.is_file()):
         archive.files.add(path.name)
+        archive.sizes[path.name] = path.stat().st_size
         for info in iter_records(path, archive.damage):
             archive.by_place.setdefault((info.warc_file, info.offset), info)
             archive.by_id[info.record_id].append(info)
@@ -116,7 +118,14 @@ def check_warc(archive: Archive) -> list[Problem]:
     """Damaged stretches, a record id written twice, and an imported file archived twice."""
     problems = [
         Problem(
-            "warc-damaged", f"{d.warc_file} at offset {d.offset}", f"{d.reason} ({d.length} bytes unreadable)"
+            "warc-damaged",
+            f"{d.warc_file} at offset {d.offset}",
+            f"{d.reason} ({d.length} bytes unreadable)"
+            + (
+                "; a write that never finished: casebook ingest sets it aside"
+                if _torn_tail(archive, d)
+                else ""
+            ),
         )
         for d in archive.damage
     ]
@@ -148,12 +157,23 @@ def check_warc(archive: Archive) -> list[Problem]:
     return problems
 
 
+def _torn_tail(archive: Archive, damage: Damage) -> bool:
+    """Whether the damage is a write cut short at the end of one of Casebook's own files."""
+    size = archive.sizes.get(damage.warc_file)
+    return (
+        damage.offset + damage.length == size
+        and damage.warc_file.startswith(OWN_PREFIXES)
+        and damage.reason.startswith(TORN)
+    )
+
+
 # -- the record catalogue ------------------------------------------------------------------------------
 
 
 def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
     """Each catalogued record is where the catalogue says, with its payload digest; each page record of
-    the WARC files is catalogued; no record names a document the store lacks; nothing is left pending."""
+    the WARC files is catalogued; no record names a document the store lacks; nothing is left pending, and
+    no record failed for a reason a newer Casebook can fix (those are tried again by every ingest)."""
     problems: list[Problem] = []
     doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
     catalogued: set[str] = set()
@@ -164,6 +184,16 @@ def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[
         record_id, name, offset = row["record_id"], row["warc_file"], row["warc_offset"]
         catalogued.add(record_id)
         pending += row["outcome"] == PENDING
+        if to_retry(row["outcome"]):
+            counts["failed"] += 1
+            problems.append(
+                Problem(
+                    "record-failed",
+                    _at(name, offset),
+                    f"record {record_id} ({row['url']}) did not become a document: {row['outcome']};"
+                    f" {INGEST} to try it again",
+                )
+            )
         if row["doc_id"] and row["doc_id"] not in doc_ids:
             problems.append(
                 Problem(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from casebook.errors import CasebookError
+from casebook.errors import CasebookError, environment_error
 from casebook.models import Document, RawPage
 from casebook.settings import Settings, load_settings
 
@@ -33,6 +34,11 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 "casebook: interrupted; what was done is kept, run the same command to finish", err=True
             )
             sys.exit(130)
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a damaged store: one line; anything else shows
+            if (line := environment_error(exc)) is None:
+                raise
+            click.echo(f"casebook: {line}", err=True)
+            sys.exit(1)
 
     return run
 
@@ -146,6 +152,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
     from casebook.sources import load_sources, source_for_url
+    from indexer.duplicates import canonical_identity
     from indexer.extract import NotAnArticle, extract
 
     enricher = None
@@ -168,6 +175,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         except NotAnArticle as exc:
             errors[path] = str(exc)
             continue
+        doc.canonical_url, _claimed = canonical_identity(page.url, doc.canonical_url, sources)
         doc.source = source_for_url(doc.canonical_url, sources)
         extracted.append((path, doc))
     history, copies = versions(extracted), duplicates(extracted)
@@ -345,8 +353,10 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 @_repairs_index
 def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
     """Serve the web UI and JSON API (checking the search index first, and rebuilding it if damaged)."""
+    from casebook.store import Store
     from indexer.index import IndexCorrupt, SearchIndex
 
+    Store(settings.db_path).close()  # a damaged store is one line here, not a 503 on every page
     problems = SearchIndex(settings.index_dir).check()
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])

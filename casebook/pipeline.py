@@ -17,7 +17,6 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import load_sources, source_for_url
-from casebook.store import Store, StoredDocument
+from casebook.store import PENDING, Store, StoredDocument, to_retry
 from crawler.archive import (
     AUX_PREFIX,
     PAGE_TYPES,
@@ -39,8 +38,9 @@ from crawler.archive import (
     is_warc,
     iter_pages,
     iter_records,
+    repair_torn_tail,
 )
-from indexer.duplicates import assign_cluster, rebuild_clusters
+from indexer.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 BATCH = 16
-PENDING = "pending"
+QUARANTINE = "warc-damaged"  # torn WARC tails set aside (in the data folder)
 UNCATALOGUED_AUX = "crawl: not an article (archived by a crawl stopped before it catalogued the record)"
 
 
@@ -77,6 +77,10 @@ class IngestReport:
 
     def summary(self) -> str:
         parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
+        if self.outcomes["earlier"]:
+            parts.append(
+                f"{self.outcomes['earlier']} earlier fetches filed in their place among the versions"
+            )
         parts.append(f"{len(self.skipped)} skipped")
         if self.outcomes["already ingested"]:
             parts.append(f"{self.outcomes['already ingested']} already ingested")
@@ -114,7 +118,7 @@ class Ingester:
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
         self.sources = load_sources(settings.sources_path)
-        self.store = Store(settings.db_path)
+        self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
         self.index = SearchIndex(settings.index_dir)
         self.enrich = enrich
         self._enricher = None
@@ -135,21 +139,12 @@ class Ingester:
             )
         return self._enricher
 
-    @contextmanager
-    def _write_transaction(self) -> Iterator[None]:
-        """The store's transaction, holding its write lock from the start (``BEGIN IMMEDIATE``): what is
-        read inside to decide a write (is this file archived? which version is this text?) cannot be
-        changed by another run before the write commits. (Without it, the reads run before SQLite's
-        implicit ``BEGIN``: two runs could both archive one file, or both write version 1 of a document.)"""
-        with self.store.transaction() as db:
-            if not db.in_transaction:
-                db.execute("BEGIN IMMEDIATE")
-            yield
-
     # -- phase 0 -------------------------------------------------------------------------------
 
     def reconcile(self) -> int:
-        """Catalogue the records a killed run wrote to WARC but never catalogued; return how many.
+        """Catalogue the records a killed run wrote to WARC but never catalogued; return how many. A write
+        that never finished at the end of one of Casebook's own files is set aside first (its bytes kept
+        in ``DATA/warc-damaged/``: see :func:`crawler.archive.repair_torn_tail`).
 
         Only the tail of each file is read: from its last catalogued record on (records are appended, one
         writer per file, so an uncatalogued record can only follow the last catalogued one); a file with
@@ -163,6 +158,7 @@ class Ingester:
         )
         found = 0
         for path in sorted(p for p in self.settings.warc_dir.iterdir() if is_warc(p) and p.is_file()):
+            repair_torn_tail(path, self.settings.data_dir / QUARANTINE, last.get(path.name, 0))
             outcome = UNCATALOGUED_AUX if path.name.startswith(AUX_PREFIX) else PENDING
             orphans = [
                 info
@@ -171,7 +167,7 @@ class Ingester:
             ]
             if not orphans:
                 continue
-            with self._write_transaction():
+            with self.store.write_transaction():
                 for info in orphans:
                     if self.store.record_outcome(info.record_id) is not None:
                         continue  # another run, still writing, has just catalogued it
@@ -198,13 +194,23 @@ class Ingester:
 
     # -- phase 1 -------------------------------------------------------------------------------
 
+    def already_archived(self, path: Path) -> bool:
+        """Whether every page record of an outside WARC file is catalogued already, with the same payload
+        (a copy of one of the archive's own files): copying it in would only file each record twice."""
+        if path.resolve().parent == self.settings.warc_dir.resolve():
+            return False
+        pages = [info for info in iter_records(path) if info.rec_type in PAGE_TYPES]
+        return bool(pages) and all(
+            self.store.catalogued_digest(info.record_id) == (info.payload_digest or "") for info in pages
+        )
+
     def archive_files(self, imports: list[FileImport], prefix: str = "import") -> list[Path]:
         """Write each file not archived before as a WARC resource record; return the WARC files used."""
         archive = WarcArchive(self.settings.warc_dir, prefix=prefix)
         written: set[Path] = set()
         for item in imports:
             body = item.path.read_bytes()
-            with self._write_transaction():  # no other run can archive the same file meanwhile
+            with self.store.write_transaction():  # no other run can archive the same file meanwhile
                 if self.store.record_for_digest(payload_digest(body)) is not None:
                     continue
                 record = archive.write_resource(item.url, body, item.content_type, item.fetched)
@@ -244,33 +250,41 @@ class Ingester:
             damaged: list[Damage] = []
             for record in iter_pages(path, damaged):
                 outcome = self.store.record_outcome(record.page.record_id or "")
-                if outcome is not None and outcome != PENDING:
+                if outcome is not None and outcome != PENDING and not to_retry(outcome):
                     report.outcomes["already ingested"] += 1
                     continue
                 yield record
             report.skipped.extend(f"{damage}: damaged WARC data" for damage in damaged)
 
     def _process_batch(self, batch: list[ArchivedRecord], report: IngestReport) -> None:
-        """One transaction: documents, record outcomes, clusters, annotations; the index entries of what
-        changed are committed just before it, so a kill leaves nothing done that the next run skips."""
-        extracted: list[tuple[ArchivedRecord, Document | None, str]] = []
+        """One short write transaction: documents, record outcomes, clusters, annotations; the index entries
+        of what changed are committed just before it, so a kill leaves nothing done that the next run
+        skips. Extraction and enrichment (seconds to minutes for a long article) run before it, so other
+        commands and the web UI are not kept waiting for the store meanwhile."""
+        extracted: list[tuple[ArchivedRecord, Document | None, str, str | None]] = []
         for record in batch:
-            doc, outcome = self._extract(record)
-            extracted.append((record, doc, outcome))
+            doc, outcome, claimed = self._extract(record)
+            extracted.append((record, doc, outcome, claimed))
             if doc is None:
                 report.skipped.append(f"{record.page.url}: {outcome}")
-        if self.enrich and any(doc is not None for _, doc, _ in extracted):
-            self.enricher  # noqa: B018 - load spaCy before the transaction takes the store's write lock
-        with self._write_transaction():
+        docs = [doc for _, doc, _, _ in extracted if doc is not None]
+        new_texts = [d for d in docs if self.store.content_hash(d.id) != d.content_hash]
+        annotations = self._annotate(new_texts)
+        prints = {(d.id, d.content_hash): Fingerprint.of(d.text) for d in new_texts}
+        with self.store.write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
-            for record, doc, outcome in extracted:
+            for record, doc, outcome, claimed in extracted:
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
-                    if outcome != "unchanged":
+                    if outcome in ("new", "updated"):
                         changed.append(doc)
-                        assign_cluster(self.store, doc)
+                        self.store.set_canonical_claim(doc.id, claimed)
+                    if outcome != "unchanged":  # "earlier" may change which copy is the original
+                        current = doc if outcome != "earlier" else self.store.get(doc.id).document
+                        fingerprint = prints.get((current.id, current.content_hash))
+                        assign_cluster(self.store, current, fingerprint=fingerprint)
                         reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
                 page = record.page
                 self.store.add_record(
@@ -283,27 +297,43 @@ class Ingester:
                     doc.id if doc else None,
                     outcome,
                 )
-            if changed and self.enrich:
-                for doc, (mentions, quotes) in zip(changed, self.enricher.enrich_many(changed), strict=True):
+            if self.enrich:
+                # A text saved now that was not enriched above (another run stored the text it replaced
+                # meanwhile) is enriched here: rare, and correct rather than fast.
+                missed = [d for d in changed if (d.id, d.content_hash) not in annotations]
+                annotations.update(self._annotate(missed))
+                for doc in changed:
+                    mentions, quotes = annotations[(doc.id, doc.content_hash)]
                     self.store.save_annotations(doc.id, mentions, quotes, self.enricher.version)
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
+                self.store.note_indexed(reindex, self.index.rebuilding())
 
-    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str]:
+    def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
+        """Entities and quotes of these texts, by (document id, content hash)."""
+        if not self.enrich or not docs:
+            return {}
+        results = self.enricher.enrich_many(docs)
+        return {(d.id, d.content_hash): found for d, found in zip(docs, results, strict=True)}
+
+    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str, str | None]:
+        """The document (or None and why not), and the page on another site its canonical claimed."""
         page: RawPage = record.page
         if record.problem is not None:
-            return None, record.problem
+            return None, record.problem, None
         if record.status is not None and record.status != 200:
-            return None, f"HTTP status {record.status}"
+            return None, f"HTTP status {record.status}", None
         try:
             doc = extract(page, source=source_for_url(page.url, self.sources))
         except NotAnArticle as exc:
-            return None, str(exc)
+            return None, str(exc), None
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run: skipped, with why
             log.warning("%s: extraction failed", page.url, exc_info=True)
-            return None, f"extraction failed ({type(exc).__name__}: {exc})"
+            return None, f"extraction failed ({type(exc).__name__}: {exc})", None
+        # rel=canonical on another site is a claim, kept, not the page's identity
+        doc.canonical_url, claimed = canonical_identity(page.url, doc.canonical_url, self.sources)
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
-        return doc, "extracted"
+        return doc, "extracted", claimed
 
     def _entries(self, doc_ids: Iterable[str]) -> Iterator[dict]:
         for doc_id in doc_ids:
@@ -312,19 +342,44 @@ class Ingester:
                 yield self._fields(stored)
 
     def reindex(self, progress: bool = True) -> int:
-        """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in."""
-        with self._write_transaction():
-            rebuild_clusters(self.store)
-        total = self.store.count()
-        docs = tqdm(
-            self.store.iter_documents(),
-            total=total,
-            desc="reindex",
-            unit="doc",
-            disable=not progress,
-            leave=False,
-        )
-        return self.index.rebuild(self._fields(s) for s in docs)
+        """Re-derive duplicate clusters, then rebuild the whole index from the store and swap it in.
+
+        Other commands may write meanwhile (ingest, a crawl, enrich): their index entries go to the live
+        index and are journalled while the new one is built (:meth:`Store.note_indexed`). The rebuild adds
+        what the journal names to the new index, then once more while holding the store's write lock, and
+        swaps it in before letting go: nothing written during the rebuild is missing from the new index.
+        """
+        rebuild_clusters(self.store)
+        target = self.index.new_build()  # from here on, writers journal what they index
+        try:
+            with self.store.write_transaction():  # every write before this one has committed
+                mark = self.store.journal_mark()
+            total = self.store.count()
+            docs = tqdm(
+                self.store.iter_documents(),
+                total=total,
+                desc="reindex",
+                unit="doc",
+                disable=not progress,
+                leave=False,
+            )
+            self.index.build(target, (self._fields(s) for s in docs))
+            mark = self._catch_up(target, mark)  # what was written meanwhile, without holding anyone up
+            with self.store.write_transaction():  # and the last of it, while no one writes
+                mark = self._catch_up(target, mark)
+                self.index.swap_in(target)
+                if not self.index.rebuilding():  # another rebuild would still need the entries
+                    self.store.prune_journal(mark)
+        except BaseException:
+            self.index.discard(target)
+            raise
+        return self.index.doc_count()
+
+    def _catch_up(self, target: Path, mark: int) -> int:
+        ids, mark = self.store.journal_since(mark)
+        if ids:
+            self.index.update(self._entries(ids), folder=target)
+        return mark
 
     def _fields(self, stored: StoredDocument) -> dict:
         doc_id = stored.document.id
@@ -347,9 +402,16 @@ def ingest(
     ingester = Ingester(settings, enrich=enrich)
     try:
         report.recovered = ingester.reconcile()
-        adopted = [adopt(path, settings.warc_dir) for path in warc_files]
+        adopted = []
+        for path in warc_files:
+            if ingester.already_archived(path):  # a copy of the archive's own file, brought back in
+                report.skipped.append(
+                    f"{path}: every record in it is already in the archive; not copied again"
+                )
+                continue
+            adopted.append(adopt(path, settings.warc_dir))
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
-        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_with(PENDING)]
+        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
     finally:
         ingester.close()

@@ -14,8 +14,6 @@ run rather than given annotations of the old text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,9 +66,9 @@ def reenrich(
 
     version = enricher.version if enricher is not None else None
     version = version or pipeline_version(settings.model, settings.gazetteer_path)
-    with Store(settings.db_path) as store:
+    with Store(settings.db_path, lock_wait=settings.lock_wait) as store:
         if force:
-            with _write_transaction(store):
+            with store.write_transaction():
                 store.clear_enrichment_stamps()
         stale = store.stale_enrichments(version) if version is not None else None
         if stale == []:
@@ -100,7 +98,7 @@ def _batch(
         return
     docs = [s.document for s in stored]
     results = list(enricher.enrich_many(docs))
-    with _write_transaction(store):
+    with store.write_transaction():
         entries = []
         for item, (mentions, quotes) in zip(stored, results, strict=True):
             doc = item.document
@@ -114,6 +112,7 @@ def _batch(
                 entries.append(document_fields(store.get(doc.id) or item, mentions, quotes))
         if index is not None and entries:
             index.update(entries)
+            store.note_indexed([e["id"] for e in entries], index.rebuilding())
 
 
 def _index(settings: Settings) -> SearchIndex | None:
@@ -130,12 +129,3 @@ def _load_enricher(settings: Settings) -> Any:
         n_process=settings.enrich_processes,
         batch_size=settings.enrich_batch_size,
     )
-
-
-@contextmanager
-def _write_transaction(store: Store) -> Iterator[None]:
-    """The store's transaction holding the write lock from the start (``BEGIN IMMEDIATE``), as ingest's."""
-    with store.transaction() as db:
-        if not db.in_transaction:
-            db.execute("BEGIN IMMEDIATE")
-        yield

@@ -35,6 +35,7 @@ class Settings:
     users: str = ""  # "name:hash name:hash" (hashes from werkzeug.security); usually set as CASEBOOK_USERS
     users_file: str = "users"  # "name:hash" lines, relative to data_dir unless absolute; may not exist
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
+    lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
 
     @property
     def users_path(self) -> Path:
@@ -102,7 +103,7 @@ def load_settings(
     values.setdefault("data_dir", "casebook-data")
     values["data_dir"] = Path(str(values["data_dir"])).expanduser()
     values["corpus_dir"] = Path(str(values["corpus_dir"]))
-    for key in ("port", "enrich_processes", "enrich_batch_size"):
+    for key in ("port", "enrich_processes", "enrich_batch_size", "lock_wait"):
         if key in values:
             try:
                 values[key] = int(values[key])  # type: ignore[arg-type]

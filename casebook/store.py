@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
+import os
+import socket
 import sqlite3
+import sys
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +22,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from casebook.errors import CasebookError
 from casebook.models import Comment, Document, Mention, Quote
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: list[str] = [
     # 1: documents, their versions, the WARC record catalogue, and enrichment output.
@@ -154,9 +162,40 @@ MIGRATIONS: list[str] = [
         content_hash TEXT NOT NULL
     );
     """,
+    # 5 (reliability): canonical_claims: a page whose rel=canonical names a page on another site keeps its
+    # own id; the address it named is kept here (shown, and used to elect the original of a cluster).
+    # index_journal: every document whose index entry was written, in order, so that a rebuild of the
+    # index can add what was written while it ran. login_sessions: web logins, so logout and a changed
+    # password end them (webui/auth.py).
+    """
+    CREATE TABLE canonical_claims (
+        doc_id TEXT PRIMARY KEY,
+        claimed_url TEXT NOT NULL
+    );
+    CREATE TABLE index_journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        doc_id TEXT NOT NULL
+    );
+    CREATE TABLE login_sessions (
+        token TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        started TEXT NOT NULL
+    );
+    """,
 ]
 
-SaveOutcome = Literal["new", "updated", "unchanged"]
+SaveOutcome = Literal["new", "updated", "unchanged", "earlier"]
+
+# The record catalogue's outcomes that are not final. A pending record has not been processed yet; a
+# record that failed for a reason a newer Casebook can fix (a content-coding it could not undo, an
+# extraction that crashed) is processed again by every ingest, and `casebook check` reports it meanwhile.
+PENDING = "pending"
+RETRIED = ("the payload cannot be decoded", "extraction failed")
+
+
+def to_retry(outcome: str | None) -> bool:
+    """Whether a catalogued record with this outcome is processed again by the next ingest."""
+    return outcome is not None and outcome.startswith(RETRIED)
 
 
 @dataclass(frozen=True)
@@ -195,17 +234,54 @@ class StoredDocument:
     duplicate_of: str | None = None  # the original's id when this is a near-duplicate copy
 
 
-class Store:
-    """A connection to the SQLite store. Use as a context manager, or call :meth:`close`."""
+LOCK_WAIT = 600.0  # seconds a command waits for another's write transaction before giving up
+BUSY_POLL = 2.0  # seconds between looks at who holds the write lock while waiting
+DAMAGED = ("file is not a database", "database disk image is malformed", "file is encrypted")
 
-    def __init__(self, path: Path) -> None:
+
+class StoreUnreadable(CasebookError):
+    """The store's file is not a readable SQLite database."""
+
+
+class StoreBusy(CasebookError):
+    """Another process held the store's write lock for longer than this one would wait."""
+
+
+def damaged(exc: sqlite3.Error) -> bool:
+    """Whether a SQLite error says the database file itself is damaged."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(d in str(exc) for d in DAMAGED)
+
+
+def unreadable(path: Path, exc: sqlite3.Error) -> StoreUnreadable:
+    return StoreUnreadable(
+        f"the store {path} cannot be read ({exc}): restore it from a backup, or move it aside and run"
+        " casebook ingest to rebuild the documents from the WARC files"
+    )
+
+
+class Store:
+    """A connection to the SQLite store. Use as a context manager, or call :meth:`close`.
+
+    ``timeout``: seconds a statement waits for another process's write lock (the web UI waits less than a
+    command); :meth:`write_transaction` waits ``lock_wait`` seconds, saying who it waits for.
+    """
+
+    def __init__(self, path: Path, timeout: float = 30, lock_wait: float = LOCK_WAIT) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30)
+        self.timeout = timeout
+        self.lock_wait = lock_wait
+        self.db = sqlite3.connect(path, timeout=timeout)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if damaged(exc):
+                raise unreadable(path, exc) from None
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -244,15 +320,95 @@ class Store:
             self.db.rollback()
             raise
 
+    @property
+    def holder_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".writer")
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A transaction holding the write lock from its start (``BEGIN IMMEDIATE``): what is read inside
+        to decide a write cannot change before it commits. While another process holds the lock, says once
+        who that is (``casebook.db.writer``, written by every holder) and waits up to ``lock_wait``
+        seconds, then raises :class:`StoreBusy` naming it. Keep these short: no model, no network."""
+        if self.db.in_transaction:  # nested: the outer transaction holds the lock already
+            yield self.db
+            return
+        deadline = time.monotonic() + self.lock_wait
+        poll = 0.0  # the first try does not wait: whoever waits is told at once, then waits
+        while True:
+            self.db.execute(f"PRAGMA busy_timeout={int(poll * 1000)}")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                holder = self.lock_holder()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreBusy(
+                        f"the store is being written by {holder} (waited {self.lock_wait:g} s);"
+                        " run again when it has finished"
+                    ) from None
+                if not poll:
+                    log.warning("the store is being written by %s: waiting for it to finish", holder)
+                poll = max(0.05, min(BUSY_POLL, left))
+            finally:
+                self.db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+        note = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:3])),
+            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        try:
+            self.holder_path.write_text(json.dumps(note), encoding="utf-8")
+        except OSError:
+            pass  # only a courtesy to whoever waits
+        try:
+            with self.transaction():
+                yield self.db
+        finally:
+            try:
+                if json.loads(self.holder_path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                    self.holder_path.unlink()
+            except (OSError, ValueError):
+                pass
+
+    def lock_holder(self) -> str:
+        """Who holds the write lock, as far as the note its holder left says."""
+        try:
+            note = json.loads(self.holder_path.read_text(encoding="utf-8"))
+            pid = int(note["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process"
+        alive = note.get("host") != socket.gethostname() or _pid_alive(pid)
+        who = f"pid {pid} ({note.get('command') or '?'}, since {note.get('since') or '?'})"
+        return who if alive else "another process"
+
     # -- the WARC record catalogue -------------------------------------------------------------
 
     def record_outcome(self, record_id: str) -> str | None:
         row = self.db.execute("SELECT outcome FROM records WHERE record_id=?", (record_id,)).fetchone()
         return None if row is None else row["outcome"]
 
+    def catalogued_digest(self, record_id: str) -> str | None:
+        """The payload digest a catalogued record was archived with ("" if none); None if not catalogued."""
+        row = self.db.execute("SELECT payload_digest FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return None if row is None else row["payload_digest"] or ""
+
     def warc_files_with(self, outcome: str) -> list[str]:
         """WARC files holding records in this state (e.g. left pending by an interrupted run)."""
         rows = self.db.execute("SELECT DISTINCT warc_file FROM records WHERE outcome=?", (outcome,))
+        return sorted(r["warc_file"] for r in rows)
+
+    def warc_files_to_process(self) -> list[str]:
+        """WARC files holding records pending, or failed for a reason worth another try (:data:`RETRIED`)."""
+        tried = " OR ".join("substr(outcome, 1, ?) = ?" for _ in RETRIED)
+        values = [v for prefix in RETRIED for v in (len(prefix), prefix)]
+        rows = self.db.execute(
+            f"SELECT DISTINCT warc_file FROM records WHERE outcome=? OR {tried}", (PENDING, *values)
+        )
         return sorted(r["warc_file"] for r in rows)
 
     def record_for_digest(self, digest: str) -> sqlite3.Row | None:
@@ -279,30 +435,117 @@ class Store:
     # -- documents -----------------------------------------------------------------------------
 
     def save(self, doc: Document) -> SaveOutcome:
-        """Store a document. Same text as held: nothing changes. New text: a new version beside the old."""
-        row = self.db.execute(
-            "SELECT content_hash, version, first_fetched FROM documents WHERE id=?", (doc.id,)
-        ).fetchone()
-        if row is not None and row["content_hash"] == doc.content_hash:
+        """Store one fetch of a document. Versions are ordered by fetch time, whatever the order fetches
+        are ingested in (an older WARC imported after a newer one); the current text, shown and indexed,
+        is always that of the latest fetch.
+
+        The fetch's text is compared with the version in force when it was fetched: the same text changes
+        nothing (``unchanged``). Otherwise it becomes a version at its place in time: at the end, a new
+        current version (``updated``, or ``new`` for the first); before the end, ``earlier``. Two cases
+        keep the history true: when the version after it has the same text, that version starts earlier
+        instead; when the text it replaced was fetched again later (a fetch catalogued ``unchanged``
+        before this one was ingested), that text comes back as a version of its own at that fetch.
+        """
+        row = self.db.execute("SELECT first_fetched FROM documents WHERE id=?", (doc.id,)).fetchone()
+        if row is None:
+            self._write_current(doc, 1, doc.fetched.isoformat())
+            self._insert_version(doc.id, 1, _version_of(doc))
+            return "new"
+        versions = self.db.execute(
+            "SELECT version, content_hash, fetched FROM versions WHERE doc_id=? ORDER BY version", (doc.id,)
+        ).fetchall()
+        before = [v for v in versions if datetime.fromisoformat(v["fetched"]) <= doc.fetched]
+        prev = before[-1] if before else None
+        nxt = versions[len(before)] if len(before) < len(versions) else None
+        if prev is not None and prev["content_hash"] == doc.content_hash:
             return "unchanged"
-        version = 1 if row is None else row["version"] + 1
-        first_fetched = doc.fetched.isoformat() if row is None else row["first_fetched"]
+        first_fetched = min(datetime.fromisoformat(row["first_fetched"]), doc.fetched).isoformat()
+        if nxt is not None and nxt["content_hash"] == doc.content_hash:  # that text was there earlier
+            self.db.execute(
+                "UPDATE versions SET fetched=?, warc_file=?, warc_offset=? WHERE doc_id=? AND version=?",
+                (doc.fetched.isoformat(), doc.warc_file, doc.warc_offset, doc.id, nxt["version"]),
+            )
+            if nxt["version"] == versions[-1]["version"]:
+                self.db.execute(
+                    "UPDATE documents SET fetched=?, warc_file=?, warc_offset=? WHERE id=?",
+                    (doc.fetched.isoformat(), doc.warc_file, doc.warc_offset, doc.id),
+                )
+            self.db.execute("UPDATE documents SET first_fetched=? WHERE id=?", (first_fetched, doc.id))
+            return "earlier"
+        inserted = [_version_of(doc)]
+        until = datetime.fromisoformat(nxt["fetched"]) if nxt is not None else None
+        seen_again = self._fetched_unchanged_between(doc.id, doc.fetched, until)
+        if prev is not None and seen_again is not None:  # the text this one replaced was fetched again
+            old = self.db.execute(
+                "SELECT * FROM versions WHERE doc_id=? AND version=?", (doc.id, prev["version"])
+            ).fetchone()
+            inserted.append({**dict(old), **seen_again})
+        at = len(before) + 1
+        self.db.execute(  # make room; in two steps, as the primary key is checked row by row
+            "UPDATE versions SET version = -version - ? WHERE doc_id=? AND version >= ?",
+            (len(inserted), doc.id, at),
+        )
+        self.db.execute("UPDATE versions SET version = -version WHERE doc_id=? AND version < 0", (doc.id,))
+        for offset, values in enumerate(inserted):
+            self._insert_version(doc.id, at + offset, values)
+        last = len(versions) + len(inserted)
+        if nxt is None and len(inserted) == 1:
+            self._write_current(doc, last, first_fetched)
+            return "updated"
+        self.db.execute(
+            "UPDATE documents SET version=?, first_fetched=? WHERE id=?", (last, first_fetched, doc.id)
+        )
+        if nxt is None:  # the current text is the one fetched again: its latest start is that fetch
+            self.db.execute(
+                "UPDATE documents SET fetched=?, warc_file=?, warc_offset=? WHERE id=?",
+                (inserted[-1]["fetched"], inserted[-1]["warc_file"], inserted[-1]["warc_offset"], doc.id),
+            )
+        return "earlier"
+
+    def _fetched_unchanged_between(
+        self, doc_id: str, after: datetime, before: datetime | None
+    ) -> dict[str, Any] | None:
+        """The earliest fetch of this document catalogued ``unchanged`` after ``after`` (and before
+        ``before``): the version in force then was fetched again."""
+        rows = self.db.execute(
+            "SELECT fetched, warc_file, warc_offset FROM records WHERE doc_id=? AND outcome='unchanged'",
+            (doc_id,),
+        ).fetchall()
+        found = sorted(
+            (datetime.fromisoformat(r["fetched"]), r["warc_file"], r["warc_offset"])
+            for r in rows
+            if after < datetime.fromisoformat(r["fetched"])
+            and (before is None or datetime.fromisoformat(r["fetched"]) < before)
+        )
+        if not found:
+            return None
+        when, warc_file, warc_offset = found[0]
+        return {"fetched": when.isoformat(), "warc_file": warc_file, "warc_offset": warc_offset}
+
+    def _write_current(self, doc: Document, version: int, first_fetched: str) -> None:
         values = _document_row(doc, version, first_fetched)
         self.db.execute(f"INSERT OR REPLACE INTO documents VALUES ({','.join('?' * len(values))})", values)
+
+    def _insert_version(self, doc_id: str, version: int, values: dict) -> None:
         self.db.execute(
-            "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO versions (doc_id, version, content_hash, fetched, title, text, warc_file,"
+            " warc_offset) VALUES (?,?,?,?,?,?,?,?)",
             (
-                doc.id,
+                doc_id,
                 version,
-                doc.content_hash,
-                doc.fetched.isoformat(),
-                doc.title,
-                doc.text,
-                doc.warc_file,
-                doc.warc_offset,
+                values["content_hash"],
+                values["fetched"],
+                values["title"],
+                values["text"],
+                values["warc_file"],
+                values["warc_offset"],
             ),
         )
-        return "new" if row is None else "updated"
+
+    def content_hash(self, doc_id: str) -> str | None:
+        """The hash of a document's current text; None if it is not stored."""
+        row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return None if row is None else row["content_hash"]
 
     def get(self, doc_id: str) -> StoredDocument | None:
         row = self.db.execute(f"{_WITH_CLUSTER} WHERE d.id=?", (doc_id,)).fetchone()
@@ -311,6 +554,9 @@ class Store:
     def iter_documents(self) -> Iterator[StoredDocument]:
         for row in self.db.execute(f"{_WITH_CLUSTER} ORDER BY d.id"):
             yield _stored(row)
+
+    def document_ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -522,6 +768,86 @@ class Store:
 
     def cluster_count(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT cluster_id) FROM clusters").fetchone()[0]
+
+    # -- canonical claims (indexer/duplicates.py) -------------------------------------------------
+
+    def set_canonical_claim(self, doc_id: str, claimed_url: str | None) -> None:
+        """Note the page on another site a document's rel=canonical named (None: it named none)."""
+        if claimed_url is None:
+            self.db.execute("DELETE FROM canonical_claims WHERE doc_id=?", (doc_id,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO canonical_claims VALUES (?,?)", (doc_id, claimed_url))
+
+    def canonical_claim(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT claimed_url FROM canonical_claims WHERE doc_id=?", (doc_id,)).fetchone()
+        return None if row is None else row["claimed_url"]
+
+    # -- the index journal ----------------------------------------------------------------------
+
+    def note_indexed(self, doc_ids: Iterable[str], rebuilding: bool) -> None:
+        """Journal the documents whose index entries were just written, in the same transaction, while an
+        index rebuild runs (it adds them before it swaps its index in); with none running, the journal is
+        emptied instead (nobody needs it)."""
+        if rebuilding:
+            self.db.executemany("INSERT INTO index_journal (doc_id) VALUES (?)", [(d,) for d in doc_ids])
+        else:
+            self.db.execute("DELETE FROM index_journal")
+
+    def journal_mark(self) -> int:
+        """The journal's last entry: a rebuild that reads the store after this sees everything before it."""
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM index_journal").fetchone()[0]
+
+    def journal_since(self, mark: int) -> tuple[list[str], int]:
+        """Documents journalled after ``mark`` (each once), and the new mark."""
+        rows = self.db.execute("SELECT seq, doc_id FROM index_journal WHERE seq > ? ORDER BY seq", (mark,))
+        ids: dict[str, None] = {}
+        for row in rows:
+            ids[row["doc_id"]] = None
+            mark = row["seq"]
+        return list(ids), mark
+
+    def prune_journal(self, mark: int) -> None:
+        self.db.execute("DELETE FROM index_journal WHERE seq <= ?", (mark,))
+
+    # -- web logins (webui/auth.py) --------------------------------------------------------------
+
+    def start_login(self, token: str, user: str, now: datetime, expired_before: datetime) -> None:
+        """Record a login (and forget the logins that have expired)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM login_sessions WHERE started < ?", (expired_before.isoformat(),))
+            self.db.execute("INSERT INTO login_sessions VALUES (?,?,?)", (token, user, now.isoformat()))
+
+    def login_valid(self, token: str, user: str, started_after: datetime) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM login_sessions WHERE token=? AND user=? AND started >= ?",
+            (token, user, started_after.isoformat()),
+        ).fetchone()
+        return row is not None
+
+    def end_login(self, token: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM login_sessions WHERE token=?", (token,))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _version_of(doc: Document) -> dict[str, Any]:
+    return {
+        "content_hash": doc.content_hash,
+        "fetched": doc.fetched.isoformat(),
+        "title": doc.title,
+        "text": doc.text,
+        "warc_file": doc.warc_file,
+        "warc_offset": doc.warc_offset,
+    }
 
 
 def _fetch_state(row: sqlite3.Row) -> FetchState:

@@ -168,11 +168,24 @@ def _write_order(store: Store, timeline_id: int, doc_ids: list[str]) -> None:
     )
 
 
-def pin(store: Store, timeline_id: int, doc_id: str, note: str = "") -> bool:
-    """Add an article at the end; pinning one already there updates its note. True when newly added."""
+def _pinnable(store: Store, doc_id: str, note: str) -> str:
     if store.get(doc_id) is None:
         raise TimelineError(f"no article {doc_id!r} in the archive")
-    note = _clean_note(note)
+    return _clean_note(note)
+
+
+def pin_to_new(store: Store, name: str, doc_id: str, note: str = "") -> int:
+    """Pin an article to a new timeline called ``name``; its id. A pin that would be refused (no such
+    article, a note too long) is refused before the timeline is made, so no empty timeline is left."""
+    _pinnable(store, doc_id, note)
+    timeline_id = create(store, name)
+    pin(store, timeline_id, doc_id, note)
+    return timeline_id
+
+
+def pin(store: Store, timeline_id: int, doc_id: str, note: str = "") -> bool:
+    """Add an article at the end; pinning one already there updates its note. True when newly added."""
+    note = _pinnable(store, doc_id, note)
     with store.transaction():
         _touch(store, timeline_id)
         present = doc_id in _order(store, timeline_id)

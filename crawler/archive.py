@@ -11,6 +11,8 @@ reading resumes at the next record that can be read, so one bad record never hid
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import re
@@ -18,19 +20,20 @@ import shutil
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from warcio.bufferedreaders import BufferedReader
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
+from crawler.codings import UnsupportedCoding, decode_body
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 16
 MAX_HEADER_BYTES = 1 << 20  # a record's WARC headers longer than this are not headers
 MAX_RECORD_BYTES = 1 << 30  # a record larger than this, inflated, is not read
+UNDECODED = "the payload cannot be decoded"  # how a record whose Content-Encoding fails is marked
 
 
 def is_warc(path: Path) -> bool:
@@ -155,10 +159,19 @@ class WarcArchive:
             starts.append(buffer.tell())
             writer.write_record(record)
         with open(path, "ab") as out:
-            base = out.tell()
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
+            fcntl.flock(out, fcntl.LOCK_EX)  # repair_torn_tail never cuts a unit being written
+            base = out.seek(0, os.SEEK_END)
+            try:
+                out.write(buffer.getvalue())
+                out.flush()
+                os.fsync(out.fileno())
+            except OSError:
+                # A full disk (or any failed write): take back what was written of the unit, so no torn
+                # member is left behind (nothing was acknowledged, the caller retries or stops).
+                with contextlib.suppress(OSError):
+                    out.truncate(base)
+                    os.fsync(out.fileno())
+                raise
         return [
             WrittenRecord(
                 path.name,
@@ -218,6 +231,43 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+OWN_PREFIXES = ("crawl-", "import-", "casebook-")  # WARC files Casebook writes (crawls, imports, default)
+TORN = ("truncated gzip member", "bytes that are not a gzip member")  # how a write cut short reads
+
+
+def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | None:
+    """Cut a torn last gzip member off one of Casebook's own WARC files, keeping its bytes aside.
+
+    A write killed half-way (a power cut; a full disk before writes were taken back) leaves a member that
+    never ends at the end of the file: not a record, never acknowledged, and reported by every check. The
+    bytes go to ``quarantine/<file>.<offset>.torn`` and the file is cut at the member's start. Only
+    Casebook's own files (``OWN_PREFIXES``), only a truncated member at the very end, and only when no
+    writer holds the file (writers lock it while they append). Returns the damage repaired, or None.
+    """
+    if not path.name.startswith(OWN_PREFIXES):
+        return None
+    with open(path, "rb+") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # being written: its last member may just not be finished yet
+        size = os.fstat(held.fileno()).st_size
+        damaged: list[Damage] = []
+        for _ in iter_records(path, damaged, start):
+            pass
+        last = damaged[-1] if damaged else None
+        if last is None or last.offset + last.length != size or not last.reason.startswith(TORN):
+            return None
+        quarantine.mkdir(parents=True, exist_ok=True)
+        held.seek(last.offset)
+        kept = quarantine / f"{path.name}.{last.offset}.torn"
+        kept.write_bytes(held.read())
+        held.truncate(last.offset)
+        os.fsync(held.fileno())
+    log.warning("%s: cut a torn record at its end (%d bytes, kept in %s)", path.name, last.length, kept)
+    return last
 
 
 def adopt(path: Path, directory: Path) -> Path:
@@ -361,9 +411,11 @@ def _page(record: ArcWarcRecord, name: str, offset: int) -> ArchivedRecord:
         content_type = record.http_headers.get_header("Content-Type") or ""
     if problem is None:
         try:
-            body = record.content_stream().read()
-        except Exception as exc:  # noqa: BLE001 - zlib, brotli and chunking errors: the payload is unreadable
-            problem = f"the payload cannot be decoded ({type(exc).__name__}: {exc})"
+            body = _payload(record)
+        except UnsupportedCoding as exc:
+            problem = f"{UNDECODED}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - bad codings and chunking: the payload is unreadable
+            problem = f"{UNDECODED} ({type(exc).__name__}: {exc})"
     return ArchivedRecord(
         RawPage(
             url=headers.get_header("WARC-Target-URI") or "",
@@ -380,11 +432,35 @@ def _page(record: ArcWarcRecord, name: str, offset: int) -> ArchivedRecord:
     )
 
 
+def _payload(record: ArcWarcRecord) -> bytes:
+    """The record's payload as a reader sees it: de-chunked, and its Content-Encoding undone through
+    :mod:`crawler.codings` (not warcio's ``content_stream()``, which fails on brotli 1.2 and lacks zstd)."""
+    http = record.http_headers if record.rec_type == "response" else None
+    if http is None:
+        return record.raw_stream.read()
+    stream = record.raw_stream
+    if (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked":
+        stream = ChunkedDataReader(stream)  # falls back to the bytes as they are if they are not chunked
+    return decode_body(stream.read(), http.get_header("Content-Encoding"))
+
+
+FUTURE_SLACK = timedelta(days=1)  # a clock a little ahead; a WARC-Date later than this is not a fetch time
+
+
 def _record_date(value: str | None) -> datetime:
+    """The record's WARC-Date; the time of reading when it is missing, unreadable or in the future (a
+    WARC-Date in the year 9999 made every date computed from it overflow): the latest it can have been."""
+    now = datetime.now(UTC)
     try:
-        return parse_warc_date(value)
+        found = parse_warc_date(value)
     except ValueError:
-        return datetime.now(UTC)
+        return now
+    if found.tzinfo is None:
+        found = found.replace(tzinfo=UTC)
+    if found > now + FUTURE_SLACK:
+        log.warning("WARC-Date %s is in the future: taken as the time of reading", value)
+        return now
+    return found
 
 
 # -- reading WARC files, damage and all -------------------------------------------------------------

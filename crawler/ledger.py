@@ -166,7 +166,7 @@ class Ledger:
         if (
             is_article
             and self.max_page_bytes
-            and inflated_size(response.body, encoding) > self.max_page_bytes
+            and inflated_size(response.body, encoding, self.max_page_bytes) > self.max_page_bytes
         ):
             # Small on the wire, over the cap once decompressed: kept, but not made a document.
             is_article, outcome = False, f"crawl {role}: larger than the page size cap"

@@ -13,7 +13,6 @@ the whole day), so a same-day edit is never mistaken for "not modified since".
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -21,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from casebook.errors import CasebookError
 from casebook.models import Source
+from crawler.codings import MAX_DECODED_BYTES, UndecodableBody, decode_body
 
 # Paths (relative to the site's home) that are never a post.
 _WP_NOT_POST = re.compile(
@@ -149,39 +149,20 @@ def wordpress_page_kind(body: bytes, content_encoding: str | None) -> str | None
     return None
 
 
-def inflated_size(body: bytes, encoding: str | None) -> int:
-    """Size of a response body once its ``Content-Encoding`` is undone (gzip, deflate; others as sent)."""
-    encoding = (encoding or "").lower().strip()
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        return len(body)
-    size = 0
+def inflated_size(body: bytes, encoding: str | None, limit: int = MAX_DECODED_BYTES) -> int:
+    """Size of a response body once its ``Content-Encoding`` is undone (every coding the crawler asks for),
+    counted up to just past ``limit``; a body that does not decode counts as sent."""
     try:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS)
-        data = body
-        while data:
-            chunk = inflater.decompress(data, 1 << 20)
-            size += len(chunk)
-            data = inflater.unconsumed_tail
-            if not chunk and not data:
-                break
-    except zlib.error:
+        return len(decode_body(body, encoding, limit + 1, prefix=True))
+    except UndecodableBody:
         return len(body)
-    return size
 
 
 def _inflate(body: bytes, encoding: str | None) -> bytes:
-    encoding = (encoding or "").lower().strip()
     try:
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, 4 << 20)
-        if encoding == "deflate":
-            try:
-                return zlib.decompressobj().decompress(body, 4 << 20)
-            except zlib.error:
-                return zlib.decompressobj(-zlib.MAX_WBITS).decompress(body, 4 << 20)
-    except zlib.error:
+        return decode_body(body, encoding, 4 << 20, prefix=True)
+    except UndecodableBody:
         return b""
-    return body if not encoding or encoding == "identity" else b""
 
 
 # -- dates -------------------------------------------------------------------------------------------------

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings import default_settings
+
 from casebook.models import Source
 from casebook.settings import Settings
+from crawler.codings import accept_encoding
 
 DEFAULT_DELAY = 1.0  # seconds between requests to one site when a job has no source (``--urls``)
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024
@@ -51,6 +54,11 @@ def scrapy_settings(
         "DOWNLOAD_TIMEOUT": options.timeout,
         "DOWNLOAD_MAXSIZE": options.max_page_bytes,
         "DOWNLOAD_WARNSIZE": 0,
+        # Ask only for the codings the archive's readers can undo (Scrapy would offer its own list).
+        "DEFAULT_REQUEST_HEADERS": {
+            **default_settings.DEFAULT_REQUEST_HEADERS,
+            "Accept-Encoding": accept_encoding(),
+        },
         "RETRY_ENABLED": True,
         "RETRY_TIMES": options.retries,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],

@@ -47,10 +47,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from casebook.models import Document
+from casebook.models import Document, Source
+from casebook.sources import source_for_url
 
 if TYPE_CHECKING:
     from casebook.store import Store
@@ -124,6 +126,49 @@ def similarity(text_a: str, text_b: str) -> float:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Whose page is it: a rel=canonical across sites is a claim, not an identity
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def canonical_identity(
+    page_url: str, canonical_url: str, sources: Sequence[Source]
+) -> tuple[str, str | None]:
+    """The URL a fetched page is identified by, and the canonical it claimed if that was not believed.
+
+    ``rel=canonical`` (or ``og:url``) is believed on the page's own site: the same host, or hosts of one
+    registered source. Pointing at another site it is only a claim: believing it would make the page a
+    version of that site's article (a hostile blog could replace a news story, title, byline and text, and
+    be cited under the outlet's name; a syndicated repost would overwrite the original). Such a page keeps
+    its own URL; the claim is kept, and names the original when the two are near-duplicates (see
+    :func:`elect_original`). A page with no web address of its own (a local file imported without one) can
+    only be named by its canonical.
+    """
+    page = urlsplit(page_url)
+    if page.scheme not in ("http", "https") or not page.hostname or canonical_url == page_url:
+        return canonical_url, None
+    if _host(canonical_url) == _host(page_url):
+        return canonical_url, None
+    registered = {s.name for s in sources}
+    owner = source_for_url(page_url, list(sources))
+    if owner in registered and source_for_url(canonical_url, list(sources)) == owner:
+        return canonical_url, None
+    return urlunsplit((page.scheme, page.netloc, page.path, page.query, "")), canonical_url
+
+
+def same_page(a: str, b: str) -> bool:
+    """Two addresses of one page as canonicals name it (scheme, ``www.``, a trailing slash aside)."""
+
+    def key(url: str) -> tuple[str, str, str]:
+        parts = urlsplit(url)
+        return (_host(url), parts.path.rstrip("/") or "/", parts.query)
+
+    return key(a) == key(b)
+
+
+# ----------------------------------------------------------------------------------------------------------
 # Choosing the original
 
 
@@ -159,7 +204,8 @@ def credits(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Copy:
-    """One document as the clustering sees it."""
+    """One document as the clustering sees it. ``claims``: the page on another site its rel=canonical
+    named (see :func:`canonical_identity`)."""
 
     id: str
     text: str
@@ -167,11 +213,18 @@ class Copy:
     url: str
     published: date | None
     first_fetched: datetime
+    claims: str | None = None
 
     @classmethod
-    def of(cls, doc: Document, first_fetched: datetime | None = None) -> Copy:
+    def of(cls, doc: Document, first_fetched: datetime | None = None, claims: str | None = None) -> Copy:
         return cls(
-            doc.id, doc.text, doc.source, doc.canonical_url, doc.published, first_fetched or doc.fetched
+            doc.id,
+            doc.text,
+            doc.source,
+            doc.canonical_url,
+            doc.published,
+            first_fetched or doc.fetched,
+            claims,
         )
 
     def names(self) -> set[str]:
@@ -186,11 +239,13 @@ def _day(value: datetime) -> date:
 
 
 def elect_original(copies: Sequence[Copy]) -> Copy:
-    """The original among copies of one story: the one the others credit, else the earliest."""
+    """The original among copies of one story: the one the others credit (in their text, or by naming it
+    as their canonical page), else the earliest."""
     credited = []
     for copy in copies:
         others_credit = {c for other in copies if other.id != copy.id for c in credits(other.text)}
-        if copy.names() & others_credit:
+        claimed = any(o.claims and o.id != copy.id and same_page(o.claims, copy.url) for o in copies)
+        if claimed or copy.names() & others_credit:
             credited.append(copy)
     pool = credited or list(copies)
     return min(
@@ -292,30 +347,51 @@ def find_duplicates(docs: Sequence[Document], threshold: float = THRESHOLD) -> d
 
 def _stored_copy(store: Store, doc_id: str) -> Copy | None:
     stored = store.get(doc_id)
-    return None if stored is None else Copy.of(stored.document, stored.first_fetched)
+    if stored is None:
+        return None
+    return Copy.of(stored.document, stored.first_fetched, store.canonical_claim(doc_id))
 
 
-def assign_cluster(store: Store, doc: Document, threshold: float = THRESHOLD) -> str | None:
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's shingles and LSH bands: the costly part of clustering (seconds for a very long article),
+    computed before the store's write transaction is taken."""
+
+    shingles: set[str]
+    bands: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Fingerprint:
+        found = shingles(text)
+        return cls(found, band_hashes(minhash(found)) if len(found) >= MIN_SHINGLES else [])
+
+
+def assign_cluster(
+    store: Store, doc: Document, threshold: float = THRESHOLD, fingerprint: Fingerprint | None = None
+) -> str | None:
     """Index a stored document's bands, (re)cluster it with the copies LSH finds. Call after ``store.save``.
 
     Returns the id of the original this document is a copy of, or None (an original, or no copy known).
     Clusters the document belonged to before (an earlier version) are recomputed, so an edited text that no
     longer matches leaves its cluster, and a new earliest copy takes over as the original. Runs inside the
-    caller's transaction.
+    caller's transaction; ``fingerprint`` (of ``doc.text``), computed before it, keeps that short.
     """
-    bands = bands_for(doc.text)
+    fingerprint = fingerprint or Fingerprint.of(doc.text)
+    bands = fingerprint.bands
     store.set_bands(doc.id, bands)
     candidate_ids = set(store.band_candidates(bands)) - {doc.id} if bands else set()
-    text = shingles(doc.text)
     matches = {
         cid
         for cid in candidate_ids
         if (other := store.get(cid)) is not None
-        and containment(text, shingles(other.document.text)) >= threshold
+        and containment(fingerprint.shingles, shingles(other.document.text)) >= threshold
     }
     affected = {doc.id} | matches
     for member in [doc.id, *matches]:
         affected.update(store.cluster_members(member))
+    if affected == {doc.id}:  # no copy, and in no cluster before: nothing to elect
+        store.remove_from_cluster(doc.id)
+        return None
     copies = [c for c in (_stored_copy(store, i) for i in sorted(affected)) if c is not None]
     for copy in copies:
         store.remove_from_cluster(copy.id)
@@ -328,8 +404,21 @@ def assign_cluster(store: Store, doc: Document, threshold: float = THRESHOLD) ->
     return duplicate_of
 
 
+REBUILD_BATCH = 200  # documents clustered per write transaction by rebuild_clusters
+
+
 def rebuild_clusters(store: Store, threshold: float = THRESHOLD) -> int:
-    """Cluster every stored document (an archive ingested before clustering existed); returns the count."""
-    for stored in store.iter_documents():
-        assign_cluster(store, stored.document, threshold)
+    """Cluster every stored document (an archive ingested before clustering existed); returns the count.
+
+    A batch of ``REBUILD_BATCH`` documents is read and fingerprinted first, then clustered in one short
+    write transaction, so other commands and the web UI write in between (one transaction over a large
+    archive held the store for over a minute)."""
+    ids = store.document_ids()
+    for start in range(0, len(ids), REBUILD_BATCH):
+        batch = [s.document for s in (store.get(i) for i in ids[start : start + REBUILD_BATCH]) if s]
+        prints = [Fingerprint.of(doc.text) for doc in batch]
+        with store.write_transaction():
+            for doc, fingerprint in zip(batch, prints, strict=True):
+                if store.content_hash(doc.id) == doc.content_hash:  # unchanged since it was read
+                    assign_cluster(store, doc, threshold, fingerprint)
     return store.cluster_count()

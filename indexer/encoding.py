@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import logging
 
-from w3lib.encoding import html_to_unicode, read_bom
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,21 @@ def _detect(body: bytes) -> str:
     return "utf-8"
 
 
+def _meta_says_utf16(body: bytes, content_type: str | None) -> bool:
+    """A ``<meta charset>`` naming UTF-16 with no BOM and no HTTP charset: browsers read such a page as
+    UTF-8 (the meta tag itself could not have been read in UTF-16), and so do we."""
+    if read_bom(body)[0] or http_content_type_encoding(content_type):
+        return False
+    declared = html_body_declared_encoding(body)
+    return bool(declared) and codecs.lookup(declared).name.startswith("utf-16")
+
+
 def decode_html(body: bytes, content_type: str | None) -> str:
     """Decode an HTML response body to text; never raises on undecodable bytes."""
     if not body:
         return ""
+    if _meta_says_utf16(body, content_type):  # WHATWG: a page cannot declare itself UTF-16 in ASCII bytes
+        content_type = "text/html; charset=utf-8"
     encoding, text = html_to_unicode(content_type, body, default_encoding="utf-8", auto_detect_fun=_detect)
     if codecs.lookup(encoding).name == "utf-8" and "\ufffd" in text:
         bom_encoding, bom = read_bom(body)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,27 @@ PHRASE_CACHE_BYTES = 32 * 2**20  # phrase answers kept per segment (most-recentl
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[Any, ...], SegmentArrays] = OrderedDict()
 _cache_lock = threading.Lock()
+
+# A search's time limit, per thread (indexer.index.search sets it): checked between the steps of matching,
+# so one request cannot keep a server thread (and the processor) for minutes.
+_limit = threading.local()
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, too_slow: Callable[[], Exception]) -> Iterator[None]:
+    """Within this block, :func:`check_time` raises ``too_slow()`` once ``seconds`` have passed."""
+    _limit.deadline, _limit.too_slow = time.monotonic() + seconds, too_slow
+    try:
+        yield
+    finally:
+        _limit.deadline = None
+
+
+def check_time() -> None:
+    deadline = getattr(_limit, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _limit.too_slow()
+
 
 # Positions as indexer.index.FastPositions stores them: a packed array of little-endian uint32.
 POSITION_BYTES = 4
@@ -323,6 +345,7 @@ class Leaf:
         return out
 
     def _mask(self, q: wq.Query) -> np.ndarray:
+        check_time()
         size = self.arrays.size
         if isinstance(q, wq.Every):
             return np.ones(size, dtype=bool)
@@ -411,6 +434,7 @@ class Leaf:
         current: np.ndarray | None = None
         read: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word -> (documents, frequencies) read
         for i in order:
+            check_time()
             found = _positions(reader, q.fieldname, words[i], candidates, fmt)
             if found is None:  # pragma: no cover - another format or codec: Whoosh's own matcher
                 docs = np.fromiter(q.matcher(self.searcher).all_ids(), dtype=np.int64)
@@ -522,7 +546,11 @@ def _positions(
     freqs: list[np.ndarray] = []
     poses: list[np.ndarray] = []
     low = 0
+    blocks = 0
     while raw.is_active():
+        blocks += 1
+        if not blocks % 64:
+            check_time()
         high = int(raw._maxid) + 1
         if candidates[low:high].any():
             ids = _block_ids(raw)
@@ -550,7 +578,13 @@ def _positions(
 
 
 def leaves(searcher: Any, folder: str) -> list[Leaf]:
-    return [Leaf(sub, offset, folder, searcher) for sub, offset in searcher.leaf_searchers()]
+    """The index's segments; an index with none (nothing written yet: an archive without quotes) has a
+    reader without a segment, and no leaves."""
+    return [
+        Leaf(sub, offset, folder, searcher)
+        for sub, offset in searcher.leaf_searchers()
+        if sub.reader().segment() is not None
+    ]
 
 
 @dataclass

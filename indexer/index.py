@@ -51,8 +51,10 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb import compound as whoosh_compound
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.formats import Positions
+from whoosh.index import TOC, clean_files
 from whoosh.searching import Searcher
 from whoosh.util.numeric import _length_byte_cache, byte_to_length, length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
@@ -60,7 +62,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.facets import POSITION_BYTES, Matches, pack_positions, unpack_positions
+from indexer.facets import POSITION_BYTES, Matches, pack_positions, time_limit, unpack_positions
 from indexer.query import (
     DOCUMENTS,
     QUOTES,
@@ -87,6 +89,7 @@ __all__ = [
     "SORTS",
     "SearchIndex",
     "document_fields",
+    "every_match",
     "plain_snippet",
     "search",
     "search_quotes",
@@ -105,6 +108,9 @@ QUOTES_INDEX = "QUOTES"
 META_FILE = "casebook-index.json"
 WRITER_FILE = "casebook-writer.json"
 SNIPPET_CHARS = 240
+SEARCH_SECONDS = 10.0  # matching that takes longer is stopped and the search refused with a message
+SLOW_AT_ONCE = 2  # proximity, wildcard and fuzzy searches matched at once per process (the rest wait)
+_slow_searches = threading.BoundedSemaphore(SLOW_AT_ONCE)
 FRAGMENT_CHARS = 220
 SURROUND = 60
 
@@ -378,7 +384,16 @@ def _raised_in_whoosh(exc: BaseException) -> bool:
     return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_WHOOSH_DIR)
 
 
-_NOT_DAMAGE = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EMFILE, errno.ENFILE}
+_NOT_DAMAGE = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.EMFILE,
+    errno.ENFILE,
+}
 
 
 @contextmanager
@@ -574,9 +589,8 @@ class SearchIndex:
     # -- writing ------------------------------------------------------------------------------------
 
     @contextmanager
-    def _writer_lock(self, ix: index.Index) -> Iterator[Any]:
+    def _writer_lock(self, ix: index.Index, folder: Path) -> Iterator[Any]:
         """Whoosh's write lock, waited for ``lock_timeout`` seconds; who holds it is said if it is not had."""
-        folder = self.folder()
         try:
             writer = ix.writer(timeout=self.lock_timeout)
         except index.LockError:
@@ -623,13 +637,17 @@ class SearchIndex:
             f"the search index is being written by another process ({who}); {waited}; run again when it ends"
         )
 
-    def update(self, entries: Iterable[dict[str, Any]]) -> int:
-        """Add or replace entries (by id) in the live index; one writer at a time."""
-        ix = self.open()
-        quotes_ix = self.open_quotes()
-        folder = self.folder()
+    def update(self, entries: Iterable[dict[str, Any]], folder: Path | None = None) -> int:
+        """Add or replace entries (by id) in the live index, or in ``folder`` (a rebuild's, before it is
+        swapped in); one writer at a time."""
+        if folder is None:
+            ix, quotes_ix = self.open(), self.open_quotes()
+            folder = self.folder()
+        else:
+            ix = index.open_dir(str(folder), indexname=MAIN)
+            quotes_ix = index.open_dir(str(folder), indexname=QUOTES_INDEX)
         count = 0
-        with self._writer_lock(ix) as writer:
+        with self._writer_lock(ix, folder) as writer:
             try:
                 quotes_writer = quotes_ix.writer(timeout=self.lock_timeout)
             except index.LockError:
@@ -646,28 +664,55 @@ class SearchIndex:
                     _merge_entities(entities, fields.get("_entities", ()))
                     count += 1
             except BaseException as exc:
-                writer.cancel()
-                quotes_writer.cancel()
+                for cancelled in (writer, quotes_writer):
+                    with suppress(Exception):
+                        cancelled.cancel()
+                _discard_unlisted(folder)
                 if _is_damage(exc):  # replacing a document reads the segments it is in
                     raise IndexCorrupt(folder, _what(exc)) from exc
                 raise
-            _write_meta(folder, entities)
-            with _damage_is_corrupt(folder):  # committing may merge small segments: read them
-                quotes_writer.commit()
-                writer.commit()
+            try:
+                _write_meta(folder, entities)
+                with _damage_is_corrupt(folder):  # committing may merge small segments: read them
+                    quotes_writer.commit()
+                    writer.commit()
+            except BaseException:
+                _discard_unlisted(folder)
+                raise
         return count
 
     def rebuild(self, entries: Iterable[dict[str, Any]], procs: int = 1) -> int:
         """Build a complete new index from ``entries`` beside the live one, then swap it in.
 
-        Written by :class:`_BulkWriter`, a segment per ``SEGMENT_TOKENS`` words (bounded memory); ``procs``
-        is accepted for compatibility and ignored (one process is faster on two cores).
+        ``procs`` is accepted for compatibility and ignored (one process is faster on two cores). Documents
+        written to the live index while this runs are not in the new one: a caller that lets writers run
+        meanwhile adds them with :meth:`update` (``folder=``) between :meth:`build` and :meth:`swap_in`, as
+        ``casebook reindex`` does.
         """
+        target = self.new_build()
+        count = self.build(target, entries)
+        self.swap_in(target)
+        return count
+
+    def new_build(self) -> Path:
+        """A new, empty index folder beside the live one, marked as being built by this process (so
+        :meth:`rebuilding` is true until :meth:`swap_in`); folders left by killed rebuilds are removed."""
         for folder in self._sweep_abandoned():
             log.info("removed %s, left by a rebuild that did not finish", folder)
         target = self._new_folder()
         try:
-            ix, quotes_ix = _create_in(target)
+            _create_in(target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        return target
+
+    def build(self, target: Path, entries: Iterable[dict[str, Any]]) -> int:
+        """Write ``entries`` into the new folder ``target`` with :class:`_BulkWriter`, a segment per
+        ``SEGMENT_TOKENS`` words (bounded memory). On any failure the folder is removed."""
+        try:
+            ix = index.open_dir(str(target), indexname=MAIN)
+            quotes_ix = index.open_dir(str(target), indexname=QUOTES_INDEX)
             writer = _BulkWriter(ix)
             quotes_writer = _BulkWriter(quotes_ix)
             entities: dict[str, dict[str, Any]] = {}
@@ -687,14 +732,32 @@ class SearchIndex:
             quotes_writer.commit(merge=False)
             writer.commit(merge=False)
             _write_meta(target, entities)
-            (target / BUILDING_MARK).unlink()
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
+        return count
+
+    def swap_in(self, target: Path) -> None:
+        """Make the built folder ``target`` the live index (an atomic link swap) and remove the old one."""
+        (target / BUILDING_MARK).unlink()
         previous = self._point_to(target)
         if previous is not None and previous != target.resolve():
             shutil.rmtree(previous, ignore_errors=True)
-        return count
+
+    def discard(self, target: Path) -> None:
+        """Give up a build that will not be swapped in."""
+        shutil.rmtree(target, ignore_errors=True)
+
+    def rebuilding(self) -> bool:
+        """Whether a live process is building a new index folder beside this one."""
+        for folder in self.path.parent.glob(f"{self.path.name}-*"):
+            try:
+                builder = int((folder / BUILDING_MARK).read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                continue
+            if builder > 0 and _pid_alive(builder):
+                return True
+        return False
 
     def _with_quotes(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Entries made without quotes get them from the store beside the index (``DATA/casebook.db``)."""
@@ -721,6 +784,18 @@ class SearchIndex:
 
     def lexicon(self) -> Lexicon:
         return _lexicon(self.folder())
+
+
+def _discard_unlisted(folder: Path) -> None:
+    """After a write that failed half-way (a full disk): remove the segment files and temporary folders
+    the table of contents does not list, so a failed write leaves nothing behind (Whoosh removes them only
+    at the next commit that succeeds, if one ever comes). Called while this process holds the writer lock."""
+    storage = FileStorage(str(folder))
+    for indexname in (MAIN, QUOTES_INDEX):
+        with suppress(Exception):
+            toc = TOC.read(storage, indexname)
+            clean_files(storage, indexname, toc.generation, toc.segments)
+        shutil.rmtree(folder / f"{indexname}.tmp", ignore_errors=True)
 
 
 def _stored_quotes(conn: sqlite3.Connection, doc_id: str) -> list[Quote]:
@@ -1491,6 +1566,45 @@ def _combine(q: wq.Query, include: list[wq.Query], reject: list[wq.Query], match
     return combined
 
 
+def _slow(q: wq.Query) -> bool:
+    """Whether matching ``q`` reads positions or expands terms: proximity phrases, wildcards, fuzzy words."""
+    for part in (q, *q.leaves()):
+        if isinstance(part, wq.Phrase) and part.slop > 1 or isinstance(part, wq.FuzzyTerm | wq.Wildcard):
+            return True
+    return False
+
+
+def _quicker(text: str) -> str:
+    """The query without what makes it slow: phrases exact (no ``~N``), words whole (no wildcards)."""
+    return " ".join(re.sub(r"~[0-9.]*", "", text).replace("*", "").replace("?", "").split())
+
+
+@contextmanager
+def _bounded(q: wq.Query, text: str) -> Iterator[None]:
+    """The work one search may cause: at most ``SEARCH_SECONDS`` of matching, and at most ``SLOW_AT_ONCE``
+    costly searches at a time (eight long proximity searches at once stalled every other search)."""
+    slow = _slow(q)
+    if slow and not _slow_searches.acquire(timeout=SEARCH_SECONDS):
+        raise QueryError(
+            "other slow searches (proximity, wildcards, fuzzy words) are running; try again in a moment,"
+            " or search the words or the exact phrase",
+            _quicker(text),
+        )
+    try:
+        with time_limit(
+            SEARCH_SECONDS,
+            lambda: QueryError(
+                f"the search took longer than {SEARCH_SECONDS:g} s and was stopped; narrow it (fewer words"
+                " in a proximity search, no wildcards, a date range or a source)",
+                _quicker(text),
+            ),
+        ):
+            yield
+    finally:
+        if slow:
+            _slow_searches.release()
+
+
 def _ranked(
     searcher: Searcher,
     combined: wq.Query,
@@ -1527,6 +1641,7 @@ def search(
     facets: Iterable[str] | None = None,
     gazetteer: Path | None = None,
     details: bool = False,
+    _all: bool = False,
 ) -> dict[str, Any]:
     """Run a query; return ``{total, results: [...], facets: {kind: {value: count}}}``.
 
@@ -1553,6 +1668,8 @@ def search(
         empty: dict[str, Any] = {"total": 0, "results": [], "facets": {name: {} for name in facet_names}}
         if details:
             empty.update(page=page, pages=0, sort=sort, notices=[])
+        if _all:
+            empty["hits"] = iter(())
         return empty
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, MAIN)
@@ -1562,9 +1679,16 @@ def search(
         compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand)
         include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        matches = Matches.of(searcher, combined, str(folder))
-        total = matches.total
-        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        with _bounded(combined, query):
+            matches = Matches.of(searcher, combined, str(folder))
+            total = matches.total
+            if _all:  # every match, its stored fields read as it is consumed (every_match)
+                first, last = 0, total
+            docnums = (
+                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+            )
+        if _all:
+            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=False)}
         results = []
         for docnum in docnums:
             stored = searcher.stored_fields(docnum)
@@ -1591,6 +1715,56 @@ def search(
         return found
 
 
+def every_match(
+    index_path: Path,
+    query: str,
+    *,
+    quotes: bool = False,
+    gazetteer: Path | None = None,
+    **narrowing: Any,
+) -> tuple[int, Iterator[dict[str, Any]]]:
+    """Every match of a search (``quotes``: of the quotes index), in the order of its pages, without
+    building the list: ``(total, hits)``. What exports stream, however many there are.
+
+    The query is run here, once (a malformed one raises :class:`QueryError` before anything is sent);
+    ``hits`` then reads each match's stored fields as it is consumed (a hit has the fields of a
+    :func:`search` or :func:`search_quotes` result, without the snippet). ``narrowing``: the keyword
+    arguments of those functions (filters, exclude, speaker, source, since, until, sort, originals_only).
+    """
+    run = search_quotes if quotes else search
+    found = run(index_path, query, limit=1, gazetteer=gazetteer, _all=True, **narrowing)
+    return found["total"], found["hits"]
+
+
+def _stream(
+    searcher: Searcher, folder: Path, docnums: Iterable[int], quotes: bool
+) -> Iterator[dict[str, Any]]:
+    for docnum in docnums:
+        with _damage_is_corrupt(folder):
+            stored = searcher.stored_fields(int(docnum))
+        published = stored.get("published") or None
+        if quotes:
+            yield {
+                "doc_id": stored["doc_id"],
+                "text": stored.get("text") or "",
+                "speaker": stored.get("speaker"),
+                "speaker_id": stored.get("speaker_id"),
+                "cue": stored.get("cue"),
+                "title": stored.get("title"),
+                "source": stored.get("source"),
+                "published": published,
+                "url": stored.get("url"),
+            }
+        else:
+            yield {
+                "id": stored["id"],
+                "title": stored["title"],
+                "url": stored["url"],
+                "source": stored["source"],
+                "published": published,
+            }
+
+
 def search_quotes(
     index_path: Path,
     query: str = "*",
@@ -1605,6 +1779,7 @@ def search_quotes(
     sort: str = "relevance",
     originals_only: bool = False,
     gazetteer: Path | None = None,
+    _all: bool = False,
 ) -> dict[str, Any]:
     """Search the quotes index; each hit carries its citation.
 
@@ -1618,7 +1793,7 @@ def search_quotes(
     search_index = SearchIndex(index_path)
     if not search_index.exists():
         compile_query(query or "*", make_quotes_schema(), QUOTES)
-        return {"total": 0, "results": []}
+        return {"total": 0, "results": [], **({"hits": iter(())} if _all else {})}
     search_index._check_version()
     folder, searcher = _searcher(search_index.path, QUOTES_INDEX)
     with _damage_is_corrupt(folder):
@@ -1639,9 +1814,16 @@ def search_quotes(
         include += date_include
         reject += date_reject
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        matches = Matches.of(searcher, combined, str(folder))
-        total = matches.total
-        docnums = _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+        with _bounded(combined, query):
+            matches = Matches.of(searcher, combined, str(folder))
+            total = matches.total
+            if _all:  # every match, its stored fields read as it is consumed (every_match)
+                first, last = 0, total
+            docnums = (
+                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
+            )
+        if _all:
+            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=True)}
         results = []
         for docnum in docnums:
             stored = searcher.stored_fields(docnum)

@@ -36,7 +36,9 @@ from whoosh.lang.porter import stem as porter_stem
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS
 
-MAX_SLOP = 100
+MAX_SLOP = 20  # words apart in a proximity search ("..."~N): the work grows with it and the phrase's length
+MAX_NEAR_WORDS = 8  # words in a proximity search: each is checked against the positions kept for the last
+MAX_PHRASE_WORDS = 60  # words in an exact phrase: a quoted sentence, not a pasted article
 MIN_WILDCARD_PREFIX = 2
 MAX_LENGTH = 10_000  # characters: a query is typed (or pasted) by a person; longer is a mistake or an attack
 MAX_DEPTH = 32  # nested groups and NOT/-/+ chains: deeper would exhaust the recursive parser and compiler
@@ -501,6 +503,14 @@ class Parser:
                 tok.start,
             )
         slop = 0
+        words = text.split()
+        if len(words) > MAX_PHRASE_WORDS:
+            shorter = " ".join(words[:MAX_PHRASE_WORDS])
+            raise QueryError(
+                f"a phrase is at most {MAX_PHRASE_WORDS} words long (this one has {len(words)})",
+                replace(self.text, tok.start, tok.end, f'"{shorter}"'),
+                tok.start,
+            )
         if tok.suffix is not None:
             if not tok.suffix.isdigit():
                 raise QueryError(
@@ -513,6 +523,13 @@ class Parser:
                 raise QueryError(
                     f"~{slop} is too far apart for a proximity search (at most {MAX_SLOP})",
                     replace(self.text, tok.start, tok.end, f'"{tok.text}"~{MAX_SLOP}'),
+                    tok.start,
+                )
+            if slop and len(words) > MAX_NEAR_WORDS:
+                raise QueryError(
+                    f"a proximity search (~{slop}) takes at most {MAX_NEAR_WORDS} words (this one has"
+                    f" {len(words)}); search the exact phrase, or fewer words",
+                    replace(self.text, tok.start, tok.end, f'"{tok.text}"'),
                     tok.start,
                 )
         return Phrase(text, field, slop)

@@ -18,7 +18,8 @@ Scripted behaviour per post (``behaviour = [...]`` in ``site.toml``): ``fail-onc
 ``slow`` (answers after 1 s), ``redirect`` (listed under ``old_slug``: 301 to ``/?p=ID``, 301 to the post),
 ``cp1252`` (windows-1252 bytes sent as ``charset=utf-8``), ``oversize`` (a page over the test size cap),
 ``missing`` (listed everywhere, answers 404), ``disallowed`` (a marker for tests: the post sits under a
-robots.txt ``Disallow`` and is served normally). Per site: gzip when asked, ``ETag``/``Last-Modified``
+robots.txt ``Disallow`` and is served normally). Per site: gzip when asked (or, per path, the content-coding
+named in :attr:`FixtureSite.codings`: gzip, deflate, br or zstd), ``ETag``/``Last-Modified``
 with 304 answers, :meth:`FixtureSite.edit`, :meth:`FixtureSite.delete`, :meth:`FixtureSite.disable`
 (``sitemaps``, ``feed``), ``article_delay`` (to interrupt a crawl mid-way), and a request log
 (:attr:`FixtureSite.log`).
@@ -34,6 +35,7 @@ import sys
 import threading
 import time
 import tomllib
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -41,7 +43,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import brotli
+
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    from backports import zstd
+
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
+ENCODERS = {
+    "gzip": lambda body: gzip.compress(body, mtime=0),
+    "deflate": zlib.compress,
+    "br": brotli.compress,
+    "zstd": zstd.compress,
+}
 OVERSIZE_PADDING = 200_000  # bytes of inline page data added to an ``oversize`` post (tests cap pages lower)
 
 
@@ -119,6 +134,9 @@ class FixtureSite:
         self.log: list[Hit] = []
         self.disabled: set[str] = set()
         self.article_delay = 0.0
+        self.codings: dict[
+            str, str
+        ] = {}  # path -> content-coding sent when asked for (default: gzip or none)
         self._failed: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -241,9 +259,11 @@ class FixtureSite:
             reply = self._conditional(reply, headers)
         body = reply.body
         out_headers = {"Content-Type": reply.content_type, **reply.headers}
-        if body and self.gzip and "gzip" in headers.get("accept-encoding", "") and reply.status == 200:
-            body = gzip.compress(body, mtime=0)
-            out_headers["Content-Encoding"] = "gzip"
+        accepted = {c.split(";")[0].strip() for c in headers.get("accept-encoding", "").split(",")}
+        coding = self.codings.get(urlsplit(handler.path).path, "gzip" if self.gzip else None)
+        if body and coding in accepted and reply.status == 200:
+            body = ENCODERS[coding](body)
+            out_headers["Content-Encoding"] = coding
             out_headers["Vary"] = "Accept-Encoding"
         out_headers["Content-Length"] = str(len(body))
         try:

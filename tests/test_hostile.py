@@ -115,12 +115,20 @@ link</a> and <a href="https://example.org/x" onclick="alert('onclick')">an oncli
         "https://hostile.example/2024/formula-plus",
         plain_page("+cmd|' /C calc'!A0 sanctions", "Plussy"),
     ),
-    "hostile-host": (
-        "https://hostile.example/2024/hostile-host",
+    "hostile-host": (  # a host name holding markup: the document's source is that host
+        "http://<script>alert('host')</script>/2024/host",
         plain_page(
             "Hostile host sanctions",
             "Wombatish",
             head='<link rel="canonical" href="http://&lt;script&gt;alert(\'host\')&lt;/script&gt;/2024/host">',
+        ),
+    ),
+    "hostile-claim": (  # a canonical on another site is shown as a claim: markup in it stays text
+        "https://hostile.example/2024/hostile-claim",
+        plain_page(
+            "Hostile claim sanctions",
+            "Numbatish",
+            head='<link rel="canonical" href="https://claimed.example/&lt;script&gt;alert(\'claim\')&lt;/script&gt;">',
         ),
     ),
     "big-title": (
@@ -571,9 +579,11 @@ def test_every_write_route_answers_hostile_forms_with_a_4xx_or_a_redirect(app, h
                 }
                 form |= {"position": value, "confirm": value, "username": value, "password": value}
                 response = client.post(path, data={"csrf_token": csrf_token(client), **form})
-                check(response, f"POST {path[:80]} {value[:20]!r}", status=(302, 303, 400, 401, 403, 404))
+                check(
+                    response, f"POST {path[:80]} {value[:20]!r}", status=(302, 303, 400, 401, 403, 404, 413)
+                )
                 without_token = client.post(path, data=form)
-                assert without_token.status_code in (400, 403), path
+                assert without_token.status_code in (400, 403, 413), path
     for value in hostile_values:  # a real article, a hostile timeline
         for form in ({"doc_id": doc_id, "timeline_id": value}, {"doc_id": doc_id, "new_name": value}):
             response = client.post("/timelines/pin", data={"csrf_token": csrf_token(client), **form})

@@ -173,7 +173,7 @@ BAD = [
     ("sanctions~5", "1 or 2 letters", "sanctions~2"),
     ("sanctions~0.8", "1 or 2 letters", "sanctions~1"),
     ('"fit work"~x', "whole number", '"fit work"~3'),
-    ('"fit work"~500', "too far apart", '"fit work"~100'),
+    ('"fit work"~500', "too far apart", '"fit work"~20'),
     ("title:[a TO b]", "only published: can", "title:(a b)"),
     ("title:[2019 TO 2020]", "only published: can", "published:[2019 TO 2020]"),
     ("[2019 TO 2020]", "needs a field", "published:[2019 TO 2020]"),

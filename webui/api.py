@@ -42,6 +42,7 @@ def document_json(doc_id: str) -> Any:
             "id": doc.id,
             "url": doc.url,
             "canonical_url": doc.canonical_url,
+            "canonical_claim": store().canonical_claim(doc.id),  # a page on another site it names as original
             "source": doc.source,
             "title": doc.title,
             "authors": doc.authors,

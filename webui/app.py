@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, g, render_template
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import Store, damaged, unreadable
 from indexer.query import QueryError
 
+MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
+MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)
+WRITE_WAIT = 10.0  # seconds a request waits for another process's write to the store, then says it is busy
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -57,6 +61,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app = CasebookFlask(__name__)
     app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
+    app.config.update(MAX_CONTENT_LENGTH=1 << 20, MAX_FORM_PARTS=100)  # forms here are a few fields
     from casebook.sources import load_sources
 
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
@@ -87,6 +92,15 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         if store is not None:
             store.close()
 
+    @app.before_request
+    def bounded() -> None:
+        """The work one request can cause starts with its arguments: refuse floods of them."""
+        values = list(request.args.listvalues())
+        if sum(len(v) for v in values) > MAX_ARGS:
+            abort(400, f"Too many parameters in the address (at most {MAX_ARGS}).")
+        if any(len(v) > MAX_VALUES for v in values):
+            abort(400, f"Too many values of one filter (at most {MAX_VALUES}); remove some and try again.")
+
     @app.after_request
     def secure(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
@@ -106,10 +120,31 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
         return render_template("error.html", code=503, message=str(exc)), 503
 
+    @app.errorhandler(sqlite3.DatabaseError)
+    def store_problem(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+        """The store's file damaged, or held by a long write: one sentence, never a 500."""
+        if damaged(exc):
+            message = str(unreadable(settings.db_path, exc))
+        elif "locked" in str(exc) or "busy" in str(exc):
+            message = "The archive is busy: another command is writing to it. Try again in a minute."
+        elif "disk is full" in str(exc):
+            message = (
+                "The disk holding the archive is full: nothing was changed. Try again once there is room."
+            )
+        else:
+            raise exc
+        return render_template("error.html", code=503, message=message), 503
+
     @app.errorhandler(400)
-    def bad_request(exc: Exception) -> tuple[str, int]:
+    def bad_request(exc: Exception) -> Any:
         message = getattr(exc, "description", None) or "That request could not be understood."
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 400
         return render_template("error.html", code=400, message=message), 400
+
+    @app.errorhandler(413)
+    def too_large(_exc: Exception) -> tuple[str, int]:
+        return render_template("error.html", code=413, message="That form is too large to take."), 413
 
     @app.errorhandler(403)
     def forbidden(exc: Exception) -> tuple[str, int]:
@@ -139,5 +174,5 @@ def source_titles() -> dict[str, str]:
 def store() -> Store:
     """One store connection per request, closed at teardown."""
     if "store" not in g:
-        g.store = Store(settings().db_path)
+        g.store = Store(settings().db_path, timeout=WRITE_WAIT)
     return g.store

@@ -4,12 +4,22 @@ Reading is always open. Writing (named timelines and their notes) is refused out
 served with ``--public``; otherwise it needs a login once any user is configured (``CASEBOOK_USERS`` or a
 users file), and is open to anyone who can reach the UI when none is (a researcher on 127.0.0.1).
 Passwords are stored as werkzeug hashes only. Every POST carries a per-session CSRF token.
+
+The users file is read again whenever it changes, so ``casebook add-user`` reaches a running server at its
+next request. A login is a token held in the store (``login_sessions``) and in the signed session cookie,
+with a fingerprint of the password hash it was made with: logging out deletes the token, and a changed
+password no longer matches the fingerprint, so a copied cookie stops working in both cases (a signed
+cookie alone cannot be taken back). Logins last ``LOGIN_DAYS`` at most.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
+import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -30,12 +40,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
+from webui.app import store
 
 auth = Blueprint("auth", __name__)
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_DAYS = 14
 # A hash of a password nobody has: checked when the user is unknown, so a wrong name costs the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
@@ -62,6 +74,36 @@ def load_users(settings: Settings) -> dict[str, str]:
     return users
 
 
+class Users:
+    """The configured users, read again when the users file changes (its size, time or inode)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._users = load_users(settings)
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            found = self.settings.users_path.stat()
+        except OSError:
+            return None
+        return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+    def get(self) -> dict[str, str]:
+        stamp = self._file_stamp()
+        if stamp != self._stamp:
+            with self._lock:
+                self._users, self._stamp = load_users(self.settings), stamp
+        return self._users
+
+
+def fingerprint(hashed: str) -> str:
+    """Names the password a login was made with, without holding its hash in the cookie."""
+    return hashlib.sha256(hashed.encode("utf-8")).hexdigest()[:32]
+
+
 def add_user(path: Path, name: str, password: str) -> None:
     """Add or replace one user in a users file, keeping the others; the password is stored hashed."""
     if not name or any(c.isspace() or c == ":" for c in name):
@@ -71,8 +113,12 @@ def add_user(path: Path, name: str, password: str) -> None:
     users = parse_users(path.read_text(encoding="utf-8"), str(path)) if path.exists() else {}
     users[name] = generate_password_hash(password)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{n}:{h}\n" for n, h in users.items()), encoding="utf-8")
-    path.chmod(0o600)
+    # Written aside and renamed: a running server reads the file when it changes, never half of it.
+    partial = path.with_name(f".{path.name}.partial")
+    partial.touch(mode=0o600)
+    partial.chmod(0o600)
+    partial.write_text("".join(f"{n}:{h}\n" for n, h in users.items()), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def secret_key(settings: Settings) -> str:
@@ -93,11 +139,13 @@ def init_app(app: Flask, settings: Settings, public: bool) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         CASEBOOK_PUBLIC=public,
-        CASEBOOK_USERS=load_users(settings),
+        CASEBOOK_USERS=Users(settings),
     )
     app.register_blueprint(auth)
     app.before_request(check_csrf)
-    app.jinja_env.globals.update(csrf_token=csrf_token, can_write=can_write, login_required=login_required)
+    app.jinja_env.globals.update(
+        csrf_token=csrf_token, can_write=can_write, login_required=login_required, current_user=current_user
+    )
 
 
 def csrf_token() -> str:
@@ -122,13 +170,23 @@ def is_public() -> bool:
     return bool(current_app.config.get("CASEBOOK_PUBLIC"))
 
 
+def users() -> dict[str, str]:
+    return current_app.config["CASEBOOK_USERS"].get()
+
+
 def login_required() -> bool:
-    return bool(current_app.config.get("CASEBOOK_USERS"))
+    return bool(users())
 
 
 def current_user() -> str | None:
-    name = session.get("user")
-    return name if name in current_app.config.get("CASEBOOK_USERS", {}) else None
+    """The user this session logged in as, while that login stands: the user still exists with the same
+    password, and the login was not ended (logout) nor is older than ``LOGIN_DAYS``."""
+    name, token = session.get("user"), session.get("login")
+    hashed = users().get(name) if isinstance(name, str) else None
+    if hashed is None or not isinstance(token, str) or session.get("key") != fingerprint(hashed):
+        return None
+    since = datetime.now(UTC) - timedelta(days=LOGIN_DAYS)
+    return name if store().login_valid(token, name, since) else None
 
 
 def can_write() -> bool:
@@ -150,8 +208,9 @@ def write_action(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Only a path on this site: an open redirect would let a link send users anywhere after login."""
-    if not target:
+    """Only a path on this site: an open redirect would let a link send users anywhere after login. Control
+    characters (a CR or LF would split the Location header) make any target the fallback."""
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -169,10 +228,13 @@ def login() -> Any:
     next_url = safe_next(request.values.get("next"), url_for("search.search_page"))
     if request.method == "POST":
         name = request.form.get("username", "")
-        hashed = current_app.config["CASEBOOK_USERS"].get(name)
+        hashed = users().get(name)
         if check_password_hash(hashed or _DUMMY_HASH, request.form.get("password", "")) and hashed:
+            now = datetime.now(UTC)
+            token = secrets.token_urlsafe(32)
+            store().start_login(token, name, now, now - timedelta(days=LOGIN_DAYS))
             session.clear()
-            session["user"] = name
+            session.update(user=name, login=token, key=fingerprint(hashed))
             return redirect(next_url)
         error = "Wrong user name or password."
     return render_template("login.html", error=error, next_url=next_url), 401 if error else 200
@@ -180,5 +242,8 @@ def login() -> Any:
 
 @auth.route("/logout", methods=["POST"])
 def logout() -> Any:
+    token = session.get("login")
+    if isinstance(token, str):
+        store().end_login(token)
     session.clear()
     return redirect(url_for("search.search_page"))

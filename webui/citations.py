@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -172,22 +173,49 @@ def row(c: Citation) -> dict[str, str]:
     }
 
 
-def to_csv(citations: Iterable[Citation]) -> str:
+def iter_csv(citations: Iterable[Citation]) -> Iterator[str]:
+    """CSV a row at a time (a header first): exports stream, however many rows."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
     writer.writeheader()
     for c in citations:
         writer.writerow({k: neutralise(v) for k, v in row(c).items()})
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def iter_jsonl(citations: Iterable[Citation]) -> Iterator[str]:
+    for c in citations:
+        yield json.dumps(row(c), ensure_ascii=False) + "\n"
+
+
+def iter_csl_json(citations: Iterable[Citation]) -> Iterator[str]:
+    """A CSL-JSON array, an item at a time."""
+    yield "["
+    for n, c in enumerate(citations):
+        item = json.dumps(csl_json(c), ensure_ascii=False, indent=2)
+        yield ("," if n else "") + "\n" + textwrap.indent(item, "  ")
+    yield "\n]\n"
+
+
+def iter_ris(citations: Iterable[Citation]) -> Iterator[str]:
+    for c in citations:
+        yield ris(c)
+
+
+def to_csv(citations: Iterable[Citation]) -> str:
+    return "".join(iter_csv(citations))
 
 
 def to_jsonl(citations: Iterable[Citation]) -> str:
-    return "".join(json.dumps(row(c), ensure_ascii=False) + "\n" for c in citations)
+    return "".join(iter_jsonl(citations))
 
 
 def to_csl_json(citations: Iterable[Citation]) -> str:
-    return json.dumps([csl_json(c) for c in citations], ensure_ascii=False, indent=2)
+    return "".join(iter_csl_json(citations))
 
 
 def to_ris(citations: Iterable[Citation]) -> str:
-    return "".join(ris(c) for c in citations)
+    return "".join(iter_ris(citations))

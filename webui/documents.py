@@ -50,6 +50,7 @@ def document_page(doc_id: str) -> str:
         cite=cite_formats(doc_id),
         history=history(store(), doc_id),
         copies=[store().get(other) for other in store().cluster_members(doc_id) if other != doc_id],
+        claimed=store().canonical_claim(doc_id),
         timelines=list_timelines(store()) if can_write() else [],
     )
 
@@ -74,6 +75,8 @@ def archived_copy(doc_id: str) -> Response:
         abort(404)
     response = Response(record.page.body, mimetype="text/plain")
     content_type = record.page.content_type or "text/html"
+    if any(ord(c) < 32 or ord(c) == 127 for c in content_type):  # a CR or LF cannot go in a header
+        content_type = content_type.split(";")[0].strip()
     if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
         response.headers["Content-Type"] = content_type
     response.headers["Content-Security-Policy"] = ARCHIVED_CSP

@@ -1,24 +1,27 @@
-"""Exports of any search: CSV and JSON Lines with citation fields, RIS and CSL-JSON for reference managers."""
+"""Exports of any search: CSV and JSON Lines with citation fields, RIS and CSL-JSON for reference managers.
+
+An export holds every matching document, however many: the search runs once, then rows are written and
+sent one at a time (a streamed response), so neither the result set nor the file is held in memory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort, stream_with_context, url_for
 
-from webui.app import source_titles, store
-from webui.citations import Citation, to_csl_json, to_csv, to_jsonl, to_ris
-from webui.search import SearchRequest, every_hit, query_from_request
+from indexer.index import every_match
+from webui.app import settings, source_titles, store
+from webui.citations import Citation, iter_csl_json, iter_csv, iter_jsonl, iter_ris
+from webui.search import SearchRequest, query_from_request
 
 exports = Blueprint("exports", __name__)
 
-EXPORT_LIMIT = 5000  # documents per export: a bound so one request cannot walk an unbounded archive
 FORMATS = {
-    "csv": (to_csv, "text/csv; charset=utf-8", "csv"),
-    "jsonl": (to_jsonl, "application/x-ndjson; charset=utf-8", "jsonl"),
-    "ris": (to_ris, "application/x-research-info-systems; charset=utf-8", "ris"),
-    "csl": (to_csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
+    "csv": (iter_csv, "text/csv; charset=utf-8", "csv"),
+    "jsonl": (iter_jsonl, "application/x-ndjson; charset=utf-8", "jsonl"),
+    "ris": (iter_ris, "application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl": (iter_csl_json, "application/vnd.citationstyles.csl+json; charset=utf-8", "json"),
 }
 
 
@@ -31,11 +34,26 @@ def citation_for(doc_id: str) -> Citation | None:
     return Citation.of(stored.document, outlet, archived)
 
 
-def matching_citations(req: SearchRequest) -> Iterator[Citation]:
-    for hit in every_hit(lambda page: replace(req, page=page).run(limit=500, facets=[]), EXPORT_LIMIT):
-        citation = citation_for(hit["id"])
-        if citation is not None:
+def matching_ids(req: SearchRequest) -> Iterator[str]:
+    """The ids of every document the request matches, in its order (a malformed query raises here)."""
+    _total, hits = every_match(
+        settings().index_dir, req.q or "*", gazetteer=settings().gazetteer_path, **req.narrowing()
+    )
+    return (hit["id"] for hit in hits)
+
+
+def citations(ids: Iterable[str]) -> Iterator[Citation]:
+    for doc_id in ids:
+        citation = citation_for(doc_id)
+        if citation is not None:  # gone from the store since the index was written
             yield citation
+
+
+def download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+    """A streamed attachment: each chunk is sent as it is made."""
+    response = Response(stream_with_context(chunks), content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @exports.route("/export/<fmt>")
@@ -43,7 +61,5 @@ def export(fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     render, mimetype, suffix = FORMATS[fmt]
-    body = render(list(matching_citations(query_from_request())))
-    response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="casebook-export.{suffix}"'
-    return response
+    ids = matching_ids(query_from_request())
+    return download(render(citations(ids)), mimetype, f"casebook-export.{suffix}")

@@ -32,13 +32,15 @@ def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
         " WHERE m.entity_id=? AND d.published IS NOT NULL GROUP BY year ORDER BY year",
         (entity_id,),
     ).fetchall()
+    # Per document, not per pair of mentions: the entity's documents first (a long article can mention
+    # one name thousands of times, and joining mention to mention grew with the square of that).
     co_mentioned = store.db.execute(
-        "SELECT other.entity_id AS id, other.name AS name, other.kind AS kind,"
+        "SELECT other.entity_id AS id, MIN(other.name) AS name, MIN(other.kind) AS kind,"
         " COUNT(DISTINCT other.doc_id) AS documents"
-        " FROM mentions this JOIN mentions other"
-        " ON other.doc_id = this.doc_id AND other.entity_id != this.entity_id"
-        " WHERE this.entity_id=? GROUP BY other.entity_id ORDER BY documents DESC, name LIMIT 15",
-        (entity_id,),
+        " FROM (SELECT DISTINCT doc_id FROM mentions WHERE entity_id=?) this"
+        " JOIN mentions other ON other.doc_id = this.doc_id AND other.entity_id != ?"
+        " GROUP BY other.entity_id ORDER BY documents DESC, name LIMIT 15",
+        (entity_id, entity_id),
     ).fetchall()
     latest = store.db.execute(
         "SELECT DISTINCT d.id, d.title, d.source, d.published"

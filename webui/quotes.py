@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from indexer.index import SORTS, search_quotes
+from indexer.index import SORTS, every_match, search_quotes
 from indexer.query import QueryError
 from webui.app import settings, source_titles
 from webui.citations import neutralise
-from webui.search import every_hit, link_args, requested_page
+from webui.search import link_args, requested_page
 
 quotes = Blueprint("quotes", __name__)
 
 PAGE_SIZE = 20
-EXPORT_LIMIT = 5000
 
 
 def quote_args() -> dict[str, Any]:
@@ -72,11 +72,22 @@ def quotes_page() -> tuple[str, int]:
 
 @quotes.route("/quotes.csv")
 def quotes_csv() -> Response:
-    outlets = source_titles()
+    """Every matching quote, however many, streamed a row at a time."""
+    from webui.exports import download
+
+    params = quote_args()
+    params.pop("page")
+    _total, hits = every_match(
+        settings().index_dir, params.pop("query"), quotes=True, gazetteer=settings().gazetteer_path, **params
+    )
+    return download(csv_rows(hits, source_titles()), "text/csv; charset=utf-8", "casebook-quotes.csv")
+
+
+def csv_rows(hits: Iterable[dict[str, Any]], outlets: dict[str, str]) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["quote", "speaker", "speaker_id", "headline", "outlet", "published", "url", "citation"])
-    for hit in every_hit(lambda page: run(limit=500, page=page), EXPORT_LIMIT):
+    for hit in hits:
         row = [
             hit["text"],
             hit["speaker"] or "",
@@ -88,6 +99,7 @@ def quotes_csv() -> Response:
             citation_line(hit, outlets),
         ]
         writer.writerow([neutralise(str(cell)) for cell in row])
-    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="casebook-quotes.csv"'
-    return response
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()

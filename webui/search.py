@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,23 +48,29 @@ class SearchRequest:
     originals_only: bool = False
     more: str = ""  # the facet group shown at length
 
-    def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
+    def narrowing(self) -> dict[str, Any]:
+        """What narrows and orders the results, as :func:`indexer.index.search` takes it."""
         if len(self.q) > MAX_QUERY:
             raise QueryError(
                 f"the query is {len(self.q)} characters long, the limit is {MAX_QUERY}", self.q[:200]
             )
+        return {
+            "filters": self.filters,
+            "exclude": self.exclude,
+            "sort": self.sort,
+            "since": self.since or None,
+            "until": self.until or None,
+            "originals_only": self.originals_only,
+        }
+
+    def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
         return run_search(
             settings().index_dir,
             self.q or "*",
             limit=limit,
             page=self.page,
-            filters=self.filters,
-            exclude=self.exclude,
-            sort=self.sort,
-            since=self.since or None,
-            until=self.until or None,
-            originals_only=self.originals_only,
             gazetteer=settings().gazetteer_path,
+            **self.narrowing(),
             **extra,
         )
 
@@ -76,18 +81,6 @@ def requested_page() -> int:
         return max(1, min(int(request.args.get("page", "1")), 10_000))
     except ValueError:
         return 1
-
-
-def every_hit(run_page: Callable[[int], dict[str, Any]], limit: int) -> Iterator[dict[str, Any]]:
-    """Walk a search's results page by page (for exports), up to ``limit`` hits."""
-    page, seen = 1, 0
-    while seen < limit:
-        found = run_page(page)
-        yield from found["results"][: limit - seen]
-        seen += len(found["results"])
-        if not found["results"] or seen >= found["total"]:
-            return
-        page += 1
 
 
 def query_from_request() -> SearchRequest:

@@ -157,7 +157,7 @@ def pin() -> Any:
     doc_id = form.get("doc_id", "")
     new_name = form.get("new_name", "").strip()
     if new_name:
-        timeline_id = tl.create(store(), new_name)
+        timeline_id = tl.pin_to_new(store(), new_name, doc_id, form.get("note", ""))
     else:
         try:
             timeline_id = int(form.get("timeline_id", ""))
@@ -165,7 +165,7 @@ def pin() -> Any:
             abort(400, "Choose a timeline, or give a name for a new one.")
         if not -(2**63) <= timeline_id < 2**63:  # past SQLite's integers: no such timeline
             abort(404)
-    tl.pin(store(), timeline_id, doc_id, form.get("note", ""))
+        tl.pin(store(), timeline_id, doc_id, form.get("note", ""))
     return redirect(page_url(timeline_id) + f"#item-{doc_id}", code=303)
 
 
