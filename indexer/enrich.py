@@ -38,7 +38,7 @@ from indexer.quotes import (
 
 # Bumped whenever a change here, in indexer/quotes.py or in the gazetteer format changes what enrichment
 # gives for the same text: part of Enricher.version, so the archive can tell stale annotations.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 # Components enrichment never runs over the whole text. casebook_quotes runs the tok2vec and the tagger over
 # the quotation paragraphs (and the few tokens whose tags mention finding reads, see tag_targets) and the
 # parser over the quotation paragraphs; the tagger's tags stand in for the attribute ruler and lemmatizer.
@@ -212,7 +212,9 @@ class Enricher:
             "entity_ruler", name="entity_ruler_exact", config={"overwrite_ents": False}, **where
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
-        quotes = nlp.add_pipe("casebook_quotes", last=True)
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("casebook_paragraphs", before="parser")
+        quotes = nlp.add_pipe("casebook_quotes", last=True, config={"gazetteer_dir": str(gazetteer_dir)})
         quotes.tag_targets = tag_targets  # type: ignore[attr-defined]
         self._tagger = quotes.window_tagger()  # type: ignore[attr-defined]
         self.nlp = nlp
@@ -387,8 +389,10 @@ def _covering(found: list[_Found], start: int, end: int) -> _Found | None:
 
 def _starts_sentence(tok: Token) -> bool:
     """Without a parse: the token opens a line or follows a full stop (or the parse says so)."""
-    if tok.doc.has_annotation("SENT_START"):
+    if tok.doc.has_annotation("DEP"):
         return bool(tok.is_sent_start)
+    if tok.is_sent_start:  # a line break (casebook_paragraphs)
+        return True
     prev = tok.doc[tok.i - 1] if tok.i else None
     while prev is not None and prev.is_space and "\n" not in prev.text and prev.i:
         prev = tok.doc[prev.i - 1]
