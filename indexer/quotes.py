@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -210,6 +211,7 @@ MIN_WORDS = 2  # a one-word quotation is a scare quote, never kept
 MIN_BLOCK_WORDS = 4  # an unattributed paragraph-long quotation needs at least this many words
 PRONOUN_REACH = 2500  # characters: a he/she further than this from its antecedent stays unresolved
 ROLE_REACH = 4000  # characters: "the minister" further than this from the person so called stays as written
+TERM_WORDS = 2  # a quotation this short that the text repeats is a term in quotation marks, not speech
 NEXT_NAME_REACH = 400  # characters: how far after "The chair of ..." the name may come ("... Debbie Abrahams")
 LOOKAHEAD_PARAGRAPHS = 8  # how far a quote opened at a paragraph start may run before its closing mark
 _PERSON_LABELS = frozenset({"PERSON"})
@@ -627,8 +629,8 @@ class _Attributor:
         """The nearest earlier person (for he/she) or organisation (for it) of the pronoun's gender, never
         one named inside a quotation; None when someone else of that kind is named in the same sentence as
         that nearest one ("Sandra Reeve wrote to her MP, Jonathan Ashworth. She said ..."), as the two then
-        compete. A name in passing (a possessive, after a preposition) gives way to the sentence's other
-        names: "Reeve’s mother, Sandra" is Sandra, "the Labour MP for Hayes" no one else."""
+        compete. A name in passing (a possessive, after a preposition) is passed over: "Reeve’s mother,
+        Sandra" is Sandra, "Asked by Abrahams ..., he said" is whoever spoke before."""
         word = word.lower()
         if word in ("he", "him", "his", "himself"):
             person, gender = True, "male"
@@ -650,11 +652,10 @@ class _Attributor:
         ]
         if not candidates:
             return None
-        lo, hi = ctx.sentence_of(candidates[-1].pos)
-        near = [r for r in candidates if lo <= r.pos < hi]
-        main = [r for r in near if not r.passing] or near
+        main = [r for r in candidates if not r.passing] or candidates
+        lo, hi = ctx.sentence_of(main[-1].pos)
         chosen = main[-1].speaker
-        if any(not _same(r.speaker, chosen, self.lex) for r in main):
+        if any(lo <= r.pos < hi and not _same(r.speaker, chosen, self.lex) for r in main):
             return None
         if gender is not None and chosen.entity:
             ctx.genders.append((chosen, gender))
@@ -700,8 +701,10 @@ class _Attributor:
 
     # --- what frames a quotation -----------------------------------------------------------------------------
 
-    def attribution(self, doc: Doc, cue: Token, ctx: _Context, how: str) -> _Attribution:
+    def attribution(self, doc: Doc, cue: Token, ctx: _Context, how: str) -> _Attribution | None:
         subj = _subject_of(cue)
+        if subj is not None and subj.lower_ == "you":
+            return None  # "You can read “…” here": the reader, not a speaker
         speaker = self.subject_speaker(doc, subj, ctx) if subj is not None else None
         return _Attribution(_cue_text(cue), cue.i, speaker, how)
 
@@ -921,6 +924,8 @@ class _Attributor:
             words = text[start:end].split()
             if len(words) < MIN_WORDS or (_title_like(words) and not q.block):
                 continue
+            if _term_key(text[start:end]) in ctx.terms:
+                continue  # ‘job coach’ in quotation marks again and again: a term held at arm's length
             found = self.attribute(doc, q, ctx)
             if (found is None or found.how == "block") and prev is not None and _continues(doc, prev, q):
                 found = replace(prev[1], how="continued")
@@ -1059,6 +1064,7 @@ class _Context:
     quoted: list[tuple[int, int]] = field(default_factory=list)  # quotation spans, marks included
     genders: list[tuple[_Speaker, str]] = field(default_factory=list)
     text: str = ""  # the whole text
+    terms: set[str] = field(default_factory=set)  # short quotations the text repeats: terms, not speech
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         """The sentence around ``pos`` in the whole text, by punctuation (paragraphs end sentences too)."""
@@ -1147,9 +1153,13 @@ def _ent_referents(doc: Doc, lex: QuoteLexicon, ctx: _Context) -> list[_Referent
             roles |= lex.official_roles[speaker.entity_id]
         speaker.roles, speaker.gender = frozenset(roles), gender
         after = doc[ent.end] if ent.end < len(doc) else None
-        passing = (ent.start > 0 and doc[ent.start - 1].lower_ in _PREPOSITIONS) or (
-            after is not None and after.lower_ in ("’s", "'s", "’", "'")
-        ) or ent[-1].lower_.endswith(("’s", "'s"))
+        word_before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        passing = (
+            word_before in _PREPOSITIONS
+            or (after is not None and after.lower_ in ("’s", "'s", "’", "'"))
+            or ent[-1].lower_.endswith(("’s", "'s"))
+            or (word_before in ("and", "or") and bool(out) and out[-1].passing and ent.start_char - out[-1].pos < 60)
+        )  # "by Anderson and Russell": both in passing
         out.append(_Referent(ent.start_char, speaker, False, passing))
         if person:
             people.append(speaker)
@@ -1166,6 +1176,10 @@ def _ent_referents(doc: Doc, lex: QuoteLexicon, ctx: _Context) -> list[_Referent
             out.append(_Referent(at, copy, False))
     out.sort(key=lambda r: r.pos)
     return out
+
+
+def _term_key(quoted: str) -> str:
+    return " ".join(re.findall(r"[\w’'-]+", quoted.lower()))
 
 
 def _title_like(words: list[str]) -> bool:
@@ -1452,7 +1466,10 @@ class QuoteComponent:
         if not parts:
             return []
         text = doc_text(doc)
-        ctx = _Context(quoted=sorted((q.start - 1, q.end + 1) for q in find_quotations(text)), text=text)
+        found = find_quotations(text)
+        ctx = _Context(quoted=sorted((q.start - 1, q.end + 1) for q in found), text=text)
+        seen = Counter(_term_key(text[q.start : q.end]) for q in found)
+        ctx.terms = {key for key, n in seen.items() if n > 1 and len(key.split()) <= TERM_WORDS}
         ctx.referents = _ent_referents(doc, self.lexicon, ctx)
         quotes: list[dict[str, Any]] = []
         for span, sub in parts:
