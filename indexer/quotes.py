@@ -212,7 +212,9 @@ MIN_BLOCK_WORDS = 4  # an unattributed paragraph-long quotation needs at least t
 PRONOUN_REACH = 2500  # characters: a he/she further than this from its antecedent stays unresolved
 ROLE_REACH = 4000  # characters: "the minister" further than this from the person so called stays as written
 TERM_WORDS = 2  # a quotation this short that the text repeats is a term in quotation marks, not speech
-NEXT_NAME_REACH = 400  # characters: how far after "The chair of ..." the name may come ("... Debbie Abrahams")
+NEXT_NAME_REACH = (
+    400  # characters: how far after "The chair of ..." the name may come ("... Debbie Abrahams")
+)
 LOOKAHEAD_PARAGRAPHS = 8  # how far a quote opened at a paragraph start may run before its closing mark
 _PERSON_LABELS = frozenset({"PERSON"})
 _ORG_LABELS = frozenset({"ORG"})
@@ -253,11 +255,6 @@ class Quotation:
     @property
     def end(self) -> int:
         return self.segments[-1][1]
-
-    def text(self, source: str) -> str:
-        """The quoted words, paragraphs joined by a blank line, the continuation marks left out."""
-        parts = [source[a:b].strip() for a, b in self.segments]
-        return "\n\n".join(p for p in parts if p).rstrip(",").rstrip()
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -618,6 +615,7 @@ class _Attributor:
         """Who a (non-pronoun) subject names: a person, else a described speaker, else an organisation."""
         return (
             self.named(doc, subj, _PERSON_LABELS)
+            or (self.named(doc, subj, _ORG_LABELS) if subj.ent_type_ in _ORG_LABELS else None)
             or self.description(doc, subj)
             or self.named(doc, subj, _ORG_LABELS)
             or self.unlinked_name(doc, subj)
@@ -748,12 +746,16 @@ class _Attributor:
                 subj = _subject_of(tok)
                 allowed = {t.i for t in subj.subtree} if subj is not None else set()
                 for child in tok.children:
-                    if child.dep_ in ("aux", "auxpass", "neg", "advmod", "npadvmod", "prep") and child.i < tok.i:
+                    if (
+                        child.dep_ in ("aux", "auxpass", "neg", "advmod", "npadvmod", "prep")
+                        and child.i < tok.i
+                    ):
                         allowed |= {t.i for t in child.subtree}
                 if all(t.is_punct or t.is_space or t.i in allowed for t in between) or (
                     len(between) <= 8
                     and all(
                         upos(t) in ("PROPN", "PRON", "DET", "NOUN", "ADJ", "PUNCT", "NUM", "AUX")
+                        and tag(t) not in ("WDT", "WP", "WP$")  # “…”, which she said ...: not its cue
                         for t in between
                     )
                 ):
@@ -807,10 +809,17 @@ class _Attributor:
         cues = [
             t
             for t in doc[sent.start : opening.i]
-            if self.is_cue(t) and not ctx.in_quote(t.idx + ctx.base) and _dominates(t, root)
+            if self.is_cue(t) and not ctx.in_quote(t.idx + ctx.base) and _governs(t, root)
         ]
         if cues:
-            return self.attribution(doc, cues[-1], ctx, "reported")
+            cue = cues[-1]
+            if (
+                root.head.lower_ == "as"
+                and root.head.head.i == cue.i
+                and len(doc_text(doc)[q.start : q.end].split()) <= 3
+            ):
+                return None  # described as “DWP skulduggery”: a label the writer reports, not words said
+            return self.attribution(doc, cue, ctx, "reported")
         # she “made it very clear …”: the subject just before the mark, its verb inside the quotation.
         if before is not None and before.dep_ == "nsubj" and q.start <= before.head.idx < q.end:
             if upos(before.head) in ("VERB", "AUX"):
@@ -881,7 +890,9 @@ class _Attributor:
             subj = _subject_of(tok.head.head) if self.is_cue(tok.head.head) else None
             ent = _ent_at(doc, subj) if subj is not None else None
             if ent is not None and ent.label_ in _PERSON_LABELS and not ctx.in_quote(tok.idx + base):
-                ctx.genders.append((_speaker_from_ent(ent).shifted(base), "female" if tok.lower_ == "she" else "male"))
+                ctx.genders.append(
+                    (_speaker_from_ent(ent).shifted(base), "female" if tok.lower_ == "she" else "male")
+                )
         if not doc.has_annotation("SENT_START"):
             return
         for sent in doc.sents:
@@ -910,7 +921,9 @@ class _Attributor:
         pronouns = [
             t
             for t in doc
-            if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she") and not ctx.in_quote(t.idx + ctx.base)
+            if t.dep_ in ("nsubj", "nsubjpass")
+            and t.lower_ in ("he", "she")
+            and not ctx.in_quote(t.idx + ctx.base)
         ]
         for q in find_quotations(text):
             while pronouns and pronouns[0].idx < q.start:
@@ -1015,6 +1028,21 @@ def _continues(doc: Doc, prev: tuple[Quotation, _Attribution], q: Quotation) -> 
     if not (pq.end < cue_at < q.start):
         return False
     return sum(bare.count(c) for c in _SENTENCE_END) <= 1
+
+
+def _governs(cue: Token, tok: Token) -> bool:
+    """The quoted words are what ``cue`` says: ``cue`` dominates them, and not through a condition the
+    writer adds ("... if they failed to take part “without good cause”")."""
+    while tok.i != cue.i:
+        if tok.head.i == tok.i:
+            return False
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in tok.children):
+            return False
+        tok = tok.head
+    return True
+
+
+_CONDITIONS = frozenset({"if", "unless", "when", "whenever", "once"})
 
 
 def _dominates(head: Token, tok: Token) -> bool:
@@ -1123,7 +1151,9 @@ def _ent_referents(doc: Doc, lex: QuoteLexicon, ctx: _Context) -> list[_Referent
         nouns = lex.person_nouns if person else dict.fromkeys(lex.org_nouns)
         words = [ent[0]]
         k = ent.start - 1  # "disability minister Stephen Timms", "Judge Helen Marsh", "the charity Mencap"
-        while k >= 0 and ent.start - k <= 3 and (lex.title(doc[k].text) or lex.noun_lemma(doc[k].text) in nouns):
+        while (
+            k >= 0 and ent.start - k <= 3 and (lex.title(doc[k].text) or lex.noun_lemma(doc[k].text) in nouns)
+        ):
             words.append(doc[k])
             k -= 1
         for tok in words:
@@ -1158,7 +1188,12 @@ def _ent_referents(doc: Doc, lex: QuoteLexicon, ctx: _Context) -> list[_Referent
             word_before in _PREPOSITIONS
             or (after is not None and after.lower_ in ("’s", "'s", "’", "'"))
             or ent[-1].lower_.endswith(("’s", "'s"))
-            or (word_before in ("and", "or") and bool(out) and out[-1].passing and ent.start_char - out[-1].pos < 60)
+            or (
+                word_before in ("and", "or")
+                and bool(out)
+                and out[-1].passing
+                and ent.start_char - out[-1].pos < 60
+            )
         )  # "by Anderson and Russell": both in passing
         out.append(_Referent(ent.start_char, speaker, False, passing))
         if person:
@@ -1166,7 +1201,9 @@ def _ent_referents(doc: Doc, lex: QuoteLexicon, ctx: _Context) -> list[_Referent
     # A surname the model did not tag ("But Hadi dismissed that claim."), after the full name.
     text = doc_text(doc)
     taken = [(e.start_char, e.end_char) for e in doc.ents]
-    for first in {_name_words(p.text, lex)[-1]: p for p in reversed(people) if len(p.text.split()) > 1}.values():
+    for first in {
+        _name_words(p.text, lex)[-1]: p for p in reversed(people) if len(p.text.split()) > 1
+    }.values():
         surname = first.text.split()[-1]
         for m in re.finditer(rf"\b{re.escape(surname)}\b", text[first.end :]):
             at = first.end + m.start()
