@@ -350,7 +350,6 @@ def find_quotations(text: str) -> list[Quotation]:
     while k < len(paras):
         lo, hi = paras[k]
         i = lo
-        resume_at = k + 1
         while i < hi:
             m = _ANY_MARK_RE.search(text, i, hi)
             if m is None:
@@ -380,12 +379,14 @@ def find_quotations(text: str) -> list[Quotation]:
             q.segments.append((seg_start, hi))
             at_start = start == lo or text[lo:start].rstrip().endswith(":")
             end_k = _continue(text, paras, k, mark, q, at_start)
-            if end_k is not None:
-                q.block = start == lo
-                found.append(q)
-                resume_at = end_k + 1
-            break
-        k = resume_at
+            if end_k is None:
+                break
+            q.block = start == lo
+            found.append(q)
+            k = end_k  # read on after the closing mark: “…,” she added, “…”
+            lo, hi = paras[k]
+            i = q.end + 1
+        k += 1
     return [q for q in found if q.segments and q.end > q.start]
 
 
@@ -939,6 +940,8 @@ class _Attributor:
                 continue
             if _term_key(text[start:end]) in ctx.terms:
                 continue  # ‘job coach’ in quotation marks again and again: a term held at arm's length
+            if _SO_CALLED_RE.search(text, max(0, q.start - 12), q.start - 1):
+                continue  # the so-called “fit for work” test: a label
             found = self.attribute(doc, q, ctx)
             if (found is None or found.how == "block") and prev is not None and _continues(doc, prev, q):
                 found = replace(prev[1], how="continued")
@@ -1043,6 +1046,7 @@ def _governs(cue: Token, tok: Token) -> bool:
 
 
 _CONDITIONS = frozenset({"if", "unless", "when", "whenever", "once"})
+_SO_CALLED_RE = re.compile(r"so[- ]called\s*$", re.I)
 
 
 def _dominates(head: Token, tok: Token) -> bool:

@@ -147,6 +147,13 @@ def test_multi_paragraph_quotation_continues_where_the_next_paragraph_reopens():
     assert text[second.start : second.end] == "would have sent alarm bells ringing"
 
 
+def test_a_quotation_after_a_continued_one_in_the_same_paragraph_is_found():
+    text = "She said: “We will fight this.\n\n“We have no choice left,” she added, “none at all.”"
+    first, second = find_quotations(text)
+    assert text[first.start : first.end] == "We will fight this.\n\n“We have no choice left,"
+    assert text[second.start : second.end] == "none at all."
+
+
 def test_unclosed_quotation_not_reopened_is_dropped():
     text = "She said: “I had attended the meeting.\n\nAt another event she ran herself, she spoke."
     assert find_quotations(text) == []
@@ -560,3 +567,159 @@ def test_quotes_in_reader_comments_are_never_enriched(demo_archive):
             assert not any("desperate for a better life" in t for t in texts)
             if "desperate for a better life" in comment_text:
                 assert "desperate for a better life" not in doc.text
+
+
+# --- news as it is written: sentences made up for these tests, one per failure type (issue 13) -----------
+
+
+def speakers(quotes: list[Quote]) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker_id) for q in quotes]
+
+
+@pytest.mark.slow
+def test_split_quotation_gives_both_parts_to_the_speaker(enricher):
+    text = "“We will fight this all the way,” Jane Ellery said. “We have no choice left.”"
+    assert speakers(quotes_in(enricher, text)) == [
+        ("We will fight this all the way", "person:jane-ellery"),
+        ("We have no choice left.", "person:jane-ellery"),
+    ]
+
+
+@pytest.mark.slow
+def test_split_quotation_around_said_x_and_a_comma(enricher):
+    text = "“We will fight this all the way,” said Jane Ellery, “and we expect to win.”"
+    assert speakers(quotes_in(enricher, text)) == [
+        ("We will fight this all the way", "person:jane-ellery"),
+        ("and we expect to win.", "person:jane-ellery"),
+    ]
+
+
+@pytest.mark.slow
+def test_narrative_between_two_quotations_is_in_neither(enricher):
+    text = (
+        "“We will fight this all the way,” Jane Ellery said, before leaving the hall to loud cheers. "
+        "“We have no choice left.”"
+    )
+    quotes = quotes_in(enricher, text)
+    assert [q.text for q in quotes] == ["We will fight this all the way", "We have no choice left."]
+    assert {q.speaker_id for q in quotes} == {"person:jane-ellery"}
+
+
+@pytest.mark.slow
+def test_quotation_continued_in_the_next_paragraph(enricher):
+    text = (
+        "“The form took me three weeks to fill in,” said Tom Reid, a carer from Hull.\n\n"
+        "“Nobody at the jobcentre could tell me which boxes applied to my son.”"
+    )
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["person:tom-reid", "person:tom-reid"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "verb",
+    ["asked", "continued", "recalled", "tweeted", "wrote", "insisted", "warned", "argued", "explained"],
+)
+def test_verbs_of_saying_beyond_said(enricher, verb):
+    text = f"“This has to stop before anyone else is hurt,” Maria Lopes {verb}."
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker_id, q.cue) == ("person:maria-lopes", verb)
+
+
+@pytest.mark.slow
+def test_colon_after_a_speech_noun_with_its_owner(enricher):
+    text = (
+        "Ruth Mallory chairs the tenants’ group. Her message to the council: “Mend the lifts before winter "
+        "comes.”"
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ruth-mallory"
+
+
+@pytest.mark.slow
+def test_a_name_inside_the_quotation_is_never_the_speaker(enricher):
+    text = (
+        "Ann Briggs spoke after the vote.\n\n"
+        "“I think Gordon Tait would agree with every word of it,” she said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id) == ("Ann Briggs", "person:ann-briggs")
+
+
+@pytest.mark.slow
+def test_he_is_the_man_when_titles_give_the_gender(enricher):
+    text = "Ms Ann Briggs met Mr Colin Hart at the tribunal.\n\n“It was a fair hearing,” he said."
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:colin-hart"
+
+
+@pytest.mark.slow
+def test_two_candidates_compete_and_the_speaker_stays_unknown(enricher):
+    text = "Ann Briggs and Carol Hunt both spoke at the hearing.\n\n“It was a fair hearing,” she said."
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker is None and q.speaker_id is None
+
+
+@pytest.mark.slow
+def test_a_speaker_named_after_the_quotation_is_not_the_pronoun(enricher):
+    text = (
+        "Ann Briggs spoke first.\n\n“It was a fair hearing,” she said. Carol Hunt, who spoke next, disagreed."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ann-briggs"
+
+
+@pytest.mark.slow
+def test_the_judge_is_the_judge_named_before(enricher):
+    text = (
+        "Judge Ruth Mallory allowed the appeal.\n\n"
+        "“The evidence of the claimant was clear and consistent,” the judge said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ruth-mallory"
+
+
+@pytest.mark.slow
+def test_the_judge_stays_as_written_when_two_judges_were_named(enricher):
+    text = (
+        "Judge Ruth Mallory and Judge Alan Pike heard the appeal together.\n\n"
+        "“The evidence of the claimant was clear and consistent,” the judge said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id) == ("the judge", None)
+
+
+@pytest.mark.slow
+def test_the_charity_and_the_spokeswoman_refer_back(enricher):
+    text = (
+        "The learning disability charity Mencap welcomed the ruling.\n\n"
+        "“This is a victory for every family who was told to wait,” the charity said.\n\n"
+        "A spokeswoman for Scope said the decision was “long overdue”. The spokeswoman added: “We will keep "
+        "pushing until the rules change.”"
+    )
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["org:mencap", "org:scope", "org:scope"]
+
+
+@pytest.mark.slow
+def test_titles_and_scare_quotes_are_not_quotations(enricher):
+    text = (
+        "The charity published a report titled “Fair Assessments For All Claimants” on Monday.\n\n"
+        "It said the so-called “fit for work” test was failing."
+    )
+    assert quotes_in(enricher, text) == []
+
+
+@pytest.mark.slow
+def test_every_quote_is_the_document_text_at_its_offsets(enricher):
+    text = (
+        "Jane Ellery said: “We will fight this.\n\n“We have no choice left,” she added, “none at all.”\n\n"
+        "The minister called it “a fair and balanced package”, adding: “It protects those who need it.”"
+    )
+    quotes = quotes_in(enricher, text)
+    assert [q.text[:20] for q in quotes] == [
+        "We will fight this.\n",  # reopened in the next paragraph: one quotation, its marks included
+        "none at all.",
+        "a fair and balanced ",
+        "It protects those wh",
+    ]
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
