@@ -365,8 +365,7 @@ class Enricher:
                     speaker_id = mention.id
                 elif mention is None and not q["speaker_needs_link"]:
                     speaker_id = q["speaker_id"]
-                if q["speaker_needs_link"] and speaker_id is None:
-                    speaker = None  # an untagged word we could not tie to anyone: no guess
+
             elif q.get("speaker_org_start") is not None:  # "A DWP spokesman": the organisation speaks
                 mention = _covering(found, q["speaker_org_start"], q["speaker_org_end"])
                 if mention is not None and mention.kind == "organisation":

@@ -768,8 +768,18 @@ class _Attributor:
         """ "Her message to ministers: “…”", "Trump's response: “…”": a speech noun with its owner."""
         sent = _sentence(doc, before)
         intro = [t for t in doc[sent.start : before.i] if not t.is_space]
-        if not intro or len(intro) > 12:
+        if not intro or len(intro) > 25:
             return None
+        for tok in intro:  # "Clinton released the following statement:", "He said in a statement:"
+            if tok.lower_ in SPEECH_NOUNS and tok.dep_ in ("dobj", "pobj") and not ctx.in_quote(tok.idx + ctx.base):
+                verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+                subj = _subject_of(verb) if upos(verb) in ("VERB", "AUX") else None
+                speaker = self.subject_speaker(doc, subj, ctx) if subj is not None else None
+                if speaker is not None:
+                    return _Attribution(":", before.i, speaker, "colon")
+        found = self.according_to(doc, sent, ctx) or self.as_x_said(doc, sent, before.i, ctx)
+        if found is not None:  # "As Breitbart News reported, ...:"
+            return found
         for tok in intro:
             if tok.dep_ == "poss" and tok.head.lower_ in SPEECH_NOUNS:
                 if upos(tok) == "PRON":
@@ -813,7 +823,7 @@ class _Attributor:
             if self.is_cue(t) and not ctx.in_quote(t.idx + ctx.base) and _governs(t, root)
         ]
         if cues:
-            cue = cues[-1]
+            cue = ([c for c in cues if _subject_of(c) is not None] or cues)[-1]
             if (
                 root.head.lower_ == "as"
                 and root.head.head.i == cue.i
@@ -981,13 +991,20 @@ def _cue_text(tok: Token) -> str:
 def _subject_of(verb: Token) -> Token | None:
     """The subject of a verb of saying, or of the verb it hangs from ("…, saying “…”", "and added")."""
     tok: Token | None = verb
-    for _ in range(3):
+    for _ in range(4):
         if tok is None:
             break
         for child in tok.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
-        tok = tok.head if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i else None
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
+            tok = tok.head  # "... and added", "..., saying", "wants to say"
+        elif tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+            tok = tok.head.head  # "after hinting that ..."
+        elif tok.dep_ == "acl" and tag(tok) == "VBG" and tok.head.dep_ in ("dobj", "pobj"):
+            tok = tok.head.head  # "issued a statement saying ...": the one who issued it
+        else:
+            tok = None
     if upos(verb) == "NOUN":  # "the DWP claim that …" parsed as a noun phrase: its named modifier speaks
         named = [c for c in verb.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON")]
         return named[-1] if named else None

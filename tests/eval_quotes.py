@@ -43,10 +43,11 @@ speaker accuracy: PolNeAR annotates no coreference, so a resolved "he" cannot be
 in-domain gold set, which gives canonical ids, checks resolution). A prediction's speaker is right when its
 last name word equals the gold name's last word (case-insensitive, possessive dropped) and, when both give a
 first name, that first name is among the gold name's words ("Bill Clinton" is not "Hillary Clinton", "Ted
-Cruz" is "Texas Senator Ted Cruz"); our side also counts the
-canonical name of the speaker's entity id. Speaker accuracy = right / matched units whose gold names a
-speaker; a prediction with no speaker counts as not right ("none" column), one with another name as "wrong".
-"absent" counts predicted speakers whose text does not occur in the article at all (must be 0).
+Cruz" is "Texas Senator Ted Cruz"); our side also counts the canonical name of the speaker's entity id. Name
+words leave out titles, a possessive owner ("Breitbart’s Joel Pollak") and the first half of a hyphenated
+surname ("Adams-Sarthou" is "Sarthou"). Speaker accuracy = right / matched units whose gold names a speaker;
+a prediction with no speaker counts as not right ("none" column), one with another name as "wrong". "absent"
+counts predicted speakers whose text does not occur in the article at all (must be 0).
 
 **Baseline.** textacy 0.13's ``extract.triples.direct_quotations`` on the same spaCy model (full
 pipeline), paragraph by paragraph (one call per non-blank line, as it refuses a text with an odd number of
@@ -217,8 +218,16 @@ def _dates(metadata: Path) -> dict[str, date]:
 
 
 def name_words(name: str) -> list[str]:
-    words = [re.sub(r"(?:['’]s?|[.,;:])$", "", w).casefold() for w in name.split()]
-    return [w for w in words if w and w not in TITLES and w not in ("the", "a", "an")]
+    """Lower-case name words without titles, articles, possessive owners ("Breitbart’s Joel Pollak") or the
+    first half of a hyphenated surname ("Adams-Sarthou" is also written "Sarthou")."""
+    words = []
+    for raw in name.split():
+        if re.search(r"['’]s$", raw) and raw is not name.split()[-1]:
+            continue
+        word = re.sub(r"(?:['’]s?|[.,;:])$", "", raw).casefold().split("-")[-1]
+        if word and word not in TITLES and word not in ("the", "a", "an"):
+            words.append(word)
+    return words
 
 
 def same_name(predicted: str, gold: str) -> bool:
