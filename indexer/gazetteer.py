@@ -183,6 +183,7 @@ class Lexicon:
     """Verbs of saying and words that describe speakers (``lexicon/speech_verbs.toml``, ``roles.toml``)."""
 
     speech_verbs: frozenset[str]
+    speech_nouns: frozenset[str]  # "statement", "message": "Her message to ministers: “…”"
     person_nouns: dict[str, str | None]  # noun -> gender it gives ("spokeswoman" -> "female"), or None
     spokes_nouns: frozenset[str]
     org_nouns: frozenset[str]
@@ -192,7 +193,7 @@ class Lexicon:
 def load_lexicon(directory: Path) -> Lexicon:
     """Read ``directory/lexicon``; raise CasebookError naming the file and key on anything malformed."""
     folder = Path(directory) / LEXICON_DIR
-    verbs = _toml(folder / "speech_verbs.toml", {"verbnet", "news", "excluded"})
+    verbs = _toml(folder / "speech_verbs.toml", {"verbnet", "news", "excluded", "nouns"})
     roles = _toml(folder / "roles.toml", {"persons", "organisations", "titles"})
     where = folder / "speech_verbs.toml"
     lemmas: set[str] = set()
@@ -200,6 +201,7 @@ def load_lexicon(directory: Path) -> Lexicon:
         lemmas |= _words(members, f"{where}: verbnet.{cls}")
     lemmas |= _words(_table(verbs, "news", where).get("verbs"), f"{where}: news.verbs")
     lemmas -= _words(_table(verbs, "excluded", where).get("lemmas"), f"{where}: excluded.lemmas")
+    nouns_said = _words(_table(verbs, "nouns", where).get("words"), f"{where}: nouns.words")
     where = folder / "roles.toml"
     persons = _table(roles, "persons", where)
     unknown = set(persons) - {"neutral", "spokes", *_GENDERS}
@@ -219,7 +221,9 @@ def load_lexicon(directory: Path) -> Lexicon:
         ):
             raise CasebookError(f"{where}: titles.{word} must be a table of role and gender (female or male)")
         titles[word.lower()] = Title(raw.get("role"), raw.get("gender"))
-    return Lexicon(frozenset(lemmas), nouns, frozenset(spokes), frozenset(orgs), titles)
+    return Lexicon(
+        frozenset(lemmas), frozenset(nouns_said), nouns, frozenset(spokes), frozenset(orgs), titles
+    )
 
 
 def _toml(path: Path, keys: set[str]) -> dict[str, Any]:

@@ -108,19 +108,10 @@ _IRREGULAR_PLURALS = {
     "businessmen": "businessman", "businesswomen": "businesswoman", "congressmen": "congressman",
     "congresswomen": "congresswoman", "mps": "mp",
 }  # fmt: skip
-# Nouns for words spoken or written: "Her message to ministers: “…”", "Trump's response: “…”".
-SPEECH_NOUNS = frozenset(
-    {
-        "message", "statement", "words", "response", "reply", "answer", "advice", "verdict", "view", "comment",
-        "comments", "remarks", "tweet", "post", "letter", "email", "note", "warning", "question", "plea",
-        "argument", "conclusion", "explanation", "take", "retort", "pitch", "promise", "vow",
-        "claim", "assessment", "summary", "reaction", "testimony", "speech",
-    }
-)  # fmt: skip
 
 
 def _lemma_tables(nlp: Language | None) -> tuple[dict[str, list[str]], list[list[str]], set[str]]:
-    """The verb tables of the model's rule lemmatizer (exceptions, suffix rules, known lemmas), if it has one."""
+    """The verb tables of the model's rule lemmatizer (exceptions, suffix rules, known lemmas), if any."""
     if nlp is None or "lemmatizer" not in nlp.component_names:
         return {}, [], set()
     lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
@@ -150,6 +141,7 @@ class QuoteLexicon:
         self, lexicon: Lexicon, nlp: Language | None = None, entities: Iterable[Entity] = ()
     ) -> None:
         self.speech_verbs = lexicon.speech_verbs
+        self.speech_nouns = lexicon.speech_nouns
         self.person_nouns = lexicon.person_nouns
         self.spokes = lexicon.spokes_nouns
         self.org_nouns = lexicon.org_nouns
@@ -166,7 +158,7 @@ class QuoteLexicon:
                 self.official_roles[entity.id] = roles
 
     def verb_lemma(self, form: str) -> str:
-        """The lemma spaCy's rule lemmatizer gives ``form`` as a verb ("said" -> "say", "tweets" -> "tweet")."""
+        """The lemma the rule lemmatizer gives the verb ``form`` ("said" -> "say", "tweets" -> "tweet")."""
         form = form.lower()
         known = self._lemmas.get(form)
         if known is not None:
@@ -557,7 +549,8 @@ class _Attributor:
         return None
 
     def unlinked_name(self, doc: Doc, subj: Token) -> _Speaker | None:
-        """A proper-noun subject the model missed or mislabelled ("Timms" as LOC): a speaker only if linked."""
+        """A proper-noun subject the model missed or mislabelled ("Timms" as LOC): the speaker as written,
+        given an id only through a mention the enricher finds there."""
         if upos(subj) != "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or not subj.text[:1].isupper():
             return None
         first = subj
@@ -698,7 +691,7 @@ class _Attributor:
                     return resolved
         return speaker
 
-    # --- what frames a quotation -----------------------------------------------------------------------------
+    # --- what frames a quotation ------------------------------------------------------------------------
 
     def attribution(self, doc: Doc, cue: Token, ctx: _Context, how: str) -> _Attribution | None:
         subj = _subject_of(cue)
@@ -771,7 +764,9 @@ class _Attributor:
         if not intro or len(intro) > 25:
             return None
         for tok in intro:  # "Clinton released the following statement:", "He said in a statement:"
-            if tok.lower_ in SPEECH_NOUNS and tok.dep_ in ("dobj", "pobj") and not ctx.in_quote(tok.idx + ctx.base):
+            if tok.lower_ not in self.lex.speech_nouns or ctx.in_quote(tok.idx + ctx.base):
+                continue
+            if tok.dep_ in ("dobj", "pobj"):
                 verb = tok.head.head if tok.dep_ == "pobj" else tok.head
                 subj = _subject_of(verb) if upos(verb) in ("VERB", "AUX") else None
                 speaker = self.subject_speaker(doc, subj, ctx) if subj is not None else None
@@ -781,7 +776,7 @@ class _Attributor:
         if found is not None:  # "As Breitbart News reported, ...:"
             return found
         for tok in intro:
-            if tok.dep_ == "poss" and tok.head.lower_ in SPEECH_NOUNS:
+            if tok.dep_ == "poss" and tok.head.lower_ in self.lex.speech_nouns:
                 if upos(tok) == "PRON":
                     speaker = self.resolve_pronoun(tok.lower_, tok.idx + ctx.base, ctx)
                 else:
