@@ -365,6 +365,8 @@ class Enricher:
                     speaker_id = mention.id
                 elif mention is None and not q["speaker_needs_link"]:
                     speaker_id = q["speaker_id"]
+                if q["speaker_needs_link"] and speaker_id is None:
+                    speaker = None  # a place or a date the model found there, tied to no one: no guess
 
             elif q.get("speaker_org_start") is not None:  # "A DWP spokesman": the organisation speaks
                 mention = _covering(found, q["speaker_org_start"], q["speaker_org_end"])

@@ -549,15 +549,17 @@ class _Attributor:
         return None
 
     def unlinked_name(self, doc: Doc, subj: Token) -> _Speaker | None:
-        """A proper-noun subject the model missed or mislabelled ("Timms" as LOC): the speaker as written,
-        given an id only through a mention the enricher finds there."""
+        """A proper-noun subject the model missed ("“…,” Hale said"): the speaker as written, given an id only
+        through a mention the enricher finds there. One the model called a place, a date or anything but a
+        person or organisation ("Saturday", "New Hampshire", or "Timms" as LOC) is a speaker only if the
+        enricher links it to a person or organisation (``needs_link``)."""
         if upos(subj) != "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or not subj.text[:1].isupper():
             return None
         first = subj
         while first.i > 0 and upos(doc[first.i - 1]) == "PROPN" and doc[first.i - 1].head.i == subj.i:
             first = doc[first.i - 1]
         start, end = first.idx, subj.idx + len(subj.text)
-        return _Speaker(doc_text(doc)[start:end], start, end, True, None, needs_link=True)
+        return _Speaker(doc_text(doc)[start:end], start, end, True, None, needs_link=bool(subj.ent_type_))
 
     def description(self, doc: Doc, subj: Token) -> _Speaker | None:
         """ "A DWP spokesman", "The two civil servants", "the charity": an unnamed speaker kept as written.

@@ -474,11 +474,16 @@ def main(argv: list[str] | None = None) -> int:
         articles = load_split(args.polnear, split)
         rows: dict[str, Score] = {}
         reports: dict[str, Report] = {}
+        print(
+            f"{split}: parsing {len(articles)} articles for the gold speakers and the baseline ...",
+            file=sys.stderr,
+        )
         started = time.perf_counter()
         parsed = parse(nlp, articles)
         baseline = run_baseline(parsed) if not args.no_baseline else None
         baseline_seconds = time.perf_counter() - started
         del parsed
+        print(f"{split}: Casebook's enrichment over the same articles ...", file=sys.stderr)
         started = time.perf_counter()
         ours = run_casebook(articles, settings.model, settings.gazetteer_path)
         reports["Casebook (Enricher)"] = score_side(articles, ours)
