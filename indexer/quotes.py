@@ -220,6 +220,9 @@ _SENTENCE_BREAK_RE = re.compile(
 _PREPOSITIONS = frozenset(
     {"of", "for", "from", "at", "in", "with", "to", "by", "on", "about", "against", "than", "like", "between"}
 )
+_NOT_NAME_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY", "LAW", "LANGUAGE", "EVENT"}
+)
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 
 
@@ -550,16 +553,20 @@ class _Attributor:
 
     def unlinked_name(self, doc: Doc, subj: Token) -> _Speaker | None:
         """A proper-noun subject the model missed ("“…,” Hale said"): the speaker as written, given an id only
-        through a mention the enricher finds there. One the model called a place, a date or anything but a
-        person or organisation ("Saturday", "New Hampshire", or "Timms" as LOC) is a speaker only if the
-        enricher links it to a person or organisation (``needs_link``)."""
+        through a mention the enricher finds there. One the model called a date or a number ("Saturday"),
+        or a place or anything else in several words or capitals ("New Hampshire", "OH"), is a speaker only
+        if the enricher links it to a person or organisation (``needs_link``): a single word in title case
+        the model called a place is most often a surname ("Ban recalled")."""
         if upos(subj) != "PROPN" or subj.ent_type_ in ("PERSON", "ORG") or not subj.text[:1].isupper():
             return None
         first = subj
         while first.i > 0 and upos(doc[first.i - 1]) == "PROPN" and doc[first.i - 1].head.i == subj.i:
             first = doc[first.i - 1]
         start, end = first.idx, subj.idx + len(subj.text)
-        return _Speaker(doc_text(doc)[start:end], start, end, True, None, needs_link=bool(subj.ent_type_))
+        doubtful = bool(subj.ent_type_) and (
+            subj.ent_type_ in _NOT_NAME_LABELS or first.i != subj.i or not subj.text.istitle()
+        )
+        return _Speaker(doc_text(doc)[start:end], start, end, True, None, needs_link=doubtful)
 
     def description(self, doc: Doc, subj: Token) -> _Speaker | None:
         """ "A DWP spokesman", "The two civil servants", "the charity": an unnamed speaker kept as written.
@@ -777,6 +784,13 @@ class _Attributor:
         found = self.according_to(doc, sent, ctx) or self.as_x_said(doc, sent, before.i, ctx)
         if found is not None:  # "As Breitbart News reported, ...:"
             return found
+        root = sent.root if doc.has_annotation("DEP") else None
+        if root is not None and root.i < before.i and upos(root) in ("VERB", "AUX"):
+            subj = _subject_of(root)  # "She then addressed the supporters again: “…”"
+            if subj is not None and (upos(subj) == "PRON" or subj.ent_type_ in ("PERSON", "ORG")):
+                speaker = self.subject_speaker(doc, subj, ctx)
+                if speaker is not None:
+                    return _Attribution(":", before.i, speaker, "colon")
         for tok in intro:
             if tok.dep_ == "poss" and tok.head.lower_ in self.lex.speech_nouns:
                 if upos(tok) == "PRON":
@@ -824,6 +838,7 @@ class _Attributor:
             if (
                 root.head.lower_ == "as"
                 and root.head.head.i == cue.i
+                and self.lex.verb_lemma(cue.lower_) in _LABEL_VERBS
                 and len(doc_text(doc)[q.start : q.end].split()) <= 3
             ):
                 return None  # described as “DWP skulduggery”: a label the writer reports, not words said
@@ -837,9 +852,42 @@ class _Attributor:
             found = self.colon_intro(doc, before, ctx)
             if found is not None:
                 return found
+        found = self.cue_in_sentence_before(doc, q, opening, ctx)
+        if found is not None:
+            return found
         if q.block:  # a paragraph that is wholly a quotation: kept, unattributed (unless it continues one)
             return _Attribution(None, None, None, "block")
         return None
+
+    def cue_in_sentence_before(
+        self, doc: Doc, q: Quotation, opening: Token, ctx: _Context
+    ) -> _Attribution | None:
+        """ "This makes it harder, he said. Good information wins only when “the truth is sexier”.": no cue
+        in the quotation's sentence, and the sentence before it in the same paragraph is someone's speech;
+        the quotation's own sentence names no one else before it."""
+        sent = _sentence(doc, opening)
+        if sent.start == 0 or not doc.has_annotation("SENT_START"):
+            return None
+        prev = doc[sent.start - 1]
+        if prev.is_space and "\n" in prev.text:
+            return None  # a paragraph starts here
+        before = doc[sent.start : opening.i]
+        if any(t.ent_type_ in ("PERSON", "ORG") or (upos(t) == "PRON" and t.dep_ == "nsubj") for t in before):
+            return None
+        cues = [
+            t
+            for t in prev.sent
+            if self.is_cue(t)
+            and not ctx.in_quote(t.idx + ctx.base)
+            and (subj := _subject_of(t)) is not None
+            and subj.dep_ == "nsubj"  # "candidates are asked to ...": no one speaks
+        ]
+        if not cues:
+            return None
+        found = self.attribution(doc, cues[-1], ctx, "sentence before")
+        if found is None or found.speaker is None or found.speaker.plural:
+            return None
+        return found
 
     def according_to(self, doc: Doc, sent: Span, ctx: _Context) -> _Attribution | None:
         """ "according to X" in the sentence: X is the speaker."""
@@ -1060,6 +1108,10 @@ def _governs(cue: Token, tok: Token) -> bool:
 
 
 _CONDITIONS = frozenset({"if", "unless", "when", "whenever", "once"})
+# "described as “DWP skulduggery”": with these, a short quotation after "as" is a label, not words said.
+_LABEL_VERBS = frozenset(
+    {"describe", "label", "brand", "dub", "term", "call", "characterise", "characterize"}
+)
 _SO_CALLED_RE = re.compile(r"so[- ]called\s*$", re.I)
 
 
