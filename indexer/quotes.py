@@ -706,6 +706,8 @@ class _Attributor:
         subj = _subject_of(cue)
         if subj is not None and subj.lower_ == "you":
             return None  # "You can read “…” here": the reader, not a speaker
+        if subj is not None and ctx.in_quote(subj.idx + ctx.base):
+            subj = _name_beside(doc, cue, ctx)  # the parser took a quoted word for the subject
         speaker = self.subject_speaker(doc, subj, ctx) if subj is not None else None
         return _Attribution(_cue_text(cue), cue.i, speaker, how)
 
@@ -1056,6 +1058,15 @@ def _subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _name_beside(doc: Doc, cue: Token, ctx: _Context) -> Token | None:
+    """The name written right beside a cue, outside quotations: "said Grimm", "Trump said"."""
+    for tok in (*doc[cue.i + 1 : cue.i + 3], *reversed(doc[max(0, cue.i - 2) : cue.i])):
+        if tok.ent_type_ in ("PERSON", "ORG") and not ctx.in_quote(tok.idx + ctx.base):
+            ent = _ent_at(doc, tok)
+            return ent.root if ent is not None else tok
+    return None
+
+
 def _quote_root(doc: Doc, q: Quotation) -> Token | None:
     """The token of the quoted words that hangs from something outside them (their head in the sentence)."""
     span = doc.char_span(q.start, q.end, alignment_mode="contract")
@@ -1293,6 +1304,8 @@ def _title_like(words: list[str]) -> bool:
     """“Pathways to Work”, “Why PIP Reviews Keep Getting It Wrong”: a name or title in quotation marks, every
     word capitalised (but the small ones), not speech."""
     small = {"a", "an", "the", "of", "to", "for", "and", "in", "on", "at", "with", "by", "or", "from"}
+    if any(w[-1:] in ".?!" for w in words[:-1]):
+        return False  # “Like Oakland. Or Ferguson,”: sentences, not a title
     return len(words) <= 12 and all(
         w[:1].isupper() or w.lower() in small or not w[:1].isalpha() for w in words
     )

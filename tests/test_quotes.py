@@ -723,3 +723,16 @@ def test_every_quote_is_the_document_text_at_its_offsets(enricher):
     ]
     for q in quotes:
         assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.slow
+def test_a_quoted_word_the_parser_takes_for_the_subject_is_not_the_speaker(enricher):
+    text = "“Safety,” said Ann Briggs, a carer. “Safety for every family in the country, everybody.”"
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ann-briggs"
+
+
+@pytest.mark.slow
+def test_two_quoted_sentences_are_speech_not_a_title(enricher):
+    text = "“Like Hull. Or Leeds,” Tom Reid said. “The waiting lists are longer there.”"
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["person:tom-reid", "person:tom-reid"]
