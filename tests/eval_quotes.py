@@ -400,7 +400,8 @@ def run_baseline(parsed: list[list[tuple[int, object]]]) -> list[list[Prediction
                 content = triple.content
                 if len(content) > 2 and content[0].is_quote and content[-1].is_quote:
                     content = content[1:-1]
-                speaker = " ".join(t.text for t in triple.speaker)
+                first, last = triple.speaker[0], triple.speaker[-1]  # as written, spacing kept
+                speaker = doc.text[first.idx : last.idx + len(last.text)]
                 preds.append(Prediction(lo + content.start_char, lo + content.end_char, [speaker]))
         out.append(preds)
     return out
