@@ -37,17 +37,17 @@ predictions / predictions (predictions of one word excluded on both sides).
 
 **Speakers.** The gold *names* a speaker when the syntactic head of its source span (parsed with the same
 spaCy model in context) is a proper noun, or has a proper-noun apposition inside the span: the name is the
-run of proper nouns around that head ("Spokeswoman Haley Morris" -> "Haley Morris"). A source that is a
-pronoun ("he"), a description ("the campaign", "a spokeswoman") or absent names nobody, and is left out of
-speaker accuracy: PolNeAR annotates no coreference, so a resolved "he" cannot be checked against it (the
-in-domain gold set, which gives canonical ids, checks resolution). A prediction's speaker is right when its
-last name word equals the gold name's last word (case-insensitive, possessive dropped) and, when both give a
-first name, that first name is among the gold name's words ("Bill Clinton" is not "Hillary Clinton", "Ted
-Cruz" is "Texas Senator Ted Cruz"); our side also counts the canonical name of the speaker's entity id. Name
-words leave out titles, a possessive owner ("Breitbart’s Joel Pollak") and the first half of a hyphenated
-surname ("Adams-Sarthou" is "Sarthou"). Speaker accuracy = right / matched units whose gold names a speaker;
-a prediction with no speaker counts as not right ("none" column), one with another name as "wrong". "absent"
-counts predicted speakers whose text does not occur in the article at all (must be 0).
+run of proper nouns around that head ("Spokeswoman Jo Marsh" -> "Jo Marsh"). A source that is a pronoun
+("he"), a description ("the campaign", "a spokeswoman") or absent names nobody, and is left out of speaker
+accuracy: PolNeAR annotates no coreference, so a resolved "he" cannot be checked against it (the in-domain
+gold set, which gives canonical ids, checks resolution). A prediction's speaker is right when its last name
+word equals the gold name's last word (case-insensitive, possessive dropped) and, when both give a first
+name, that first name is among the gold name's words ("Alan Pike" is not "Ruth Pike", "Ann Briggs" is "Kent
+Senator Ann Briggs"); our side also counts the canonical name of the speaker's entity id. Name words leave
+out titles, a possessive owner ("the Courier’s Tom Reid") and the first half of a hyphenated surname
+("Adams-Hale" is "Hale"). Speaker accuracy = right / matched units whose gold names a speaker; a prediction
+with no speaker counts as not right ("none" column), one with another name as "wrong". "absent" counts
+predicted speakers whose text does not occur in the article at all (must be 0).
 
 **Baseline.** textacy 0.13's ``extract.triples.direct_quotations`` on the same spaCy model (full
 pipeline), paragraph by paragraph (one call per non-blank line, as it refuses a text with an odd number of
@@ -218,8 +218,8 @@ def _dates(metadata: Path) -> dict[str, date]:
 
 
 def name_words(name: str) -> list[str]:
-    """Lower-case name words without titles, articles, possessive owners ("Breitbart’s Joel Pollak") or the
-    first half of a hyphenated surname ("Adams-Sarthou" is also written "Sarthou")."""
+    """Lower-case name words without titles, articles, possessive owners ("the Courier’s Tom Reid") or the
+    first half of a hyphenated surname ("Adams-Hale" is also written "Hale")."""
     words = []
     for raw in name.split():
         if re.search(r"['’]s$", raw) and raw is not name.split()[-1]:
