@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 LOADTEST_DURATION ?= 60
 LOADTEST_CLIENTS ?= 8
 
-.PHONY: setup browser demo test test-fast lint eval bench loadtest clean
+.PHONY: setup browser demo test test-fast lint eval eval-quotes bench loadtest clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,19 @@ test-fast: setup
 # Extraction quality on the gold set in tests/gold/ (exits 1 if a target is missed).
 eval: setup
 	$(BIN)/python tests/eval_extraction.py --pages
+
+# Quotes and speakers on PolNeAR's train and dev compartments (a local copy: the texts are never committed),
+# beside textacy's direct_quotations in the same run. textacy comes with the 'eval' extra.
+POLNEAR ?=
+EVAL_STAMP := $(VENV)/.eval-installed
+
+$(EVAL_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,eval]'
+	touch $(EVAL_STAMP)
+
+eval-quotes: setup $(EVAL_STAMP)
+	@test -n "$(POLNEAR)" || { echo "eval-quotes: say where a local PolNeAR copy is: make eval-quotes POLNEAR=/path/to/PolNeAR"; exit 2; }
+	$(BIN)/python tests/eval_quotes.py --polnear $(POLNEAR)
 
 # Search, enrichment and web UI speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
 bench: setup

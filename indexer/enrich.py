@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
-from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer
+from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
 from indexer.quotes import (
     _TAGGER_KEY,
     _TEXT_KEY,
@@ -38,7 +38,7 @@ from indexer.quotes import (
 
 # Bumped whenever a change here, in indexer/quotes.py or in the gazetteer format changes what enrichment
 # gives for the same text: part of Enricher.version, so the archive can tell stale annotations.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 # Components enrichment never runs over the whole text. casebook_quotes runs the tok2vec and the tagger over
 # the quotation paragraphs (and the few tokens whose tags mention finding reads, see tag_targets) and the
 # parser over the quotation paragraphs; the tagger's tags stand in for the attribute ruler and lemmatizer.
@@ -99,12 +99,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def normalise_name(text: str) -> str:
-    """The name without honorifics, possessive or stray spacing: "Sir Stephen Timms’s" -> "Stephen Timms"."""
+def normalise_name(text: str, titles: frozenset[str] = frozenset()) -> str:
+    """The name without honorifics, possessive or stray spacing: "Sir Stephen Timms’s" -> "Stephen Timms".
+
+    ``titles``: more words to drop before a person's name (the lexicon's: "Councillor", "Judge", "Sen.").
+    """
     text = unicodedata.normalize("NFC", text).replace("’", "'").strip()
     text = re.sub(r"'s$|'$", "", text).strip()
     words = text.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS | {"the"}:
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS | titles | {"the"}:
         words = words[1:]
     return " ".join(words)
 
@@ -187,6 +190,7 @@ class Enricher:
         self.n_process = n_process
         self.batch_size = batch_size
         self._gazetteer = load_gazetteer(Path(gazetteer_dir))
+        self._titles = frozenset(load_lexicon(Path(gazetteer_dir)).titles)
         self._by_id = {e.id: e for e in self._gazetteer}
         self._by_alias = {
             a.casefold(): e
@@ -212,7 +216,9 @@ class Enricher:
             "entity_ruler", name="entity_ruler_exact", config={"overwrite_ents": False}, **where
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
-        quotes = nlp.add_pipe("casebook_quotes", last=True)
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("casebook_paragraphs", before="parser")
+        quotes = nlp.add_pipe("casebook_quotes", last=True, config={"gazetteer_dir": str(gazetteer_dir)})
         quotes.tag_targets = tag_targets  # type: ignore[attr-defined]
         self._tagger = quotes.window_tagger()  # type: ignore[attr-defined]
         self.nlp = nlp
@@ -287,7 +293,7 @@ class Enricher:
             forget_text(sdoc)
 
     def _convert_tagged(self, sdoc: Doc, doc: Document) -> tuple[list[Mention], list[Quote]]:
-        found = self._find(sdoc)
+        found = _drop_lone_names(self._find(sdoc), sdoc._.quotes or [])
         in_office = {
             f.id for f in found if f.kind in ("person", "official") and text_gives_role(doc_text(sdoc), f)
         }
@@ -331,7 +337,10 @@ class Enricher:
                 kind = "organisation"  # "the social enterprise Evenbreak"
             if kind is None or _is_junk(span):
                 continue
-            name = normalise_name(span.text)
+            span = _whole_name(span)  # "Kestrelford Disabled People’s Alliance", not "People’s Alliance"
+            if kind == "organisation" and len(span) == 1 and _after_place_word(span):
+                kind = "place"  # "food banks in Kestrelford": a town, whatever the model said
+            name = normalise_name(span.text, self._titles if kind == "person" else frozenset())
             start, end = span.start_char, span.end_char
             known = self._by_alias.get(name.casefold())  # a gazetteer name the ruler's tokens missed
             if known is not None:
@@ -341,7 +350,7 @@ class Enricher:
         found.sort(key=lambda f: f.start)
         found = _unify_model_kinds(sdoc, found)
         found = _link_acronyms(sdoc, found)
-        found = _link_surnames(sdoc, found)
+        found = _link_names(sdoc, found, self._titles)
         return sorted(found, key=lambda f: (f.start, f.end))
 
     # --- quotes ------------------------------------------------------------------------------------------
@@ -357,7 +366,8 @@ class Enricher:
                 elif mention is None and not q["speaker_needs_link"]:
                     speaker_id = q["speaker_id"]
                 if q["speaker_needs_link"] and speaker_id is None:
-                    speaker = None  # an untagged word we could not tie to anyone: no guess
+                    speaker = None  # a place or a date the model found there, tied to no one: no guess
+
             elif q.get("speaker_org_start") is not None:  # "A DWP spokesman": the organisation speaks
                 mention = _covering(found, q["speaker_org_start"], q["speaker_org_end"])
                 if mention is not None and mention.kind == "organisation":
@@ -387,12 +397,55 @@ def _covering(found: list[_Found], start: int, end: int) -> _Found | None:
 
 def _starts_sentence(tok: Token) -> bool:
     """Without a parse: the token opens a line or follows a full stop (or the parse says so)."""
-    if tok.doc.has_annotation("SENT_START"):
+    if tok.doc.has_annotation("DEP"):
         return bool(tok.is_sent_start)
+    if tok.is_sent_start:  # a line break (casebook_paragraphs)
+        return True
     prev = tok.doc[tok.i - 1] if tok.i else None
     while prev is not None and prev.is_space and "\n" not in prev.text and prev.i:
         prev = tok.doc[prev.i - 1]
     return prev is None or "\n" in prev.text or prev.text in (".", "!", "?", ":", "“", '"')
+
+
+def _drop_lone_names(found: list[_Found], quotes: list[dict[str, Any]]) -> list[_Found]:
+    """A person the model found by one word only ("Alan", "Colin"), never joined to a full name and never
+    quoted, names nobody the archive could tell apart from every other Alan: not an entity. Kept when the
+    article quotes them (the speaker of a letter signed "Alan")."""
+    speakers = [(q["speaker_start"], q["speaker_end"]) for q in quotes if q.get("speaker_start") is not None]
+    return [
+        f
+        for f in found
+        if f.gazetteer
+        or f.kind not in ("person", "official")
+        or len(f.name.split()) > 1
+        or any(f.start < b and a < f.end for a, b in speakers)
+    ]
+
+
+def _whole_name(span: Span) -> Span:
+    """The model's name with the capitalised words just before it that belong to it: "Kestrelford Disabled
+    People’s Alliance" for a model that found "People’s Alliance". Not across a sentence start's small word,
+    a line break, punctuation or another name."""
+    doc = span.doc
+    start = span.start
+    while start > 0:
+        prev = doc[start - 1]
+        if not (prev.text[:1].isupper() and prev.is_alpha) or prev.is_stop or prev.ent_type_:
+            break
+        if prev.i > 0 and (doc[prev.i - 1].is_space or doc[prev.i - 1].text in _SENTENCE_END_MARKS):
+            if upos(prev) != "PROPN":
+                break  # "Disabled" opening a sentence is an adjective unless the tagger says otherwise
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label=span.label)
+
+
+_SENTENCE_END_MARKS = frozenset({".", "!", "?", ":", "“", '"'})
+_PLACE_WORDS = frozenset({"in", "near", "across", "around", "outside", "throughout"})
+
+
+def _after_place_word(span: Span) -> bool:
+    """ "in Kestrelford", "across Stockport": a one-word name after a preposition of place."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in _PLACE_WORDS
 
 
 def _trim(ent: Span) -> Span | None:
@@ -417,7 +470,7 @@ def _possessive(tok: Token) -> bool:
 
 
 def tag_targets(sdoc: Doc) -> list[int]:
-    """Tokens whose tags :meth:`Enricher._find` and :func:`_link_surnames` will read (a superset).
+    """Tokens whose tags :meth:`Enricher._find` and :func:`_link_names` will read (a superset).
 
     ``casebook_quotes`` tags these with the quotation paragraphs, in one batch, so that the tok2vec and
     tagger run over little more than what the parser needs: a one-word name (is it a proper noun?), a
@@ -644,34 +697,37 @@ def _link_acronyms(sdoc: Doc, found: list[_Found]) -> list[_Found]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _link_surnames(sdoc: Doc, found: list[_Found]) -> list[_Found]:
-    """A surname alone after the full name takes the full name's id ("Anderson" -> "Ian Anderson").
-
-    A surname shared by two people in the same document links to neither.
+def _link_names(sdoc: Doc, found: list[_Found], titles: frozenset[str] = frozenset()) -> list[_Found]:
+    """One entity per person in a document: a surname alone ("Anderson") or a first name alone ("Sandra")
+    takes the id of the full name the same document uses ("Ian Anderson", "Sandra Reeve"), before or after
+    it, whatever kind the model gave the lone word ("organisation:trump"). A surname or first name shared by
+    two people in the document links to neither; a first name that is also someone's surname, to neither.
     """
-    targets: dict[str, _Found | None] = {}
+    surnames: dict[str, _Found | None] = {}
+    firsts: dict[str, _Found | None] = {}
     first_seen: dict[str, int] = {}
+    for f in found:
+        words = normalise_name(f.text, titles).split()
+        if f.kind in ("person", "official") and len(words) > 1:
+            for table, word in ((surnames, words[-1]), (firsts, words[0])):
+                known = table.get(word)
+                table[word] = f if word not in table or (known is not None and known.id == f.id) else None
+            first_seen.setdefault(words[-1], f.end)
+    targets = {k: v for k, v in surnames.items() if v is not None}
     out: list[_Found] = []
     for f in found:
-        words = normalise_name(f.text).split()
-        if f.kind in ("person", "official") and len(words) > 1:
-            surname = words[-1]
-            known = targets.get(surname)
-            if surname in targets and (known is None or known.id != f.id):
-                targets[surname] = None
-            else:
-                targets[surname] = f
-                first_seen.setdefault(surname, f.end)
-        elif len(words) == 1 and not f.gazetteer and targets.get(words[0]) is not None:
-            target = targets[words[0]]
-            assert target is not None
-            f = replace(f, kind=target.kind, id=target.id, name=target.name, gazetteer=target.gazetteer)
+        words = normalise_name(f.text, titles).split()
+        if len(words) == 1 and not f.gazetteer and f.kind in ("person", "official", "organisation", "place"):
+            word = words[0]
+            target = surnames.get(word) if word in surnames else None
+            if word not in surnames and firsts.get(word) is not None and f.kind == "person":
+                target = firsts[word]
+            if target is not None:
+                f = replace(f, kind=target.kind, id=target.id, name=target.name, gazetteer=target.gazetteer)
         out.append(f)
     # Surnames the model did not tag at all ("Timms told the committee ...").
     taken = [(f.start, f.end) for f in out]
     for surname, target in targets.items():
-        if target is None:
-            continue
         for start, end in _occurrences(sdoc, surname, first_seen[surname]):
             if any(s < end and start < e for s, e in taken):
                 continue

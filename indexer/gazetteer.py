@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,11 @@ def is_all_caps(alias: str) -> bool:
 
 
 def gazetteer_hash(directory: Path) -> str:
-    """SHA-256 over the gazetteer files' names and bytes: changes whenever any entry does."""
+    """SHA-256 over the gazetteer and lexicon files' names and bytes: changes whenever any entry does."""
     digest = hashlib.sha256()
-    for path in sorted(Path(directory).glob("*.toml")):
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    directory = Path(directory)
+    for path in [*sorted(directory.glob("*.toml")), *sorted((directory / LEXICON_DIR).glob("*.toml"))]:
+        digest.update(str(path.relative_to(directory)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -160,3 +162,95 @@ def _date(value: Any, label: str, key: str) -> date:
         except ValueError:
             pass
     raise CasebookError(f"{label}: {key} {value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+# --- the lexicon: words the quote component reads (corpus/gazetteer/lexicon/) ------------------------------
+
+LEXICON_DIR = "lexicon"
+_GENDERS = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title written before a name ("Councillor", "Mrs", "Gov."): the role and the gender it gives."""
+
+    role: str | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Verbs of saying and words that describe speakers (``lexicon/speech_verbs.toml``, ``roles.toml``)."""
+
+    speech_verbs: frozenset[str]
+    speech_nouns: frozenset[str]  # "statement", "message": "Her message to ministers: “…”"
+    person_nouns: dict[str, str | None]  # noun -> gender it gives ("spokeswoman" -> "female"), or None
+    spokes_nouns: frozenset[str]
+    org_nouns: frozenset[str]
+    titles: dict[str, Title]  # lower case, no full stop
+
+
+def load_lexicon(directory: Path) -> Lexicon:
+    """Read ``directory/lexicon``; raise CasebookError naming the file and key on anything malformed."""
+    folder = Path(directory) / LEXICON_DIR
+    verbs = _toml(folder / "speech_verbs.toml", {"verbnet", "news", "excluded", "nouns"})
+    roles = _toml(folder / "roles.toml", {"persons", "organisations", "titles"})
+    where = folder / "speech_verbs.toml"
+    lemmas: set[str] = set()
+    for cls, members in _table(verbs, "verbnet", where).items():
+        lemmas |= _words(members, f"{where}: verbnet.{cls}")
+    lemmas |= _words(_table(verbs, "news", where).get("verbs"), f"{where}: news.verbs")
+    lemmas -= _words(_table(verbs, "excluded", where).get("lemmas"), f"{where}: excluded.lemmas")
+    nouns_said = _words(_table(verbs, "nouns", where).get("words"), f"{where}: nouns.words")
+    where = folder / "roles.toml"
+    persons = _table(roles, "persons", where)
+    unknown = set(persons) - {"neutral", "spokes", *_GENDERS}
+    if unknown:
+        raise CasebookError(f"{where}: unknown key(s) in [persons]: {sorted(unknown)}")
+    nouns: dict[str, str | None] = dict.fromkeys(_words(persons.get("neutral"), f"{where}: persons.neutral"))
+    for gender in _GENDERS:
+        nouns.update(dict.fromkeys(_words(persons.get(gender), f"{where}: persons.{gender}"), gender))
+    spokes = _words(persons.get("spokes"), f"{where}: persons.spokes")
+    orgs = _words(_table(roles, "organisations", where).get("nouns"), f"{where}: organisations.nouns")
+    titles = {}
+    for word, raw in _table(roles, "titles", where).items():
+        if (
+            not isinstance(raw, dict)
+            or set(raw) - {"role", "gender"}
+            or raw.get("gender", "female") not in _GENDERS
+        ):
+            raise CasebookError(f"{where}: titles.{word} must be a table of role and gender (female or male)")
+        titles[word.lower()] = Title(raw.get("role"), raw.get("gender"))
+    return Lexicon(
+        frozenset(lemmas), frozenset(nouns_said), nouns, frozenset(spokes), frozenset(orgs), titles
+    )
+
+
+def _toml(path: Path, keys: set[str]) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CasebookError(f"lexicon file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CasebookError(f"lexicon file {path} is not valid TOML: {exc}") from None
+    unknown = set(raw) - keys
+    if unknown:
+        raise CasebookError(f"lexicon file {path}: unknown table(s) {sorted(unknown)}; known: {sorted(keys)}")
+    return raw
+
+
+def _table(raw: dict[str, Any], key: str, where: Path) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise CasebookError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _words(value: Any, where: str) -> set[str]:
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(
+        isinstance(w, str) and w.strip() and " " not in w for w in value
+    ):
+        raise CasebookError(f"{where} must be a list of single words")
+    return {w.strip().lower() for w in value}

@@ -512,3 +512,53 @@ def test_enrichment_equals_tagging_the_whole_text(enricher):
     ]
     assert list(enricher.enrich_many(docs)) == whole
     assert {"tok2vec", "tagger"} <= set(enricher._skip)
+
+
+# --- one entity per person, and model noise left out: sentences made up for these tests (issue 13) ------
+
+
+@pytest.mark.slow
+def test_first_name_alone_joins_the_full_name_used_later(enricher):
+    text = (
+        "His mother, Sandra, supports him with the claim.\n\n"
+        "Sandra Reeve said she had written to her MP about the sanction."
+    )
+    found = mentions(enricher, text)
+    assert {m.id for m in found if m.text in ("Sandra", "Sandra Reeve")} == {"person:sandra-reeve"}
+
+
+@pytest.mark.slow
+def test_surname_the_model_calls_an_organisation_joins_the_person(enricher):
+    text = (
+        "Gordon Tait, the campaign's founder, spoke first. Later in the evening Tait told the meeting that "
+        "the rules had to change, and Tait repeated it on the radio."
+    )
+    found = mentions(enricher, text)
+    assert {m.id for m in found if "Tait" in m.text} == {"person:gordon-tait"}
+    assert all(m.kind in ("person", "official") for m in found if "Tait" in m.text)
+
+
+@pytest.mark.slow
+def test_a_title_is_not_part_of_the_name(enricher):
+    found = mentions(enricher, "Councillor Amira Okafor said the figures were shocking.", None)
+    assert {m.id for m in found if "Okafor" in m.text} == {"person:amira-okafor"}
+
+
+@pytest.mark.slow
+def test_a_name_the_model_cut_short_is_taken_whole(enricher):
+    text = "The Kestrelford Disabled People’s Alliance met the council on Tuesday."
+    found = mentions(enricher, text, None)
+    assert [m.text for m in found if "Alliance" in m.text] == ["Kestrelford Disabled People’s Alliance"]
+
+
+@pytest.mark.slow
+def test_a_one_word_name_after_in_is_a_place(enricher):
+    text = "Food bank use in Kestrelford has doubled, the Kestrelford Food Partnership said."
+    found = mentions(enricher, text, None)
+    assert {m.kind for m in found if m.text == "Kestrelford"} == {"place"}
+
+
+@pytest.mark.slow
+def test_a_lone_first_name_nobody_quotes_is_not_an_entity(enricher):
+    text = "After a phone call with the claimant, we arranged to meet Colin before his appointment."
+    assert not [m for m in mentions(enricher, text, None) if m.text == "Colin"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casebook.errors import CasebookError
-from indexer.gazetteer import is_all_caps, load_gazetteer
+from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "corpus" / "gazetteer"
 
@@ -245,3 +245,64 @@ def test_alias_claimed_by_two_entities_is_refused(tmp_path):
 def test_invalid_toml_and_missing_folder(tmp_path):
     assert "not valid TOML" in _error(_write(tmp_path, "[[entities]\nid ="))
     assert "not found" in _error(tmp_path / "nowhere")
+
+
+# --- the lexicon the quote component reads (lexicon/) ------------------------------------------------------
+
+
+def test_shipped_lexicon_has_verbs_of_saying_well_beyond_said():
+    lexicon = load_lexicon(GAZETTEER_DIR)
+    assert len(lexicon.speech_verbs) > 250
+    # the verbs issue 13 found missed, and the everyday ones
+    assert {"say", "ask", "continue", "recall", "tweet", "describe", "write", "post", "add", "insist", "warn",
+            "argue", "explain", "tell"} <= lexicon.speech_verbs  # fmt: skip
+    assert not {"go", "show", "teach"} & lexicon.speech_verbs  # excluded, with the reason in the file
+
+
+def test_shipped_lexicon_roles_and_titles():
+    lexicon = load_lexicon(GAZETTEER_DIR)
+    assert lexicon.person_nouns["spokeswoman"] == "female" and lexicon.person_nouns["minister"] is None
+    assert {"charity", "department", "committee"} <= lexicon.org_nouns
+    assert lexicon.titles["councillor"].role == "councillor" and lexicon.titles["mrs"].gender == "female"
+
+
+def _lexicon(tmp_path: Path, verbs: str, roles: str = "[persons]\nneutral = []\n") -> Path:
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "speech_verbs.toml").write_text(verbs, encoding="utf-8")
+    (tmp_path / "lexicon" / "roles.toml").write_text(roles, encoding="utf-8")
+    return tmp_path
+
+
+def test_lexicon_excludes_what_it_says_it_excludes(tmp_path):
+    folder = _lexicon(tmp_path, '[verbnet]\n"say-37.7" = ["say", "go"]\n[excluded]\nlemmas = ["go"]\n')
+    assert load_lexicon(folder).speech_verbs == {"say"}
+
+
+@pytest.mark.parametrize(
+    ("verbs", "roles", "message"),
+    [
+        ('[verbs]\nsay = ["say"]\n', "", "unknown table"),
+        ('[news]\nverbs = ["point out"]\n', "", "single words"),
+        ("[news]\nverbs = [", "", "not valid TOML"),
+        ("", '[titles]\nmr = { gender = "man" }\n', "female or male"),
+        ("", "[persons]\nchildren = []\n", "unknown key"),
+    ],
+)
+def test_bad_lexicon_is_refused_with_the_file_named(tmp_path, verbs, roles, message):
+    folder = _lexicon(tmp_path, verbs, roles)
+    with pytest.raises(CasebookError, match=message):
+        load_lexicon(folder)
+
+
+def test_missing_lexicon_is_refused(tmp_path):
+    with pytest.raises(CasebookError, match="lexicon file not found"):
+        load_lexicon(tmp_path)
+
+
+def test_editing_the_lexicon_changes_the_gazetteer_hash(tmp_path):
+    folder = _lexicon(tmp_path, '[news]\nverbs = ["say"]\n')
+    before = gazetteer_hash(folder)
+    (folder / "lexicon" / "speech_verbs.toml").write_text(
+        '[news]\nverbs = ["say", "tweet"]\n', encoding="utf-8"
+    )
+    assert gazetteer_hash(folder) != before

@@ -123,7 +123,7 @@ def seed_quotes(enricher) -> list[Quote]:
 
 
 def quote_starting(quotes: list[Quote], words: str) -> Quote:
-    matches = [q for q in quotes if q.text.startswith(words)]
+    matches = [q for q in quotes if q.text.replace("\xa0", " ").startswith(words)]
     assert len(matches) == 1, [q.text[:40] for q in quotes]
     return matches[0]
 
@@ -138,13 +138,20 @@ def test_multi_paragraph_quotation_continues_where_the_next_paragraph_reopens():
         "He said that any mention “would have sent alarm bells ringing”."
     )
     first, second = find_quotations(text)
-    assert first.text(text) == (
+    assert text[first.start : first.end] == (
         "There was no conditionality to it. It was entirely voluntary.\n\n"
-        "We would not have endorsed or supported anything."
+        "“We would not have endorsed or supported anything."
     )
     assert text[first.start : first.end].startswith("There was") and text[first.end] == "”"
     assert len(first.segments) == 2
-    assert second.text(text) == "would have sent alarm bells ringing"
+    assert text[second.start : second.end] == "would have sent alarm bells ringing"
+
+
+def test_a_quotation_after_a_continued_one_in_the_same_paragraph_is_found():
+    text = "She said: “We will fight this.\n\n“We have no choice left,” she added, “none at all.”"
+    first, second = find_quotations(text)
+    assert text[first.start : first.end] == "We will fight this.\n\n“We have no choice left,"
+    assert text[second.start : second.end] == "none at all."
 
 
 def test_unclosed_quotation_not_reopened_is_dropped():
@@ -155,7 +162,7 @@ def test_unclosed_quotation_not_reopened_is_dropped():
 def test_straight_quotes_are_found_and_continued():
     text = '"It is clear.\n\n"Hopefully in future," said Rick Burgess.'
     (q,) = find_quotations(text)
-    assert q.mark == '"' and q.text(text) == "It is clear.\n\nHopefully in future"
+    assert q.mark == '"' and text[q.start : q.end] == 'It is clear.\n\n"Hopefully in future,'
 
 
 # --- attribution on the real article --------------------------------------------------------------------
@@ -166,10 +173,10 @@ def test_pronoun_resolves_to_the_last_named_person_and_quote_spans_paragraphs(se
     q = quote_starting(seed_quotes, "There was no conditionality to it.")
     assert q.speaker == "Peter Jackson" and q.speaker_id == "person:peter-jackson"
     assert q.cue == "said"
-    assert "\n\nWe would not have endorsed or supported anything" in q.text
+    # The quote is the document's text from its first word to its last, the reopening mark included.
+    assert "conversation.\n\n“We would not have endorsed or supported anything" in q.text
     assert q.text.endswith("completely and fundamentally in conflict with our approach.")
-    assert SEED_002[q.start : q.end].startswith("There was no conditionality")
-    assert SEED_002[q.start : q.end].endswith("our approach.")
+    assert SEED_002[q.start : q.end] == q.text
 
 
 @pytest.mark.slow
@@ -256,8 +263,7 @@ def test_scare_quotes_are_never_attributed(seed_quotes):
 def test_every_seed_quote_points_into_the_text(seed_quotes):
     assert len(seed_quotes) >= 15
     for q in seed_quotes:
-        first_line = q.text.split("\n")[0]
-        assert SEED_002[q.start : q.end].startswith(first_line)
+        assert SEED_002[q.start : q.end] == q.text
         assert q.cue in {"said", "added", "claimed", "made"}  # "made": she “made it very clear …”
 
 
@@ -346,8 +352,8 @@ def test_minister_by_surname_told_the_committee(enricher):
 
 
 @pytest.mark.slow
-def test_unresolvable_pronoun_leaves_the_speaker_empty(enricher):
-    # Seed 000: "who said" has no antecedent we can be sure of.
+def test_unnamed_speaker_is_kept_as_the_text_describes_them(enricher):
+    # Seed 000: "who said" refers to the work coach the message came from, whom the article never names.
     text = (
         "After the story was published last Thursday, DNS received an anonymous phone message – apparently "
         "from "
@@ -355,7 +361,7 @@ def test_unresolvable_pronoun_leaves_the_speaker_empty(enricher):
         "been unable to confirm that they work for DWP."
     )
     (q,) = quotes_in(enricher, text)
-    assert q.speaker is None and q.speaker_id is None and q.cue == "said"
+    assert (q.speaker, q.speaker_id, q.cue) == ("another work coach", None, "said")
 
 
 @pytest.mark.slow
@@ -374,13 +380,13 @@ def test_single_quotes_are_told_from_apostrophes():
         "and claimants’ advisers don’t agree."
     )
     (q,) = find_quotations(text)
-    assert q.text(text) == "front-loaded for failure"
+    assert text[q.start : q.end] == "front-loaded for failure,"
 
 
 def test_plural_possessive_does_not_close_a_single_quote():
     text = "She called it ‘a betrayal of disabled peoples’ organisations and their members’ at the meeting."
     (q,) = find_quotations(text)
-    assert q.text(text) == "a betrayal of disabled peoples’ organisations and their members"
+    assert text[q.start : q.end] == "a betrayal of disabled peoples’ organisations and their members"
 
 
 def test_long_quote_closed_only_at_the_end_of_a_later_paragraph():
@@ -394,9 +400,9 @@ def test_long_quote_closed_only_at_the_end_of_a_later_paragraph():
         "JCP will be expected to help."
     )
     (q,) = find_quotations(text)
-    assert q.text(text).startswith("The success of the Department’s approach")
-    assert q.text(text).endswith("But we have grave concerns.")
-    assert "“make work pay”" in q.text(text)
+    assert text[q.start : q.end].startswith("The success of the Department’s approach")
+    assert text[q.start : q.end].endswith("But we have grave concerns.")
+    assert "“make work pay”" in text[q.start : q.end]
 
 
 def test_letter_in_single_marks_over_three_paragraphs():
@@ -409,8 +415,8 @@ def test_letter_in_single_marks_over_three_paragraphs():
         "\n\nAfter a phone conversation with Alan, we arranged to phone Colin."
     )
     (q,) = find_quotations(text)
-    assert q.block and q.text(text).count("\n\n") == 2
-    assert q.text(text).endswith("none of the hours would count.")
+    assert q.block and text[q.start : q.end].count("\n\n") == 2
+    assert text[q.start : q.end].endswith("none of the hours would count.")
 
 
 def test_unbalanced_marks_never_lose_the_rest_of_the_document():
@@ -420,13 +426,13 @@ def test_unbalanced_marks_never_lose_the_rest_of_the_document():
         "Rick Burgess said: “Which reinforces the need to boycott them.”"
     )
     (q,) = find_quotations(text)
-    assert q.text(text) == "Which reinforces the need to boycott them."
+    assert text[q.start : q.end] == "Which reinforces the need to boycott them."
 
 
 def test_straight_quote_after_a_digit_is_not_an_opening_mark():
     text = 'He is 6\'2" tall. She said: "That is not the point at all."'
     (q,) = find_quotations(text)
-    assert q.text(text) == "That is not the point at all."
+    assert text[q.start : q.end] == "That is not the point at all."
 
 
 # --- other shapes of attribution (real model) -----------------------------------------------------------
@@ -518,7 +524,8 @@ def test_headline_quote_by_unnamed_mps(enricher):
 @pytest.mark.slow
 def test_names_in_unparsed_paragraphs_stop_a_pronoun_from_reaching_back(enricher):
     # Constructed from seed 002: between Liz Sayce's quote and "She said", a paragraph without quotation
-    # marks (never parsed) names another woman. The pronoun is left unresolved rather than guessed.
+    # marks (never parsed) names another woman, the subject of her sentence: "She" is Jane Hatton, the
+    # nearest, never Liz Sayce further back.
     text = (
         "Liz Sayce, chief executive of Disability Rights UK (DR UK), said she was “not happy” with DWP.\n\n"
         "Another paragraph follows.\n\n"
@@ -528,7 +535,7 @@ def test_names_in_unparsed_paragraphs_stop_a_pronoun_from_reaching_back(enricher
         "conversations”."
     )
     consulted = quote_starting(quotes_in(enricher, text), "consulted but did not agree")
-    assert consulted.speaker is None and consulted.speaker_id is None
+    assert (consulted.speaker, consulted.speaker_id) == ("Jane Hatton", "person:jane-hatton")
 
 
 @pytest.mark.slow
@@ -560,3 +567,172 @@ def test_quotes_in_reader_comments_are_never_enriched(demo_archive):
             assert not any("desperate for a better life" in t for t in texts)
             if "desperate for a better life" in comment_text:
                 assert "desperate for a better life" not in doc.text
+
+
+# --- news as it is written: sentences made up for these tests, one per failure type (issue 13) -----------
+
+
+def speakers(quotes: list[Quote]) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker_id) for q in quotes]
+
+
+@pytest.mark.slow
+def test_split_quotation_gives_both_parts_to_the_speaker(enricher):
+    text = "“We will fight this all the way,” Jane Ellery said. “We have no choice left.”"
+    assert speakers(quotes_in(enricher, text)) == [
+        ("We will fight this all the way", "person:jane-ellery"),
+        ("We have no choice left.", "person:jane-ellery"),
+    ]
+
+
+@pytest.mark.slow
+def test_split_quotation_around_said_x_and_a_comma(enricher):
+    text = "“We will fight this all the way,” said Jane Ellery, “and we expect to win.”"
+    assert speakers(quotes_in(enricher, text)) == [
+        ("We will fight this all the way", "person:jane-ellery"),
+        ("and we expect to win.", "person:jane-ellery"),
+    ]
+
+
+@pytest.mark.slow
+def test_narrative_between_two_quotations_is_in_neither(enricher):
+    text = (
+        "“We will fight this all the way,” Jane Ellery said, before leaving the hall to loud cheers. "
+        "“We have no choice left.”"
+    )
+    quotes = quotes_in(enricher, text)
+    assert [q.text for q in quotes] == ["We will fight this all the way", "We have no choice left."]
+    assert {q.speaker_id for q in quotes} == {"person:jane-ellery"}
+
+
+@pytest.mark.slow
+def test_quotation_continued_in_the_next_paragraph(enricher):
+    text = (
+        "“The form took me three weeks to fill in,” said Tom Reid, a carer from Hull.\n\n"
+        "“Nobody at the jobcentre could tell me which boxes applied to my son.”"
+    )
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["person:tom-reid", "person:tom-reid"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "verb",
+    ["asked", "continued", "recalled", "tweeted", "wrote", "insisted", "warned", "argued", "explained"],
+)
+def test_verbs_of_saying_beyond_said(enricher, verb):
+    text = f"“This has to stop before anyone else is hurt,” Maria Lopes {verb}."
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker_id, q.cue) == ("person:maria-lopes", verb)
+
+
+@pytest.mark.slow
+def test_colon_after_a_speech_noun_with_its_owner(enricher):
+    text = (
+        "Ruth Mallory chairs the tenants’ group. Her message to the council: “Mend the lifts before winter "
+        "comes.”"
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ruth-mallory"
+
+
+@pytest.mark.slow
+def test_a_name_inside_the_quotation_is_never_the_speaker(enricher):
+    text = (
+        "Ann Briggs spoke after the vote.\n\n"
+        "“I think Gordon Tait would agree with every word of it,” she said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id) == ("Ann Briggs", "person:ann-briggs")
+
+
+@pytest.mark.slow
+def test_he_is_the_man_when_titles_give_the_gender(enricher):
+    text = "Ms Ann Briggs met Mr Colin Hart at the tribunal.\n\n“It was a fair hearing,” he said."
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:colin-hart"
+
+
+@pytest.mark.slow
+def test_two_candidates_compete_and_the_speaker_stays_unknown(enricher):
+    text = "Ann Briggs and Carol Hunt both spoke at the hearing.\n\n“It was a fair hearing,” she said."
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker is None and q.speaker_id is None
+
+
+@pytest.mark.slow
+def test_a_speaker_named_after_the_quotation_is_not_the_pronoun(enricher):
+    text = (
+        "Ann Briggs spoke first.\n\n“It was a fair hearing,” she said. Carol Hunt, who spoke next, disagreed."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ann-briggs"
+
+
+@pytest.mark.slow
+def test_the_judge_is_the_judge_named_before(enricher):
+    text = (
+        "Judge Ruth Mallory allowed the appeal.\n\n"
+        "“The evidence of the claimant was clear and consistent,” the judge said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ruth-mallory"
+
+
+@pytest.mark.slow
+def test_the_judge_stays_as_written_when_two_judges_were_named(enricher):
+    text = (
+        "Judge Ruth Mallory and Judge Alan Pike heard the appeal together.\n\n"
+        "“The evidence of the claimant was clear and consistent,” the judge said."
+    )
+    (q,) = quotes_in(enricher, text)
+    assert (q.speaker, q.speaker_id) == ("the judge", None)
+
+
+@pytest.mark.slow
+def test_the_charity_and_the_spokeswoman_refer_back(enricher):
+    text = (
+        "The learning disability charity Mencap welcomed the ruling.\n\n"
+        "“This is a victory for every family who was told to wait,” the charity said.\n\n"
+        "A spokeswoman for Scope said the decision was “long overdue”. The spokeswoman added: “We will keep "
+        "pushing until the rules change.”"
+    )
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["org:mencap", "org:scope", "org:scope"]
+
+
+@pytest.mark.slow
+def test_titles_and_scare_quotes_are_not_quotations(enricher):
+    text = (
+        "The charity published a report titled “Fair Assessments For All Claimants” on Monday.\n\n"
+        "It said the so-called “fit for work” test was failing."
+    )
+    assert quotes_in(enricher, text) == []
+
+
+@pytest.mark.slow
+def test_every_quote_is_the_document_text_at_its_offsets(enricher):
+    text = (
+        "Jane Ellery said: “We will fight this.\n\n“We have no choice left,” she added, “none at all.”\n\n"
+        "The minister called it “a fair and balanced package”, adding: “It protects those who need it.”"
+    )
+    quotes = quotes_in(enricher, text)
+    assert [q.text[:20] for q in quotes] == [
+        "We will fight this.\n",  # reopened in the next paragraph: one quotation, its marks included
+        "none at all.",
+        "a fair and balanced ",
+        "It protects those wh",
+    ]
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.slow
+def test_a_quoted_word_the_parser_takes_for_the_subject_is_not_the_speaker(enricher):
+    text = "“Safety,” said Ann Briggs, a carer. “Safety for every family in the country, everybody.”"
+    (q,) = quotes_in(enricher, text)
+    assert q.speaker_id == "person:ann-briggs"
+
+
+@pytest.mark.slow
+def test_two_quoted_sentences_are_speech_not_a_title(enricher):
+    text = "“Like Hull. Or Leeds,” Tom Reid said. “The waiting lists are longer there.”"
+    assert [q.speaker_id for q in quotes_in(enricher, text)] == ["person:tom-reid", "person:tom-reid"]
