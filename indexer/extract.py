@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import htmldate
 import lxml.html
@@ -38,12 +38,30 @@ from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.comments import extract_comments, paragraphs, tidy
 from indexer.encoding import decode_html
+from indexer.listing import index_teasers, refusal_reason
+from indexer.markup import (
+    RE_NS,
+    ancestor_attrs,
+    ancestors,
+    cls,
+    cls_any,
+    in_article_proper,
+    in_comments,
+    text_core,
+    visible_words,
+    without_fragment,
+    words,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 5 * 1024 * 1024  # an article page is rarely over 1 MB; beyond 5 MB it is a dump or a trap
 MAX_ELEMENTS = 30_000  # trafilatura slows quadratically past this; a real article body is a few hundred
-MIN_WORDS = 40  # below this there is no article to quote
+MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
+# Our pruning is taken unless it kept less than this share of what plain trafilatura finds on the page:
+# then trafilatura's reading is the document ("fallback"). Measured on WCXB's dev split (tune half).
+FALLBACK_RATIO = 0.5
+FALLBACK_FAVOR_RECALL = False
 EARLIEST = date(1995, 1, 1)  # no archived news page predates the web
 
 
@@ -55,19 +73,9 @@ class NotAnArticle(CasebookError):
 
 
 # ----------------------------------------------------------------------------------------------------------
-# XPath helpers
+# What to prune
 
-
-def _cls(name: str) -> str:
-    """XPath predicate: the class attribute has ``name`` as a whole token."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-def _cls_any(names: Iterable[str]) -> str:
-    return " or ".join(_cls(n) for n in names)
-
-
-_RE_NS = {"re": "http://exslt.org/regular-expressions"}
+_cls, _cls_any, _RE_NS = cls, cls_any, RE_NS
 
 # The article itself: never pruned, whatever its class says.
 _MAIN_CONTENT_XPATH = etree.XPath(
@@ -158,123 +166,6 @@ _CAPTION_RE = re.compile(
 )
 
 # ----------------------------------------------------------------------------------------------------------
-# Listing pages
-
-# WordPress body classes, and Joomla's view/layout classes, that say what kind of page this is.
-_LISTING_BODY_CLASSES = {
-    "archive", "category", "tag", "search", "search-results", "paged", "author", "date",
-    "view-category", "view-featured", "layout-blog", "view-archive", "view-tag", "view-search",
-}  # fmt: skip
-_SINGLE_BODY_CLASSES = {"single", "single-post", "page-template-default", "view-article"}
-_READ_MORE_RE = re.compile(
-    r"^\s*(?:read more|continue reading|view post|read the full|full story|more\s*(?:»|›|→|\.\.\.|…))", re.I
-)
-
-
-def _listing_reason(tree: HtmlElement) -> str | None:
-    """Why the page is a listing, archive or search page rather than one article; None if it looks single."""
-    body = tree.find(".//body")
-    body_classes = set((body.get("class") or "").split()) if body is not None else set()
-    if "error404" in body_classes:
-        return "a 'page not found' page"
-    looks_single = bool(body_classes & _SINGLE_BODY_CLASSES) or any(
-        c.startswith("postid-") for c in body_classes
-    )
-    hits = body_classes & _LISTING_BODY_CLASSES
-    if {"home", "blog"} <= body_classes:
-        hits.add("home blog")
-    posts = _post_blocks(tree)
-    if hits and not looks_single:
-        return f"{' '.join(sorted(hits))} page with {len(posts)} posts"
-    if looks_single:
-        return None
-    # One post with the page's h1 among teasers with smaller headings is an article with "more stories".
-    with_h1 = [p for p in posts if p.find(".//h1") is not None]
-    if len(posts) >= 2 and len(with_h1) != 1:
-        return f"listing page with {len(posts)} posts"
-    # schema.org: a Blog with several BlogPosting items (Joomla's blog layout, many WordPress themes)
-    blog_posts = [el for el in tree.xpath("//*[@itemprop='blogPost']") if _in_article_proper(el)]
-    if len(blog_posts) >= 2:
-        return f"blog listing with {len(blog_posts)} posts"
-    if tree.xpath(
-        f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
-    ):
-        return None
-    titles = tree.xpath(
-        f"//*[self::h2 or self::h3][{_cls_any(['entry-title', 'post-title', 'article-title'])}"
-        " or @itemprop='headline'][.//a]"
-    )
-    more_links = [
-        a for a in tree.iter("a") if _READ_MORE_RE.match(a.text_content() or "") and _in_article_proper(a)
-    ]
-    if len(titles) >= 2 and more_links:
-        return f"listing page with {len(titles)} post titles and 'read more' links"
-    # older themes: posts as div.post / div.hentry, none of them with the page's h1
-    div_posts = _post_blocks(tree, divs=True)
-    if len(div_posts) >= 2 and not any(p.find(".//h1") is not None for p in div_posts):
-        return f"listing page with {len(div_posts)} posts"
-    # teasers without post markup: headings linking elsewhere on the site, each with its own 'read more'
-    linked_headings = {
-        _without_fragment(a.get("href") or "")
-        for a in tree.xpath("//*[self::h2 or self::h3 or self::h4]//a[@href]")
-        if _in_article_proper(a)
-    }
-    more_targets = {_without_fragment(a.get("href") or "") for a in more_links}
-    if len(linked_headings & more_targets) >= 2:
-        return f"listing page with {len(linked_headings & more_targets)} teasers and 'read more' links"
-    return None
-
-
-_ARTICLE_XPATH = etree.XPath("//article")
-_DIV_POST_XPATH = etree.XPath(
-    f"//article | //div[{_cls_any(['hentry', 'type-post'])}"
-    f" or ({_cls('post')} and re:test(@id, '^post-\\d+$'))]",
-    namespaces=_RE_NS,
-)
-
-
-def _post_blocks(tree: HtmlElement, divs: bool = False) -> list[HtmlElement]:
-    """Outermost posts that are not comments or related-post teasers: <article> elements, and with ``divs``
-    also divs marked up as posts (hentry, type-post, div.post#post-N in older themes)."""
-    found = []
-    candidates = (_DIV_POST_XPATH if divs else _ARTICLE_XPATH)(tree)
-    marked = set(candidates)
-    for article in candidates:
-        if any(a in marked for a in article.iterancestors()):
-            continue  # a post inside a post (an <article> inside div.hentry): the outer one counts
-        classes = article.get("class") or ""
-        if re.search(r"comment|related|teaser|promo|card", classes, re.I):
-            continue
-        if any(
-            a.tag in ("article", "aside", "footer", "nav") or _in_comments(a) for a in _ancestors(article)
-        ):
-            continue
-        if re.search(r"related|sidebar|widget|footer", _ancestor_attrs(article), re.I):
-            continue
-        found.append(article)
-    return found
-
-
-def _ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
-    """Ancestors below <body>: theme classes on <body> ('has-sidebar', 'has-header-image') say nothing."""
-    for ancestor in el.iterancestors():
-        if ancestor.tag in ("body", "html"):
-            return
-        yield ancestor
-
-
-def _ancestor_attrs(el: HtmlElement) -> str:
-    return " ".join(f"{a.get('id') or ''} {a.get('class') or ''}" for a in _ancestors(el))
-
-
-def _in_comments(el: HtmlElement) -> bool:
-    ident = f"{el.get('id') or ''} {el.get('class') or ''}"
-    return bool(
-        re.search(r"(^|\s)(comments?|commentlist|comment-list|comments-area|respond)(\s|$)", ident, re.I)
-    )
-
-
-# ----------------------------------------------------------------------------------------------------------
 # Parsing and pruning
 
 
@@ -309,7 +200,7 @@ def parse_html(text: str) -> HtmlElement | None:
 
 def _protected(tree: HtmlElement) -> set[HtmlElement]:
     """The article body and everything around it: pruning must never take the article away."""
-    keep: set[HtmlElement] = set()
+    keep: set[HtmlElement] = set(text_core(tree))
     title_h1 = tree.xpath(
         f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
         " | //article//h1"
@@ -327,7 +218,7 @@ def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
         el.drop_tree()
 
 
-def _prune_chrome(tree: HtmlElement) -> HtmlElement:
+def _prune_chrome(tree: HtmlElement, url: str) -> HtmlElement:
     """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars."""
     tree = deepcopy(tree)
     keep = _protected(tree)
@@ -337,6 +228,8 @@ def _prune_chrome(tree: HtmlElement) -> HtmlElement:
         keep,
     )
     _drop(_CHROME_XPATH(tree), keep)
+    # teasers of other pages (a headline linking elsewhere, with its own date): related / most-read rails
+    _drop(index_teasers(tree, url), keep)
     # newsletter sign-up boxes inside the story: a short block around an e-mail field ("Get the latest news
     # straight to your inbox"), dropped whole, before the form alone goes and leaves its blurb behind
     _drop(
@@ -485,36 +378,7 @@ def _article_scope(tree: HtmlElement) -> HtmlElement:
 
 
 def _outside_comments(el: HtmlElement) -> bool:
-    return not any(_in_comments(a) or "comment" in (a.get("class") or "").split() for a in _ancestors(el))
-
-
-_ASIDE_RE = re.compile(
-    r"(?:^|\s)(?:sidebar|widget|related|footer|recent|latest|popular|moduletable|jp-relatedposts)",
-    re.IGNORECASE,
-)
-
-
-def _in_article_proper(el: HtmlElement) -> bool:
-    """Not inside comments, sidebars, widgets, related-post lists, navigation or the site footer.
-
-    A <footer> inside the post (WordPress's entry-footer / entry-meta) belongs to the article.
-    """
-    ancestors = list(_ancestors(el))
-    for i, ancestor in enumerate(ancestors):
-        if ancestor.tag in ("aside", "nav") or _in_comments(ancestor):
-            return False
-        if "comment" in (ancestor.get("class") or "").split():
-            return False
-        if ancestor.tag == "footer" and not any(_is_post(a) for a in ancestors[i + 1 :]):
-            return False
-        if _ASIDE_RE.search(f"{ancestor.get('id') or ''} {ancestor.get('class') or ''}"):
-            return False
-    return True
-
-
-def _is_post(el: HtmlElement) -> bool:
-    classes = set((el.get("class") or "").split())
-    return el.tag == "article" or bool(classes & {"hentry", "post", "type-post", "item-page", "entry"})
+    return not any(in_comments(a) or "comment" in (a.get("class") or "").split() for a in ancestors(el))
 
 
 @dataclass
@@ -587,7 +451,7 @@ def _metadata_published(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str
         " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
     )
     times += scope.xpath("descendant-or-self::time[@datetime]")
-    times = [t for t in times if _in_article_proper(t)]
+    times = [t for t in times if in_article_proper(t)]
     return _first_plausible((t.get("datetime") or t.get("content") or "" for t in times), fetched)
 
 
@@ -600,7 +464,7 @@ def _metadata_updated(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, 
             f"descendant-or-self::time[@datetime][{_cls('updated')} or @itemprop='dateModified']"
             " | descendant-or-self::*[@itemprop='dateModified'][@datetime or @content]"
         )
-        if _in_article_proper(t)
+        if in_article_proper(t)
     ]
     return _first_plausible(values, fetched)
 
@@ -785,7 +649,7 @@ def _title(
         el.text_content()
         for el in tree.iter("h1")
         if not re.search(
-            r"site-title|logo|brand|masthead|header", _ancestor_attrs(el) + (el.get("class") or ""), re.I
+            r"site-title|logo|brand|masthead|header", ancestor_attrs(el) + (el.get("class") or ""), re.I
         )
     ]
     for candidate in [*entry, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
@@ -944,7 +808,7 @@ def _authors(
             "descendant-or-self::*[@itemprop='author']",
             f"descendant-or-self::*[{_cls_any(['createdby', 'author', 'vcard'])}]",
         ):
-            found = [el.text_content() for el in scope.xpath(xpath) if _in_article_proper(el)]
+            found = [el.text_content() for el in scope.xpath(xpath) if in_article_proper(el)]
             if found:
                 raw = found[:3]
                 break
@@ -985,7 +849,7 @@ def _categories(
             "descendant-or-self::a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
             f" | descendant-or-self::*[{_cls_any(['category-name', 'cat-links', 'post-categories'])}]//a"
         )
-        if _in_article_proper(a)
+        if in_article_proper(a)
     ]
     found = _terms(_meta(tree, "article:section") + _ld_values(ld, "articleSection", True) + links)
     if not found:
@@ -1003,7 +867,7 @@ def _tags(
             " and not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]"
             f" | descendant-or-self::*[{_cls_any(['tags-links', 'post-tags', 'tags', 'tag-list'])}]//a"
         )
-        if _in_article_proper(a)
+        if in_article_proper(a)
     ]
     found = _terms(_meta(tree, "article:tag") + links)
     if not found:
@@ -1027,11 +891,6 @@ def _language(tree: HtmlElement, fallback: str | None) -> str | None:
     return None
 
 
-def _without_fragment(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
-
-
 def _canonical(tree: HtmlElement, page_url: str) -> str:
     """<link rel=canonical> or og:url, made absolute; the fetched URL (less its fragment) otherwise.
 
@@ -1048,7 +907,7 @@ def _canonical(tree: HtmlElement, page_url: str) -> str:
         href = href.strip()
         if not href:
             continue
-        absolute = _without_fragment(urljoin(page_url, href))
+        absolute = without_fragment(urljoin(page_url, href))
         parts = urlsplit(absolute)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             continue
@@ -1056,7 +915,7 @@ def _canonical(tree: HtmlElement, page_url: str) -> str:
             log.debug("canonical %s points at the home page from %s: ignored", absolute, page_url)
             continue
         return absolute
-    return _without_fragment(page_url)
+    return without_fragment(page_url)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1212,6 +1071,7 @@ def _fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
     order = sorted(matched)
     kept = {blocks[i][0] for i in order}
     present = {_norm(re.sub(r"^\s*[-•*]\s+", "", line)) for para in paras for line in para.split("\n")}
+    everything = _norm(" ".join(paras))  # what is there, however trafilatura split or joined its lines
     common = set(blocks[order[0]][0].iterancestors())
     for i in order[1:]:
         common &= set(blocks[i][0].iterancestors())
@@ -1224,8 +1084,9 @@ def _fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
             el, text = blocks[bi]
             if el in kept or el.tag not in _GAP_FILL_TAGS or not common & set(el.iterancestors()):
                 continue
-            if _norm(text) in present:
-                continue  # kept by trafilatura, only too short to have been matched above
+            key = _norm(text)
+            if key in present or (len(key) >= 24 and key in everything):
+                continue  # kept by trafilatura, only too short (or joined differently) to be matched above
             if _STOCK_LINE_RE.match(text) or _COMMENT_HEADING_RE.match(text) or _link_share(el) > 0.5:
                 continue
             if el.tag == "li":
@@ -1260,8 +1121,39 @@ def _fallback_paragraphs(tree: HtmlElement) -> list[str]:
     return []
 
 
+def _plain_trafilatura(tree: HtmlElement, url: str) -> list[str]:
+    """trafilatura's own reading of the whole page (its defaults and fallbacks), comments left out.
+
+    ``tree`` is consumed: trafilatura cleans the tree it is given.
+    """
+    try:
+        result = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            favor_recall=FALLBACK_FAVOR_RECALL,
+        )
+    except Exception as exc:  # the fallback failing must not lose what we already have
+        log.warning("trafilatura fallback failed on %s: %s", url, exc)
+        return []
+    return _body_paragraphs(getattr(result, "body", None))
+
+
+def _not_comments(paras: list[str], comments: list[Comment]) -> list[str]:
+    """Paragraphs that are not reader comments (a fallback reading can take a thread for the story)."""
+    said = {_norm(p) for c in comments for p in c.text.split("\n\n") if len(p.split()) >= 4}
+    return [p for p in paras if _norm(p) not in said]
+
+
 def extract(page: RawPage, source: str) -> Document:
-    """Extract one article from an archived original. Raises NotAnArticle."""
+    """Extract one article from an archived original. Raises NotAnArticle only on strong evidence.
+
+    Every other page is kept, and ``Document.extraction`` says how sure the extraction was.
+    """
     url = page.url
     what = _content_type_ok(page.content_type, page.body or b"")
     if what is not None:
@@ -1270,13 +1162,13 @@ def extract(page: RawPage, source: str) -> Document:
     tree = parse_html(text)
     if tree is None or not tree.xpath("//body//text()[normalize-space()]"):
         raise NotAnArticle(f"empty page, no text: {url}")
-    reason = _listing_reason(tree)
+    reason = refusal_reason(tree, url)
     if reason:
         raise NotAnArticle(f"{reason}, not one article: {url}")
 
     fetched = page.fetched if page.fetched.tzinfo else page.fetched.replace(tzinfo=UTC)
     comments: list[Comment] = extract_comments(tree, fetched)
-    chrome_free = _prune_chrome(tree)
+    chrome_free = _prune_chrome(tree, url)
     body_tree = _prune_furniture(chrome_free)
     _truncate(body_tree, url)
     result = _run_trafilatura(body_tree, url)
@@ -1293,20 +1185,36 @@ def extract(page: RawPage, source: str) -> Document:
     if not authors:
         authors = _authors_from_bylines(paras, site_names)
     paras = _clean_paragraphs(paras, title, authors)
-    body_text = "\n\n".join(paras)
-    words = len(body_text.split())
-    if words < MIN_WORDS:
-        raise NotAnArticle(f"too little text ({words} words), not an article: {url}")
 
     published, published_from = _published(tree, chrome_free, scope, ld, url, fetched)
     updated_when = _metadata_updated(tree, scope, ld, fetched)
     updated = None
     if updated_when and (published is None or updated_when.day > published):
         updated = updated_when.day
+    categories = _categories(tree, scope, ld, getattr(result, "categories", None))
+    tags = _tags(tree, scope, ld, getattr(result, "tags", None))
+    language = _language(tree, getattr(result, "language", None))
+    canonical = _canonical(tree, url)
+
+    extraction = "full"
+    ours = words(" ".join(paras))
+    # trafilatura cannot find more words than the page shows: only run it when it could find twice ours
+    if ours < FALLBACK_RATIO * visible_words(tree):
+        theirs = _clean_paragraphs(_not_comments(_plain_trafilatura(tree, url), comments), title, authors)
+        if ours < FALLBACK_RATIO * words(" ".join(theirs)):
+            log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
+                     words(" ".join(theirs)))  # fmt: skip
+            paras, extraction = theirs, "fallback"
+    body_text = "\n\n".join(paras)
+    count = words(body_text)
+    if not count:
+        raise NotAnArticle(f"no article text on the page: {url}")
+    if count < MIN_WORDS:
+        extraction = "uncertain"
 
     return Document(
         url=url,
-        canonical_url=_canonical(tree, url),
+        canonical_url=canonical,
         source=source,
         title=title,
         text=body_text,
@@ -1316,9 +1224,10 @@ def extract(page: RawPage, source: str) -> Document:
         published_from=published_from,
         updated=updated,
         comments=comments,
-        categories=_categories(tree, scope, ld, getattr(result, "categories", None)),
-        tags=_tags(tree, scope, ld, getattr(result, "tags", None)),
-        language=_language(tree, getattr(result, "language", None)),
+        categories=categories,
+        tags=tags,
+        language=language,
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
+        extraction=extraction,
     )
