@@ -17,17 +17,14 @@ out rather than guessing:
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable
 from copy import deepcopy
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -37,6 +34,7 @@ from trafilatura.xml import xmltotxt
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.comments import extract_comments, paragraphs, tidy
+from indexer.declared import json_ld, ld_values, meta
 from indexer.encoding import decode_html
 from indexer.listing import index_teasers, refusal_reason
 from indexer.markup import (
@@ -52,6 +50,7 @@ from indexer.markup import (
     without_fragment,
     words,
 )
+from indexer.published import find_published, find_updated
 
 log = logging.getLogger(__name__)
 
@@ -299,67 +298,6 @@ def _prune_furniture(tree: HtmlElement) -> HtmlElement:
 # Metadata readers
 
 
-def _meta(tree: HtmlElement, *names: str) -> list[str]:
-    """Values of <meta property|name=...> tags, in the order of ``names``.
-
-    Microdata (itemprop) is read by the scoped readers instead: a sidebar list of other articles has it too.
-    """
-    values: list[str] = []
-    for name in names:
-        for el in tree.iter("meta"):
-            key = el.get("property") or el.get("name") or ""
-            if key.lower() == name.lower():
-                content = (el.get("content") or "").strip()
-                if content:
-                    values.append(content)
-    return values
-
-
-def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
-    """JSON-LD objects, flattened out of lists and @graph, articles first."""
-    objects: list[dict[str, Any]] = []
-
-    def collect(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                collect(item)
-        elif isinstance(node, dict):
-            objects.append(node)
-            if "@graph" in node:
-                collect(node["@graph"])
-
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            collect(json.loads(raw))
-        except (json.JSONDecodeError, RecursionError):
-            continue
-
-    def rank(obj: dict[str, Any]) -> int:
-        kinds = obj.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        text = " ".join(str(k) for k in kinds)
-        if re.search(r"Article|BlogPosting|Report|NewsArticle", text):
-            return 0
-        if re.search(r"WebPage", text):
-            return 1
-        return 2
-
-    return sorted(objects, key=rank)
-
-
-def _ld_values(objects: list[dict[str, Any]], key: str, only_articles: bool = False) -> list[Any]:
-    out = []
-    for obj in objects:
-        if only_articles and not re.search(r"Article|BlogPosting|Report", json.dumps(obj.get("@type", ""))):
-            continue
-        if key in obj and obj[key]:
-            out.append(obj[key])
-    return out
-
-
 def _article_scope(tree: HtmlElement) -> HtmlElement:
     """The element holding the main article (for bylines, dates, category links), else <body>."""
     for xpath in (
@@ -379,213 +317,6 @@ def _article_scope(tree: HtmlElement) -> HtmlElement:
 
 def _outside_comments(el: HtmlElement) -> bool:
     return not any(in_comments(a) or "comment" in (a.get("class") or "").split() for a in ancestors(el))
-
-
-@dataclass
-class _When:
-    day: date
-    moment: datetime | None  # kept when the source had a time and zone, for the comparison with the fetch
-
-
-def _parse_iso(value: str) -> _When | None:
-    value = value.strip()
-    if not value:
-        return None
-    candidates = [value, value.replace("Z", "+00:00"), value.replace(" ", "T", 1)]
-    for candidate in candidates:
-        try:
-            parsed = datetime.fromisoformat(candidate)
-        except ValueError:
-            continue
-        return _When(parsed.date(), parsed if parsed.tzinfo else None)
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if match:
-        try:
-            return _When(date(int(match[1]), int(match[2]), int(match[3])), None)
-        except ValueError:
-            return None
-    return None
-
-
-def _plausible(when: _When | None, fetched: datetime) -> bool:
-    """A real publication date: not before the web and not after the page was fetched."""
-    if when is None or when.day < EARLIEST:
-        return False
-    if when.moment is not None:
-        return when.moment <= fetched + timedelta(minutes=5)
-    return when.day <= fetched.date()
-
-
-def _first_plausible(values: Iterable[str], fetched: datetime) -> _When | None:
-    for value in values:
-        when = _parse_iso(str(value))
-        if _plausible(when, fetched):
-            return when
-    return None
-
-
-def _metadata_published(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime):
-    metas = _meta(
-        tree,
-        "article:published_time",
-        "og:article:published_time",
-        "DC.date.issued",
-        "dcterms.issued",
-        "dcterms.created",
-        "pubdate",
-        "publishdate",
-        "publish-date",
-        "publish_date",
-        "parsely-pub-date",
-        "sailthru.date",
-    )
-    when = _first_plausible(metas, fetched)
-    if when:
-        return when
-    when = _first_plausible((str(v) for v in _ld_values(ld, "datePublished")), fetched)
-    if when:
-        return when
-    times = scope.xpath(
-        f"descendant-or-self::time[@datetime][{_cls_any(['published', 'entry-date', 'post-date'])}"
-        " or @itemprop='datePublished' or @pubdate]"
-        " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
-    )
-    times += scope.xpath("descendant-or-self::time[@datetime]")
-    times = [t for t in times if in_article_proper(t)]
-    return _first_plausible((t.get("datetime") or t.get("content") or "" for t in times), fetched)
-
-
-def _metadata_updated(tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime):
-    values = _meta(tree, "article:modified_time", "og:updated_time", "DC.date.modified", "dcterms.modified")
-    values += [str(v) for v in _ld_values(ld, "dateModified")]
-    values += [
-        t.get("datetime") or t.get("content") or ""
-        for t in scope.xpath(
-            f"descendant-or-self::time[@datetime][{_cls('updated')} or @itemprop='dateModified']"
-            " | descendant-or-self::*[@itemprop='dateModified'][@datetime or @content]"
-        )
-        if in_article_proper(t)
-    ]
-    return _first_plausible(values, fetched)
-
-
-_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$|\.)")
-
-
-def _url_date(url: str) -> date | None:
-    match = _URL_DATE_RE.search(urlsplit(url).path)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-_DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
-_MONTH_NAMES = (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-)  # fmt: skip
-
-
-def _dateish(el: HtmlElement) -> bool:
-    """The element, or something inside it, is marked up as a date or post metadata."""
-    for node in el.iter():
-        if isinstance(node.tag, str) and (
-            node.tag in ("time", "abbr")
-            or _DATEISH_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
-        ):
-            return True
-    return False
-
-
-def _htmldate_probe(tree: HtmlElement) -> HtmlElement:
-    """What htmldate may read: the page less its body text, images and URL hints.
-
-    Left alone, htmldate's fast mode also takes a date written in the article's text ("the letter, dated
-    14/11/2016"), or a year and month from an image path (/uploads/2022/03/), and returns them as the
-    publication date. Those are guesses; a journalist needs the date the page declares.
-    """
-    probe = deepcopy(tree)
-    for el in probe.xpath(
-        "//link[@rel='canonical'] | //meta[@property='og:url'] | //img | //picture | //source | //svg"
-        " | //video | //audio | //object | //embed"
-    ):
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in list(
-        probe.iter("p", "blockquote", "li", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6")
-    ):
-        if el.getparent() is not None and not _dateish(el):
-            el.drop_tree()
-    return probe
-
-
-def _states_day(text: str, day: date) -> bool:
-    """The text writes out this exact day, not only its month ('1 March 2022', '2022-03-01')."""
-    month = _MONTH_NAMES[day.month - 1]
-    patterns = [
-        rf"\b0?1(?:st)?\s+(?:of\s+)?{month}[a-z]*\.?,?\s+{day.year}",
-        rf"\b{month}[a-z]*\.?\s+0?1(?:st)?,?\s+{day.year}",
-        rf"{day.year}[-/.]0?{day.month}[-/.]0?1\b",
-        rf"\b0?1[-/.]0?{day.month}[-/.]{day.year}",
-    ]
-    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
-
-
-def _htmldate(tree: HtmlElement, fetched: datetime) -> date | None:
-    """htmldate over the page's metadata areas: no chrome, body text, images or URL (our own last resort)."""
-    probe = _htmldate_probe(tree)
-    try:
-        found = htmldate.find_date(
-            probe,
-            extensive_search=False,
-            original_date=True,
-            min_date=EARLIEST.isoformat(),
-            max_date=fetched.date().isoformat(),
-        )
-    except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
-        log.warning("htmldate failed: %s", exc)
-        return None
-    if not found:
-        return None
-    try:
-        day = date.fromisoformat(found)
-    except ValueError:
-        return None
-    if day.day == 1 and not _states_day(etree.tostring(probe, encoding="unicode", method="html"), day):
-        log.debug("htmldate returned %s but the page only gives the month: not a publication date", day)
-        return None
-    return day
-
-
-def _published(
-    tree: HtmlElement,
-    chrome_free: HtmlElement,
-    scope: HtmlElement,
-    ld: list[dict[str, Any]],
-    url: str,
-    fetched: datetime,
-) -> tuple[date | None, str | None]:
-    """Publication date and where it came from: page metadata, then htmldate, then the URL."""
-    when = _metadata_published(tree, scope, ld, fetched)
-    if when:
-        return when.day, "metadata"
-    from_url = _url_date(url)
-    if from_url and not (EARLIEST <= from_url <= fetched.date()):
-        from_url = None
-    found = _htmldate(chrome_free, fetched)
-    if found and from_url and found != from_url:
-        # A permalink date (WordPress /2016/11/14/) is written by the CMS at publication; a date htmldate
-        # reads from the page text is a guess. When they disagree, trust the permalink (htmldate itself
-        # ranks the URL first).
-        log.debug("htmldate found %s but the URL says %s: keeping the URL date", found, from_url)
-        return from_url, "url"
-    if found:
-        return found, "htmldate"
-    if from_url:
-        return from_url, "url"
-    return None, None
 
 
 # Titles
@@ -639,7 +370,7 @@ def _title(
         )
         if _outside_comments(el)
     ]
-    og = _meta(tree, "og:title", "twitter:title")
+    og = meta(tree, "og:title", "twitter:title")
     scoped_h1 = [el.text_content() for el in scope.xpath("descendant-or-self::h1")]
     # old themes (Kubrick and its children) mark a single post's title up as h2.entry-title
     h2_titles = tree.xpath(f"//h2[{_cls_any(['entry-title', 'post-title'])}]")
@@ -660,7 +391,7 @@ def _title(
 
 
 def _site_names(tree: HtmlElement, source: str, traf_site: str | None) -> list[str]:
-    names = _meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
+    names = meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
     # trafilatura guesses a site name from <title> when the page declares none, and on a "Headline | Blog"
     # title it can take the headline: a guess that is the page's own heading is not the site's name
     headings = {_norm(h.text_content()) for h in tree.iter("h1", "h2")}
@@ -784,7 +515,7 @@ def _authors(
 ) -> list[str]:
     """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading."""
     raw: list[str] = []
-    for value in _ld_values(ld, "author", only_articles=True):
+    for value in ld_values(ld, "author", only_articles=True):
         for person in value if isinstance(value, list) else [value]:
             if isinstance(person, dict) and person.get("name"):
                 if "Organization" not in str(person.get("@type", "")):
@@ -794,7 +525,7 @@ def _authors(
         if raw:
             break
     if not raw:
-        raw = _meta(
+        raw = meta(
             tree, "author", "article:author", "dc.creator", "DC.creator", "parsely-author", "sailthru.author"
         )
     if not raw:
@@ -851,7 +582,7 @@ def _categories(
         )
         if in_article_proper(a)
     ]
-    found = _terms(_meta(tree, "article:section") + _ld_values(ld, "articleSection", True) + links)
+    found = _terms(meta(tree, "article:section") + ld_values(ld, "articleSection", True) + links)
     if not found:
         found = _terms(fallback or [])
     return [c for c in found if c.lower() not in ("uncategorized", "uncategorised")]
@@ -869,15 +600,15 @@ def _tags(
         )
         if in_article_proper(a)
     ]
-    found = _terms(_meta(tree, "article:tag") + links)
+    found = _terms(meta(tree, "article:tag") + links)
     if not found:
-        found = _terms(_ld_values(ld, "keywords", True)[:1] or fallback or [])
+        found = _terms(ld_values(ld, "keywords", True)[:1] or fallback or [])
     return found
 
 
 def _language(tree: HtmlElement, fallback: str | None) -> str | None:
     values = [tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""]
-    values += _meta(tree, "content-language", "language", "og:locale", "dc.language")
+    values += meta(tree, "content-language", "language", "og:locale", "dc.language")
     values += [
         el.get("content") or ""
         for el in tree.iter("meta")
@@ -901,7 +632,7 @@ def _canonical(tree: HtmlElement, page_url: str) -> str:
         el.get("href") or ""
         for el in tree.iter("link")
         if "canonical" in (el.get("rel") or "").lower().split()
-    ] + _meta(tree, "og:url")
+    ] + meta(tree, "og:url")
     page_path = urlsplit(page_url).path
     for href in hrefs:
         href = href.strip()
@@ -1149,10 +880,11 @@ def _not_comments(paras: list[str], comments: list[Comment]) -> list[str]:
     return [p for p in paras if _norm(p) not in said]
 
 
-def extract(page: RawPage, source: str) -> Document:
+def extract(page: RawPage, source: str, timezone: str | None = None) -> Document:
     """Extract one article from an archived original. Raises NotAnArticle only on strong evidence.
 
-    Every other page is kept, and ``Document.extraction`` says how sure the extraction was.
+    Every other page is kept, and ``Document.extraction`` says how sure the extraction was. ``timezone``
+    (the source's, from the registry) is where a UTC timestamp's day is read.
     """
     url = page.url
     what = _content_type_ok(page.content_type, page.body or b"")
@@ -1173,7 +905,7 @@ def extract(page: RawPage, source: str) -> Document:
     _truncate(body_tree, url)
     result = _run_trafilatura(body_tree, url)
 
-    ld = _json_ld(tree)
+    ld = json_ld(tree)
     scope = _article_scope(tree)
     host = urlsplit(url).hostname or ""
     site_names = _site_names(tree, source, getattr(result, "sitename", None))
@@ -1186,11 +918,10 @@ def extract(page: RawPage, source: str) -> Document:
         authors = _authors_from_bylines(paras, site_names)
     paras = _clean_paragraphs(paras, title, authors)
 
-    published, published_from = _published(tree, chrome_free, scope, ld, url, fetched)
-    updated_when = _metadata_updated(tree, scope, ld, fetched)
-    updated = None
-    if updated_when and (published is None or updated_when.day > published):
-        updated = updated_when.day
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, index_teasers(tree, url))
+    updated = find_updated(tree, scope, ld, fetched, timezone)
+    if updated and published.day and updated <= published.day:
+        updated = None
     categories = _categories(tree, scope, ld, getattr(result, "categories", None))
     tags = _tags(tree, scope, ld, getattr(result, "tags", None))
     language = _language(tree, getattr(result, "language", None))
@@ -1220,8 +951,9 @@ def extract(page: RawPage, source: str) -> Document:
         text=body_text,
         fetched=page.fetched,
         authors=authors,
-        published=published,
-        published_from=published_from,
+        published=published.day,
+        published_from=published.source,
+        published_confidence=published.confidence,
         updated=updated,
         comments=comments,
         categories=categories,

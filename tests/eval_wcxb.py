@@ -121,6 +121,8 @@ class System:
     date: str | None = None
     refused: str | None = None
     confidence: str | None = None
+    date_from: str | None = None
+    date_confidence: str | None = None
     seconds: float = 0.0
 
 
@@ -180,7 +182,8 @@ def run_ours(page: Page, body: bytes) -> System:
     else:
         out.text, out.title, out.author = doc.text, doc.title, doc.author
         out.date = doc.published.isoformat() if doc.published else None
-        out.confidence = getattr(doc, "extraction", None)
+        out.confidence = doc.extraction
+        out.date_from, out.date_confidence = doc.published_from, doc.published_confidence
     out.seconds = time.perf_counter() - started
     return out
 

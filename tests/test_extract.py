@@ -180,7 +180,7 @@ def test_windows_1252_page_keeps_its_punctuation() -> None:
     # an old table layout is read as paragraphs, not as one table row with the menu in it
     assert len(paragraphs(doc.text)) == 4
     assert "Home" not in doc.text and "Privacy" not in doc.text and "Published 3 June" not in doc.text
-    assert (doc.published, doc.published_from) == (date(2013, 6, 3), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2013, 6, 3), "printed")
 
 
 def test_page_with_no_date_gets_none_never_the_fetch_date() -> None:
@@ -198,21 +198,26 @@ def test_date_from_the_url_when_the_page_has_none() -> None:
     assert (doc.published, doc.published_from) == (date(2019, 5, 2), "url")
 
 
-def test_date_from_htmldate_when_metadata_is_missing() -> None:
+def test_printed_date_when_metadata_is_missing() -> None:
     html = (FIXTURES / "wordpresscom_responses.html").read_text(encoding="utf-8")
     html = re.sub(r'<meta property="article:[a-z_]+_time"[^>]*>', "", html)
     url = "https://ipswichunemployedaction.wordpress.com/universal-credit-sanctions-the-figures/"
     doc = extract(page(html.encode(), url, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
-    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "printed")
 
 
-def test_permalink_date_wins_when_htmldate_disagrees() -> None:
-    """WordPress writes /YYYY/MM/DD/ at publication; a date read from the page is a heuristic."""
+def test_printed_date_and_permalink_a_day_apart_keep_the_printed_day() -> None:
+    """Both are written by the CMS; the one the reader saw is the one a journalist cites, and the
+    document says the page was one day out with itself."""
     html = (FIXTURES / "wordpresscom_responses.html").read_text(encoding="utf-8")
     html = re.sub(r'<meta property="article:[a-z_]+_time"[^>]*>', "", html)
     url = "https://ipswichunemployedaction.wordpress.com/2016/11/13/universal-credit-sanctions-the-figures/"
     doc = extract(page(html.encode(), url, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
-    assert (doc.published, doc.published_from) == (date(2016, 11, 13), "url")
+    assert (doc.published, doc.published_from, doc.published_confidence) == (
+        date(2016, 11, 14),
+        "printed",
+        "near",
+    )
 
 
 def test_date_later_than_the_fetch_is_refused() -> None:
@@ -464,11 +469,11 @@ def test_dates_in_the_text_or_image_paths_are_not_the_publication_date(paragraph
     assert (doc.published, doc.published_from) == (None, None)
 
 
-def test_a_marked_up_date_line_is_read_by_htmldate() -> None:
+def test_a_printed_date_line_is_read() -> None:
     html = (FIXTURES / "no_date.html").read_text(encoding="utf-8")
     html = html.replace("<p>Since", '<p class="post-date">Posted on 1 March 2019</p><p>Since')
     doc = extract(page(html.encode(), "https://example.org/know/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
-    assert (doc.published, doc.published_from) == (date(2019, 3, 1), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2019, 3, 1), "printed")
     assert "Posted on" not in doc.text
 
 
@@ -586,7 +591,8 @@ def test_a_short_page_is_kept_as_uncertain_rather_than_refused() -> None:
 def test_an_archive_body_class_without_posts_is_not_a_listing() -> None:
     """A theme that puts 'archive' on <body> of a single page is not evidence of an index."""
     doc = extract(
-        page(_article_page(STORY, body_attrs='class="archive page-template"'), "https://x.example/p", NOW), "x"
+        page(_article_page(STORY, body_attrs='class="archive page-template"'), "https://x.example/p", NOW),
+        "x",
     )
     assert "has paused the roll-out" in doc.text
 
