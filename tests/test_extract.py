@@ -511,7 +511,7 @@ STORY = (
     "<p>The Department for Work and Pensions has paused the roll-out of its new assessment contract after a"
     " report found that claimants waited an average of six months for a decision on their claim.</p>"
     "<p>Campaigners said the delays had pushed many disabled people into debt, and that the department had"
-    " been warned about the backlog more than a year ago by its own advisory committee on social security.</p>"
+    " been warned about the backlog more than a year ago by its own advisory committee on benefits.</p>"
     "<p>A spokesperson for the department said the pause would allow the new provider to recruit and train"
     " more assessors before taking on the remaining regions of England and Wales later in the year.</p>"
 )
@@ -528,7 +528,8 @@ def _teaser(n: int, tag: str = "article") -> str:
 def _article_page(body: str, rail: str = "", head: str = "", body_attrs: str = "") -> bytes:
     return (
         f"<html><head><title>Assessment contract paused</title>{head}</head><body {body_attrs}>"
-        f'<div class="site"><main><header><h1>Assessment contract paused</h1></header><div class="story">{body}</div>'
+        '<div class="site"><main><header><h1>Assessment contract paused</h1></header>'
+        f'<div class="story">{body}</div>'
         f'<section class="more-news"><h2>More news</h2>{rail}</section></main></div></body></html>'
     ).encode()
 
@@ -625,8 +626,8 @@ def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
     the gap filler's), inflating the body by a third."""
     items = "".join(
-        f"<li><strong>Saving {n}</strong><br>\nOne of the ways a claimant can save on heating in winter number"
-        f" {n} is to ask the supplier about the warm home discount scheme and its rules.</li>"
+        f"<li><strong>Saving {n}</strong><br>\nOne of the ways a claimant can save on heating in winter"
+        f" number {n} is to ask the supplier about the warm home discount scheme and its rules.</li>"
         for n in range(1, 5)
     )
     html = (

@@ -59,7 +59,8 @@ def test_a_timestamp_with_its_own_offset_keeps_its_own_day() -> None:
 
 def test_a_json_ld_date_with_its_own_offset_beats_a_utc_meta_tag() -> None:
     head = _meta("2021-03-15T23:30:00Z") + _ld(
-        '{"@type": "NewsArticle", "headline": "Contract paused", "datePublished": "2021-03-16T00:30:00+01:00"}'
+        '{"@type": "NewsArticle", "headline": "Contract paused",'
+        ' "datePublished": "2021-03-16T00:30:00+01:00"}'
     )
     doc = extract(_page(head), "x")
     assert doc.published == date(2021, 3, 16)
