@@ -145,7 +145,7 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
-    from casebook.sources import load_sources, source_for_url
+    from casebook.sources import load_sources, source_for_url, timezone_for_url
     from indexer.extract import NotAnArticle, extract
 
     enricher = None
@@ -164,7 +164,9 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
             fetched=datetime.fromtimestamp(path.stat().st_mtime, UTC),
         )
         try:
-            doc = extract(page, source=source_for_url(page.url, sources))
+            doc = extract(
+                page, source=source_for_url(page.url, sources), timezone=timezone_for_url(page.url, sources)
+            )
         except NotAnArticle as exc:
             errors[path] = str(exc)
             continue

@@ -162,3 +162,4 @@ class Source:
     article_pattern: str | None = None
     exclude_patterns: tuple[str, ...] = ()
     comment_selector: str | None = None
+    timezone: str = "Europe/London"  # where a UTC timestamp's day is read (the registry's sites are British)

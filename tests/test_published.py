@@ -136,3 +136,46 @@ def test_sources_agreeing_and_disagreeing_say_so() -> None:
     disputed = extract(_page(_meta("2020-01-10T10:00:00+00:00"), url="https://x.example/2020/03/02/p/"), "x")
     assert disputed.published_confidence == "disputed"
     assert disputed.published in (date(2020, 1, 10), date(2020, 3, 2))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The source's time zone comes from the registry (corpus/sources.toml)
+
+
+def test_registry_sources_are_read_in_london_time_unless_they_say_otherwise(tmp_path) -> None:
+    from casebook.errors import CasebookError
+    from casebook.sources import load_sources, timezone_for_url
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[sources]]\nname = "uk"\nkind = "wordpress"\nurl = "https://uk.example/"\n\n'
+        '[[sources]]\nname = "ny"\nkind = "feed"\nurl = "https://ny.example/feed"\n'
+        'timezone = "America/New_York"\n'
+    )
+    sources = load_sources(registry)
+    assert [s.timezone for s in sources] == ["Europe/London", "America/New_York"]
+    assert timezone_for_url("https://www.uk.example/2023/story/", sources) == "Europe/London"
+    assert timezone_for_url("https://ny.example/story", sources) == "America/New_York"
+    assert timezone_for_url("https://elsewhere.example/story", sources) is None
+    registry.write_text(
+        '[[sources]]\nname = "x"\nkind = "feed"\nurl = "https://x.example/"\ntimezone = "Mars/Olympus"\n'
+    )
+    with pytest.raises(CasebookError, match="timezone must be a time zone name such as Europe/London"):
+        load_sources(registry)
+
+
+def test_analyze_reads_a_registry_sources_utc_timestamp_in_its_time_zone(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from casebook.cli import cli
+
+    page = tmp_path / "story.html"
+    page.write_bytes(_page(_meta("2023-06-14T23:30:00Z")).body)
+    result = CliRunner().invoke(
+        cli,
+        ["analyze", "--no-enrich", str(page), "--url", "https://www.disabilitynewsservice.com/story/"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["published"] == "2023-06-15"
