@@ -23,7 +23,9 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.markup import (
+    COMMENTISH_RE,
     RE_NS,
+    ancestor_attrs,
     ancestors,
     cls_any,
     in_article_proper,
@@ -59,6 +61,7 @@ DATE_TEXT_RE = re.compile(
 )
 _SKIP = {"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template"}
 MIN_TEASERS = 3
+TEASER_MAX_WORDS = 200
 TEASER_SHARE = 0.6  # of the main content's words inside the teasers
 
 
@@ -104,6 +107,8 @@ def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
     here = without_fragment(page_url)
     headings = []
     for heading in tree.iter("h1", "h2", "h3", "h4", "h5"):
+        if COMMENTISH_RE.search(ancestor_attrs(heading)):
+            continue  # a comment thread's headings ('Leave a reply') head no teaser
         links = [a for a in heading.iter("a") if (a.get("href") or "").strip()]
         if not links:
             continue
@@ -132,15 +137,13 @@ def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
             continue
         while True:
             parent = dated.getparent()
-            if (
-                parent is None
-                or parent.tag in ("body", "html", "main")
-                or parent in core
-                or not alone(parent)
-            ):
+            if parent is None or parent.tag in ("body", "html", "main") or parent in core:
+                break
+            if not alone(parent) or _content_words(parent) > TEASER_MAX_WORDS:
                 break
             dated = parent
-        teasers.append(dated)
+        if _content_words(dated) <= TEASER_MAX_WORDS:  # a teaser is a summary, not a story or a thread
+            teasers.append(dated)
     chosen = set(teasers)
     return [t for t in teasers if not any(a in chosen for a in t.iterancestors())]
 

@@ -101,7 +101,7 @@ def visible_words(el: HtmlElement) -> int:
     return total
 
 
-_COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)
+COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)
 TEXT_CORE_SHARE = 0.5  # a block holding this share of the page's paragraph words is the article's home
 TEXT_CORE_MIN_WORDS = 40
 
@@ -119,7 +119,7 @@ def text_core(tree: HtmlElement) -> list[HtmlElement]:
         if not n:
             continue
         chain = list(p.iterancestors())
-        if any(_COMMENTISH_RE.search(f"{a.get('id') or ''} {a.get('class') or ''}") for a in chain):
+        if any(COMMENTISH_RE.search(f"{a.get('id') or ''} {a.get('class') or ''}") for a in chain):
             continue
         total += n
         for ancestor in chain:

@@ -637,3 +637,24 @@ def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     )
     doc = extract(page(html.encode(), "https://news.example.org/heating-help", NOW), "x")
     assert doc.text.count("warm home discount scheme and its rules") == 4
+
+
+def test_a_long_comment_thread_under_an_article_is_not_an_index_of_teasers() -> None:
+    """Seen: a comment area holding a linked heading ('Leave a reply') and many dates was taken for one
+    huge teaser, and the article with it for an index."""
+    comments = "".join(
+        f'<li class="comment"><cite class="fn">Reader {n}</cite><time datetime="2024-01-0{n}">{n} Jan 2024'
+        f"</time><p>{'I agree with every word of this and the minister should answer for it. ' * 6}</p></li>"
+        for n in range(1, 8)
+    )
+    rail = "".join(_teaser(n) for n in range(1, 4))
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body><main>"
+        f"<article><h1>Assessment contract paused</h1>{STORY}</article>"
+        f'<div class="related">{rail}</div>'
+        f'<div class="comments-wrap"><h3><a href="#respond">Leave a reply</a></h3><ol>{comments}</ol>'
+        '<h3><a href="/feed/">Comments feed</a></h3></div></main></body></html>'
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/contract-paused", NOW), "x")
+    assert "has paused the roll-out" in doc.text
+    assert len(doc.comments) == 7
