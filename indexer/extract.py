@@ -38,6 +38,7 @@ from indexer.declared import json_ld, ld_values, meta
 from indexer.encoding import decode_html
 from indexer.listing import index_teasers, refusal_reason
 from indexer.markup import (
+    MAIN_CONTENT_TEST,
     RE_NS,
     ancestor_attrs,
     ancestors,
@@ -77,16 +78,7 @@ class NotAnArticle(CasebookError):
 _cls, _cls_any, _RE_NS = cls, cls_any, RE_NS
 
 # The article itself: never pruned, whatever its class says.
-_MAIN_CONTENT_XPATH = etree.XPath(
-    "//*[@itemprop='articleBody' or "
-    + _cls_any(
-        [
-            "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
-            "article-body", "story-body", "td-post-content", "single-content", "article__body",
-        ]
-    )
-    + "]"
-)  # fmt: skip
+_MAIN_CONTENT_XPATH = etree.XPath("//*[" + MAIN_CONTENT_TEST + "]")
 
 # Comment sections and reply forms (WordPress, WordPress.com, Disqus, Joomla-style widgets).
 _COMMENT_SECTION_XPATH = etree.XPath(

@@ -24,6 +24,15 @@ def cls_any(names: Iterable[str]) -> str:
     return " or ".join(cls(n) for n in names)
 
 
+# The article itself, as themes mark it: never pruned, never a sidebar.
+MAIN_CONTENT_TEST = "@itemprop='articleBody' or " + cls_any(
+    [
+        "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
+        "article-body", "story-body", "td-post-content", "single-content", "article__body",
+    ]
+)  # fmt: skip
+
+
 def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
     """Ancestors below <body>: theme classes on <body> ('has-sidebar', 'has-header-image') say nothing."""
     for ancestor in el.iterancestors():
