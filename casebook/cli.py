@@ -191,7 +191,10 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
                     "author": doc.author,
                     "authors": doc.authors,
                     "published": doc.published.isoformat() if doc.published else None,
+                    "published_from": doc.published_from,
+                    "published_confidence": doc.published_confidence,
                     "updated": doc.updated.isoformat() if doc.updated else None,
+                    "extraction": doc.extraction,
                     "language": doc.language,
                     "text": doc.text,
                     "comments": [c.to_dict() for c in doc.comments],
@@ -398,6 +401,8 @@ def check(settings: Settings, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(str(problem))
+        for item in report.review:
+            click.echo(f"to review: {item}")
         click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
