@@ -52,7 +52,8 @@ eval: setup
 	$(BIN)/python tests/eval_extraction.py --pages
 	@if [ -n "$(WCXB)" ]; then $(BIN)/python tests/eval_wcxb.py "$(WCXB)" --worst 20; \
 	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi
-	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)"; \
+	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" \
+		&& $(BIN)/python tests/eval_comments.py "$(COMMENTS)" --held-out; \
 	else echo "COMMENTS not given: 'make eval COMMENTS=/path' scores the public comment pages too"; fi
 
 # Search, enrichment and web UI speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
