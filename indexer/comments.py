@@ -56,7 +56,7 @@ COMMENT_BLOCK_ITEM_XPATH = etree.XPath(
 )
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
-_HOLDS_ARTICLE = f".//h1 | .//*[{MAIN_CONTENT_TEST}]"  # a block holding the article is no sidebar
+_ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
 _SIDEBAR_RE = re.compile(r"(?:^|\s)(?:sidebar|widget|secondary)(?:$|[\s_-])|recent-?comments", re.I)
 _PINGBACK_TEXT = re.compile(r"^\s*(?:pingback|trackback)\s*:", re.IGNORECASE)
 
@@ -540,14 +540,14 @@ def _is_pingback(item: HtmlElement) -> bool:
     return bool(_PINGBACK_TEXT.match(item.text_content()[:200]))
 
 
-def _in_sidebar(el: HtmlElement, core: set[HtmlElement]) -> bool:
+def _in_sidebar(el: HtmlElement, article: set[HtmlElement]) -> bool:
     """A 'recent comments' widget lists other pages' comments: not this page's.
 
     A block that holds the article (its prose, its headline, its marked body) is no sidebar, whatever its
     class (Blogger's 'widget Blog').
     """
     for ancestor in el.iterancestors():
-        if ancestor.tag in ("body", "html") or ancestor in core or ancestor.xpath(_HOLDS_ARTICLE):
+        if ancestor.tag in ("body", "html") or ancestor in article:
             return False
         if ancestor.tag == "nav":
             return True
@@ -556,13 +556,24 @@ def _in_sidebar(el: HtmlElement, core: set[HtmlElement]) -> bool:
     return False
 
 
-def comment_items(tree: HtmlElement) -> list[HtmlElement]:
+def _holding_article(tree: HtmlElement, core: list[HtmlElement] | None) -> set[HtmlElement]:
+    """The blocks that hold the article: its prose (``core``), its headline and its marked body, with
+    everything around them."""
+    held = set(text_core(tree) if core is None else core)
+    for el in tree.xpath(_ARTICLE_MARKS):
+        held.add(el)
+        held.update(el.iterancestors())
+    return held
+
+
+def comment_items(tree: HtmlElement, core: list[HtmlElement] | None = None) -> list[HtmlElement]:
     """The elements holding one reader comment each, in page order (pingbacks included)."""
-    core = set(text_core(tree))
-    items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, core)]
+    article = _holding_article(tree, core)
+    items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, article)]
     if items:
         return items
-    blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in core and not _in_sidebar(el, core)]
+    prose = set(text_core(tree) if core is None else core)
+    blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in prose and not _in_sidebar(el, article)]
     marked = set(blocks)
     return [
         el
@@ -613,11 +624,15 @@ def _fallback(tree: HtmlElement) -> list[Comment]:
     return [Comment(author=None, text=text)]
 
 
-def extract_comments(tree: HtmlElement, fetched: datetime) -> list[Comment]:
-    """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out."""
+def extract_comments(
+    tree: HtmlElement, fetched: datetime, core: list[HtmlElement] | None = None
+) -> list[Comment]:
+    """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out.
+
+    ``core``: the page's ``text_core``, when already read."""
     if fetched.tzinfo is None:  # RawPage promises an aware time; a naive one is taken as UTC, not a crash
         fetched = fetched.replace(tzinfo=UTC)
-    items = comment_items(tree)
+    items = comment_items(tree, core)
     if not items:
         return _fallback(tree)
     item_set = set(items)

@@ -46,6 +46,7 @@ from indexer.markup import (
     cls_any,
     in_article_proper,
     in_comments,
+    in_copy,
     text_core,
     visible_words,
     without_fragment,
@@ -189,9 +190,9 @@ def parse_html(text: str) -> HtmlElement | None:
     return tree if tree is not None and len(tree) else None
 
 
-def _protected(tree: HtmlElement) -> set[HtmlElement]:
+def _protected(tree: HtmlElement, core: Iterable[HtmlElement]) -> set[HtmlElement]:
     """The article body and everything around it: pruning must never take the article away."""
-    keep: set[HtmlElement] = set(text_core(tree))
+    keep: set[HtmlElement] = set(core)
     title_h1 = tree.xpath(
         f"//h1[{_cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
         " | //article//h1"
@@ -209,10 +210,13 @@ def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
         el.drop_tree()
 
 
-def _prune_chrome(tree: HtmlElement, url: str) -> HtmlElement:
-    """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars."""
-    tree = deepcopy(tree)
-    keep = _protected(tree)
+def _prune_chrome(
+    original: HtmlElement, protected: set[HtmlElement], teasers: list[HtmlElement]
+) -> tuple[HtmlElement, set[HtmlElement]]:
+    """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars,
+    and what stays protected in it."""
+    tree = deepcopy(original)
+    keep = set(in_copy(original, protected, tree))
     _drop(_COMMENT_SECTION_XPATH(tree), keep)
     _drop(
         (h for h in tree.iter("h2", "h3", "h4") if _COMMENT_HEADING_RE.match(h.text_content() or "")),
@@ -220,7 +224,7 @@ def _prune_chrome(tree: HtmlElement, url: str) -> HtmlElement:
     )
     _drop(_CHROME_XPATH(tree), keep)
     # teasers of other pages (a headline linking elsewhere, with its own date): related / most-read rails
-    _drop(index_teasers(tree, url), keep)
+    _drop(in_copy(original, teasers, tree), keep)
     # newsletter sign-up boxes inside the story: a short block around an e-mail field ("Get the latest news
     # straight to your inbox"), dropped whole, before the form alone goes and leaves its blurb behind
     _drop(
@@ -241,7 +245,7 @@ def _prune_chrome(tree: HtmlElement, url: str) -> HtmlElement:
         ),
         keep,
     )
-    return tree
+    return tree, keep
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
@@ -278,10 +282,10 @@ def _truncate(tree: HtmlElement, url: str) -> None:
         return
 
 
-def _prune_furniture(tree: HtmlElement) -> HtmlElement:
+def _prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlElement:
     """A copy without bylines, "Posted in"/"Tagged" lines, author boxes, headlines and image captions."""
-    tree = deepcopy(tree)
-    _drop(_FURNITURE_XPATH(tree), _protected(tree))
+    tree = deepcopy(original)
+    _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
     _unwrap_layout_tables(tree)
     return tree
 
@@ -886,14 +890,16 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     tree = parse_html(text)
     if tree is None or not tree.xpath("//body//text()[normalize-space()]"):
         raise NotAnArticle(f"empty page, no text: {url}")
-    reason = refusal_reason(tree, url)
+    core = text_core(tree)  # read once: where the page's prose is, and which blocks are teasers
+    teasers = index_teasers(tree, url, core)
+    reason = refusal_reason(tree, url, teasers)
     if reason:
         raise NotAnArticle(f"{reason}, not one article: {url}")
 
     fetched = page.fetched if page.fetched.tzinfo else page.fetched.replace(tzinfo=UTC)
-    comments: list[Comment] = extract_comments(tree, fetched)
-    chrome_free = _prune_chrome(tree, url)
-    body_tree = _prune_furniture(chrome_free)
+    comments: list[Comment] = extract_comments(tree, fetched, core)
+    chrome_free, kept = _prune_chrome(tree, _protected(tree, core), teasers)
+    body_tree = _prune_furniture(chrome_free, kept)
     _truncate(body_tree, url)
     result = _run_trafilatura(body_tree, url)
 
@@ -910,7 +916,7 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
         authors = _authors_from_bylines(paras, site_names)
     paras = _clean_paragraphs(paras, title, authors)
 
-    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, index_teasers(tree, url))
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, teasers)
     updated = find_updated(tree, scope, ld, fetched, timezone)
     if updated and published.day and updated <= published.day:
         updated = None

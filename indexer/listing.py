@@ -99,7 +99,9 @@ def _has_date(el: HtmlElement, heading: HtmlElement) -> bool:
     return bool(DATE_TEXT_RE.search(text.replace(heading_text, " ", 1)))
 
 
-def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
+def index_teasers(
+    tree: HtmlElement, page_url: str = "", core: list[HtmlElement] | None = None
+) -> list[HtmlElement]:
     """Teasers of other pages: around each headline that links elsewhere, the smallest block holding a
     date of its own, widened as far as it goes without taking in another such headline or the block that
     holds most of the page's prose. Rails beside an article are teasers too; whether they make an index is
@@ -119,7 +121,7 @@ def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
     if not headings:
         return []
     heading_set = set(headings)
-    core = set(text_core(tree))
+    core_set = set(text_core(tree) if core is None else core)
 
     def alone(block: HtmlElement) -> bool:
         return sum(1 for h in block.iter("h1", "h2", "h3", "h4", "h5") if h in heading_set) == 1
@@ -128,7 +130,7 @@ def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
     for heading in headings:
         dated = None
         for block in ancestors(heading):
-            if block in core or block.tag == "main" or not alone(block):
+            if block in core_set or block.tag == "main" or not alone(block):
                 break
             if _has_date(block, heading):
                 dated = block
@@ -137,7 +139,7 @@ def index_teasers(tree: HtmlElement, page_url: str = "") -> list[HtmlElement]:
             continue
         while True:
             parent = dated.getparent()
-            if parent is None or parent.tag in ("body", "html", "main") or parent in core:
+            if parent is None or parent.tag in ("body", "html", "main") or parent in core_set:
                 break
             if not alone(parent) or _content_words(parent) > TEASER_MAX_WORDS:
                 break
@@ -172,8 +174,11 @@ def _not_found(tree: HtmlElement) -> bool:
     return _content_words(_main(tree)) < 120
 
 
-def refusal_reason(tree: HtmlElement, page_url: str = "") -> str | None:
-    """Why the page is not one article, on strong evidence only; None keeps it."""
+def refusal_reason(
+    tree: HtmlElement, page_url: str = "", teasers: list[HtmlElement] | None = None
+) -> str | None:
+    """Why the page is not one article, on strong evidence only; None keeps it. ``teasers``: the page's
+    ``index_teasers``, when already read."""
     classes = _body_classes(tree)
     if "error404" in classes or _not_found(tree):
         return "a 'page not found' page"
@@ -188,7 +193,7 @@ def refusal_reason(tree: HtmlElement, page_url: str = "") -> str | None:
     blog_posts = [el for el in tree.xpath("//*[@itemprop='blogPost']") if in_article_proper(el)]
     if len(blog_posts) >= 2:  # schema.org: the CMS marks the page a Blog of several BlogPostings
         return f"blog listing with {len(blog_posts)} posts"
-    teasers = index_teasers(tree, page_url)
+    teasers = index_teasers(tree, page_url) if teasers is None else teasers
     if len(teasers) >= MIN_TEASERS:
         main = _main(tree)
         total = _content_words(main)

@@ -136,3 +136,17 @@ def text_core(tree: HtmlElement) -> list[HtmlElement]:
     if total < TEXT_CORE_MIN_WORDS:
         return []
     return [el for el, n in counts.items() if n >= TEXT_CORE_SHARE * total]
+
+
+def in_copy(original: HtmlElement, elements: Iterable[HtmlElement], copy: HtmlElement) -> list[HtmlElement]:
+    """The elements of ``copy`` (a deepcopy of ``original``) standing where ``elements`` stand in it.
+
+    What is learnt once about a page (where its prose is, which blocks are teasers) carries over to the
+    copies that pruning works on, without reading the page again.
+    """
+    wanted = set(elements)
+    if not wanted:
+        return []
+    positions = [i for i, el in enumerate(original.iter()) if el in wanted]
+    nodes = list(copy.iter())
+    return [nodes[i] for i in positions if i < len(nodes)]
