@@ -293,6 +293,26 @@ def table(name: str, pages: list[Page]) -> list[str]:
     return lines
 
 
+def failures(articles: list[Page]) -> list[str]:
+    """The issue's targets on article pages, one line per target missed."""
+    missed = []
+    if not articles:
+        return missed
+    refused = sum(1 for p in articles if p.ours.refused) / len(articles)
+    if refused > 0.01:
+        missed.append(f"{refused:.1%} of article pages refused (target at most 1%)")
+    ours = _mean([prf(p.gold_text, p.ours.text)[2] for p in articles])
+    base = _mean([prf(p.gold_text, p.traf.text)[2] for p in articles])
+    if ours < base + 0.01:
+        missed.append(f"body F1 {ours:.3f} < plain trafilatura's {base:.3f} + 0.01")
+    mine, theirs = date_counts(articles, "ours"), date_counts(articles, "htmldate")
+    if mine["exact"] < theirs["exact"]:
+        missed.append(f"date exact day {mine['exact']} < htmldate's {theirs['exact']}")
+    if mine["wrong"] >= theirs["wrong"]:
+        missed.append(f"{mine['wrong']} wrong dates, not fewer than htmldate's {theirs['wrong']}")
+    return missed
+
+
 def worst(pages: list[Page], count: int) -> list[str]:
     rows = []
     for page in pages:
@@ -336,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += table(f"{page_type} pages", [p for p in pages if p.page_type == page_type])
     if args.worst:
         lines += worst(articles, args.worst)
+    missed = failures(articles)
+    lines += ["", "targets (article pages): all met" if not missed else "targets MISSED: " + "; ".join(missed)]
     print("\n".join(lines))
     if args.json:
         args.json.write_text(
@@ -346,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )  # fmt: skip
-    return 0
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
