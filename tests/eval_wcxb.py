@@ -357,7 +357,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.worst:
         lines += worst(articles, args.worst)
     missed = failures(articles)
-    lines += ["", "targets (article pages): all met" if not missed else "targets MISSED: " + "; ".join(missed)]
+    verdict = "targets (article pages): all met" if not missed else "targets MISSED: " + "; ".join(missed)
+    lines += ["", verdict]
     print("\n".join(lines))
     if args.json:
         args.json.write_text(
