@@ -153,7 +153,7 @@ _MONTH = (
 )
 _PRINTED_RE = re.compile(
     rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?=T|\b))(?:\b|(?=T))",
     re.IGNORECASE,
 )
 _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"
@@ -170,49 +170,67 @@ def _parse_printed(text: str) -> date | None:
         return None
 
 
-def printed_date(scope: HtmlElement, fetched: datetime, skip: set[HtmlElement]) -> date | None:
-    """The date printed near the headline or in the byline of the article (not an 'Updated' line).
+def _label(el: HtmlElement, text: str, match: re.Match[str]) -> str:
+    """The few words written just before a date: 'Updated', 'Posted on', 'By Jo Bloggs |'."""
+    own = " ".join(text[: match.start()].split()[-4:])
+    if own or el.getparent() is None:
+        return own
+    around = " ".join(el.getparent().text_content().split())
+    at = around.find(" ".join(match.group(1).split()))
+    return " ".join(around[: max(at, 0)].split()[-4:])
 
-    Looked for before the article's first long paragraph, in short text blocks only: a date in the story
-    ("the letter, dated 14 March") is not when the story was published.
+
+def printed_date(
+    tree: HtmlElement, scope: HtmlElement, fetched: datetime, skip: set[HtmlElement]
+) -> date | None:
+    """The date printed with the headline or in the byline (not one labelled 'Updated').
+
+    Read in the article's element, or in the page when the headline stands outside it; the first date line
+    after the headline wins, else the nearest one above it. Reading stops where the story begins (its first
+    long paragraph): a date in the story ("the letter, dated 14 March") is not when it was published.
     """
-    order = {el: i for i, el in enumerate(scope.iter())}
-    story_starts = min(
-        (order[p] for p in scope.iter("p") if len(p.text_content().split()) >= 30), default=len(order)
-    )
-    for text in scope.xpath(".//text()"):
-        match = _PRINTED_RE.search(text)
-        if not match:
+    h1 = next((h for h in scope.iter("h1") if in_article_proper(h)), None)
+    body = tree.find(".//body")
+    region = scope
+    if h1 is None and body is not None:
+        h1 = next((h for h in body.iter("h1") if in_article_proper(h)), None)
+        region = body if h1 is not None else scope
+    order = {el: i for i, el in enumerate(region.iter())}
+    anchor = order.get(h1, -1) if h1 is not None else -1
+    long_paragraphs = [order[p] for p in region.iter("p") if len(p.text_content().split()) >= 30]
+    story = min((i for i in long_paragraphs if i > anchor), default=len(order))
+    above: date | None = None
+    for text in region.xpath(".//text()"):
+        if not _PRINTED_RE.search(text):
             continue
         el = text.getparent()
-        if el is None or (text.is_tail and el.getparent() is None):
-            continue
-        if text.is_tail:
+        if el is not None and text.is_tail:
             el = el.getparent()
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
+        if el is None or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
             continue
-        if order.get(el, len(order)) >= story_starts:
+        position = order.get(el, len(order))
+        if position >= story:
             break
+        if el in skip or any(a in skip for a in el.iterancestors()) or not in_article_proper(el):
+            continue
         block = " ".join(el.text_content().split())
-        if len(block.split()) - len(match.group(1).split()) > _PRINTED_OTHER_WORDS:
-            continue  # a sentence that mentions a date, not a date line
-        if el in skip or any(a in skip for a in el.iterancestors()):
-            continue
-        parent = el.getparent()
-        around = " ".join(parent.text_content().split()) if parent is not None else block
-        if _NOT_PUBLISHED_RE.search(block) or (
-            len(around.split()) <= 16 and _NOT_PUBLISHED_RE.search(around)
-        ):
-            continue
-        if not in_article_proper(el):
-            continue
-        day = _parse_printed(match.group(1))
-        if day is not None and EARLIEST <= day <= fetched.date():
-            return day
-    return None
+        for match in _PRINTED_RE.finditer(text):
+            if len(block.split()) - len(match.group(1).split()) > _PRINTED_OTHER_WORDS:
+                continue  # a sentence that mentions a date, not a date line
+            if _NOT_PUBLISHED_RE.search(_label(el, text, match)):
+                continue  # 'Updated 9 July 2025': not when it was published
+            day = _parse_printed(match.group(1))
+            if day is None or not (EARLIEST <= day <= fetched.date()):
+                continue
+            if position > anchor:
+                return day
+            if not any(position < i < anchor for i in long_paragraphs):
+                above = day
+    return above
 
 
 _DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
+_UPDATED_LINE_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
 
 
 def _dateish(el: HtmlElement) -> bool:
@@ -244,6 +262,14 @@ def _htmldate_probe(tree: HtmlElement) -> HtmlElement:
         probe.iter("p", "blockquote", "li", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6")
     ):
         if el.getparent() is not None and not _dateish(el):
+            el.drop_tree()
+    for el in list(probe.iter()):  # 'Updated: 10 December 2023' is not when the page was published
+        if (
+            isinstance(el.tag, str)
+            and el.getparent() is not None
+            and _UPDATED_LINE_RE.match(el.text_content() or "")
+            and len((el.text_content() or "").split()) <= 12
+        ):
             el.drop_tree()
     return probe
 
@@ -367,7 +393,7 @@ def find_published(
     from_url = url_date(url)
     if from_url and not (EARLIEST <= from_url <= fetched.date()):
         from_url = None
-    printed = printed_date(scope, fetched, skipped)
+    printed = printed_date(tree, scope, fetched, skipped)
     # a timestamp with its own offset says where the publisher is; a UTC one does not
     own_offset = [s for s in stamps if s.moment is not None and not s.utc]
     primary = own_offset[0] if own_offset else (stamps[0] if stamps else None)

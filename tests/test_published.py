@@ -179,3 +179,22 @@ def test_analyze_reads_a_registry_sources_utc_timestamp_in_its_time_zone(tmp_pat
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["published"] == "2023-06-15"
+
+
+def test_only_the_date_labelled_updated_is_passed_over() -> None:
+    """Seen: 'Posted on Nov 21, 2018 Updated at Dec 10, 2025' lost both dates with the 'Updated' label."""
+    byline = '<p class="meta">Posted on Nov 21, 2018 <span>Updated at Dec 10, 2025</span></p>'
+    assert extract(_page(byline=byline), "x").published == date(2018, 11, 21)
+    only_updated = '<p class="meta">Updated: December 10, 2023</p>'
+    assert extract(_page(byline=only_updated), "x").published is None
+
+
+def test_a_date_printed_with_the_headline_outside_the_article_element() -> None:
+    """Seen: the headline and its date stand in a header above <article>, which holds only the story."""
+    html = (
+        "<html><head><title>Contract paused</title></head><body><main><header><h1>Contract paused</h1>"
+        "<p>February 4, 2024 - 11 minutes</p></header><article>" + STORY + "</article>"
+        '<section class="more"><p>Ironhack - 2023-12-17</p></section></main></body></html>'
+    )
+    doc = extract(RawPage(url="https://news.example.org/p", body=html.encode(), fetched=NOW), "x")
+    assert (doc.published, doc.published_from) == (date(2024, 2, 4), "printed")
