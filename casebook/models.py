@@ -68,7 +68,8 @@ class Document:
     published: date | None = None
     published_from: str | None = None  # where the date came from: metadata, htmldate or url
     # how far the page's dates agree: "agreed" (two or more say the same day), "single" (one says it),
-    # "near" (a one-day difference, settled by the printed date or the URL), "disputed" (more than a day)
+    # "near" (a one-day difference, settled by the printed date or the URL), "disputed" (more than a day),
+    # "updated" (the page prints only when it was last updated: published on or before that day)
     published_confidence: str | None = None
     updated: date | None = None
     comments: list[Comment] = field(default_factory=list)

@@ -923,7 +923,7 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     paras = _clean_paragraphs(paras, title, authors)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, teasers)
-    updated = find_updated(tree, scope, ld, fetched, timezone)
+    updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated
     if updated and published.day and updated <= published.day:
         updated = None
     categories = _categories(tree, scope, ld, getattr(result, "categories", None))

@@ -14,7 +14,8 @@ post or a comment:
 A one-day difference between a timestamp and the printed or URL date is a time-zone artefact: the printed
 (or URL) day wins, ``confidence = "near"``. A larger difference is ``"disputed"``: the timestamp is kept,
 and the document says the page contradicts itself. Otherwise ``"agreed"`` (a second source says the same
-day) or ``"single"``.
+day) or ``"single"``. A page that prints only when it was last updated ("Updated 18 November 2025") is
+dated that day with ``"updated"``: published on or before it, as the document page says.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class Stamp:
 class Published:
     day: date | None
     source: str | None  # where the day came from (Document.published_from)
-    confidence: str | None  # agreed, single, near, disputed (Document.published_confidence)
+    confidence: str | None  # agreed, single, near, disputed, updated (Document.published_confidence)
+    updated: date | None = None  # a day the page prints as its last update
 
 
 def zone(name: str | None) -> ZoneInfo | None:
@@ -180,10 +182,12 @@ def _label(el: HtmlElement, text: str, match: re.Match[str]) -> str:
     return " ".join(around[: max(at, 0)].split()[-4:])
 
 
-def printed_date(
+def printed_dates(
     tree: HtmlElement, scope: HtmlElement, fetched: datetime, skip: set[HtmlElement]
-) -> date | None:
-    """The date printed with the headline or in the byline (not one labelled 'Updated').
+) -> tuple[date | None, date | None]:
+    """The dates printed with the headline or in the byline: (published, last updated).
+
+    A date labelled 'Updated' is not when the page was published; it is kept apart.
 
     Read in the article's element, or in the page when the headline stands outside it; the first date line
     after the headline wins, else the nearest one above it. Reading stops where the story begins (its first
@@ -199,7 +203,9 @@ def printed_date(
     anchor = order.get(h1, -1) if h1 is not None else -1
     long_paragraphs = [order[p] for p in region.iter("p") if len(p.text_content().split()) >= 30]
     story = min((i for i in long_paragraphs if i > anchor), default=len(order))
-    above: date | None = None
+    above: date | None = None  # the nearest date line above the headline
+    after: date | None = None  # the first one below it
+    updated: date | None = None
     for text in region.xpath(".//text()"):
         if not _PRINTED_RE.search(text):
             continue
@@ -217,20 +223,25 @@ def printed_date(
         for match in _PRINTED_RE.finditer(text):
             if len(block.split()) - len(match.group(1).split()) > _PRINTED_OTHER_WORDS:
                 continue  # a sentence that mentions a date, not a date line
-            if _NOT_PUBLISHED_RE.search(_label(el, text, match)):
-                continue  # 'Updated 9 July 2025': not when it was published
             day = _parse_printed(match.group(1))
             if day is None or not (EARLIEST <= day <= fetched.date()):
                 continue
+            label = _label(el, text, match)
+            if _UPDATED_LABEL_RE.search(label):
+                updated = updated or day  # 'Updated 9 July 2025': not when it was published
+                continue
+            if _NOT_PUBLISHED_RE.search(label):
+                continue
             if position > anchor:
-                return day
-            if not any(position < i < anchor for i in long_paragraphs):
+                after = after or day
+            elif not any(position < i < anchor for i in long_paragraphs):
                 above = day
-    return above
+    return after or above, updated
 
 
 _DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
 _UPDATED_LINE_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
+_UPDATED_LABEL_RE = re.compile(r"\b(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
 
 
 def _dateish(el: HtmlElement) -> bool:
@@ -393,7 +404,20 @@ def find_published(
     from_url = url_date(url)
     if from_url and not (EARLIEST <= from_url <= fetched.date()):
         from_url = None
-    printed = printed_date(tree, scope, fetched, skipped)
+    printed, updated_printed = printed_dates(tree, scope, fetched, skipped)
+    found = _choose(stripped, stamps, printed, from_url, updated_printed, fetched)
+    return Published(found.day, found.source, found.confidence, updated_printed)
+
+
+def _choose(
+    stripped: HtmlElement,
+    stamps: list[Stamp],
+    printed: date | None,
+    from_url: date | None,
+    updated_printed: date | None,
+    fetched: datetime,
+) -> Published:
+    """The day, from the most telling statements first (see the module's docstring)."""
     # a timestamp with its own offset says where the publisher is; a UTC one does not
     own_offset = [s for s in stamps if s.moment is not None and not s.utc]
     primary = own_offset[0] if own_offset else (stamps[0] if stamps else None)
@@ -410,6 +434,9 @@ def find_published(
     found = htmldate_day(stripped, fetched)
     if found:
         return Published(found, "htmldate", "single")
+    if updated_printed:
+        # the page prints only when it was last updated: published on or before that day, and said so
+        return Published(updated_printed, "printed", "updated")
     return Published(None, None, None)
 
 

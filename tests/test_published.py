@@ -183,10 +183,13 @@ def test_analyze_reads_a_registry_sources_utc_timestamp_in_its_time_zone(tmp_pat
 
 def test_only_the_date_labelled_updated_is_passed_over() -> None:
     """Seen: 'Posted on Nov 21, 2018 Updated at Dec 10, 2025' lost both dates with the 'Updated' label."""
-    byline = '<p class="meta">Posted on Nov 21, 2018 <span>Updated at Dec 10, 2025</span></p>'
-    assert extract(_page(byline=byline), "x").published == date(2018, 11, 21)
+    byline = '<p class="meta">Posted on Nov 21, 2018 <span>Updated at Dec 10, 2023</span></p>'
+    both = extract(_page(byline=byline), "x")
+    assert (both.published, both.updated) == (date(2018, 11, 21), date(2023, 12, 10))
     only_updated = '<p class="meta">Updated: December 10, 2023</p>'
-    assert extract(_page(byline=only_updated), "x").published is None
+    doc = extract(_page(byline=only_updated), "x")
+    # the page says only when it was last updated: published on or before that day, and the document says so
+    assert (doc.published, doc.published_confidence) == (date(2023, 12, 10), "updated")
 
 
 def test_a_date_printed_with_the_headline_outside_the_article_element() -> None:
