@@ -42,9 +42,23 @@ test: setup browser
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-# Extraction quality on the gold set in tests/gold/ (exits 1 if a target is missed).
+# Extraction quality (exits 1 if a target is missed): the in-house gold set in tests/gold/, then, given local
+# copies of public data (never committed), WCXB's dev split (WCXB=/path/to/wcxb, the folder holding dev/) and
+# the hand-marked comment pages (COMMENTS=/path: <owner>+<name> git mirrors or checkouts of the repositories
+# named in tests/gold/comments_public.toml), each beside plain trafilatura and htmldate in the same run.
+# SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
+WCXB ?=
+COMMENTS ?=
+SPEED_REF ?=
 eval: setup
 	$(BIN)/python tests/eval_extraction.py --pages
+	@if [ -n "$(WCXB)" ]; then $(BIN)/python tests/eval_wcxb.py "$(WCXB)" --worst 20; \
+	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi
+	@if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
+		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)"; fi
+	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" \
+		&& $(BIN)/python tests/eval_comments.py "$(COMMENTS)" --held-out; \
+	else echo "COMMENTS not given: 'make eval COMMENTS=/path' scores the public comment pages too"; fi
 
 # Quotes and speakers on PolNeAR's train and dev compartments (a local copy: the texts are never committed),
 # beside textacy's direct_quotations in the same run. textacy comes with the 'eval' extra.

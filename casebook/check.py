@@ -37,10 +37,26 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Review:
+    """A document kept on weaker evidence than usual, worth a person's look: not a problem of the archive.
+
+    ``why``: "extraction fallback" (trafilatura's reading taken), "extraction uncertain" (little text) or
+    "dates disputed" (the page gives publication days more than a day apart)."""
+
+    doc_id: str
+    url: str
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.doc_id} {self.url}: {self.why}"
+
+
 @dataclass
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    review: list[Review] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,6 +69,9 @@ class CheckReport:
             f" {c['documents']} documents, {c['indexed']} indexed, {c['quotes indexed']} quotes indexed"
         )
         verdict = "everything agrees" if self.ok else f"{len(self.problems)} problems"
+        if self.review:
+            n = len(self.review)
+            verdict += f"; {n} document{'s' if n != 1 else ''} to review (casebook search: extraction facet)"
         return f"check: {held}: {verdict}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +79,7 @@ class CheckReport:
             "ok": self.ok,
             "counts": {key.replace(" ", "_"): value for key, value in sorted(self.counts.items())},
             "problems": [asdict(p) for p in self.problems],
+            "review": [asdict(r) for r in self.review],
         }
 
 
@@ -90,6 +110,7 @@ def check(settings: Settings) -> CheckReport:
         report.problems += check_warc(archive)
         report.problems += check_catalogue(conn, archive, report.counts)
         report.problems += check_documents(conn, archive, report.counts)
+        report.review = documents_to_review(conn)
         report.problems += check_index(settings.index_dir, conn, report.counts)
     except sqlite3.Error as exc:
         raise CasebookError(f"the store {settings.db_path} cannot be read ({exc})") from None
@@ -291,6 +312,24 @@ def check_documents(conn: sqlite3.Connection, archive: Archive, counts: Counter[
                     )
                 )
     return problems
+
+
+def documents_to_review(conn: sqlite3.Connection) -> list[Review]:
+    """Documents kept with a fallback or uncertain extraction, or with disputed dates (store schema 5+)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
+    if "extraction" not in columns:
+        return []
+    rows = conn.execute(
+        "SELECT id, canonical_url, extraction, published_confidence FROM documents"
+        " WHERE extraction != 'full' OR published_confidence = 'disputed' ORDER BY id"
+    ).fetchall()
+    out = []
+    for row in rows:
+        if row["extraction"] != "full":
+            out.append(Review(row["id"], row["canonical_url"], f"extraction {row['extraction']}"))
+        if row["published_confidence"] == "disputed":
+            out.append(Review(row["id"], row["canonical_url"], "dates disputed"))
+    return out
 
 
 # -- the search index ----------------------------------------------------------------------------------

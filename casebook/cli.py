@@ -151,7 +151,7 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
-    from casebook.sources import load_sources, source_for_url
+    from casebook.sources import load_sources, source_for_url, timezone_for_url
     from indexer.duplicates import canonical_identity
     from indexer.extract import NotAnArticle, extract
 
@@ -171,7 +171,9 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
             fetched=datetime.fromtimestamp(path.stat().st_mtime, UTC),
         )
         try:
-            doc = extract(page, source=source_for_url(page.url, sources))
+            doc = extract(
+                page, source=source_for_url(page.url, sources), timezone=timezone_for_url(page.url, sources)
+            )
         except NotAnArticle as exc:
             errors[path] = str(exc)
             continue
@@ -197,7 +199,10 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
                     "author": doc.author,
                     "authors": doc.authors,
                     "published": doc.published.isoformat() if doc.published else None,
+                    "published_from": doc.published_from,
+                    "published_confidence": doc.published_confidence,
                     "updated": doc.updated.isoformat() if doc.updated else None,
+                    "extraction": doc.extraction,
                     "language": doc.language,
                     "text": doc.text,
                     "comments": [c.to_dict() for c in doc.comments],
@@ -406,6 +411,8 @@ def check(settings: Settings, as_json: bool) -> None:
     else:
         for problem in report.problems:
             click.echo(str(problem))
+        for item in report.review:
+            click.echo(f"to review: {item}")
         click.echo(report.summary())
     if not report.ok:
         sys.exit(1)

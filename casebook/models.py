@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 EntityKind = Literal["official", "person", "organisation", "scheme", "place"]
 ENTITY_KINDS: tuple[EntityKind, ...] = ("official", "person", "organisation", "scheme", "place")
+EXTRACTION_LEVELS = ("full", "fallback", "uncertain")  # Document.extraction, surest first
 
 
 def stable_id(canonical_url: str) -> str:
@@ -66,6 +67,10 @@ class Document:
     authors: list[str] = field(default_factory=list)
     published: date | None = None
     published_from: str | None = None  # where the date came from: metadata, htmldate or url
+    # how far the page's dates agree: "agreed" (two or more say the same day), "single" (one says it),
+    # "near" (a one-day difference, settled by the printed date or the URL), "disputed" (more than a day),
+    # "updated" (the page prints only when it was last updated: published on or before that day)
+    published_confidence: str | None = None
     updated: date | None = None
     comments: list[Comment] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
@@ -73,6 +78,9 @@ class Document:
     language: str | None = None
     warc_file: str | None = None
     warc_offset: int | None = None
+    # how sure extraction was: "full" (the article as found), "fallback" (trafilatura's reading of the page
+    # taken where ours found clearly less), "uncertain" (little text: worth a look by a person)
+    extraction: str = "full"
 
     @property
     def id(self) -> str:
@@ -155,3 +163,4 @@ class Source:
     article_pattern: str | None = None
     exclude_patterns: tuple[str, ...] = ()
     comment_selector: str | None = None
+    timezone: str = "Europe/London"  # where a UTC timestamp's day is read (the registry's sites are British)

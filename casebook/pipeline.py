@@ -26,7 +26,7 @@ from tqdm import tqdm
 from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
-from casebook.sources import load_sources, source_for_url
+from casebook.sources import load_sources, source_for_url, timezone_for_url
 from casebook.store import PENDING, Store, StoredDocument, to_retry
 from crawler.archive import (
     AUX_PREFIX,
@@ -324,7 +324,11 @@ class Ingester:
         if record.status is not None and record.status != 200:
             return None, f"HTTP status {record.status}", None
         try:
-            doc = extract(page, source=source_for_url(page.url, self.sources))
+            doc = extract(
+                page,
+                source=source_for_url(page.url, self.sources),
+                timezone=timezone_for_url(page.url, self.sources),
+            )
         except NotAnArticle as exc:
             return None, str(exc), None
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run: skipped, with why

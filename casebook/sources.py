@@ -6,6 +6,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from casebook.errors import CasebookError
 from casebook.models import Source
@@ -45,6 +46,13 @@ def load_sources(path: Path) -> list[Source]:
                 values["since"] = date.fromisoformat(values["since"])
             except ValueError:
                 raise CasebookError(f"source {label!r}: since must be an ISO date (YYYY-MM-DD)") from None
+        if "timezone" in values:
+            try:
+                ZoneInfo(str(values["timezone"]))
+            except (ZoneInfoNotFoundError, ValueError):
+                raise CasebookError(
+                    f"source {label!r}: timezone must be a time zone name such as Europe/London"
+                ) from None
         try:
             sources.append(Source(**values))
         except TypeError as exc:
@@ -52,13 +60,26 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
-def source_for_url(url: str, sources: list[Source]) -> str:
-    """The registry name whose domains cover ``url``; else the bare host name, so nothing is unlabelled."""
+def _registered(url: str, sources: list[Source]) -> Source | None:
     host = (urlsplit(url).hostname or "").lower()
     bare = host.removeprefix("www.")
     for source in sources:
         for domain in source.allowed_domains:
             domain = domain.lower().removeprefix("www.")
             if bare == domain or bare.endswith("." + domain):
-                return source.name
-    return bare or "local"
+                return source
+    return None
+
+
+def source_for_url(url: str, sources: list[Source]) -> str:
+    """The registry name whose domains cover ``url``; else the bare host name, so nothing is unlabelled."""
+    source = _registered(url, sources)
+    if source is not None:
+        return source.name
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.") or "local"
+
+
+def timezone_for_url(url: str, sources: list[Source]) -> str | None:
+    """The time zone of the registry source covering ``url``; None for a page from elsewhere."""
+    source = _registered(url, sources)
+    return source.timezone if source is not None else None

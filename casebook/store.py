@@ -182,6 +182,14 @@ MIGRATIONS: list[str] = [
         started TEXT NOT NULL
     );
     """,
+    # 6: how sure extraction was (Document.extraction: full, fallback, uncertain) and how far the page's
+    # dates agree (Document.published_confidence), so that the pages worth a second look can be found.
+    # Documents stored before read as full (they passed the stricter old rules), with no date confidence.
+    """
+    ALTER TABLE documents ADD COLUMN extraction TEXT NOT NULL DEFAULT 'full';
+    ALTER TABLE documents ADD COLUMN published_confidence TEXT;
+    CREATE INDEX documents_extraction ON documents(extraction);
+    """,
 ]
 
 SaveOutcome = Literal["new", "updated", "unchanged", "earlier"]
@@ -524,7 +532,10 @@ class Store:
 
     def _write_current(self, doc: Document, version: int, first_fetched: str) -> None:
         values = _document_row(doc, version, first_fetched)
-        self.db.execute(f"INSERT OR REPLACE INTO documents VALUES ({','.join('?' * len(values))})", values)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO documents ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
+            tuple(values.values()),
+        )
 
     def _insert_version(self, doc_id: str, version: int, values: dict) -> None:
         self.db.execute(
@@ -872,29 +883,32 @@ def _fetch_state(row: sqlite3.Row) -> FetchState:
 _WITH_CLUSTER = "SELECT d.*, c.duplicate_of FROM documents d LEFT JOIN clusters c ON c.doc_id = d.id"
 
 
-def _document_row(doc: Document, version: int, first_fetched: str) -> tuple[Any, ...]:
-    return (
-        doc.id,
-        doc.url,
-        doc.canonical_url,
-        doc.source,
-        doc.title,
-        json.dumps(doc.authors),
-        _iso(doc.published),
-        doc.published_from,
-        _iso(doc.updated),
-        doc.fetched.isoformat(),
-        first_fetched,
-        doc.language,
-        json.dumps(doc.categories),
-        json.dumps(doc.tags),
-        doc.text,
-        json.dumps([c.to_dict() for c in doc.comments]),
-        doc.content_hash,
-        version,
-        doc.warc_file,
-        doc.warc_offset,
-    )
+def _document_row(doc: Document, version: int, first_fetched: str) -> dict[str, Any]:
+    """Column name -> value: inserted by name, so columns added by later migrations stay in their place."""
+    return {
+        "id": doc.id,
+        "url": doc.url,
+        "canonical_url": doc.canonical_url,
+        "source": doc.source,
+        "title": doc.title,
+        "authors": json.dumps(doc.authors),
+        "published": _iso(doc.published),
+        "published_from": doc.published_from,
+        "updated": _iso(doc.updated),
+        "fetched": doc.fetched.isoformat(),
+        "first_fetched": first_fetched,
+        "language": doc.language,
+        "categories": json.dumps(doc.categories),
+        "tags": json.dumps(doc.tags),
+        "text": doc.text,
+        "comments": json.dumps([c.to_dict() for c in doc.comments]),
+        "content_hash": doc.content_hash,
+        "version": version,
+        "warc_file": doc.warc_file,
+        "warc_offset": doc.warc_offset,
+        "extraction": doc.extraction,
+        "published_confidence": doc.published_confidence,
+    }
 
 
 def _iso(value: date | None) -> str | None:
@@ -919,6 +933,8 @@ def _stored(row: sqlite3.Row) -> StoredDocument:
         language=row["language"],
         warc_file=row["warc_file"],
         warc_offset=row["warc_offset"],
+        extraction=row["extraction"],
+        published_confidence=row["published_confidence"],
     )
     first_fetched = datetime.fromisoformat(row["first_fetched"])
     return StoredDocument(doc, row["version"], first_fetched, row["duplicate_of"])

@@ -1,15 +1,22 @@
 """Reader comments, kept apart from the article body: campaigners cite them as testimony.
 
-Selectors cover the markup the archived sites use: WordPress (``ol.comment-list`` / ``ol.commentlist`` of
-``li.comment``, HTML5 and classic walkers), WordPress.com classic themes (``cite.fn``,
-``.comment-meta a``), and a Joomla-style widget (``li.comment`` with ``.comment-author``,
-``.comment-date``, ``.comment-text``, relative dates such as "10 months ago"). When none of them matches
-but the page has a comment section, trafilatura's own comment extraction is kept as one Comment with no
-author: better than losing the testimony.
+A comment is found by its markup, across the families the archived sites (and the web around them) use:
+WordPress and WordPress.com themes (``li.comment``, HTML5 and classic walkers, plugins such as Epoch),
+Blogger (``li.comment`` with ``cite.user`` inside the ``widget Blog``), Drupal (``article.comment`` /
+``div.comment`` with a ``field--name-comment-body``), and Joomla extensions (JComments' ``comment-item-N``
+blocks, Komento's ``kmt-item``, K2's ``itemCommentsList``). Each comment is read from its own part of the
+page, without its replies: the reader's name as shown (cut from a date or "says:" written beside it), the
+day, and the text. When no such markup is found but the page has a comment section, trafilatura's own
+comment extraction is kept as one Comment with no author: better than losing the testimony.
 
-Dates: machine-readable ``time[datetime]`` first, then the visible text. Relative dates are resolved
-against the fetch time in calendar units (a month ago from 31 March is 28/29 February, not 1 March) and
-flagged ``approximate``.
+A comment list in a sidebar ("recent comments") belongs to other pages, but a theme may put the page's own
+thread in an ``<aside>`` or a ``<footer>``, or in a widget that also holds the article (Blogger): only a
+block that does not hold the article's prose counts as a sidebar.
+
+Dates: machine-readable ``time[datetime]`` first, then the visible text, with month names in English,
+German, French, Spanish, Italian, Dutch and Portuguese. Relative dates are resolved against the fetch
+time in calendar units (a month ago from 31 March is 28/29 February, not 1 March) and flagged
+``approximate``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
+from indexer.markup import MAIN_CONTENT_TEST, RE_NS, text_core
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +42,22 @@ def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# A comment item: li.comment (WordPress, WordPress.com, Joomla-style widgets), or div.comment where a theme
-# uses the 'div' walker style. Pingbacks and trackbacks carry their own class instead of "comment".
-COMMENT_ITEM_XPATH = etree.XPath(f"//li[{_has_class('comment')}]")
-COMMENT_DIV_ITEM_XPATH = etree.XPath(
-    f"//div[{_has_class('comment')}][starts-with(@id, 'comment-') or .//*[{_has_class('comment-author')}]]"
+# A comment item: li.comment (WordPress, WordPress.com, Blogger, Joomla-style widgets), Komento's li.kmt-item,
+# K2's list; failing those, a block marked as one comment (Drupal's article/div.comment, JComments'
+# comment-item-N, a plugin's div#comment-N, schema.org Comment). Pingbacks carry their own class.
+COMMENT_ITEM_XPATH = etree.XPath(
+    f"//li[{_has_class('comment')} or {_has_class('kmt-item')}] | //ul[{_has_class('itemCommentsList')}]/li"
 )
+COMMENT_BLOCK_ITEM_XPATH = etree.XPath(
+    f"//*[self::div or self::article or self::section][{_has_class('comment')} or {_has_class('js-comment')}"
+    " or starts-with(@id, 'comment-item-') or re:test(@id, '^comment-\\d+$')"
+    " or contains(@itemtype, 'schema.org/Comment')]",
+    namespaces=RE_NS,
+)
+_BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
-_SIDEBAR_RE = re.compile(r"(?:^|\s)(?:sidebar|widget|secondary)|recent-?comments", re.IGNORECASE)
+_ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
+_SIDEBAR_RE = re.compile(r"(?:^|\s)(?:sidebar|widget|secondary)(?:$|[\s_-])|recent-?comments", re.I)
 _PINGBACK_TEXT = re.compile(r"^\s*(?:pingback|trackback)\s*:", re.IGNORECASE)
 
 # Containers holding a comment thread (used to decide whether the trafilatura fallback is worth running).
@@ -80,8 +96,16 @@ _NOT_TEXT_XPATH = etree.XPath(
             "vcard",
             "avatar",
             "rating",
+            "comment__meta",
+            "comment__links",
+            "comment-number",
+            "links",
+            "meta",
+            "submitted",
+            "datetime",
         )
     )
+    + " or self::footer or self::header or self::h6 or self::cite[not(ancestor::blockquote)]"
     + " or self::script or self::style or self::form or self::noscript or self::img or self::button"
     + " or self::input or self::textarea"
     + " or contains(translate(@style, ' ', ''), 'display:none') or @hidden or @aria-hidden='true']"
@@ -90,21 +114,45 @@ _CHILD_LISTS_XPATH = etree.XPath(
     "descendant::*[(self::ol or self::ul or self::div) and ("
     f"{_has_class('children')} or {_has_class('comment-children')} or {_has_class('replies')})]"
 )
-_BODY_XPATHS = [
-    etree.XPath(f"descendant::*[{_has_class(c)}][1]")
-    for c in ("comment-content", "comment-text", "comment-entry", "comment_text", "comment-body")
-] + [etree.XPath("descendant::*[@itemprop='text' or @itemprop='description'][1]")]
+_BODY_CLASSES = (
+    "comment-content", "comment-text", "comment-entry", "comment_text", "comment__content", "comment__text",
+    "commentText", "kmt-text", "epoch-comment-content", "field--name-comment-body", "field-name-comment-body",
+    "field-comment-body", "comment-message", "comment-body",
+)  # fmt: skip
+_BODY_XPATHS = [etree.XPath(f"descendant::*[{_has_class(c)}]") for c in _BODY_CLASSES] + [
+    etree.XPath("descendant::*[@itemprop='text' or @itemprop='description' or @itemprop='comment']")
+]
+_BODY_TEST = "descendant-or-self::*[" + " or ".join(_has_class(c) for c in _BODY_CLASSES) + "]"
+# Words a button or link says, never what a reader wrote when they stand alone at the end of a comment.
+_ACTION_WORDS_RE = re.compile(
+    r"^(?:reply|report|flag|delete|edit|quote|like|share|permalink|antworten|löschen|melden|zitieren"
+    r"|répondre|responder|rispondi|beantwoorden|responder)$",
+    re.IGNORECASE,
+)
 
 _AUTHOR_XPATHS = [
     etree.XPath(f"descendant::*[{_has_class('comment-author')}]//*[{_has_class('fn')}][1]"),
     etree.XPath(f"descendant::cite[{_has_class('fn')}][1]"),
     etree.XPath(f"descendant::*[{_has_class('fn')}][1]"),
-    etree.XPath("descendant::*[@itemprop='author']//*[@itemprop='name'][1]"),
+    etree.XPath("descendant::*[@itemprop='author' or @itemprop='creator']//*[@itemprop='name'][1]"),
     etree.XPath("descendant::*[@itemprop='author'][1]"),
+    etree.XPath(f"descendant::cite[{_has_class('user')}][1]"),
+    etree.XPath(
+        "descendant::*["
+        + " or ".join(
+            _has_class(c)
+            for c in (
+                "comment-author-name", "comment__author-name", "author-name", "username", "user-name",
+                "epoch-author-link", "comment-author-link", "commentAuthorName", "author",
+            )
+        )
+        + "][1]"
+    ),
+    etree.XPath(f"descendant::*[{_has_class('comment-author')}]//*[self::strong or self::b or self::a][1]"),
     etree.XPath(f"descendant::*[{_has_class('comment-author')}][1]"),
-    etree.XPath(f"descendant::*[{_has_class('comment-author-name')} or {_has_class('author-name')}][1]"),
     etree.XPath("descendant::cite[1]"),
-]
+    etree.XPath("descendant::*[self::footer or self::header or self::h6][1]"),  # 'Name | 21 April 2020'
+]  # fmt: skip
 _DATE_ATTR_XPATH = etree.XPath(
     "descendant::time[@datetime][1]/@datetime | descendant::*[@itemprop='datePublished'][1]/@content"
     " | descendant::*[@itemprop='dateCreated'][1]/@content"
@@ -112,15 +160,15 @@ _DATE_ATTR_XPATH = etree.XPath(
 _DATE_TEXT_XPATHS = [
     etree.XPath(f"descendant::*[{_has_class(c)}][1]")
     for c in (
-        "comment-date",
-        "comment-time",
-        "comment-metadata",
-        "commentmetadata",
-        "comment-meta",
-        "comment-info",
-        "date",
+        "comment-date", "comment-time", "comment__time", "comment-metadata", "commentmetadata",
+        "comment-meta", "comment-info", "datetime", "date", "submitted", "comment-author", "comment-header",
+        "meta",
     )
-] + [etree.XPath("descendant::time[1]"), etree.XPath("descendant::abbr[@title][1]")]
+] + [
+    etree.XPath("descendant::time[1]"),
+    etree.XPath("descendant::abbr[@title][1]"),
+    etree.XPath("descendant::*[self::footer or self::header or self::h6][1]"),
+]  # fmt: skip
 
 _BLOCK_TAGS = {
     "p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
@@ -135,7 +183,9 @@ _NOTICE_RE = re.compile(
     r"|This comment is awaiting moderation\.?",
     re.IGNORECASE,
 )
-_SAYS_RE = re.compile(r"\s*(?:says|said|wrote)\s*:?\s*$", re.IGNORECASE)
+_SAYS_RE = re.compile(
+    r"\s*(?:says|said|wrote|sagt|schreibt|meint|dit|écrit|dice|escribió|scrive|zegt)\s*:?\s*$", re.IGNORECASE
+)
 _DEPTH_CLASS_RE = re.compile(r"\b(?:comment-)?(?:depth|level)-(\d+)\b")
 
 # Dates in comment metadata.
@@ -144,21 +194,41 @@ _RELATIVE_RE = re.compile(
     r"\b(\d+|an?|one|two|three|four|five|six)\s+(second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago\b",
     re.IGNORECASE,
 )
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_TIME = r"(?:\s*(?:at|@|,|-|–)?\s*(\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?))?"
-_ABSOLUTE_RES = [
-    # November 14, 2016 at 4:21 pm
-    re.compile(rf"\b({_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}){_TIME}", re.IGNORECASE),
-    # 14 November 2016 at 16:21 / 14th Nov 2016
-    re.compile(rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS},?\s+\d{{4}}){_TIME}", re.IGNORECASE),
-    # 2016-11-14 16:21
-    re.compile(rf"\b(\d{{4}}-\d{{2}}-\d{{2}}){_TIME}"),
-    # 14/11/2016 16:21 (a UK archive: day first)
-    re.compile(rf"\b(\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){_TIME}"),
+_MONTH_NAMES = {
+    1: "january jan januar jän janvier janv enero ene gennaio gen januari janeiro",
+    2: "february feb februar février fév févr febrero febbraio februari fevereiro fev",
+    3: "march mar märz maerz mär mars marzo maart mrt março",
+    4: "april apr avril avr abril aprile",
+    5: "may mai mayo maggio mag mei maio",
+    6: "june jun juni juin junio giugno giu junho",
+    7: "july jul juli juillet juil julio luglio lug julho",
+    8: "august aug août agosto ago augustus",
+    9: "september sep sept septembre septiembre settembre set setembro",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez décembre déc diciembre dic dicembre dezembro",
+}
+_MONTH_NUMBER = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_NUMBER), key=len, reverse=True)) + r")\.?"
+_DATE_RES = [
+    # 14 November 2016, 16. March, 2023, 10. Februar 2019, 5 de enero de 2020, 14th of Nov 2016
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:de\s+|of\s+)?{_MONTH},?\s*(?:de\s+)?(?P<year>\d{{4}})\b",
+        re.IGNORECASE,
+    ),
+    # November 14, 2016 / Mai 10, 2017
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+    # 2016-11-14
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+    # 14/11/2016, 14.09.2022 (day first, as a UK archive writes it, unless the day cannot be a month)
+    re.compile(r"\b(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4})\b"),
 ]
+# A time right after the date: "at 4:21 pm", "um 18:05 Uhr", "- 16:40", "/ 6:16", "à 10 h 15", "21.11"
+_TIME_RE = re.compile(
+    r"^\W{0,3}(?:at|um|à|a las|alle|om|às|@)?\W{0,2}(?P<hour>\d{1,2})\s?[:.h]\s?(?P<minute>\d{2})"
+    r"(?::\d{2})?\s*(?:uhr\b)?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?",
+    re.IGNORECASE,
+)
 
 
 def _classes(el: HtmlElement) -> set[str]:
@@ -242,18 +312,38 @@ def _own_scope(item: HtmlElement, items: set[HtmlElement]) -> HtmlElement:
     return scope
 
 
-def _author(scope: HtmlElement) -> str | None:
+# what follows a name on its line: a separator and the rest, or a dangling 'on' / 'am' left by a date cut
+_NAME_CUT_RE = re.compile(r"\s+(?:\||·|•|–|—|-)(?:\s+.*)?$|\s*[|·•]\s*$|\s+(?:on|am|le|el|il|op)$", re.I)
+
+
+def _clean_name(text: str) -> str:
+    """'Ben 19. Juni 2018 um 15:28 Uhr - Antworten' -> 'Ben'; 'Heidemarie Heim | Di, 21. April' -> ..."""
+    text = " ".join(text.split())
+    for pattern in _DATE_RES:
+        match = pattern.search(text)
+        if match:
+            text = text[: match.start()]
+    text = _NAME_CUT_RE.sub("", text)
+    text = re.sub(r"\s*\b(?:Mo|Di|Mi|Do|Fr|Sa|So|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s*$", "", text)
+    text = _SAYS_RE.sub("", text)
+    return text.strip(" :|-–—·,")
+
+
+def _author(scope: HtmlElement) -> tuple[str | None, HtmlElement | None]:
+    """The commenter's name as shown, and the element it was read from (so the text can leave it out)."""
     for xpath in _AUTHOR_XPATHS:
-        for el in xpath(scope):
-            el = deepcopy(el)
+        for found in xpath(scope):
+            el = deepcopy(found)
             for junk in el.xpath(
                 f".//img | .//time | .//*[{_has_class('says')}] | .//*[{_has_class('comment-date')}]"
+                f" | .//*[{_has_class('comment-reply-link')} or {_has_class('reply')}]"
             ):
                 junk.drop_tree()
-            name = _SAYS_RE.sub("", " ".join(el.text_content().split())).strip(" :|-–")
-            if name and len(name) <= 100:
-                return name
-    return None
+            lines = [line for para in paragraphs(el) for line in para.split("\n")]
+            name = _clean_name(lines[0]) if lines else ""  # 'Martina Berg<br>Author': the name's line only
+            if name and len(name) <= 100 and not _ACTION_WORDS_RE.match(name):
+                return name, found
+    return None, None
 
 
 def _format(value: datetime, has_time: bool) -> str:
@@ -302,24 +392,53 @@ def parse_relative(text: str, fetched: datetime) -> tuple[str, bool] | None:
     return (fetched.date() - step).isoformat(), False
 
 
+def _day_of(match: re.Match[str]) -> list[date]:
+    """The day a date match writes, or both readings of an ambiguous numeric date (day first)."""
+    groups = match.groupdict()
+    year = int(groups["year"])
+    if groups.get("first"):
+        first, second = int(groups["first"]), int(groups["second"])
+        orders = [(second, first), (first, second)] if first <= 12 else [(second, first)]
+    else:
+        month = groups["month"]
+        number = int(month) if month.isdigit() else _MONTH_NUMBER.get(month.lower().rstrip("."))
+        if number is None:
+            return []
+        orders = [(number, int(groups["day"]))]
+    out = []
+    for month_number, day in orders:
+        try:
+            out.append(date(year, month_number, day))
+        except ValueError:
+            continue
+    return out
+
+
 def parse_absolute(text: str, fetched: datetime) -> str | None:
-    """A written date ('November 14, 2016 at 4:21 pm', '14/11/2016 16:21') as ISO; None if none or future."""
-    for pattern in _ABSOLUTE_RES:
+    """A written date ('November 14, 2016 at 4:21 pm', '10. Februar 2019 um 18:05 Uhr', '14/11/2016 16:21')
+    as ISO (with the time when one is written); None if there is none, or it is after the fetch."""
+    for pattern in _DATE_RES:
         match = pattern.search(text)
         if not match:
             continue
-        day_part, time_part = match.group(1), match.group(2)
-        has_time = bool(time_part)
-        candidate = f"{day_part} {time_part.replace('.', ':', 1) if has_time else ''}".strip()
-        candidate = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", candidate)
-        candidate = candidate.replace("a.m.", "am").replace("p.m.", "pm")
-        for dayfirst in (True, False):
-            try:
-                value = dateparser.parse(candidate, dayfirst=dayfirst, default=datetime(2000, 1, 1))
-            except (ValueError, OverflowError):
-                continue
-            if _before_fetch(value, fetched):
-                return _format(value, has_time)
+        clock = _TIME_RE.match(text[match.end() :])
+        for day in _day_of(match):
+            if clock:
+                hour, minute = int(clock["hour"]), int(clock["minute"])
+                ampm = (clock["ampm"] or "").lower()
+                if ampm.startswith("p") and hour < 12:
+                    hour += 12
+                elif ampm.startswith("a") and hour == 12:
+                    hour = 0
+                if hour > 23 or minute > 59:
+                    clock = None
+                else:
+                    value = datetime(day.year, day.month, day.day, hour, minute)
+                    if _before_fetch(value, fetched):
+                        return value.isoformat()
+                    continue
+            if _before_fetch(day, fetched):
+                return day.isoformat()
         return None
     return None
 
@@ -353,6 +472,8 @@ def _published(scope: HtmlElement, fetched: datetime) -> tuple[str | None, bool]
         for el in xpath(scope):
             texts.append(el.get("title") or "")
             texts.append(" ".join(el.text_content().split()))
+    # last resort: a date written as the comment's first line ('Name<br>März 7, 2018<p>Text')
+    texts.append(" ".join(scope.text_content().split())[:120])
     for text in texts:
         if not text:
             continue
@@ -365,17 +486,40 @@ def _published(scope: HtmlElement, fetched: datetime) -> tuple[str | None, bool]
     return None, False
 
 
+def _is_date_line(text: str) -> bool:
+    """'März 7, 2018' or '19. Juni 2019 / 13:20' alone on a line."""
+    for pattern in _DATE_RES:
+        match = pattern.search(text)
+        if match:
+            rest = text[: match.start()] + text[match.end() :]
+            clock = _TIME_RE.match(text[match.end() :])
+            if clock:
+                rest = text[: match.start()] + text[match.end() + clock.end() :]
+            return len(re.findall(r"\w+", rest)) <= 2
+    return False
+
+
 def _text(scope: HtmlElement) -> str:
+    """What the reader wrote: the comment's text element(s), less metadata, buttons and site notices."""
     for el in list(_NOT_TEXT_XPATH(scope)):
         if el.getparent() is not None:
             el.drop_tree()
-    body = scope
+    for el in list(scope.iter("a", "span", "button")):
+        if el.getparent() is not None and _ACTION_WORDS_RE.match(" ".join(el.text_content().split())):
+            el.drop_tree()
+    bodies = [scope]
     for xpath in _BODY_XPATHS:
         found = xpath(scope)
         if found:
-            body = found[0]
+            chosen = set(found)
+            bodies = [el for el in found if not any(a in chosen for a in el.iterancestors())]
             break
-    return "\n\n".join(_strip_notices(paragraphs(body)))
+    paras = [para for body in bodies for para in paragraphs(body)]
+    while paras and _ACTION_WORDS_RE.match(paras[-1]):
+        paras.pop()
+    if len(paras) > 1 and _is_date_line(paras[0]):
+        paras.pop(0)  # a date line the theme put above the text, not something the reader wrote
+    return "\n\n".join(_strip_notices(paras))
 
 
 def _depth(item: HtmlElement, items: set[HtmlElement]) -> int:
@@ -396,24 +540,47 @@ def _is_pingback(item: HtmlElement) -> bool:
     return bool(_PINGBACK_TEXT.match(item.text_content()[:200]))
 
 
-def _in_sidebar(el: HtmlElement) -> bool:
-    """A 'recent comments' widget lists other pages' comments: not this page's."""
+def _in_sidebar(el: HtmlElement, article: set[HtmlElement]) -> bool:
+    """A 'recent comments' widget lists other pages' comments: not this page's.
+
+    A block that holds the article (its prose, its headline, its marked body) is no sidebar, whatever its
+    class (Blogger's 'widget Blog').
+    """
     for ancestor in el.iterancestors():
-        if ancestor.tag in ("body", "html"):
-            break
-        if ancestor.tag in ("aside", "footer", "nav"):
+        if ancestor.tag in ("body", "html") or ancestor in article:
+            return False
+        if ancestor.tag == "nav":
             return True
         if _SIDEBAR_RE.search(f"{ancestor.get('id') or ''} {ancestor.get('class') or ''}"):
             return True
     return False
 
 
-def comment_items(tree: HtmlElement) -> list[HtmlElement]:
+def _holding_article(tree: HtmlElement, core: list[HtmlElement] | None) -> set[HtmlElement]:
+    """The blocks that hold the article: its prose (``core``), its headline and its marked body, with
+    everything around them."""
+    held = set(text_core(tree) if core is None else core)
+    for el in tree.xpath(_ARTICLE_MARKS):
+        held.add(el)
+        held.update(el.iterancestors())
+    return held
+
+
+def comment_items(tree: HtmlElement, core: list[HtmlElement] | None = None) -> list[HtmlElement]:
     """The elements holding one reader comment each, in page order (pingbacks included)."""
-    items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el)]
-    if not items:
-        items = [el for el in COMMENT_DIV_ITEM_XPATH(tree) if not _in_sidebar(el)]
-    return items
+    article = _holding_article(tree, core)
+    items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, article)]
+    if items:
+        return items
+    prose = set(text_core(tree) if core is None else core)
+    blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in prose and not _in_sidebar(el, article)]
+    marked = set(blocks)
+    return [
+        el
+        for el in blocks
+        # a block marked 'comment' inside another is its text ('section.comment-content.comment'), not a reply
+        if not (_BODYISH_RE.search(el.get("class") or "") and any(a in marked for a in el.iterancestors()))
+    ]
 
 
 def _fallback(tree: HtmlElement) -> list[Comment]:
@@ -457,11 +624,15 @@ def _fallback(tree: HtmlElement) -> list[Comment]:
     return [Comment(author=None, text=text)]
 
 
-def extract_comments(tree: HtmlElement, fetched: datetime) -> list[Comment]:
-    """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out."""
+def extract_comments(
+    tree: HtmlElement, fetched: datetime, core: list[HtmlElement] | None = None
+) -> list[Comment]:
+    """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out.
+
+    ``core``: the page's ``text_core``, when already read."""
     if fetched.tzinfo is None:  # RawPage promises an aware time; a naive one is taken as UTC, not a crash
         fetched = fetched.replace(tzinfo=UTC)
-    items = comment_items(tree)
+    items = comment_items(tree, core)
     if not items:
         return _fallback(tree)
     item_set = set(items)
@@ -470,8 +641,10 @@ def extract_comments(tree: HtmlElement, fetched: datetime) -> list[Comment]:
         if _is_pingback(item):
             continue
         scope = _own_scope(item, item_set)
-        author = _author(scope)
+        author, author_el = _author(scope)
         published, approximate = _published(scope, fetched)
+        if author_el is not None and author_el.getparent() is not None and not author_el.xpath(_BODY_TEST):
+            author_el.drop_tree()  # the name is not part of what the reader wrote
         text = _text(scope)
         if not text:
             log.debug("comment with no text skipped (author %s)", author)

@@ -95,12 +95,13 @@ __all__ = [
     "search_quotes",
 ]
 
-SCHEMA_VERSION = 3  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+SCHEMA_VERSION = 4  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+# 4: the extraction field (how sure extraction was), a facet
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
 FACETS: tuple[str, ...] = ("source", "year", "author", *ENTITY_KINDS)
-ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS)
+ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS, "extraction")
 SORTS = ("relevance", "newest", "oldest")
 SEARCH_FIELDS = ("title", "body")
 MAIN = "MAIN"
@@ -208,6 +209,7 @@ def make_schema() -> Schema:
         month=ID(stored=True),
         duplicate_of=ID(stored=True),
         original=ID(),
+        extraction=ID(stored=True),
         **entity,
     )
 
@@ -263,6 +265,7 @@ def document_fields(
         "author": ",".join(a.replace(",", " ") for a in doc.authors),
         "author_text": "\n".join(doc.authors),
         "original": "no" if duplicate_of else "yes",
+        "extraction": doc.extraction,
         **{kind: ",".join(sorted(ids)) for kind, ids in by_kind.items()},
         **_day(doc.published),
         "_entities": sorted({(m.id, m.kind, m.name, m.text) for m in mentions}),

@@ -199,3 +199,164 @@ def test_source_line_breaks_are_spaces_and_br_is_a_line_break() -> None:
         comment.text
         == "The first line wraps in the source but is one line.\nThis follows a br.\n\nSecond paragraph."
     )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Comment families seen on public pages (small pages written here in the shape of each)
+
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
+ARTICLE = (
+    "<article><h1>Benefit cuts</h1><p>The government announced cuts to disability benefits today, in a"
+    " statement that campaigners said would push thousands of people into poverty this winter.</p>"
+    "<p>The minister said the changes were needed to make the system fair to taxpayers and claimants.</p>"
+    "</article>"
+)
+
+
+def _comments(html: str) -> list:
+    tree = parse_html(decode_html(html.encode("utf-8") if isinstance(html, str) else html, "text/html"))
+    return extract_comments(tree, WHEN)
+
+
+def test_blogger_comments_inside_the_blog_widget() -> None:
+    """Blogger wraps the post and its comments in 'div.widget.Blog': taken for a sidebar widget, the
+    comments were lost to a nameless fallback blob ('AntwortenLöschen' and all)."""
+    item = (
+        '<li class="comment" id="c{n}"><div class="comment-block"><div class="comment-header">'
+        '<cite class="user"><a href="/p/{n}">{who}</a></cite><span class="datetime secondary-text">'
+        '<a href="#c{n}">{when}</a></span></div><p class="comment-content">{text}</p>'
+        '<span class="comment-actions"><a class="comment-reply">Antworten</a><a>Löschen</a></span></div></li>'
+    )
+    items = item.format(
+        n=1, who="Lena", when="10. September 2017 um 18:12", text="Schön, dass es dir gefiel."
+    )
+    items += item.format(n=2, who="Sam", when="May 30, 2019 at 1:06 PM", text="Interesting place :)")
+    html = (
+        '<html><body><div class="widget Blog" id="Blog1">' + ARTICLE + '<div class="comments" id="comments">'
+        '<h4>2 Kommentare:</h4><div class="comments-content"><div class="comment-thread"><ol>'
+        + items
+        + "</ol></div></div></div></div></body></html>"
+    )
+    comments = _comments(html)
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        ("Lena", "2017-09-10T18:12:00", "Schön, dass es dir gefiel."),
+        ("Sam", "2019-05-30T13:06:00", "Interesting place :)"),
+    ]
+
+
+def test_drupal_comments_with_subject_lines_and_a_byline_footer() -> None:
+    html = (
+        "<html><body>" + ARTICLE + '<section class="comments">'
+        '<article id="comment-214106" class="js-comment comment"><footer><h6>Heidemarie Heim | Di, 21. April'
+        ' 2020 - 16:40</h6></footer><div><div class="field--name-comment-body"><p><a class="permalink"'
+        ' href="/comment/214106">Wo und wie gestorben wird</a></p></div>'
+        '<div class="field field--name-comment-body"><p>Vielen Dank für diese Einblicke!</p></div>'
+        '<ul class="links inline"><li class="comment-reply"><a href="/reply">Antworten</a></li></ul></div>'
+        "</article></section></body></html>"
+    )
+    (comment,) = _comments(html)
+    assert comment.author == "Heidemarie Heim"
+    assert comment.published == "2020-04-21T16:40:00"
+    assert comment.text == "Wo und wie gestorben wird\n\nVielen Dank für diese Einblicke!"
+
+
+def test_drupal_seven_comment_without_an_id() -> None:
+    html = (
+        "<html><body>" + ARTICLE + '<div id="comments"><div class="clear-block comment comment-by-anonymous">'
+        '<div class="comment-content"><h3 class="name"><span class="username">Lars</span></h3>'
+        '<div class="field-comment-body"><p>Couldn’t I just block it in my own filter?</p></div></div>'
+        '<div class="meta"><ul class="links"><li class="comment-reply"><a href="#r">reply</a></li>'
+        '<li class="date"><span>April 6, 2018</span></li><li class="time"><span>2:20 AM</span></li></ul>'
+        "</div></div></div></body></html>"
+    )
+    (comment,) = _comments(html)
+    assert (comment.author, comment.published[:10]) == ("Lars", "2018-04-06")
+    assert comment.text == "Couldn’t I just block it in my own filter?"
+
+
+@pytest.mark.parametrize("wrapper", ["footer", "aside"])
+def test_comments_a_theme_puts_in_a_footer_or_aside_are_still_this_pages(wrapper: str) -> None:
+    html = (
+        f'<html><body><div class="post">{ARTICLE}<{wrapper} class="entry-meta"><div id="comments"'
+        ' class="comments-area"><ol class="commentlist"><li class="comment" id="li-comment-1">'
+        '<article id="comment-1" class="comment"><header class="comment-meta comment-author vcard">'
+        '<cite class="fn">Pia</cite><time datetime="2022-09-14T21:32:00+02:00">14.09.2022 um 21.32</time>'
+        '</header><section class="comment-content comment"><p>Danke danke danke!!</p></section>'
+        f"</article></li></ol></div></{wrapper}></div></body></html>"
+    )
+    assert [(c.author, c.text) for c in _comments(html)] == [("Pia", "Danke danke danke!!")]
+
+
+def test_comment_plugin_markup_with_a_report_link_glued_to_the_text() -> None:
+    html = (
+        "<html><body>" + ARTICLE + '<div id="comments" class="comments-area"><div id="comment-215101">'
+        '<article id="div-comment-215101" class="epoch-comment-body"><footer class="epoch-comment-meta">'
+        '<div class="epoch-comment-author"><a class="epoch-author-link" href="https://x.example">Rarst</a>'
+        '<span class="epoch-divide">·</span><a class="epoch-comment-link"><time datetime="comment_date">'
+        'March 10, 2017 at 1:26 AM</time></a></div></footer><div class="epoch-comment-content"><p>Many'
+        ' people who call themselves developers do light customisation.<span class="report-link"><a'
+        ' href="#">Report</a></span></p></div><ul class="epoch-comment-actions"><li><a>Reply</a></li></ul>'
+        "</article></div></div></body></html>"
+    )
+    (comment,) = _comments(html)
+    assert (comment.author, comment.published) == ("Rarst", "2017-03-10T01:26:00")
+    assert comment.text == "Many people who call themselves developers do light customisation."
+
+
+def test_joomla_comment_extension_in_windows_1252() -> None:
+    """Seen: a Joomla page in windows-1252 with a comment extension ('comment-item-N' blocks without a
+    'comment' class): the comments of 'Maureen' and 'R. Bhatt' were missed."""
+    item = (
+        '<div class="{parity}" id="comment-item-{n}"><div class="rbox"><div class="comment-box">'
+        '<a class="comment-anchor" href="#comment-{n}" id="comment-{n}">#</a>'
+        '<span class="comment-author">{who}</span><span class="comment-date">{when}</span>'
+        '<div class="comment-body" id="comment-body-{n}">{text}</div>'
+        '<span class="comments-buttons"><a href="#">Reply</a> <a href="#">Quote</a></span></div></div></div>'
+    )
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>'
+        + ARTICLE
+        + '<div id="jc"><div id="comments"><h4>Comments</h4><div class="comments-list" id="comments-list-0">'
+        + item.format(parity="even", n=14, who="Maureen", when="05.03.2024 14:22",
+                      text="It’s the same story in our town – nobody answers the phone.")
+        + item.format(parity="odd", n=15, who="R. Bhatt", when="06.03.2024 09:05",
+                      text="We waited 14 weeks for a decision. £0 in the meantime.")
+        + "</div></div></div></body></html>"
+    )  # fmt: skip
+    tree = parse_html(decode_html(html.encode("cp1252"), "text/html"))
+    comments = extract_comments(tree, WHEN)
+    assert [(c.author, c.published) for c in comments] == [
+        ("Maureen", "2024-03-05T14:22:00"),
+        ("R. Bhatt", "2024-03-06T09:05:00"),
+    ]
+    assert comments[0].text == "It’s the same story in our town – nobody answers the phone."
+    assert comments[1].text == "We waited 14 weeks for a decision. £0 in the meantime."
+
+
+def test_the_name_is_cut_from_a_date_and_reply_link_written_beside_it() -> None:
+    html = (
+        "<html><body>" + ARTICLE + '<ol class="commentlist"><li class="comment" id="comment-7">'
+        '<div class="comment-author meta"><strong>Ben</strong> 19. Juni 2018 um 15:28 Uhr -'
+        ' <a class="comment-reply-link" href="#">Antworten</a></div><div class="comment-text"><p>Bei der'
+        " Privatheit denkt das Gericht vermutlich anders.</p></div></li></ol></body></html>"
+    )
+    (comment,) = _comments(html)
+    assert (comment.author, comment.published) == ("Ben", "2018-06-19T15:28:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("16. March, 2023 at 16:59", "2023-03-16T16:59:00"),
+        ("März 7, 2018", "2018-03-07"),
+        ("10. Februar 2019 um 18:05 Uhr", "2019-02-10T18:05:00"),
+        ("Mittwoch, Mai 10, 2017 4:14:00 PM", "2017-05-10T16:14:00"),
+        ("5 de enero de 2020", "2020-01-05"),
+        ("12 juillet 2021 à 10 h 15", "2021-07-12T10:15:00"),
+        ("Di, 21. April 2020 - 16:40", "2020-04-21T16:40:00"),
+        ("11/08/2020 at 9:52", "2020-08-11T09:52:00"),
+        ("08/31/2020", "2020-08-31"),  # month first where the day cannot be the month
+    ],
+)
+def test_comment_dates_in_several_languages(text: str, expected: str) -> None:
+    assert parse_absolute(text, WHEN) == expected

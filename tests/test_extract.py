@@ -19,6 +19,7 @@ UTC = UTC
 DNS_URL = "https://www.disabilitynewsservice.com/dwp-ignored-coroners-warnings-on-benefit-deaths/"
 IUA_URL = "https://ipswichunemployedaction.wordpress.com/2016/11/14/universal-credit-sanctions-the-figures/"
 BW_URL = "https://www.benefitsandwork.co.uk/news/pip-appeal-success-rate-climbs-to-record-73"
+NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 
 
 def page(
@@ -179,7 +180,7 @@ def test_windows_1252_page_keeps_its_punctuation() -> None:
     # an old table layout is read as paragraphs, not as one table row with the menu in it
     assert len(paragraphs(doc.text)) == 4
     assert "Home" not in doc.text and "Privacy" not in doc.text and "Published 3 June" not in doc.text
-    assert (doc.published, doc.published_from) == (date(2013, 6, 3), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2013, 6, 3), "printed")
 
 
 def test_page_with_no_date_gets_none_never_the_fetch_date() -> None:
@@ -197,21 +198,26 @@ def test_date_from_the_url_when_the_page_has_none() -> None:
     assert (doc.published, doc.published_from) == (date(2019, 5, 2), "url")
 
 
-def test_date_from_htmldate_when_metadata_is_missing() -> None:
+def test_printed_date_when_metadata_is_missing() -> None:
     html = (FIXTURES / "wordpresscom_responses.html").read_text(encoding="utf-8")
     html = re.sub(r'<meta property="article:[a-z_]+_time"[^>]*>', "", html)
     url = "https://ipswichunemployedaction.wordpress.com/universal-credit-sanctions-the-figures/"
     doc = extract(page(html.encode(), url, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
-    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2016, 11, 14), "printed")
 
 
-def test_permalink_date_wins_when_htmldate_disagrees() -> None:
-    """WordPress writes /YYYY/MM/DD/ at publication; a date read from the page is a heuristic."""
+def test_printed_date_and_permalink_a_day_apart_keep_the_printed_day() -> None:
+    """Both are written by the CMS; the one the reader saw is the one a journalist cites, and the
+    document says the page was one day out with itself."""
     html = (FIXTURES / "wordpresscom_responses.html").read_text(encoding="utf-8")
     html = re.sub(r'<meta property="article:[a-z_]+_time"[^>]*>', "", html)
     url = "https://ipswichunemployedaction.wordpress.com/2016/11/13/universal-credit-sanctions-the-figures/"
     doc = extract(page(html.encode(), url, datetime(2017, 1, 10, tzinfo=UTC)), "iua")
-    assert (doc.published, doc.published_from) == (date(2016, 11, 13), "url")
+    assert (doc.published, doc.published_from, doc.published_confidence) == (
+        date(2016, 11, 14),
+        "printed",
+        "near",
+    )
 
 
 def test_date_later_than_the_fetch_is_refused() -> None:
@@ -254,15 +260,15 @@ def test_category_listing_is_not_an_article() -> None:
 def test_listing_without_body_classes_is_still_a_listing() -> None:
     html = (FIXTURES / "wordpress_category.html").read_text(encoding="utf-8")
     html = html.replace('<body class="archive category category-sanctions category-7 hfeed">', "<body>")
-    with pytest.raises(NotAnArticle, match="listing page with 4 posts"):
+    with pytest.raises(NotAnArticle, match="index of 4 teasers"):
         extract(page(html.encode(), "https://example.org/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
     # layout classes on <body> do not hide the posts
     html = html.replace("<body>", '<body class="has-sidebar sidebar-right has-header-image">')
-    with pytest.raises(NotAnArticle, match="listing page with 4 posts"):
+    with pytest.raises(NotAnArticle, match="index of 4 teasers"):
         extract(page(html.encode(), "https://example.org/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
-    # no <article> elements either: post titles with "Continue reading" links give it away
+    # no <article> elements either: each teaser's own headline, link and date give it away
     html = html.replace("<article", "<div").replace("</article>", "</div>")
-    with pytest.raises(NotAnArticle, match="listing page with 4 post titles"):
+    with pytest.raises(NotAnArticle, match="index of 4 teasers"):
         extract(page(html.encode(), "https://example.org/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
 
 
@@ -463,11 +469,11 @@ def test_dates_in_the_text_or_image_paths_are_not_the_publication_date(paragraph
     assert (doc.published, doc.published_from) == (None, None)
 
 
-def test_a_marked_up_date_line_is_read_by_htmldate() -> None:
+def test_a_printed_date_line_is_read() -> None:
     html = (FIXTURES / "no_date.html").read_text(encoding="utf-8")
     html = html.replace("<p>Since", '<p class="post-date">Posted on 1 March 2019</p><p>Since')
     doc = extract(page(html.encode(), "https://example.org/know/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
-    assert (doc.published, doc.published_from) == (date(2019, 3, 1), "htmldate")
+    assert (doc.published, doc.published_from) == (date(2019, 3, 1), "printed")
     assert "Posted on" not in doc.text
 
 
@@ -496,3 +502,159 @@ def test_naive_fetch_time_is_taken_as_utc() -> None:
     doc = extract(page("wordpress_threaded.html", DNS_URL, datetime(2022, 4, 2, 10)), "dns")
     assert doc.published == date(2022, 3, 17)
     assert doc.comments[0].published == "2022-03-18T09:12:45+00:00"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Never lose an article: refuse only on strong evidence, otherwise keep the page and say how sure we were
+
+STORY = (
+    "<p>The Department for Work and Pensions has paused the roll-out of its new assessment contract after a"
+    " report found that claimants waited an average of six months for a decision on their claim.</p>"
+    "<p>Campaigners said the delays had pushed many disabled people into debt, and that the department had"
+    " been warned about the backlog more than a year ago by its own advisory committee on benefits.</p>"
+    "<p>A spokesperson for the department said the pause would allow the new provider to recruit and train"
+    " more assessors before taking on the remaining regions of England and Wales later in the year.</p>"
+)
+
+
+def _teaser(n: int, tag: str = "article") -> str:
+    return (
+        f'<{tag} class="post-{n} post type-post"><h3><a href="/2024/01/0{n}/story-{n}/">Other story {n}</a>'
+        f'</h3><time datetime="2024-01-0{n}">{n} January 2024</time><p>A short summary of story {n}.</p>'
+        f"</{tag}>"
+    )
+
+
+def _article_page(body: str, rail: str = "", head: str = "", body_attrs: str = "") -> bytes:
+    return (
+        f"<html><head><title>Assessment contract paused</title>{head}</head><body {body_attrs}>"
+        '<div class="site"><main><header><h1>Assessment contract paused</h1></header>'
+        f'<div class="story">{body}</div>'
+        f'<section class="more-news"><h2>More news</h2>{rail}</section></main></div></body></html>'
+    ).encode()
+
+
+def test_an_article_with_a_rail_of_dated_teasers_is_kept() -> None:
+    """Seen on news sites: 'related', 'most read' and 'more from' rails of <article> teasers beside the story
+    were taken for a listing ('listing page with 8 posts') and the story was lost."""
+    rail = "".join(_teaser(n) for n in range(1, 9))
+    doc = extract(page(_article_page(STORY, rail), "https://news.example.org/contract-paused", NOW), "x")
+    assert doc.text.startswith("The Department for Work and Pensions has paused")
+    assert "A short summary of story" not in doc.text
+    assert doc.extraction == "full"
+
+
+def test_a_real_index_of_dated_teasers_is_still_refused() -> None:
+    html = (
+        "<html><head><title>News</title></head><body><main><h1>News</h1>"
+        + "".join(_teaser(n) for n in range(1, 7))
+        + '<nav class="pagination"><a href="/page/2/">Older posts</a></nav></main></body></html>'
+    )
+    with pytest.raises(NotAnArticle, match=r"index of 6 teasers"):
+        extract(page(html.encode(), "https://news.example.org/news/", NOW), "x")
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<div class="and-w-sidebar content-col">{}</div>',  # 'sidebar' inside a longer class name
+        '<div class="widget Blog" id="Blog1"><div class="post-outer">{}</div></div>',  # Blogger's post widget
+    ],
+    ids=["sidebar-in-class-name", "blogger-widget-blog"],
+)
+def test_pruning_never_removes_the_container_holding_the_article(container: str) -> None:
+    """Seen: the article container's class looked like furniture and pruning took the whole story with it,
+    leaving 0-37 words and a refusal ('too little text')."""
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body>"
+        '<header class="site-header"><a href="/">Home</a> <a href="/news/">News</a></header>'
+        + container.format(f"<h1>Assessment contract paused</h1>{STORY}")
+        + '<aside class="sidebar"><h2>Popular</h2><ul><li><a href="/a/">A</a></li></ul></aside></body></html>'
+    )
+    doc = extract(page(html.encode(), "https://blog.example.org/2024/01/contract-paused.html", NOW), "x")
+    assert "has paused the roll-out" in doc.text and "remaining regions of England" in doc.text
+    assert "Popular" not in doc.text
+
+
+def test_a_short_page_is_kept_as_uncertain_rather_than_refused() -> None:
+    """A video page or a brief notice is still an item a journalist may need: kept, marked uncertain."""
+    html = (
+        "<html><head><title>Minister's statement on PIP</title></head><body><article>"
+        "<h1>Minister's statement on PIP</h1><p>Watch the minister's statement to the Commons on the"
+        " future of personal independence payment.</p></article></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/pip-statement", NOW), "x")
+    assert doc.title == "Minister's statement on PIP"
+    assert "future of personal independence payment" in doc.text
+    assert doc.extraction == "uncertain"
+
+
+def test_an_archive_body_class_without_posts_is_not_a_listing() -> None:
+    """A theme that puts 'archive' on <body> of a single page is not evidence of an index."""
+    doc = extract(
+        page(_article_page(STORY, body_attrs='class="archive page-template"'), "https://x.example/p", NOW),
+        "x",
+    )
+    assert "has paused the roll-out" in doc.text
+
+
+def test_a_page_not_found_is_refused() -> None:
+    html = (
+        "<html><head><title>Page not found - Example News</title></head><body><main><h1>404: Page not"
+        " found</h1><p>Sorry, the page you were looking for does not exist. Try the search box.</p>"
+        "</main></body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="page not found"):
+        extract(page(html.encode(), "https://news.example.org/missing", NOW), "x")
+
+
+def test_where_our_pruning_keeps_far_less_than_trafilatura_its_extraction_is_taken() -> None:
+    """Never below plain trafilatura: when our own pruning leaves clearly less text than trafilatura finds
+    on the same page, trafilatura's reading is taken and the document says it is a fallback."""
+    # each paragraph sits in its own block whose class looks like a pop-up to our pruning rules
+    blocks = "".join(f'<div class="popup-text">{p}</p></div>' for p in STORY.split("</p>")[:3])
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body><main>"
+        f"<h1>Assessment contract paused</h1><p>By Jo Bloggs</p>{blocks}</main></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/contract-paused", NOW), "x")
+    assert "has paused the roll-out" in doc.text and "remaining regions of England" in doc.text
+    assert doc.extraction == "fallback"
+
+
+def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
+    """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
+    the gap filler's), inflating the body by a third."""
+    items = "".join(
+        f"<li><strong>Saving {n}</strong><br>\nOne of the ways a claimant can save on heating in winter"
+        f" number {n} is to ask the supplier about the warm home discount scheme and its rules.</li>"
+        for n in range(1, 5)
+    )
+    html = (
+        "<html><head><title>Heating help</title></head><body><article><h1>Heating help</h1>"
+        f"{STORY}<h2>How to save</h2><ul>{items}</ul>{STORY.replace('<p>', '<p>Finally, ')}"
+        "</article></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/heating-help", NOW), "x")
+    assert doc.text.count("warm home discount scheme and its rules") == 4
+
+
+def test_a_long_comment_thread_under_an_article_is_not_an_index_of_teasers() -> None:
+    """Seen: a comment area holding a linked heading ('Leave a reply') and many dates was taken for one
+    huge teaser, and the article with it for an index."""
+    comments = "".join(
+        f'<li class="comment"><cite class="fn">Reader {n}</cite><time datetime="2024-01-0{n}">{n} Jan 2024'
+        f"</time><p>{'I agree with every word of this and the minister should answer for it. ' * 6}</p></li>"
+        for n in range(1, 8)
+    )
+    rail = "".join(_teaser(n) for n in range(1, 4))
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body><main>"
+        f"<article><h1>Assessment contract paused</h1>{STORY}</article>"
+        f'<div class="related">{rail}</div>'
+        f'<div class="comments-wrap"><h3><a href="#respond">Leave a reply</a></h3><ol>{comments}</ol>'
+        '<h3><a href="/feed/">Comments feed</a></h3></div></main></body></html>'
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/contract-paused", NOW), "x")
+    assert "has paused the roll-out" in doc.text
+    assert len(doc.comments) == 7

@@ -270,10 +270,10 @@ def test_a_page_that_breaks_extraction_is_skipped_and_the_rest_ingested(tmp_path
     settings = settings_for(tmp_path)
     real = pipeline.extract
 
-    def fragile(page, source):  # noqa: ANN001, ANN202
+    def fragile(page, source, **kwargs):  # noqa: ANN001, ANN003, ANN202
         if "boycott" in page.url:
             raise RecursionError("maximum recursion depth exceeded")
-        return real(page, source=source)
+        return real(page, source=source, **kwargs)
 
     monkeypatch.setattr(pipeline, "extract", fragile)
     imports = demo_imports(settings.demo_path)[:3]

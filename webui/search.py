@@ -28,8 +28,11 @@ FACET_LABELS = {
     "organisation": "Organisations",
     "scheme": "Schemes",
     "place": "Places",
+    "extraction": "Extraction",
 }
-SHOWN_FACETS = ("source", "year", "author", "official", "person", "organisation", "scheme", "place")
+SHOWN_FACETS = (
+    "source", "year", "author", "official", "person", "organisation", "scheme", "place", "extraction",
+)  # fmt: skip
 FACET_SHORT = 10  # values per facet group at first
 FACET_MORE = 100  # values in the group a reader asked to see "more" of
 

@@ -1,0 +1,113 @@
+"""What a page declares about itself in machine-readable form: <meta> tags and JSON-LD.
+
+JSON-LD is read leniently: real pages carry trailing commas, raw line breaks inside strings, HTML comment
+wrappers and several objects in one script. Skipping such a block sent the date reader to the next thing it
+could find (a teaser's date); mending the common faults keeps the page's own statement.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lxml.html import HtmlElement
+
+_ARTICLE_TYPE_RE = re.compile(r"Article|BlogPosting|Report")
+_TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
+_WRAPPER_RE = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+
+
+def meta(tree: HtmlElement, *names: str) -> list[str]:
+    """Values of <meta property|name=...> tags, in the order of ``names``.
+
+    Microdata (itemprop) is read by the scoped readers instead: a sidebar list of other articles has it too.
+    """
+    values: list[str] = []
+    for name in names:
+        for el in tree.iter("meta"):
+            key = el.get("property") or el.get("name") or ""
+            if key.lower() == name.lower():
+                content = (el.get("content") or "").strip()
+                if content:
+                    values.append(content)
+    return values
+
+
+def _decode_all(text: str) -> list[Any]:
+    """Every JSON value in ``text``, one after another (several objects pasted into one script)."""
+    decoder = json.JSONDecoder(strict=False)
+    out, index = [], 0
+    while index < len(text):
+        while index < len(text) and text[index] in " \t\r\n;,":
+            index += 1
+        if index >= len(text):
+            break
+        value, index = decoder.raw_decode(text, index)
+        out.append(value)
+    return out
+
+
+def _salvage(text: str) -> list[Any]:
+    """Beyond repair as JSON: the first top-level-looking keys read one by one, so the date survives."""
+    found: dict[str, Any] = {}
+    for key in ("@type", "headline", "datePublished", "dateCreated", "dateModified"):
+        match = re.search(rf'"{re.escape(key)}"\s*:\s*"((?:[^"\\]|\\.)*)"', text)
+        if match:
+            found[key] = match.group(1)
+    return [found] if "datePublished" in found or "dateModified" in found else []
+
+
+def loads_lenient(raw: str) -> list[Any]:
+    """JSON-LD text to values, mending trailing commas, raw control characters and comment wrappers."""
+    text = _WRAPPER_RE.sub("", raw.strip())
+    for attempt in (text, _TRAILING_COMMA_RE.sub(r"\1", text)):
+        try:
+            return _decode_all(attempt)
+        except (json.JSONDecodeError, RecursionError, ValueError):
+            continue
+    return _salvage(text)
+
+
+def json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
+    """JSON-LD objects, flattened out of lists and @graph, articles first.
+
+    Objects nested inside others (an ItemList's teasers, an author's own page) are not collected: they
+    describe other things than this page.
+    """
+    objects: list[dict[str, Any]] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                collect(item)
+        elif isinstance(node, dict):
+            objects.append(node)
+            if "@graph" in node:
+                collect(node["@graph"])
+
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        if raw:
+            collect(loads_lenient(raw))
+
+    def rank(obj: dict[str, Any]) -> int:
+        if is_article(obj):
+            return 0
+        return 1 if "WebPage" in json.dumps(obj.get("@type", "")) else 2
+
+    return sorted(objects, key=rank)
+
+
+def is_article(obj: dict[str, Any]) -> bool:
+    return bool(_ARTICLE_TYPE_RE.search(json.dumps(obj.get("@type", ""))))
+
+
+def ld_values(objects: list[dict[str, Any]], key: str, only_articles: bool = False) -> list[Any]:
+    out = []
+    for obj in objects:
+        if only_articles and not is_article(obj):
+            continue
+        if key in obj and obj[key]:
+            out.append(obj[key])
+    return out

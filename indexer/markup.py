@@ -1,0 +1,152 @@
+"""What the markup says about an element: its classes, where it sits (comments, sidebars, the post itself).
+
+Shared by the extraction modules (``extract``, ``listing``, ``published``) so that "inside a comment" or
+"inside a related-posts rail" means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from lxml.html import HtmlElement
+
+RE_NS = {"re": "http://exslt.org/regular-expressions"}
+
+
+def cls(name: str) -> str:
+    """XPath predicate: the class attribute has ``name`` as a whole token."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def cls_any(names: Iterable[str]) -> str:
+    return " or ".join(cls(n) for n in names)
+
+
+# The article itself, as themes mark it: never pruned, never a sidebar.
+MAIN_CONTENT_TEST = "@itemprop='articleBody' or " + cls_any(
+    [
+        "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
+        "article-body", "story-body", "td-post-content", "single-content", "article__body",
+    ]
+)  # fmt: skip
+
+
+def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
+    """Ancestors below <body>: theme classes on <body> ('has-sidebar', 'has-header-image') say nothing."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return
+        yield ancestor
+
+
+def ancestor_attrs(el: HtmlElement) -> str:
+    return " ".join(f"{a.get('id') or ''} {a.get('class') or ''}" for a in ancestors(el))
+
+
+def in_comments(el: HtmlElement) -> bool:
+    """The element itself is a comment section (by id or class)."""
+    ident = f"{el.get('id') or ''} {el.get('class') or ''}"
+    return bool(
+        re.search(r"(^|\s)(comments?|commentlist|comment-list|comments-area|respond)(\s|$)", ident, re.I)
+    )
+
+
+def is_post(el: HtmlElement) -> bool:
+    classes = set((el.get("class") or "").split())
+    return el.tag == "article" or bool(classes & {"hentry", "post", "type-post", "item-page", "entry"})
+
+
+# Blocks beside the article: sidebars, widgets, related / recent / popular / "more from" rails, teasers.
+ASIDE_RE = re.compile(
+    r"(?:^|\s)(?:sidebar|widget|related|footer|recent|latest|popular|trending|most-?read|more-from"
+    r"|read-?next|recommend|moduletable|jp-relatedposts|teaser|promo|outbrain|taboola)",
+    re.IGNORECASE,
+)
+
+
+def in_article_proper(el: HtmlElement) -> bool:
+    """Not inside comments, sidebars, widgets, related-post lists, navigation or the site footer.
+
+    A <footer> inside the post (WordPress's entry-footer / entry-meta) belongs to the article.
+    """
+    chain = list(ancestors(el))
+    for i, ancestor in enumerate(chain):
+        if ancestor.tag in ("aside", "nav") or in_comments(ancestor):
+            return False
+        if "comment" in (ancestor.get("class") or "").split():
+            return False
+        if ancestor.tag == "footer" and not any(is_post(a) for a in chain[i + 1 :]):
+            return False
+        if ASIDE_RE.search(f"{ancestor.get('id') or ''} {ancestor.get('class') or ''}"):
+            return False
+    return True
+
+
+def without_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def words(text: str | None) -> int:
+    return len((text or "").split())
+
+
+_INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
+
+
+def visible_words(el: HtmlElement) -> int:
+    """Words a reader could see in ``el`` (scripts, styles and templates left out); comments skipped."""
+    total = 0
+    stack = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node.tag, str) and node.tag not in _INVISIBLE:
+            total += words(node.text)
+            stack.extend(node)
+        if node is not el:
+            total += words(node.tail)
+    return total
+
+
+COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)
+TEXT_CORE_SHARE = 0.5  # a block holding this share of the page's paragraph words is the article's home
+TEXT_CORE_MIN_WORDS = 40
+
+
+def text_core(tree: HtmlElement) -> list[HtmlElement]:
+    """Every element holding at least half of the page's paragraph words (comment threads left out).
+
+    Class names are only hints: a theme can call the article's own container ``and-w-sidebar`` or
+    ``widget Blog``. Whatever a pruning rule says, the block that holds most of the page's prose stays.
+    """
+    counts: dict[HtmlElement, int] = {}
+    total = 0
+    for p in tree.iter("p"):
+        n = words(p.text_content())
+        if not n:
+            continue
+        chain = list(p.iterancestors())
+        if any(COMMENTISH_RE.search(f"{a.get('id') or ''} {a.get('class') or ''}") for a in chain):
+            continue
+        total += n
+        for ancestor in chain:
+            counts[ancestor] = counts.get(ancestor, 0) + n
+    if total < TEXT_CORE_MIN_WORDS:
+        return []
+    return [el for el, n in counts.items() if n >= TEXT_CORE_SHARE * total]
+
+
+def in_copy(original: HtmlElement, elements: Iterable[HtmlElement], copy: HtmlElement) -> list[HtmlElement]:
+    """The elements of ``copy`` (a deepcopy of ``original``) standing where ``elements`` stand in it.
+
+    What is learnt once about a page (where its prose is, which blocks are teasers) carries over to the
+    copies that pruning works on, without reading the page again.
+    """
+    wanted = set(elements)
+    if not wanted:
+        return []
+    positions = [i for i, el in enumerate(original.iter()) if el in wanted]
+    nodes = list(copy.iter())
+    return [nodes[i] for i in positions if i < len(nodes)]

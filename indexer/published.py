@@ -1,0 +1,458 @@
+"""The publication day as the publisher printed it, and how far the page's own statements agree on it.
+
+A wrong date is worse than none, so every date comes from the page itself, never from a teaser, a related
+post or a comment:
+
+* timestamps the page declares: ``article:published_time`` and friends, JSON-LD ``datePublished`` (read
+  leniently), ``time[datetime]`` in the article. A timestamp's day is the day in its own offset; a UTC
+  timestamp is moved to the source's time zone (``timezone`` in ``corpus/sources.toml``) when one is
+  known. A timestamp with its own offset says where the publisher is, so it is preferred to a UTC one;
+* the date printed in the article's byline or header;
+* the date in the URL, in every common shape (``/2020/04/13/``, ``/20200413/``, ``-2020-04-13-``);
+* htmldate over the page less its chrome, teasers and comments, as a last resort.
+
+A one-day difference between a timestamp and the printed or URL date is a time-zone artefact: the printed
+(or URL) day wins, ``confidence = "near"``. A larger difference is ``"disputed"``: the timestamp is kept,
+and the document says the page contradicts itself. Otherwise ``"agreed"`` (a second source says the same
+day) or ``"single"``. A page that prints only when it was last updated ("Updated 18 November 2025") is
+dated that day with ``"updated"``: published on or before it, as the document page says.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import htmldate
+from dateutil import parser as dateparser
+from lxml import etree
+from lxml.html import HtmlElement
+
+from indexer.declared import ld_values, meta
+from indexer.markup import cls_any, in_article_proper
+
+log = logging.getLogger(__name__)
+
+EARLIEST = date(1995, 1, 1)  # no archived news page predates the web
+# htmldate's fast mode: its extensive search found 5 more right days on the WCXB tune half's pages left
+# without a date, but 8 more wrong ones and 31 dates on pages that have none
+HTMLDATE_EXTENSIVE = False
+
+_META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "DC.date.issued", "dcterms.issued",
+    "dcterms.created", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date",
+    "sailthru.date", "date", "dc.date",
+)  # fmt: skip
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "DC.date.modified", "dcterms.modified")
+
+# URL dates: /2020/04/13/, /2020-04-13/, /2020/4/3/, -2020-04-13-, /20200413/ or /20200413-slug
+_URL_DATE_RES = [
+    re.compile(r"(?<![\d])((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?![\d])"),
+    re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])"),
+]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One statement of the publication day."""
+
+    day: date
+    kind: str  # meta, json-ld or markup (a time element in the article)
+    moment: datetime | None = None  # aware, when the source gave a time and a zone
+    utc: bool = False  # the zone given was UTC: the publisher's own zone is unknown
+
+
+@dataclass(frozen=True)
+class Published:
+    day: date | None
+    source: str | None  # where the day came from (Document.published_from)
+    confidence: str | None  # agreed, single, near, disputed, updated (Document.published_confidence)
+    updated: date | None = None  # a day the page prints as its last update
+
+
+def zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r: timestamps are read in their own offset", name)
+        return None
+
+
+def parse_timestamp(value: str, kind: str, tz: ZoneInfo | None) -> Stamp | None:
+    """An ISO-like timestamp or date; the day in its own offset, or in ``tz`` when it is given in UTC."""
+    value = str(value).strip()
+    if not re.match(r"\d{4}-?\d{2}", value):
+        return None
+    parsed: datetime | None = None
+    for candidate in (value, value.replace("Z", "+00:00"), value.replace(" ", "T", 1)):
+        try:
+            parsed = datetime.fromisoformat(candidate)
+            break
+        except ValueError:
+            continue
+    if parsed is None:
+        try:
+            parsed = dateparser.isoparse(value)
+        except (ValueError, OverflowError):
+            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+            if not match:
+                return None
+            try:
+                return Stamp(date(int(match[1]), int(match[2]), int(match[3])), kind)
+            except ValueError:
+                return None
+    has_time = bool(re.search(r"\d[T ]\d{1,2}:\d{2}", value))
+    if parsed.tzinfo is None or not has_time:
+        return Stamp(parsed.date(), kind)
+    utc = parsed.utcoffset() == timedelta(0)
+    day = parsed.astimezone(tz).date() if utc and tz is not None else parsed.date()
+    return Stamp(day, kind, parsed, utc)
+
+
+def _plausible(stamp: Stamp | None, fetched: datetime) -> bool:
+    """A real publication date: not before the web and not after the page was fetched."""
+    if stamp is None or stamp.day < EARLIEST:
+        return False
+    if stamp.moment is not None:
+        return stamp.moment <= fetched + timedelta(minutes=5)
+    return stamp.day <= fetched.date()
+
+
+def _stamps(values: Iterable[Any], kind: str, tz: ZoneInfo | None, fetched: datetime) -> list[Stamp]:
+    out = []
+    for value in values:
+        stamp = parse_timestamp(str(value), kind, tz)
+        if _plausible(stamp, fetched):
+            out.append(stamp)
+    return out
+
+
+def url_date(url: str) -> date | None:
+    """The date written in a URL's path, in any common shape; None when there is none (or it is no date)."""
+    path = urlsplit(url).path
+    for pattern in _URL_DATE_RES:
+        for match in pattern.finditer(path):
+            try:
+                return date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+    return None
+
+
+# Printed dates: "13 April 2020", "April 13, 2020", "Mon 13th Apr 2020", "2020-04-13"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_PRINTED_RE = re.compile(
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?=T|\b))(?:\b|(?=T))",
+    re.IGNORECASE,
+)
+_PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"
+_NOT_PUBLISHED_RE = re.compile(r"updated|modified|reviewed|edited|last changed|event|deadline", re.I)
+
+
+def _parse_printed(text: str) -> date | None:
+    text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        return dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _label(el: HtmlElement, text: str, match: re.Match[str]) -> str:
+    """The few words written just before a date: 'Updated', 'Posted on', 'By Jo Bloggs |'."""
+    own = " ".join(text[: match.start()].split()[-4:])
+    if own or el.getparent() is None:
+        return own
+    around = " ".join(el.getparent().text_content().split())
+    at = around.find(" ".join(match.group(1).split()))
+    return " ".join(around[: max(at, 0)].split()[-4:])
+
+
+def printed_dates(
+    tree: HtmlElement, scope: HtmlElement, fetched: datetime, skip: set[HtmlElement]
+) -> tuple[date | None, date | None]:
+    """The dates printed with the headline or in the byline: (published, last updated).
+
+    A date labelled 'Updated' is not when the page was published; it is kept apart.
+
+    Read in the article's element, or in the page when the headline stands outside it; the first date line
+    after the headline wins, else the nearest one above it. Reading stops where the story begins (its first
+    long paragraph): a date in the story ("the letter, dated 14 March") is not when it was published.
+    """
+    h1 = next((h for h in scope.iter("h1") if in_article_proper(h)), None)
+    body = tree.find(".//body")
+    region = scope
+    if h1 is None and body is not None:
+        h1 = next((h for h in body.iter("h1") if in_article_proper(h)), None)
+        region = body if h1 is not None else scope
+    order = {el: i for i, el in enumerate(region.iter())}
+    anchor = order.get(h1, -1) if h1 is not None else -1
+    long_paragraphs = [order[p] for p in region.iter("p") if len(p.text_content().split()) >= 30]
+    story = min((i for i in long_paragraphs if i > anchor), default=len(order))
+    above: date | None = None  # the nearest date line above the headline
+    after: date | None = None  # the first one below it
+    updated: date | None = None
+    for text in region.xpath(".//text()"):
+        if not _PRINTED_RE.search(text):
+            continue
+        el = text.getparent()
+        if el is not None and text.is_tail:
+            el = el.getparent()
+        if el is None or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
+            continue
+        position = order.get(el, len(order))
+        if position >= story:
+            break
+        if el in skip or any(a in skip for a in el.iterancestors()) or not in_article_proper(el):
+            continue
+        block = " ".join(el.text_content().split())
+        for match in _PRINTED_RE.finditer(text):
+            if len(block.split()) - len(match.group(1).split()) > _PRINTED_OTHER_WORDS:
+                continue  # a sentence that mentions a date, not a date line
+            day = _parse_printed(match.group(1))
+            if day is None or not (EARLIEST <= day <= fetched.date()):
+                continue
+            label = _label(el, text, match)
+            if _UPDATED_LABEL_RE.search(label):
+                updated = updated or day  # 'Updated 9 July 2025': not when it was published
+                continue
+            if _NOT_PUBLISHED_RE.search(label):
+                continue
+            if position > anchor:
+                after = after or day
+            elif not any(position < i < anchor for i in long_paragraphs):
+                above = day
+    return after or above, updated
+
+
+_DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
+_UPDATED_LINE_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
+_UPDATED_LABEL_RE = re.compile(r"\b(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
+
+
+def _dateish(el: HtmlElement) -> bool:
+    """The element, or something inside it, is marked up as a date or post metadata."""
+    for node in el.iter():
+        if isinstance(node.tag, str) and (
+            node.tag in ("time", "abbr")
+            or _DATEISH_RE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+        ):
+            return True
+    return False
+
+
+def _htmldate_probe(tree: HtmlElement) -> HtmlElement:
+    """What htmldate may read: the page less its body text, images and URL hints.
+
+    Left alone, htmldate's fast mode also takes a date written in the article's text ("the letter, dated
+    14/11/2016"), or a year and month from an image path (/uploads/2022/03/), and returns them as the
+    publication date. Those are guesses; a journalist needs the date the page declares.
+    """
+    probe = deepcopy(tree)
+    for el in probe.xpath(
+        "//link[@rel='canonical'] | //meta[@property='og:url'] | //img | //picture | //source | //svg"
+        " | //video | //audio | //object | //embed"
+    ):
+        if el.getparent() is not None:
+            el.drop_tree()
+    for el in list(
+        probe.iter("p", "blockquote", "li", "pre", "table", "figure", "h2", "h3", "h4", "h5", "h6")
+    ):
+        if el.getparent() is not None and not _dateish(el):
+            el.drop_tree()
+    for el in list(probe.iter()):  # 'Updated: 10 December 2023' is not when the page was published
+        if (
+            isinstance(el.tag, str)
+            and el.getparent() is not None
+            and _UPDATED_LINE_RE.match(el.text_content() or "")
+            and len((el.text_content() or "").split()) <= 12
+        ):
+            el.drop_tree()
+    return probe
+
+
+def _states_day(text: str, day: date) -> bool:
+    """The text writes out this exact day, not only its month ('1 March 2022', '2022-03-01')."""
+    month = day.strftime("%b").lower()
+    patterns = [
+        rf"\b0?1(?:st)?\s+(?:of\s+)?{month}[a-z]*\.?,?\s+{day.year}",
+        rf"\b{month}[a-z]*\.?\s+0?1(?:st)?,?\s+{day.year}",
+        rf"{day.year}[-/.]0?{day.month}[-/.]0?1\b",
+        rf"\b0?1[-/.]0?{day.month}[-/.]{day.year}",
+    ]
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+def htmldate_day(tree: HtmlElement, fetched: datetime) -> date | None:
+    """htmldate's reading of the page (already less its chrome, teasers and comments), as a last resort."""
+    probe = _htmldate_probe(tree)
+    try:
+        found = htmldate.find_date(
+            probe,
+            extensive_search=HTMLDATE_EXTENSIVE,
+            original_date=True,
+            min_date=EARLIEST.isoformat(),
+            max_date=fetched.date().isoformat(),
+        )
+    except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
+        log.warning("htmldate failed: %s", exc)
+        return None
+    if not found:
+        return None
+    try:
+        day = date.fromisoformat(found)
+    except ValueError:
+        return None
+    if day.day == 1 and not _states_day(etree.tostring(probe, encoding="unicode", method="html"), day):
+        log.debug("htmldate returned %s but the page only gives the month: not a publication date", day)
+        return None
+    return day
+
+
+def _declared(
+    tree: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    tz: ZoneInfo | None,
+    fetched: datetime,
+    skip: set[HtmlElement],
+) -> list[Stamp]:
+    """The page's own timestamps, in order of authority: meta tags, JSON-LD, then the article's markup."""
+    stamps = _stamps(meta(tree, *_META_PUBLISHED), "meta", tz, fetched)
+    stamps += _stamps(ld_values(ld, "datePublished", only_articles=True), "json-ld", tz, fetched)
+    stamps += _stamps(ld_values(ld, "datePublished"), "json-ld", tz, fetched)
+    times = scope.xpath(
+        f"descendant-or-self::time[@datetime][{cls_any(['published', 'entry-date', 'post-date'])}"
+        " or @itemprop='datePublished' or @pubdate]"
+        " | descendant-or-self::*[@itemprop='datePublished'][@datetime or @content]"
+    )
+    times += scope.xpath("descendant-or-self::time[@datetime]")
+    times = [
+        t
+        for t in times
+        if in_article_proper(t)
+        and t not in skip
+        and not any(a in skip for a in t.iterancestors())
+        and not _NOT_PUBLISHED_RE.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}")
+    ]
+    stamps += _stamps((t.get("datetime") or t.get("content") or "" for t in times), "markup", tz, fetched)
+    return stamps
+
+
+def _settle(primary: Stamp, stamps: list[Stamp], printed: date | None, from_url: date | None) -> Published:
+    """The page's timestamp against what it prints and what its URL says.
+
+    Meta tags and JSON-LD written by the same plugin are one statement, not two: only a visible source
+    (the printed date, a time element in the article, the URL) confirms a timestamp.
+    """
+    day = primary.day
+    if printed is not None and printed != day:
+        if abs((printed - day).days) == 1:
+            return Published(printed, "printed", "near")  # a time-zone artefact: the reader saw this day
+        if from_url == day:
+            return Published(day, "metadata", "disputed")
+        return Published(printed, "printed", "disputed")  # the page shows another day than it declares
+    if printed == day:
+        return Published(day, "metadata", "agreed")
+    if from_url is not None and from_url != day:
+        if abs((from_url - day).days) == 1:
+            return Published(from_url, "url", "near")
+        return Published(day, "metadata", "disputed")
+    if from_url == day:
+        return Published(day, "metadata", "agreed")
+    visible = {s.day for s in stamps if s.kind == "markup"}
+    hidden = {s.day for s in stamps if s.kind != "markup"}
+    if visible and hidden and day in visible & hidden:
+        return Published(day, "metadata", "agreed")
+    if any(abs((s.day - day).days) > 1 for s in stamps):
+        return Published(day, "metadata", "disputed")
+    return Published(day, "metadata", "single")
+
+
+def find_published(
+    tree: HtmlElement,
+    stripped: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    url: str,
+    fetched: datetime,
+    timezone: str | None = None,
+    skip: Iterable[HtmlElement] = (),
+) -> Published:
+    """The publication day, where it came from and how far the page agrees on it.
+
+    ``tree`` is the page as parsed, ``stripped`` the same page less chrome, teasers and comments (for
+    htmldate), ``scope`` the article's element, ``skip`` blocks whose dates are someone else's (teasers).
+    """
+    tz = zone(timezone)
+    skipped = set(skip)
+    stamps = _declared(tree, scope, ld, tz, fetched, skipped)
+    from_url = url_date(url)
+    if from_url and not (EARLIEST <= from_url <= fetched.date()):
+        from_url = None
+    printed, updated_printed = printed_dates(tree, scope, fetched, skipped)
+    found = _choose(stripped, stamps, printed, from_url, updated_printed, fetched)
+    return Published(found.day, found.source, found.confidence, updated_printed)
+
+
+def _choose(
+    stripped: HtmlElement,
+    stamps: list[Stamp],
+    printed: date | None,
+    from_url: date | None,
+    updated_printed: date | None,
+    fetched: datetime,
+) -> Published:
+    """The day, from the most telling statements first (see the module's docstring)."""
+    # a timestamp with its own offset says where the publisher is; a UTC one does not
+    own_offset = [s for s in stamps if s.moment is not None and not s.utc]
+    primary = own_offset[0] if own_offset else (stamps[0] if stamps else None)
+    if primary is not None:
+        return _settle(primary, stamps, printed, from_url)
+    if printed and from_url:
+        if printed == from_url:
+            return Published(printed, "printed", "agreed")
+        gap = abs((printed - from_url).days)
+        return Published(printed, "printed", "near" if gap == 1 else "disputed")
+    if printed or from_url:
+        day, kind = (printed, "printed") if printed else (from_url, "url")
+        return Published(day, kind, "single")
+    found = htmldate_day(stripped, fetched)
+    if found:
+        return Published(found, "htmldate", "single")
+    if updated_printed:
+        # the page prints only when it was last updated: published on or before that day, and said so
+        return Published(updated_printed, "printed", "updated")
+    return Published(None, None, None)
+
+
+def find_updated(
+    tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime, timezone: str | None
+) -> date | None:
+    """The last-updated day the page declares, if any."""
+    tz = zone(timezone)
+    values = meta(tree, *_META_MODIFIED) + [str(v) for v in ld_values(ld, "dateModified")]
+    values += [
+        t.get("datetime") or t.get("content") or ""
+        for t in scope.xpath(
+            f"descendant-or-self::time[@datetime][{cls_any(['updated'])} or @itemprop='dateModified']"
+            " | descendant-or-self::*[@itemprop='dateModified'][@datetime or @content]"
+        )
+        if in_article_proper(t)
+    ]
+    stamps = _stamps(values, "metadata", tz, fetched)
+    return stamps[0].day if stamps else None

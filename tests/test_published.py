@@ -1,0 +1,203 @@
+"""Publication dates as the publisher printed them (indexer.published), through the extractor.
+
+Each page here is small and written for the test, in the shape of a failure seen on real pages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from casebook.models import RawPage
+from indexer.extract import extract
+from indexer.published import url_date
+
+NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
+STORY = (
+    "<p>The Department for Work and Pensions has paused the roll-out of its new assessment contract after a"
+    " report found that claimants waited an average of six months for a decision on their claim.</p>"
+    "<p>Campaigners said the delays had pushed many disabled people into debt, and that the department had"
+    " been warned about the backlog more than a year ago by its own advisory committee.</p>"
+)
+
+
+def _page(
+    head: str = "", byline: str = "", after: str = "", url: str = "https://news.example.org/contract-paused"
+) -> RawPage:
+    html = (
+        f"<html><head><title>Contract paused</title>{head}</head><body><main><article>"
+        f"<h1>Contract paused</h1>{byline}{STORY}</article>{after}</main></body></html>"
+    )
+    return RawPage(url=url, body=html.encode(), fetched=NOW)
+
+
+def _meta(value: str) -> str:
+    return f'<meta property="article:published_time" content="{value}">'
+
+
+def _ld(text: str) -> str:
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def test_a_utc_timestamp_takes_the_day_of_the_source_timezone() -> None:
+    """Seen: 2023-11-09T03:28Z on a New York paper whose page and URL say 8 November."""
+    doc = extract(_page(_meta("2023-11-09T03:28:00Z")), "x", timezone="America/New_York")
+    assert doc.published == date(2023, 11, 8)
+
+
+def test_uk_sources_in_summer_time_keep_the_day_printed() -> None:
+    """Every article published between 23:00 and 00:00 UTC in British Summer Time got the day before."""
+    doc = extract(_page(_meta("2023-06-14T23:30:00+00:00")), "x", timezone="Europe/London")
+    assert doc.published == date(2023, 6, 15)
+
+
+def test_a_timestamp_with_its_own_offset_keeps_its_own_day() -> None:
+    doc = extract(_page(_meta("2023-11-08T22:28:00-05:00")), "x", timezone="Europe/London")
+    assert doc.published == date(2023, 11, 8)
+
+
+def test_a_json_ld_date_with_its_own_offset_beats_a_utc_meta_tag() -> None:
+    head = _meta("2021-03-15T23:30:00Z") + _ld(
+        '{"@type": "NewsArticle", "headline": "Contract paused",'
+        ' "datePublished": "2021-03-16T00:30:00+01:00"}'
+    )
+    doc = extract(_page(head), "x")
+    assert doc.published == date(2021, 3, 16)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://x.example/2020/04/13/contract-paused/", date(2020, 4, 13)),
+        ("https://x.example/news/20200413/contract-paused", date(2020, 4, 13)),
+        ("https://x.example/news/contract-paused-2020-04-13-1234", date(2020, 4, 13)),
+        ("https://x.example/2020-04-13/contract-paused", date(2020, 4, 13)),
+        ("https://x.example/news/2020/4/3/contract-paused", date(2020, 4, 3)),
+        ("https://x.example/story/20200413-contract-paused.html", date(2020, 4, 13)),
+        ("https://x.example/id/12345678901/contract-paused", None),  # a long id is not a date
+        ("https://x.example/news/20201341/contract-paused", None),  # no month 13
+    ],
+)
+def test_url_dates_in_every_common_shape(url: str, expected: date | None) -> None:
+    assert url_date(url) == expected
+
+
+def test_a_url_date_settles_a_one_day_disagreement() -> None:
+    doc = extract(_page(_meta("2020-04-14T01:00:00Z"), url="https://x.example/2020/04/13/paused/"), "x")
+    assert doc.published == date(2020, 4, 13)
+    assert doc.published_confidence == "near"
+
+
+def test_the_printed_date_settles_a_one_day_disagreement() -> None:
+    byline = '<p class="byline">By Jo Bloggs, <span class="date">13 April 2020</span></p>'
+    doc = extract(_page(_meta("2020-04-14T01:00:00Z"), byline), "x")
+    assert doc.published == date(2020, 4, 13)
+    assert doc.published_confidence == "near"
+
+
+def test_malformed_json_ld_is_read_leniently_rather_than_taking_a_teasers_date() -> None:
+    """Seen: broken JSON-LD was skipped and a teaser's date, two months off, was taken instead."""
+    broken = _ld(
+        '{"@context": "https://schema.org", "@type": "NewsArticle",\n'
+        ' "headline": "Contract paused\n on a second line",\n "datePublished": "2022-05-10T09:00:00+01:00",}'
+    )
+    teaser = (
+        '<section class="more"><article><h3><a href="/other/">Other story</a></h3>'
+        '<time datetime="2022-03-01T10:00:00+00:00">1 March 2022</time></article></section>'
+    )
+    doc = extract(_page(broken, after=teaser), "x")
+    assert doc.published == date(2022, 5, 10)
+
+
+def test_dates_of_teasers_related_posts_and_comments_are_never_taken() -> None:
+    after = (
+        '<aside class="related-posts"><ul><li><a href="/a/">Earlier story</a>'
+        '<time datetime="2022-01-01">1 January 2022</time></li></ul></aside>'
+        '<div id="comments"><ol class="comment-list"><li class="comment"><cite class="fn">Sam</cite>'
+        '<time datetime="2022-06-01T10:00:00+00:00">1 June 2022</time><p>Well said.</p></li></ol></div>'
+    )
+    doc = extract(_page(after=after), "x")
+    assert doc.published is None and doc.published_confidence is None
+
+
+def test_a_date_standing_only_in_a_list_item_is_found() -> None:
+    """Seen: a byline list ('<ul><li>14 March 2021</li><li>By ...</li></ul>') was dropped with its date."""
+    byline = "<ul><li>14 March 2021</li><li>By Jo Bloggs</li></ul>"
+    doc = extract(_page(byline=byline), "x")
+    assert doc.published == date(2021, 3, 14)
+
+
+def test_sources_agreeing_and_disagreeing_say_so() -> None:
+    agreed = extract(_page(_meta("2020-04-13T10:00:00+01:00"), url="https://x.example/2020/04/13/p/"), "x")
+    assert agreed.published == date(2020, 4, 13) and agreed.published_confidence == "agreed"
+    single = extract(_page(_meta("2020-04-13T10:00:00+01:00")), "x")
+    assert single.published_confidence == "single"
+    disputed = extract(_page(_meta("2020-01-10T10:00:00+00:00"), url="https://x.example/2020/03/02/p/"), "x")
+    assert disputed.published_confidence == "disputed"
+    assert disputed.published in (date(2020, 1, 10), date(2020, 3, 2))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The source's time zone comes from the registry (corpus/sources.toml)
+
+
+def test_registry_sources_are_read_in_london_time_unless_they_say_otherwise(tmp_path) -> None:
+    from casebook.errors import CasebookError
+    from casebook.sources import load_sources, timezone_for_url
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[sources]]\nname = "uk"\nkind = "wordpress"\nurl = "https://uk.example/"\n\n'
+        '[[sources]]\nname = "ny"\nkind = "feed"\nurl = "https://ny.example/feed"\n'
+        'timezone = "America/New_York"\n'
+    )
+    sources = load_sources(registry)
+    assert [s.timezone for s in sources] == ["Europe/London", "America/New_York"]
+    assert timezone_for_url("https://www.uk.example/2023/story/", sources) == "Europe/London"
+    assert timezone_for_url("https://ny.example/story", sources) == "America/New_York"
+    assert timezone_for_url("https://elsewhere.example/story", sources) is None
+    registry.write_text(
+        '[[sources]]\nname = "x"\nkind = "feed"\nurl = "https://x.example/"\ntimezone = "Mars/Olympus"\n'
+    )
+    with pytest.raises(CasebookError, match="timezone must be a time zone name such as Europe/London"):
+        load_sources(registry)
+
+
+def test_analyze_reads_a_registry_sources_utc_timestamp_in_its_time_zone(tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from casebook.cli import cli
+
+    page = tmp_path / "story.html"
+    page.write_bytes(_page(_meta("2023-06-14T23:30:00Z")).body)
+    result = CliRunner().invoke(
+        cli,
+        ["analyze", "--no-enrich", str(page), "--url", "https://www.disabilitynewsservice.com/story/"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["published"] == "2023-06-15"
+
+
+def test_only_the_date_labelled_updated_is_passed_over() -> None:
+    """Seen: 'Posted on Nov 21, 2018 Updated at Dec 10, 2025' lost both dates with the 'Updated' label."""
+    byline = '<p class="meta">Posted on Nov 21, 2018 <span>Updated at Dec 10, 2023</span></p>'
+    both = extract(_page(byline=byline), "x")
+    assert (both.published, both.updated) == (date(2018, 11, 21), date(2023, 12, 10))
+    only_updated = '<p class="meta">Updated: December 10, 2023</p>'
+    doc = extract(_page(byline=only_updated), "x")
+    # the page says only when it was last updated: published on or before that day, and the document says so
+    assert (doc.published, doc.published_confidence) == (date(2023, 12, 10), "updated")
+
+
+def test_a_date_printed_with_the_headline_outside_the_article_element() -> None:
+    """Seen: the headline and its date stand in a header above <article>, which holds only the story."""
+    html = (
+        "<html><head><title>Contract paused</title></head><body><main><header><h1>Contract paused</h1>"
+        "<p>February 4, 2024 - 11 minutes</p></header><article>" + STORY + "</article>"
+        '<section class="more"><p>Ironhack - 2023-12-17</p></section></main></body></html>'
+    )
+    doc = extract(RawPage(url="https://news.example.org/p", body=html.encode(), fetched=NOW), "x")
+    assert (doc.published, doc.published_from) == (date(2024, 2, 4), "printed")
