@@ -76,10 +76,14 @@ class IngestReport:
     recovered: int = 0  # records found written but not catalogued (a run killed in between)
 
     def summary(self) -> str:
-        parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
-        parts.append(f"{len(self.skipped)} skipped")
-        if self.outcomes["already ingested"]:
-            parts.append(f"{self.outcomes['already ingested']} already ingested")
+        done_before = ("already archived", "already ingested")  # files and records seen by an earlier run
+        parts = [
+            f"{self.outcomes[k]} {k}"
+            for k in ("new", "updated", "unchanged", *done_before)
+            if self.outcomes[k]
+        ]
+        if self.skipped or not parts:
+            parts.append(f"{len(self.skipped)} skipped")
         if self.recovered:
             parts.append(f"{self.recovered} recovered from an interrupted run")
         return "ingest: " + ", ".join(parts)
@@ -118,6 +122,7 @@ class Ingester:
         self.index = SearchIndex(settings.index_dir)
         self.enrich = enrich
         self._enricher = None
+        self.already_archived = 0  # files given again that an earlier run archived
 
     def close(self) -> None:
         self.store.close()
@@ -206,6 +211,7 @@ class Ingester:
             body = item.path.read_bytes()
             with self._write_transaction():  # no other run can archive the same file meanwhile
                 if self.store.record_for_digest(payload_digest(body)) is not None:
+                    self.already_archived += 1
                     continue
                 record = archive.write_resource(item.url, body, item.content_type, item.fetched)
                 self.store.add_record(
@@ -349,6 +355,7 @@ def ingest(
         report.recovered = ingester.reconcile()
         adopted = [adopt(path, settings.warc_dir) for path in warc_files]
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
+        report.outcomes["already archived"] = ingester.already_archived
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_with(PENDING)]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
     finally:

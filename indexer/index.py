@@ -65,9 +65,11 @@ from indexer.query import (
     DOCUMENTS,
     QUOTES,
     Compiled,
+    DateOrderError,
     Lexicon,
     Marks,
     QueryError,
+    check_date,
     compile_query,
     day_range,
     stem_of,
@@ -1269,6 +1271,19 @@ def _expander(searcher: Searcher) -> Any:
     return expand
 
 
+def _keywords(searcher: Searcher) -> Any:
+    """The values a keyword field holds (``source`` names), read once per field and search."""
+    reader = searcher.reader()
+    held: dict[str, set[str]] = {}
+
+    def values(fieldname: str) -> set[str]:
+        if fieldname not in held:
+            held[fieldname] = {b.decode("utf-8") for b in reader.lexicon(fieldname)}
+        return held[fieldname]
+
+    return values
+
+
 def _within(a: str, b: str, limit: int) -> bool:
     if abs(len(a) - len(b)) > limit:
         return False
@@ -1439,16 +1454,7 @@ def _date_arg(value: date | str | None, upper: bool) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    from indexer.query import _date_suggestion, parse_date
-
-    try:
-        return parse_date(str(value), upper=upper)
-    except ValueError:
-        which = "until" if upper else "since"
-        raise QueryError(
-            f"--{which} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
-            f"--{which} {_date_suggestion(str(value))}",
-        ) from None
+    return check_date(str(value), "until" if upper else "since")
 
 
 def _filter_query(
@@ -1474,7 +1480,7 @@ def _filter_query(
             reject.extend(wq.Term(name, v) for v in values if v)
     lo, hi = _date_arg(since, upper=False), _date_arg(until, upper=True)
     if lo and hi and lo > hi:
-        raise QueryError(f"--since {lo} is after --until {hi}", f"--since {hi} --until {lo}")
+        raise DateOrderError(lo, hi)
     if lo or hi:
         include.append(day_range("pubday", lo, hi))
     if originals_only:
@@ -1550,6 +1556,7 @@ def search(
     search_index = SearchIndex(index_path)
     if not search_index.exists():
         _ = compile_query(query or "*", make_schema())  # a malformed query is reported all the same
+        _filter_query(None, None, since, until, False, ())  # and so are dates that are not dates
         empty: dict[str, Any] = {"total": 0, "results": [], "facets": {name: {} for name in facet_names}}
         if details:
             empty.update(page=page, pages=0, sort=sort, notices=[])
@@ -1559,7 +1566,9 @@ def search(
     with _damage_is_corrupt(folder):
         lexicon = _lexicon(folder, gazetteer)
         expand = _expander(searcher)
-        compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand)
+        compiled = compile_query(
+            query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand, _keywords(searcher)
+        )
         include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
         combined = _combine(compiled.query, include, reject, compiled.match_all)
         matches = Matches.of(searcher, combined, str(folder))
