@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from casebook.errors import CasebookError
 
@@ -35,6 +36,7 @@ class Settings:
     users: str = ""  # "name:hash name:hash" (hashes from werkzeug.security); usually set as CASEBOOK_USERS
     users_file: str = "users"  # "name:hash" lines, relative to data_dir unless absolute; may not exist
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
+    public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
 
     @property
     def users_path(self) -> Path:
@@ -108,4 +110,19 @@ def load_settings(
                 values[key] = int(values[key])  # type: ignore[arg-type]
             except ValueError:
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
+    if values.get("public_url"):
+        values["public_url"] = _public_url(str(values["public_url"]))
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _public_url(value: str) -> str:
+    """The published address of the archive, without a trailing slash; anything else is refused, since
+    every citation and export would carry it."""
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise CasebookError(
+            f"setting public_url must be the web address readers use to reach this archive,"
+            f" such as https://archive.example.org, got {value!r}"
+        )
+    return url

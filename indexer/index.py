@@ -94,7 +94,8 @@ __all__ = [
     "search_quotes",
 ]
 
-SCHEMA_VERSION = 3  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+SCHEMA_VERSION = 4  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+# 4: url is the canonical URL
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
@@ -251,7 +252,7 @@ def document_fields(
     duplicate_of = getattr(stored, "duplicate_of", None) or getattr(doc, "duplicate_of", None)
     fields: dict[str, Any] = {
         "id": doc.id,
-        "url": doc.url,
+        "url": doc.canonical_url,  # what readers cite; a file imported from disk has its file:// as url
         "title": doc.title,
         "body": doc.text,
         "comments": comments,

@@ -226,7 +226,7 @@ def test_build_and_export_a_named_timeline(page, console, server, demo_archive, 
     screenshot(page, demo_archive, "named-timeline")
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    exported = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()  # BOM: spreadsheets
     assert exported[0].startswith("position,published,title")
     assert second_title in exported[1] and "Earlier context" in exported[1]
     assert "Boycott call" in exported[2] and "The call to boycott" in exported[2]

@@ -143,7 +143,8 @@ def test_build_and_export_a_timeline_through_the_pages(archive: Settings) -> Non
 
     exported = client.get(f"/timelines/{tid}.csv")
     assert "attachment" in exported.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert exported.get_data(as_text=True).startswith("\ufeffposition,")  # UTF-8 mark for spreadsheets
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).removeprefix("\ufeff"))))
     assert [(r["position"], r["id"], r["published"]) for r in rows] == [("1", a, pa), ("2", b, pb)]
     assert rows[0]["note"] == "'=HYPERLINK(1)"  # a formula is neutralised for spreadsheets
 

@@ -136,7 +136,9 @@ def test_document_page_has_a_cite_box_and_paragraph_anchors(client, demo_archive
 def test_exports_of_a_search(client) -> None:  # noqa: ANN001
     total = client.get("/api/search?q=sanctions").get_json()["total"]
     csv_text = client.get("/export/csv?q=sanctions").get_data(as_text=True)
-    assert len(csv_text.strip().splitlines()) >= total + 1 and csv_text.startswith("id,title,authors")
+    assert len(csv_text.strip().splitlines()) >= total + 1 and csv_text.startswith("\ufeffid,title,authors")
+    assert client.get("/export/csv?q=sanctions&bom=0").get_data(as_text=True) == csv_text[1:]
+    assert "AU  - Pring, John" in client.get("/export/ris?q=boycott").get_data(as_text=True)
     ris_text = client.get("/export/ris?q=sanctions").get_data(as_text=True)
     assert ris_text.count("TY  - NEWS") == total and ris_text.count("ER  - ") == total
     csl = client.get("/export/csl?q=sanctions").get_json()
@@ -201,7 +203,7 @@ def test_quotes_page_search_by_speaker_with_citation_and_csv(client) -> None:  #
         "Black Triangle Campaign, 2017-05-04. https://blacktrianglecampaign.org/" in html
     )  # copy with source
     rows = client.get("/quotes.csv?speaker=Peter Jackson").get_data(as_text=True).splitlines()
-    assert rows[0].startswith("quote,speaker,speaker_id,headline,outlet,published,url,citation")
+    assert rows[0].startswith("\ufeffquote,speaker,speaker_id,headline,outlet,published,url")
     assert any("Peter Jackson" in row for row in rows[1:])
     assert client.get("/quotes", query_string={"q": '"unclosed'}).status_code == 400
     assert "0 quotes" in client.get("/quotes?q=zzzznotaword").get_data(as_text=True)

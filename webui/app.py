@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, g, render_template
+from flask import Flask, Response, g, render_template, url_for
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     from webui.citations import web_url
 
     app.add_template_filter(web_url, "web_link")  # only http(s) URLs become links; others show as text
+    app.add_template_global(lambda: not settings.public_url, "links_are_local")
 
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:
@@ -134,6 +135,15 @@ def source_titles() -> dict[str, str]:
     from flask import current_app
 
     return current_app.config["SOURCE_TITLES"]
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """A link that leaves with the reader (citations, exports): under ``public_url`` when it is set,
+    else at the address this request came in on, which is only this computer's on 127.0.0.1."""
+    base = settings().public_url
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 
 def store() -> Store:

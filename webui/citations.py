@@ -117,6 +117,12 @@ def _split_name(name: str) -> dict[str, str]:
     return {"family": parts[-1], "given": " ".join(parts[:-1])}
 
 
+def _ris_name(name: str) -> str:
+    """``Family, Given`` as RIS wants it, with the given names in full (``Pring, John``)."""
+    parts = _split_name(name)
+    return f"{parts['family']}, {parts['given']}" if "family" in parts else parts["literal"]
+
+
 def csl_json(c: Citation) -> dict:
     item: dict = {
         "id": c.doc_id,
@@ -140,7 +146,7 @@ def csl_json(c: Citation) -> dict:
 def ris(c: Citation) -> str:
     """RIS for Zotero and friends: one ``TAG  - value`` per line, values flattened to one line."""
     tags: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
-    tags += [("AU", _harvard_name(a).replace(".", "")) for a in c.authors]
+    tags += [("AU", _ris_name(a)) for a in c.authors]
     tags.append(("T2", c.outlet))
     if c.published:
         tags += [("PY", str(c.published.year)), ("DA", f"{c.published:%Y/%m/%d}")]

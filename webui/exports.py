@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort, request
 
-from webui.app import source_titles, store
+from webui.app import external_url, source_titles, store
 from webui.citations import Citation, to_csl_json, to_csv, to_jsonl, to_ris
 from webui.search import SearchRequest, every_hit, query_from_request
 
@@ -26,7 +26,7 @@ def citation_for(doc_id: str) -> Citation | None:
     stored = store().get(doc_id)
     if stored is None:
         return None
-    archived = url_for("documents.archived_copy", doc_id=doc_id, _external=True)
+    archived = external_url("documents.archived_copy", doc_id=doc_id)
     outlet = source_titles().get(stored.document.source, stored.document.source)
     return Citation.of(stored.document, outlet, archived)
 
@@ -38,12 +38,22 @@ def matching_citations(req: SearchRequest) -> Iterator[Citation]:
             yield citation
 
 
+BOM = "\ufeff"  # spreadsheet programs read a CSV as UTF-8 only when it starts with this mark
+
+
+def spreadsheet_csv(body: str) -> str:
+    """A CSV download starts with the UTF-8 byte order mark unless ``bom=0`` asks for bare UTF-8."""
+    return body if request.args.get("bom") == "0" else BOM + body
+
+
 @exports.route("/export/<fmt>")
 def export(fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     render, mimetype, suffix = FORMATS[fmt]
     body = render(list(matching_citations(query_from_request())))
+    if fmt == "csv":
+        body = spreadsheet_csv(body)
     response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="casebook-export.{suffix}"'
     return response

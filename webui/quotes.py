@@ -12,6 +12,7 @@ from indexer.index import SORTS, search_quotes
 from indexer.query import QueryError
 from webui.app import settings, source_titles
 from webui.citations import neutralise
+from webui.exports import spreadsheet_csv
 from webui.search import every_hit, link_args, requested_page
 
 quotes = Blueprint("quotes", __name__)
@@ -88,6 +89,6 @@ def quotes_csv() -> Response:
             citation_line(hit, outlets),
         ]
         writer.writerow([neutralise(str(cell)) for cell in row])
-    response = Response(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = Response(spreadsheet_csv(out.getvalue()), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="casebook-quotes.csv"'
     return response

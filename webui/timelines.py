@@ -15,9 +15,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from casebook import timelines as tl
-from webui.app import source_titles, store
+from webui.app import external_url, source_titles, store
 from webui.auth import write_action
 from webui.citations import neutralise
+from webui.exports import spreadsheet_csv
 
 timelines = Blueprint("timelines", __name__)
 
@@ -91,7 +92,7 @@ def to_timelinejs(
 
 
 def archived_url(doc_id: str) -> str:
-    return url_for("documents.archived_copy", doc_id=doc_id, _external=True)
+    return external_url("documents.archived_copy", doc_id=doc_id)
 
 
 def page_url(timeline_id: int) -> str:
@@ -131,7 +132,7 @@ def timeline_json(timeline_id: int) -> Any:
 @timelines.route("/timelines/<int:timeline_id>.csv")
 def timeline_csv(timeline_id: int) -> Response:
     timeline = tl.get(store(), timeline_id)
-    body = to_csv(timeline, source_titles(), archived_url)
+    body = spreadsheet_csv(to_csv(timeline, source_titles(), archived_url))
     return _download(body, "text/csv; charset=utf-8", f"timeline-{timeline_id}.csv")
 
 
