@@ -1620,7 +1620,7 @@ def search_quotes(
 
     ``query`` uses the same language (words, phrases, ``speaker:``, ``source:``, ``published:``); the
     keyword arguments narrow further. Returns ``{total, results: [{doc_id, text, speaker, speaker_id, cue,
-    title, source, published, url, snippet}]}``.
+    start, title, source, published, url, snippet}]}``.
     """
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
@@ -1666,6 +1666,7 @@ def search_quotes(
                     "speaker": stored.get("speaker"),
                     "speaker_id": stored.get("speaker_id"),
                     "cue": stored.get("cue"),
+                    "start": stored.get("start"),  # where it stands in the document's text
                     "title": stored.get("title"),
                     "source": stored.get("source"),
                     "published": published or None,

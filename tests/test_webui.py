@@ -166,7 +166,7 @@ def test_malformed_query_is_a_400_with_a_suggestion_never_a_500(client) -> None:
     for q in ('"unclosed phrase', "(sanctions OR", "published:2019-13", "nosuchfield:x", "x" * 3000):
         page = client.get("/search", query_string={"q": q})
         assert page.status_code == 400, q
-        assert "could not be run" in page.get_data(as_text=True)
+        assert "That search could not be run" in page.get_data(as_text=True)
         api = client.get("/api/search", query_string={"q": q})
         assert api.status_code == 400 and set(api.get_json()) == {"error", "suggestion"}, q
 
@@ -200,10 +200,13 @@ def test_quotes_page_search_by_speaker_with_citation_and_csv(client) -> None:  #
     assert "There was no conditionality to it." in html and "— Peter Jackson" in html
     assert "Liz Sayce" not in html.split("<ol")[1]  # only his quotes
     assert (
-        "Black Triangle Campaign, 2017-05-04. https://blacktrianglecampaign.org/" in html
+        "Black Triangle Campaign, 4 May 2017. https://blacktrianglecampaign.org/" in html
     )  # copy with source
     rows = client.get("/quotes.csv?speaker=Peter Jackson").get_data(as_text=True).splitlines()
-    assert rows[0].startswith("\ufeffquote,speaker,speaker_id,headline,outlet,published,url")
+    assert rows[0] == (
+        "\ufeffquote,speaker,speaker_as_written,speaker_id,headline,outlet,published,url,archived_url,"
+        "paragraph_url,citation"
+    )
     assert any("Peter Jackson" in row for row in rows[1:])
     assert client.get("/quotes", query_string={"q": '"unclosed'}).status_code == 400
     assert "0 quotes" in client.get("/quotes?q=zzzznotaword").get_data(as_text=True)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from casebook.events import load_events
-from indexer.query import QueryError
+from indexer.query import DateError, DateOrderError, QueryError
 from indexer.versions import history
 from webui.documents import load
 from webui.search import query_from_request
@@ -18,6 +18,11 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 @api.errorhandler(QueryError)
 def bad_query(exc: QueryError) -> Any:
+    """The problem in the API's words: a bad date names its parameter, and the suggestion is its value."""
+    if isinstance(exc, DateError):
+        return jsonify({"error": f"{exc.bound}: {exc.problem}", "suggestion": exc.suggestion}), 400
+    if isinstance(exc, DateOrderError):
+        return jsonify({"error": f"since ({exc.since}) is after until ({exc.until})", "suggestion": ""}), 400
     return jsonify({"error": exc.problem, "suggestion": exc.suggestion}), 400
 
 
@@ -105,12 +110,13 @@ def sources_json() -> Any:
 
 @api.route("/quotes")
 def quotes_json() -> Any:
-    """The quotes page's search, each hit with its ready-to-paste citation line."""
-    from webui.app import source_titles
-    from webui.quotes import citation_line, run
+    """The quotes page's search, each hit with the speaker's full name and role (``credit``), its
+    paragraph, archived copy and ready-to-paste citation line."""
+    from webui.quotes import cite, quote_form, run
 
-    found = run()
-    outlets = source_titles()
-    for hit in found["results"]:
-        hit["citation"] = citation_line(hit, outlets)
+    form, errors = quote_form()
+    if errors:
+        return jsonify({"error": "; ".join(e.message for e in errors), "suggestion": ""}), 400
+    found = run(form)
+    cite(found["results"])
     return jsonify(found)

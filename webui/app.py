@@ -100,7 +100,12 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
 
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError) -> tuple[str, int]:
-        return render_template("error.html", code=400, message=str(exc)), 400
+        """A search asked by a link rather than a form (an export): what is wrong, and where to fix it."""
+        from webui.search import link_args
+
+        message = f"That search could not be run: {exc.problem}."
+        fix = url_for("search.search_page", **link_args()), "Correct it on the search page"
+        return render_template("error.html", code=400, message=message, fix=fix), 400
 
     @app.errorhandler(CasebookError)
     def archive_problem(exc: CasebookError) -> tuple[str, int]:

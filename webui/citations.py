@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from casebook.models import Document
+from casebook.models import Document, Entity
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|!~"})
@@ -154,6 +154,39 @@ def ris(c: Citation) -> str:
     tags += [("Y2", f"{c.fetched:%Y/%m/%d}"), ("N1", f"Archived copy: {c.archived_url}")]
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags]
     return "\r\n".join([*lines, "ER  - "]) + "\r\n"
+
+
+def speaker_credit(written: str | None, entity: Entity | None, name: str | None, day: date | None) -> str:
+    """Who said it, as a citation names them: the canonical name (not "Timms") and, for an official, the
+    role held on the article's date ("Stephen Timms, Minister of State for Social Security and
+    Disability"). An undated article gets no role: which one applied cannot be known.
+
+    ``entity`` is the gazetteer's entry for the speaker, ``name`` the name the archive knows them by."""
+    full = entity.name if entity else name or written
+    if not full:
+        return "speaker not identified"
+    if entity and entity.kind == "organisation" and written and "spokes" in written.lower():
+        return f"a {full} spokesperson"
+    roles = [r.title for r in entity.roles if r.holds_on(day)] if entity and day else []
+    return ", ".join([full, " and ".join(roles)]) if roles else full
+
+
+def quote_citation(
+    text: str,
+    credit: str,
+    title: str,
+    outlet: str,
+    published: date | None,
+    url: str,
+    archived_url: str,
+    paragraph_url: str,
+) -> str:
+    """“Quote” — speaker, in “Headline”, Outlet, date. URL (archived copy ...; paragraph ...)."""
+    when = _long_date(published) if published else "undated"
+    return (
+        f"“{text}” — {credit}, in “{title}”, {outlet}, {when}. {url}"
+        f" (archived copy: {archived_url}; the quote in context: {paragraph_url})"
+    )
 
 
 def neutralise(cell: str) -> str:

@@ -12,7 +12,7 @@ from crawler.archive import read_record
 from indexer.versions import history
 from webui.app import settings, source_titles, store
 from webui.auth import can_write
-from webui.marking import marked_paragraphs
+from webui.marking import marked_paragraphs, paragraph_number
 
 documents = Blueprint("documents", __name__)
 
@@ -45,7 +45,7 @@ def document_page(doc_id: str) -> str:
         doc=stored.document,
         paragraphs=marked_paragraphs(stored.document.text, mentions, quotes, entity_href),
         mentions=mentions,
-        quotes=quotes,
+        quotes=[(q, paragraph_number(stored.document.text, q.start)) for q in quotes],
         outlet=source_titles().get(stored.document.source, stored.document.source),
         cite=cite_formats(doc_id),
         history=history(store(), doc_id),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -14,6 +14,7 @@ from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles, store
 from webui.charts import bar_chart
+from webui.forms import date_errors, fix_all, query_error
 
 search = Blueprint("search", __name__)
 
@@ -105,15 +106,42 @@ def query_from_request() -> SearchRequest:
     )
 
 
+DATE_LABELS = {"since": "From", "until": "To"}
+QUERY_LABEL = "Search the archive"
+
+
+def relink(changes: dict[str, str]) -> str:
+    """This search with some of its fields changed (a suggested fix), from its first page."""
+    args = link_args("page")
+    args.update({name: [value] for name, value in changes.items()})
+    return url_for("search.search_page", **args)
+
+
 @search.route("/")
 @search.route("/search")
 def search_page() -> tuple[str, int]:
     req = query_from_request()
+    errors = date_errors(req.since, req.until, DATE_LABELS, relink)
+    bad = {e.field for e in errors}
+    runnable = replace(
+        req, since="" if "since" in bad else req.since, until="" if "until" in bad else req.until
+    )
     try:
         # One more than shown tells whether a group has more values, without counting them all.
-        found = req.run(details=True, facet_limit=(FACET_MORE if req.more else FACET_SHORT) + 1)
+        found = runnable.run(details=True, facet_limit=(FACET_MORE if req.more else FACET_SHORT) + 1)
     except QueryError as exc:
-        return render_template("search.html", req=req, error=exc, found=None, facets=[], names={}), 400
+        errors.append(query_error(exc, "q", QUERY_LABEL, relink))
+    if errors:  # every problem at once, each beside its field, on the same form
+        return render_template(
+            "search.html",
+            req=req,
+            errors=errors,
+            fix_all=fix_all(errors, relink),
+            found=None,
+            facets=[],
+            names={},
+            sorts=SORTS,
+        ), 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
     shown = {v for name in SHOWN_FACETS for v in found["facets"].get(name, {})}
@@ -123,7 +151,7 @@ def search_page() -> tuple[str, int]:
     return render_template(
         "search.html",
         req=req,
-        error=None,
+        errors=[],
         found=found,
         facets=facet_groups(found, req, names),
         names=names,

@@ -12,8 +12,10 @@ from flask import Blueprint, render_template, request, url_for
 
 from casebook.events import load_events
 from indexer.index import search as run_search
+from indexer.query import QueryError
 from webui.app import settings, source_titles
 from webui.charts import line_chart
+from webui.forms import fix_all, query_error
 
 timeline = Blueprint("timeline", __name__)
 
@@ -39,8 +41,29 @@ def counts(query: str, by: str) -> dict[str, int]:
     return {str(k): v for k, v in found["facets"].get(by, {}).items()}
 
 
+def series_counts(
+    queries: list[str], by: str
+) -> tuple[dict[str, dict[str, int]], list[tuple[int, QueryError]]]:
+    """Counts per period for each series that can be run, and the problem of each that cannot."""
+    per_query, errors = {}, []
+    for i, q in enumerate(queries):
+        try:
+            per_query[q] = counts(q, by)
+        except QueryError as exc:
+            errors.append((i, exc))
+    return per_query, errors
+
+
 def build(queries: list[str], by: str, measure: str) -> dict[str, Any]:
-    per_query = {q: counts(q, by) for q in queries}
+    """The chart's data; a series that cannot be run raises its QueryError, saying which series it is."""
+    per_query, errors = series_counts(queries, by)
+    if errors:
+        i, exc = errors[0]
+        raise QueryError(f"series {i + 1} ({queries[i]!r}): {exc.problem}", exc.suggestion, exc.position)
+    return chart_data(per_query, by, measure)
+
+
+def chart_data(per_query: dict[str, dict[str, int]], by: str, measure: str) -> dict[str, Any]:
     everything = counts("*", by) if measure == "share" else {}
     seen = sorted({p for c in per_query.values() for p in c})
     periods = periods_between(seen[0], seen[-1], by) if seen else []
@@ -63,10 +86,34 @@ def timeline_args() -> tuple[list[str], str, str]:
     return queries, by, measure
 
 
+def series_relink(queries: list[str], by: str, measure: str) -> Any:
+    """The timeline with some series (``q0``...``q5``, as the form's inputs are named) replaced."""
+
+    def relink(changes: dict[str, str]) -> str:
+        fixed = [changes.get(f"q{n}", q) for n, q in enumerate(queries)]
+        return url_for("timeline.timeline_page", q=fixed, by=by, measure=measure)
+
+    return relink
+
+
 @timeline.route("/timeline")
-def timeline_page() -> str:
+def timeline_page() -> tuple[str, int]:
     queries, by, measure = timeline_args()
-    data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
+    per_query, failed = series_counts(queries, by)
+    if failed:  # the form again, each faulty series marked with what is wrong and a corrected query
+        relink = series_relink(queries, by, measure)
+        errors = [query_error(exc, f"q{i}", f"Series {i + 1}", relink) for i, exc in failed]
+        return render_template(
+            "timeline.html",
+            queries=queries,
+            by=by,
+            measure=measure,
+            errors=errors,
+            fix_all=fix_all(errors, relink),
+            chart=None,
+            rows=[],
+        ), 400
+    data = chart_data(per_query, by, measure) if queries else {"periods": [], "series": {}}
     events = load_events(settings().events_path)
     width = 4 if by == "year" else 7
     marks = [(e.day.isoformat()[:width], e.title) for e in events]
@@ -85,6 +132,7 @@ def timeline_page() -> str:
         queries=queries,
         by=by,
         measure=measure,
+        errors=[],
         chart=chart,
         rows=rows,
         names=list(data["series"]),
@@ -92,7 +140,7 @@ def timeline_page() -> str:
         key_articles=key_articles,
         outlets=source_titles(),
         unit=unit,
-    )
+    ), 200
 
 
 def period_href(queries: list[str], period: str, by: str) -> str:
