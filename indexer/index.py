@@ -95,7 +95,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 4  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
-# 4: url is the canonical URL
+# 4: url is the canonical URL; undated documents have year "undated"
+UNDATED = "undated"  # the year facet's value for a document without a publication date
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
@@ -269,6 +270,8 @@ def document_fields(
     if doc.published is not None:
         fields["year"] = f"{doc.published.year:04d}"
         fields["month"] = f"{doc.published.year:04d}-{doc.published.month:02d}"
+    else:  # counted, and found by year=undated: a date filter or a timeline must not lose them unsaid
+        fields["year"] = UNDATED
     if quotes is not None:
         fields.update(_quote_fields(list(quotes)))
     return fields

@@ -244,6 +244,7 @@ def test_quotes_search_carries_citations(index_path: Path) -> None:
         "speaker": "Liz Kendall",
         "speaker_id": "official:liz-kendall",
         "cue": "said",
+        "start": QUOTE_1.start,  # where it stands in the document's text
         "title": "Sanctions rise",
         "source": "dns",
         "published": "2017-05-04",

@@ -86,12 +86,14 @@ def entity_json(entity_id: str) -> Any:
 
 @api.route("/timeline")
 def timeline_json() -> Any:
-    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, events}``."""
+    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, undated:
+    {query: articles without a date, not in the series}, events}``; a share is null where the archive
+    holds nothing in the period."""
     from webui.app import settings
     from webui.timeline import MAX_SERIES, build, timeline_args
 
     queries, by, measure = timeline_args()
-    data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
+    data = build(queries, by, measure) if queries else {"periods": [], "series": {}, "undated": {}}
     events = [
         {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
     ]

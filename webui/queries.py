@@ -28,9 +28,9 @@ def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
     if head is None:
         return None
     by_year = store.db.execute(
-        "SELECT substr(d.published, 1, 4) AS year, COUNT(DISTINCT d.id) AS documents"
+        "SELECT coalesce(substr(d.published, 1, 4), 'undated') AS year, COUNT(DISTINCT d.id) AS documents"
         " FROM mentions m JOIN documents d ON d.id = m.doc_id"
-        " WHERE m.entity_id=? AND d.published IS NOT NULL GROUP BY year ORDER BY year",
+        " WHERE m.entity_id=? GROUP BY year ORDER BY year",
         (entity_id,),
     ).fetchall()
     co_mentioned = store.db.execute(
@@ -56,7 +56,8 @@ def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
     ).fetchall()
     return {
         **dict(head),
-        "by_year": [dict(r) for r in by_year],
+        "by_year": [dict(r) for r in by_year if r["year"] != "undated"],
+        "undated": next((r["documents"] for r in by_year if r["year"] == "undated"), 0),
         "co_mentioned": [dict(r) for r in co_mentioned],
         "latest": [dict(r) for r in latest],
         "quotes": [_in_context(dict(r)) for r in quotes],

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import ALL_FACETS, SORTS
+from indexer.index import ALL_FACETS, SORTS, UNDATED
 from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles, store
@@ -127,8 +127,9 @@ def search_page() -> tuple[str, int]:
         req, since="" if "since" in bad else req.since, until="" if "until" in bad else req.until
     )
     try:
-        # One more than shown tells whether a group has more values, without counting them all.
-        found = runnable.run(details=True, facet_limit=(FACET_MORE if req.more else FACET_SHORT) + 1)
+        # One more than a group can show tells whether it has more values, without counting them all; the
+        # year histogram shows every year.
+        found = runnable.run(details=True, facet_limit=FACET_MORE + 1)
     except QueryError as exc:
         errors.append(query_error(exc, "q", QUERY_LABEL, relink))
     if errors:  # every problem at once, each beside its field, on the same form
@@ -144,10 +145,11 @@ def search_page() -> tuple[str, int]:
         ), 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
-    shown = {v for name in SHOWN_FACETS for v in found["facets"].get(name, {})}
+    shown = {v for name in SHOWN_FACETS for v in list(found["facets"].get(name, {}))[: group_size(name, req)]}
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
     names = store().entity_names(shown) | source_titles()
-    years = sorted((str(y), c) for y, c in found["facets"].get("year", {}).items())
+    by_year = found["facets"].get("year", {})
+    years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
     return render_template(
         "search.html",
         req=req,
@@ -160,8 +162,32 @@ def search_page() -> tuple[str, int]:
         chips=chips(req, names),
         histogram=bar_chart(years, "Matching articles by year"),
         years=years,
+        undated=by_year.get(UNDATED, 0),
+        left_out=undated_left_out(runnable),
         sorts=SORTS,
     ), 200
+
+
+def group_size(name: str, req: SearchRequest) -> int:
+    """How many values a facet group shows: a few, or many for the group a reader asked "more" of."""
+    return FACET_MORE if name == req.more else FACET_SHORT
+
+
+def undated_left_out(req: SearchRequest) -> dict[str, Any] | None:
+    """Undated articles that match but that a date range or a year filter leaves out: how many, and the
+    link that lists them (they have no date to fall inside a range, and must not vanish unsaid)."""
+    years = [y for y in req.filters.get("year", []) if y != UNDATED]
+    if not (req.since or req.until or years) or UNDATED in req.exclude.get("year", []):
+        return None
+    filters = {k: v for k, v in req.filters.items() if k != "year"} | {"year": [UNDATED]}
+    exclude = {k: v for k, v in req.exclude.items() if k != "year"}
+    undated = replace(req, since="", until="", filters=filters, exclude=exclude, page=1)
+    count = undated.run(limit=1, facets=[])["total"]
+    if not count:
+        return None
+    args = link_args("page", "since", "until", "year", "-year")
+    args["year"] = [UNDATED]
+    return {"count": count, "href": url_for("search.search_page", **args)}
 
 
 def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str]) -> list[dict[str, Any]]:
@@ -170,7 +196,7 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
         values = found["facets"].get(name) or {}
         if not values:
             continue
-        shown = FACET_MORE if name == req.more else FACET_SHORT
+        shown = group_size(name, req)
         items = []
         for value, count in list(values.items())[:shown]:
             active = value in req.filters.get(name, [])

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from casebook.events import load_events
+from indexer.index import UNDATED
 from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles
@@ -37,8 +38,11 @@ def periods_between(first: str, last: str, by: str) -> list[str]:
 
 
 def counts(query: str, by: str) -> dict[str, int]:
-    found = run_search(settings().index_dir, query, limit=1, facets=[by], facet_limit=100_000)
-    return {str(k): v for k, v in found["facets"].get(by, {}).items()}
+    """Matching articles per period, and under ``undated`` those that have no date to be placed by."""
+    found = run_search(settings().index_dir, query, limit=1, facets=[by, "year"], facet_limit=100_000)
+    out = {str(k): v for k, v in found["facets"].get(by, {}).items() if k != UNDATED}
+    out[UNDATED] = found["facets"].get("year", {}).get(UNDATED, 0)
+    return out
 
 
 def series_counts(
@@ -64,18 +68,22 @@ def build(queries: list[str], by: str, measure: str) -> dict[str, Any]:
 
 
 def chart_data(per_query: dict[str, dict[str, int]], by: str, measure: str) -> dict[str, Any]:
+    """Periods from the first to the last with coverage, each series' value in each, and each series'
+    undated articles (not placed on the chart, but said). A share is ``None`` for a period in which the
+    archive holds nothing at all: no coverage is not 0% of coverage."""
     everything = counts("*", by) if measure == "share" else {}
-    seen = sorted({p for c in per_query.values() for p in c})
+    seen = sorted({p for c in per_query.values() for p, n in c.items() if p != UNDATED and n})
     periods = periods_between(seen[0], seen[-1], by) if seen else []
-    series: dict[str, list[float]] = {}
+    series: dict[str, list[float | None]] = {}
     for q, c in per_query.items():
         if measure == "share":
             series[q] = [
-                round(100 * c.get(p, 0) / everything[p], 1) if everything.get(p) else 0 for p in periods
+                round(100 * c.get(p, 0) / everything[p], 1) if everything.get(p) else None for p in periods
             ]
         else:
             series[q] = [float(c.get(p, 0)) for p in periods]
-    return {"periods": periods, "series": series}
+    undated = {q: c.get(UNDATED, 0) for q, c in per_query.items()}
+    return {"periods": periods, "series": series, "undated": undated}
 
 
 def timeline_args() -> tuple[list[str], str, str]:
@@ -113,7 +121,7 @@ def timeline_page() -> tuple[str, int]:
             chart=None,
             rows=[],
         ), 400
-    data = chart_data(per_query, by, measure) if queries else {"periods": [], "series": {}}
+    data = chart_data(per_query, by, measure) if queries else {"periods": [], "series": {}, "undated": {}}
     events = load_events(settings().events_path)
     width = 4 if by == "year" else 7
     marks = [(e.day.isoformat()[:width], e.title) for e in events]
@@ -138,8 +146,12 @@ def timeline_page() -> tuple[str, int]:
         names=list(data["series"]),
         events=events,
         key_articles=key_articles,
+        undated=[
+            (q, n, url_for("search.search_page", q=q, year=UNDATED)) for q, n in data["undated"].items() if n
+        ],
         outlets=source_titles(),
         unit=unit,
+        gaps=any(v is None for values in data["series"].values() for v in values),
     ), 200
 
 
