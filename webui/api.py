@@ -90,10 +90,11 @@ def timeline_json() -> Any:
     {query: articles without a date, not in the series}, events}``; a share is null where the archive
     holds nothing in the period."""
     from webui.app import settings
-    from webui.timeline import MAX_SERIES, build, timeline_args
+    from webui.timeline import MAX_SERIES, build, timeline_args, timeline_scope
 
     queries, by, measure = timeline_args()
-    data = build(queries, by, measure) if queries else {"periods": [], "series": {}, "undated": {}}
+    scope = timeline_scope()
+    data = build(queries, by, measure, scope) if queries else {"periods": [], "series": {}, "undated": {}}
     events = [
         {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
     ]

@@ -219,20 +219,22 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
     return groups
 
 
-def chips(req: SearchRequest, names: dict[str, str]) -> list[dict[str, str]]:
-    """Active filters, each with the link that removes it."""
+def chips(
+    req: SearchRequest, names: dict[str, str], endpoint: str = "search.search_page"
+) -> list[dict[str, str]]:
+    """Active filters, each with the link that removes it (from this page, ``endpoint``)."""
     out = []
     for prefix, mapping in (("", req.filters), ("-", req.exclude)):
         for name, values in mapping.items():
             for value in values:
                 kind = FACET_LABELS.get(name, name).lower()
                 label = f"{'not ' if prefix else ''}{kind}: {names.get(value, value)}"
-                out.append({"label": label, "href": href_with(prefix + name, value, remove=True)})
+                out.append({"label": label, "href": href_with(prefix + name, value, True, endpoint)})
     for key, label in (("since", "from"), ("until", "to")):
         if getattr(req, key):
-            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key)})
+            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key, endpoint)})
     if req.originals_only:
-        out.append({"label": "originals only", "href": href_without("originals")})
+        out.append({"label": "originals only", "href": href_without("originals", endpoint)})
     return out
 
 
@@ -244,14 +246,14 @@ def link_args(*drop: str) -> dict[str, list[str]]:
     return {k: v for k, v in args.items() if k not in drop and k != "endpoint" and not k.startswith("_")}
 
 
-def href_with(name: str, value: str, remove: bool) -> str:
+def href_with(name: str, value: str, remove: bool, endpoint: str = "search.search_page") -> str:
     args = link_args()
     args.pop("page", None)
     values = [v for v in args.get(name, []) if v != value]
     if not remove:
         values.append(value)
     args[name] = values
-    return url_for("search.search_page", **args)
+    return url_for(endpoint, **args)
 
 
 def href_setting(name: str, value: str) -> str:
@@ -260,11 +262,11 @@ def href_setting(name: str, value: str) -> str:
     return url_for("search.search_page", **args)
 
 
-def href_without(name: str) -> str:
+def href_without(name: str, endpoint: str = "search.search_page") -> str:
     args = link_args()
     args.pop("page", None)
     args.pop(name, None)
-    return url_for("search.search_page", **args)
+    return url_for(endpoint, **args)
 
 
 def page_href(number: int) -> str:
