@@ -61,7 +61,7 @@ def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"/doc/{doc_id}/archived" in html and "Fetched" in html
-    archived = client.get(f"/doc/{doc_id}/archived")
+    archived = client.get(f"/doc/{doc_id}/archived/page")
     assert archived.status_code == 200
     csp = archived.headers["Content-Security-Policy"]
     assert csp.startswith("sandbox") and "allow-scripts" not in csp and "allow-same-origin" not in csp
@@ -287,3 +287,20 @@ def test_marking_escapes_every_piece_before_tagging_it() -> None:
     assert 'title="A &lt;Minister&gt; (official)"' in first.html
     assert '<mark class="quote" title="quote: Minister">Cut &lt;b&gt;it&lt;/b&gt;,</mark>' in second.html
     assert (first.number, second.number) == (1, 2)
+
+
+def test_the_archived_copy_has_its_context_outside_the_sandbox(client, demo_archive) -> None:  # noqa: ANN001
+    with Store(demo_archive.db_path) as store:
+        doc = next(store.iter_documents()).document
+    page = client.get(f"/doc/{doc.id}/archived")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    banner = html.split('class="archived-banner"', 1)[1].split("</section>", 1)[0]
+    assert "Archived copy of" in banner and doc.canonical_url in banner
+    assert f"{doc.fetched.day} {doc.fetched:%B %Y}" in banner and f'href="/doc/{doc.id}"' in banner
+    frame = html.split("<iframe", 1)[1].split(">", 1)[0]
+    assert f'src="/doc/{doc.id}/archived/page"' in frame and 'sandbox=""' in frame  # no allow-anything
+    framed = client.get(f"/doc/{doc.id}/archived/page")
+    csp = framed.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox;") and "allow-" not in csp and "frame-ancestors 'self'" in csp
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN"  # only Casebook's own page may frame it

@@ -18,8 +18,9 @@ documents = Blueprint("documents", __name__)
 
 DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
-# The original page is hostile input: no scripts, no same-origin access, nothing loaded from outside.
-ARCHIVED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# The original page is hostile input: no scripts, no same-origin access, nothing loaded from outside. It
+# may be framed only by Casebook's own archived-copy page, which says what it is around it.
+ARCHIVED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 
 
 def load(doc_id: str):  # noqa: ANN201
@@ -63,20 +64,41 @@ def cite_formats(doc_id: str) -> dict[str, str]:
     return {"Plain text": plain(citation), "Markdown": markdown(citation), "Harvard": harvard(citation)}
 
 
-@documents.route("/doc/<doc_id>/archived")
-def archived_copy(doc_id: str) -> Response:
+def archived_record(doc_id: str):  # noqa: ANN201
     doc = load(doc_id).document
     if doc.warc_file is None or doc.warc_offset is None:
         abort(404)
     try:
-        record = read_record(settings().warc_dir, doc.warc_file, doc.warc_offset)
+        return doc, read_record(settings().warc_dir, doc.warc_file, doc.warc_offset)
     except CasebookError:
         abort(404)
+
+
+@documents.route("/doc/<doc_id>/archived")
+def archived_copy(doc_id: str) -> str:
+    """The archived copy with its context: what it is, whence and when it was fetched, a way back; the
+    page itself in a sandboxed frame below, served by :func:`archived_page` (the frame's sandbox attribute
+    and that response's own CSP each forbid scripts, forms, plugins and same-origin access)."""
+    doc, record = archived_record(doc_id)
+    return render_template(
+        "archived.html",
+        doc=doc,
+        fetched=record.page.fetched,
+        warc_file=doc.warc_file,
+        outlet=source_titles().get(doc.source, doc.source),
+    )
+
+
+@documents.route("/doc/<doc_id>/archived/page")
+def archived_page(doc_id: str) -> Response:
+    """The page as fetched, byte for byte from the WARC file, under the sandbox."""
+    _doc, record = archived_record(doc_id)
     response = Response(record.page.body, mimetype="text/plain")
     content_type = record.page.content_type or "text/html"
     if content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml"):
         response.headers["Content-Type"] = content_type
     response.headers["Content-Security-Policy"] = ARCHIVED_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
