@@ -1427,7 +1427,17 @@ def highlight_text(text: str, marks: Marks, top: int = 2) -> str:
             at = b
         out.append(html.escape(text[at:end], quote=True))
         pieces.append("".join(out).strip())
-    return " … ".join(pieces)
+    before = "… " if windows[0][0] > 0 else ""  # a fragment from inside the text says so at each cut end
+    after = " …" if windows[-1][1] < len(text) else ""
+    return before + " … ".join(pieces) + after
+
+
+def lead(text: str) -> str:
+    """The opening of ``text`` as an escaped snippet: cut at a word boundary, with "…" if cut."""
+    if len(text) <= SNIPPET_CHARS:
+        return html.escape(text, quote=True)
+    cut = text.rfind(" ", 0, SNIPPET_CHARS + 1)
+    return html.escape(text[: cut if cut > 0 else SNIPPET_CHARS].rstrip(), quote=True) + " …"
 
 
 def _snippet(stored: Mapping[str, Any], compiled: Compiled) -> tuple[str, list[str]]:
@@ -1447,7 +1457,7 @@ def _snippet(stored: Mapping[str, Any], compiled: Compiled) -> tuple[str, list[s
     if title_marks and any(_is_marked(t.text, title_marks) for t in _EXACT(stored.get("title") or "")):
         matched_in.insert(0, "title")
     if not snippet:
-        snippet = html.escape((stored.get("body") or "")[:SNIPPET_CHARS], quote=True)
+        snippet = lead(stored.get("body") or "")
     return snippet, matched_in
 
 
@@ -1674,7 +1684,7 @@ def search_quotes(
                     "source": stored.get("source"),
                     "published": published or None,
                     "url": stored.get("url"),
-                    "snippet": snippet or html.escape(text[:SNIPPET_CHARS], quote=True),
+                    "snippet": snippet or lead(text),
                 }
             )
         return {"total": total, "results": results}

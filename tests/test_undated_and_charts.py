@@ -120,3 +120,57 @@ def test_line_chart_draws_gaps_and_a_key_that_matches_each_line() -> None:
         assert line and (line.group(2) or "") == dash
         drawn = re.search(rf'class="series series-{n}" fill="none"( stroke-dasharray="([^"]+)")?>', wide)
         assert drawn and (drawn.group(2) or "") == dash  # the key's stroke is the line's stroke
+
+
+# -- snippets, empty results, examples from the archive (item 10 of issue 14) -----------------------
+
+
+def test_snippets_are_cut_between_words_and_say_so() -> None:
+    from indexer.index import SNIPPET_CHARS, highlight_text, lead
+    from indexer.query import Marks
+
+    text = "The work capability assessment " * 30
+    opening = lead(text)
+    assert opening.endswith(" …") and len(opening) <= SNIPPET_CHARS + 2
+    assert text.startswith(opening[:-2]) and text[len(opening) - 2] == " "  # cut where a word ends
+    assert lead("Short text.") == "Short text."
+    body = (
+        ("Claimants said the process was slow. " * 20)
+        + "Sanctions rose sharply. "
+        + ("More words follow here. " * 20)
+    )
+    marked = highlight_text(body, Marks(exact={"sanctions"}))
+    assert marked.startswith("… ") and marked.endswith(" …") and "<mark>Sanctions</mark>" in marked
+    inside = re.sub(r"</?mark>", "", marked[2:-2])
+    assert inside in body and body[body.index(inside) - 1] == " "  # the fragment starts on a word
+
+
+@pytest.mark.slow
+def test_a_search_that_finds_nothing_says_what_to_try(client) -> None:  # noqa: ANN001
+    html = client.get("/search?q=benefit+zzyzx&source=dorset-iww").get_data(as_text=True)
+    assert "Filter these results" not in html and 'id="filters"' not in html  # no empty filter column
+    help_box = html.split('class="no-results"', 1)[1].split("</div>", 1)[0]
+    assert "Nothing in the archive matches “benefit zzyzx” with these filters" in help_box
+    assert 'href="/search?q=benefit+zzyzx">the same words without the filters' in help_box
+    assert "any of the words: benefit OR zzyzx" in help_box
+    any_of = re.search(r'<a href="([^"]+)">any of the words', help_box).group(1).replace("&amp;", "&")
+    assert client.get(any_of.replace("source=dorset-iww", "")).status_code == 200
+
+
+@pytest.mark.slow
+def test_the_search_box_examples_come_from_the_archive(client) -> None:  # noqa: ANN001
+    facets = client.get("/api/search?q=*").get_json()["facets"]
+    html = client.get("/").get_data(as_text=True)
+    help_line = html.split('id="q-help"', 1)[1].split("</p>", 1)[0]
+    scheme = re.search(r"<code>scheme:([a-z0-9-]+)</code>", help_line).group(1)
+    assert f"scheme:{scheme}" in facets["scheme"]
+    year = re.search(r"<code>published:(\d{4})</code>", help_line).group(1)
+    assert year in facets["year"]
+    assert client.get(f"/api/search?q=scheme:{scheme}").get_json()["total"] >= 1
+
+
+@pytest.mark.slow
+def test_no_key_articles_heading_without_key_articles(client) -> None:  # noqa: ANN001
+    html = client.get("/timeline?q=zzyzx").get_data(as_text=True)
+    assert "Key articles" not in html and "Nothing in the archive matches this series" in html
+    assert "Key articles for “sanctions”" in client.get("/timeline?q=sanctions").get_data(as_text=True)

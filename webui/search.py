@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -34,6 +38,7 @@ FACET_LABELS = {
 SHOWN_FACETS = ("source", "year", "author", "official", "person", "organisation", "scheme", "place")
 FACET_SHORT = 10  # values per facet group at first
 FACET_MORE = 100  # values in the group a reader asked to see "more" of
+PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")  # a word a reader typed, no operator or field in it
 
 
 @dataclass
@@ -164,8 +169,39 @@ def search_page() -> tuple[str, int]:
         years=years,
         undated=by_year.get(UNDATED, 0),
         left_out=undated_left_out(runnable),
+        retries=[] if found["total"] else retries(req, chips(req, names)),
         sorts=SORTS,
     ), 200
+
+
+@lru_cache(maxsize=4)
+def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[str, str]:
+    """A scheme and a year the archive really holds, for the search box's examples; read again every five
+    minutes (``_period``), since an archive grows."""
+    found = run_search(index_dir, "*", limit=1, facets=["scheme", "year"], facet_limit=3, gazetteer=gazetteer)
+    schemes = list(found["facets"].get("scheme", {}))
+    years = [y for y in found["facets"].get("year", {}) if y != UNDATED]
+    return {"scheme": schemes[0].split(":", 1)[1] if schemes else "", "year": years[0] if years else ""}
+
+
+@search.app_template_global()
+def archive_examples() -> dict[str, str]:
+    return _archive_examples(settings().index_dir, settings().gazetteer_path, int(time.time() // 300))
+
+
+def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """For a search that found nothing: other searches that may find something, as (label, link)."""
+    out = []
+    if chips:
+        out.append(("the same words without the filters", url_for("search.search_page", q=req.q)))
+    words = req.q.split()
+    if len(words) > 1 and all(PLAIN_WORD.fullmatch(w) for w in words):
+        any_of = " OR ".join(words)
+        out.append((f"any of the words: {any_of}", href_setting("q", any_of)))
+    if words and all(PLAIN_WORD.fullmatch(w) for w in words):
+        near = " ".join(f"{w}~" for w in words)
+        out.append((f"words spelt nearly so: {near}", href_setting("q", near)))
+    return out
 
 
 def group_size(name: str, req: SearchRequest) -> int:
