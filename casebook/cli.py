@@ -145,7 +145,7 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
-    from casebook.sources import load_sources, source_for_url
+    from casebook.sources import archive_sources, source_for_url
     from indexer.extract import NotAnArticle, extract
 
     enricher = None
@@ -153,7 +153,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         from indexer.enrich import Enricher
 
         enricher = Enricher(settings.model, settings.gazetteer_path)
-    sources = load_sources(settings.sources_path)
+    sources = archive_sources(settings)
     failed = False
     extracted: list[tuple[Path, Document]] = []
     errors: dict[Path, str] = {}
@@ -417,16 +417,14 @@ def add_user(settings: Settings, name: str, password: str) -> None:
 @click.pass_obj
 @_friendly
 def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
-    """Build the demo archive from corpus/demo/ and serve it."""
-    from casebook.demo import demo_imports
-    from casebook.pipeline import ingest as run_ingest
+    """Build the demo archive from corpus/demo/ (real pages, and invented sample data) and serve it."""
+    from casebook.demo import build_demo
 
     # The port is taken before the build, so a busy port is said at once, not after the build.
     server = (
         None if no_serve else _listen(settings, settings.host, port or settings.port, False, "casebook demo")
     )
-    report = run_ingest(settings, imports=demo_imports(settings.demo_path))
-    click.echo(report.summary())
+    click.echo(build_demo(settings).summary())
     if server is not None:
         _run(server, settings, False)
 

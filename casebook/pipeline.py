@@ -27,7 +27,7 @@ from tqdm import tqdm
 from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
-from casebook.sources import load_sources, source_for_url
+from casebook.sources import archive_sources, source_for_url
 from casebook.store import Store, StoredDocument
 from crawler.archive import (
     AUX_PREFIX,
@@ -117,7 +117,7 @@ class Ingester:
 
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
-        self.sources = load_sources(settings.sources_path)
+        self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
         self.store = Store(settings.db_path)
         self.index = SearchIndex(settings.index_dir)
         self.enrich = enrich

@@ -28,6 +28,7 @@ class Settings:
     sources_file: str = "sources.toml"
     gazetteer_dir: str = "gazetteer"
     demo_dir: str = "demo"
+    sample_dir: str = "demo/sample"  # the demo's invented outlets and the templates of their articles
     events_file: str = "events.toml"
     enrich_processes: int = 1
     enrich_batch_size: int = 32
@@ -69,6 +70,14 @@ class Settings:
     @property
     def demo_path(self) -> Path:
         return self.corpus_dir / self.demo_dir
+
+    @property
+    def sample_sources_path(self) -> Path:
+        return self.corpus_dir / self.sample_dir / "sources.toml"
+
+    @property
+    def sample_templates_path(self) -> Path:
+        return self.corpus_dir / self.sample_dir / "templates.toml"
 
     def with_data_dir(self, data_dir: Path | str) -> Settings:
         return replace(self, data_dir=Path(data_dir))

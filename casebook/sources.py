@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from casebook.errors import CasebookError
 from casebook.models import Source
+from casebook.settings import Settings
 
 KINDS = ("wordpress", "sitemap", "feed", "listing")
 _TUPLE_KEYS = ("start_urls", "allowed_domains", "exclude_patterns")
@@ -62,3 +63,16 @@ def source_for_url(url: str, sources: list[Source]) -> str:
             if bare == domain or bare.endswith("." + domain):
                 return source.name
     return bare or "local"
+
+
+def archive_sources(settings: Settings) -> list[Source]:
+    """Every source an archive's documents can come from: the registry's, then the demo's invented outlets
+    (``sample_dir``), which are named here so their pages are labelled, and never crawled."""
+    sample = settings.sample_sources_path
+    return load_sources(settings.sources_path) + (load_sources(sample) if sample.is_file() else [])
+
+
+def sample_source_names(settings: Settings) -> frozenset[str]:
+    """The names of the demo's invented outlets: their documents are sample data, said so wherever shown."""
+    sample = settings.sample_sources_path
+    return frozenset(s.name for s in load_sources(sample)) if sample.is_file() else frozenset()

@@ -57,10 +57,11 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app = CasebookFlask(__name__)
     app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
-    from casebook.sources import load_sources
+    from casebook.sources import archive_sources, sample_source_names
 
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
-    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in load_sources(settings.sources_path)}
+    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in archive_sources(settings)}
+    app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
 
     from webui import auth
     from webui.api import api
@@ -81,6 +82,8 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
 
     app.add_template_filter(web_url, "web_link")  # only http(s) URLs become links; others show as text
     app.add_template_global(lambda: not settings.public_url, "links_are_local")
+    app.add_template_global(sample_data)
+    app.add_template_global(lambda source: source in app.config["SAMPLE_SOURCES"], "is_sample")
 
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:
@@ -149,6 +152,24 @@ def external_url(endpoint: str, **values: Any) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def sample_data() -> dict[str, int] | None:
+    """How many invented (sample) and real documents the archive holds, once per request; None when it
+    holds no sample data. Every page of such an archive says so (base.html)."""
+    from flask import current_app
+
+    names = sorted(current_app.config["SAMPLE_SOURCES"])
+    if not names:
+        return None
+    if "sample_data" not in g:
+        marks = ",".join("?" * len(names))
+        row = store().db.execute(
+            f"SELECT SUM(source IN ({marks})) AS sample, COUNT(*) AS total FROM documents", names
+        ).fetchone()
+        sample = row["sample"] or 0
+        g.sample_data = {"sample": sample, "real": row["total"] - sample} if sample else None
+    return g.sample_data
 
 
 def store() -> Store:

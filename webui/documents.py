@@ -48,6 +48,7 @@ def document_page(doc_id: str) -> str:
         mentions=mentions,
         quotes=[(q, paragraph_number(stored.document.text, q.start)) for q in quotes],
         outlet=source_titles().get(stored.document.source, stored.document.source),
+        outlets=source_titles(),
         cite=cite_formats(doc_id),
         history=history(store(), doc_id),
         copies=[store().get(other) for other in store().cluster_members(doc_id) if other != doc_id],
