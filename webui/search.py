@@ -150,7 +150,11 @@ def search_page() -> tuple[str, int]:
         ), 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
-    shown = {v for name in SHOWN_FACETS for v in list(found["facets"].get(name, {}))[: group_size(name, req)]}
+    shown = {
+        v
+        for name in SHOWN_FACETS
+        for v, _ in shown_values(name, found["facets"].get(name, {}), group_size(name, req))
+    }
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
     names = store().entity_names(shown) | source_titles()
     by_year = found["facets"].get("year", {})
@@ -226,6 +230,15 @@ def undated_left_out(req: SearchRequest) -> dict[str, Any] | None:
     return {"count": count, "href": url_for("search.search_page", **args)}
 
 
+def shown_values(name: str, values: dict[str, int], shown: int) -> list[tuple[str, int]]:
+    """A group's values as listed: the commonest first; years newest first, with "undated" always there
+    when any match is undated (it is the one value a date filter can never reach)."""
+    if name != "year":
+        return list(values.items())[:shown]
+    years = sorted(((y, c) for y, c in values.items() if y != UNDATED), reverse=True)[:shown]
+    return years + ([(UNDATED, values[UNDATED])] if UNDATED in values else [])
+
+
 def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str]) -> list[dict[str, Any]]:
     groups = []
     for name in SHOWN_FACETS:
@@ -234,7 +247,7 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
             continue
         shown = group_size(name, req)
         items = []
-        for value, count in list(values.items())[:shown]:
+        for value, count in shown_values(name, values, shown):
             active = value in req.filters.get(name, [])
             items.append(
                 {
