@@ -366,8 +366,10 @@ def _is_damage(exc: BaseException, errors: tuple[type[BaseException], ...] = DAM
     if isinstance(exc, CasebookError | index.LockError):
         return False
     if not isinstance(exc, errors):
-        # garbage bytes make Whoosh's decoding fail in any way: an error raised inside Whoosh is damage
-        return isinstance(exc, _DECODING_ERRORS) and _raised_in_whoosh(exc)
+        # garbage bytes make Whoosh's decoding fail in any way: an error raised inside Whoosh is damage,
+        # including the bare Exception its codec raises for a postings block without its tag
+        decoding = isinstance(exc, _DECODING_ERRORS) or type(exc) is Exception
+        return decoding and _raised_in_whoosh(exc)
     return not (isinstance(exc, OSError) and exc.errno in _NOT_DAMAGE)
 
 
