@@ -1,4 +1,5 @@
-# Casebook: `make demo` builds the demo archive and serves it; `make test` runs the whole suite.
+# Casebook: `make demo` builds the demo archive and serves it (`make demo PORT=8080` on another port);
+# `make test` runs the whole suite.
 # Both set up .venv first (Python deps, the pinned spaCy model), so they work on a fresh clone.
 
 PYTHON ?= python3
@@ -6,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= casebook-data
+PORT ?=
 BENCH_SIZES ?= 10000,100000
 REINDEX_DOCS ?= 100000
 CHROMIUM := /usr/bin/chromium
@@ -34,7 +36,7 @@ $(CHROMIUM):
 	fi
 
 demo: setup
-	$(BIN)/casebook --data-dir $(DATA_DIR) demo
+	$(BIN)/casebook --data-dir $(DATA_DIR) demo $(if $(PORT),--port $(PORT))
 
 test: setup browser
 	$(BIN)/python -m pytest

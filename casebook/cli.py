@@ -151,7 +151,7 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.analysis import duplicates, versions
-    from casebook.sources import load_sources, source_for_url, timezone_for_url
+    from casebook.sources import archive_sources, source_for_url, timezone_for_url
     from indexer.duplicates import canonical_identity
     from indexer.extract import NotAnArticle, extract
 
@@ -160,7 +160,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         from indexer.enrich import Enricher
 
         enricher = Enricher(settings.model, settings.gazetteer_path)
-    sources = load_sources(settings.sources_path)
+    sources = archive_sources(settings)
     failed = False
     extracted: list[tuple[Path, Document]] = []
     errors: dict[Path, str] = {}
@@ -218,7 +218,27 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         sys.exit(1)
 
 
-@cli.command()
+class _QueryCommand(click.Command):
+    """A command whose argument is a query: ``casebook search -sanctions`` reads the query as an option
+    (``-s``...), so say in one line how to search for words that start with a minus."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes its list
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            word = next((a for a in given if a.startswith(exc.option_name)), exc.option_name)
+            if word.startswith("--"):
+                raise
+            click.echo(
+                f"casebook: {word} reads as an option; to search for a query that starts with a minus,"
+                f" put -- before it: casebook {ctx.info_name} -- {word}",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+@cli.command(cls=_QueryCommand)
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print {total, results, facets} as JSON.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
@@ -246,22 +266,43 @@ def search(
     """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
     from indexer.index import plain_snippet
     from indexer.index import search as run_search
+    from indexer.query import DateError, DateOrderError
 
-    found = run_search(
-        settings.index_dir,
-        query,
-        limit=limit,
-        page=page,
-        since=since,
-        until=until,
-        sort=sort,
-        originals_only=originals_only,
-        gazetteer=settings.gazetteer_path,
-    )
+    try:
+        found = run_search(
+            settings.index_dir,
+            query,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            originals_only=originals_only,
+            gazetteer=settings.gazetteer_path,
+            details=True,
+        )
+    except DateError as exc:  # the search functions name no option; here the user typed one
+        hint = f"; try: --{exc.bound} {exc.suggestion}" if exc.suggestion else ""
+        raise CasebookError(f"--{exc.bound} {exc.problem}{hint}") from None
+    except DateOrderError:
+        raise CasebookError(
+            f"--since {since} is after --until {until}; try: --since {until} --until {since}"
+        ) from None
+    for notice in found.pop("notices"):
+        click.echo(f"note: {notice}", err=True)
+    pages = found.pop("pages")
+    for key in ("page", "sort"):
+        found.pop(key)
+    for hit in found["results"]:
+        for key in ("matched_in", "duplicate_of"):
+            hit.pop(key, None)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     click.echo(f"{found['total']} documents match {query!r}")
+    if found["total"] and not found["results"]:
+        plural = "page" if pages == 1 else "pages"
+        click.echo(f"page {page} is past the end: {pages} {plural} of {limit}; try: --page {pages}")
     for hit in found["results"]:
         click.echo(f"\n{hit['published'] or 'undated'}  {hit['source']}  {hit['title']}\n  {hit['url']}")
         click.echo(f"  {plain_snippet(hit['snippet'])}")
@@ -276,7 +317,10 @@ def search(
     help="Another sources registry (default: corpus/sources.toml).",
 )
 @click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles published on or after this date."
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only articles published on or after this date.",
 )
 @click.option(
     "--urls",
@@ -319,7 +363,7 @@ def crawl(
 @cli.command()
 @click.option("--kind", type=click.Choice(["official", "person", "organisation", "scheme", "place"]))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="At most N entities.")
 @click.pass_obj
 @_friendly
 def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) -> None:
@@ -328,11 +372,11 @@ def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) ->
     from indexer.entities_report import list_entities
 
     with Store(settings.db_path) as store:
-        rows = list_entities(store, kind)
+        rows = list_entities(store, kind)[:limit]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for row in rows[:limit]:
+    for row in rows:
         click.echo(
             f"{row['mentions']:6d} mentions {row['documents']:5d} docs  "
             f"{row['kind']:<12} {row['name']}  ({row['id']})"
@@ -365,7 +409,8 @@ def serve(settings: Settings, host: str | None, port: int | None, public: bool) 
     problems = SearchIndex(settings.index_dir).check()
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
-    _serve(settings, host or settings.host, port or settings.port, public)
+    server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")
+    _run(server, settings, public)
 
 
 @cli.command("add-user")
@@ -383,18 +428,20 @@ def add_user(settings: Settings, name: str, password: str) -> None:
 
 @cli.command()
 @click.option("--no-serve", is_flag=True, help="Build the demo archive and stop.")
-@click.option("--port", default=None, type=int)
+@click.option("--port", default=None, type=int, help="Port to serve on (default from settings: 5000).")
 @click.pass_obj
 @_friendly
 def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
-    """Build the demo archive from corpus/demo/ and serve it."""
-    from casebook.demo import demo_imports
-    from casebook.pipeline import ingest as run_ingest
+    """Build the demo archive from corpus/demo/ (real pages, and invented sample data) and serve it."""
+    from casebook.demo import build_demo
 
-    report = run_ingest(settings, imports=demo_imports(settings.demo_path))
-    click.echo(report.summary())
-    if not no_serve:
-        _serve(settings, settings.host, port or settings.port)
+    # The port is taken before the build, so a busy port is said at once, not after the build.
+    server = (
+        None if no_serve else _listen(settings, settings.host, port or settings.port, False, "casebook demo")
+    )
+    click.echo(build_demo(settings).summary())
+    if server is not None:
+        _run(server, settings, False)
 
 
 @cli.command()
@@ -418,15 +465,44 @@ def check(settings: Settings, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _serve(settings: Settings, host: str, port: int, public: bool = False) -> None:
-    from waitress import serve as waitress_serve
+def _listen(settings: Settings, host: str, port: int, public: bool, command: str) -> Any:
+    """The web server, bound to its port (nothing served yet); a port that cannot be had is one line.
+    ``command`` is the command that serves, to say how to choose another port in its own words."""
+    import errno
+    import socket
+
+    from waitress import create_server
 
     from webui.app import create_app
 
     app = create_app(settings, public=public)
+    try:
+        return create_server(app, host=host, port=port, threads=8)
+    except OSError as exc:
+        other = f"{command} --port {port + 1}"
+        if command == "casebook demo":
+            other = f"make demo PORT={port + 1} (or {other})"
+        if exc.errno == errno.EADDRINUSE:
+            problem = f"port {port} on {host} is already in use (another Casebook, or another program)"
+        elif exc.errno == errno.EACCES:
+            problem = f"port {port} needs administrator rights on this system"
+        elif isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+            raise CasebookError(f"cannot listen on host {host!r}: not an address of this computer") from None
+        else:
+            problem = f"cannot listen on {host}:{port} ({exc.strerror or exc})"
+        raise CasebookError(f"{problem}; choose another port: {other}") from None
+
+
+def _run(server: Any, settings: Settings, public: bool) -> None:
     mode = " read-only" if public else ""
-    click.echo(f"Casebook is serving {settings.data_dir}{mode} at http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress_serve(app, host=host, port=port, threads=8, _quiet=True)
+    url = f"http://{server.effective_host}:{server.effective_port}/"
+    click.echo(f"Casebook is serving {settings.data_dir}{mode} at {url} (Ctrl-C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("casebook: stopped serving", err=True)
+    finally:
+        server.close()
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
-from casebook.sources import load_sources, source_for_url, timezone_for_url
+from casebook.sources import archive_sources, source_for_url, timezone_for_url
 from casebook.store import PENDING, Store, StoredDocument, to_retry
 from crawler.archive import (
     AUX_PREFIX,
@@ -76,14 +76,18 @@ class IngestReport:
     recovered: int = 0  # records found written but not catalogued (a run killed in between)
 
     def summary(self) -> str:
-        parts = [f"{self.outcomes[k]} {k}" for k in ("new", "updated", "unchanged") if self.outcomes[k]]
+        done_before = ("already archived", "already ingested")  # files and records seen by an earlier run
+        parts = [
+            f"{self.outcomes[k]} {k}"
+            for k in ("new", "updated", "unchanged", *done_before)
+            if self.outcomes[k]
+        ]
         if self.outcomes["earlier"]:
             parts.append(
                 f"{self.outcomes['earlier']} earlier fetches filed in their place among the versions"
             )
-        parts.append(f"{len(self.skipped)} skipped")
-        if self.outcomes["already ingested"]:
-            parts.append(f"{self.outcomes['already ingested']} already ingested")
+        if self.skipped or not parts:
+            parts.append(f"{len(self.skipped)} skipped")
         if self.recovered:
             parts.append(f"{self.recovered} recovered from an interrupted run")
         return "ingest: " + ", ".join(parts)
@@ -117,11 +121,12 @@ class Ingester:
 
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
-        self.sources = load_sources(settings.sources_path)
+        self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
         self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
         self.index = SearchIndex(settings.index_dir)
         self.enrich = enrich
         self._enricher = None
+        self.already_archived = 0  # files given again that an earlier run archived
 
     def close(self) -> None:
         self.store.close()
@@ -194,7 +199,7 @@ class Ingester:
 
     # -- phase 1 -------------------------------------------------------------------------------
 
-    def already_archived(self, path: Path) -> bool:
+    def holds_every_record(self, path: Path) -> bool:
         """Whether every page record of an outside WARC file is catalogued already, with the same payload
         (a copy of one of the archive's own files): copying it in would only file each record twice."""
         if path.resolve().parent == self.settings.warc_dir.resolve():
@@ -212,6 +217,7 @@ class Ingester:
             body = item.path.read_bytes()
             with self.store.write_transaction():  # no other run can archive the same file meanwhile
                 if self.store.record_for_digest(payload_digest(body)) is not None:
+                    self.already_archived += 1
                     continue
                 record = archive.write_resource(item.url, body, item.content_type, item.fetched)
                 self.store.add_record(
@@ -408,13 +414,14 @@ def ingest(
         report.recovered = ingester.reconcile()
         adopted = []
         for path in warc_files:
-            if ingester.already_archived(path):  # a copy of the archive's own file, brought back in
+            if ingester.holds_every_record(path):  # a copy of the archive's own file, brought back in
                 report.skipped.append(
                     f"{path}: every record in it is already in the archive; not copied again"
                 )
                 continue
             adopted.append(adopt(path, settings.warc_dir))
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
+        report.outcomes["already archived"] = ingester.already_archived
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
     finally:

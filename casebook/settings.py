@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from casebook.errors import CasebookError
 
@@ -27,6 +28,7 @@ class Settings:
     sources_file: str = "sources.toml"
     gazetteer_dir: str = "gazetteer"
     demo_dir: str = "demo"
+    sample_dir: str = "demo/sample"  # the demo's invented outlets and the templates of their articles
     events_file: str = "events.toml"
     enrich_processes: int = 1
     enrich_batch_size: int = 32
@@ -36,6 +38,7 @@ class Settings:
     users_file: str = "users"  # "name:hash" lines, relative to data_dir unless absolute; may not exist
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
     lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
+    public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
 
     @property
     def users_path(self) -> Path:
@@ -68,6 +71,14 @@ class Settings:
     @property
     def demo_path(self) -> Path:
         return self.corpus_dir / self.demo_dir
+
+    @property
+    def sample_sources_path(self) -> Path:
+        return self.corpus_dir / self.sample_dir / "sources.toml"
+
+    @property
+    def sample_templates_path(self) -> Path:
+        return self.corpus_dir / self.sample_dir / "templates.toml"
 
     def with_data_dir(self, data_dir: Path | str) -> Settings:
         return replace(self, data_dir=Path(data_dir))
@@ -109,4 +120,19 @@ def load_settings(
                 values[key] = int(values[key])  # type: ignore[arg-type]
             except ValueError:
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
+    if values.get("public_url"):
+        values["public_url"] = _public_url(str(values["public_url"]))
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _public_url(value: str) -> str:
+    """The published address of the archive, without a trailing slash; anything else is refused, since
+    every citation and export would carry it."""
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise CasebookError(
+            f"setting public_url must be the web address readers use to reach this archive,"
+            f" such as https://archive.example.org, got {value!r}"
+        )
+    return url

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from casebook.errors import CasebookError
 from casebook.models import Source
+from casebook.settings import Settings
 
 KINDS = ("wordpress", "sitemap", "feed", "listing")
 _TUPLE_KEYS = ("start_urls", "allowed_domains", "exclude_patterns")
@@ -83,3 +84,16 @@ def timezone_for_url(url: str, sources: list[Source]) -> str | None:
     """The time zone of the registry source covering ``url``; None for a page from elsewhere."""
     source = _registered(url, sources)
     return source.timezone if source is not None else None
+
+
+def archive_sources(settings: Settings) -> list[Source]:
+    """Every source an archive's documents can come from: the registry's, then the demo's invented outlets
+    (``sample_dir``), which are named here so their pages are labelled, and never crawled."""
+    sample = settings.sample_sources_path
+    return load_sources(settings.sources_path) + (load_sources(sample) if sample.is_file() else [])
+
+
+def sample_source_names(settings: Settings) -> frozenset[str]:
+    """The names of the demo's invented outlets: their documents are sample data, said so wherever shown."""
+    sample = settings.sample_sources_path
+    return frozenset(s.name for s in load_sources(sample)) if sample.is_file() else frozenset()

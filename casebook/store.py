@@ -572,6 +572,12 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
+    def count_from(self, sources: list[str]) -> int:
+        """How many documents come from these sources (an indexed count)."""
+        marks = ",".join("?" * len(sources))
+        query = f"SELECT COUNT(*) FROM documents WHERE source IN ({marks})"
+        return self.db.execute(query, sources).fetchone()[0]
+
     def versions(self, doc_id: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM versions WHERE doc_id=? ORDER BY version", (doc_id,)).fetchall()
 

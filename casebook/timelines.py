@@ -123,7 +123,7 @@ def get(store: Store, timeline_id: int) -> Timeline:
     if row is None:
         raise UnknownTimeline(f"no timeline {timeline_id}")
     items = store.db.execute(
-        "SELECT i.*, d.title, d.source, d.published, d.url FROM timeline_items i "
+        "SELECT i.*, d.title, d.source, d.published, d.canonical_url AS url FROM timeline_items i "
         "LEFT JOIN documents d ON d.id=i.doc_id WHERE i.timeline_id=? ORDER BY i.position",
         (timeline_id,),
     )

@@ -67,9 +67,11 @@ from indexer.query import (
     DOCUMENTS,
     QUOTES,
     Compiled,
+    DateOrderError,
     Lexicon,
     Marks,
     QueryError,
+    check_date,
     compile_query,
     day_range,
     stem_of,
@@ -95,8 +97,10 @@ __all__ = [
     "search_quotes",
 ]
 
-SCHEMA_VERSION = 4  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+SCHEMA_VERSION = 5  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
 # 4: the extraction field (how sure extraction was), a facet
+# 5: url is the canonical URL; undated documents have year "undated"
+UNDATED = "undated"  # the year facet's value for a document without a publication date
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
@@ -257,7 +261,7 @@ def document_fields(
     duplicate_of = getattr(stored, "duplicate_of", None) or getattr(doc, "duplicate_of", None)
     fields: dict[str, Any] = {
         "id": doc.id,
-        "url": doc.url,
+        "url": doc.canonical_url,  # what readers cite; a file imported from disk has its file:// as url
         "title": doc.title,
         "body": doc.text,
         "comments": comments,
@@ -275,6 +279,8 @@ def document_fields(
     if doc.published is not None:
         fields["year"] = f"{doc.published.year:04d}"
         fields["month"] = f"{doc.published.year:04d}-{doc.published.month:02d}"
+    else:  # counted, and found by year=undated: a date filter or a timeline must not lose them unsaid
+        fields["year"] = UNDATED
     if quotes is not None:
         fields.update(_quote_fields(list(quotes)))
     return fields
@@ -1347,6 +1353,19 @@ def _expander(searcher: Searcher) -> Any:
     return expand
 
 
+def _keywords(searcher: Searcher) -> Any:
+    """The values a keyword field holds (``source`` names), read once per field and search."""
+    reader = searcher.reader()
+    held: dict[str, set[str]] = {}
+
+    def values(fieldname: str) -> set[str]:
+        if fieldname not in held:
+            held[fieldname] = {b.decode("utf-8") for b in reader.lexicon(fieldname)}
+        return held[fieldname]
+
+    return values
+
+
 def _within(a: str, b: str, limit: int) -> bool:
     if abs(len(a) - len(b)) > limit:
         return False
@@ -1486,7 +1505,17 @@ def highlight_text(text: str, marks: Marks, top: int = 2) -> str:
             at = b
         out.append(html.escape(text[at:end], quote=True))
         pieces.append("".join(out).strip())
-    return " … ".join(pieces)
+    before = "… " if windows[0][0] > 0 else ""  # a fragment from inside the text says so at each cut end
+    after = " …" if windows[-1][1] < len(text) else ""
+    return before + " … ".join(pieces) + after
+
+
+def lead(text: str) -> str:
+    """The opening of ``text`` as an escaped snippet: cut at a word boundary, with "…" if cut."""
+    if len(text) <= SNIPPET_CHARS:
+        return html.escape(text, quote=True)
+    cut = text.rfind(" ", 0, SNIPPET_CHARS + 1)
+    return html.escape(text[: cut if cut > 0 else SNIPPET_CHARS].rstrip(), quote=True) + " …"
 
 
 def _snippet(stored: Mapping[str, Any], compiled: Compiled) -> tuple[str, list[str]]:
@@ -1506,7 +1535,7 @@ def _snippet(stored: Mapping[str, Any], compiled: Compiled) -> tuple[str, list[s
     if title_marks and any(_is_marked(t.text, title_marks) for t in _EXACT(stored.get("title") or "")):
         matched_in.insert(0, "title")
     if not snippet:
-        snippet = html.escape((stored.get("body") or "")[:SNIPPET_CHARS], quote=True)
+        snippet = lead(stored.get("body") or "")
     return snippet, matched_in
 
 
@@ -1517,16 +1546,7 @@ def _date_arg(value: date | str | None, upper: bool) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    from indexer.query import _date_suggestion, parse_date
-
-    try:
-        return parse_date(str(value), upper=upper)
-    except ValueError:
-        which = "until" if upper else "since"
-        raise QueryError(
-            f"--{which} {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
-            f"--{which} {_date_suggestion(str(value))}",
-        ) from None
+    return check_date(str(value), "until" if upper else "since")
 
 
 def _filter_query(
@@ -1552,7 +1572,7 @@ def _filter_query(
             reject.extend(wq.Term(name, v) for v in values if v)
     lo, hi = _date_arg(since, upper=False), _date_arg(until, upper=True)
     if lo and hi and lo > hi:
-        raise QueryError(f"--since {lo} is after --until {hi}", f"--since {hi} --until {lo}")
+        raise DateOrderError(lo, hi)
     if lo or hi:
         include.append(day_range("pubday", lo, hi))
     if originals_only:
@@ -1668,6 +1688,7 @@ def search(
     search_index = SearchIndex(index_path)
     if not search_index.exists():
         _ = compile_query(query or "*", make_schema())  # a malformed query is reported all the same
+        _filter_query(None, None, since, until, False, ())  # and so are dates that are not dates
         empty: dict[str, Any] = {"total": 0, "results": [], "facets": {name: {} for name in facet_names}}
         if details:
             empty.update(page=page, pages=0, sort=sort, notices=[])
@@ -1679,7 +1700,9 @@ def search(
     with _damage_is_corrupt(folder):
         lexicon = _lexicon(folder, gazetteer)
         expand = _expander(searcher)
-        compiled = compile_query(query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand)
+        compiled = compile_query(
+            query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand, _keywords(searcher)
+        )
         include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
         combined = _combine(compiled.query, include, reject, compiled.match_all)
         with _bounded(combined, query):
@@ -1753,6 +1776,7 @@ def _stream(
                 "speaker": stored.get("speaker"),
                 "speaker_id": stored.get("speaker_id"),
                 "cue": stored.get("cue"),
+                "start": stored.get("start"),
                 "title": stored.get("title"),
                 "source": stored.get("source"),
                 "published": published,
@@ -1788,7 +1812,7 @@ def search_quotes(
 
     ``query`` uses the same language (words, phrases, ``speaker:``, ``source:``, ``published:``); the
     keyword arguments narrow further. Returns ``{total, results: [{doc_id, text, speaker, speaker_id, cue,
-    title, source, published, url, snippet}]}``.
+    start, title, source, published, url, snippet}]}``.
     """
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
@@ -1841,11 +1865,12 @@ def search_quotes(
                     "speaker": stored.get("speaker"),
                     "speaker_id": stored.get("speaker_id"),
                     "cue": stored.get("cue"),
+                    "start": stored.get("start"),  # where it stands in the document's text
                     "title": stored.get("title"),
                     "source": stored.get("source"),
                     "published": published or None,
                     "url": stored.get("url"),
-                    "snippet": snippet or html.escape(text[:SNIPPET_CHARS], quote=True),
+                    "snippet": snippet or lead(text),
                 }
             )
         return {"total": total, "results": results}

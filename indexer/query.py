@@ -24,7 +24,7 @@ import fnmatch
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -55,6 +55,37 @@ class QueryError(CasebookError):
         self.position = position
         hint = f"try: {self.suggestion}" if self.suggestion else "try: *"
         super().__init__(f"{self.problem}; {hint}")
+
+
+class DateError(QueryError):
+    """A from/to bound (``since``/``until``) that is not a date. The message names no option or field:
+    the command line says ``--since``, a web page says "From", each in its own words.
+    ``suggestion`` is the date probably meant, or "" when there is no good guess."""
+
+    def __init__(self, bound: str, value: str) -> None:
+        self.bound = bound
+        self.value = value
+        super().__init__(
+            f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", _date_suggestion(value)
+        )
+
+
+class DateOrderError(QueryError):
+    """``since`` falls after ``until``; the suggestion swaps them (``since until``)."""
+
+    def __init__(self, since: date, until: date) -> None:
+        self.since, self.until = since, until
+        super().__init__(f"{since} is after {until}", f"{until} {since}")
+
+
+def check_date(value: str, bound: str) -> date | None:
+    """``value`` as the first (``since``) or last (``until``) day it names; None if empty; else DateError."""
+    if not value.strip():
+        return None
+    try:
+        return parse_date(value, upper=bound == "until")
+    except ValueError:
+        raise DateError(bound, value.strip()) from None
 
 
 # -- tokens ---------------------------------------------------------------------------------------
@@ -237,8 +268,17 @@ def parse_date(value: str, upper: bool = False) -> date:
     return date(year, mon, int(day))
 
 
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+
+
 def _date_suggestion(value: str) -> str:
-    """A likely meant date: 13/05/2020 -> 2020-05-13; 2020-13 -> 2020; else the year it names, or 2020."""
+    """A likely meant date: 13/05/2020 -> 2020-05-13; 2020-13 -> 2020; yesterday -> that day; else the year
+    it names, or "" when it names none (a guess such as "2020" would only mislead)."""
+    word = value.strip().lower()
+    if word in RELATIVE_DAYS:
+        return (date.today() - timedelta(days=RELATIVE_DAYS[word])).isoformat()
+    if word in ("this year", "last year"):
+        return str(date.today().year - (word == "last year"))
     m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", value)
     if m:
         try:
@@ -249,7 +289,7 @@ def _date_suggestion(value: str) -> str:
     if m and 1 <= int(m.group(1)) <= 12:
         return f"{m.group(2)}-{int(m.group(1)):02d}"
     m = re.search(r"(1[89]|20)\d\d", value)
-    return m.group(0) if m else "2020"
+    return m.group(0) if m else ""
 
 
 class Parser:
@@ -470,7 +510,8 @@ class Parser:
         try:
             return parse_date(text, upper=upper)
         except ValueError:
-            fixed = self.text[value.start : value.end].replace(text, _date_suggestion(text), 1)
+            guess = _date_suggestion(text) or str(date.today().year)
+            fixed = self.text[value.start : value.end].replace(text, guess, 1)
             raise QueryError(
                 f"{text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
                 replace(self.text, value.start, value.end, fixed),
@@ -720,16 +761,23 @@ class Compiled:
 
 Resolver = Callable[[str, str], list[str]]  # (kind or "speaker", text) -> entity ids
 Expander = Callable[[str, str], list[str]]  # (field, word) -> the forms of the word's stem in the index
+Keywords = Callable[[str], Collection[str]]  # keyword field -> the values the index holds in it
 
 
 class Compiler:
     def __init__(
-        self, schema: Any, profile: Profile, resolve: Resolver | None = None, expand: Expander | None = None
+        self,
+        schema: Any,
+        profile: Profile,
+        resolve: Resolver | None = None,
+        expand: Expander | None = None,
+        keywords: Keywords | None = None,
     ) -> None:
         self.schema = schema
         self.profile = profile
         self.resolve = resolve or (lambda kind, text: [])
         self.expand = expand or (lambda fieldname, word: [word])
+        self.keywords = keywords
         self.marks: dict[str, Marks] = {}
         self.notices: list[str] = []
 
@@ -777,7 +825,7 @@ class Compiler:
         name = node.field
         p = self.profile
         if name in p.keyword:
-            return self._keyword(p.keyword[name], node)
+            return self._keyword(p.keyword[name], node, name)
         if name in p.entity:
             ids = self._entities(name, node.text)
             return _any_term(p.entity[name], ids)
@@ -788,12 +836,17 @@ class Compiler:
             return wq.Or([by_text, _any_term(id_field, ids)]) if ids else by_text
         return self._text(p.text[name], node, negated)
 
-    def _keyword(self, fieldname: str, node: Word | Phrase) -> wq.Query:
+    def _keyword(self, fieldname: str, node: Word | Phrase, name: str) -> wq.Query:
         value = node.text.strip()
         if isinstance(node, Word) and ("*" in value or "?" in value):
             return wq.Wildcard(fieldname, value.lower())
         slugged = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
         values = list(dict.fromkeys([value, value.lower(), slugged]))
+        if self.keywords is not None:
+            held = self.keywords(fieldname)
+            if not any(v in held for v in values):  # a name the archive has never seen finds nothing: say so
+                some = ", ".join(sorted(held)[:12]) + (", ..." if len(held) > 12 else "")
+                self.notices.append(f"no {name} known as {value!r} in this archive (known: {some or 'none'})")
         return (
             wq.Or([wq.Term(fieldname, v) for v in values]) if len(values) > 1 else wq.Term(fieldname, value)
         )
@@ -890,10 +943,12 @@ def compile_query(
     profile: Profile = DOCUMENTS,
     resolve: Resolver | None = None,
     expand: Expander | None = None,
+    keywords: Keywords | None = None,
 ) -> Compiled:
-    """Parse and compile ``text`` for an index with ``schema``; raise :class:`QueryError` if malformed."""
+    """Parse and compile ``text`` for an index with ``schema``; raise :class:`QueryError` if malformed.
+    ``keywords`` (the values an index holds in a keyword field) adds a notice for a value it lacks."""
     node = parse(text, profile.fields, profile.dates)
-    return Compiler(schema, profile, resolve, expand).compile(node)
+    return Compiler(schema, profile, resolve, expand, keywords).compile(node)
 
 
 # -- entity names ---------------------------------------------------------------------------------

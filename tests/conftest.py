@@ -28,6 +28,17 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def full_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The demo exactly as ``casebook demo`` builds it: the real pages and the invented sample data."""
+    from casebook.demo import build_demo
+
+    settings = settings_for(tmp_path_factory.mktemp("full-demo-data"))
+    report = build_demo(settings, progress=False)
+    assert not report.skipped, report.skipped
+    return settings
+
+
+@pytest.fixture(scope="session")
 def enricher():  # noqa: ANN201 - indexer.enrich imports spaCy: only tests that need it pay for it
     """The real spaCy pipeline with the shipped gazetteer ruler, loaded once."""
     from indexer.enrich import Enricher

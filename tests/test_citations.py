@@ -103,3 +103,12 @@ def test_only_web_addresses_become_links_in_any_citation_format() -> None:
     assert "(<https://example.org/a%20b%3Ec>)" in markdown(safe)  # cannot close the link early
     assert csl_json(safe)["URL"] == "https://example.org/a b>c" and "UR  - https://example.org" in ris(safe)
     assert web_url(" JAVASCRIPT:x") is None and web_url("HTTPS://x.org/") == "HTTPS://x.org/"
+
+
+def test_ris_gives_authors_full_names_as_family_comma_given() -> None:
+    lines = ris(replace(CITATION, authors=["John Pring", "Mary Anne Smith", "Anonymous"])).split("\r\n")
+    assert [line for line in lines if line.startswith("AU")] == [
+        "AU  - Pring, John",
+        "AU  - Smith, Mary Anne",
+        "AU  - Anonymous",
+    ]

@@ -207,3 +207,97 @@ def test_a_damaged_index_is_rebuilt_from_the_store_with_a_message(
     assert (data / "index").resolve() != live  # a new index folder, swapped in
     again = run("search", "--json", "*", data_dir=data)
     assert again.stderr == "" and json.loads(again.stdout)["total"] == before
+
+
+# -- what a first real use found (issue 14): one clear line, in the command line's own words -----------
+
+
+def test_a_taken_port_is_one_line_that_says_how_to_choose_another(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        served = run("serve", "--port", str(port), data_dir=tmp_path / "data")
+        demo = run("demo", "--port", str(port), data_dir=tmp_path / "demo")
+    assert served.returncode == 1 and "Traceback" not in served.stderr
+    assert served.stderr.strip().splitlines() == [
+        f"casebook: port {port} on 127.0.0.1 is already in use (another Casebook, or another program);"
+        f" choose another port: casebook serve --port {port + 1}"
+    ]
+    assert "serving" not in served.stdout  # nothing claims to serve
+    assert demo.returncode == 1 and len(demo.stderr.strip().splitlines()) == 1
+    assert f"make demo PORT={port + 1}" in demo.stderr and f"casebook demo --port {port + 1}" in demo.stderr
+    assert not (tmp_path / "demo" / "warc").exists()  # said before the build, not minutes after it
+
+
+def test_a_query_with_a_leading_minus_says_how_to_search_for_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "search", "-sanctions"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        "casebook: -sanctions reads as an option; to search for a query that starts with a minus,"
+        " put -- before it: casebook search -- -sanctions"
+    ]
+    after_dashes = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "search", "--", "-sanctions"])
+    assert after_dashes.exit_code == 0 and "0 documents match '-sanctions'" in after_dashes.output
+
+
+def test_dates_the_command_line_cannot_read_suggest_a_real_date(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    def error(*args: str) -> str:
+        result = CliRunner().invoke(cli, ["--data-dir", str(tmp_path), "search", *args, "x"])
+        assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+        return result.output.strip()
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    assert error("--since", "yesterday").endswith(
+        f"is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); try: --since {yesterday}"
+    )
+    assert error("--since", "2020-13").endswith("try: --since 2020")
+    assert (
+        error("--until", "soon") == "casebook: --until 'soon' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    )
+    assert error("--since", "2021", "--until", "2020") == (
+        "casebook: --since 2021 is after --until 2020; try: --since 2020 --until 2021"
+    )
+
+
+def test_crawl_help_shows_the_date_as_users_write_it() -> None:
+    result = CliRunner().invoke(cli, ["crawl", "--help"])
+    assert "--since YYYY-MM-DD" in result.output and "%Y" not in result.output
+
+
+@pytest.mark.slow
+def test_search_and_entities_on_the_demo_say_what_they_did_not_find(demo_archive) -> None:  # noqa: ANN001
+    runner = CliRunner()
+    data = ["--data-dir", str(demo_archive.data_dir)]
+    rows = json.loads(runner.invoke(cli, [*data, "entities", "--json", "--limit", "2"]).output)
+    assert len(rows) == 2
+    assert len(runner.invoke(cli, [*data, "entities", "--limit", "3"]).output.strip().splitlines()) == 3
+    past = runner.invoke(cli, [*data, "search", "--page", "9", "sanctions"])
+    total = int(past.output.split()[0])
+    assert past.exit_code == 0 and f"{total} documents match 'sanctions'" in past.output
+    assert "page 9 is past the end: 1 page of 10; try: --page 1" in past.output
+    unknown_source = runner.invoke(cli, [*data, "search", "source:dns"])
+    assert (
+        "note: no source known as 'dns' in this archive (known: benefits-and-work," in unknown_source.output
+    )
+    unknown_scheme = runner.invoke(cli, [*data, "search", "--json", "scheme:nonsense"])
+    assert "note: no scheme known as 'nonsense' in this archive" in unknown_scheme.output
+    known = runner.invoke(cli, [*data, "search", "source:black-triangle"])
+    assert "note:" not in known.output and known.output.startswith("1 documents match")
+
+
+@pytest.mark.slow
+def test_ingesting_the_same_files_again_says_they_are_already_archived(tmp_path: Path) -> None:
+    pages = sorted(DEMO.glob("*.html"))[:3]
+    first = CliRunner().invoke(
+        cli, ["--data-dir", str(tmp_path), "ingest", "--no-progress", *map(str, pages)]
+    )
+    assert first.output.strip().splitlines()[-1] == "ingest: 3 new"
+    again = CliRunner().invoke(
+        cli, ["--data-dir", str(tmp_path), "ingest", "--no-progress", *map(str, pages)]
+    )
+    assert again.output.strip().splitlines()[-1] == "ingest: 3 already archived"

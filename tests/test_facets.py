@@ -33,7 +33,7 @@ def values(d: SyntheticDoc, facet: str) -> list[str]:
     if facet == "source":
         return [doc.source]
     if facet == "year":
-        return [f"{doc.published.year:04d}"] if doc.published else []
+        return [f"{doc.published.year:04d}"] if doc.published else ["undated"]
     if facet == "month":
         return [f"{doc.published.year:04d}-{doc.published.month:02d}"] if doc.published else []
     if facet == "author":

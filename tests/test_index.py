@@ -64,7 +64,7 @@ def test_stemmed_search_with_facets(tmp_path: Path) -> None:
         "disability-news-service": 1,
         "dorset-iww": 1,
     }
-    assert found["facets"]["year"] == {"2017": 1, "2024": 1}
+    assert found["facets"]["year"] == {"2017": 1, "2024": 1, "undated": 1}
     assert found["facets"]["scheme"] == {"scheme:esa": 1}
     first = {r["id"]: r for r in found["results"]}[DOCS[0].document.id]
     assert first["published"] == "2017-05-04" and first["url"] == "https://a.org/1"

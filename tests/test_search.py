@@ -145,8 +145,9 @@ def test_since_and_until(index_path: Path) -> None:
     assert set(numbers(search(index_path, "*", since="2019", limit=10))) == {2, 4, 6}
     assert set(numbers(search(index_path, "*", until="2019-06", limit=10))) == {1, 4, 5}
     assert set(numbers(search(index_path, "*", since=date(2019, 6, 16), until="2020", limit=10))) == {6}
-    with pytest.raises(CasebookError, match="try: --since 2020-05-13"):
+    with pytest.raises(CasebookError, match="try: 2020-05-13") as raised:  # the caller names the bound
         search(index_path, "*", since="13/05/2020")
+    assert raised.value.bound == "since" and raised.value.suggestion == "2020-05-13"
 
 
 def test_pagination_is_stable_and_total_constant(index_path: Path) -> None:
@@ -243,6 +244,7 @@ def test_quotes_search_carries_citations(index_path: Path) -> None:
         "speaker": "Liz Kendall",
         "speaker_id": "official:liz-kendall",
         "cue": "said",
+        "start": QUOTE_1.start,  # where it stands in the document's text
         "title": "Sanctions rise",
         "source": "dns",
         "published": "2017-05-04",

@@ -132,9 +132,9 @@ def test_build_and_export_a_timeline_through_the_pages(archive: Settings) -> Non
             data={"doc_id": doc, "timeline_id": tid, "note": "=HYPERLINK(1)", "csrf_token": csrf},
         )
         assert pinned.status_code == 303
-    moved = client.post(f"/timelines/{tid}/items/{a}", data={"action": "up", "csrf_token": csrf})
+    moved = client.post(f"/timelines/{tid}/items", data={"action": f"up:{a}", "csrf_token": csrf})
     assert moved.status_code == 303
-    client.post(f"/timelines/{tid}/items/{b}", data={"action": "note", "note": "later", "csrf_token": csrf})
+    client.post(f"/timelines/{tid}/items", data={"action": "note", f"note-{b}": "later", "csrf_token": csrf})
 
     as_json = client.get(f"/api/timelines/{tid}").get_json()
     assert [(i["id"], i["note"]) for i in as_json["items"]] == [(a, "=HYPERLINK(1)"), (b, "later")]
@@ -143,7 +143,8 @@ def test_build_and_export_a_timeline_through_the_pages(archive: Settings) -> Non
 
     exported = client.get(f"/timelines/{tid}.csv")
     assert "attachment" in exported.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert exported.get_data(as_text=True).startswith("\ufeffposition,")  # UTF-8 mark for spreadsheets
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).removeprefix("\ufeff"))))
     assert [(r["position"], r["id"], r["published"]) for r in rows] == [("1", a, pa), ("2", b, pb)]
     assert rows[0]["note"] == "'=HYPERLINK(1)"  # a formula is neutralised for spreadsheets
 
@@ -239,3 +240,46 @@ def test_users_file_holds_only_hashes(tmp_path: Path) -> None:
         add_user(path, "carol", "short")
     with pytest.raises(Exception, match="expected name:hash"):
         parse_users("justaname", "CASEBOOK_USERS")
+
+
+def test_two_notes_edited_then_one_button_pressed_keeps_both_edits(archive: Settings) -> None:
+    """The page is one form: whichever button is pressed, every note changed on it is saved."""
+    client = create_app(archive).test_client()
+    (a, _), (b, _), (c, _), *_ = dated_ids(archive)
+    with Store(archive.db_path) as store:
+        tid = tl.create(store, "Two edits")
+        for doc in (a, b, c):
+            tl.pin(store, tid, doc, note=f"old {doc}")
+    page = client.get(f"/timelines/{tid}").get_data(as_text=True)
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+    form |= {f"note-{d}": f"old {d}" for d in (a, b, c)}  # as the page shows them
+    form |= {f"note-{a}": "first edit", f"note-{b}": "second edit", "action": f"down:{c}"}
+    assert client.post(f"/timelines/{tid}/items", data=form).status_code == 303
+    with Store(archive.db_path) as store:
+        items = {i.doc_id: i.note for i in tl.get(store, tid).items}
+    assert items == {a: "first edit", b: "second edit", c: f"old {c}"}
+    sort = client.post(f"/timelines/{tid}/items", data=form | {"action": "sort", f"note-{c}": "third"})
+    assert sort.status_code == 303
+    with Store(archive.db_path) as store:
+        assert [i.note for i in tl.get(store, tid).items if i.doc_id == c] == ["third"]
+    assert client.post(f"/timelines/{tid}/items", data=form | {"action": "up:nosuchdoc"}).status_code == 400
+
+
+def test_the_timeline_link_under_search_results_keeps_the_filters(archive: Settings) -> None:
+    client = create_app(archive).test_client()
+    search = "/search?q=*&-source=black-triangle&since=2010&originals=1&sort=newest"
+    page = client.get(search).get_data(as_text=True)
+    link = re.search(r'<a href="(/timeline\?[^"]+)">Timeline</a>', page)
+    assert link
+    href = link.group(1).replace("&amp;", "&")
+    for kept in ("q=*", "-source=black-triangle", "since=2010", "originals=1"):
+        assert kept in href, kept
+    filtered = client.get("/api/search?q=*&-source=black-triangle&since=2010&originals=1").get_json()
+    series = client.get(href.replace("/timeline", "/api/timeline")).get_json()["series"]["*"]
+    assert sum(series) == filtered["total"] < client.get("/api/search?q=*&since=2010").get_json()["total"]
+    html = client.get(href).get_data(as_text=True)
+    assert "not source: Black Triangle Campaign" in html  # said on the page, removable
+    assert '<input type="hidden" name="-source" value="black-triangle">' in html  # kept by the form
+    assert 'id="since" name="since" type="text" size="10" value="2010"' in html
+    periods = re.findall(r'<th scope="row"><a href="([^"]+)">', html)
+    assert periods and all("-source=black-triangle" in p.replace("&amp;", "&") for p in periods)

@@ -97,7 +97,8 @@ def test_the_quotes_pages_answer_on_an_archive_without_quotes(server: Server) ->
     assert api.status == 200 and json.loads(api.body) == {"total": 0, "results": []}
     csv = client.get("/quotes.csv")
     assert csv.status == 200 and csv.text.strip().splitlines() == [
-        "quote,speaker,speaker_id,headline,outlet,published,url,citation"
+        "\ufeffquote,speaker,speaker_as_written,speaker_id,headline,outlet,published,url,archived_url,"
+        "paragraph_url,citation"
     ]
     assert client.get("/search?q=charging").status == 200
 
@@ -106,7 +107,7 @@ def test_the_quotes_pages_answer_on_an_archive_without_quotes(server: Server) ->
 
 
 def test_a_cr_inside_a_stored_content_type_is_served_as_text(server: Server, archive: Settings) -> None:
-    copy = server.client().get(f"/doc/{doc_id(archive, CR_URL)}/archived")
+    copy = server.client().get(f"/doc/{doc_id(archive, CR_URL)}/archived/page")
     assert copy.status == 200
     assert "\r" not in copy.headers["content-type"] and b"Odd header charging policy" in copy.body
     assert "sandbox" in copy.headers["content-security-policy"]

@@ -61,7 +61,7 @@ def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"/doc/{doc_id}/archived" in html and "Fetched" in html
-    archived = client.get(f"/doc/{doc_id}/archived")
+    archived = client.get(f"/doc/{doc_id}/archived/page")
     assert archived.status_code == 200
     csp = archived.headers["Content-Security-Policy"]
     assert csp.startswith("sandbox") and "allow-scripts" not in csp and "allow-same-origin" not in csp
@@ -136,7 +136,9 @@ def test_document_page_has_a_cite_box_and_paragraph_anchors(client, demo_archive
 def test_exports_of_a_search(client) -> None:  # noqa: ANN001
     total = client.get("/api/search?q=sanctions").get_json()["total"]
     csv_text = client.get("/export/csv?q=sanctions").get_data(as_text=True)
-    assert len(csv_text.strip().splitlines()) >= total + 1 and csv_text.startswith("id,title,authors")
+    assert len(csv_text.strip().splitlines()) >= total + 1 and csv_text.startswith("\ufeffid,title,authors")
+    assert client.get("/export/csv?q=sanctions&bom=0").get_data(as_text=True) == csv_text[1:]
+    assert "AU  - Pring, John" in client.get("/export/ris?q=boycott").get_data(as_text=True)
     ris_text = client.get("/export/ris?q=sanctions").get_data(as_text=True)
     assert ris_text.count("TY  - NEWS") == total and ris_text.count("ER  - ") == total
     csl = client.get("/export/csl?q=sanctions").get_json()
@@ -164,7 +166,7 @@ def test_malformed_query_is_a_400_with_a_suggestion_never_a_500(client) -> None:
     for q in ('"unclosed phrase', "(sanctions OR", "published:2019-13", "nosuchfield:x", "x" * 3000):
         page = client.get("/search", query_string={"q": q})
         assert page.status_code == 400, q
-        assert "could not be run" in page.get_data(as_text=True)
+        assert "That search could not be run" in page.get_data(as_text=True)
         api = client.get("/api/search", query_string={"q": q})
         assert api.status_code == 400 and set(api.get_json()) == {"error", "suggestion"}, q
 
@@ -198,10 +200,13 @@ def test_quotes_page_search_by_speaker_with_citation_and_csv(client) -> None:  #
     assert "There was no conditionality to it." in html and "— Peter Jackson" in html
     assert "Liz Sayce" not in html.split("<ol")[1]  # only his quotes
     assert (
-        "Black Triangle Campaign, 2017-05-04. https://blacktrianglecampaign.org/" in html
+        "Black Triangle Campaign, 4 May 2017. https://blacktrianglecampaign.org/" in html
     )  # copy with source
     rows = client.get("/quotes.csv?speaker=Peter Jackson").get_data(as_text=True).splitlines()
-    assert rows[0].startswith("quote,speaker,speaker_id,headline,outlet,published,url,citation")
+    assert rows[0] == (
+        "\ufeffquote,speaker,speaker_as_written,speaker_id,headline,outlet,published,url,archived_url,"
+        "paragraph_url,citation"
+    )
     assert any("Peter Jackson" in row for row in rows[1:])
     assert client.get("/quotes", query_string={"q": '"unclosed'}).status_code == 400
     assert "0 quotes" in client.get("/quotes?q=zzzznotaword").get_data(as_text=True)
@@ -282,3 +287,20 @@ def test_marking_escapes_every_piece_before_tagging_it() -> None:
     assert 'title="A &lt;Minister&gt; (official)"' in first.html
     assert '<mark class="quote" title="quote: Minister">Cut &lt;b&gt;it&lt;/b&gt;,</mark>' in second.html
     assert (first.number, second.number) == (1, 2)
+
+
+def test_the_archived_copy_has_its_context_outside_the_sandbox(client, demo_archive) -> None:  # noqa: ANN001
+    with Store(demo_archive.db_path) as store:
+        doc = next(store.iter_documents()).document
+    page = client.get(f"/doc/{doc.id}/archived")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    banner = html.split('class="archived-banner"', 1)[1].split("</section>", 1)[0]
+    assert "Archived copy of" in banner and doc.canonical_url in banner
+    assert f"{doc.fetched.day} {doc.fetched:%B %Y}" in banner and f'href="/doc/{doc.id}"' in banner
+    frame = html.split("<iframe", 1)[1].split(">", 1)[0]
+    assert f'src="/doc/{doc.id}/archived/page"' in frame and 'sandbox=""' in frame  # no allow-anything
+    framed = client.get(f"/doc/{doc.id}/archived/page")
+    csp = framed.headers["Content-Security-Policy"]
+    assert csp.startswith("sandbox;") and "allow-" not in csp and "frame-ancestors 'self'" in csp
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN"  # only Casebook's own page may frame it

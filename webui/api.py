@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from casebook.events import load_events
-from indexer.query import QueryError
+from indexer.query import DateError, DateOrderError, QueryError
 from indexer.versions import history
 from webui.documents import load
 from webui.search import query_from_request
@@ -18,6 +18,11 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 @api.errorhandler(QueryError)
 def bad_query(exc: QueryError) -> Any:
+    """The problem in the API's words: a bad date names its parameter, and the suggestion is its value."""
+    if isinstance(exc, DateError):
+        return jsonify({"error": f"{exc.bound}: {exc.problem}", "suggestion": exc.suggestion}), 400
+    if isinstance(exc, DateOrderError):
+        return jsonify({"error": f"since ({exc.since}) is after until ({exc.until})", "suggestion": ""}), 400
     return jsonify({"error": exc.problem, "suggestion": exc.suggestion}), 400
 
 
@@ -85,12 +90,15 @@ def entity_json(entity_id: str) -> Any:
 
 @api.route("/timeline")
 def timeline_json() -> Any:
-    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, events}``."""
+    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, undated:
+    {query: articles without a date, not in the series}, events}``; a share is null where the archive
+    holds nothing in the period."""
     from webui.app import settings
-    from webui.timeline import MAX_SERIES, build, timeline_args
+    from webui.timeline import MAX_SERIES, build, timeline_args, timeline_scope
 
     queries, by, measure = timeline_args()
-    data = build(queries, by, measure) if queries else {"periods": [], "series": {}}
+    scope = timeline_scope()
+    data = build(queries, by, measure, scope) if queries else {"periods": [], "series": {}, "undated": {}}
     events = [
         {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
     ]
@@ -109,12 +117,13 @@ def sources_json() -> Any:
 
 @api.route("/quotes")
 def quotes_json() -> Any:
-    """The quotes page's search, each hit with its ready-to-paste citation line."""
-    from webui.app import source_titles
-    from webui.quotes import citation_line, run
+    """The quotes page's search, each hit with the speaker's full name and role (``credit``), its
+    paragraph, archived copy and ready-to-paste citation line."""
+    from webui.quotes import cite, quote_form, run
 
-    found = run()
-    outlets = source_titles()
-    for hit in found["results"]:
-        hit["citation"] = citation_line(hit, outlets)
+    form, errors = quote_form()
+    if errors:
+        return jsonify({"error": "; ".join(e.message for e in errors), "suggestion": ""}), 400
+    found = run(form)
+    cite(found["results"])
     return jsonify(found)

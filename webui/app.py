@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
@@ -62,10 +62,11 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app.url_map.converters["int"] = SqliteInt
     app.config["CASEBOOK"] = settings
     app.config.update(MAX_CONTENT_LENGTH=1 << 20, MAX_FORM_PARTS=100)  # forms here are a few fields
-    from casebook.sources import load_sources
+    from casebook.sources import archive_sources, sample_source_names
 
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
-    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in load_sources(settings.sources_path)}
+    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in archive_sources(settings)}
+    app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
 
     from webui import auth
     from webui.api import api
@@ -85,6 +86,9 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     from webui.citations import web_url
 
     app.add_template_filter(web_url, "web_link")  # only http(s) URLs become links; others show as text
+    app.add_template_global(lambda: not settings.public_url, "links_are_local")
+    app.add_template_global(sample_data)
+    app.add_template_global(lambda source: source in app.config["SAMPLE_SOURCES"], "is_sample")
 
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:
@@ -113,7 +117,12 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
 
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError) -> tuple[str, int]:
-        return render_template("error.html", code=400, message=str(exc)), 400
+        """A search asked by a link rather than a form (an export): what is wrong, and where to fix it."""
+        from webui.search import link_args
+
+        message = f"That search could not be run: {exc.problem}."
+        fix = url_for("search.search_page", **link_args()), "Correct it on the search page"
+        return render_template("error.html", code=400, message=message, fix=fix), 400
 
     @app.errorhandler(CasebookError)
     def archive_problem(exc: CasebookError) -> tuple[str, int]:
@@ -169,6 +178,33 @@ def source_titles() -> dict[str, str]:
     from flask import current_app
 
     return current_app.config["SOURCE_TITLES"]
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """A link that leaves with the reader (citations, exports): under ``public_url`` when it is set,
+    else at the address this request came in on, which is only this computer's on 127.0.0.1."""
+    base = settings().public_url
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def sample_data() -> dict[str, int] | None:
+    """How many invented (sample) and real documents the archive holds, once per request; None when it
+    holds no sample data. Every page of such an archive says so (base.html)."""
+    from flask import current_app
+
+    names = sorted(current_app.config["SAMPLE_SOURCES"])
+    if not names:
+        return None
+    if "sample_data" not in g:
+        g.sample_data = None
+        try:  # the notice never stops a page, not even the one saying the store cannot be read
+            sample = store().count_from(names)
+            g.sample_data = {"sample": sample, "real": store().count() - sample} if sample else None
+        except (CasebookError, sqlite3.Error):
+            pass  # the error page that follows says what is wrong with the store
+    return g.sample_data
 
 
 def store() -> Store:

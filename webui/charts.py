@@ -1,85 +1,200 @@
-"""Server-rendered SVG charts: no script, no outside library, and always shown beside a data table."""
+"""Server-rendered SVG charts: no script, no outside library, and always shown beside a data table.
+
+A chart is drawn for the width it is shown at (its viewBox is its size in CSS pixels and the stylesheet
+never scales it up or down much), so its 12px labels stay 12px: a chart drawn 720 wide and squeezed into a
+256px column would shrink them to 4px. A chart for the main column comes in two drawings, a wide one and
+a narrow one for phones; the stylesheet shows one. Labels are thinned to fit and kept inside the frame,
+the y axis has ticks, and a series legend draws each line with its own stroke and dashes.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Sequence
 from html import escape
 
 from markupsafe import Markup
 
+FONT = 12  # px, the labels' size as shown
+CHAR = 0.62 * FONT  # the width of a digit or hyphen at that size, to space labels without measuring them
+DASHES = ("", "8 4", "2 3", "10 4 2 4", "1 3", "14 3")  # one per series, so colour is never the only cue
+LEFT, RIGHT, TOP = 40, 12, 8  # margins: y tick labels on the left, half a label of room on the right
+AXIS = 22  # room under the plot for the x labels
 
-def bar_chart(points: list[tuple[str, int]], title: str, width: int = 640, height: int = 180) -> Markup:
-    """A labelled bar chart; the caller also renders the same points as a table for screen readers."""
+
+def _svg(width: int, height: int, title: str, variant: str, body: list[str]) -> str:
+    return (
+        f'<svg class="chart {variant}" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """Round y axis ticks from 0 to at least ``top`` (0, 5, 10, 15 ...; 0, 0.5, 1 ...)."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if step < 1 and top >= 1 and float(top).is_integer():
+        step = 1.0
+    return [round(i * step, 10) for i in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+def _tick_label(value: float) -> str:
+    return f"{value:g}"
+
+
+def _y_axis(ticks: list[float], width: int, y: Callable[[float], float]) -> list[str]:
+    parts = []
+    for value in ticks:
+        at = y(value)
+        parts.append(f'<line x1="{LEFT}" y1="{at:.1f}" x2="{width - RIGHT}" y2="{at:.1f}" class="grid"/>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{at + FONT * 0.35:.1f}" class="axis" text-anchor="end">'
+            f"{_tick_label(value)}</text>"
+        )
+    return parts
+
+
+def _x_labels(labels: Sequence[str], xs: Sequence[float], width: int, baseline: float) -> list[str]:
+    """Every nth label, n chosen so none overlaps its neighbour; each kept inside the frame."""
+    if not labels:
+        return []
+    widest = max(len(label) for label in labels) * CHAR
+    gap = (xs[1] - xs[0]) if len(xs) > 1 else width
+    every = max(1, math.ceil((widest + 6) / max(gap, 1)))
+    parts = []
+    for i in range(0, len(labels), every):
+        half = len(labels[i]) * CHAR / 2
+        x = min(max(xs[i], half + 1), width - half - 1)
+        parts.append(
+            f'<text x="{x:.1f}" y="{baseline + FONT + 4:.1f}" class="axis" text-anchor="middle">'
+            f"{escape(labels[i])}</text>"
+        )
+    return parts
+
+
+def bar_chart(points: list[tuple[str, int]], title: str, width: int = 256, height: int = 150) -> Markup:
+    """A bar chart drawn ``width`` pixels wide; the caller also renders the points as a table."""
+    return Markup(_bar_svg(points, title, width, height, "")) if points else Markup("")
+
+
+def _bar_svg(points: list[tuple[str, int]], title: str, width: int, height: int, variant: str) -> str:
+    ticks = nice_ticks(max(count for _, count in points))
+    plot_h = height - AXIS - TOP
+    slot = (width - LEFT - RIGHT) / len(points)
+    bar = max(1.0, slot * 0.8)
+
+    def y(value: float) -> float:
+        return TOP + plot_h - plot_h * value / ticks[-1]
+
+    body = _y_axis(ticks, width, y)
+    centres = []
+    for i, (label, count) in enumerate(points):
+        x = LEFT + i * slot + (slot - bar) / 2
+        centres.append(x + bar / 2)
+        body.append(
+            f'<rect x="{x:.1f}" y="{y(count):.1f}" width="{bar:.1f}" height="{TOP + plot_h - y(count):.1f}"'
+            f' class="bar"><title>{escape(label)}: {count}</title></rect>'
+        )
+    body += _x_labels([label for label, _ in points], centres, width, TOP + plot_h)
+    return _svg(width, height, title, variant, body)
+
+
+def responsive_bar_chart(points: list[tuple[str, int]], title: str) -> Markup:
+    """A bar chart for the main column: a wide drawing, and a narrow one that phones show instead."""
     if not points:
         return Markup("")
-    top = max(count for _, count in points) or 1
-    gap = 2
-    bar = max(2, (width - 40) // len(points) - gap)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height + 30}" role="img" aria-label="{escape(title)}"'
-        f' xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    for i, (label, count) in enumerate(points):
-        h = round(height * count / top)
-        x = 30 + i * (bar + gap)
-        parts.append(
-            f'<rect x="{x}" y="{height - h}" width="{bar}" height="{h}" class="bar">'
-            f"<title>{escape(label)}: {count}</title></rect>"
-        )
-        if len(points) <= 24 or i % max(1, len(points) // 12) == 0:
-            parts.append(f'<text x="{x + bar / 2}" y="{height + 16}" class="axis">{escape(label)}</text>')
-    parts.append(f'<text x="0" y="12" class="axis">{top}</text></svg>')
-    return Markup("".join(parts))
+    wide = _bar_svg(points, title, 640, 200, "chart-wide")
+    narrow = _bar_svg(points, title, 320, 170, "chart-narrow")
+    return Markup(wide + narrow)
 
 
 def line_chart(
     periods: list[str],
-    series: dict[str, list[float]],
+    series: dict[str, list[float | None]],
     title: str,
-    events: list[tuple[str, str]] = (),  # type: ignore[assignment]
-    width: int = 720,
-    height: int = 220,
+    events: Sequence[tuple[str, str]] = (),
 ) -> Markup:
-    """Several series over the same periods, with dashed markers at event periods; distinguished by
-    line style and a text legend as well as colour, so no information is carried by colour alone."""
+    """Several series over the same periods, with dashed markers at event periods; each series has its
+    own dashes as well as colour, and its legend entry is drawn with the same stroke. A value of None
+    (a period with no coverage at all, where a share means nothing) leaves a gap in the line."""
     if not periods or not series:
         return Markup("")
-    top = max((max(values) for values in series.values() if values), default=0) or 1
-    step = (width - 60) / max(1, len(periods) - 1)
-    styles = ["", "6 3", "2 3", "10 4 2 4", "1 2", "12 2"]
+    wide = _line_svg(periods, series, title, events, 720, 260, "chart-wide")
+    narrow = _line_svg(periods, series, title, events, 330, 220, "chart-narrow")
+    return Markup(wide + narrow + _legend(series))
 
-    def xy(i: int, v: float) -> str:
-        return f"{40 + i * step:.1f},{height - height * v / top:.1f}"
 
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height + 60}" role="img" aria-label="{escape(title)}"'
-        f' xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-        f'<line x1="40" y1="{height}" x2="{width - 20}" y2="{height}" class="axis-line"/>'
-    ]
+def _line_svg(
+    periods: list[str],
+    series: dict[str, list[float | None]],
+    title: str,
+    events: Sequence[tuple[str, str]],
+    width: int,
+    height: int,
+    variant: str,
+) -> str:
+    values = [v for vs in series.values() for v in vs if v is not None]
+    ticks = nice_ticks(max(values, default=0))
+    plot_h = height - AXIS - TOP
+    half = max(len(p) for p in periods) * CHAR / 2  # room for the first and last labels inside the frame
+    span = width - LEFT - RIGHT - 2 * half
+    step = span / max(1, len(periods) - 1)
+    xs = (
+        [LEFT + half + i * step for i in range(len(periods))]
+        if len(periods) > 1
+        else [LEFT + span / 2 + half]
+    )
+
+    def y(value: float) -> float:
+        return TOP + plot_h - plot_h * value / ticks[-1]
+
+    body = _y_axis(ticks, width, y)
     index = {p: i for i, p in enumerate(periods)}
     for period, label in events:
         if period in index:
-            x = 40 + index[period] * step
-            parts.append(
-                f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" class="event" stroke-dasharray="3 3">'
-                f"<title>{escape(period)}: {escape(label)}</title></line>"
+            x = xs[index[period]]
+            body.append(
+                f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" class="event"'
+                f' stroke-dasharray="3 3"><title>{escape(period)}: {escape(label)}</title></line>'
             )
-    for n, (name, values) in enumerate(series.items()):
-        points = " ".join(xy(i, v) for i, v in enumerate(values))
-        dash = styles[n % len(styles)]
+    for n, (name, points) in enumerate(series.items()):
+        dash = DASHES[n % len(DASHES)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<polyline points="{points}" class="series series-{n % 6}" fill="none"{dash_attr}>'
-            f"<title>{escape(name)}</title></polyline>"
-        )
-        parts.append(
-            f'<text x="{40 + n * 150}" y="{height + 50}" class="legend series-{n % 6}">'
-            f"{'—' if not dash else '- -'} {escape(name)}</text>"
-        )
-    every = max(1, len(periods) // 10)
-    for i, period in enumerate(periods):
-        if i % every == 0:
-            parts.append(
-                f'<text x="{40 + i * step:.1f}" y="{height + 16}" class="axis">{escape(period)}</text>'
+        runs: list[list[str]] = [[]]
+        for i, value in enumerate(points):
+            if value is None:
+                runs.append([])
+            else:
+                runs[-1].append(f"{xs[i]:.1f},{y(value):.1f}")
+        for run in (r for r in runs if r):
+            if len(run) == 1:  # a lone period between gaps: a dot, or it would not show
+                cx, cy = run[0].split(",")
+                body.append(
+                    f'<circle cx="{cx}" cy="{cy}" r="3" class="dot series-{n % 6}">'
+                    f"<title>{escape(name)}</title></circle>"
+                )
+                continue
+            body.append(
+                f'<polyline points="{" ".join(run)}" class="series series-{n % 6}" fill="none"{dash_attr}>'
+                f"<title>{escape(name)}</title></polyline>"
             )
-    parts.append(f'<text x="0" y="12" class="axis">{top:g}</text></svg>')
-    return Markup("".join(parts))
+    body += _x_labels(periods, xs, width, TOP + plot_h)
+    return _svg(width, height, title, variant, body)
+
+
+def _legend(series: dict[str, list[float | None]]) -> str:
+    """The key, as HTML under the chart (it wraps as names need), each entry's line drawn as in the chart."""
+    items = []
+    for n, name in enumerate(series):
+        dash = DASHES[n % len(DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        swatch = (
+            f'<svg class="swatch" width="40" height="12" viewBox="0 0 40 12" aria-hidden="true">'
+            f'<line x1="1" y1="6" x2="39" y2="6" class="series series-{n % 6}"{dash_attr}/></svg>'
+        )
+        items.append(f"<li>{swatch} {escape(name)}</li>")
+    return f'<ul class="legend" aria-label="Key">{"".join(items)}</ul>'

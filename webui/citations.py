@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from casebook.models import Document
+from casebook.models import Document, Entity
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|!~"})
@@ -118,6 +118,12 @@ def _split_name(name: str) -> dict[str, str]:
     return {"family": parts[-1], "given": " ".join(parts[:-1])}
 
 
+def _ris_name(name: str) -> str:
+    """``Family, Given`` as RIS wants it, with the given names in full (``Pring, John``)."""
+    parts = _split_name(name)
+    return f"{parts['family']}, {parts['given']}" if "family" in parts else parts["literal"]
+
+
 def csl_json(c: Citation) -> dict:
     item: dict = {
         "id": c.doc_id,
@@ -141,7 +147,7 @@ def csl_json(c: Citation) -> dict:
 def ris(c: Citation) -> str:
     """RIS for Zotero and friends: one ``TAG  - value`` per line, values flattened to one line."""
     tags: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
-    tags += [("AU", _harvard_name(a).replace(".", "")) for a in c.authors]
+    tags += [("AU", _ris_name(a)) for a in c.authors]
     tags.append(("T2", c.outlet))
     if c.published:
         tags += [("PY", str(c.published.year)), ("DA", f"{c.published:%Y/%m/%d}")]
@@ -149,6 +155,39 @@ def ris(c: Citation) -> str:
     tags += [("Y2", f"{c.fetched:%Y/%m/%d}"), ("N1", f"Archived copy: {c.archived_url}")]
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in tags]
     return "\r\n".join([*lines, "ER  - "]) + "\r\n"
+
+
+def speaker_credit(written: str | None, entity: Entity | None, name: str | None, day: date | None) -> str:
+    """Who said it, as a citation names them: the canonical name (not "Timms") and, for an official, the
+    role held on the article's date ("Stephen Timms, Minister of State for Social Security and
+    Disability"). An undated article gets no role: which one applied cannot be known.
+
+    ``entity`` is the gazetteer's entry for the speaker, ``name`` the name the archive knows them by."""
+    full = entity.name if entity else name or written
+    if not full:
+        return "speaker not identified"
+    if entity and entity.kind == "organisation" and written and "spokes" in written.lower():
+        return f"a {full} spokesperson"
+    roles = [r.title for r in entity.roles if r.holds_on(day)] if entity and day else []
+    return ", ".join([full, " and ".join(roles)]) if roles else full
+
+
+def quote_citation(
+    text: str,
+    credit: str,
+    title: str,
+    outlet: str,
+    published: date | None,
+    url: str,
+    archived_url: str,
+    paragraph_url: str,
+) -> str:
+    """“Quote” — speaker, in “Headline”, Outlet, date. URL (archived copy ...; paragraph ...)."""
+    when = _long_date(published) if published else "undated"
+    return (
+        f"“{text}” — {credit}, in “{title}”, {outlet}, {when}. {url}"
+        f" (archived copy: {archived_url}; the quote in context: {paragraph_url})"
+    )
 
 
 def neutralise(cell: str) -> str:

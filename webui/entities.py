@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template
 from casebook.models import Entity
 from indexer.gazetteer import load_gazetteer
 from webui.app import settings, source_titles, store
-from webui.charts import bar_chart
+from webui.charts import responsive_bar_chart
 from webui.queries import entity_mentions
 
 entities = Blueprint("entities", __name__)
@@ -46,7 +46,7 @@ def entity_page(entity_id: str) -> str:
         kind=known.kind if known else found["kind"],
         known=known,
         found=found,
-        chart=bar_chart(points, f"Articles mentioning {name}, by year"),
+        chart=responsive_bar_chart(points, f"Articles mentioning {name}, by year"),
         points=points,
         outlets=source_titles(),
     )

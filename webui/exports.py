@@ -7,11 +7,12 @@ sent one at a time (a streamed response), so neither the result set nor the file
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
-from flask import Blueprint, Response, abort, stream_with_context, url_for
+from flask import Blueprint, Response, abort, request, stream_with_context
 
 from indexer.index import every_match
-from webui.app import settings, source_titles, store
+from webui.app import external_url, settings, source_titles, store
 from webui.citations import Citation, iter_csl_json, iter_csv, iter_jsonl, iter_ris
 from webui.search import SearchRequest, query_from_request
 
@@ -29,7 +30,7 @@ def citation_for(doc_id: str) -> Citation | None:
     stored = store().get(doc_id)
     if stored is None:
         return None
-    archived = url_for("documents.archived_copy", doc_id=doc_id, _external=True)
+    archived = external_url("documents.archived_copy", doc_id=doc_id)
     outlet = source_titles().get(stored.document.source, stored.document.source)
     return Citation.of(stored.document, outlet, archived)
 
@@ -49,8 +50,23 @@ def citations(ids: Iterable[str]) -> Iterator[Citation]:
             yield citation
 
 
-def download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
-    """A streamed attachment: each chunk is sent as it is made."""
+BOM = "\ufeff"  # spreadsheet programs read a CSV as UTF-8 only when it starts with this mark
+
+
+def csv_bom() -> str:
+    """What a CSV download starts with: the UTF-8 byte order mark, unless ``bom=0`` asks for bare UTF-8."""
+    return "" if request.args.get("bom") == "0" else BOM
+
+
+def spreadsheet_csv(body: str) -> str:
+    """A whole CSV body as downloaded (with the byte order mark unless ``bom=0``)."""
+    return csv_bom() + body
+
+
+def download(chunks: Iterator[str], mimetype: str, filename: str, *, bom: bool = False) -> Response:
+    """A streamed attachment: each chunk is sent as it is made (a CSV led by :func:`csv_bom`)."""
+    if bom:
+        chunks = chain([csv_bom()], chunks)
     response = Response(stream_with_context(chunks), content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -62,4 +78,4 @@ def export(fmt: str) -> Response:
         abort(404)
     render, mimetype, suffix = FORMATS[fmt]
     ids = matching_ids(query_from_request())
-    return download(render(citations(ids)), mimetype, f"casebook-export.{suffix}")
+    return download(render(citations(ids)), mimetype, f"casebook-export.{suffix}", bom=fmt == "csv")

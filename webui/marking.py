@@ -33,6 +33,14 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def paragraph_number(text: str, offset: int) -> int | None:
+    """The number (from 1, as the page's ¶ anchors count) of the paragraph holding ``offset``."""
+    for number, (start, end) in enumerate(_paragraph_spans(text), 1):
+        if start <= offset < end:
+            return number
+    return None
+
+
 def _non_overlapping(mentions: Sequence[Mention]) -> list[Mention]:
     """Longest first at each start; a mention overlapping one already kept is dropped."""
     kept: list[Mention] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from casebook.store import Store
+from webui.marking import paragraph_number
 
 
 def source_stats(store: Store) -> list[dict[str, Any]]:
@@ -27,9 +28,9 @@ def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
     if head is None:
         return None
     by_year = store.db.execute(
-        "SELECT substr(d.published, 1, 4) AS year, COUNT(DISTINCT d.id) AS documents"
+        "SELECT coalesce(substr(d.published, 1, 4), 'undated') AS year, COUNT(DISTINCT d.id) AS documents"
         " FROM mentions m JOIN documents d ON d.id = m.doc_id"
-        " WHERE m.entity_id=? AND d.published IS NOT NULL GROUP BY year ORDER BY year",
+        " WHERE m.entity_id=? GROUP BY year ORDER BY year",
         (entity_id,),
     ).fetchall()
     # Per document, not per pair of mentions: the entity's documents first (a long article can mention
@@ -49,15 +50,36 @@ def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
         (entity_id,),
     ).fetchall()
     quotes = store.db.execute(
-        "SELECT q.text, q.speaker, q.cue, d.id AS doc_id, d.title, d.source, d.published"
+        "SELECT q.text, q.speaker, q.cue, q.start, d.id AS doc_id, d.title, d.source, d.published,"
+        " d.text AS doc_text"
         " FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.speaker_id=?"
         " ORDER BY d.published IS NULL, d.published DESC LIMIT 50",
         (entity_id,),
     ).fetchall()
     return {
         **dict(head),
-        "by_year": [dict(r) for r in by_year],
+        "by_year": [dict(r) for r in by_year if r["year"] != "undated"],
+        "undated": next((r["documents"] for r in by_year if r["year"] == "undated"), 0),
         "co_mentioned": [dict(r) for r in co_mentioned],
         "latest": [dict(r) for r in latest],
-        "quotes": [dict(r) for r in quotes],
+        "quotes": [_in_context(dict(r)) for r in quotes],
     }
+
+
+def document_texts(store: Store, ids: set[str]) -> dict[str, str]:
+    """The text of these documents by id (to place a quote in its paragraph), in one query per 500."""
+    wanted = sorted(ids)
+    texts: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):  # SQLite caps the number of bound parameters
+        chunk = wanted[start : start + 500]
+        rows = store.db.execute(
+            f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        )
+        texts.update({r["id"]: r["text"] for r in rows})
+    return texts
+
+
+def _in_context(quote: dict[str, Any]) -> dict[str, Any]:
+    """A quote row with the number of the paragraph it stands in (the document page's ¶ anchor)."""
+    quote["paragraph"] = paragraph_number(quote.pop("doc_text"), quote["start"])
+    return quote

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import time
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import ALL_FACETS, SORTS
+from indexer.index import ALL_FACETS, SORTS, UNDATED
 from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles, store
 from webui.charts import bar_chart
+from webui.forms import date_errors, fix_all, query_error
 
 search = Blueprint("search", __name__)
 
@@ -35,6 +40,7 @@ SHOWN_FACETS = (
 )  # fmt: skip
 FACET_SHORT = 10  # values per facet group at first
 FACET_MORE = 100  # values in the group a reader asked to see "more" of
+PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")  # a word a reader typed, no operator or field in it
 
 
 @dataclass
@@ -101,25 +107,58 @@ def query_from_request() -> SearchRequest:
     )
 
 
+DATE_LABELS = {"since": "From", "until": "To"}
+QUERY_LABEL = "Search the archive"
+
+
+def relink(changes: dict[str, str]) -> str:
+    """This search with some of its fields changed (a suggested fix), from its first page."""
+    args = link_args("page")
+    args.update({name: [value] for name, value in changes.items()})
+    return url_for("search.search_page", **args)
+
+
 @search.route("/")
 @search.route("/search")
 def search_page() -> tuple[str, int]:
     req = query_from_request()
+    errors = date_errors(req.since, req.until, DATE_LABELS, relink)
+    bad = {e.field for e in errors}
+    runnable = replace(
+        req, since="" if "since" in bad else req.since, until="" if "until" in bad else req.until
+    )
     try:
-        # One more than shown tells whether a group has more values, without counting them all.
-        found = req.run(details=True, facet_limit=(FACET_MORE if req.more else FACET_SHORT) + 1)
+        # One more than a group can show tells whether it has more values, without counting them all; the
+        # year histogram shows every year.
+        found = runnable.run(details=True, facet_limit=FACET_MORE + 1)
     except QueryError as exc:
-        return render_template("search.html", req=req, error=exc, found=None, facets=[], names={}), 400
+        errors.append(query_error(exc, "q", QUERY_LABEL, relink))
+    if errors:  # every problem at once, each beside its field, on the same form
+        return render_template(
+            "search.html",
+            req=req,
+            errors=errors,
+            fix_all=fix_all(errors, relink),
+            found=None,
+            facets=[],
+            names={},
+            sorts=SORTS,
+        ), 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
-    shown = {v for name in SHOWN_FACETS for v in found["facets"].get(name, {})}
+    shown = {
+        v
+        for name in SHOWN_FACETS
+        for v, _ in shown_values(name, found["facets"].get(name, {}), group_size(name, req))
+    }
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
     names = store().entity_names(shown) | source_titles()
-    years = sorted((str(y), c) for y, c in found["facets"].get("year", {}).items())
+    by_year = found["facets"].get("year", {})
+    years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
     return render_template(
         "search.html",
         req=req,
-        error=None,
+        errors=[],
         found=found,
         facets=facet_groups(found, req, names),
         names=names,
@@ -128,8 +167,72 @@ def search_page() -> tuple[str, int]:
         chips=chips(req, names),
         histogram=bar_chart(years, "Matching articles by year"),
         years=years,
+        undated=by_year.get(UNDATED, 0),
+        left_out=undated_left_out(runnable),
+        retries=[] if found["total"] else retries(req, chips(req, names)),
         sorts=SORTS,
     ), 200
+
+
+@lru_cache(maxsize=4)
+def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[str, str]:
+    """A scheme and a year the archive really holds, for the search box's examples; read again every five
+    minutes (``_period``), since an archive grows."""
+    found = run_search(index_dir, "*", limit=1, facets=["scheme", "year"], facet_limit=3, gazetteer=gazetteer)
+    schemes = list(found["facets"].get("scheme", {}))
+    years = [y for y in found["facets"].get("year", {}) if y != UNDATED]
+    return {"scheme": schemes[0].split(":", 1)[1] if schemes else "", "year": years[0] if years else ""}
+
+
+@search.app_template_global()
+def archive_examples() -> dict[str, str]:
+    return _archive_examples(settings().index_dir, settings().gazetteer_path, int(time.time() // 300))
+
+
+def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """For a search that found nothing: other searches that may find something, as (label, link)."""
+    out = []
+    if chips:
+        out.append(("the same words without the filters", url_for("search.search_page", q=req.q)))
+    words = req.q.split()
+    if len(words) > 1 and all(PLAIN_WORD.fullmatch(w) for w in words):
+        any_of = " OR ".join(words)
+        out.append((f"any of the words: {any_of}", href_setting("q", any_of)))
+    if words and all(PLAIN_WORD.fullmatch(w) for w in words):
+        near = " ".join(f"{w}~" for w in words)
+        out.append((f"words spelt nearly so: {near}", href_setting("q", near)))
+    return out
+
+
+def group_size(name: str, req: SearchRequest) -> int:
+    """How many values a facet group shows: a few, or many for the group a reader asked "more" of."""
+    return FACET_MORE if name == req.more else FACET_SHORT
+
+
+def undated_left_out(req: SearchRequest) -> dict[str, Any] | None:
+    """Undated articles that match but that a date range or a year filter leaves out: how many, and the
+    link that lists them (they have no date to fall inside a range, and must not vanish unsaid)."""
+    years = [y for y in req.filters.get("year", []) if y != UNDATED]
+    if not (req.since or req.until or years) or UNDATED in req.exclude.get("year", []):
+        return None
+    filters = {k: v for k, v in req.filters.items() if k != "year"} | {"year": [UNDATED]}
+    exclude = {k: v for k, v in req.exclude.items() if k != "year"}
+    undated = replace(req, since="", until="", filters=filters, exclude=exclude, page=1)
+    count = undated.run(limit=1, facets=[])["total"]
+    if not count:
+        return None
+    args = link_args("page", "since", "until", "year", "-year")
+    args["year"] = [UNDATED]
+    return {"count": count, "href": url_for("search.search_page", **args)}
+
+
+def shown_values(name: str, values: dict[str, int], shown: int) -> list[tuple[str, int]]:
+    """A group's values as listed: the commonest first; years newest first, with "undated" always there
+    when any match is undated (it is the one value a date filter can never reach)."""
+    if name != "year":
+        return list(values.items())[:shown]
+    years = sorted(((y, c) for y, c in values.items() if y != UNDATED), reverse=True)[:shown]
+    return years + ([(UNDATED, values[UNDATED])] if UNDATED in values else [])
 
 
 def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str]) -> list[dict[str, Any]]:
@@ -138,9 +241,9 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
         values = found["facets"].get(name) or {}
         if not values:
             continue
-        shown = FACET_MORE if name == req.more else FACET_SHORT
+        shown = group_size(name, req)
         items = []
-        for value, count in list(values.items())[:shown]:
+        for value, count in shown_values(name, values, shown):
             active = value in req.filters.get(name, [])
             items.append(
                 {
@@ -161,20 +264,22 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
     return groups
 
 
-def chips(req: SearchRequest, names: dict[str, str]) -> list[dict[str, str]]:
-    """Active filters, each with the link that removes it."""
+def chips(
+    req: SearchRequest, names: dict[str, str], endpoint: str = "search.search_page"
+) -> list[dict[str, str]]:
+    """Active filters, each with the link that removes it (from this page, ``endpoint``)."""
     out = []
     for prefix, mapping in (("", req.filters), ("-", req.exclude)):
         for name, values in mapping.items():
             for value in values:
                 kind = FACET_LABELS.get(name, name).lower()
                 label = f"{'not ' if prefix else ''}{kind}: {names.get(value, value)}"
-                out.append({"label": label, "href": href_with(prefix + name, value, remove=True)})
+                out.append({"label": label, "href": href_with(prefix + name, value, True, endpoint)})
     for key, label in (("since", "from"), ("until", "to")):
         if getattr(req, key):
-            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key)})
+            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key, endpoint)})
     if req.originals_only:
-        out.append({"label": "originals only", "href": href_without("originals")})
+        out.append({"label": "originals only", "href": href_without("originals", endpoint)})
     return out
 
 
@@ -186,14 +291,14 @@ def link_args(*drop: str) -> dict[str, list[str]]:
     return {k: v for k, v in args.items() if k not in drop and k != "endpoint" and not k.startswith("_")}
 
 
-def href_with(name: str, value: str, remove: bool) -> str:
+def href_with(name: str, value: str, remove: bool, endpoint: str = "search.search_page") -> str:
     args = link_args()
     args.pop("page", None)
     values = [v for v in args.get(name, []) if v != value]
     if not remove:
         values.append(value)
     args[name] = values
-    return url_for("search.search_page", **args)
+    return url_for(endpoint, **args)
 
 
 def href_setting(name: str, value: str) -> str:
@@ -202,11 +307,11 @@ def href_setting(name: str, value: str) -> str:
     return url_for("search.search_page", **args)
 
 
-def href_without(name: str) -> str:
+def href_without(name: str, endpoint: str = "search.search_page") -> str:
     args = link_args()
     args.pop("page", None)
     args.pop(name, None)
-    return url_for("search.search_page", **args)
+    return url_for(endpoint, **args)
 
 
 def page_href(number: int) -> str:

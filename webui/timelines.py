@@ -15,9 +15,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from casebook import timelines as tl
-from webui.app import source_titles, store
+from webui.app import external_url, source_titles, store
 from webui.auth import write_action
 from webui.citations import neutralise
+from webui.exports import spreadsheet_csv
 
 timelines = Blueprint("timelines", __name__)
 
@@ -91,7 +92,7 @@ def to_timelinejs(
 
 
 def archived_url(doc_id: str) -> str:
-    return url_for("documents.archived_copy", doc_id=doc_id, _external=True)
+    return external_url("documents.archived_copy", doc_id=doc_id)
 
 
 def page_url(timeline_id: int) -> str:
@@ -131,7 +132,7 @@ def timeline_json(timeline_id: int) -> Any:
 @timelines.route("/timelines/<int:timeline_id>.csv")
 def timeline_csv(timeline_id: int) -> Response:
     timeline = tl.get(store(), timeline_id)
-    body = to_csv(timeline, source_titles(), archived_url)
+    body = spreadsheet_csv(to_csv(timeline, source_titles(), archived_url))
     return _download(body, "text/csv; charset=utf-8", f"timeline-{timeline_id}.csv")
 
 
@@ -169,21 +170,31 @@ def pin() -> Any:
     return redirect(page_url(timeline_id) + f"#item-{doc_id}", code=303)
 
 
-@timelines.route("/timelines/<int:timeline_id>/items/<doc_id>", methods=["POST"])
+@timelines.route("/timelines/<int:timeline_id>/items", methods=["POST"])
 @write_action
-def change_item(timeline_id: int, doc_id: str) -> Any:
-    """One form per pinned article: save its note, move it up, down or to a position, or unpin it."""
-    action = request.form.get("action", "")
-    current = next((i.position for i in tl.get(store(), timeline_id).items if i.doc_id == doc_id), None)
-    if current is None:
+def change_items(timeline_id: int) -> Any:
+    """The one form of a timeline's articles: every note changed on the page is saved (an edited note is
+    never lost because another button was pressed), then the button's action: save, move an article up,
+    down or to a position, unpin it, or put all in order of publication."""
+    form = request.form
+    items = {i.doc_id: i for i in tl.get(store(), timeline_id).items}
+    for doc_id, item in items.items():
+        note = form.get(f"note-{doc_id}")
+        if note is not None and note != form.get(f"was-{doc_id}", item.note):
+            tl.set_note(store(), timeline_id, doc_id, note)
+    action, _, doc_id = form.get("action", "").partition(":")
+    if action in ("note", "sort"):
+        if action == "sort":
+            tl.sort_by_date(store(), timeline_id)
+        return redirect(page_url(timeline_id), code=303)
+    if doc_id not in items:
         raise tl.TimelineError(f"article {doc_id!r} is not on this timeline")
-    if action == "note":
-        tl.set_note(store(), timeline_id, doc_id, request.form.get("note", ""))
-    elif action in ("up", "down"):
+    current = items[doc_id].position
+    if action in ("up", "down"):
         tl.move(store(), timeline_id, doc_id, current - 1 if action == "up" else current + 1)
     elif action == "move":
         try:
-            position = int(request.form.get("position", ""))
+            position = int(form.get(f"position-{doc_id}", ""))
         except ValueError:
             abort(400, "A position is a whole number.")
         tl.move(store(), timeline_id, doc_id, position)
@@ -193,13 +204,6 @@ def change_item(timeline_id: int, doc_id: str) -> Any:
     else:
         abort(400, "Unknown action.")
     return redirect(page_url(timeline_id) + f"#item-{doc_id}", code=303)
-
-
-@timelines.route("/timelines/<int:timeline_id>/sort", methods=["POST"])
-@write_action
-def sort(timeline_id: int) -> Any:
-    tl.sort_by_date(store(), timeline_id)
-    return redirect(page_url(timeline_id), code=303)
 
 
 @timelines.route("/timelines/<int:timeline_id>/edit", methods=["POST"])

@@ -18,3 +18,30 @@ document.querySelectorAll("textarea[data-copy]").forEach((box) => {
   });
   box.after(button, status);
 });
+
+// Named timelines: a note edited but not yet saved says so, and leaving the page asks first. (Without
+// this file nothing is lost either way: every button of the list saves every changed note.)
+const notes = document.querySelectorAll("textarea[data-note]");
+let unsaved = false;
+notes.forEach((note) => {
+  note.addEventListener("input", () => {
+    unsaved = true;
+    if (!note.dataset.marked) {
+      note.dataset.marked = "yes";
+      const mark = document.createElement("span");
+      mark.className = "unsaved";
+      mark.setAttribute("role", "status");
+      mark.textContent = "Not saved yet";
+      note.after(mark);
+    }
+  });
+  note.form.addEventListener("submit", () => {
+    unsaved = false;
+  });
+});
+window.addEventListener("beforeunload", (event) => {
+  if (unsaved) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
