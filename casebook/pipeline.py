@@ -421,7 +421,8 @@ def ingest(
                 continue
             adopted.append(adopt(path, settings.warc_dir))
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
-        report.outcomes["already archived"] = ingester.already_archived
+        if ingester.already_archived:
+            report.outcomes["already archived"] = ingester.already_archived
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
         ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
     finally:
