@@ -49,7 +49,7 @@ def demo_documents(demo_dir: Path) -> list[Any]:
     """The demo pages' article bodies, extracted exactly as ingest extracts them."""
     from casebook.demo import demo_imports
     from casebook.models import RawPage
-    from indexer.extract import extract
+    from indexer.extract.stage import extract
 
     docs = []
     for item in demo_imports(demo_dir):
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from casebook.settings import load_settings
-    from indexer.enrich import Enricher
+    from indexer.enrich.enricher import Enricher
 
     settings = load_settings(env={})
     model = args.model or settings.model

@@ -112,7 +112,7 @@ def _note_stale_enrichments(settings: Settings) -> None:
     """Ingest enriches new and changed text only; annotations made by an older pipeline (an edited
     gazetteer, a new model) wait for `casebook enrich`, which may take long: say so rather than start it."""
     from casebook.store import Store
-    from indexer.enrich import pipeline_version
+    from indexer.enrich.enricher import pipeline_version
 
     version = pipeline_version(settings.model, settings.gazetteer_path)
     if version is None:
@@ -150,14 +150,14 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
 @_friendly
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
-    from casebook.analysis import duplicates, versions
     from casebook.sources import archive_sources, source_for_url, timezone_for_url
-    from indexer.duplicates import canonical_identity
-    from indexer.extract import NotAnArticle, extract
+    from indexer.dedup.analysis import duplicates, versions
+    from indexer.dedup.duplicates import canonical_identity
+    from indexer.extract.stage import NotAnArticle, extract
 
     enricher = None
     if not no_enrich:
-        from indexer.enrich import Enricher
+        from indexer.enrich.enricher import Enricher
 
         enricher = Enricher(settings.model, settings.gazetteer_path)
     sources = archive_sources(settings)

@@ -40,8 +40,8 @@ from crawler.archive import (
     iter_records,
     repair_torn_tail,
 )
-from indexer.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
-from indexer.extract import NotAnArticle, extract
+from indexer.dedup.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
+from indexer.extract.stage import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class Ingester:
     @property
     def enricher(self):  # noqa: ANN201 - indexer.enrich is imported lazily: loading spaCy is slow
         if self._enricher is None:
-            from indexer.enrich import Enricher
+            from indexer.enrich.enricher import Enricher
 
             self._enricher = Enricher(
                 self.settings.model,

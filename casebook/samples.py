@@ -362,7 +362,7 @@ def sample_pages(
     templates_path: Path, sources_path: Path, gazetteer_path: Path, seed: int = SEED
 ) -> list[SamplePage]:
     """Every sample page in the order a crawl would have fetched it (second versions after firsts)."""
-    from indexer.gazetteer import load_gazetteer
+    from indexer.enrich.gazetteer import load_gazetteer
 
     try:
         templates = tomllib.loads(templates_path.read_text(encoding="utf-8"))

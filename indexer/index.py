@@ -1321,7 +1321,7 @@ def _lexicon(folder: Path, gazetteer: Path | None = None) -> Lexicon:
 
 @lru_cache(maxsize=4)
 def _gazetteer_entities(path: Path) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    from indexer.gazetteer import load_gazetteer
+    from indexer.enrich.gazetteer import load_gazetteer
 
     return tuple((e.id, e.kind, (e.name, *e.aliases)) for e in load_gazetteer(path))
 

@@ -41,7 +41,7 @@ def full_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def enricher():  # noqa: ANN201 - indexer.enrich imports spaCy: only tests that need it pay for it
     """The real spaCy pipeline with the shipped gazetteer ruler, loaded once."""
-    from indexer.enrich import Enricher
+    from indexer.enrich.enricher import Enricher
 
     settings = settings_for(ROOT / "casebook-data")
     return Enricher(settings.model, settings.gazetteer_path)

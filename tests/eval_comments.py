@@ -50,8 +50,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
     sys.path.insert(0, str(ROOT))
 
 from casebook.models import Comment, RawPage  # noqa: E402
-from indexer.encoding import decode_html  # noqa: E402
-from indexer.extract import NotAnArticle, extract  # noqa: E402
+from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
 
 GOLD = ROOT / "tests" / "gold" / "comments_public.toml"
 HELD_OUT = ROOT / "tests" / "gold" / "comments_heldout.toml"

@@ -46,8 +46,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
     sys.path.insert(0, str(ROOT))
 
 from casebook.models import Document, RawPage  # noqa: E402
-from indexer.encoding import decode_html  # noqa: E402
-from indexer.extract import NotAnArticle, extract  # noqa: E402
+from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold"
 GOLD_FILE = GOLD_DIR / "gold.toml"

@@ -409,7 +409,7 @@ def run_baseline(parsed: list[list[tuple[int, object]]]) -> list[list[Prediction
 
 def run_casebook(articles: list[Article], model: str, gazetteer: Path) -> list[list[Prediction]]:
     from casebook.models import Document
-    from indexer.enrich import Enricher
+    from indexer.enrich.enricher import Enricher
 
     enricher = Enricher(model, gazetteer)
     docs = [

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         old = importlib.import_module("old_indexer.extract")
         old_models = importlib.import_module("old_casebook.models")
         from casebook.models import RawPage
-        from indexer.extract import NotAnArticle, extract
+        from indexer.extract.stage import NotAnArticle, extract
 
         now = datetime.now(UTC)
         spent = {"earlier": 0.0, "now": 0.0}

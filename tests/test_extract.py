@@ -11,7 +11,7 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
-from indexer.extract import NotAnArticle, _clean_author, _strip_site, extract
+from indexer.extract.stage import NotAnArticle, _clean_author, _strip_site, extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 UTC = UTC

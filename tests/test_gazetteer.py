@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from casebook.errors import CasebookError
-from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
+from indexer.enrich.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "corpus" / "gazetteer"
 

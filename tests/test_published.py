@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from casebook.models import RawPage
-from indexer.extract import extract
-from indexer.published import url_date
+from indexer.extract.published import url_date
+from indexer.extract.stage import extract
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 STORY = (

@@ -53,7 +53,7 @@ def test_a_fresh_ingest_leaves_nothing_stale(demo_archive, enricher) -> None:  #
 
 
 def test_the_version_needs_no_model_load(enricher) -> None:  # noqa: ANN001
-    from indexer.enrich import pipeline_version
+    from indexer.enrich.enricher import pipeline_version
 
     settings = settings_for(Path("unused"))
     assert pipeline_version(settings.model, settings.gazetteer_path) == enricher.version
@@ -107,7 +107,7 @@ def test_an_interrupted_run_is_finished_by_the_next(demo_archive, enricher, tmp_
     ids = all_ids(settings)
     other = changed_pipeline(enricher)
 
-    from indexer.enrich import Enricher
+    from indexer.enrich.enricher import Enricher
 
     class Interrupted(Enricher):
         calls = 0
@@ -145,7 +145,7 @@ def test_a_text_changed_while_enriching_is_left_for_the_next_run(
     other = changed_pipeline(enricher)
     target = ids[0]
 
-    from indexer.enrich import Enricher
+    from indexer.enrich.enricher import Enricher
 
     class EditsMeanwhile(Enricher):
         def enrich_many(self, docs, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202

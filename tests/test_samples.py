@@ -14,9 +14,9 @@ from conftest import ROOT, settings_for
 from casebook.models import RawPage
 from casebook.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 from casebook.sources import KINDS, archive_sources, load_sources, source_for_url
-from indexer.duplicates import THRESHOLD, containment, shingles
-from indexer.extract import extract
-from indexer.gazetteer import load_gazetteer
+from indexer.dedup.duplicates import THRESHOLD, containment, shingles
+from indexer.enrich.gazetteer import load_gazetteer
+from indexer.extract.stage import extract
 
 SETTINGS = settings_for(ROOT / "casebook-data")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from casebook.models import Document
 from casebook.store import Store
-from indexer.versions import diff_stored, diff_texts, diff_words, history, split_paragraphs
+from indexer.dedup.versions import diff_stored, diff_texts, diff_words, history, split_paragraphs
 
 PARAS = [
     "The Department for Work and Pensions (DWP) ignored repeated warnings from coroners about the deaths of "

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from casebook.errors import CasebookError
 from casebook.timelines import list_timelines
 from crawler.archive import read_record
-from indexer.versions import history
+from indexer.dedup.versions import history
 from webui.app import settings, source_titles, store
 from webui.auth import can_write
 from webui.marking import marked_paragraphs, paragraph_number

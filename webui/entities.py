@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, abort, render_template
 
 from casebook.models import Entity
-from indexer.gazetteer import load_gazetteer
+from indexer.enrich.gazetteer import load_gazetteer
 from webui.app import settings, source_titles, store
 from webui.charts import responsive_bar_chart
 from webui.queries import entity_mentions

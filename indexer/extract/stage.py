@@ -37,11 +37,11 @@ from trafilatura.xml import xmltotxt
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
-from indexer.comments import extract_comments, paragraphs, tidy
-from indexer.declared import json_ld, ld_values, meta
-from indexer.encoding import decode_html
-from indexer.listing import index_teasers, refusal_reason
-from indexer.markup import (
+from indexer.extract.comments import extract_comments, paragraphs, tidy
+from indexer.extract.declared import json_ld, ld_values, meta
+from indexer.extract.encoding import decode_html
+from indexer.extract.listing import index_teasers, refusal_reason
+from indexer.extract.markup import (
     MAIN_CONTENT_TEST,
     RE_NS,
     ancestor_attrs,
@@ -56,7 +56,7 @@ from indexer.markup import (
     without_fragment,
     words,
 )
-from indexer.published import find_published, find_updated
+from indexer.extract.published import find_published, find_updated
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from casebook.models import Document
-from indexer.duplicates import find_duplicates
-from indexer.versions import diff_texts
+from indexer.dedup.duplicates import find_duplicates
+from indexer.dedup.versions import diff_texts
 
 
 def versions(files: list[tuple[Path, Document]]) -> dict[Path, list[dict[str, Any]]]:

@@ -45,7 +45,7 @@ from spacy.util import minibatch
 
 from casebook.models import Entity
 from casebook.settings import DEFAULT_SETTINGS_FILE
-from indexer.gazetteer import Lexicon, Title, load_gazetteer, load_lexicon
+from indexer.enrich.gazetteer import Lexicon, Title, load_gazetteer, load_lexicon
 
 DEFAULT_GAZETTEER = DEFAULT_SETTINGS_FILE.parent / "gazetteer"
 

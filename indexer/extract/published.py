@@ -35,8 +35,8 @@ from dateutil import parser as dateparser
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.declared import ld_values, meta
-from indexer.markup import cls_any, in_article_proper
+from indexer.extract.declared import ld_values, meta
+from indexer.extract.markup import cls_any, in_article_proper
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
-from indexer.markup import MAIN_CONTENT_TEST, RE_NS, text_core
+from indexer.extract.markup import MAIN_CONTENT_TEST, RE_NS, text_core
 
 log = logging.getLogger(__name__)
 

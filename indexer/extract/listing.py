@@ -22,7 +22,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.markup import (
+from indexer.extract.markup import (
     COMMENTISH_RE,
     RE_NS,
     ancestor_attrs,
