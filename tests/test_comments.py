@@ -9,7 +9,7 @@ import pytest
 
 from indexer.extract.comments import extract_comments, parse_absolute, parse_relative
 from indexer.extract.encoding import decode_html
-from indexer.extract.stage import parse_html
+from indexer.extract.parse import parse_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 UTC = UTC

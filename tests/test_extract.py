@@ -11,7 +11,9 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
-from indexer.extract.stage import NotAnArticle, _clean_author, _strip_site, extract
+from indexer.extract.authors import clean_author
+from indexer.extract.stage import NotAnArticle, extract
+from indexer.extract.title import strip_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 UTC = UTC
@@ -377,7 +379,7 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
-    assert _clean_author(raw, sites) == expected
+    assert clean_author(raw, sites) == expected
 
 
 @pytest.mark.parametrize(
@@ -407,7 +409,7 @@ def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> Non
     ],
 )
 def test_site_name_suffix(title: str, sites: list[str], host: str, expected: str | None) -> None:
-    assert _strip_site(title, sites, host) == (expected or title)
+    assert strip_site(title, sites, host) == (expected or title)
 
 
 SIDEBAR_FIRST = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">

@@ -34,6 +34,7 @@ from indexer.extract.markup import (
     without_fragment,
     words,
 )
+from indexer.extract.published import MONTH
 
 # WordPress body classes, and Joomla's view/layout classes, that say what kind of page this is.
 _LISTING_BODY_CLASSES = {
@@ -49,12 +50,8 @@ _POST_XPATH = etree.XPath(
 )
 _NOT_FOUND_RE = re.compile(r"\b(?:404|page not found|not found|page (?:does not|doesn't) exist)\b", re.I)
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
 DATE_TEXT_RE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
     r"|\d+\s+(?:minutes?|hours?|days?|weeks?|months?)\s+ago)\b",
     re.IGNORECASE,

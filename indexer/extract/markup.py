@@ -1,6 +1,6 @@
 """What the markup says about an element: its classes, where it sits (comments, sidebars, the post itself).
 
-Shared by the extraction modules (``extract``, ``listing``, ``published``) so that "inside a comment" or
+Shared by the extraction modules (pruning, refusal, dates, metadata, body) so that "inside a comment" or
 "inside a related-posts rail" means the same thing everywhere.
 """
 
@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 RE_NS = {"re": "http://exslt.org/regular-expressions"}
@@ -31,6 +32,7 @@ MAIN_CONTENT_TEST = "@itemprop='articleBody' or " + cls_any(
         "article-body", "story-body", "td-post-content", "single-content", "article__body",
     ]
 )  # fmt: skip
+MAIN_CONTENT_XPATH = etree.XPath("//*[" + MAIN_CONTENT_TEST + "]")
 
 
 def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
@@ -87,6 +89,11 @@ def in_article_proper(el: HtmlElement) -> bool:
 def without_fragment(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def norm(text: str) -> str:
+    """A comparison key: lower-case letters and digits only ("Work & Pensions" and "work-pensions" meet)."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def words(text: str | None) -> int:

@@ -149,13 +149,14 @@ def url_date(url: str) -> date | None:
 
 
 # Printed dates: "13 April 2020", "April 13, 2020", "Mon 13th Apr 2020", "2020-04-13"
-_MONTH = (
+# An English month name as printed, full or short (the listing and byline readers use it too)
+MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _PRINTED_RE = re.compile(
-    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?=T|\b))(?:\b|(?=T))",
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}"
+    rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?=T|\b))(?:\b|(?=T))",
     re.IGNORECASE,
 )
 _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"

@@ -1,0 +1,205 @@
+"""The article's body as paragraphs: trafilatura's reading, mended and cleaned.
+
+trafilatura's body is cut into one paragraph per block; subheadings and list items its precision mode
+dropped from between two kept paragraphs are put back in place (``fill_gaps``); the headline, bylines,
+stock lines ("Share this", "Related posts") and photo credits it let through are dropped
+(``clean_paragraphs``). Where trafilatura finds nothing, the paragraphs of the element the theme marks as
+the article body are taken (``fallback_paragraphs``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.xml import xmltotxt
+
+from casebook.models import Comment
+from indexer.extract.comments import paragraphs, tidy
+from indexer.extract.markup import MAIN_CONTENT_XPATH, norm
+from indexer.extract.prune import COMMENT_HEADING_RE
+
+MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
+
+# Paragraphs trafilatura can let through that are not the article.
+_BYLINE_RE = re.compile(r"^\s*(?:by|written by|posted by|words by|report by|author:)\s", re.IGNORECASE)
+_META_LINE_RE = re.compile(
+    r"^\s*(?:posted on|published on|published:|published \d|first published|filed under|posted in|tagged\b"
+    r"|categor(?:y|ies):|tags?:|this entry was posted|last updated|updated:)",
+    re.IGNORECASE,
+)
+_STOCK_LINE_RE = re.compile(
+    r"^\s*(?:share this(?: article| story)?:?|like this:?|like loading\.*|loading\.*"
+    r"|related(?: posts| articles)?:?|you may also like:?|read more:?|continue reading.*"
+    r"|leave a (?:reply|comment)|cancel reply"
+    r"|subscribe to comments.*|notify me of (?:new|follow-up) (?:comments|posts).*|print(?: this)?(?: page)?"
+    r"|email(?: this)?|share on (?:facebook|twitter|x|linkedin)|tweet|advertisements?|report this ad"
+    r"|(?:\d+|one|no) (?:thoughts? on|responses? to|comments? on)\b.*)\s*$",
+    re.IGNORECASE,
+)
+_CAPTION_RE = re.compile(
+    r"\bcourtesy of\b|^\s*(?:picture|photo|photograph|image|pictured)(?: credit)?\s*(?::|by\b|courtesy\b)",
+    re.IGNORECASE,
+)
+
+
+def body_paragraphs(body: etree._Element | None) -> list[str]:
+    """trafilatura's body as paragraphs: one per block (p, head, list, quote, table...)."""
+    if body is None:
+        return []
+    out = []
+    for child in body:
+        tail, child.tail = child.tail, None
+        text = xmltotxt(child, False)
+        child.tail = tail
+        for part in re.split(r"\n\s*\n", text):
+            part = tidy(part)
+            if part:
+                out.append(part)
+        if tail and tail.strip():
+            out.append(tidy(tail))
+    return out
+
+
+def _is_byline(para: str, authors: list[str]) -> bool:
+    """'By John Pring on 17th March 2022' and 'Posted in News | Tagged DWP' are; 'By 2025, ...' is not."""
+    words = para.split()
+    ends_sentence = bool(re.search(r"[.?!”\"]\s*$", para))
+    has_author = any(a.lower() in para.lower() for a in authors)
+    if _BYLINE_RE.match(para):
+        after = para.split(None, 1)[1] if len(words) > 1 else ""
+        if re.match(r"(?:written|posted|words|report)\s+by\s", para, re.I):
+            after = re.split(r"\bby\s+", para, maxsplit=1, flags=re.I)[-1]
+        if not after[:1].isupper():
+            return False
+        return (len(words) <= 12 and not ends_sentence) or (has_author and len(words) <= 20)
+    if _META_LINE_RE.match(para):
+        return len(words) <= 30 and (not ends_sentence or bool(re.search(r"permalink|bookmark", para, re.I)))
+    return False
+
+
+def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
+    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines."""
+    kept = []
+    last = len(paras) - 1
+    for i, para in enumerate(paras):
+        near_edge = i < 4 or i > last - 4
+        if title and norm(para) == norm(title):
+            continue
+        if _STOCK_LINE_RE.match(para) and len(para.split()) <= 12:
+            continue
+        if near_edge and _is_byline(para, authors):
+            continue
+        if _CAPTION_RE.search(para) and len(para.split()) <= 12 and not re.search(r"[.?!]\s*$", para):
+            continue
+        kept.append(para)
+    return kept
+
+
+_GAP_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "pre", "blockquote")
+_GAP_FILL_TAGS = {"li", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Block elements holding no other block element, with their text, in document order."""
+    out = []
+    for el in tree.iter(*_GAP_BLOCKS):
+        if any(isinstance(d.tag, str) and d.tag in _GAP_BLOCKS for d in el.iterdescendants()):
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            out.append((el, text))
+    return out
+
+
+def _link_share(el: HtmlElement) -> float:
+    total = len(" ".join(el.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return linked / total if total else 0.0
+
+
+def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
+    """Put back subheadings and list items trafilatura dropped from between two paragraphs it kept.
+
+    trafilatura's precision mode sometimes drops a short subheading ("Why we wrote it") or a whole list of
+    questions from the middle of an article. Anything of that kind sitting in the page *between* two kept
+    paragraphs, inside the element that holds them all, is article text: it goes back in its place. Nothing is
+    added before the first or after the last kept paragraph (that is where boilerplate lives), and lists of
+    links are not added (a "read more" box in the middle of a story).
+    """
+    blocks = _leaf_blocks(tree)
+    if len(paras) < 2 or not blocks:
+        return paras
+    keys = [norm(text)[:80] for _, text in blocks]
+    matched: dict[int, int] = {}  # block index -> paragraph index
+    start = 0
+    for pi, para in enumerate(paras):
+        for line in para.split("\n"):
+            key = norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
+            if len(key) < 12:
+                continue
+            for bi in range(start, len(blocks)):
+                if keys[bi] == key:
+                    matched[bi] = pi
+                    start = bi + 1
+                    break
+    if len(matched) < 2 or len(set(matched.values())) < 0.6 * len(paras):
+        return paras  # trafilatura's text cannot be placed in this page reliably: leave it as it is
+    order = sorted(matched)
+    kept = {blocks[i][0] for i in order}
+    present = {norm(re.sub(r"^\s*[-•*]\s+", "", line)) for para in paras for line in para.split("\n")}
+    everything = norm(" ".join(paras))  # what is there, however trafilatura split or joined its lines
+    common = set(blocks[order[0]][0].iterancestors())
+    for i in order[1:]:
+        common &= set(blocks[i][0].iterancestors())
+    additions: dict[int, list[str]] = {}  # paragraph index -> paragraphs to insert after it
+    for left, right in zip(order, order[1:], strict=False):
+        after = matched[left]
+        pending_list: list[str] = []
+        list_parent = None
+        for bi in range(left + 1, right):
+            el, text = blocks[bi]
+            if el in kept or el.tag not in _GAP_FILL_TAGS or not common & set(el.iterancestors()):
+                continue
+            key = norm(text)
+            if key in present or (len(key) >= 24 and key in everything):
+                continue  # kept by trafilatura, only too short (or joined differently) to be matched above
+            if _STOCK_LINE_RE.match(text) or COMMENT_HEADING_RE.match(text) or _link_share(el) > 0.5:
+                continue
+            if el.tag == "li":
+                if pending_list and el.getparent() is not list_parent:
+                    additions.setdefault(after, []).append("\n".join(pending_list))
+                    pending_list = []
+                list_parent = el.getparent()
+                pending_list.append(f"- {text}")
+                continue
+            if pending_list:
+                additions.setdefault(after, []).append("\n".join(pending_list))
+                pending_list = []
+            if len(text.split()) <= 20:
+                additions.setdefault(after, []).append(text)
+        if pending_list:
+            additions.setdefault(after, []).append("\n".join(pending_list))
+    if not additions:
+        return paras
+    out = []
+    for pi, para in enumerate(paras):
+        out.append(para)
+        out.extend(additions.get(pi, []))
+    return out
+
+
+def fallback_paragraphs(tree: HtmlElement) -> list[str]:
+    """When trafilatura finds nothing: the article body element's own paragraphs, if the page marks one."""
+    for el in MAIN_CONTENT_XPATH(tree):
+        paras = paragraphs(el)
+        if len(" ".join(paras).split()) >= MIN_WORDS:
+            return paras
+    return []
+
+
+def not_comments(paras: list[str], comments: list[Comment]) -> list[str]:
+    """Paragraphs that are not reader comments (a fallback reading can take a thread for the story)."""
+    said = {norm(p) for c in comments for p in c.text.split("\n\n") if len(p.split()) >= 4}
+    return [p for p in paras if norm(p) not in said]

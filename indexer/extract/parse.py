@@ -1,0 +1,61 @@
+"""The archived bytes as a tree: HTML or not, size cap, decoding, one lenient lxml parse.
+
+Cheap checks first: a PDF or an image under an HTML URL is told apart before anything is decoded, and a
+page beyond ``MAX_BODY_BYTES`` is cut rather than fed whole to the parser.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from casebook.models import RawPage
+from indexer.extract.encoding import decode_html
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 5 * 1024 * 1024  # an article page is rarely over 1 MB; beyond 5 MB it is a dump or a trap
+
+
+def not_html(content_type: str | None, body: bytes) -> str | None:
+    """None if the response is HTML; otherwise what it is, for the message."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    head = body[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if mime in ("text/html", "application/xhtml+xml", "application/xml+html"):
+        return None
+    if mime in ("", "application/octet-stream", "text/plain") and re.search(
+        rb"<(?:!doctype html|html|body)", head, re.I
+    ):
+        return None  # no or generic type, but plainly HTML: archives of old servers carry such labels
+    return mime or "unknown content type"
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """Parse decoded HTML leniently (truncated, malformed, NUL bytes); None if there is nothing."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("lxml could not parse the page: %s", exc)
+        return None
+    return tree if tree is not None and len(tree) else None
+
+
+def decode_page(page: RawPage) -> str:
+    """The page's text as a browser would decode it, up to ``MAX_BODY_BYTES``."""
+    body = page.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        log.warning(
+            "page %s is %d bytes: only the first %d are processed", page.url, len(body), MAX_BODY_BYTES
+        )
+        body = body[:MAX_BODY_BYTES]
+    return decode_html(body, page.content_type)

@@ -1,0 +1,180 @@
+"""Pruning before trafilatura reads the page: site chrome and article furniture cut from copies of the tree.
+
+Comment sections, reply forms, cookie banners, share buttons, related posts and teasers, sidebars and
+navigation go first (``prune_chrome``); bylines, "Posted in" lines, author boxes, headlines and image
+captions next (``prune_furniture``). Neither ever takes the article itself: the block holding most of the
+page's prose (``markup.text_core``), the element themes mark as the article body and the headline are
+protected, with everything around them. The original tree is left whole for the metadata readers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from copy import deepcopy
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, cls_any, in_copy
+
+log = logging.getLogger(__name__)
+
+MAX_ELEMENTS = 30_000  # trafilatura slows quadratically past this; a real article body is a few hundred
+
+
+# Comment sections and reply forms (WordPress, WordPress.com, Disqus, Joomla-style widgets).
+_COMMENT_SECTION_XPATH = etree.XPath(
+    "//*[self::div or self::section or self::aside or self::ol or self::ul or self::form or self::h2"
+    " or self::h3 or self::h4 or self::p or self::nav or self::dl or self::li]["
+    "re:test(@id, '^(comments?|respond|disqus_thread|comments?[-_].*|reply-title|jc|jcomments)$', 'i') or "
+    "re:test(@class, '(^|\\s)(comments?|commentlist|comments?[-_][\\w-]*|jcomments|disqus[\\w-]*)(\\s|$)',"
+    " 'i')]",
+    namespaces=RE_NS,
+)
+COMMENT_HEADING_RE = re.compile(
+    r"^\s*(?:\d+|one|no|two|three)\s+(?:thoughts?|responses?|comments?|replies|reactions?)\b"
+    r"|^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|add comment|join the discussion"
+    r"|comments?(?: \(\d+\))?|discussion|reader comments|have your say)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+# Site chrome: cookie banners, sharing and "like" widgets, related posts, navigation, sidebars, forms.
+_CHROME_XPATH = etree.XPath(
+    "//script | //style | //noscript | //iframe | //nav | //aside | //template | //button"
+    " | //*[@role='navigation' or @role='complementary' or @role='banner' or @role='contentinfo'"
+    " or @role='dialog' or @aria-hidden='true']"
+    " | //*[self::div or self::section or self::p or self::span or self::ul or self::footer or self::header"
+    " or self::dialog or self::table][("
+    "re:test(@id, 'cookie|gdpr|consent|cc[-_]banner|eu[-_]law|sharing|share|social|sharedaddy|addtoany"
+    "|related|jp-post-flair|jp-relatedposts|likes|sidebar|secondary|widget|newsletter|subscribe|colophon"
+    "|masthead|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsense|^ad[-_]|popup|modal|login', 'i') or "
+    "re:test(@class, 'cookie|gdpr|consent|cc[-_]banner|cc-window|eu[-_]law|sharedaddy|sd-sharing|sd-like"
+    "|share|sharing|social|addtoany|a2a_kit|jp-relatedposts|related|likes-widget|sidebar|(^|\\s)widget"
+    "|newsletter|subscribe|subscription|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsbygoogle"
+    "|(^|\\s)ad(s|vert)?(\\s|$)|popup|modal|post-navigation|nav-links|navigation|pagination|login"
+    "|print-link|moduletable', 'i'))]",
+    namespaces=RE_NS,
+)
+
+# Article furniture: bylines, "Posted in" / "Tagged" lines, author boxes, image captions.
+_FURNITURE_XPATH = etree.XPath(
+    "//figcaption | //h1[not(ancestor::*[@itemprop='articleBody' or "
+    f"{cls_any(['entry-content', 'post-content', 'article-content'])}])]"
+    " | //*[self::div or self::p or self::span or self::footer or self::header or self::dl or self::dd"
+    " or self::ul or self::section or self::address][("
+    "re:test(@class, '(^|\\s)(entry-meta|entry-footer|entry-utility|post-meta|postmeta|postmetadata"
+    "|post-info|post-details|meta-info|byline|by-line|posted-on|posted-by|entry-date|cat-links|tags-links"
+    "|post-categories|post-tags|tags|tag-links|categories|author-info|author-bio|author-box|about-author"
+    "|entry-author|article-info|article-meta|createdby|published|modified|hits|wp-caption-text"
+    "|wp-caption-dd|caption|blocks-gallery-caption|wp-element-caption|sharedaddy|tag-list)(\\s|$)', 'i')"
+    " or re:test(@id, '^(author-info|author-bio|entry-author-info)$', 'i'))]",
+    namespaces=RE_NS,
+)
+
+_JUNK_TEXT_RE = re.compile(
+    r"^\s*(?:(?:this|our) (?:web)?site uses cookies|we use cookies|by continuing to (?:use|browse)"
+    r"|cookies? (?:policy|settings|notice))\b",
+    re.IGNORECASE,
+)
+
+
+def protected_elements(tree: HtmlElement, core: Iterable[HtmlElement]) -> set[HtmlElement]:
+    """The article body and everything around it: pruning must never take the article away."""
+    keep: set[HtmlElement] = set(core)
+    title_h1 = tree.xpath(
+        f"//h1[{cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
+        " | //article//h1"
+    )
+    for el in [*MAIN_CONTENT_XPATH(tree), *title_h1[:1]]:
+        keep.add(el)
+        keep.update(el.iterancestors())
+    return keep
+
+
+def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
+    for el in list(elements):
+        if el in keep or el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        el.drop_tree()
+
+
+def prune_chrome(
+    original: HtmlElement, protected: set[HtmlElement], teasers: list[HtmlElement]
+) -> tuple[HtmlElement, set[HtmlElement]]:
+    """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars,
+    and what stays protected in it."""
+    tree = deepcopy(original)
+    keep = set(in_copy(original, protected, tree))
+    _drop(_COMMENT_SECTION_XPATH(tree), keep)
+    _drop(
+        (h for h in tree.iter("h2", "h3", "h4") if COMMENT_HEADING_RE.match(h.text_content() or "")),
+        keep,
+    )
+    _drop(_CHROME_XPATH(tree), keep)
+    # teasers of other pages (a headline linking elsewhere, with its own date): related / most-read rails
+    _drop(in_copy(original, teasers, tree), keep)
+    # newsletter sign-up boxes inside the story: a short block around an e-mail field ("Get the latest news
+    # straight to your inbox"), dropped whole, before the form alone goes and leaves its blurb behind
+    _drop(
+        (
+            el
+            for el in tree.iter("div", "section", "aside", "p")
+            if el.xpath(".//input[@type='email']") and len((el.text_content() or "").split()) < 60
+        ),
+        keep,
+    )
+    # search boxes, sign-ups, reply forms; not the <form> some old CMSs wrap the whole page in
+    _drop((f for f in tree.iter("form") if len(f.text_content() or "") < 1500), keep)
+    _drop(
+        (
+            el
+            for el in tree.iter("div", "p", "section")
+            if _JUNK_TEXT_RE.match(el.text_content() or "") and len((el.text_content() or "").split()) < 80
+        ),
+        keep,
+    )
+    return tree, keep
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
+    """Turn tables used for page layout (old sites) into divs, so the article is not read as one table row.
+
+    A data table holds short cells; a layout table holds headings, several paragraphs or other tables.
+    """
+    for table in list(tree.iter("table")):
+        if table.getparent() is None:
+            continue
+        cells = table.xpath(".//td | .//th")
+        layout = bool(table.xpath(".//table | .//h1 | .//h2 | .//h3")) or any(
+            len(cell.findall(".//p")) >= 2 or len(cell.text_content().split()) > 150 for cell in cells
+        )
+        if not layout:
+            continue
+        for el in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th", "caption")]:
+            el.tag = "div"
+
+
+def truncate(tree: HtmlElement, url: str) -> None:
+    """Cut a pruned tree after MAX_ELEMENTS elements (document order), keeping the article at its start."""
+    for count, el in enumerate(tree.iter(), 1):
+        if count < MAX_ELEMENTS:
+            continue
+        log.warning(
+            "page %s still has over %d elements after pruning: the rest is not processed", url, MAX_ELEMENTS
+        )
+        node = el
+        while node is not None:
+            for following in list(node.itersiblings()):
+                node.getparent().remove(following)
+            node = node.getparent()
+        return
+
+
+def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlElement:
+    """A copy without bylines, "Posted in"/"Tagged" lines, author boxes, headlines and image captions."""
+    tree = deepcopy(original)
+    _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
+    _unwrap_layout_tables(tree)
+    return tree

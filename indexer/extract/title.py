@@ -1,0 +1,93 @@
+"""The headline, without the site's name: the theme's entry title, og:title, the article's h1, <title>.
+
+The site's own names (og:site_name, trafilatura's guess, the registry's source name) are read first, so
+that " | Disability News Service" can be cut from a <title> and a site name is never taken for a headline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from indexer.extract.comments import tidy
+from indexer.extract.declared import meta
+from indexer.extract.markup import ancestor_attrs, ancestors, cls_any, in_comments, norm
+
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " « ", " · ", " ~ ")
+
+
+def _outside_comments(el: HtmlElement) -> bool:
+    return not any(in_comments(a) or "comment" in (a.get("class") or "").split() for a in ancestors(el))
+
+
+def strip_site(title: str, site_names: list[str], host: str) -> str:
+    """Drop a " – Site Name" / " | Site" suffix (or "Site | " prefix) when it is the site's name."""
+    title = " ".join(title.split())
+    host_key = norm(re.sub(r"^www\.", "", host).split(".")[0]) if host else ""
+    site_keys = {norm(s) for s in site_names if len(norm(s)) >= 3}
+
+    def is_site(part: str) -> bool:
+        key = norm(part)
+        if not key:
+            return False
+        return key in site_keys or bool(host_key and len(key) >= 4 and (key in host_key or host_key in key))
+
+    changed = True
+    while changed:
+        changed = False
+        for sep in _TITLE_SEPARATORS:
+            if sep not in title:
+                continue
+            head, _, tail = title.rpartition(sep)
+            first, _, rest = title.partition(sep)
+            if head.strip() and is_site(tail):
+                title, changed = head.strip(), True
+                break
+            if rest.strip() and is_site(first):
+                title, changed = rest.strip(), True
+                break
+    return title
+
+
+def read_title(
+    tree: HtmlElement, scope: HtmlElement, site_names: list[str], host: str, fallback: str | None
+) -> str:
+    """The headline: h1.entry-title, og:title, the article's h1, then <title>, without the site name."""
+    entry = [
+        el.text_content()
+        for el in tree.xpath(
+            f"//h1[{cls_any(['entry-title', 'post-title', 'article-title', 'page-title', 'headline'])}"
+            " or @itemprop='headline'] | //*[@itemprop='headline'][self::h1 or self::h2]"
+        )
+        if _outside_comments(el)
+    ]
+    og = meta(tree, "og:title", "twitter:title")
+    scoped_h1 = [el.text_content() for el in scope.xpath("descendant-or-self::h1")]
+    # old themes (Kubrick and its children) mark a single post's title up as h2.entry-title
+    h2_titles = tree.xpath(f"//h2[{cls_any(['entry-title', 'post-title'])}]")
+    scoped_h1 += [h2_titles[0].text_content()] if len(h2_titles) == 1 else []
+    title_tag = [tree.findtext(".//title") or ""]
+    any_h1 = [
+        el.text_content()
+        for el in tree.iter("h1")
+        if not re.search(
+            r"site-title|logo|brand|masthead|header", ancestor_attrs(el) + (el.get("class") or ""), re.I
+        )
+    ]
+    for candidate in [*entry, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
+        cleaned = strip_site(tidy(candidate).replace("\n", " "), site_names, host)
+        if cleaned and not any(norm(cleaned) == norm(s) for s in site_names if s):
+            return cleaned
+    return ""
+
+
+def read_site_names(tree: HtmlElement, source: str, traf_site: str | None) -> list[str]:
+    names = meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
+    # trafilatura guesses a site name from <title> when the page declares none, and on a "Headline | Blog"
+    # title it can take the headline: a guess that is the page's own heading is not the site's name
+    headings = {norm(h.text_content()) for h in tree.iter("h1", "h2")}
+    if traf_site and norm(traf_site) not in headings:
+        names.append(traf_site)
+    names.append(source.replace("-", " ").replace("_", " "))
+    return [n for n in dict.fromkeys(" ".join(n.split()) for n in names) if n]
