@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
 from indexer.enrich.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
-from indexer.enrich.quotes import (
+from indexer.enrich.quotes.attribution import (
     _TAGGER_KEY,
     _TEXT_KEY,
     doc_text,

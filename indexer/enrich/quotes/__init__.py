@@ -1,0 +1,1 @@
+"""Quotes: reported speech with its cue and, where sure, its speaker (the ``casebook_quotes`` component)."""
