@@ -152,7 +152,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
     from casebook.sources import archive_sources, source_for_url, timezone_for_url
     from indexer.dedup.analysis import duplicates, versions
-    from indexer.dedup.duplicates import canonical_identity
+    from indexer.dedup.canonical import canonical_identity
     from indexer.extract.stage import NotAnArticle, extract
 
     enricher = None

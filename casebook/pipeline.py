@@ -40,7 +40,8 @@ from crawler.archive import (
     iter_records,
     repair_torn_tail,
 )
-from indexer.dedup.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
+from indexer.dedup.canonical import canonical_identity
+from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.index import SearchIndex, document_fields
 

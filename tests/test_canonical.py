@@ -16,7 +16,7 @@ from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.sources import load_sources
 from casebook.store import Store
-from indexer.dedup.duplicates import canonical_identity
+from indexer.dedup.canonical import canonical_identity
 from indexer.index import search
 from webui.app import create_app
 

@@ -19,17 +19,8 @@ from eval_extraction import load_gold
 
 from casebook.models import Document, RawPage
 from casebook.store import MIGRATIONS, Store
-from indexer.dedup import duplicates
-from indexer.dedup.duplicates import (
-    THRESHOLD,
-    assign_cluster,
-    credits,
-    find_duplicates,
-    minhash,
-    rebuild_clusters,
-    shingles,
-    similarity,
-)
+from indexer.dedup.duplicates import THRESHOLD, assign_cluster, credits, find_duplicates, rebuild_clusters
+from indexer.dedup.minhash import bands_for, minhash, shingles, similarity
 from indexer.extract.stage import extract
 
 BT_DEMO = "black-triangle-boycott-call-dpos-work-scheme"
@@ -225,7 +216,7 @@ def test_candidates_come_from_the_band_index_not_from_every_document(store: Stor
 def test_short_texts_never_cluster(store: Store, docs) -> None:
     note = replace(docs[DNS_APPEALS], text="Read the full story on Disability News Service.", url="https://x.org/a",
                    canonical_url="https://x.org/a")  # fmt: skip
-    assert duplicates.bands_for(note.text) == []
+    assert bands_for(note.text) == []
     add(store, docs[DNS_APPEALS])
     assert add(store, note) is None and store.cluster_members(note.id) == [note.id]
 

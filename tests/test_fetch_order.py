@@ -14,7 +14,7 @@ from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
 from crawler.archive import WarcArchive
-from indexer.dedup.duplicates import bands_for
+from indexer.dedup.minhash import bands_for
 
 pytestmark = pytest.mark.slow
 

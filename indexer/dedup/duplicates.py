@@ -4,29 +4,12 @@ Campaign blogs repost Disability News Service and Benefits and Work stories, who
 such as "This article first appeared on Disability News Service". Search can then show originals only, and a
 document page can say where else the story ran.
 
-How two documents are compared
-    Each body is cut into 5-word shingles (lower-cased word tokens, so punctuation, quote styles and
-    paragraph breaks do not matter). The similarity of two documents is the *containment* of the smaller
-    shingle set in the larger, ``|A ∩ B| / min(|A|, |B|)``: a repost trimmed to its first third is still
-    wholly contained in the original (Jaccard would score it 0.33 and lose it). Pages with fewer than
-    ``MIN_SHINGLES`` shingles are never clustered: a two-line note proves nothing.
-
 Threshold (``THRESHOLD = 0.5``), chosen on the gold set (tests/gold/, see tests/test_duplicates.py)
     Copies of one story score 0.97-1.0 (a repost with its own byline, provenance line and trimmed ending);
     different stories on the same topic ("work coaches", "PIP appeals", the same minister quoted) score at
     most 0.03, because even a shared quotation is a small part of each story. 0.5 sits far from both: a copy
     has to share most of its text to cluster, and an article that quotes half of another (commentary around
     a long quotation) is treated as a copy, which is what a reader would call it.
-
-How candidates are found (no all-pairs comparison)
-    MinHash over the shingles (``NUM_PERM = 128`` permutations of 32-bit shingle hashes, numpy-vectorised)
-    and locality-sensitive hashing: the signature is cut into ``BANDS = 64`` bands of ``ROWS = 2`` values,
-    and documents sharing any band are candidates. Band hashes live in the store (table ``near_dup_bands``,
-    indexed by band and hash), so finding the candidates of a new document is 64 index look-ups however big
-    the archive. Two rows per band is deliberately permissive: a pair with Jaccard J collides with
-    probability 1 - (1 - J^2)^64, which is 0.93 at J = 0.2 (a repost trimmed to a fifth) and 0.03 at
-    J = 0.02 (stories sharing a stock phrase); candidates are then verified exactly on their texts, so
-    permissive banding costs a few extra comparisons, never a wrong cluster.
 
 Which copy is the original
     A copy that credits another member's outlet ("first appeared on Disability News Service", "with many
@@ -35,137 +18,26 @@ Which copy is the original
     date (a page without one is dated by its first fetch, the latest it can have been published), then first
     fetch, then id. Every other member points at the original (``duplicate_of``), never at another copy.
 
-Why not datasketch: its LSH index lives in memory (or Redis/Cassandra); the archive needs candidates looked
-up in SQLite beside the documents, and the MinHash itself is twenty lines of numpy.
+How two texts are compared and candidates found: :mod:`indexer.dedup.minhash`. Whose page a fetched page
+is (a canonical on another site is a claim): :mod:`indexer.dedup.canonical`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
-
-from casebook.models import Document, Source
-from casebook.sources import source_for_url
+from casebook.models import Document
+from indexer.dedup.canonical import same_page
+from indexer.dedup.minhash import MIN_SHINGLES, bands_for, bands_of, containment, shingles
 
 if TYPE_CHECKING:
     from casebook.store import Store
 
-SHINGLE_WORDS = 5
-MIN_SHINGLES = 20
 THRESHOLD = 0.5
-NUM_PERM = 128
-BANDS = 64
-ROWS = NUM_PERM // BANDS
-
-_MERSENNE = np.uint64((1 << 61) - 1)
-_MAX32 = np.uint64(0xFFFFFFFF)
-_rng = np.random.RandomState(1)  # fixed: signatures stored in the archive must stay comparable across runs
-_PERM_A = _rng.randint(1, 1 << 31, size=NUM_PERM, dtype=np.uint64)
-_PERM_B = _rng.randint(0, 1 << 31, size=NUM_PERM, dtype=np.uint64)
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Shingles, MinHash, bands
-
-
-def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower().replace("’", "'").replace("‘", "'"))
-
-
-def shingles(text: str, k: int = SHINGLE_WORDS) -> set[str]:
-    toks = tokens(text)
-    return {" ".join(toks[i : i + k]) for i in range(len(toks) - k + 1)}
-
-
-def containment(a: set[str], b: set[str]) -> float:
-    """Share of the smaller set found in the larger (1.0: one text is wholly inside the other)."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
-
-
-def _hash32(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=4).digest(), "little")
-
-
-def minhash(shingle_set: Iterable[str]) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` uint32 values) of a set of shingles."""
-    hashes = np.fromiter((_hash32(s) for s in shingle_set), dtype=np.uint64)
-    if hashes.size == 0:
-        return np.full(NUM_PERM, _MAX32, dtype=np.uint64)
-    # a*x + b stays below 2**63 (a, b < 2**31, x < 2**32): no overflow before the modulus
-    permuted = (np.outer(hashes, _PERM_A) + _PERM_B) % _MERSENNE & _MAX32
-    return permuted.min(axis=0)
-
-
-def band_hashes(signature: np.ndarray) -> list[int]:
-    """One integer per band (two 32-bit rows packed into a signed 64-bit SQLite integer)."""
-    rows = signature.reshape(BANDS, ROWS).astype(np.int64)
-    return [int(((r[0] & 0x7FFFFFFF) << 32) | r[1]) for r in rows]
-
-
-def bands_for(text: str) -> list[int]:
-    """Band hashes of a body, or [] when it is too short to cluster."""
-    found = shingles(text)
-    return band_hashes(minhash(found)) if len(found) >= MIN_SHINGLES else []
-
-
-def similarity(text_a: str, text_b: str) -> float:
-    """Containment of two bodies' 5-word shingles; 0.0 when either is too short to compare."""
-    a, b = shingles(text_a), shingles(text_b)
-    if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
-        return 0.0
-    return containment(a, b)
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Whose page is it: a rel=canonical across sites is a claim, not an identity
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-
-
-def canonical_identity(
-    page_url: str, canonical_url: str, sources: Sequence[Source]
-) -> tuple[str, str | None]:
-    """The URL a fetched page is identified by, and the canonical it claimed if that was not believed.
-
-    ``rel=canonical`` (or ``og:url``) is believed on the page's own site: the same host, or hosts of one
-    registered source. Pointing at another site it is only a claim: believing it would make the page a
-    version of that site's article (a hostile blog could replace a news story, title, byline and text, and
-    be cited under the outlet's name; a syndicated repost would overwrite the original). Such a page keeps
-    its own URL; the claim is kept, and names the original when the two are near-duplicates (see
-    :func:`elect_original`). A page with no web address of its own (a local file imported without one) can
-    only be named by its canonical.
-    """
-    page = urlsplit(page_url)
-    if page.scheme not in ("http", "https") or not page.hostname or canonical_url == page_url:
-        return canonical_url, None
-    if _host(canonical_url) == _host(page_url):
-        return canonical_url, None
-    registered = {s.name for s in sources}
-    owner = source_for_url(page_url, list(sources))
-    if owner in registered and source_for_url(canonical_url, list(sources)) == owner:
-        return canonical_url, None
-    return urlunsplit((page.scheme, page.netloc, page.path, page.query, "")), canonical_url
-
-
-def same_page(a: str, b: str) -> bool:
-    """Two addresses of one page as canonicals name it (scheme, ``www.``, a trailing slash aside)."""
-
-    def key(url: str) -> tuple[str, str, str]:
-        parts = urlsplit(url)
-        return (_host(url), parts.path.rstrip("/") or "/", parts.query)
-
-    return key(a) == key(b)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -363,7 +235,7 @@ class Fingerprint:
     @classmethod
     def of(cls, text: str) -> Fingerprint:
         found = shingles(text)
-        return cls(found, band_hashes(minhash(found)) if len(found) >= MIN_SHINGLES else [])
+        return cls(found, bands_of(found))
 
 
 def assign_cluster(
