@@ -14,7 +14,8 @@ from indexer.enrich.tokens import doc_text
 
 PERSON_LABELS = frozenset({"PERSON"})
 ORG_LABELS = frozenset({"ORG"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
+# Labels of names that may stand for a person or an organisation ("Kendall" taken for a place is still her)
+_REFERENT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
 # A sentence ends at a line break or at . ! ? and a space, except after a title or an initial ("Sen. Cruz").
 _SENTENCE_BREAK_RE = re.compile(
     r"\n|(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bGen)"
@@ -156,7 +157,7 @@ def ent_referents(doc: Doc, lex: QuoteLexicon, ctx: Context) -> list[Referent]:
     out: list[Referent] = []
     people: list[Speaker] = []
     for ent in doc.ents:
-        if ent.label_ not in _NAME_LABELS or ctx.in_quote(ent.start_char):
+        if ent.label_ not in _REFERENT_LABELS or ctx.in_quote(ent.start_char):
             continue
         speaker = speaker_from_ent(ent)
         person = ent.label_ in PERSON_LABELS
