@@ -5,7 +5,7 @@ Usage::
     python -m bench.enrich_bench                     # demo corpus x4, 5 alternating rounds, n_process 1 and 2
     python -m bench.enrich_bench --repeat 8 --rounds 5 --processes 1 2 --batch-size 32
 
-Both sides get the same texts: the article bodies (``Document.text``) that ``indexer.extract.extract``
+Both sides get the same texts: the article bodies (``Document.text``) that ``indexer.extract.stage.extract``
 takes from the bundled demo pages (``corpus/demo``), repeated ``--repeat`` times. The bare side is the
 model as shipped (tok2vec, tagger, parser, attribute ruler, lemmatizer, ner) through ``nlp.pipe`` with
 the same batch size; the enrichment side is the whole stage: gazetteer ruler, ner, quotes (parser only on
