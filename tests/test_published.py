@@ -1,4 +1,4 @@
-"""Publication dates as the publisher printed them (indexer.published), through the extractor.
+"""Publication dates as the publisher printed them (indexer.extract.published), through the extractor.
 
 Each page here is small and written for the test, in the shape of a failure seen on real pages.
 """
