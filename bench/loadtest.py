@@ -88,7 +88,7 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
     """A synthetic archive: store (documents, mentions, quotes) and index; reused if built for ``docs``."""
     from casebook.settings import load_settings
     from casebook.store import Store
-    from indexer.index import SearchIndex, document_fields
+    from indexer.search.whoosh_backend import SearchIndex, document_fields
 
     folder = prepare_data_dir(folder)
     stamp = folder / "loadtest-built.json"

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic import Generator, SyntheticDoc, prepare_data_dir
-from indexer.index import SearchIndex, document_fields, search, search_quotes
+from indexer.search.whoosh_backend import SearchIndex, document_fields, search, search_quotes
 
 DEFAULT_SIZES = (10_000, 100_000)
 FACET_GROUPS = ("source", "year", "scheme", "person")

@@ -340,7 +340,7 @@ def check_index(index_dir: Path, conn: sqlite3.Connection, counts: Counter[str])
     copies, and its quotes sub-index holds each document's quotes."""
     from whoosh import index as whoosh_index
 
-    from indexer.index import QUOTES_INDEX, SearchIndex
+    from indexer.search.whoosh_backend import QUOTES_INDEX, SearchIndex
 
     doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
     copies = dict(conn.execute("SELECT doc_id, duplicate_of FROM clusters WHERE duplicate_of IS NOT NULL"))

@@ -49,7 +49,7 @@ def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def run(settings: Settings, *args: Any, **kwargs: Any) -> Any:
-        from indexer.index import IndexCorrupt
+        from indexer.search.whoosh_backend import IndexCorrupt
 
         try:
             return command(settings, *args, **kwargs)
@@ -264,9 +264,9 @@ def search(
     originals_only: bool,
 ) -> None:
     """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
-    from indexer.index import plain_snippet
-    from indexer.index import search as run_search
-    from indexer.query import DateError, DateOrderError
+    from indexer.search.language import DateError, DateOrderError
+    from indexer.search.whoosh_backend import plain_snippet
+    from indexer.search.whoosh_backend import search as run_search
 
     try:
         found = run_search(
@@ -403,7 +403,7 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
     """Serve the web UI and JSON API (checking the search index first, and rebuilding it if damaged)."""
     from casebook.store import Store
-    from indexer.index import IndexCorrupt, SearchIndex
+    from indexer.search.whoosh_backend import IndexCorrupt, SearchIndex
 
     Store(settings.db_path).close()  # a damaged store is one line here, not a 503 on every page
     problems = SearchIndex(settings.index_dir).check()

@@ -42,7 +42,7 @@ from crawler.archive import (
 )
 from indexer.duplicates import Fingerprint, assign_cluster, canonical_identity, rebuild_clusters
 from indexer.extract import NotAnArticle, extract
-from indexer.index import SearchIndex, document_fields
+from indexer.search.whoosh_backend import SearchIndex, document_fields
 
 log = logging.getLogger(__name__)
 

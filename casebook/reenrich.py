@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex, document_fields
+from indexer.search.whoosh_backend import SearchIndex, document_fields
 
 
 @dataclass

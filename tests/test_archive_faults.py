@@ -162,7 +162,7 @@ def test_a_write_that_fails_half_way_leaves_no_torn_record(tmp_path: Path) -> No
 COMMIT_THEN_FAIL = """
 import os, resource, signal, sys
 from pathlib import Path
-from indexer.index import SearchIndex
+from indexer.search.whoosh_backend import SearchIndex
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 index = SearchIndex(Path(sys.argv[1]))
 entry = {"id": "big", "url": "https://charity.example/big", "title": "Big", "source": "x",
@@ -180,7 +180,7 @@ def test_an_index_commit_that_fails_half_way_leaves_no_segment_files(tmp_path: P
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    from indexer.index import MAIN, QUOTES_INDEX, SearchIndex
+    from indexer.search.whoosh_backend import MAIN, QUOTES_INDEX, SearchIndex
 
     index = SearchIndex(tmp_path / "index")
     index.update(

@@ -12,12 +12,12 @@ import pytest
 from conftest import settings_for
 from webserver import Server
 
-import indexer.index as index_module
+import indexer.search.whoosh_backend as index_module
 from casebook.models import Document, Mention
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SLOW_AT_ONCE, SearchIndex, document_fields, search
-from indexer.query import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
+from indexer.search.language import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
+from indexer.search.whoosh_backend import SLOW_AT_ONCE, SearchIndex, document_fields, search
 from webui.queries import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()

@@ -17,7 +17,7 @@ from casebook.settings import Settings
 from casebook.sources import load_sources
 from casebook.store import Store
 from indexer.duplicates import canonical_identity
-from indexer.index import search
+from indexer.search.whoosh_backend import search
 from webui.app import create_app
 
 DNS = "https://www.disabilitynewsservice.com/assessors-told-to-ignore-evidence/"

@@ -35,7 +35,7 @@ from casebook.pipeline import ingest
 from casebook.settings import Settings
 from casebook.store import MIGRATIONS, Store
 from crawler.archive import iter_records
-from indexer.index import SearchIndex
+from indexer.search.whoosh_backend import SearchIndex
 
 EXE = Path(sys.executable).parent / "casebook"
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}

@@ -15,7 +15,7 @@ from webserver import Server
 from bench.synthetic import Generator
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex, document_fields
+from indexer.search.whoosh_backend import SearchIndex, document_fields
 
 pytestmark = pytest.mark.slow
 

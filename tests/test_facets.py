@@ -9,9 +9,17 @@ import pytest
 
 from bench.synthetic import Generator, SyntheticDoc
 from casebook.models import ENTITY_KINDS
-from indexer.facets import Matches, brute_force_counts
-from indexer.index import MAIN, SearchIndex, _expander, _lexicon, _searcher, document_fields, search
-from indexer.query import DOCUMENTS, compile_query
+from indexer.search.language import DOCUMENTS, compile_query
+from indexer.search.whoosh_backend import (
+    MAIN,
+    SearchIndex,
+    _expander,
+    _lexicon,
+    _searcher,
+    document_fields,
+    search,
+)
+from indexer.search.whoosh_evaluator import Matches, brute_force_counts
 
 N = 300
 
@@ -119,7 +127,7 @@ def test_phrases_rank_as_the_sum_of_their_words_bm25(
     corpus: tuple[Path, list[SyntheticDoc]], query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Phrase scores come from the weights read while matching; the same as from the words' postings."""
-    from indexer import facets
+    from indexer.search import whoosh_evaluator as facets
 
     path, _docs = corpus
     folder, searcher = _searcher(path, MAIN)

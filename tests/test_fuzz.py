@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.index import make_quotes_schema, make_schema
-from indexer.query import DOCUMENTS, QUOTES, Lexicon, QueryError, compile_query, parse
+from indexer.search.language import DOCUMENTS, QUOTES, Lexicon, QueryError, compile_query, parse
+from indexer.search.whoosh_backend import make_quotes_schema, make_schema
 
 settings.register_profile(
     "casebook-fuzz",

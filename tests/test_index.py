@@ -5,7 +5,7 @@ from pathlib import Path
 
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, plain_snippet, search
+from indexer.search.whoosh_backend import SearchIndex, document_fields, plain_snippet, search
 
 
 def stored(url: str, title: str, text: str, source: str, published: date | None) -> StoredDocument:
@@ -121,7 +121,7 @@ def test_bulk_writer_writes_the_segment_whooshs_writer_would(tmp_path: Path, mon
     from whoosh import index as whoosh_index
 
     from bench.synthetic import Generator
-    from indexer import index as ix_module
+    from indexer.search import whoosh_backend as ix_module
 
     monkeypatch.setattr(ix_module, "_BLOCKS_AT_ONCE", 5)  # lists made a few blocks at a time: cross the seams
     entries = [
@@ -170,7 +170,7 @@ def test_bulk_writer_writes_the_segment_whooshs_writer_would(tmp_path: Path, mon
 
 
 def test_positions_are_packed_arrays() -> None:
-    from indexer.index import FastPositions
+    from indexer.search.whoosh_backend import FastPositions
 
     fmt = FastPositions(field_boost=2.0)
     value = fmt.encode([0, 3, 70000])
@@ -181,7 +181,7 @@ def test_positions_are_packed_arrays() -> None:
 
 def test_a_rebuild_in_several_segments_answers_as_one_segment(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from bench.synthetic import Generator
-    from indexer import index as ix_module
+    from indexer.search import whoosh_backend as ix_module
 
     docs = list(Generator(seed=8, mean_words=100).docs(120))
     one = SearchIndex(tmp_path / "one")
@@ -201,8 +201,8 @@ def test_marked_spans_are_the_marked_tokens() -> None:
     """The fast ways of finding highlighted words agree with tokenising the whole text."""
     import random
 
-    from indexer.index import _TOKEN_RE, _is_marked, _marked_spans
-    from indexer.query import Marks, stem_of
+    from indexer.search.language import Marks, stem_of
+    from indexer.search.whoosh_backend import _TOKEN_RE, _is_marked, _marked_spans
 
     pieces = [
         "sanction",

@@ -11,7 +11,14 @@ import pytest
 
 from bench.synthetic import Generator, SyntheticDoc
 from casebook.errors import CasebookError
-from indexer.index import IndexCorrupt, IndexOutdated, SearchIndex, document_fields, search, search_quotes
+from indexer.search.whoosh_backend import (
+    IndexCorrupt,
+    IndexOutdated,
+    SearchIndex,
+    document_fields,
+    search,
+    search_quotes,
+)
 
 DOCS = list(Generator(seed=4, mean_words=80).docs(40))
 
@@ -115,7 +122,7 @@ def test_an_index_of_another_version_is_outdated_a_kind_of_corrupt(tmp_path: Pat
 def test_a_full_disk_is_not_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from indexer import index as index_module
+    from indexer.search import whoosh_backend as index_module
 
     ix = built(tmp_path)
 
@@ -132,7 +139,7 @@ def test_a_rebuild_removes_folders_left_by_a_killed_rebuild_only(tmp_path: Path)
     import subprocess
     import sys
 
-    from indexer.index import BUILDING_MARK
+    from indexer.search.whoosh_backend import BUILDING_MARK
 
     index = SearchIndex(tmp_path / "index")
     index.rebuild([])

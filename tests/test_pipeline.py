@@ -14,7 +14,7 @@ from casebook.demo import demo_imports
 from casebook.pipeline import FileImport, Ingester, IngestReport, ingest
 from casebook.store import Store
 from crawler.archive import WarcArchive, iter_pages
-from indexer.index import SearchIndex, search
+from indexer.search.whoosh_backend import SearchIndex, search
 
 pytestmark = pytest.mark.slow
 

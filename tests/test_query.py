@@ -10,8 +10,8 @@ import pytest
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, search
-from indexer.query import DOCUMENTS, QueryError, parse
+from indexer.search.language import DOCUMENTS, QueryError, parse
+from indexer.search.whoosh_backend import SearchIndex, document_fields, search
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,8 @@ from bench.synthetic import Generator
 from casebook.pipeline import Ingester
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex
-from indexer.index import search as run_search
+from indexer.search.whoosh_backend import SearchIndex
+from indexer.search.whoosh_backend import search as run_search
 
 pytestmark = pytest.mark.slow
 

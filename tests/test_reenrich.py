@@ -17,7 +17,7 @@ from conftest import settings_for
 from casebook.reenrich import reenrich
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import search
+from indexer.search.whoosh_backend import search
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import pytest
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, plain_snippet, search, search_quotes
+from indexer.search.whoosh_backend import SearchIndex, document_fields, plain_snippet, search, search_quotes
 
 
 @dataclass(frozen=True)

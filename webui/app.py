@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import Store, damaged, unreadable
-from indexer.query import QueryError
+from indexer.search.language import QueryError
 
 MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
 MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)

@@ -11,7 +11,7 @@ from itertools import chain
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from indexer.index import every_match
+from indexer.search.whoosh_backend import every_match
 from webui.app import external_url, settings, source_titles, store
 from webui.citations import Citation, iter_csl_json, iter_csv, iter_jsonl, iter_ris
 from webui.search import SearchRequest, query_from_request

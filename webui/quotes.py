@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from indexer.index import SORTS, every_match, search_quotes
-from indexer.query import QueryError
+from indexer.search.language import QueryError
+from indexer.search.whoosh_backend import SORTS, every_match, search_quotes
 from webui.app import external_url, settings, source_titles, store
 from webui.citations import neutralise, quote_citation, speaker_credit
 from webui.entities import gazetteer

@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import ALL_FACETS, SORTS, UNDATED
-from indexer.index import search as run_search
-from indexer.query import QueryError
+from indexer.search.language import QueryError
+from indexer.search.whoosh_backend import ALL_FACETS, SORTS, UNDATED
+from indexer.search.whoosh_backend import search as run_search
 from webui.app import settings, source_titles, store
 from webui.charts import bar_chart
 from webui.forms import date_errors, fix_all, query_error
@@ -58,7 +58,7 @@ class SearchRequest:
     more: str = ""  # the facet group shown at length
 
     def narrowing(self) -> dict[str, Any]:
-        """What narrows and orders the results, as :func:`indexer.index.search` takes it."""
+        """What narrows and orders the results, as :func:`indexer.search.whoosh_backend.search` takes it."""
         if len(self.q) > MAX_QUERY:
             raise QueryError(
                 f"the query is {len(self.q)} characters long, the limit is {MAX_QUERY}", self.q[:200]

@@ -32,7 +32,7 @@ _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[Any, ...], SegmentArrays] = OrderedDict()
 _cache_lock = threading.Lock()
 
-# A search's time limit, per thread (indexer.index.search sets it): checked between the steps of matching,
+# A search's time limit, per thread (whoosh_backend.search sets it): checked between the steps of matching,
 # so one request cannot keep a server thread (and the processor) for minutes.
 _limit = threading.local()
 
@@ -53,7 +53,7 @@ def check_time() -> None:
         raise _limit.too_slow()
 
 
-# Positions as indexer.index.FastPositions stores them: a packed array of little-endian uint32.
+# Positions as whoosh_backend.FastPositions stores them: a packed array of little-endian uint32.
 POSITION_BYTES = 4
 _POSITION_DTYPE = np.dtype("<u4")
 _SWAP = sys.byteorder != "little"

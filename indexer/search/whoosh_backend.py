@@ -14,8 +14,9 @@ folder, another schema) raises :class:`IndexCorrupt` with one line naming the fo
 searching or updating; :meth:`SearchIndex.check` lists such problems; ``rebuild`` (``casebook reindex``)
 makes a new index beside it and removes it.
 
-Search goes through :mod:`indexer.query` (the query language) and :mod:`indexer.facets` (matching sets and
-facet counts as numpy arrays); Whoosh scores only when results are ranked by relevance.
+Search goes through :mod:`indexer.search.language` (the query language) and
+:mod:`indexer.search.whoosh_evaluator` (matching sets and facet counts as numpy arrays); Whoosh scores only
+when results are ranked by relevance.
 """
 
 from __future__ import annotations
@@ -62,8 +63,7 @@ from whoosh.writing import IndexingError, SegmentWriter
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.facets import POSITION_BYTES, Matches, pack_positions, time_limit, unpack_positions
-from indexer.query import (
+from indexer.search.language import (
     DOCUMENTS,
     QUOTES,
     Compiled,
@@ -76,6 +76,13 @@ from indexer.query import (
     day_range,
     stem_of,
     stem_prefix,
+)
+from indexer.search.whoosh_evaluator import (
+    POSITION_BYTES,
+    Matches,
+    pack_positions,
+    time_limit,
+    unpack_positions,
 )
 
 log = logging.getLogger(__name__)
@@ -131,11 +138,12 @@ class FastPositions(Positions):
 
     Produces the same terms, positions and weights as ``Positions`` with :func:`_exact`, without building
     a Token object per word: indexing is the slow part of Whoosh, and this is its hottest loop. Packed
-    positions are encoded and decoded without a Python loop, and :mod:`indexer.facets` decodes a whole
-    block of them at once with numpy (a phrase over common words reads the positions of half the archive).
+    positions are encoded and decoded without a Python loop, and :mod:`indexer.search.whoosh_evaluator`
+    decodes a whole block of them at once with numpy (a phrase over common words reads the positions of half
+    the archive).
     """
 
-    packed_positions = True  # indexer.facets decodes these with numpy
+    packed_positions = True  # indexer.search.whoosh_evaluator decodes these with numpy
 
     def words(self, value: str) -> list[str]:
         """The words of ``value``, lower-cased, in order (what :func:`_exact` makes of it)."""
@@ -1679,7 +1687,7 @@ def search(
     body, comments, quotes) and ``duplicate_of`` to each result; without it the shape is exactly
     ``{total, results: [{id, title, url, source, published, snippet}], facets}``.
 
-    Raises :class:`indexer.query.QueryError` (a :class:`CasebookError`) for a malformed query.
+    Raises :class:`indexer.search.language.QueryError` (a :class:`CasebookError`) for a malformed query.
     """
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")

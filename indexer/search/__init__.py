@@ -1,0 +1,1 @@
+"""Search: the query language, the index (Whoosh), matching, ranking, facets and highlighting."""
