@@ -12,12 +12,13 @@ import pytest
 from conftest import settings_for
 from webserver import Server
 
-import indexer.search.whoosh_backend as index_module
+import indexer.search.bounds as bounds
 from casebook.models import Document, Mention
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.search.bounds import SLOW_AT_ONCE
 from indexer.search.language import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
-from indexer.search.whoosh_backend import SLOW_AT_ONCE, SearchIndex, document_fields, search
+from indexer.search.whoosh_backend import SearchIndex, document_fields, search
 from webui.queries import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()
@@ -97,7 +98,7 @@ def test_proximity_and_phrase_searches_are_bounded(archive: Settings) -> None:
 def test_a_search_past_its_time_limit_is_stopped_with_one_line(
     archive: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(bounds, "SEARCH_SECONDS", 0.0)
     with pytest.raises(QueryError, match=r"took longer than 0 s and was stopped; narrow it") as caught:
         search(archive.index_dir, '"tribunal appeal"~3')
     assert caught.value.suggestion == '"tribunal appeal"'
@@ -106,8 +107,8 @@ def test_a_search_past_its_time_limit_is_stopped_with_one_line(
 def test_slow_searches_wait_their_turn_and_the_rest_do_not(
     archive: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SEARCH_SECONDS", 0.2)
-    held = [index_module._slow_searches.acquire(timeout=1) for _ in range(SLOW_AT_ONCE)]
+    monkeypatch.setattr(bounds, "SEARCH_SECONDS", 0.2)
+    held = [bounds._slow_searches.acquire(timeout=1) for _ in range(SLOW_AT_ONCE)]
     try:
         assert all(held)
         with pytest.raises(QueryError, match="other slow searches"):
@@ -118,7 +119,7 @@ def test_slow_searches_wait_their_turn_and_the_rest_do_not(
         assert search(archive.index_dir, "tribunal appeal")["total"] == 40
     finally:
         for _ in held:
-            index_module._slow_searches.release()
+            bounds._slow_searches.release()
     assert search(archive.index_dir, '"tribunal appeal"~3')["total"] == 40
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from indexer.search.whoosh_backend import (
     document_fields,
     search,
 )
-from indexer.search.whoosh_evaluator import Matches, brute_force_counts
+from indexer.search.whoosh_evaluator import Matches
 
 N = 300
 
@@ -52,6 +53,15 @@ def values(d: SyntheticDoc, facet: str) -> list[str]:
 def words(d: SyntheticDoc) -> set[str]:
     doc = d.stored.document
     return set(re.findall(r"\w+", (doc.title + " " + doc.text).lower()))
+
+
+def brute_force_counts(values_per_doc: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Reference counting: how many documents carry each value."""
+    totals: dict[str, int] = {}
+    for values in values_per_doc:
+        for value in set(values):
+            totals[value] = totals.get(value, 0) + 1
+    return totals
 
 
 FACET_NAMES = ("source", "year", "month", "author", *ENTITY_KINDS)

@@ -7,23 +7,20 @@ see a half-built index; ``update`` adds or replaces documents in place, one writ
 taken with a timeout; a writer that cannot get it says who holds it). Readers keep a searcher per thread
 and refresh it when the index changes or the link is swapped.
 
-``rebuild`` writes through :class:`_BulkWriter` (the segment Whoosh's writer would make, several times
-faster); text positions are packed uint32 arrays (:class:`FastPositions`) that phrase matching decodes a
-block at a time with numpy. A damaged index (missing, truncated or garbage files, a link to a missing
-folder, another schema) raises :class:`IndexCorrupt` with one line naming the folder, from opening,
-searching or updating; :meth:`SearchIndex.check` lists such problems; ``rebuild`` (``casebook reindex``)
-makes a new index beside it and removes it.
+``rebuild`` writes through the bulk writer of :mod:`indexer.search.whoosh_internals` (the segment
+Whoosh's writer would make, several times faster). A damaged index (missing, truncated or garbage files, a
+link to a missing folder, another schema) raises :class:`IndexCorrupt` with one line naming the folder, from
+opening, searching or updating; :meth:`SearchIndex.check` lists such problems; ``rebuild`` (``casebook
+reindex``) makes a new index beside it and removes it.
 
 Search goes through :mod:`indexer.search.language` (the query language) and
-:mod:`indexer.search.whoosh_evaluator` (matching sets and facet counts as numpy arrays); Whoosh scores only
-when results are ranked by relevance.
+:mod:`indexer.search.whoosh_evaluator` (matching sets, scores and facet counts as numpy arrays).
 """
 
 from __future__ import annotations
 
 import errno
 import html
-import io
 import json
 import logging
 import os
@@ -36,7 +33,6 @@ import struct
 import sys
 import threading
 import zlib
-from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -45,24 +41,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh import index
 from whoosh import query as wq
 from whoosh.analysis import StandardAnalyzer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.filedb import compound as whoosh_compound
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import BufferFile
-from whoosh.formats import Positions
-from whoosh.index import TOC, clean_files
 from whoosh.searching import Searcher
-from whoosh.util.numeric import _length_byte_cache, byte_to_length, length_to_byte
-from whoosh.writing import IndexingError, SegmentWriter
 
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
+from indexer.search.analysis import TOKEN_RE, WORDS_RE
+from indexer.search.bounds import bounded
 from indexer.search.language import (
     DOCUMENTS,
     QUOTES,
@@ -77,13 +66,8 @@ from indexer.search.language import (
     stem_of,
     stem_prefix,
 )
-from indexer.search.whoosh_evaluator import (
-    POSITION_BYTES,
-    Matches,
-    pack_positions,
-    time_limit,
-    unpack_positions,
-)
+from indexer.search.whoosh_evaluator import Matches
+from indexer.search.whoosh_internals import BulkWriter, FastPositions, discard_unlisted, open_index
 
 log = logging.getLogger(__name__)
 
@@ -120,9 +104,6 @@ QUOTES_INDEX = "QUOTES"
 META_FILE = "casebook-index.json"
 WRITER_FILE = "casebook-writer.json"
 SNIPPET_CHARS = 240
-SEARCH_SECONDS = 10.0  # matching that takes longer is stopped and the search refused with a message
-SLOW_AT_ONCE = 2  # proximity, wildcard and fuzzy searches matched at once per process (the rest wait)
-_slow_searches = threading.BoundedSemaphore(SLOW_AT_ONCE)
 FRAGMENT_CHARS = 220
 SURROUND = 60
 
@@ -130,65 +111,6 @@ SURROUND = 60
 def _exact() -> StandardAnalyzer:
     """Words as written (lower-cased), stop words kept: phrases are matched against these, exactly."""
     return StandardAnalyzer(stoplist=None, minsize=1)
-
-
-class FastPositions(Positions):
-    """Whoosh's positions format, with the exact analyzer (regex + lower case) inlined at index time, and
-    positions stored as a packed array of little-endian 32-bit integers rather than a pickle of deltas.
-
-    Produces the same terms, positions and weights as ``Positions`` with :func:`_exact`, without building
-    a Token object per word: indexing is the slow part of Whoosh, and this is its hottest loop. Packed
-    positions are encoded and decoded without a Python loop, and :mod:`indexer.search.whoosh_evaluator`
-    decodes a whole block of them at once with numpy (a phrase over common words reads the positions of half
-    the archive).
-    """
-
-    packed_positions = True  # indexer.search.whoosh_evaluator decodes these with numpy
-
-    def words(self, value: str) -> list[str]:
-        """The words of ``value``, lower-cased, in order (what :func:`_exact` makes of it)."""
-        lowered = value.lower()
-        if len(lowered) == len(value) and "\u03a3" not in value:  # lower-casing kept every character apart
-            return _WORDS_RE.findall(lowered)
-        # a character whose lower case is longer (or the final sigma): word by word, as the analyzer does
-        return [match.group(0).lower() for match in _TOKEN_RE.finditer(value)]
-
-    def positions(self, value: str) -> dict[str, list[int]]:
-        """Each word of ``value`` with its positions, in order of first appearance."""
-        poses: dict[str, list[int]] = {}
-        for pos, word in enumerate(self.words(value)):
-            found = poses.get(word)
-            if found is None:
-                poses[word] = [pos]
-            else:
-                found.append(pos)
-        return poses
-
-    def word_values(
-        self, value: Any, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        if not isinstance(value, str):  # pragma: no cover - lists of tokens: the general path
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        for word, poslist in self.positions(value).items():
-            yield (word, len(poslist), len(poslist) * boost, pack_positions(poslist))
-
-    def encode(self, poslist: list[int]) -> bytes:
-        return pack_positions(poslist)
-
-    def decode_positions(self, valuestring: bytes) -> list[int]:
-        return unpack_positions(valuestring)
-
-    def decode_frequency(self, valuestring: bytes) -> int:
-        return len(valuestring) // POSITION_BYTES
-
-    def decode_weight(self, valuestring: bytes) -> float:
-        return len(valuestring) // POSITION_BYTES * self.field_boost
-
-
-_TOKEN_RE = _exact().items[0].expression
-_WORDS_RE = re.compile(_TOKEN_RE.pattern.replace("(\\.", "(?:\\."), _TOKEN_RE.flags)
 
 
 def _text(**kwargs: Any) -> TEXT:
@@ -510,7 +432,7 @@ class SearchIndex:
         folder = self.live_folder()
         self._check_version(folder)
         try:
-            ix = index.open_dir(str(folder), indexname=indexname)
+            ix = open_index(folder, indexname, _schemas()[indexname])
             ix.reader().close()
         except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
             raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
@@ -661,8 +583,8 @@ class SearchIndex:
             ix, quotes_ix = self.open(), self.open_quotes()
             folder = self.folder()
         else:
-            ix = index.open_dir(str(folder), indexname=MAIN)
-            quotes_ix = index.open_dir(str(folder), indexname=QUOTES_INDEX)
+            ix = open_index(folder, MAIN, make_schema())
+            quotes_ix = open_index(folder, QUOTES_INDEX, make_quotes_schema())
         count = 0
         with self._writer_lock(ix, folder) as writer:
             try:
@@ -684,7 +606,7 @@ class SearchIndex:
                 for cancelled in (writer, quotes_writer):
                     with suppress(Exception):
                         cancelled.cancel()
-                _discard_unlisted(folder)
+                discard_unlisted(folder, _schemas())
                 if _is_damage(exc):  # replacing a document reads the segments it is in
                     raise IndexCorrupt(folder, _what(exc)) from exc
                 raise
@@ -694,7 +616,7 @@ class SearchIndex:
                     quotes_writer.commit()
                     writer.commit()
             except BaseException:
-                _discard_unlisted(folder)
+                discard_unlisted(folder, _schemas())
                 raise
         return count
 
@@ -725,13 +647,13 @@ class SearchIndex:
         return target
 
     def build(self, target: Path, entries: Iterable[dict[str, Any]]) -> int:
-        """Write ``entries`` into the new folder ``target`` with :class:`_BulkWriter`, a segment per
+        """Write ``entries`` into the new folder ``target`` with the bulk writer, a segment per
         ``SEGMENT_TOKENS`` words (bounded memory). On any failure the folder is removed."""
         try:
-            ix = index.open_dir(str(target), indexname=MAIN)
-            quotes_ix = index.open_dir(str(target), indexname=QUOTES_INDEX)
-            writer = _BulkWriter(ix)
-            quotes_writer = _BulkWriter(quotes_ix)
+            ix = open_index(target, MAIN, make_schema())
+            quotes_ix = open_index(target, QUOTES_INDEX, make_quotes_schema())
+            writer = BulkWriter(ix)
+            quotes_writer = BulkWriter(quotes_ix)
             entities: dict[str, dict[str, Any]] = {}
             count = 0
             for fields in self._with_quotes(entries):
@@ -742,10 +664,10 @@ class SearchIndex:
                 count += 1
                 if writer.tokens_held() >= SEGMENT_TOKENS:
                     writer.commit(merge=False)
-                    writer = _BulkWriter(ix)
+                    writer = BulkWriter(ix)
                 if quotes_writer.tokens_held() >= SEGMENT_TOKENS:
                     quotes_writer.commit(merge=False)
-                    quotes_writer = _BulkWriter(quotes_ix)
+                    quotes_writer = BulkWriter(quotes_ix)
             quotes_writer.commit(merge=False)
             writer.commit(merge=False)
             _write_meta(target, entities)
@@ -803,18 +725,6 @@ class SearchIndex:
         return _lexicon(self.folder())
 
 
-def _discard_unlisted(folder: Path) -> None:
-    """After a write that failed half-way (a full disk): remove the segment files and temporary folders
-    the table of contents does not list, so a failed write leaves nothing behind (Whoosh removes them only
-    at the next commit that succeeds, if one ever comes). Called while this process holds the writer lock."""
-    storage = FileStorage(str(folder))
-    for indexname in (MAIN, QUOTES_INDEX):
-        with suppress(Exception):
-            toc = TOC.read(storage, indexname)
-            clean_files(storage, indexname, toc.generation, toc.segments)
-        shutil.rmtree(folder / f"{indexname}.tmp", ignore_errors=True)
-
-
 def _stored_quotes(conn: sqlite3.Connection, doc_id: str) -> list[Quote]:
     try:
         rows = conn.execute(
@@ -838,429 +748,16 @@ def _probe(reader: Any) -> None:
             break
 
 
+def _schemas() -> dict[str, Schema]:
+    """The schema of each index of a folder, by index name (new objects: a writer may change its own)."""
+    return {MAIN: make_schema(), QUOTES_INDEX: make_quotes_schema()}
+
+
 def _create_in(folder: Path) -> tuple[index.Index, index.Index]:
     ix = index.create_in(str(folder), make_schema(), indexname=MAIN)
     quotes_ix = index.create_in(str(folder), make_quotes_schema(), indexname=QUOTES_INDEX)
     _write_meta(folder, {})
     return ix, quotes_ix
-
-
-# -- reading segment files without copying them ---------------------------------------------------
-
-
-class _ViewReader(io.RawIOBase):
-    """A read-only, seekable file over a memoryview (a slice of the memory-mapped segment)."""
-
-    def __init__(self, view: memoryview) -> None:
-        super().__init__()
-        self._view = view
-        self._pos = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = max(0, min(len(buffer), len(self._view) - self._pos))
-        buffer[:size] = self._view[self._pos : self._pos + size]
-        self._pos += size
-        return size
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = (0, self._pos, len(self._view))[whence]
-        self._pos = max(0, base + offset)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-
-class _ViewFile(BufferFile):
-    """Whoosh's ``BufferFile`` for a file inside a compound segment, without its ``BytesIO(buf)``: that
-    copies the whole file (the postings of a segment: hundreds of megabytes) into memory each time a
-    searcher opens it, which made the first query after opening slow and gave every thread's searcher
-    its own copy of the index. Reads go through a buffered reader over the memory map instead."""
-
-    def __init__(self, buf: Any, name: str | None = None, onclose: Any = None) -> None:
-        self._buf = buf
-        self._name = name
-        self.file = io.BufferedReader(_ViewReader(memoryview(buf)), buffer_size=16384)
-        self.onclose = onclose
-        self.is_real = False
-        self.is_closed = False
-
-    def subset(self, position: int, length: int, name: str | None = None) -> _ViewFile:
-        return _ViewFile(self._buf[position : position + length], name=name or self._name)
-
-
-whoosh_compound.BufferFile = _ViewFile  # CompoundStorage.open_file makes these (Whoosh-Reloaded 2.7.5)
-
-
-# -- bulk writing ---------------------------------------------------------------------------------
-
-_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
-
-
-class _Tokens:
-    """One text field's words in one segment, as flat arrays: term ids of every token, and per document
-    its number and token count (a token's position is its offset from its document's first token)."""
-
-    __slots__ = ("counts", "docs", "terms")
-
-    def __init__(self) -> None:
-        self.terms = array("I")
-        self.docs = array("I")
-        self.counts = array("I")
-
-
-class _Vocab(dict[str, int]):
-    """Words numbered in order of first appearance: ``vocab[word]`` is its number, a new one if unseen."""
-
-    def __missing__(self, word: str) -> int:
-        number = self[word] = len(self)
-        return number
-
-
-class _BulkWriter(SegmentWriter):
-    """A Whoosh segment writer for building an index from scratch, several times faster than Whoosh's own.
-
-    Whoosh's writer turns every word of every document into a posting tuple (field, term, document,
-    weight, encoded positions) in a pool that it sorts at commit (spilling runs of pickled postings to
-    disk and merging them back), then looks each posting's field length up in the length column it has
-    just written. Here the words of a text field are kept as one array of term ids per segment (a list
-    comprehension per document), and at commit numpy sorts them by term into postings and positions, which
-    are written a block at a time through Whoosh's own postings writer; other fields keep their postings
-    per term in arrays (documents arrive in order, so they are already sorted). The segment is the same as
-    Whoosh's writer makes (same terms, postings, blocks, statistics, stored fields and columns: see
-    tests/test_index.py); only the way there differs. Documents with ``_boost``/``_stored_`` keys and
-    schemas with spelling or vector fields are not for this writer.
-    """
-
-    def __init__(self, ix: index.Index, **kwargs: Any) -> None:
-        super().__init__(ix, **kwargs)
-        schema = self.schema
-        if any(field.separate_spelling() or field.vector for _name, field in schema.items()):
-            raise IndexingError("the bulk writer takes no spelling or vector fields")
-        self._vocab = _Vocab()  # word -> term id, shared by the text fields
-        self._tokens: dict[str, _Tokens] = {
-            name: _Tokens()
-            for name, field in schema.items()
-            if isinstance(field.format, FastPositions) and field.scorable
-        }
-        # other indexed fields: fieldname -> term bytes -> (document numbers, weights, values)
-        self._terms: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
-        self._lengths: dict[str, bytearray] = {}  # their length byte per document (scorable ones)
-        self._indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}  # their postings
-        self._valued = {
-            name: field.format is not None and field.format.fixed_value_size() != 0
-            for name, field in schema.items()
-        }
-
-    def add_document(self, **fields: Any) -> None:
-        if any(name.startswith("_") for name in fields):
-            raise IndexingError("the bulk writer takes no _boost or _stored_ keys")
-        self._check_state()
-        schema = self.schema
-        docnum = self.docnum
-        pdw = self.perdocwriter
-        names = sorted(fields)
-        self._check_fields(schema, names)
-        pdw.start_doc(docnum)
-        try:
-            for name in names:
-                value = fields[name]
-                if value is None:
-                    continue
-                field = schema[name]
-                length = 0
-                tokens = self._tokens.get(name)
-                if tokens is not None:
-                    if not isinstance(value, str):
-                        raise IndexingError(f"the bulk writer takes text for {name}, not {type(value)}")
-                    words = field.format.words(value)
-                    if words:
-                        tokens.terms.extend(map(self._vocab.__getitem__, words))
-                        tokens.docs.append(docnum)
-                        tokens.counts.append(len(words))
-                        length = len(words)
-                elif field.indexed:
-                    length = self._add_postings(name, field, value, docnum)
-                pdw.add_field(name, field, value if field.stored else None, length)
-                column = field.column_type
-                if column:
-                    pdw.add_column_value(name, column, field.to_column_value(value))
-        except BaseException:
-            pdw.cancel_doc()
-            raise
-        pdw.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def tokens_held(self) -> int:
-        """Words of text fields added and not yet written (what the writer's memory grows with)."""
-        return sum(len(t.terms) for t in self._tokens.values())
-
-    def _add_postings(self, name: str, field: Any, value: Any, docnum: int) -> int:
-        terms = self._terms.get(name)
-        if terms is None:
-            terms = self._terms[name] = {}
-        valued = self._valued[name]
-        scorable = field.scorable
-        length = 0
-        if field.unique or not isinstance(value, str | int):
-            postings = list(field.index(value))
-        else:  # sources, years, entity ids, days: the same few values again and again
-            key = (name, value)
-            postings = self._indexed.get(key)
-            if postings is None:
-                if len(self._indexed) > 200_000:
-                    self._indexed.clear()
-                postings = self._indexed[key] = list(field.index(value))
-        for tbytes, freq, weight, vbytes in postings:
-            if scorable:
-                length += freq
-            held = terms.get(tbytes)
-            if held is None:
-                held = terms[tbytes] = (array("I"), array("f"), [])
-            held[0].append(docnum)
-            held[1].append(weight)
-            if valued and vbytes:
-                held[2].append(vbytes)
-        if length:
-            lengths = self._lengths.get(name)
-            if lengths is None:
-                lengths = self._lengths[name] = bytearray()
-            if len(lengths) <= docnum:
-                lengths.extend(bytes(docnum + 1 - len(lengths)))
-            lengths[docnum] = length_to_byte(length)
-        return length
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        fieldwriter = self.fieldwriter
-        words = list(self._vocab)
-        encoded = [w.encode("utf-8") for w in words]
-        in_order = sorted(range(len(words)), key=encoded.__getitem__)  # Whoosh orders terms by UTF-8 bytes
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[in_order] = np.arange(len(words))
-        by_rank = [encoded[i] for i in in_order]
-        self._vocab = _Vocab()
-        for name in sorted(set(self._terms) | {n for n, t in self._tokens.items() if len(t.docs)}):
-            fieldobj = self.schema[name]
-            fieldwriter.start_field(name, fieldobj)
-            tokens = self._tokens.get(name)
-            if tokens is not None and len(tokens.docs):
-                _write_text_postings(fieldwriter, tokens, rank, by_rank, fieldobj.format.field_boost)
-                self._tokens[name] = _Tokens()
-            else:
-                _write_term_postings(fieldwriter, self._terms.pop(name), self._lengths.get(name))
-            fieldwriter.finish_field()
-        fieldwriter.close()
-
-
-def _write_term_postings(
-    fieldwriter: Any, terms: dict[bytes, tuple[array, array, list[bytes]]], lengths: bytearray | None
-) -> None:
-    for tbytes in sorted(terms):
-        fieldwriter.start_term(tbytes)
-        writer = fieldwriter._postwriter
-        writer.__class__ = _BlockWriter
-        ids, weights, values = terms[tbytes]
-        for start in range(0, len(ids), writer._blocklimit):
-            if start:
-                writer._write_block()
-            block = ids[start : start + writer._blocklimit]
-            block_weights = weights[start : start + writer._blocklimit]
-            found = [b for b in (lengths[d] for d in block if d < len(lengths)) if b] if lengths else []
-            _set_block(
-                writer,
-                block,
-                block_weights,
-                values[start : start + writer._blocklimit] if values else [],
-                max(block_weights),
-                min(found) if found else 0,
-                max(found) if found else 0,
-            )
-        fieldwriter.finish_term()
-
-
-def _set_block(
-    writer: Any, ids: Any, weights: Any, values: list[bytes], max_weight: float, min_byte: int, max_byte: int
-) -> None:
-    """Fill ``W3PostingsWriter``'s block buffer as its ``add_posting`` would have, posting by posting."""
-    writer._ids = ids
-    writer._weights = weights
-    writer._values = values
-    writer._maxweight = max(max_weight, 0)
-    writer._minlength = byte_to_length(min_byte) if min_byte else None
-    writer._maxlength = byte_to_length(max_byte) if max_byte else 0
-
-
-def _write_text_postings(
-    fieldwriter: Any, tokens: _Tokens, rank: np.ndarray, by_rank: list[bytes], boost: float
-) -> None:
-    """A text field's postings from its token arrays: sorted by (term, document, position) with numpy."""
-    docs = np.frombuffer(tokens.docs, dtype=np.uint32).astype(np.int64)
-    counts = np.frombuffer(tokens.counts, dtype=np.uint32).astype(np.int64)
-    total = int(counts.sum())
-    starts = np.zeros(len(counts), dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    # sort key: term rank (by UTF-8 bytes, as Whoosh orders terms), then token index (document, position)
-    key = rank[np.frombuffer(tokens.terms, dtype=np.uint32)] << 32
-    key |= np.arange(total, dtype=np.int64)
-    key.sort()
-    order = key & 0xFFFFFFFF
-    term = (key >> 32).astype(np.int32)
-    del key
-    # the document (index into docs) of each token
-    which = np.repeat(np.arange(len(docs), dtype=np.int32), counts)[order]
-    position = order - starts[which]
-    del order
-    new = np.ones(total, dtype=bool)
-    new[1:] = (term[1:] != term[:-1]) | (which[1:] != which[:-1])
-    first = np.flatnonzero(new)  # each posting's first token
-    del new
-    posting_term = term[first]
-    posting_doc = docs[which[first]]
-    freq = np.diff(np.append(first, total))
-    length_byte = np.minimum(np.searchsorted(_LENGTH_BYTES, counts), 255)[which[first]]
-    del which, term
-    packed = position.astype("<u4").tobytes()
-    del position
-    offsets = np.append(first, total) * POSITION_BYTES
-    weights = (freq * boost).astype(np.float32)
-    del freq
-    _write_blocks(fieldwriter, posting_term, posting_doc, weights, length_byte, by_rank, packed, offsets)
-
-
-class _BlockWriter(W3PostingsWriter):
-    """``W3PostingsWriter`` writing each block's data with pickle protocol 4 rather than 2, and taking the
-    block's minified ids and weights worked out beforehand with numpy when given (``_mini``).
-
-    Under protocol 2 every posting's value (its positions) is pickled as a call to ``_codecs.encode`` with
-    a latin-1 string: four times the bytes to compress and a function call per posting to read it back.
-    Readers are unchanged (``pickle.loads`` reads any protocol); the block info stays at protocol 2.
-    """
-
-    _mini: tuple[tuple[int, ...], Any] | None = None
-
-    def _mini_ids(self) -> Any:
-        return self._mini[0] if self._mini is not None else super()._mini_ids()
-
-    def _mini_weights(self) -> Any:
-        return self._mini[1] if self._mini is not None else super()._mini_weights()
-
-    def _write_block(self, last: bool = False) -> None:  # W3PostingsWriter._write_block, protocol 4 data
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 4)
-        comp = self._compression
-        if comp:
-            databytes = zlib.compress(databytes, comp)
-        ids = self._ids
-        infobytes = pickle.dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
-        )
-        blocklength = len(infobytes) + len(databytes)
-        self._postfile.write_int(-blocklength if last else blocklength)
-        self._postfile.write(infobytes)
-        self._postfile.write(databytes)
-        self._blockcount += 1
-        self._new_block()
-        self._mini = None
-
-
-def _write_blocks(
-    fieldwriter: Any,
-    posting_term: np.ndarray,
-    posting_doc: np.ndarray,
-    weights: np.ndarray,
-    length_byte: np.ndarray,
-    by_rank: list[bytes],
-    packed: bytes,
-    offsets: np.ndarray,
-) -> None:
-    """Every term's postings, in blocks of ``_blocklimit`` as ``W3PostingsWriter.add_posting`` makes them:
-    each block's statistics (max weight, min and max length) and minified ids (deltas from 0 at the start
-    of each block) and weights (None when all are 1, one number when all are equal) computed at once, and
-    turned into Python lists a thousand blocks at a time (lists of every posting would take gigabytes)."""
-    count = len(posting_term)
-    limit = fieldwriter._postwriter._blocklimit
-    term_first = np.flatnonzero(np.diff(posting_term, prepend=-1))
-    within = np.arange(count) - np.repeat(term_first, np.diff(np.append(term_first, count)))
-    block_first = np.flatnonzero(within % limit == 0)
-    opens_term = within[block_first] == 0
-    del within
-    block_end = np.append(block_first[1:], count)
-    max_weight = np.maximum.reduceat(weights, block_first)
-    min_weight = np.minimum.reduceat(weights, block_first)
-    min_byte = np.minimum.reduceat(length_byte, block_first)
-    max_byte = np.maximum.reduceat(length_byte, block_first)
-    deltas = posting_doc.copy()
-    deltas[1:] -= posting_doc[:-1]
-    deltas[block_first] = posting_doc[block_first]
-    terms = posting_term[block_first]
-    writer = None
-    for c0 in range(0, len(block_first), _BLOCKS_AT_ONCE):
-        c1 = min(c0 + _BLOCKS_AT_ONCE, len(block_first))
-        base = int(block_first[c0])
-        top = int(block_end[c1 - 1])
-        ids = posting_doc[base:top].tolist()
-        delta_list = deltas[base:top].tolist()
-        weight_list = weights[base:top].tolist()
-        cuts = offsets[base : top + 1].tolist()
-        for i, start, end, opens, term, low, high, small, large in zip(
-            range(c0, c1),
-            (block_first[c0:c1] - base).tolist(),
-            (block_end[c0:c1] - base).tolist(),
-            opens_term[c0:c1].tolist(),
-            terms[c0:c1].tolist(),
-            min_weight[c0:c1].tolist(),
-            max_weight[c0:c1].tolist(),
-            min_byte[c0:c1].tolist(),
-            max_byte[c0:c1].tolist(),
-            strict=True,
-        ):
-            if opens:
-                if writer is not None:
-                    fieldwriter.finish_term()
-                fieldwriter.start_term(by_rank[term])
-                writer = fieldwriter._postwriter
-                writer.__class__ = _BlockWriter
-            else:
-                assert writer is not None and i
-                writer._write_block()
-            block_weights = weight_list[start:end]
-            if low == high:
-                mini = None if low == 1.0 else block_weights[0]
-            else:
-                mini = tuple(block_weights)
-            writer._mini = (tuple(delta_list[start:end]), mini)
-            _set_block(
-                writer,
-                ids[start:end],
-                block_weights,
-                [packed[cuts[k] : cuts[k + 1]] for k in range(start, end)],
-                high,
-                small,
-                large,
-            )
-    if writer is not None:
-        fieldwriter.finish_term()
-
-
-_BLOCKS_AT_ONCE = 1024
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -1296,7 +793,7 @@ def _searcher(path: Path, indexname: str) -> tuple[Path, Searcher]:
     if not folder.is_dir():
         raise IndexCorrupt(folder, "the folder is missing")
     try:
-        searcher = index.open_dir(str(folder), indexname=indexname).searcher()
+        searcher = open_index(folder, indexname, _schemas()[indexname]).searcher()
     except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
         raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
     cache[key] = _Open(folder, searcher)
@@ -1437,7 +934,7 @@ def _marked_words(words: set[str], marks: Marks) -> set[str]:
 
 @lru_cache(maxsize=256)
 def _marked_re(words: frozenset[str]) -> re.Pattern[str]:
-    """The words as whole tokens of :data:`_TOKEN_RE` (runs of word characters and ``*`` joined by single
+    """The words as whole tokens of :data:`TOKEN_RE` (runs of word characters and ``*`` joined by single
     dots): not preceded by one of those (or by one and a dot), not followed by one (or by a dot and one)."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
     return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])")
@@ -1456,16 +953,16 @@ def _marked_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
                     _WORD_CHAR.match(lowered, at - 1) or _DOTTED_END.match(lowered, max(at - 2, 0), at)
                 ):
                     continue  # inside a token
-                token = _WORDS_RE.match(lowered, at)
+                token = WORDS_RE.match(lowered, at)
                 if token is not None and _is_marked(token.group(0), marks):
                     hits.append(token.span())
         else:
-            marked = _marked_words(set(_WORDS_RE.findall(lowered)), marks)
+            marked = _marked_words(set(WORDS_RE.findall(lowered)), marks)
             if not marked:
                 return []
             hits = [m.span() for m in _marked_re(frozenset(marked)).finditer(lowered)]
     else:
-        hits = [m.span() for m in _TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), marks)]
+        hits = [m.span() for m in TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), marks)]
     return hits
 
 
@@ -1605,37 +1102,6 @@ def _slow(q: wq.Query) -> bool:
     return False
 
 
-def _quicker(text: str) -> str:
-    """The query without what makes it slow: phrases exact (no ``~N``), words whole (no wildcards)."""
-    return " ".join(re.sub(r"~[0-9.]*", "", text).replace("*", "").replace("?", "").split())
-
-
-@contextmanager
-def _bounded(q: wq.Query, text: str) -> Iterator[None]:
-    """The work one search may cause: at most ``SEARCH_SECONDS`` of matching, and at most ``SLOW_AT_ONCE``
-    costly searches at a time (eight long proximity searches at once stalled every other search)."""
-    slow = _slow(q)
-    if slow and not _slow_searches.acquire(timeout=SEARCH_SECONDS):
-        raise QueryError(
-            "other slow searches (proximity, wildcards, fuzzy words) are running; try again in a moment,"
-            " or search the words or the exact phrase",
-            _quicker(text),
-        )
-    try:
-        with time_limit(
-            SEARCH_SECONDS,
-            lambda: QueryError(
-                f"the search took longer than {SEARCH_SECONDS:g} s and was stopped; narrow it (fewer words"
-                " in a proximity search, no wildcards, a date range or a source)",
-                _quicker(text),
-            ),
-        ):
-            yield
-    finally:
-        if slow:
-            _slow_searches.release()
-
-
 def _ranked(
     searcher: Searcher,
     combined: wq.Query,
@@ -1713,7 +1179,7 @@ def search(
         )
         include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        with _bounded(combined, query):
+        with bounded(_slow(combined), query):
             matches = Matches.of(searcher, combined, str(folder))
             total = matches.total
             if _all:  # every match, its stored fields read as it is consumed (every_match)
@@ -1849,7 +1315,7 @@ def search_quotes(
         include += date_include
         reject += date_reject
         combined = _combine(compiled.query, include, reject, compiled.match_all)
-        with _bounded(combined, query):
+        with bounded(_slow(combined), query):
             matches = Matches.of(searcher, combined, str(folder))
             total = matches.total
             if _all:  # every match, its stored fields read as it is consumed (every_match)
