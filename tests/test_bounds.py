@@ -10,15 +10,17 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from conftest import settings_for
+from searching import search
 from webserver import Server
 
 import indexer.search.bounds as bounds
 from casebook.models import Document, Mention
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.search import index_entry
 from indexer.search.bounds import SLOW_AT_ONCE
 from indexer.search.language import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
-from indexer.search.whoosh_backend import SearchIndex, document_fields, search
+from indexer.search.whoosh_backend import WhooshIndex
 from webui.queries import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()
@@ -50,8 +52,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             store.save_annotations(document.id, mentions, [])
     with Store(settings.db_path) as store:
         stored = [store.get(d.id) for d, _ in docs]
-    SearchIndex(settings.index_dir).rebuild(
-        document_fields(s, m) for s, (_, m) in zip(stored, docs, strict=True)
+    WhooshIndex(settings.index_dir).rebuild(
+        index_entry(s, m, []) for s, (_, m) in zip(stored, docs, strict=True)
     )
     return settings
 

@@ -3,9 +3,12 @@
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from searching import search
+
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.search.whoosh_backend import SearchIndex, document_fields, plain_snippet, search
+from indexer.search import index_entry, plain_snippet
+from indexer.search.whoosh_backend import WhooshIndex
 
 
 def stored(url: str, title: str, text: str, source: str, published: date | None) -> StoredDocument:
@@ -49,9 +52,9 @@ DOCS = [
 ESA = Mention("ESA", "scheme", "scheme:esa", "Employment and Support Allowance", 32, 35)
 
 
-def build(path: Path) -> SearchIndex:
-    ix = SearchIndex(path)
-    ix.rebuild(document_fields(d, [ESA] if d.document.url.endswith("1") else []) for d in DOCS)
+def build(path: Path) -> WhooshIndex:
+    ix = WhooshIndex(path)
+    ix.rebuild(index_entry(d, [ESA] if d.document.url.endswith("1") else [], []) for d in DOCS)
     return ix
 
 
@@ -92,9 +95,9 @@ def test_snippets_escape_page_markup_before_marking(tmp_path: Path) -> None:
 def test_update_replaces_by_id_and_rebuild_swaps(tmp_path: Path) -> None:
     ix = build(tmp_path / "index")
     first_target = (tmp_path / "index").resolve()
-    ix.update([document_fields(DOCS[0], [])])
+    ix.update([index_entry(DOCS[0], [], [])])
     assert ix.doc_count() == 3
-    ix.rebuild(document_fields(d, []) for d in DOCS[:2])
+    ix.rebuild(index_entry(d, [], []) for d in DOCS[:2])
     assert (tmp_path / "index").resolve() != first_target and not first_target.exists()
     assert ix.doc_count() == 2
 
@@ -108,11 +111,11 @@ def test_a_rebuild_in_several_segments_answers_as_one_segment(tmp_path: Path, mo
     from indexer.search import whoosh_backend as ix_module
 
     docs = list(Generator(seed=8, mean_words=100).docs(120))
-    one = SearchIndex(tmp_path / "one")
-    one.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs)
+    one = WhooshIndex(tmp_path / "one")
+    one.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs)
     monkeypatch.setattr(ix_module, "SEGMENT_TOKENS", 2000)  # a segment every dozen documents or so
-    many = SearchIndex(tmp_path / "many")
-    assert many.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs) == 120
+    many = WhooshIndex(tmp_path / "many")
+    assert many.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs) == 120
     assert len(list(many.folder().glob("MAIN_*.seg"))) > 5 and many.check(expected=120) == []
     for query in ("sanctions", '"fit for work"', '"cost living"~2', "tribunal OR appeal", "quote:benefit"):
         a = search(tmp_path / "one", query, limit=50)
@@ -125,9 +128,8 @@ def test_marked_spans_are_the_marked_tokens() -> None:
     """The fast ways of finding highlighted words agree with tokenising the whole text."""
     import random
 
-    from indexer.search.analysis import TOKEN_RE
-    from indexer.search.language import Marks, stem_of
-    from indexer.search.whoosh_backend import _is_marked, _marked_spans
+    from indexer.search.analysis import TOKEN_RE, stem_of
+    from indexer.search.highlight import Marks, _is_marked, _marked_spans
 
     pieces = [
         "sanction",

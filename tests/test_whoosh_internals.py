@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from searching import search
 from whoosh import index as whoosh_index
 from whoosh.analysis import StandardAnalyzer
 from whoosh.codec.whoosh3 import W3Codec
@@ -22,9 +23,11 @@ from whoosh.filedb import compound, structfile
 from whoosh.filedb.filestore import FileStorage
 
 from bench.synthetic import Generator
+from indexer.search import index_entry
 from indexer.search import whoosh_internals as internals
 from indexer.search.analysis import TOKEN_RE, WORDS_RE, words
-from indexer.search.whoosh_backend import SearchIndex, document_fields, make_schema, search
+from indexer.search.whoosh_backend import WhooshIndex
+from indexer.search.whoosh_schema import document_fields, make_schema
 
 ODD = [
     "sanction", "Sanctioned", "x", "é", ".", "..", " ", "*", "-", "1", "3.14", "a.b", "_", "ß", "\n", "'",
@@ -39,7 +42,7 @@ def odd_texts(n: int, seed: int = 5) -> list[str]:
 
 def entries(n: int = 150) -> list[dict]:
     found = [
-        internals_fields(document_fields(d.stored, d.mentions, d.quotes))
+        document_fields(index_entry(d.stored, d.mentions, d.quotes))
         for d in Generator(seed=5, mean_words=120).docs(n)
     ]
     found.append(  # lower-casing that changes lengths, the final sigma, dotted words, stars
@@ -52,12 +55,6 @@ def entries(n: int = 150) -> list[dict]:
     )
     found.append({"id": "bare", "url": "u2", "title": "", "body": "one", "source": "s"})
     return found
-
-
-def internals_fields(fields: dict) -> dict:
-    from indexer.search.whoosh_backend import _whoosh_fields
-
-    return _whoosh_fields(fields)
 
 
 def write_both(tmp_path: Path, docs: list[dict]) -> tuple[Path, Path]:
@@ -157,10 +154,10 @@ def test_segments_are_read_through_the_map_and_whoosh_is_left_as_it_is(tmp_path:
 
 
 def test_the_fast_readers_read_what_whoosh_reads(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+    index = WhooshIndex(tmp_path / "index")
     docs = list(Generator(seed=9, mean_words=150).docs(300))
-    index.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs[:250])
-    index.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[240:])  # deletions too
+    index.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs[:250])
+    index.update(index_entry(d.stored, d.mentions, d.quotes) for d in docs[240:])  # deletions too
     with index.open().reader() as top:
         leaves = [sub for sub, _offset in top.leaf_readers()]
         assert len(leaves) >= 2 and any(sub.has_deletions() for sub in leaves)
@@ -208,8 +205,8 @@ def test_an_index_written_before_the_search_package_moved_still_opens(
     monkeypatch.setattr(internals.FastPositions, "__module__", "indexer.index")  # where it lived then
 
     docs = list(Generator(seed=4, mean_words=60).docs(30))
-    index = SearchIndex(tmp_path / "index")
-    index.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs[:20])
+    index = WhooshIndex(tmp_path / "index")
+    index.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs[:20])
     toc = next(index.folder().glob("_MAIN_*.toc")).read_bytes()
     assert b"indexer.index" in toc
     monkeypatch.undo()  # the old module is gone, as it is after the move
@@ -217,5 +214,5 @@ def test_an_index_written_before_the_search_package_moved_still_opens(
 
     assert index.check(expected=20) == []
     assert search(tmp_path / "index", "*")["total"] == 20
-    index.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[20:])
+    index.update(index_entry(d.stored, d.mentions, d.quotes) for d in docs[20:])
     assert search(tmp_path / "index", "*")["total"] == 30

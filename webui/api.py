@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from casebook.events import load_events
-from indexer.search.language import DateError, DateOrderError, QueryError
+from indexer.search import DateError, DateOrderError, QueryError
 from indexer.versions import history
 from webui.documents import load
 from webui.search import query_from_request

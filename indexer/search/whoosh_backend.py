@@ -1,4 +1,4 @@
-"""The search index: Whoosh on disk, derived from the store and rebuildable from it at any time.
+"""The Whoosh backend: the index in the data folder, derived from the store and rebuildable at any time.
 
 ``DATA/index`` is a symlink to the live index folder, which holds two Whoosh indexes: documents (``MAIN``)
 and quotes (``QUOTES``), plus ``casebook-index.json`` (schema version and the entity names seen, used to
@@ -7,276 +7,71 @@ see a half-built index; ``update`` adds or replaces documents in place, one writ
 taken with a timeout; a writer that cannot get it says who holds it). Readers keep a searcher per thread
 and refresh it when the index changes or the link is swapped.
 
-``rebuild`` writes through the bulk writer of :mod:`indexer.search.whoosh_internals` (the segment
-Whoosh's writer would make, several times faster). A damaged index (missing, truncated or garbage files, a
-link to a missing folder, another schema) raises :class:`IndexCorrupt` with one line naming the folder, from
-opening, searching or updating; :meth:`SearchIndex.check` lists such problems; ``rebuild`` (``casebook
-reindex``) makes a new index beside it and removes it.
-
-Search goes through :mod:`indexer.search.language` (the query language) and
-:mod:`indexer.search.whoosh_evaluator` (matching sets, scores and facet counts as numpy arrays).
+Entries are laid out by :mod:`indexer.search.whoosh_schema`; a rebuild writes them with the bulk writer of
+:mod:`indexer.search.whoosh_internals` (the segment Whoosh's writer would make, several times faster).
+Queries (:mod:`indexer.search.tree`) become Whoosh queries (:mod:`indexer.search.whoosh_query`) that the
+numpy evaluator matches, ranks and counts (:mod:`indexer.search.whoosh_evaluator`). A damaged index
+(missing, truncated or garbage files, a link to a missing folder, another schema) raises
+:class:`IndexCorrupt` with one line naming the folder, from opening, searching or updating;
+:meth:`WhooshIndex.check` lists such problems; ``rebuild`` (``casebook reindex``) makes a new index beside
+it and removes it.
 """
 
 from __future__ import annotations
 
 import errno
-import html
 import json
 import logging
 import os
 import pickle
-import re
 import shutil
 import socket
-import sqlite3
 import struct
 import sys
 import threading
 import zlib
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
-from whoosh import query as wq
-from whoosh.analysis import StandardAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from casebook.errors import CasebookError
-from casebook.models import ENTITY_KINDS, Mention, Quote
-from casebook.store import StoredDocument
-from indexer.search.analysis import TOKEN_RE, WORDS_RE
-from indexer.search.bounds import bounded
-from indexer.search.language import (
-    DOCUMENTS,
-    QUOTES,
-    Compiled,
-    DateOrderError,
-    Lexicon,
-    Marks,
-    QueryError,
-    check_date,
-    compile_query,
-    day_range,
-    stem_of,
-    stem_prefix,
-)
+from indexer.search.backend import Found, IndexCorrupt, IndexOutdated, Inventory, Kind, Wanted
+from indexer.search.entries import IndexEntry
+from indexer.search.lexicon import SeenEntity
 from indexer.search.whoosh_evaluator import Matches
-from indexer.search.whoosh_internals import BulkWriter, FastPositions, discard_unlisted, open_index
+from indexer.search.whoosh_internals import BulkWriter, discard_unlisted, open_index
+from indexer.search.whoosh_query import expander, to_whoosh
+from indexer.search.whoosh_schema import (
+    MAIN,
+    QUOTES_INDEX,
+    document_fields,
+    make_quotes_schema,
+    make_schema,
+    quote_fields,
+    schemas,
+)
 
 log = logging.getLogger(__name__)
-
-__all__ = [
-    "ALL_FACETS",
-    "DAMAGE_ERRORS",
-    "FACETS",
-    "LOCK_TIMEOUT",
-    "IndexCorrupt",
-    "IndexOutdated",
-    "QueryError",
-    "SORTS",
-    "SearchIndex",
-    "document_fields",
-    "every_match",
-    "plain_snippet",
-    "search",
-    "search_quotes",
-]
 
 SCHEMA_VERSION = 5  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
 # 4: the extraction field (how sure extraction was), a facet
 # 5: url is the canonical URL; undated documents have year "undated"
-UNDATED = "undated"  # the year facet's value for a document without a publication date
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
-FACETS: tuple[str, ...] = ("source", "year", "author", *ENTITY_KINDS)
-ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS, "extraction")
-SORTS = ("relevance", "newest", "oldest")
-SEARCH_FIELDS = ("title", "body")
-MAIN = "MAIN"
-QUOTES_INDEX = "QUOTES"
 META_FILE = "casebook-index.json"
 WRITER_FILE = "casebook-writer.json"
-SNIPPET_CHARS = 240
-FRAGMENT_CHARS = 220
-SURROUND = 60
+INDEXES: dict[Kind, str] = {"documents": MAIN, "quotes": QUOTES_INDEX}
 
 
-def _exact() -> StandardAnalyzer:
-    """Words as written (lower-cased), stop words kept: phrases are matched against these, exactly."""
-    return StandardAnalyzer(stoplist=None, minsize=1)
-
-
-def _text(**kwargs: Any) -> TEXT:
-    field = TEXT(analyzer=_exact(), **kwargs)
-    field.format = FastPositions(field_boost=field.format.field_boost)
-    return field
-
-
-def make_schema() -> Schema:
-    """Text fields are unstemmed with positions; plain words are widened to their stem's forms at query time.
-
-    One field per text (rather than a stemmed and an unstemmed copy) halves what Whoosh writes per document.
-    """
-    entity = {kind: KEYWORD(stored=True, commas=True, scorable=True) for kind in ENTITY_KINDS}
-    return Schema(
-        id=ID(stored=True, unique=True),
-        url=STORED,
-        title=_text(stored=True, field_boost=2.0),
-        body=_text(stored=True),
-        comments=_text(stored=True),
-        quotes=_text(stored=True),
-        speakers=_text(),
-        speaker_ids=KEYWORD(commas=True),
-        source=ID(stored=True),
-        author=KEYWORD(stored=True, commas=True, lowercase=False),
-        author_text=_text(),
-        published=STORED,
-        pubday=NUMERIC(int, bits=32, signed=False, sortable=True),
-        year=ID(stored=True),
-        month=ID(stored=True),
-        duplicate_of=ID(stored=True),
-        original=ID(),
-        extraction=ID(stored=True),
-        **entity,
-    )
-
-
-def make_quotes_schema() -> Schema:
-    return Schema(
-        qid=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
-        text=_text(stored=True),
-        speaker=_text(stored=True),
-        speaker_id=ID(stored=True),
-        cue=STORED,
-        start=STORED,
-        end=STORED,
-        source=ID(stored=True),
-        title=_text(stored=True),
-        url=STORED,
-        published=STORED,
-        pubday=NUMERIC(int, bits=32, signed=False, sortable=True),
-        original=ID(),
-    )
-
-
-def _day(value: date | None) -> dict[str, Any]:
-    if value is None:
-        return {}
-    return {"published": value.isoformat(), "pubday": value.toordinal()}
-
-
-def document_fields(
-    stored: StoredDocument, mentions: Iterable[Mention], quotes: Iterable[Quote] | None = None
-) -> dict[str, Any]:
-    """The index entry of one stored document, its entity mentions and (optionally) its quotes.
-
-    Keys starting with ``_`` are not Whoosh fields: ``_entities`` (names seen, for ``scheme:ESA``) and
-    ``_quotes`` (the quotes index). Without ``quotes``, :class:`SearchIndex` reads them from the store
-    beside the index, if there is one.
-    """
-    doc = stored.document
-    mentions = list(mentions)
-    by_kind: dict[str, set[str]] = {kind: set() for kind in ENTITY_KINDS}
-    for mention in mentions:
-        by_kind[mention.kind].add(mention.id)
-    comments = "\n\n".join(c.text for c in doc.comments)
-    duplicate_of = getattr(stored, "duplicate_of", None) or getattr(doc, "duplicate_of", None)
-    fields: dict[str, Any] = {
-        "id": doc.id,
-        "url": doc.canonical_url,  # what readers cite; a file imported from disk has its file:// as url
-        "title": doc.title,
-        "body": doc.text,
-        "comments": comments,
-        "source": doc.source,
-        "author": ",".join(a.replace(",", " ") for a in doc.authors),
-        "author_text": "\n".join(doc.authors),
-        "original": "no" if duplicate_of else "yes",
-        "extraction": doc.extraction,
-        **{kind: ",".join(sorted(ids)) for kind, ids in by_kind.items()},
-        **_day(doc.published),
-        "_entities": sorted({(m.id, m.kind, m.name, m.text) for m in mentions}),
-    }
-    if duplicate_of:
-        fields["duplicate_of"] = str(duplicate_of)
-    if doc.published is not None:
-        fields["year"] = f"{doc.published.year:04d}"
-        fields["month"] = f"{doc.published.year:04d}-{doc.published.month:02d}"
-    else:  # counted, and found by year=undated: a date filter or a timeline must not lose them unsaid
-        fields["year"] = UNDATED
-    if quotes is not None:
-        fields.update(_quote_fields(list(quotes)))
-    return fields
-
-
-def _quote_fields(quotes: list[Quote]) -> dict[str, Any]:
-    texts = "\n\n".join(q.text for q in quotes)
-    return {
-        "quotes": texts,
-        "speakers": "\n".join(q.speaker for q in quotes if q.speaker),
-        "speaker_ids": ",".join(sorted({q.speaker_id for q in quotes if q.speaker_id})),
-        "_quotes": quotes,
-    }
-
-
-def _quote_entries(fields: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for n, q in enumerate(fields.get("_quotes") or []):
-        entry: dict[str, Any] = {
-            "qid": f"{fields['id']}:{n}",
-            "doc_id": fields["id"],
-            "text": q.text,
-            "cue": q.cue,
-            "start": q.start,
-            "end": q.end,
-            "source": fields["source"],
-            "title": fields["title"],
-            "url": fields["url"],
-            "original": fields.get("original", "yes"),
-        }
-        if q.speaker:
-            entry["speaker"] = q.speaker
-        if q.speaker_id:
-            entry["speaker_id"] = q.speaker_id
-        if "published" in fields:
-            entry["published"] = fields["published"]
-            entry["pubday"] = fields["pubday"]
-        yield entry
-
-
-def _whoosh_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if not k.startswith("_") and v not in ("", None)}
-
-
-# -- the index on disk ----------------------------------------------------------------------------
-
-
-class IndexCorrupt(CasebookError):
-    """The search index cannot be read: a file missing, truncated or garbage, or the link to a missing folder.
-
-    The index is derived data: ``SearchIndex.rebuild`` (``casebook reindex``) makes a new one from the
-    store. ``folder`` is the damaged folder, ``detail`` what was found wrong with it.
-    """
-
-    def __init__(self, folder: Path, detail: str, message: str | None = None) -> None:
-        self.folder = Path(folder)
-        self.detail = detail
-        super().__init__(
-            message
-            or f"the search index at {folder} is damaged ({detail}); it can be rebuilt from the store"
-            " with casebook reindex"
-        )
-
-
-class IndexOutdated(IndexCorrupt):
-    """The index was built by another version of Casebook (another schema): rebuilt the same way."""
-
+# -- damage ---------------------------------------------------------------------------------------
 
 # Errors reading damaged index files raise, met while searching (opening an index, any exception is one).
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
@@ -387,8 +182,34 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class SearchIndex:
-    """Open (or create) the index behind ``DATA/index``."""
+_meta_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any], Mapping[str, SeenEntity]]] = {}
+
+
+def _current_meta(folder: Path) -> tuple[dict[str, Any], Mapping[str, SeenEntity]]:
+    """The folder's ``casebook-index.json`` and the entities it names, read again only when the file has
+    changed (a search reads it for the schema version and the names; the file grows with the archive)."""
+    path = folder / META_FILE
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_ino, stat.st_size)
+    except FileNotFoundError:
+        stamp = (0, 0, 0)
+    held = _meta_cache.get(folder)
+    if held is not None and held[0] == stamp:
+        return held[1], held[2]
+    meta = _read_meta(folder)
+    seen = {
+        entity_id: SeenEntity(tuple(entry.get("kinds") or ()), tuple(entry.get("names") or ()))
+        for entity_id, entry in (meta.get("entities") or {}).items()
+    }
+    if len(_meta_cache) > 16:
+        _meta_cache.clear()
+    _meta_cache[folder] = (stamp, meta, seen)
+    return meta, seen
+
+
+class WhooshIndex:
+    """The index behind ``DATA/index`` (made when first written to): a :class:`SearchBackend`."""
 
     def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = Path(path)
@@ -401,9 +222,12 @@ class SearchIndex:
         if not self.path.exists():
             return False
         try:
-            return index.exists_in(str(self.path), indexname=MAIN)
+            open_index(self.path, MAIN, make_schema())
+        except index.EmptyIndexError:
+            return False
         except Exception:  # noqa: BLE001 - a table of contents there, unreadable: an index, damaged
             return True
+        return True
 
     def folder(self) -> Path:
         return self.path.resolve()
@@ -417,6 +241,7 @@ class SearchIndex:
         return folder
 
     def open(self) -> index.Index:
+        """The Whoosh index of documents (made if there is none yet)."""
         if not self.exists():
             self._create_live()
         return self._open_index(MAIN)
@@ -432,7 +257,7 @@ class SearchIndex:
         folder = self.live_folder()
         self._check_version(folder)
         try:
-            ix = open_index(folder, indexname, _schemas()[indexname])
+            ix = open_index(folder, indexname, schemas()[indexname])
             ix.reader().close()
         except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
             raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
@@ -440,7 +265,7 @@ class SearchIndex:
 
     def _check_version(self, folder: Path | None = None) -> None:
         folder = folder or self.live_folder()
-        meta = _read_meta(folder)
+        meta, _seen = _current_meta(folder)
         if meta.get("schema") != SCHEMA_VERSION:
             raise IndexOutdated(
                 folder,
@@ -576,13 +401,14 @@ class SearchIndex:
             f"the search index is being written by another process ({who}); {waited}; run again when it ends"
         )
 
-    def update(self, entries: Iterable[dict[str, Any]], folder: Path | None = None) -> int:
-        """Add or replace entries (by id) in the live index, or in ``folder`` (a rebuild's, before it is
-        swapped in); one writer at a time."""
-        if folder is None:
+    def update(self, entries: Iterable[IndexEntry], target: Path | None = None) -> int:
+        """Add or replace entries (by id) in the live index, or in ``target`` (a rebuild's folder, before it
+        is swapped in); one writer at a time."""
+        if target is None:
             ix, quotes_ix = self.open(), self.open_quotes()
             folder = self.folder()
         else:
+            folder = target
             ix = open_index(folder, MAIN, make_schema())
             quotes_ix = open_index(folder, QUOTES_INDEX, make_quotes_schema())
         count = 0
@@ -595,18 +421,18 @@ class SearchIndex:
             meta = _read_meta(folder)
             entities: dict[str, dict[str, Any]] = meta.get("entities", {})
             try:
-                for fields in self._with_quotes(entries):
-                    writer.update_document(**_whoosh_fields(fields))
-                    quotes_writer.delete_by_term("doc_id", fields["id"])
-                    for entry in _quote_entries(fields):
-                        quotes_writer.add_document(**_whoosh_fields(entry))
-                    _merge_entities(entities, fields.get("_entities", ()))
+                for entry in entries:
+                    writer.update_document(**document_fields(entry))
+                    quotes_writer.delete_by_term("doc_id", entry.id)
+                    for fields in quote_fields(entry):
+                        quotes_writer.add_document(**fields)
+                    _merge_entities(entities, entry.names)
                     count += 1
             except BaseException as exc:
                 for cancelled in (writer, quotes_writer):
                     with suppress(Exception):
                         cancelled.cancel()
-                discard_unlisted(folder, _schemas())
+                discard_unlisted(folder, schemas())
                 if _is_damage(exc):  # replacing a document reads the segments it is in
                     raise IndexCorrupt(folder, _what(exc)) from exc
                 raise
@@ -616,17 +442,16 @@ class SearchIndex:
                     quotes_writer.commit()
                     writer.commit()
             except BaseException:
-                discard_unlisted(folder, _schemas())
+                discard_unlisted(folder, schemas())
                 raise
         return count
 
-    def rebuild(self, entries: Iterable[dict[str, Any]], procs: int = 1) -> int:
+    def rebuild(self, entries: Iterable[IndexEntry]) -> int:
         """Build a complete new index from ``entries`` beside the live one, then swap it in.
 
-        ``procs`` is accepted for compatibility and ignored (one process is faster on two cores). Documents
-        written to the live index while this runs are not in the new one: a caller that lets writers run
-        meanwhile adds them with :meth:`update` (``folder=``) between :meth:`build` and :meth:`swap_in`, as
-        ``casebook reindex`` does.
+        Documents written to the live index while this runs are not in the new one: a caller that lets
+        writers run meanwhile adds them with :meth:`update` (``target=``) between :meth:`build` and
+        :meth:`swap_in`, as ``casebook reindex`` does.
         """
         target = self.new_build()
         count = self.build(target, entries)
@@ -646,7 +471,7 @@ class SearchIndex:
             raise
         return target
 
-    def build(self, target: Path, entries: Iterable[dict[str, Any]]) -> int:
+    def build(self, target: Path, entries: Iterable[IndexEntry]) -> int:
         """Write ``entries`` into the new folder ``target`` with the bulk writer, a segment per
         ``SEGMENT_TOKENS`` words (bounded memory). On any failure the folder is removed."""
         try:
@@ -656,11 +481,11 @@ class SearchIndex:
             quotes_writer = BulkWriter(quotes_ix)
             entities: dict[str, dict[str, Any]] = {}
             count = 0
-            for fields in self._with_quotes(entries):
-                writer.add_document(**_whoosh_fields(fields))
-                for entry in _quote_entries(fields):
-                    quotes_writer.add_document(**_whoosh_fields(entry))
-                _merge_entities(entities, fields.get("_entities", ()))
+            for entry in entries:
+                writer.add_document(**document_fields(entry))
+                for fields in quote_fields(entry):
+                    quotes_writer.add_document(**fields)
+                _merge_entities(entities, entry.names)
                 count += 1
                 if writer.tokens_held() >= SEGMENT_TOKENS:
                     writer.commit(merge=False)
@@ -698,42 +523,65 @@ class SearchIndex:
                 return True
         return False
 
-    def _with_quotes(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Entries made without quotes get them from the store beside the index (``DATA/casebook.db``)."""
-        db = self.path.parent / "casebook.db"
-        conn = None
-        try:
-            for fields in entries:
-                if "_quotes" not in fields:
-                    if conn is None and db.exists():
-                        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-                    quotes = _stored_quotes(conn, fields["id"]) if conn is not None else []
-                    fields = {**fields, **_quote_fields(quotes)}
-                yield fields
-        finally:
-            if conn is not None:
-                conn.close()
-
     def doc_count(self) -> int:
+        """Documents in the index (0 when there is none)."""
         if not self.exists():
             return 0
         ix = self._open_index(MAIN)
         with _damage_is_corrupt(self.live_folder(), (Exception,)):
             return ix.doc_count()
 
-    def lexicon(self) -> Lexicon:
-        return _lexicon(self.folder())
+    def inventory(self) -> Inventory:
+        """Every document id held (with how many entries hold it), the copies marked, and the quotes held
+        per document (None when the quotes index is missing): a full scan, for ``casebook check``."""
+        folder = self.live_folder()
+        self._check_version(folder)
+        with _damage_is_corrupt(folder, (Exception,)):
+            with open_index(folder, MAIN, make_schema()).reader() as reader:
+                ids_at = _live_terms(reader, "id")
+                copies = {
+                    ids_at[docnum][0]: original
+                    for docnum, (original, *_) in _live_terms(reader, "duplicate_of").items()
+                    if docnum in ids_at
+                }
+            quotes: Counter[str] | None = None
+            if _has_index(folder, QUOTES_INDEX):
+                with open_index(folder, QUOTES_INDEX, make_quotes_schema()).reader() as reader:
+                    quotes = Counter(doc_id for doc_id, *_ in _live_terms(reader, "doc_id").values())
+        return Inventory(Counter(ids[0] for ids in ids_at.values()), copies, quotes)
 
+    # -- reading ------------------------------------------------------------------------------------
 
-def _stored_quotes(conn: sqlite3.Connection, doc_id: str) -> list[Quote]:
-    try:
-        rows = conn.execute(
-            "SELECT text, speaker, speaker_id, cue, start, end FROM quotes WHERE doc_id=? ORDER BY start",
-            (doc_id,),
-        ).fetchall()
-    except sqlite3.Error:
-        return []
-    return [Quote(*row) for row in rows]
+    def seen_entities(self) -> Mapping[str, SeenEntity]:
+        """The entities the indexed documents name, with the names used (``casebook-index.json``)."""
+        folder = self.live_folder()
+        self._check_version(folder)
+        return _current_meta(folder)[1]
+
+    def known_values(self, kind: Kind, field: str) -> set[str]:
+        """The values the index of ``kind`` holds in the keyword field ``field``."""
+        folder, searcher = _searcher(self.path, INDEXES[kind])
+        with _damage_is_corrupt(folder):
+            return {b.decode("utf-8") for b in searcher.reader().lexicon(field)}
+
+    def find(self, wanted: Wanted) -> Found:
+        """Match with the numpy evaluator: counted and faceted at once; the page ranked by BM25 or ordered
+        by date; stored values read as the hits are consumed."""
+        self._check_version()
+        folder, searcher = _searcher(self.path, INDEXES[wanted.kind])
+        with _damage_is_corrupt(folder):
+            q = to_whoosh(wanted.query, expander(searcher.reader()))
+            matches = Matches.of(searcher, q, str(folder))
+            total = matches.total
+            last = total if wanted.last is None else wanted.last
+            if not total:
+                docnums = []
+            elif wanted.order == "relevance":
+                docnums = matches.ranked(q, wanted.first, last).tolist()
+            else:
+                docnums = matches.by_date(newest=wanted.order == "newest")[wanted.first : last].tolist()
+            facets = {name: matches.top(name, wanted.facet_limit) for name in wanted.facets}
+        return Found(total, facets, _stored(searcher, folder, docnums))
 
 
 def _probe(reader: Any) -> None:
@@ -748,9 +596,24 @@ def _probe(reader: Any) -> None:
             break
 
 
-def _schemas() -> dict[str, Schema]:
-    """The schema of each index of a folder, by index name (new objects: a writer may change its own)."""
-    return {MAIN: make_schema(), QUOTES_INDEX: make_quotes_schema()}
+def _live_terms(reader: Any, fieldname: str) -> dict[int, list[str]]:
+    """{document number: its values of ``fieldname``} over the documents not deleted."""
+    found: dict[int, list[str]] = defaultdict(list)
+    if fieldname not in reader.schema:
+        return found
+    for term in reader.field_terms(fieldname):
+        for docnum in reader.postings(fieldname, term).all_ids():
+            if not reader.is_deleted(docnum):
+                found[docnum].append(term)
+    return found
+
+
+def _has_index(folder: Path, indexname: str) -> bool:
+    try:
+        open_index(folder, indexname, schemas()[indexname])
+    except index.EmptyIndexError:
+        return False
+    return True
 
 
 def _create_in(folder: Path) -> tuple[index.Index, index.Index]:
@@ -793,558 +656,16 @@ def _searcher(path: Path, indexname: str) -> tuple[Path, Searcher]:
     if not folder.is_dir():
         raise IndexCorrupt(folder, "the folder is missing")
     try:
-        searcher = open_index(folder, indexname, _schemas()[indexname]).searcher()
+        searcher = open_index(folder, indexname, schemas()[indexname]).searcher()
     except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises on opening
         raise IndexCorrupt(folder, f"{indexname}: {_what(exc)}") from exc
     cache[key] = _Open(folder, searcher)
     return folder, searcher
 
 
-_lexicon_cache: dict[str, tuple[float, Lexicon]] = {}
-
-
-def _lexicon(folder: Path, gazetteer: Path | None = None) -> Lexicon:
-    meta_path = folder / META_FILE
-    try:
-        stamp = meta_path.stat().st_mtime_ns
-    except FileNotFoundError:
-        stamp = 0
-    key = f"{folder}|{gazetteer}"
-    cached = _lexicon_cache.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    lexicon = Lexicon()
-    if gazetteer is not None:
-        for entity in _gazetteer_entities(gazetteer):
-            lexicon.add(entity[0], entity[1], entity[2])
-    for entity_id, entry in _read_meta(folder).get("entities", {}).items():
-        for kind in entry.get("kinds") or [None]:
-            lexicon.add(entity_id, kind, entry.get("names", []))
-    _lexicon_cache[key] = (stamp, lexicon)
-    return lexicon
-
-
-@lru_cache(maxsize=4)
-def _gazetteer_entities(path: Path) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    from indexer.gazetteer import load_gazetteer
-
-    return tuple((e.id, e.kind, (e.name, *e.aliases)) for e in load_gazetteer(path))
-
-
-def plain_snippet(snippet: str) -> str:
-    """A highlighted snippet as one line of terminal text: marks dropped, entities decoded."""
-    return " ".join(html.unescape(snippet.replace("<mark>", "").replace("</mark>", "")).split())
-
-
-_EXACT = _exact()
-_stem = lru_cache(maxsize=100_000)(stem_of)  # pure; words recur from query to query
-
-
-def _expander(searcher: Searcher) -> Any:
-    """Forms of a word's stem held in a field: "sanctions" -> sanction, sanctions, sanctioned, ..."""
-    reader = searcher.reader()
-
-    def expand(fieldname: str, word: str) -> list[str]:
-        if fieldname not in reader.schema:
-            return [word]
-        target = stem_of(word)
-        forms = {word}
-        for btext in reader.expand_prefix(fieldname, stem_prefix(word)):
-            form = btext.decode("utf-8")
-            if stem_of(form) == target:
-                forms.add(form)
-        return sorted(forms)
-
-    return expand
-
-
-def _keywords(searcher: Searcher) -> Any:
-    """The values a keyword field holds (``source`` names), read once per field and search."""
-    reader = searcher.reader()
-    held: dict[str, set[str]] = {}
-
-    def values(fieldname: str) -> set[str]:
-        if fieldname not in held:
-            held[fieldname] = {b.decode("utf-8") for b in reader.lexicon(fieldname)}
-        return held[fieldname]
-
-    return values
-
-
-def _within(a: str, b: str, limit: int) -> bool:
-    if abs(len(a) - len(b)) > limit:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return False
-        previous = current
-    return previous[-1] <= limit
-
-
-def _is_marked(word: str, marks: Marks) -> bool:
-    judged = marks.seen.get(word)
-    if judged is None:
-        judged = marks.seen[word] = _judge(word, marks)
-    return judged
-
-
-def _judge(word: str, marks: Marks) -> bool:
-    if word in marks.exact or (marks.stems and _stem(word) in marks.stems):
-        return True
-    if any(p.match(word) for p in marks.patterns):
-        return True
-    return any(_within(word, w, d) for w, d in marks.fuzzy)
-
-
-_WORD_CHAR = re.compile(r"[\w*]")
-_DOTTED_END = re.compile(r"[\w*]\.\Z")  # matched on the two characters before a word: "x.word" is one token
-
-
-@lru_cache(maxsize=256)
-def _word_starts(exact: frozenset[str], stems: frozenset[str]) -> re.Pattern[str]:
-    """Where a marked word can start: an exact word, or the prefix every word of a stem starts with
-    (Porter rewrites only endings: see ``stem_prefix``). A regex of literals, searched in C."""
-    starts = set(exact) | {stem[: max(len(stem) - 1, 2)] for stem in stems}
-    alternatives = "|".join(re.escape(s) for s in sorted(starts, key=lambda s: (-len(s), s)) if s)
-    return re.compile(alternatives or r"(?!x)x")
-
-
-_positive: dict[int, tuple[dict[str, bool], set[str]]] = {}  # id(marks.seen) -> (marks.seen, marked words)
-
-
-def _marked_words(words: set[str], marks: Marks) -> set[str]:
-    """Which of ``words`` are marked: each word judged once per query (``marks.seen``), the rest set
-    operations (a snippet's text has hundreds of distinct words; a query's snippets, thousands)."""
-    seen = marks.seen
-    held = _positive.get(id(seen))
-    if held is None or held[0] is not seen:
-        if len(_positive) > 64:
-            _positive.clear()
-        held = _positive[id(seen)] = (seen, {w for w, marked in seen.items() if marked})
-    positive = held[1]
-    for word in words.difference(seen):
-        if _is_marked(word, marks):
-            positive.add(word)
-    return words & positive
-
-
-@lru_cache(maxsize=256)
-def _marked_re(words: frozenset[str]) -> re.Pattern[str]:
-    """The words as whole tokens of :data:`TOKEN_RE` (runs of word characters and ``*`` joined by single
-    dots): not preceded by one of those (or by one and a dot), not followed by one (or by a dot and one)."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?<![\w*])(?<![\w*]\.)(?:{alternatives})(?![\w*])(?!\.[\w*])")
-
-
-def _marked_spans(text: str, marks: Marks) -> list[tuple[int, int]]:
-    """The (start, end) of every token of ``text`` that ``marks`` marks, in order."""
-    lowered = text.lower()
-    if len(lowered) == len(text) and "\u03a3" not in text:  # one character for one: spans carry over
-        if not marks.patterns and not marks.fuzzy:  # only the tokens starting like a marked word
-            starts = _word_starts(frozenset(marks.exact), frozenset(marks.stems))
-            hits = []
-            for found in starts.finditer(lowered):
-                at = found.start()
-                if at and (
-                    _WORD_CHAR.match(lowered, at - 1) or _DOTTED_END.match(lowered, max(at - 2, 0), at)
-                ):
-                    continue  # inside a token
-                token = WORDS_RE.match(lowered, at)
-                if token is not None and _is_marked(token.group(0), marks):
-                    hits.append(token.span())
-        else:
-            marked = _marked_words(set(WORDS_RE.findall(lowered)), marks)
-            if not marked:
-                return []
-            hits = [m.span() for m in _marked_re(frozenset(marked)).finditer(lowered)]
-    else:
-        hits = [m.span() for m in TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), marks)]
-    return hits
-
-
-def highlight_text(text: str, marks: Marks, top: int = 2) -> str:
-    """Best fragments of ``text`` with the marked words in ``<mark>``; every piece escaped before marking.
-
-    Fragments are windows of at most ``FRAGMENT_CHARS`` around matched words (a short text is one
-    fragment, whole); the ``top`` holding the most distinct matched words are kept, in text order.
-    """
-    if not text or not marks:
-        return ""
-    hits = _marked_spans(text, marks)
-    if not hits:
-        return ""
-    if len(text) <= FRAGMENT_CHARS:
-        windows = [(0, len(text), hits)]
-    else:
-        windows = []
-        i = 0
-        while i < len(hits):
-            start = max(0, hits[i][0] - SURROUND)
-            j = i + 1
-            while j < len(hits) and hits[j][1] - start <= FRAGMENT_CHARS - SURROUND:
-                j += 1
-            end = min(len(text), hits[j - 1][1] + SURROUND)
-            if start > 0:
-                space = text.find(" ", start, hits[i][0])
-                start = space + 1 if space >= 0 else start
-            if end < len(text):
-                space = text.rfind(" ", hits[j - 1][1], end)
-                end = space if space >= 0 else end
-            windows.append((start, end, hits[i:j]))
-            i = j
-        best = sorted(
-            range(len(windows)),
-            key=lambda k: (-len({text[a:b].lower() for a, b in windows[k][2]}), -len(windows[k][2]), k),
-        )[:top]
-        windows = [windows[k] for k in sorted(best)]
-    pieces = []
-    for start, end, spans in windows:
-        out, at = [], start
-        for a, b in spans:
-            out.append(html.escape(text[at:a], quote=True))
-            out.append(f"<mark>{html.escape(text[a:b], quote=True)}</mark>")
-            at = b
-        out.append(html.escape(text[at:end], quote=True))
-        pieces.append("".join(out).strip())
-    before = "… " if windows[0][0] > 0 else ""  # a fragment from inside the text says so at each cut end
-    after = " …" if windows[-1][1] < len(text) else ""
-    return before + " … ".join(pieces) + after
-
-
-def lead(text: str) -> str:
-    """The opening of ``text`` as an escaped snippet: cut at a word boundary, with "…" if cut."""
-    if len(text) <= SNIPPET_CHARS:
-        return html.escape(text, quote=True)
-    cut = text.rfind(" ", 0, SNIPPET_CHARS + 1)
-    return html.escape(text[: cut if cut > 0 else SNIPPET_CHARS].rstrip(), quote=True) + " …"
-
-
-def _snippet(stored: Mapping[str, Any], compiled: Compiled) -> tuple[str, list[str]]:
-    """The snippet of one hit: from comments or quotes when the query searched them, else from the body."""
-    order = [("comments", "comments"), ("quotes", "quotes"), ("body", "body")]
-    matched_in: list[str] = []
-    snippet = ""
-    for zone, fieldname in order:
-        marks = compiled.marks.get(zone)
-        if not marks:
-            continue
-        found = highlight_text(stored.get(fieldname) or "", marks)
-        if found:
-            matched_in.append(zone)
-            snippet = snippet or found
-    title_marks = compiled.marks.get("body")
-    if title_marks and any(_is_marked(t.text, title_marks) for t in _EXACT(stored.get("title") or "")):
-        matched_in.insert(0, "title")
-    if not snippet:
-        snippet = lead(stored.get("body") or "")
-    return snippet, matched_in
-
-
-def _date_arg(value: date | str | None, upper: bool) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return check_date(str(value), "until" if upper else "since")
-
-
-def _filter_query(
-    filters: Mapping[str, Iterable[str]] | None,
-    exclude: Mapping[str, Iterable[str]] | None,
-    since: date | str | None,
-    until: date | str | None,
-    originals_only: bool,
-    facet_names: Iterable[str],
-) -> tuple[list[wq.Query], list[wq.Query]]:
-    """Facet filters as (queries every result must match, queries no result may match)."""
-    allowed = set(facet_names)
-    include: list[wq.Query] = []
-    reject: list[wq.Query] = []
-    for name, values in (filters or {}).items():
-        bare = name.lstrip("-!")
-        if bare not in allowed:
-            continue
-        target = reject if name != bare else include
-        target.extend(wq.Term(bare, v) for v in values if v)
-    for name, values in (exclude or {}).items():
-        if name in allowed:
-            reject.extend(wq.Term(name, v) for v in values if v)
-    lo, hi = _date_arg(since, upper=False), _date_arg(until, upper=True)
-    if lo and hi and lo > hi:
-        raise DateOrderError(lo, hi)
-    if lo or hi:
-        include.append(day_range("pubday", lo, hi))
-    if originals_only:
-        reject.append(wq.Term("original", "no"))
-    return include, reject
-
-
-def _combine(q: wq.Query, include: list[wq.Query], reject: list[wq.Query], match_all: bool) -> wq.Query:
-    parts = [] if match_all and include else [q]
-    parts += [wq.ConstantScoreQuery(f, 0.0) for f in include]
-    combined: wq.Query = parts[0] if len(parts) == 1 else wq.And(parts)
-    if reject:
-        combined = wq.AndNot(combined, wq.Or(reject) if len(reject) > 1 else reject[0])
-    return combined
-
-
-def _slow(q: wq.Query) -> bool:
-    """Whether matching ``q`` reads positions or expands terms: proximity phrases, wildcards, fuzzy words."""
-    for part in (q, *q.leaves()):
-        if isinstance(part, wq.Phrase) and part.slop > 1 or isinstance(part, wq.FuzzyTerm | wq.Wildcard):
-            return True
-    return False
-
-
-def _ranked(
-    searcher: Searcher,
-    combined: wq.Query,
-    matches: Matches,
-    sort: str,
-    match_all: bool,
-    first: int,
-    last: int,
-) -> list[int]:
-    if sort == "relevance" and not match_all:
-        return [int(d) for d in matches.ranked(combined, first, last)]
-    order = matches.by_date(newest=sort != "oldest")
-    return [int(d) for d in order[first:last]]
-
-
-def _page_bounds(limit: int, page: int) -> tuple[int, int, int, int]:
-    limit, page = max(int(limit), 1), max(int(page), 1)
-    return limit, page, (page - 1) * limit, page * limit
-
-
-def search(
-    index_path: Path,
-    query: str,
-    limit: int = 20,
-    page: int = 1,
-    facet_limit: int = 10,
-    filters: Mapping[str, Iterable[str]] | None = None,
-    *,
-    sort: str = "relevance",
-    since: date | str | None = None,
-    until: date | str | None = None,
-    exclude: Mapping[str, Iterable[str]] | None = None,
-    originals_only: bool = False,
-    facets: Iterable[str] | None = None,
-    gazetteer: Path | None = None,
-    details: bool = False,
-    _all: bool = False,
-) -> dict[str, Any]:
-    """Run a query; return ``{total, results: [...], facets: {kind: {value: count}}}``.
-
-    ``filters`` narrows to documents having every given facet value (e.g. ``{"source": ["dorset-iww"]}``);
-    a key written ``-source`` (or the ``exclude`` mapping) drops documents having any of the values.
-    ``since``/``until`` bound the publication date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or dates);
-    ``originals_only`` hides documents marked as copies of another. ``sort``: relevance, newest or oldest
-    (undated documents last). ``facets`` names the facet kinds to count (default: all of
-    :data:`ALL_FACETS`); each is cut to the ``facet_limit`` commonest values. ``gazetteer`` adds the
-    gazetteer's aliases to the names entity fields resolve. ``details`` adds ``page``, ``pages``, ``sort``
-    and ``notices`` (e.g. an entity name that matched nothing) to the answer, and ``matched_in`` (title,
-    body, comments, quotes) and ``duplicate_of`` to each result; without it the shape is exactly
-    ``{total, results: [{id, title, url, source, published, snippet}], facets}``.
-
-    Raises :class:`indexer.search.language.QueryError` (a :class:`CasebookError`) for a malformed query.
-    """
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
-    facet_names = tuple(ALL_FACETS if facets is None else [f for f in facets if f in ALL_FACETS])
-    limit, page, first, last = _page_bounds(limit, page)
-    search_index = SearchIndex(index_path)
-    if not search_index.exists():
-        _ = compile_query(query or "*", make_schema())  # a malformed query is reported all the same
-        _filter_query(None, None, since, until, False, ())  # and so are dates that are not dates
-        empty: dict[str, Any] = {"total": 0, "results": [], "facets": {name: {} for name in facet_names}}
-        if details:
-            empty.update(page=page, pages=0, sort=sort, notices=[])
-        if _all:
-            empty["hits"] = iter(())
-        return empty
-    search_index._check_version()
-    folder, searcher = _searcher(search_index.path, MAIN)
-    with _damage_is_corrupt(folder):
-        lexicon = _lexicon(folder, gazetteer)
-        expand = _expander(searcher)
-        compiled = compile_query(
-            query or "*", searcher.schema, DOCUMENTS, lexicon.resolve, expand, _keywords(searcher)
-        )
-        include, reject = _filter_query(filters, exclude, since, until, originals_only, ALL_FACETS)
-        combined = _combine(compiled.query, include, reject, compiled.match_all)
-        with bounded(_slow(combined), query):
-            matches = Matches.of(searcher, combined, str(folder))
-            total = matches.total
-            if _all:  # every match, its stored fields read as it is consumed (every_match)
-                first, last = 0, total
-            docnums = (
-                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
-            )
-        if _all:
-            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=False)}
-        results = []
-        for docnum in docnums:
-            stored = searcher.stored_fields(docnum)
-            published = stored.get("published")
-            snippet, matched_in = _snippet(stored, compiled)
-            hit = {
-                "id": stored["id"],
-                "title": stored["title"],
-                "url": stored["url"],
-                "source": stored["source"],
-                "published": published or None,
-                "snippet": snippet,
-            }
-            if details:
-                hit.update(matched_in=matched_in, duplicate_of=stored.get("duplicate_of"))
-            results.append(hit)
-        found: dict[str, Any] = {
-            "total": total,
-            "results": results,
-            "facets": {name: matches.top(name, facet_limit) for name in facet_names},
-        }
-        if details:
-            found.update(page=page, pages=-(-total // limit), sort=sort, notices=compiled.notices)
-        return found
-
-
-def every_match(
-    index_path: Path,
-    query: str,
-    *,
-    quotes: bool = False,
-    gazetteer: Path | None = None,
-    **narrowing: Any,
-) -> tuple[int, Iterator[dict[str, Any]]]:
-    """Every match of a search (``quotes``: of the quotes index), in the order of its pages, without
-    building the list: ``(total, hits)``. What exports stream, however many there are.
-
-    The query is run here, once (a malformed one raises :class:`QueryError` before anything is sent);
-    ``hits`` then reads each match's stored fields as it is consumed (a hit has the fields of a
-    :func:`search` or :func:`search_quotes` result, without the snippet). ``narrowing``: the keyword
-    arguments of those functions (filters, exclude, speaker, source, since, until, sort, originals_only).
-    """
-    run = search_quotes if quotes else search
-    found = run(index_path, query, limit=1, gazetteer=gazetteer, _all=True, **narrowing)
-    return found["total"], found["hits"]
-
-
-def _stream(
-    searcher: Searcher, folder: Path, docnums: Iterable[int], quotes: bool
-) -> Iterator[dict[str, Any]]:
+def _stored(searcher: Searcher, folder: Path, docnums: Iterable[int]) -> Iterator[dict[str, Any]]:
+    """The stored values of each document, read as they are asked for."""
     for docnum in docnums:
         with _damage_is_corrupt(folder):
-            stored = searcher.stored_fields(int(docnum))
-        published = stored.get("published") or None
-        if quotes:
-            yield {
-                "doc_id": stored["doc_id"],
-                "text": stored.get("text") or "",
-                "speaker": stored.get("speaker"),
-                "speaker_id": stored.get("speaker_id"),
-                "cue": stored.get("cue"),
-                "start": stored.get("start"),
-                "title": stored.get("title"),
-                "source": stored.get("source"),
-                "published": published,
-                "url": stored.get("url"),
-            }
-        else:
-            yield {
-                "id": stored["id"],
-                "title": stored["title"],
-                "url": stored["url"],
-                "source": stored["source"],
-                "published": published,
-            }
-
-
-def search_quotes(
-    index_path: Path,
-    query: str = "*",
-    limit: int = 20,
-    page: int = 1,
-    *,
-    speaker: str | None = None,
-    speaker_id: str | None = None,
-    source: str | Iterable[str] | None = None,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    sort: str = "relevance",
-    originals_only: bool = False,
-    gazetteer: Path | None = None,
-    _all: bool = False,
-) -> dict[str, Any]:
-    """Search the quotes index; each hit carries its citation.
-
-    ``query`` uses the same language (words, phrases, ``speaker:``, ``source:``, ``published:``); the
-    keyword arguments narrow further. Returns ``{total, results: [{doc_id, text, speaker, speaker_id, cue,
-    start, title, source, published, url, snippet}]}``.
-    """
-    if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
-    limit, page, first, last = _page_bounds(limit, page)
-    search_index = SearchIndex(index_path)
-    if not search_index.exists():
-        compile_query(query or "*", make_quotes_schema(), QUOTES)
-        return {"total": 0, "results": [], **({"hits": iter(())} if _all else {})}
-    search_index._check_version()
-    folder, searcher = _searcher(search_index.path, QUOTES_INDEX)
-    with _damage_is_corrupt(folder):
-        lexicon = _lexicon(folder, gazetteer)
-        compiled = compile_query(query or "*", searcher.schema, QUOTES, lexicon.resolve, _expander(searcher))
-        include: list[wq.Query] = []
-        reject: list[wq.Query] = []
-        if speaker:
-            phrase = speaker.replace('"', " ")
-            speaker_q = compile_query(f'speaker:"{phrase}"', searcher.schema, QUOTES, lexicon.resolve)
-            include.append(speaker_q.query)
-        if speaker_id:
-            include.append(wq.Term("speaker_id", speaker_id))
-        if source:
-            sources = [source] if isinstance(source, str) else list(source)
-            include.append(wq.Or([wq.Term("source", s) for s in sources]))
-        date_include, date_reject = _filter_query(None, None, since, until, originals_only, ())
-        include += date_include
-        reject += date_reject
-        combined = _combine(compiled.query, include, reject, compiled.match_all)
-        with bounded(_slow(combined), query):
-            matches = Matches.of(searcher, combined, str(folder))
-            total = matches.total
-            if _all:  # every match, its stored fields read as it is consumed (every_match)
-                first, last = 0, total
-            docnums = (
-                _ranked(searcher, combined, matches, sort, compiled.match_all, first, last) if total else []
-            )
-        if _all:
-            return {"total": total, "hits": _stream(searcher, folder, docnums, quotes=True)}
-        results = []
-        for docnum in docnums:
             stored = searcher.stored_fields(docnum)
-            published = stored.get("published")
-            marks = compiled.marks.get("text")
-            text = stored.get("text") or ""
-            snippet = highlight_text(text, marks, top=3) if marks else ""
-            results.append(
-                {
-                    "doc_id": stored["doc_id"],
-                    "text": text,
-                    "speaker": stored.get("speaker"),
-                    "speaker_id": stored.get("speaker_id"),
-                    "cue": stored.get("cue"),
-                    "start": stored.get("start"),  # where it stands in the document's text
-                    "title": stored.get("title"),
-                    "source": stored.get("source"),
-                    "published": published or None,
-                    "url": stored.get("url"),
-                    "snippet": snippet or lead(text),
-                }
-            )
-        return {"total": total, "results": results}
+        yield stored
