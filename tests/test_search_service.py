@@ -14,7 +14,7 @@ from casebook.models import Document, Mention, Quote
 from casebook.settings import Settings
 from casebook.store import Store
 from indexer.gazetteer import load_gazetteer
-from indexer.search import SearchService, index_entry, open_backend
+from indexer.search import SearchBackend, SearchService, index_entry, open_backend
 from webui.app import create_app
 
 TEXT = "Claimants of JSA were sanctioned, David Blunkett said in Sheffield."
@@ -43,6 +43,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def test_a_service_is_made_with_the_gazetteer_or_not_at_all(archive: Settings) -> None:
     backend = open_backend(archive)
+    assert isinstance(backend, SearchBackend)  # the Whoosh index has every method of the seam
     with pytest.raises(TypeError):
         SearchService(backend)  # type: ignore[call-arg]
     without = SearchService(backend, gazetteer=())

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from casebook.errors import CasebookError
 from indexer.search.entries import IndexEntry
@@ -91,6 +91,7 @@ class Inventory:
     quotes: Counter[str] | None  # document id -> quotes held; None when the quotes index is missing
 
 
+@runtime_checkable
 class SearchBackend(Protocol):
     """An index of :class:`IndexEntry` values that answers searches. Writers may run in other processes;
     every method raises :class:`IndexCorrupt` (or :class:`IndexOutdated`) when the index is unreadable."""

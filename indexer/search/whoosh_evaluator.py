@@ -32,7 +32,7 @@ from indexer.search.whoosh_internals import (
     postings,
 )
 
-UNDATED = np.iinfo(np.int32).min
+NO_DAY = np.iinfo(np.int32).min  # the day of a document without a publication date
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded postings kept per segment (most-recently used first)
 PHRASE_CACHE_BYTES = 32 * 2**20  # phrase answers kept per segment (most-recently used first)
 _CACHE_SIZE = 64
@@ -116,7 +116,7 @@ class SegmentArrays:
         return found
 
     def published_days(self, reader: Any) -> np.ndarray:
-        """Publication day (``date.toordinal``) of every document of the segment; UNDATED where none."""
+        """Publication day (``date.toordinal``) of every document of the segment; NO_DAY where none."""
         if self.days is None:
             self.days = _day_column(reader, self.size)
         return self.days
@@ -128,7 +128,7 @@ def _day_column(reader: Any, size: int, fieldname: str = "pubday") -> np.ndarray
         values = numeric_column(reader, fieldname, size)
         values[values > 10_000_000] = 0  # the column's default, for a document without a date
         days[:] = values
-    days[days <= 0] = UNDATED
+    days[days <= 0] = NO_DAY
     return days
 
 
@@ -245,7 +245,7 @@ class Leaf:
             return out
         if type(q) is wq.NumericRange and q.fieldname == "pubday":
             days = self.arrays.published_days(self.reader)
-            out = days != UNDATED
+            out = days != NO_DAY
             if q.start is not None:
                 out &= days >= q.start + (1 if q.startexcl else 0)
             if q.end is not None:
@@ -480,6 +480,6 @@ class Matches:
             return np.empty(0, dtype=np.int64)
         all_docs = np.concatenate(docs)
         all_days = np.concatenate(days).astype(np.int64)
-        undated = all_days == UNDATED
+        undated = all_days == NO_DAY
         key = -all_days if newest else all_days
         return all_docs[np.lexsort((all_docs, key, undated))]
