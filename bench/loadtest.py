@@ -88,7 +88,8 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
     """A synthetic archive: store (documents, mentions, quotes) and index; reused if built for ``docs``."""
     from casebook.settings import load_settings
     from casebook.store import Store
-    from indexer.index import SearchIndex, document_fields
+    from indexer.search import index_entry
+    from indexer.search.whoosh_backend import WhooshIndex
 
     folder = prepare_data_dir(folder)
     stamp = folder / "loadtest-built.json"
@@ -110,9 +111,7 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
                 store.save(doc.stored.document)
                 store.save_annotations(doc.stored.document.id, doc.mentions, doc.quotes)
     log(f"  store written in {time.perf_counter() - start:.0f} s; indexing ...")
-    SearchIndex(settings.index_dir).rebuild(
-        (document_fields(d.stored, d.mentions, d.quotes) for d in generated), procs=procs
-    )
+    WhooshIndex(settings.index_dir).rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in generated)
     seconds = time.perf_counter() - start
     stamp.write_text(json.dumps({"docs": docs, "seconds": round(seconds, 1)}), encoding="utf-8")
     log(f"  built in {seconds:.0f} s")

@@ -4,7 +4,7 @@ Usage::
 
     python -m bench.reindex_bench --docs 100000          # the size: target under 10 minutes
 
-``bench.run`` times ``SearchIndex.rebuild`` from generated documents; this times what ``casebook reindex``
+``bench.run`` times ``WhooshIndex.rebuild`` from generated documents; this times what ``casebook reindex``
 does on an archive (``Ingester.reindex``): re-derive the near-duplicate clusters from the store, read every
 document with its mentions and quotes, build the new index and swap it in. The store is filled from
 ``bench.synthetic`` (flagged synthetic, in a folder of its own marked ``SYNTHETIC``) and kept for the next

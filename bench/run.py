@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic import Generator, SyntheticDoc, prepare_data_dir
-from indexer.index import SearchIndex, document_fields, search, search_quotes
+from indexer.search import SearchService, index_entry
+from indexer.search.whoosh_backend import WhooshIndex
 
 DEFAULT_SIZES = (10_000, 100_000)
 FACET_GROUPS = ("source", "year", "scheme", "person")
@@ -111,26 +112,25 @@ def timed(calls: list[Callable[[], Any]], repeat: int) -> dict[str, float]:
 # -- Casebook / Whoosh ----------------------------------------------------------------------------
 
 
-def whoosh_build(docs: list[SyntheticDoc], folder: Path, procs: int) -> dict[str, Any]:
+def whoosh_build(docs: list[SyntheticDoc], folder: Path) -> dict[str, Any]:
     index_path = folder / "index"
     start = time.perf_counter()
-    count = SearchIndex(index_path).rebuild(
-        (document_fields(d.stored, d.mentions, d.quotes) for d in docs), procs=procs
-    )
+    count = WhooshIndex(index_path).rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs)
     seconds = time.perf_counter() - start
     return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "bytes": folder_size(folder)}
 
 
-def whoosh_queries(index_path: Path) -> dict[str, list[Callable[[], Any]]]:
+def whoosh_queries(service: SearchService) -> dict[str, list[Callable[[], Any]]]:
+    search, search_quotes = service.search, service.search_quotes
     return {
-        "two-word": [lambda q=q: search(index_path, q, facets=()) for q in TWO_WORD],
-        "phrase": [lambda q=q: search(index_path, q, facets=()) for q in PHRASES],
-        "query + 4 facets": [lambda q=q: search(index_path, q, facets=FACET_GROUPS) for q in FACETED],
+        "two-word": [lambda q=q: search(q, facets=()) for q in TWO_WORD],
+        "phrase": [lambda q=q: search(q, facets=()) for q in PHRASES],
+        "query + 4 facets": [lambda q=q: search(q, facets=FACET_GROUPS) for q in FACETED],
         "date range by date": [
-            lambda w=w, a=a, b=b: search(index_path, f"{w} published:[{a} TO {b}]", sort="newest", facets=())
+            lambda w=w, a=a, b=b: search(f"{w} published:[{a} TO {b}]", sort="newest", facets=())
             for w, a, b in DATED
         ],
-        "quote search": [lambda q=q: search_quotes(index_path, q) for q in QUOTE_QUERIES],
+        "quote search": [lambda q=q: search_quotes(q) for q in QUOTE_QUERIES],
     }
 
 
@@ -283,7 +283,6 @@ def run_size(
     n: int,
     data_dir: Path,
     repeat: int,
-    procs: int,
     with_tantivy: bool,
     log: Callable[[str], None],
     reuse: bool = False,
@@ -304,7 +303,7 @@ def run_size(
         result["generate_s"] = time.perf_counter() - start
         log(f"[{n}] generated {n} documents in {result['generate_s']:.1f}s; indexing with Whoosh...")
         gc.collect()
-        result["whoosh_build"] = whoosh_build(docs, folder / "whoosh", procs)
+        result["whoosh_build"] = whoosh_build(docs, folder / "whoosh")
         log(f"[{n}] Whoosh: {result['whoosh_build']['docs_per_s']:.0f} docs/s")
         if with_tantivy:
             log(f"[{n}] indexing with tantivy...")
@@ -323,12 +322,12 @@ def run_size(
     if build_only:
         return result
     log(f"[{n}] timing queries...")
-    index_path = folder / "whoosh" / "index"
+    service = SearchService(WhooshIndex(folder / "whoosh" / "index"), gazetteer=())
     start = time.perf_counter()
-    search(index_path, "sanctions", facets=FACET_GROUPS)
+    service.search("sanctions", facets=FACET_GROUPS)
     result["whoosh_first_query_ms"] = (time.perf_counter() - start) * 1000
-    result["whoosh"] = {kind: timed(calls, repeat) for kind, calls in whoosh_queries(index_path).items()}
-    result["two_word_hits"] = search(index_path, "benefit sanctions", facets=())["total"]
+    result["whoosh"] = {kind: timed(calls, repeat) for kind, calls in whoosh_queries(service).items()}
+    result["two_word_hits"] = service.search("benefit sanctions", facets=())["total"]
     if with_tantivy and "tantivy_build" in result:
         anchor = Tantivy(folder / "tantivy")
         result["tantivy"] = {kind: timed(calls, repeat) for kind, calls in anchor.queries().items()}
@@ -497,9 +496,7 @@ def main(argv: Iterable[str] | None = None) -> int:
 
     results = []
     for n in sizes:
-        results.append(
-            run_size(n, data_dir, args.repeat, args.procs, with_tantivy, log, args.reuse, args.build_only)
-        )
+        results.append(run_size(n, data_dir, args.repeat, with_tantivy, log, args.reuse, args.build_only))
         if args.build_only:
             continue
         if not (args.keep or args.reuse):

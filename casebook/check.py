@@ -338,39 +338,25 @@ def documents_to_review(conn: sqlite3.Connection) -> list[Review]:
 def check_index(index_dir: Path, conn: sqlite3.Connection, counts: Counter[str]) -> list[Problem]:
     """The index holds each document of the store once and nothing else, marks the same near-duplicate
     copies, and its quotes sub-index holds each document's quotes."""
-    from whoosh import index as whoosh_index
-
-    from indexer.index import QUOTES_INDEX, SearchIndex
+    from indexer.search.whoosh_backend import WhooshIndex
 
     doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
     copies = dict(conn.execute("SELECT doc_id, duplicate_of FROM clusters WHERE duplicate_of IS NOT NULL"))
     quotes = dict(conn.execute("SELECT doc_id, COUNT(*) FROM quotes GROUP BY doc_id"))
-    search_index = SearchIndex(index_dir)
+    search_index = WhooshIndex(index_dir)
     if not search_index.exists():
         if doc_ids:
             return [Problem("index-missing", "index", f"the search index is missing: {REINDEX}")]
         return []
     try:
-        with search_index.open().reader() as reader:
-            ids_at = _live_terms(reader, "id")
-            marked = {
-                ids_at[docnum][0]: original
-                for docnum, (original, *_) in _live_terms(reader, "duplicate_of").items()
-                if docnum in ids_at
-            }
-        indexed_quotes: Counter[str] = Counter()
-        folder = str(index_dir)
-        if whoosh_index.exists_in(folder, indexname=QUOTES_INDEX):
-            with whoosh_index.open_dir(folder, indexname=QUOTES_INDEX).reader() as reader:
-                for doc_id, *_ in _live_terms(reader, "doc_id").values():
-                    indexed_quotes[doc_id] += 1
-        elif quotes:
-            return [Problem("index-missing", "index", f"the quotes index is missing: {REINDEX}")]
-    except Exception as exc:  # noqa: BLE001 - whatever a damaged Whoosh index raises, the answer is a rebuild
+        held = search_index.inventory()
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged index raises, the answer is a rebuild
         return [Problem("index-unreadable", "index", f"the search index cannot be read ({exc}): {REINDEX}")]
+    if held.quotes is None and quotes:
+        return [Problem("index-missing", "index", f"the quotes index is missing: {REINDEX}")]
+    indexed, marked, indexed_quotes = held.documents, held.copies, held.quotes or Counter()
 
     problems: list[Problem] = []
-    indexed = Counter(ids[0] for ids in ids_at.values())
     counts["indexed"] = len(indexed)
     counts["quotes indexed"] = sum(indexed_quotes.values())
     for doc_id in sorted(doc_ids - set(indexed)):
@@ -407,18 +393,6 @@ def check_index(index_dir: Path, conn: sqlite3.Connection, counts: Counter[str])
             message = f"{held} quotes in the store, {found} in the quotes index: {REINDEX}"
         problems.append(Problem("quotes-mismatch", doc_id, message))
     return problems
-
-
-def _live_terms(reader: Any, fieldname: str) -> dict[int, list[str]]:
-    """{document number: its values of ``fieldname``} over the documents not deleted."""
-    found: dict[int, list[str]] = defaultdict(list)
-    if fieldname not in reader.schema:
-        return found
-    for term in reader.field_terms(fieldname):
-        for docnum in reader.postings(fieldname, term).all_ids():
-            if not reader.is_deleted(docnum):
-                found[docnum].append(term)
-    return found
 
 
 def _at(name: str, offset: int) -> str:

@@ -49,7 +49,7 @@ def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(command)
     def run(settings: Settings, *args: Any, **kwargs: Any) -> Any:
-        from indexer.index import IndexCorrupt
+        from indexer.search import IndexCorrupt
 
         try:
             return command(settings, *args, **kwargs)
@@ -264,13 +264,12 @@ def search(
     originals_only: bool,
 ) -> None:
     """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
-    from indexer.index import plain_snippet
-    from indexer.index import search as run_search
-    from indexer.query import DateError, DateOrderError
+    from indexer.enrich.gazetteer import load_gazetteer
+    from indexer.search import DateError, DateOrderError, SearchService, open_backend, plain_snippet
 
+    service = SearchService(open_backend(settings), gazetteer=load_gazetteer(settings.gazetteer_path))
     try:
-        found = run_search(
-            settings.index_dir,
+        found = service.search(
             query,
             limit=limit,
             page=page,
@@ -278,7 +277,6 @@ def search(
             until=until,
             sort=sort,
             originals_only=originals_only,
-            gazetteer=settings.gazetteer_path,
             details=True,
         )
     except DateError as exc:  # the search functions name no option; here the user typed one
@@ -403,10 +401,10 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
     """Serve the web UI and JSON API (checking the search index first, and rebuilding it if damaged)."""
     from casebook.store import Store
-    from indexer.index import IndexCorrupt, SearchIndex
+    from indexer.search import IndexCorrupt, open_backend
 
     Store(settings.db_path).close()  # a damaged store is one line here, not a 503 on every page
-    problems = SearchIndex(settings.index_dir).check()
+    problems = open_backend(settings).check()
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
     server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")

@@ -43,7 +43,7 @@ from crawler.archive import (
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
-from indexer.index import SearchIndex, document_fields
+from indexer.search import IndexEntry, index_entry, open_backend
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class Ingester:
         self.settings = settings
         self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
         self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
-        self.index = SearchIndex(settings.index_dir)
+        self.index = open_backend(settings)
         self.enrich = enrich
         self._enricher = None
         self.already_archived = 0  # files given again that an earlier run archived
@@ -346,7 +346,7 @@ class Ingester:
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
         return doc, "extracted", claimed
 
-    def _entries(self, doc_ids: Iterable[str]) -> Iterator[dict]:
+    def _entries(self, doc_ids: Iterable[str]) -> Iterator[IndexEntry]:
         for doc_id in doc_ids:
             stored = self.store.get(doc_id)
             if stored is not None:
@@ -389,12 +389,12 @@ class Ingester:
     def _catch_up(self, target: Path, mark: int) -> int:
         ids, mark = self.store.journal_since(mark)
         if ids:
-            self.index.update(self._entries(ids), folder=target)
+            self.index.update(self._entries(ids), target=target)
         return mark
 
-    def _fields(self, stored: StoredDocument) -> dict:
+    def _fields(self, stored: StoredDocument) -> IndexEntry:
         doc_id = stored.document.id
-        return document_fields(stored, self.store.mentions(doc_id), self.store.quotes(doc_id))
+        return index_entry(stored, self.store.mentions(doc_id), self.store.quotes(doc_id))
 
 
 def ingest(

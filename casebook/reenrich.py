@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex, document_fields
+from indexer.search import SearchBackend, index_entry, open_backend
 
 
 @dataclass
@@ -91,7 +91,7 @@ def reenrich(
 
 
 def _batch(
-    store: Store, enricher: Any, index: SearchIndex | None, ids: list[str], report: ReenrichReport
+    store: Store, enricher: Any, index: SearchBackend | None, ids: list[str], report: ReenrichReport
 ) -> None:
     stored = [s for s in (store.get(doc_id) for doc_id in ids) if s is not None]
     if not stored:
@@ -109,14 +109,14 @@ def _batch(
             store.save_annotations(doc.id, mentions, quotes, enricher.version, doc.content_hash)
             report.changed.append(doc.id)
             if index is not None:  # as stored now: its near-duplicate flag may have changed meanwhile
-                entries.append(document_fields(store.get(doc.id) or item, mentions, quotes))
+                entries.append(index_entry(store.get(doc.id) or item, mentions, quotes))
         if index is not None and entries:
             index.update(entries)
-            store.note_indexed([e["id"] for e in entries], index.rebuilding())
+            store.note_indexed([e.id for e in entries], index.rebuilding())
 
 
-def _index(settings: Settings) -> SearchIndex | None:
-    index = SearchIndex(settings.index_dir)
+def _index(settings: Settings) -> SearchBackend | None:
+    index = open_backend(settings)
     return index if index.exists() else None
 
 

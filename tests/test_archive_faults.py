@@ -162,11 +162,12 @@ def test_a_write_that_fails_half_way_leaves_no_torn_record(tmp_path: Path) -> No
 COMMIT_THEN_FAIL = """
 import os, resource, signal, sys
 from pathlib import Path
-from indexer.index import SearchIndex
+from indexer.search import IndexEntry
+from indexer.search.whoosh_backend import WhooshIndex
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-index = SearchIndex(Path(sys.argv[1]))
-entry = {"id": "big", "url": "https://charity.example/big", "title": "Big", "source": "x",
-         "body": " ".join(f"word{n}" for n in range(300_000)), "_quotes": [], "quotes": ""}
+index = WhooshIndex(Path(sys.argv[1]))
+entry = IndexEntry(id="big", url="https://charity.example/big", title="Big", source="x",
+                   body=" ".join(f"word{n}" for n in range(300_000)))
 limit = 200_000  # bytes a file may grow to: the new segment's postings need more
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 try:
@@ -180,12 +181,12 @@ def test_an_index_commit_that_fails_half_way_leaves_no_segment_files(tmp_path: P
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    from indexer.index import MAIN, QUOTES_INDEX, SearchIndex
+    from indexer.search import IndexEntry
+    from indexer.search.whoosh_backend import WhooshIndex
+    from indexer.search.whoosh_schema import MAIN, QUOTES_INDEX
 
-    index = SearchIndex(tmp_path / "index")
-    index.update(
-        [{"id": "one", "url": "https://charity.example/1", "title": "One", "source": "x", "body": "a b"}]
-    )
+    index = WhooshIndex(tmp_path / "index")
+    index.update([IndexEntry(id="one", url="https://charity.example/1", title="One", source="x", body="a b")])
     folder = index.folder()
     done = subprocess.run(
         [sys.executable, "-c", COMMIT_THEN_FAIL, str(tmp_path / "index")],
@@ -209,7 +210,7 @@ def test_an_index_commit_that_fails_half_way_leaves_no_segment_files(tmp_path: P
     )
     assert leftovers == []
     assert index.update(
-        [{"id": "two", "url": "https://charity.example/2", "title": "Two", "source": "x", "body": "c"}]
+        [IndexEntry(id="two", url="https://charity.example/2", title="Two", source="x", body="c")]
     )
     assert index.doc_count() == 2
 

@@ -10,14 +10,17 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from conftest import settings_for
+from searching import search
 from webserver import Server
 
-import indexer.index as index_module
+import indexer.search.bounds as bounds
 from casebook.models import Document, Mention
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SLOW_AT_ONCE, SearchIndex, document_fields, search
-from indexer.query import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
+from indexer.search import index_entry
+from indexer.search.bounds import SLOW_AT_ONCE
+from indexer.search.language import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
+from indexer.search.whoosh_backend import WhooshIndex
 from webui.queries import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()
@@ -49,8 +52,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             store.save_annotations(document.id, mentions, [])
     with Store(settings.db_path) as store:
         stored = [store.get(d.id) for d, _ in docs]
-    SearchIndex(settings.index_dir).rebuild(
-        document_fields(s, m) for s, (_, m) in zip(stored, docs, strict=True)
+    WhooshIndex(settings.index_dir).rebuild(
+        index_entry(s, m, []) for s, (_, m) in zip(stored, docs, strict=True)
     )
     return settings
 
@@ -97,7 +100,7 @@ def test_proximity_and_phrase_searches_are_bounded(archive: Settings) -> None:
 def test_a_search_past_its_time_limit_is_stopped_with_one_line(
     archive: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(bounds, "SEARCH_SECONDS", 0.0)
     with pytest.raises(QueryError, match=r"took longer than 0 s and was stopped; narrow it") as caught:
         search(archive.index_dir, '"tribunal appeal"~3')
     assert caught.value.suggestion == '"tribunal appeal"'
@@ -106,8 +109,8 @@ def test_a_search_past_its_time_limit_is_stopped_with_one_line(
 def test_slow_searches_wait_their_turn_and_the_rest_do_not(
     archive: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_module, "SEARCH_SECONDS", 0.2)
-    held = [index_module._slow_searches.acquire(timeout=1) for _ in range(SLOW_AT_ONCE)]
+    monkeypatch.setattr(bounds, "SEARCH_SECONDS", 0.2)
+    held = [bounds._slow_searches.acquire(timeout=1) for _ in range(SLOW_AT_ONCE)]
     try:
         assert all(held)
         with pytest.raises(QueryError, match="other slow searches"):
@@ -118,7 +121,7 @@ def test_slow_searches_wait_their_turn_and_the_rest_do_not(
         assert search(archive.index_dir, "tribunal appeal")["total"] == 40
     finally:
         for _ in held:
-            index_module._slow_searches.release()
+            bounds._slow_searches.release()
     assert search(archive.index_dir, '"tribunal appeal"~3')["total"] == 40
 
 

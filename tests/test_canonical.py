@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import settings_for
+from searching import search
 
 from casebook.check import check
 from casebook.models import stable_id
@@ -17,7 +18,6 @@ from casebook.settings import Settings
 from casebook.sources import load_sources
 from casebook.store import Store
 from indexer.dedup.canonical import canonical_identity
-from indexer.index import search
 from webui.app import create_app
 
 DNS = "https://www.disabilitynewsservice.com/assessors-told-to-ignore-evidence/"

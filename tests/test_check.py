@@ -18,7 +18,7 @@ from casebook.demo import demo_imports
 from casebook.pipeline import ingest
 from casebook.settings import Settings
 from crawler.archive import WarcArchive
-from indexer.index import QUOTES_INDEX
+from indexer.search.whoosh_backend import QUOTES_INDEX
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from casebook.pipeline import ingest
 from casebook.settings import Settings
 from casebook.store import MIGRATIONS, Store
 from crawler.archive import iter_records
-from indexer.index import SearchIndex
+from indexer.search.whoosh_backend import WhooshIndex
 
 EXE = Path(sys.executable).parent / "casebook"
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
@@ -200,7 +200,7 @@ def test_ingest_killed_at_many_points_finishes_with_nothing_lost_or_doubled(tmp_
         i for p in settings.warc_dir.glob("*.warc.gz") for i in iter_records(p) if i.rec_type == "resource"
     ]
     assert len(resources) == PAGES  # every page archived once: none lost, none twice
-    assert SearchIndex(settings.index_dir).doc_count() == PAGES
+    assert WhooshIndex(settings.index_dir).doc_count() == PAGES
     assert_agrees(settings)
     run_to_end(settings, log, "ingest", "--no-progress", str(tmp_path / "pages"))  # and again: no change
     assert log.read_text().splitlines()[-1] == f"ingest: {PAGES} already archived"
@@ -300,18 +300,18 @@ def test_a_death_after_the_index_commit_and_before_the_store_commit_is_repaired(
     and the records pending; the next run writes both again (by id), so they agree."""
     settings = settings_for(tmp_path)
     imports = demo_imports(settings.demo_path)[:3]
-    update = SearchIndex.update
+    update = WhooshIndex.update
 
-    def update_then_die(self: SearchIndex, entries):  # noqa: ANN001, ANN202
+    def update_then_die(self: WhooshIndex, entries):  # noqa: ANN001, ANN202
         update(self, entries)
         raise KeyboardInterrupt  # the process is gone before the store commits
 
-    monkeypatch.setattr(SearchIndex, "update", update_then_die)
+    monkeypatch.setattr(WhooshIndex, "update", update_then_die)
     with pytest.raises(KeyboardInterrupt):
         ingest(settings, imports=imports, progress=False, enrich=False)
-    assert SearchIndex(settings.index_dir).doc_count() == 3 and stored(settings) == 0
+    assert WhooshIndex(settings.index_dir).doc_count() == 3 and stored(settings) == 0
     assert [p.kind for p in check(settings).problems].count("index-extra") == 3
-    monkeypatch.setattr(SearchIndex, "update", update)
+    monkeypatch.setattr(WhooshIndex, "update", update)
     report = ingest(settings, imports=imports, progress=False, enrich=False)
     assert report.outcomes["new"] == 3 and stored(settings) == 3
     assert check(settings).ok
@@ -324,10 +324,10 @@ def test_an_index_that_cannot_be_written_leaves_the_batch_pending(
     settings = settings_for(tmp_path)
     imports = demo_imports(settings.demo_path)[:3]
 
-    def locked(self: SearchIndex, entries):  # noqa: ANN001, ANN202
+    def locked(self: WhooshIndex, entries):  # noqa: ANN001, ANN202
         raise CasebookError("the search index is locked by another writer")
 
-    monkeypatch.setattr(SearchIndex, "update", locked)
+    monkeypatch.setattr(WhooshIndex, "update", locked)
     with pytest.raises(CasebookError):
         ingest(settings, imports=imports, progress=False, enrich=False)
     assert stored(settings) == 0

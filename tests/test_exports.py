@@ -15,7 +15,8 @@ from webserver import Server
 from bench.synthetic import Generator
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex, document_fields
+from indexer.search import index_entry
+from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +32,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         for item in generated:
             store.save(item.stored.document)
             store.save_annotations(item.stored.document.id, item.mentions, item.quotes)
-    SearchIndex(settings.index_dir).rebuild(
-        document_fields(d.stored, d.mentions, d.quotes) for d in generated
-    )
+    WhooshIndex(settings.index_dir).rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in generated)
     return settings
 
 

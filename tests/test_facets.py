@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
+from searching import search
 
 from bench.synthetic import Generator, SyntheticDoc
 from casebook.models import ENTITY_KINDS
-from indexer.facets import Matches, brute_force_counts
-from indexer.index import MAIN, SearchIndex, _expander, _lexicon, _searcher, document_fields, search
-from indexer.query import DOCUMENTS, compile_query
+from indexer.search import index_entry
+from indexer.search.compiler import DOCUMENTS, compile_query
+from indexer.search.lexicon import Lexicon
+from indexer.search.whoosh_backend import MAIN, WhooshIndex, _searcher
+from indexer.search.whoosh_evaluator import Matches
+from indexer.search.whoosh_query import expander, to_whoosh
 
 N = 300
 
@@ -20,11 +26,11 @@ N = 300
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SyntheticDoc]]:
     docs = list(Generator(seed=3, mean_words=80).docs(N))
     path = tmp_path_factory.mktemp("facets") / "index"
-    ix = SearchIndex(path)
-    ix.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs[: N - 40])
+    ix = WhooshIndex(path)
+    ix.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs[: N - 40])
     # A second and third segment, one of them replacing documents of the first: deletions must not count.
-    ix.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[N - 40 : N - 20])
-    ix.update(document_fields(d.stored, d.mentions, d.quotes) for d in docs[N - 20 :] + docs[:10])
+    ix.update(index_entry(d.stored, d.mentions, d.quotes) for d in docs[N - 40 : N - 20])
+    ix.update(index_entry(d.stored, d.mentions, d.quotes) for d in docs[N - 20 :] + docs[:10])
     return path, docs
 
 
@@ -46,6 +52,15 @@ def words(d: SyntheticDoc) -> set[str]:
     return set(re.findall(r"\w+", (doc.title + " " + doc.text).lower()))
 
 
+def brute_force_counts(values_per_doc: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Reference counting: how many documents carry each value."""
+    totals: dict[str, int] = {}
+    for values in values_per_doc:
+        for value in set(values):
+            totals[value] = totals.get(value, 0) + 1
+    return totals
+
+
 FACET_NAMES = ("source", "year", "month", "author", *ENTITY_KINDS)
 
 
@@ -65,6 +80,14 @@ def test_top_n_per_kind_keeps_the_commonest(corpus: tuple[Path, list[SyntheticDo
     top = search(path, "*", facet_limit=3)["facets"]["month"]
     every = brute_force_counts(values(d, "month") for d in docs)
     assert len(top) == 3 and list(top.values()) == sorted(every.values(), reverse=True)[:3]
+
+
+def whoosh_query(path: Path, query: str) -> tuple[Path, Any, Any]:
+    """The folder, this thread's searcher and the Whoosh query the backend runs for ``query``."""
+    folder, searcher = _searcher(path, MAIN)
+    lexicon = Lexicon.of((), WhooshIndex(path).seen_entities())
+    compiled = compile_query(query, DOCUMENTS, lexicon.resolve)
+    return folder, searcher, to_whoosh(compiled.query, expander(searcher.reader()))
 
 
 @pytest.mark.parametrize(
@@ -96,10 +119,9 @@ def test_top_n_per_kind_keeps_the_commonest(corpus: tuple[Path, list[SyntheticDo
 )
 def test_numpy_matching_set_equals_whooshs_own(corpus: tuple[Path, list[SyntheticDoc]], query: str) -> None:
     path, _docs = corpus
-    folder, searcher = _searcher(path, MAIN)
-    compiled = compile_query(query, searcher.schema, DOCUMENTS, _lexicon(folder).resolve, _expander(searcher))
-    ours = set(Matches.of(searcher, compiled.query, str(folder)).docnums().tolist())
-    whoosh = set(searcher.docs_for_query(compiled.query))
+    folder, searcher, q = whoosh_query(path, query)
+    ours = set(Matches.of(searcher, q, str(folder)).docnums().tolist())
+    whoosh = set(searcher.docs_for_query(q))
     assert ours == whoosh
     assert search(path, query)["total"] == len(ours)
 
@@ -119,12 +141,11 @@ def test_phrases_rank_as_the_sum_of_their_words_bm25(
     corpus: tuple[Path, list[SyntheticDoc]], query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Phrase scores come from the weights read while matching; the same as from the words' postings."""
-    from indexer import facets
+    from indexer.search import whoosh_evaluator as facets
 
     path, _docs = corpus
-    folder, searcher = _searcher(path, MAIN)
-    compiled = compile_query(query, searcher.schema, DOCUMENTS, _lexicon(folder).resolve, _expander(searcher))
-    ranked = Matches.of(searcher, compiled.query, str(folder)).ranked(compiled.query, 0, N).tolist()
+    folder, searcher, q = whoosh_query(path, query)
+    ranked = Matches.of(searcher, q, str(folder)).ranked(q, 0, N).tolist()
     assert ranked
     real = facets.Leaf._phrase_answer
 
@@ -133,6 +154,6 @@ def test_phrases_rank_as_the_sum_of_their_words_bm25(
 
     monkeypatch.setattr(facets.Leaf, "_phrase_answer", without_weights)
     facets._cache.clear()
-    again = Matches.of(searcher, compiled.query, str(folder)).ranked(compiled.query, 0, N).tolist()
+    again = Matches.of(searcher, q, str(folder)).ranked(q, 0, N).tolist()
     assert ranked == again
     facets._cache.clear()

@@ -3,9 +3,12 @@
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from searching import search
+
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, plain_snippet, search
+from indexer.search import index_entry, plain_snippet
+from indexer.search.whoosh_backend import WhooshIndex
 
 
 def stored(url: str, title: str, text: str, source: str, published: date | None) -> StoredDocument:
@@ -49,9 +52,9 @@ DOCS = [
 ESA = Mention("ESA", "scheme", "scheme:esa", "Employment and Support Allowance", 32, 35)
 
 
-def build(path: Path) -> SearchIndex:
-    ix = SearchIndex(path)
-    ix.rebuild(document_fields(d, [ESA] if d.document.url.endswith("1") else []) for d in DOCS)
+def build(path: Path) -> WhooshIndex:
+    ix = WhooshIndex(path)
+    ix.rebuild(index_entry(d, [ESA] if d.document.url.endswith("1") else [], []) for d in DOCS)
     return ix
 
 
@@ -92,9 +95,9 @@ def test_snippets_escape_page_markup_before_marking(tmp_path: Path) -> None:
 def test_update_replaces_by_id_and_rebuild_swaps(tmp_path: Path) -> None:
     ix = build(tmp_path / "index")
     first_target = (tmp_path / "index").resolve()
-    ix.update([document_fields(DOCS[0], [])])
+    ix.update([index_entry(DOCS[0], [], [])])
     assert ix.doc_count() == 3
-    ix.rebuild(document_fields(d, []) for d in DOCS[:2])
+    ix.rebuild(index_entry(d, [], []) for d in DOCS[:2])
     assert (tmp_path / "index").resolve() != first_target and not first_target.exists()
     assert ix.doc_count() == 2
 
@@ -103,92 +106,16 @@ def test_search_without_an_index_is_empty_not_an_error(tmp_path: Path) -> None:
     assert search(tmp_path / "none", "anything")["total"] == 0
 
 
-# -- the bulk writer: the segment Whoosh's own writer makes, faster ---------------------------------
-
-
-def _postings(reader, fieldname, text):  # noqa: ANN001, ANN202
-    m = reader.postings(fieldname, text)
-    out = []
-    while m.is_active():
-        out.append(
-            (m.id(), m.weight(), m.value(), m.block_min_length(), m.block_max_length(), m.block_max_weight())
-        )
-        m.next()
-    return out
-
-
-def test_bulk_writer_writes_the_segment_whooshs_writer_would(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    from whoosh import index as whoosh_index
-
-    from bench.synthetic import Generator
-    from indexer import index as ix_module
-
-    monkeypatch.setattr(ix_module, "_BLOCKS_AT_ONCE", 5)  # lists made a few blocks at a time: cross the seams
-    entries = [
-        ix_module._whoosh_fields(document_fields(d.stored, d.mentions, d.quotes))
-        for d in Generator(seed=5, mean_words=120).docs(150)
-    ]
-    entries.append(  # lower-casing that changes lengths, the final sigma, dotted words, stars
-        {
-            "id": "odd",
-            "url": "u",
-            "title": "İstanbul ΟΔΟΣ Straße ǅemal",
-            "body": "İSTANBUL ΣΑΣ. x.y 3.14 a*b " * 3,
-        }
-    )
-    entries.append({"id": "bare", "url": "u2", "title": "", "body": "one", "source": "s"})
-    readers = []
-    for kind in ("whoosh", "bulk"):
-        folder = tmp_path / kind
-        folder.mkdir()
-        ix = whoosh_index.create_in(str(folder), ix_module.make_schema(), indexname="MAIN")
-        writer = ix.writer() if kind == "whoosh" else ix_module._BulkWriter(ix)
-        for entry in entries:
-            writer.add_document(**entry)
-        writer.commit()
-        readers.append(whoosh_index.open_dir(str(folder), indexname="MAIN").reader())
-    theirs, ours = readers
-    terms = list(theirs.all_terms())
-    assert terms == list(ours.all_terms()) and len(terms) > 3000
-    for fieldname, text in terms:
-        a, b = theirs.term_info(fieldname, text), ours.term_info(fieldname, text)
-        # the same statistics (the postings' byte offsets differ: blocks are pickled more compactly)
-        assert {k: v for k, v in vars(a).items() if k not in ("_offset", "_length")} == {
-            k: v for k, v in vars(b).items() if k not in ("_offset", "_length")
-        }
-        assert _postings(theirs, fieldname, text) == _postings(ours, fieldname, text), (fieldname, text)
-    assert list(theirs.all_stored_fields()) == list(ours.all_stored_fields())
-    for fieldname in theirs.schema.names():
-        assert theirs.field_length(fieldname) == ours.field_length(fieldname)
-        assert [theirs.doc_field_length(d, fieldname) for d in range(len(entries))] == [
-            ours.doc_field_length(d, fieldname) for d in range(len(entries))
-        ]
-        if theirs.has_column(fieldname):
-            assert list(theirs.column_reader(fieldname)) == list(ours.column_reader(fieldname))
-    for reader in readers:
-        reader.close()
-
-
-def test_positions_are_packed_arrays() -> None:
-    from indexer.index import FastPositions
-
-    fmt = FastPositions(field_boost=2.0)
-    value = fmt.encode([0, 3, 70000])
-    assert len(value) == 12 and fmt.decode_positions(value) == [0, 3, 70000]
-    assert fmt.decode_frequency(value) == 3 and fmt.decode_weight(value) == 6.0
-    assert fmt.positions("The cat, the HAT.") == {"the": [0, 2], "cat": [1], "hat": [3]}
-
-
 def test_a_rebuild_in_several_segments_answers_as_one_segment(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     from bench.synthetic import Generator
-    from indexer import index as ix_module
+    from indexer.search import whoosh_backend as ix_module
 
     docs = list(Generator(seed=8, mean_words=100).docs(120))
-    one = SearchIndex(tmp_path / "one")
-    one.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs)
+    one = WhooshIndex(tmp_path / "one")
+    one.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs)
     monkeypatch.setattr(ix_module, "SEGMENT_TOKENS", 2000)  # a segment every dozen documents or so
-    many = SearchIndex(tmp_path / "many")
-    assert many.rebuild(document_fields(d.stored, d.mentions, d.quotes) for d in docs) == 120
+    many = WhooshIndex(tmp_path / "many")
+    assert many.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs) == 120
     assert len(list(many.folder().glob("MAIN_*.seg"))) > 5 and many.check(expected=120) == []
     for query in ("sanctions", '"fit for work"', '"cost living"~2', "tribunal OR appeal", "quote:benefit"):
         a = search(tmp_path / "one", query, limit=50)
@@ -201,8 +128,8 @@ def test_marked_spans_are_the_marked_tokens() -> None:
     """The fast ways of finding highlighted words agree with tokenising the whole text."""
     import random
 
-    from indexer.index import _TOKEN_RE, _is_marked, _marked_spans
-    from indexer.query import Marks, stem_of
+    from indexer.search.analysis import TOKEN_RE, stem_of
+    from indexer.search.highlight import Marks, _is_marked, _marked_spans
 
     pieces = [
         "sanction",
@@ -238,7 +165,7 @@ def test_marked_spans_are_the_marked_tokens() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
         for marks in (Marks(exact=exact, stems=stems), Marks(exact=exact, fuzzy=[("benefti", 1)])):
             fresh = Marks(exact=marks.exact, stems=marks.stems, fuzzy=marks.fuzzy)
-            expected = [m.span() for m in _TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), fresh)]
+            expected = [m.span() for m in TOKEN_RE.finditer(text) if _is_marked(m.group(0).lower(), fresh)]
             assert _marked_spans(text, marks) == expected, text
             found += len(expected)
     assert found > 1000

@@ -8,20 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from searching import search, search_quotes
 
 from bench.synthetic import Generator, SyntheticDoc
 from casebook.errors import CasebookError
-from indexer.index import IndexCorrupt, IndexOutdated, SearchIndex, document_fields, search, search_quotes
+from indexer.search import IndexCorrupt, IndexEntry, IndexOutdated, index_entry
+from indexer.search.whoosh_backend import WhooshIndex
 
 DOCS = list(Generator(seed=4, mean_words=80).docs(40))
 
 
-def entries(docs: list[SyntheticDoc] = DOCS) -> list[dict]:
-    return [document_fields(d.stored, d.mentions, d.quotes) for d in docs]
+def entries(docs: list[SyntheticDoc] = DOCS) -> list[IndexEntry]:
+    return [index_entry(d.stored, d.mentions, d.quotes) for d in docs]
 
 
-def built(tmp_path: Path) -> SearchIndex:
-    ix = SearchIndex(tmp_path / "index")
+def built(tmp_path: Path) -> WhooshIndex:
+    ix = WhooshIndex(tmp_path / "index")
     ix.rebuild(entries())
     return ix
 
@@ -71,7 +73,7 @@ def test_a_damaged_index_is_reported_then_rebuilt(tmp_path: Path, damage: str) -
             ix.update(entries(DOCS[:1]))
         with pytest.raises(IndexCorrupt):
             ix.doc_count()
-    assert SearchIndex(tmp_path / "index").exists()  # damaged is not absent: nothing is created over it
+    assert WhooshIndex(tmp_path / "index").exists()  # damaged is not absent: nothing is created over it
 
     assert ix.rebuild(entries()) == len(DOCS)  # into a new folder, swapped in; the damaged one removed
     assert ix.folder() != folder and not folder.exists()
@@ -94,7 +96,7 @@ def test_check_compares_the_document_count_and_reports_a_missing_index(tmp_path:
     assert ix.check() == [] and ix.doc_count() == len(DOCS)
     (problem,) = ix.check(expected=len(DOCS) + 2)
     assert f"holds {len(DOCS)} documents, the store {len(DOCS) + 2}" in problem
-    missing = SearchIndex(tmp_path / "none")
+    missing = WhooshIndex(tmp_path / "none")
     assert missing.check() == [] and missing.check(expected=3) == [
         f"there is no search index at {missing.path}"
     ]
@@ -115,7 +117,7 @@ def test_an_index_of_another_version_is_outdated_a_kind_of_corrupt(tmp_path: Pat
 def test_a_full_disk_is_not_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from indexer import index as index_module
+    from indexer.search import whoosh_backend as index_module
 
     ix = built(tmp_path)
 
@@ -132,9 +134,9 @@ def test_a_rebuild_removes_folders_left_by_a_killed_rebuild_only(tmp_path: Path)
     import subprocess
     import sys
 
-    from indexer.index import BUILDING_MARK
+    from indexer.search.whoosh_backend import BUILDING_MARK
 
-    index = SearchIndex(tmp_path / "index")
+    index = WhooshIndex(tmp_path / "index")
     index.rebuild([])
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # a process id that has ended: its rebuild was killed

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, settings_for
+from searching import search
 
 from casebook.demo import demo_imports
 from casebook.pipeline import FileImport, Ingester, IngestReport, ingest
 from casebook.store import Store
 from crawler.archive import WarcArchive, iter_pages
-from indexer.index import SearchIndex, search
+from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +37,7 @@ def test_demo_archive_holds_every_page_with_its_provenance(demo_archive) -> None
         assert doc.fetched == datetime.fromisoformat(page["fetched"].replace("Z", "+00:00"))
         assert doc.warc_file and doc.warc_offset is not None
     assert warc_records(demo_archive) == len(MANIFEST)
-    assert SearchIndex(demo_archive.index_dir).doc_count() == len(MANIFEST)
+    assert WhooshIndex(demo_archive.index_dir).doc_count() == len(MANIFEST)
 
 
 def test_demo_search_finds_sanctions_with_facets(demo_archive) -> None:  # noqa: ANN001
@@ -197,7 +198,7 @@ def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(tmp_
         (stored,) = list(store.iter_documents())
         assert store.record_outcome(orphan.record_id) == "new"
     assert (stored.document.warc_file, stored.document.warc_offset) == (orphan.warc_file, orphan.offset)
-    assert SearchIndex(settings.index_dir).doc_count() == 1
+    assert WhooshIndex(settings.index_dir).doc_count() == 1
     again = ingest(settings, [page], progress=False, enrich=False)
     assert again.recovered == 0 and warc_records(settings) == 1
 

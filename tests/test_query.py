@@ -6,12 +6,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from searching import search
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, search
-from indexer.query import DOCUMENTS, QueryError, parse
+from indexer.search import QueryError, index_entry
+from indexer.search.compiler import DOCUMENTS
+from indexer.search.language import parse
+from indexer.search.whoosh_backend import WhooshIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +57,7 @@ def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for n, (t, x, d) in TEXTS.items()
     }
     mentions = {7: [ESA_ACRONYM], 5: [PIP_LONG], 6: [JSA]}
-    SearchIndex(path).rebuild(document_fields(d, mentions.get(n, []), []) for n, d in docs.items())
+    WhooshIndex(path).rebuild(index_entry(d, mentions.get(n, []), []) for n, d in docs.items())
     return path
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, settings_for
+from searching import search as run_search
 
 from bench.synthetic import Generator
 from casebook.pipeline import Ingester
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import SearchIndex
-from indexer.index import search as run_search
+from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ def test_a_document_ingested_while_reindex_builds_is_in_the_index_it_swaps_in(tm
     found = run_search(settings.index_dir, "quokkalike")
     assert found["total"] == 1
     with Store(settings.db_path) as store:
-        assert SearchIndex(settings.index_dir).doc_count() == store.count() == 4001
+        assert WhooshIndex(settings.index_dir).doc_count() == store.count() == 4001
         assert store.journal_mark() == 0 or store.journal_since(0)[0] == []  # emptied once swapped in
     assert not building(settings)
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import settings_for
+from searching import search
 
 from casebook.reenrich import reenrich
 from casebook.settings import Settings
 from casebook.store import Store
-from indexer.index import search
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from searching import search, search_quotes
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, Mention, Quote
 from casebook.store import StoredDocument
-from indexer.index import SearchIndex, document_fields, plain_snippet, search, search_quotes
+from indexer.search import index_entry, plain_snippet
+from indexer.search.whoosh_backend import WhooshIndex
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,13 @@ def number(d: StoredDocument | Copy) -> int:
 
 
 def entries() -> list[dict]:
-    return [document_fields(d, MENTIONS.get(number(d), []), QUOTES.get(number(d), [])) for d in DOCS]  # type: ignore[arg-type]
+    return [index_entry(d, MENTIONS.get(number(d), []), QUOTES.get(number(d), [])) for d in DOCS]  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
 def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("search") / "index"
-    SearchIndex(path).rebuild(entries())
+    WhooshIndex(path).rebuild(entries())
     return path
 
 
@@ -266,36 +268,36 @@ def test_quotes_by_speaker_entity_date_and_source(index_path: Path) -> None:
 
 
 def test_incremental_update_replaces_by_id_and_keeps_quotes_and_names(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "index")
+    ix = WhooshIndex(tmp_path / "index")
     ix.rebuild(entries()[:2])
     assert search(ix.path, "scheme:esa")["total"] == 2
     revised = doc(
         1, "Sanctions rise", "Nothing about benefits now, said Liz Kendall.", "dns", date(2017, 5, 4)
     )
-    ix.update([document_fields(revised, [KENDALL], [])])
+    ix.update([index_entry(revised, [KENDALL], [])])
     assert ix.doc_count() == 2
     assert search(ix.path, "sharply")["total"] == 0 and search(ix.path, "nothing")["total"] == 1
     assert search_quotes(ix.path, "broken")["total"] == 0
     assert search(ix.path, 'scheme:"employment and support allowance"')["total"] == 1
-    ix.update([document_fields(DOCS[3], [], [Quote("Justice was done", "A judge", None, "said", 0, 16)])])
+    ix.update([index_entry(DOCS[3], [], [Quote("Justice was done", "A judge", None, "said", 0, 16)])])
     assert search_quotes(ix.path, "justice")["results"][0]["title"] == "Tribunal appeals"
 
 
 def test_readers_keep_working_while_a_writer_holds_the_lock(index_path: Path, tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "index", lock_timeout=0.2)
+    ix = WhooshIndex(tmp_path / "index", lock_timeout=0.2)
     ix.rebuild(entries())
     writer = ix.open().writer()
     try:
         assert search(ix.path, "sanctions")["total"] == 5
         with pytest.raises(CasebookError, match="being written by another process|locked by another writer"):
-            ix.update([document_fields(DOCS[0], [], [])])
+            ix.update([index_entry(DOCS[0], [], [])])
     finally:
         writer.cancel()
-    ix.update([document_fields(DOCS[0], [], [])])
+    ix.update([index_entry(DOCS[0], [], [])])
 
 
 def test_a_stale_lock_is_named_as_stale(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "index", lock_timeout=0.1)
+    ix = WhooshIndex(tmp_path / "index", lock_timeout=0.1)
     ix.rebuild(entries()[:1])
     dead = multiprocessing.get_context("fork").Process(target=time.sleep, args=(0,))
     dead.start()
@@ -305,44 +307,49 @@ def test_a_stale_lock_is_named_as_stale(tmp_path: Path) -> None:
     try:
         (ix.folder() / "casebook-writer.json").write_text(json.dumps(holder), encoding="utf-8")
         with pytest.raises(CasebookError, match="lock is stale.*delete .*MAIN_WRITELOCK"):
-            ix.update([document_fields(DOCS[0], [], [])])
+            ix.update([index_entry(DOCS[0], [], [])])
     finally:
         writer.cancel()
 
 
 def _hold_lock_forever(path: str) -> None:
-    writer = SearchIndex(Path(path)).open().writer()
+    writer = WhooshIndex(Path(path)).open().writer()
     print("locked", flush=True)
     time.sleep(60)
     writer.cancel()
 
 
 def test_a_killed_writer_does_not_block_the_next(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "index", lock_timeout=5)
+    ix = WhooshIndex(tmp_path / "index", lock_timeout=5)
     ix.rebuild(entries()[:1])
     holder = multiprocessing.get_context("fork").Process(target=_hold_lock_forever, args=(str(ix.path),))
     holder.start()
     time.sleep(1.0)
     os.kill(holder.pid, signal.SIGKILL)
     holder.join()
-    assert ix.update([document_fields(DOCS[1], [], [])]) == 1
+    assert ix.update([index_entry(DOCS[1], [], [])]) == 1
 
 
 def test_an_index_from_an_older_version_asks_for_reindex(tmp_path: Path) -> None:
-    ix = SearchIndex(tmp_path / "index")
+    ix = WhooshIndex(tmp_path / "index")
     ix.rebuild(entries()[:1])
     (ix.folder() / "casebook-index.json").write_text("{}", encoding="utf-8")
     with pytest.raises(CasebookError, match="run casebook reindex"):
         search(ix.path, "sanctions")
 
 
-def test_rebuild_reads_quotes_from_the_store_beside_the_index(tmp_path: Path) -> None:
+def test_the_index_holds_the_quotes_its_entries_carry_and_opens_no_store(tmp_path: Path) -> None:
+    """The caller passes the quotes inside the entries; a store beside the index is not read."""
     from casebook.store import Store
 
     with Store(tmp_path / "casebook.db") as store:
         with store.transaction():
             store.save(DOCS[0].document)
             store.save_annotations(ID[1], [ESA_1], [QUOTE_1])
-    SearchIndex(tmp_path / "index").rebuild([document_fields(DOCS[0], [ESA_1])])
+    index = WhooshIndex(tmp_path / "index")
+    index.rebuild([index_entry(DOCS[0], [ESA_1], [])])
+    assert search_quotes(tmp_path / "index", "broken")["total"] == 0
+    assert search(tmp_path / "index", "speaker:kendall")["total"] == 0
+    index.rebuild([index_entry(DOCS[0], [ESA_1], [QUOTE_1])])
     assert search_quotes(tmp_path / "index", "broken")["total"] == 1
     assert search(tmp_path / "index", "speaker:kendall")["total"] == 1

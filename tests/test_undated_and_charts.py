@@ -126,8 +126,7 @@ def test_line_chart_draws_gaps_and_a_key_that_matches_each_line() -> None:
 
 
 def test_snippets_are_cut_between_words_and_say_so() -> None:
-    from indexer.index import SNIPPET_CHARS, highlight_text, lead
-    from indexer.query import Marks
+    from indexer.search.highlight import SNIPPET_CHARS, Marks, highlight_text, lead
 
     text = "The work capability assessment " * 30
     opening = lead(text)

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify
 
 from casebook.events import load_events
 from indexer.dedup.versions import history
-from indexer.query import DateError, DateOrderError, QueryError
+from indexer.search import DateError, DateOrderError, QueryError
 from webui.documents import load
 from webui.search import query_from_request
 

@@ -13,7 +13,8 @@ from werkzeug.routing import IntegerConverter
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import Store, damaged, unreadable
-from indexer.query import QueryError
+from indexer.enrich.gazetteer import load_gazetteer
+from indexer.search import QueryError, SearchService, open_backend
 
 MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
 MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)
@@ -205,6 +206,19 @@ def sample_data() -> dict[str, int] | None:
         except (CasebookError, sqlite3.Error):
             pass  # the error page that follows says what is wrong with the store
     return g.sample_data
+
+
+def search_service() -> SearchService:
+    """The archive's search service, one for the app: it holds the gazetteer's names, so every page
+    resolves an entity field (``scheme:ESA``) the same way."""
+    from flask import current_app
+
+    service = current_app.extensions.get("casebook_search")
+    if service is None:
+        found = settings()
+        service = SearchService(open_backend(found), gazetteer=load_gazetteer(found.gazetteer_path))
+        current_app.extensions["casebook_search"] = service
+    return service
 
 
 def store() -> Store:

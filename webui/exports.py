@@ -11,8 +11,7 @@ from itertools import chain
 
 from flask import Blueprint, Response, abort, request, stream_with_context
 
-from indexer.index import every_match
-from webui.app import external_url, settings, source_titles, store
+from webui.app import external_url, search_service, source_titles, store
 from webui.citations import Citation, iter_csl_json, iter_csv, iter_jsonl, iter_ris
 from webui.search import SearchRequest, query_from_request
 
@@ -37,9 +36,7 @@ def citation_for(doc_id: str) -> Citation | None:
 
 def matching_ids(req: SearchRequest) -> Iterator[str]:
     """The ids of every document the request matches, in its order (a malformed query raises here)."""
-    _total, hits = every_match(
-        settings().index_dir, req.q or "*", gazetteer=settings().gazetteer_path, **req.narrowing()
-    )
+    _total, hits = search_service().every_match(req.q or "*", **req.narrowing())
     return (hit["id"] for hit in hits)
 
 

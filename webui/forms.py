@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.query import DateError, QueryError, check_date
+from indexer.search import DateError, QueryError, check_date
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from indexer.index import SORTS, every_match, search_quotes
-from indexer.query import QueryError
-from webui.app import external_url, settings, source_titles, store
+from indexer.search import SORTS, QueryError
+from webui.app import external_url, search_service, settings, source_titles, store
 from webui.citations import neutralise, quote_citation, speaker_credit
 from webui.entities import gazetteer
 from webui.exports import download
@@ -89,7 +88,7 @@ def quote_form() -> tuple[QuoteForm, list[FormError]]:
 
 def run(form: QuoteForm, limit: int = PAGE_SIZE, **overrides: Any) -> dict[str, Any]:
     params = form.params(**overrides)
-    return search_quotes(settings().index_dir, limit=limit, gazetteer=settings().gazetteer_path, **params)
+    return search_service().search_quotes(limit=limit, **params)
 
 
 def relink(changes: dict[str, str]) -> str:
@@ -169,9 +168,7 @@ def quotes_csv() -> Response:
     form, _ = quote_form()
     params = form.params()
     params.pop("page")
-    _total, hits = every_match(
-        settings().index_dir, params.pop("query"), quotes=True, gazetteer=settings().gazetteer_path, **params
-    )
+    _total, hits = search_service().every_match(params.pop("query"), quotes=True, **params)
     return download(csv_rows(hits), "text/csv; charset=utf-8", "casebook-quotes.csv", bom=True)
 
 

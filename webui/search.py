@@ -6,16 +6,13 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.index import ALL_FACETS, SORTS, UNDATED
-from indexer.index import search as run_search
-from indexer.query import QueryError
-from webui.app import settings, source_titles, store
+from indexer.search import ALL_FACETS, SORTS, UNDATED, QueryError, SearchService
+from webui.app import search_service, source_titles, store
 from webui.charts import bar_chart
 from webui.forms import date_errors, fix_all, query_error
 
@@ -58,7 +55,7 @@ class SearchRequest:
     more: str = ""  # the facet group shown at length
 
     def narrowing(self) -> dict[str, Any]:
-        """What narrows and orders the results, as :func:`indexer.index.search` takes it."""
+        """What narrows and orders the results, as :meth:`SearchService.search` takes it."""
         if len(self.q) > MAX_QUERY:
             raise QueryError(
                 f"the query is {len(self.q)} characters long, the limit is {MAX_QUERY}", self.q[:200]
@@ -73,15 +70,8 @@ class SearchRequest:
         }
 
     def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
-        return run_search(
-            settings().index_dir,
-            self.q or "*",
-            limit=limit,
-            page=self.page,
-            gazetteer=settings().gazetteer_path,
-            **self.narrowing(),
-            **extra,
-        )
+        narrowing = self.narrowing()
+        return search_service().search(self.q or "*", limit=limit, page=self.page, **narrowing, **extra)
 
 
 def requested_page() -> int:
@@ -175,10 +165,10 @@ def search_page() -> tuple[str, int]:
 
 
 @lru_cache(maxsize=4)
-def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[str, str]:
+def _archive_examples(service: SearchService, _period: int) -> dict[str, str]:
     """A scheme and a year the archive really holds, for the search box's examples; read again every five
     minutes (``_period``), since an archive grows."""
-    found = run_search(index_dir, "*", limit=1, facets=["scheme", "year"], facet_limit=3, gazetteer=gazetteer)
+    found = service.search("*", limit=1, facets=["scheme", "year"], facet_limit=3)
     schemes = list(found["facets"].get("scheme", {}))
     years = [y for y in found["facets"].get("year", {}) if y != UNDATED]
     return {"scheme": schemes[0].split(":", 1)[1] if schemes else "", "year": years[0] if years else ""}
@@ -186,7 +176,7 @@ def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[st
 
 @search.app_template_global()
 def archive_examples() -> dict[str, str]:
-    return _archive_examples(settings().index_dir, settings().gazetteer_path, int(time.time() // 300))
+    return _archive_examples(search_service(), int(time.time() // 300))
 
 
 def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:

@@ -12,8 +12,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from casebook.events import load_events
-from indexer.index import UNDATED
-from indexer.query import QueryError, check_date
+from indexer.search import UNDATED, QueryError, check_date
 from webui.app import settings, source_titles, store
 from webui.charts import line_chart
 from webui.forms import date_errors, fix_all, query_error

@@ -1,142 +1,43 @@
-"""Fast matching sets and facet counts: per-segment numpy arrays instead of Whoosh's hit-by-hit grouping.
+"""The Whoosh backend's query evaluator and ranker: matching sets, BM25 scores, facet counts and date order
+as numpy arrays, per segment, instead of Whoosh's matchers walked hit by hit.
 
 For each segment, and once per segment (cached by segment id and deletion count), the values of every
 facet field are read from the postings into two flat arrays (document number, value ordinal). Counting a
 facet for a query is then ``bincount(ordinals[matched[docs]])``: a few milliseconds at 100,000 documents,
 whatever the number of hits. The set of matching documents is computed the same way, by evaluating the
-query's boolean structure over postings arrays; phrase and other positional queries fall back to Whoosh's
-own matchers for the candidates only.
+query's boolean structure over postings arrays (phrases over packed positions, a block at a time); a query
+of a kind this does not know falls back to Whoosh's own matcher. Results ranked by relevance are scored
+here too, with BM25 as Whoosh's ``BM25F`` defines it (Whoosh itself scores nothing). Postings, columns and
+positions are read through :mod:`indexer.search.whoosh_internals`; tests/test_facets.py checks the matching
+sets against Whoosh's own.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import threading
-import time
-from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 
-UNDATED = np.iinfo(np.int32).min
+from indexer.search.bounds import check_time
+from indexer.search.whoosh_internals import (
+    field_lengths,
+    numeric_column,
+    positions_in,
+    posting_ids,
+    postings,
+)
+
+NO_DAY = np.iinfo(np.int32).min  # the day of a document without a publication date
 POSTINGS_CACHE_BYTES = 96 * 2**20  # decoded postings kept per segment (most-recently used first)
 PHRASE_CACHE_BYTES = 32 * 2**20  # phrase answers kept per segment (most-recently used first)
 _CACHE_SIZE = 64
 _cache: OrderedDict[tuple[Any, ...], SegmentArrays] = OrderedDict()
 _cache_lock = threading.Lock()
-
-# A search's time limit, per thread (indexer.index.search sets it): checked between the steps of matching,
-# so one request cannot keep a server thread (and the processor) for minutes.
-_limit = threading.local()
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float, too_slow: Callable[[], Exception]) -> Iterator[None]:
-    """Within this block, :func:`check_time` raises ``too_slow()`` once ``seconds`` have passed."""
-    _limit.deadline, _limit.too_slow = time.monotonic() + seconds, too_slow
-    try:
-        yield
-    finally:
-        _limit.deadline = None
-
-
-def check_time() -> None:
-    deadline = getattr(_limit, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline:
-        raise _limit.too_slow()
-
-
-# Positions as indexer.index.FastPositions stores them: a packed array of little-endian uint32.
-POSITION_BYTES = 4
-_POSITION_DTYPE = np.dtype("<u4")
-_SWAP = sys.byteorder != "little"
-assert array("I").itemsize == POSITION_BYTES
-
-
-def pack_positions(positions: list[int]) -> bytes:
-    packed = array("I", positions)
-    if _SWAP:  # pragma: no cover - big-endian machines
-        packed.byteswap()
-    return packed.tobytes()
-
-
-def unpack_positions(value: bytes) -> list[int]:
-    packed = array("I")
-    packed.frombytes(value)
-    if _SWAP:  # pragma: no cover - big-endian machines
-        packed.byteswap()
-    return packed.tolist()
-
-
-def _raw(matcher: Any) -> Any:
-    child = getattr(matcher, "child", None)
-    return child if child is not None and hasattr(child, "_read_ids") else matcher
-
-
-def _block_ids(raw: Any) -> np.ndarray:
-    """The document numbers of a Whoosh 3 postings block, un-delta-encoded by numpy (not id by id)."""
-    if raw._ids is not None:
-        return np.asarray(raw._ids, dtype=np.int64)
-    if raw._data is None:
-        raw._read_data()
-    return np.cumsum(np.asarray(raw._data[0], dtype=np.int64))
-
-
-def _block_weights(raw: Any) -> np.ndarray:
-    if raw._weights is not None:
-        return np.asarray(raw._weights, dtype=np.float32)
-    if raw._data is None:
-        raw._read_data()
-    found = raw._data[1]
-    if found is None:
-        return np.ones(raw._blocklength, dtype=np.float32)
-    if isinstance(found, float):
-        return np.full(raw._blocklength, found, dtype=np.float32)
-    return np.asarray(found, dtype=np.float32)
-
-
-def _is_block_matcher(raw: Any) -> bool:
-    return hasattr(raw, "_read_data") and hasattr(raw, "_next_block") and not getattr(raw, "_byteids", False)
-
-
-def _block_postings(matcher: Any, weights: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
-    """Document numbers (and weights) of a leaf posting list, read a block at a time, not one id per call.
-
-    Deleted documents are included: callers mask them with the segment's live array.
-    """
-    raw = _raw(matcher)
-    if _is_block_matcher(raw):
-        ids_parts, weight_parts = [], []
-        while raw.is_active():
-            at = raw._i
-            ids_parts.append(_block_ids(raw)[at:])
-            if weights:
-                weight_parts.append(_block_weights(raw)[at:])
-            raw._next_block()
-        ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, dtype=np.int64)
-        if not weights:
-            return ids, None
-        return ids, np.concatenate(weight_parts) if weight_parts else np.empty(0, dtype=np.float32)
-    ids_list, weight_list = [], []
-    while matcher.is_active():
-        ids_list.append(matcher.id())
-        weight_list.append(matcher.weight())
-        matcher.next()
-    return np.array(ids_list, dtype=np.int64), np.array(weight_list, dtype=np.float32)
-
-
-def _all_ids(matcher: Any) -> np.ndarray:
-    raw = _raw(matcher)
-    if _is_block_matcher(raw):
-        return _block_postings(raw)[0]
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
 
 @dataclass
@@ -210,49 +111,24 @@ class SegmentArrays:
         """Each document's length in ``fieldname`` (Whoosh's byte approximation), for BM25."""
         found = self.field_lengths.get(fieldname)
         if found is None:
-            found = _length_column(reader, fieldname, self.size)
+            found = field_lengths(reader, fieldname, self.size)
             self.field_lengths[fieldname] = found
         return found
 
     def published_days(self, reader: Any) -> np.ndarray:
-        """Publication day (``date.toordinal``) of every document of the segment; UNDATED where none."""
+        """Publication day (``date.toordinal``) of every document of the segment; NO_DAY where none."""
         if self.days is None:
             self.days = _day_column(reader, self.size)
         return self.days
 
 
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-
-
-def _length_column(reader: Any, fieldname: str, size: int) -> np.ndarray:
-    perdoc = getattr(reader, "_perdoc", None)
-    col = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        with contextlib.suppress(Exception):
-            col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if col is not None and hasattr(col, "_dbfile") and getattr(col, "_typecode", None) == "B":
-        count = min(col._count, size)
-        data = np.frombuffer(col._dbfile.get(col._basepos, count), dtype=np.uint8)
-        out = np.zeros(size, dtype=np.float32)
-        out[:count] = _BYTE_TO_LENGTH[data]
-        return out
-    return np.array([reader.doc_field_length(d, fieldname, 0) for d in range(size)], dtype=np.float32)
-
-
 def _day_column(reader: Any, size: int, fieldname: str = "pubday") -> np.ndarray:
     days = np.zeros(size, dtype=np.int32)
     if fieldname in reader.schema and reader.has_column(fieldname):
-        col = reader.column_reader(fieldname, translate=False)
-        raw = getattr(col, "_dbfile", None)
-        count = getattr(col, "_count", None)
-        if raw is not None and count is not None and getattr(col, "_typecode", None) == "I":
-            data = raw.get(col._basepos, min(count, size) * 4)
-            values = np.frombuffer(data, dtype=">u4").astype(np.int64)
-        else:  # pragma: no cover - another codec: read value by value
-            values = np.fromiter((col[d] for d in range(size)), dtype=np.int64, count=size)
+        values = numeric_column(reader, fieldname, size)
         values[values > 10_000_000] = 0  # the column's default, for a document without a date
-        days[: len(values)] = values
-    days[days <= 0] = UNDATED
+        days[:] = values
+    days[days <= 0] = NO_DAY
     return days
 
 
@@ -263,7 +139,7 @@ def _read_column(reader: Any, fieldname: str) -> Column:
     if fieldname in reader.schema:
         fieldobj = reader.schema[fieldname]
         for btext in reader.lexicon(fieldname):
-            ids = _all_ids(reader.postings(fieldname, fieldobj.from_bytes(btext)))
+            ids = posting_ids(reader.postings(fieldname, fieldobj.from_bytes(btext)))
             if len(ids):
                 docs.append(ids.astype(np.int32))
                 ords.append(np.full(len(ids), len(values), dtype=np.int32))
@@ -330,7 +206,7 @@ class Leaf:
                 np.empty(0, dtype=np.float32),
             )
         else:
-            ids, ws = _block_postings(reader.postings(fieldname, text), weights=True)
+            ids, ws = postings(reader.postings(fieldname, text), weights=True)
             found = (ids.astype(np.int32), ws)
             self.arrays.keep_postings(key, found)
         self._postings[key] = found
@@ -369,7 +245,7 @@ class Leaf:
             return out
         if type(q) is wq.NumericRange and q.fieldname == "pubday":
             days = self.arrays.published_days(self.reader)
-            out = days != UNDATED
+            out = days != NO_DAY
             if q.start is not None:
                 out &= days >= q.start + (1 if q.startexcl else 0)
             if q.end is not None:
@@ -435,7 +311,7 @@ class Leaf:
         read: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # word -> (documents, frequencies) read
         for i in order:
             check_time()
-            found = _positions(reader, q.fieldname, words[i], candidates, fmt)
+            found = positions_in(reader, q.fieldname, words[i], candidates, fmt)
             if found is None:  # pragma: no cover - another format or codec: Whoosh's own matcher
                 docs = np.fromiter(q.matcher(self.searcher).all_ids(), dtype=np.int64)
                 return PhraseAnswer(docs.astype(np.int32), {})
@@ -527,56 +403,6 @@ def _sum(parts: Iterable[np.ndarray | None]) -> np.ndarray | None:
     return total
 
 
-def _positions(
-    reader: Any, fieldname: str, word: str, candidates: np.ndarray, fmt: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """``word`` in the candidate documents: its postings (documents, frequencies) and its occurrences
-    (document, position), all int64 arrays in posting order.
-
-    A block with no candidate (by its id range) is skipped unread; the positions of a block are decoded
-    all at once (they are packed arrays: see ``pack_positions``). None when the field's format or the
-    codec is not the one this knows.
-    """
-    if not getattr(fmt, "packed_positions", False):
-        return None
-    raw = _raw(reader.postings(fieldname, word))
-    if not (_is_block_matcher(raw) and hasattr(raw, "_read_values")):
-        return None
-    posting_docs: list[np.ndarray] = []
-    freqs: list[np.ndarray] = []
-    poses: list[np.ndarray] = []
-    low = 0
-    blocks = 0
-    while raw.is_active():
-        blocks += 1
-        if not blocks % 64:
-            check_time()
-        high = int(raw._maxid) + 1
-        if candidates[low:high].any():
-            ids = _block_ids(raw)
-            wanted = candidates[ids]
-            if wanted.any():
-                if raw._values is None:
-                    raw._read_values()
-                values = raw._values
-                if not wanted.all():
-                    keep = np.flatnonzero(wanted)
-                    values = [values[i] for i in keep.tolist()]
-                    ids = ids[keep]
-                counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // POSITION_BYTES
-                poses.append(np.frombuffer(b"".join(values), dtype=_POSITION_DTYPE).astype(np.int64))
-                posting_docs.append(ids)
-                freqs.append(counts)
-        low = high
-        raw._next_block()
-    if not posting_docs:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty, empty
-    docs = np.concatenate(posting_docs)
-    counts = np.concatenate(freqs)
-    return docs, counts, np.repeat(docs, counts), np.concatenate(poses)
-
-
 def leaves(searcher: Any, folder: str) -> list[Leaf]:
     """The index's segments; an index with none (nothing written yet: an archive without quotes) has a
     reader without a segment, and no leaves."""
@@ -626,12 +452,6 @@ class Matches:
         order = np.lexsort((all_docs, -all_scores))
         return all_docs[order[first:last]]
 
-    def contains(self, docnum: int) -> bool:
-        for leaf, mask in zip(self.leaves, self.masks, strict=True):
-            if leaf.offset <= docnum < leaf.offset + leaf.arrays.size:
-                return bool(mask[docnum - leaf.offset])
-        return False
-
     def counts(self, fieldname: str) -> dict[str, int]:
         totals: dict[str, int] = {}
         for leaf, mask in zip(self.leaves, self.masks, strict=True):
@@ -660,15 +480,6 @@ class Matches:
             return np.empty(0, dtype=np.int64)
         all_docs = np.concatenate(docs)
         all_days = np.concatenate(days).astype(np.int64)
-        undated = all_days == UNDATED
+        undated = all_days == NO_DAY
         key = -all_days if newest else all_days
         return all_docs[np.lexsort((all_docs, key, undated))]
-
-
-def brute_force_counts(values_per_doc: Iterable[Sequence[str]]) -> dict[str, int]:
-    """Reference counting for tests: how many documents carry each value."""
-    totals: dict[str, int] = {}
-    for values in values_per_doc:
-        for value in set(values):
-            totals[value] = totals.get(value, 0) + 1
-    return totals

@@ -1,0 +1,38 @@
+"""Search: the query language, the index derived from the store, and every search of it.
+
+- ``language``: the query language (tokens, grammar, syntax tree, errors); knows no index.
+- ``compiler``: a parsed query to the tree every backend runs (``tree``), with what to highlight and what
+  to tell the reader; ``analysis`` (what a word is), ``lexicon`` (entity names to ids).
+- ``entries``: what the index holds of a document (:class:`IndexEntry`), built by the caller from the store.
+- ``backend``: the :class:`SearchBackend` seam and the shapes crossing it; ``backends`` picks one.
+- ``service``: :class:`SearchService`, every search of documents and quotes in one loop; ``bounds`` (time
+  limit, slow searches at once), ``highlight`` (snippets).
+- ``whoosh_backend``, ``whoosh_schema``, ``whoosh_query``, ``whoosh_evaluator`` (the numpy query evaluator
+  and BM25 ranker) and ``whoosh_internals`` (every use of Whoosh's private API or file format): the Whoosh
+  backend. No module outside this package imports Whoosh.
+"""
+
+from indexer.search.backend import IndexCorrupt, IndexOutdated, SearchBackend
+from indexer.search.backends import open_backend
+from indexer.search.entries import UNDATED, IndexEntry, index_entry
+from indexer.search.highlight import plain_snippet
+from indexer.search.language import DateError, DateOrderError, QueryError, check_date
+from indexer.search.service import ALL_FACETS, SORTS, SearchService
+
+__all__ = [
+    "ALL_FACETS",
+    "SORTS",
+    "UNDATED",
+    "DateError",
+    "DateOrderError",
+    "IndexCorrupt",
+    "IndexEntry",
+    "IndexOutdated",
+    "QueryError",
+    "SearchBackend",
+    "SearchService",
+    "check_date",
+    "index_entry",
+    "open_backend",
+    "plain_snippet",
+]
