@@ -14,12 +14,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from casebook.archive import (
+    IMPORT_PREFIX,
+    OWN_PREFIXES,
+    PAGE_TYPES,
+    TORN,
+    Damage,
+    RecordInfo,
+    is_warc,
+    iter_records,
+)
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import PENDING, to_retry
-from crawler.archive import OWN_PREFIXES, PAGE_TYPES, TORN, Damage, RecordInfo, is_warc, iter_records
 
-IMPORT_PREFIX = "import-"  # WARC files of imported HTML files (casebook.pipeline.Ingester.archive_files)
 REINDEX = "run casebook reindex"
 INGEST = "run casebook ingest"
 

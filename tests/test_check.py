@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from conftest import settings_for
 from whoosh import index as whoosh_index
 
+from casebook.archive import WarcArchive
 from casebook.check import check
 from casebook.cli import cli
 from casebook.demo import demo_imports
 from casebook.pipeline import ingest
 from casebook.settings import Settings
-from crawler.archive import WarcArchive
 from indexer.index import QUOTES_INDEX
 
 

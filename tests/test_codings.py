@@ -2,7 +2,7 @@
 for a reason a newer Casebook can fix is tried again by the next ingest (and reported by check meanwhile).
 
 The loopback site serves each article in another coding (gzip, deflate, br, zstd); responses are archived
-as received, still encoded, and ingest decodes them through ``crawler.codings``.
+as received, still encoded, and ingest decodes them through ``casebook.archive.codings``.
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ from conftest import settings_for
 from crawlsite import FixtureSite
 from test_crawl import FAST, documents, registry, warc_records, wordpress_entry
 
+from casebook.archive import WarcArchive, codings, iter_pages
+from casebook.archive.codings import (
+    ACCEPTED,
+    UndecodableBody,
+    UnsupportedCoding,
+    accept_encoding,
+    decode_body,
+)
 from casebook.check import check
 from casebook.pipeline import ingest
 from casebook.settings import Settings
-from crawler import codings
-from crawler.archive import WarcArchive, iter_pages
-from crawler.codings import ACCEPTED, UndecodableBody, UnsupportedCoding, accept_encoding, decode_body
 from crawler.run import crawl
 
 try:

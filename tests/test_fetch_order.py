@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import settings_for
 
+from casebook.archive import WarcArchive
 from casebook.check import check
 from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
-from crawler.archive import WarcArchive
 from indexer.duplicates import bands_for
 
 pytestmark = pytest.mark.slow

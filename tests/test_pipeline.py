@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, settings_for
 
+from casebook.archive import WarcArchive, iter_pages
 from casebook.demo import demo_imports
 from casebook.pipeline import FileImport, Ingester, IngestReport, ingest
 from casebook.store import Store
-from crawler.archive import WarcArchive, iter_pages
 from indexer.index import SearchIndex, search
 
 pytestmark = pytest.mark.slow

@@ -15,10 +15,10 @@ import pytest
 from conftest import ROOT, settings_for
 from webserver import Server, casebook
 
+from casebook.archive import WarcArchive
 from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
-from crawler.archive import WarcArchive
 
 pytestmark = pytest.mark.slow
 

@@ -73,7 +73,7 @@ def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa:
 def test_only_web_urls_become_links(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from crawler.archive import WarcArchive
+    from casebook.archive import WarcArchive
 
     archive = WarcArchive(tmp_path / "in", prefix="odd")
     archive.write_resource(

@@ -6,9 +6,9 @@ import re
 
 from flask import Blueprint, Response, abort, render_template, url_for
 
+from casebook.archive import read_record
 from casebook.errors import CasebookError
 from casebook.timelines import list_timelines
-from crawler.archive import read_record
 from indexer.versions import history
 from webui.app import settings, source_titles, store
 from webui.auth import can_write
