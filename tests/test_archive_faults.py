@@ -18,10 +18,10 @@ from conftest import ROOT, settings_for
 from webserver import casebook
 
 from casebook.archive import WarcArchive, iter_records
-from casebook.check import check
-from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import settings_for
 
-from casebook.check import check
 from casebook.models import stable_id
-from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.sources import load_sources
 from casebook.store import Store
 from indexer.duplicates import canonical_identity
 from indexer.index import search
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 from webui.app import create_app
 
 DNS = "https://www.disabilitynewsservice.com/assessors-told-to-ignore-evidence/"

@@ -13,12 +13,12 @@ from conftest import settings_for
 from whoosh import index as whoosh_index
 
 from casebook.archive import WarcArchive
-from casebook.check import check
 from casebook.cli import cli
-from casebook.demo import demo_imports
-from casebook.pipeline import ingest
 from casebook.settings import Settings
 from indexer.index import QUOTES_INDEX
+from indexer.pipeline.check import check
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_an_orphan_record_is_reported_until_ingest_adopts_it(archive: Settings, 
 
 
 def test_pending_records_are_reported_as_one_line(archive: Settings) -> None:
-    from casebook.pipeline import Ingester
+    from indexer.pipeline.ingest import Ingester
 
     ingester = Ingester(archive, enrich=False)
     try:

@@ -28,10 +28,10 @@ from casebook.archive.codings import (
     accept_encoding,
     decode_body,
 )
-from casebook.check import check
-from casebook.pipeline import ingest
+from casebook.cli import crawl_then_ingest
 from casebook.settings import Settings
-from crawler.run import crawl
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import ingest
 
 try:
     from compression import zstd  # Python 3.14+
@@ -182,7 +182,7 @@ def test_a_crawl_of_a_site_serving_every_coding_archives_them_as_sent_and_reads_
         site.codings = {site.post(slug).path: coding for coding, slug in slugs.items()}
         url_of = {coding: site.url(site.post(slug).path) for coding, slug in slugs.items()}
         titles = {coding: site.post(slug).title for coding, slug in slugs.items()}
-        report = crawl(
+        report = crawl_then_ingest(
             settings,
             sources_file=registry(tmp_path, wordpress_entry(site)),
             urls=list(url_of.values()),

@@ -29,13 +29,13 @@ from crawlsite import FixtureSite
 
 from bench.synthetic import Generator
 from casebook.archive import iter_records
-from casebook.check import check
-from casebook.demo import demo_imports
 from casebook.errors import CasebookError
-from casebook.pipeline import ingest
 from casebook.settings import Settings
 from casebook.store import MIGRATIONS, Store
 from indexer.index import SearchIndex
+from indexer.pipeline.check import check
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
 
 EXE = Path(sys.executable).parent / "casebook"
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}

@@ -10,11 +10,11 @@ import pytest
 from conftest import settings_for
 
 from casebook.archive import WarcArchive
-from casebook.check import check
-from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
 from indexer.duplicates import bands_for
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 

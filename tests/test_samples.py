@@ -12,11 +12,11 @@ import pytest
 from conftest import ROOT, settings_for
 
 from casebook.models import RawPage
-from casebook.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 from casebook.sources import KINDS, archive_sources, load_sources, source_for_url
 from indexer.duplicates import THRESHOLD, containment, shingles
 from indexer.extract import extract
 from indexer.gazetteer import load_gazetteer
+from indexer.pipeline.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 
 SETTINGS = settings_for(ROOT / "casebook-data")
 

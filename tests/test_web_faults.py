@@ -16,9 +16,9 @@ from conftest import ROOT, settings_for
 from webserver import Server, casebook
 
 from casebook.archive import WarcArchive
-from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import settings_for
 
-from casebook.pipeline import ingest
 from casebook.store import Store
+from indexer.pipeline.ingest import ingest
 from webui.app import create_app
 
 pytestmark = pytest.mark.slow
