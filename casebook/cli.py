@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +17,7 @@ import click
 from casebook.errors import CasebookError, environment_error
 from casebook.models import Document, RawPage
 from casebook.settings import Settings, load_settings
+from casebook.store import StoreError, damaged, disk_full
 
 if TYPE_CHECKING:
     from crawler.run import CrawlOptions, CrawlReport
@@ -38,13 +38,25 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 "casebook: interrupted; what was done is kept, run the same command to finish", err=True
             )
             sys.exit(130)
-        except (OSError, sqlite3.Error) as exc:  # a full disk, a damaged store: one line; anything else shows
-            if (line := environment_error(exc)) is None:
+        except (OSError, StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
+            if (line := environment_error(exc) or _store_error(exc)) is None:
                 raise
             click.echo(f"casebook: {line}", err=True)
             sys.exit(1)
 
     return run
+
+
+def _store_error(exc: BaseException) -> str | None:
+    """The one line for a store that cannot be read or could not grow; None for any other error."""
+    if disk_full(exc):
+        return "the disk is full (the store could not grow): free some space and run the same command again"
+    if damaged(exc):
+        return (
+            f"the store (casebook.db) cannot be read ({exc}): restore it from a backup, or move it aside and"
+            " run casebook ingest to rebuild the documents from the WARC files"
+        )
+    return None
 
 
 def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:

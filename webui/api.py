@@ -108,10 +108,9 @@ def timeline_json() -> Any:
 @api.route("/sources")
 def sources_json() -> Any:
     from webui.app import source_titles, store
-    from webui.queries import source_stats
 
     titles = source_titles()
-    rows = source_stats(store())
+    rows = store().source_stats()
     return jsonify([row | {"title": titles.get(row["source"], row["source"])} for row in rows])
 
 

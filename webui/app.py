@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -12,7 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import Store, damaged, unreadable
+from casebook.store import Store, StoreError, busy, damaged, disk_full, unreadable
 from indexer.query import QueryError
 
 MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
@@ -129,14 +128,14 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
         return render_template("error.html", code=503, message=str(exc)), 503
 
-    @app.errorhandler(sqlite3.DatabaseError)
-    def store_problem(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+    @app.errorhandler(StoreError)
+    def store_problem(exc: StoreError) -> tuple[str, int]:
         """The store's file damaged, or held by a long write: one sentence, never a 500."""
         if damaged(exc):
             message = str(unreadable(settings.db_path, exc))
-        elif "locked" in str(exc) or "busy" in str(exc):
+        elif busy(exc):
             message = "The archive is busy: another command is writing to it. Try again in a minute."
-        elif "disk is full" in str(exc):
+        elif disk_full(exc):
             message = (
                 "The disk holding the archive is full: nothing was changed. Try again once there is room."
             )
@@ -202,7 +201,7 @@ def sample_data() -> dict[str, int] | None:
         try:  # the notice never stops a page, not even the one saying the store cannot be read
             sample = store().count_from(names)
             g.sample_data = {"sample": sample, "real": store().count() - sample} if sample else None
-        except (CasebookError, sqlite3.Error):
+        except (CasebookError, StoreError):
             pass  # the error page that follows says what is wrong with the store
     return g.sample_data
 

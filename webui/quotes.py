@@ -20,7 +20,6 @@ from webui.entities import gazetteer
 from webui.exports import download
 from webui.forms import FormError, date_errors, fix_all, query_error
 from webui.marking import paragraph_number
-from webui.queries import document_texts, source_stats
 from webui.search import link_args, requested_page
 
 quotes = Blueprint("quotes", __name__)
@@ -57,7 +56,7 @@ class QuoteForm:
 def held_sources() -> list[tuple[str, str]]:
     """(name, title) of every source the archive holds documents from, by title."""
     titles = source_titles()
-    held = [(row["source"], titles.get(row["source"], row["source"])) for row in source_stats(store())]
+    held = [(row["source"], titles.get(row["source"], row["source"])) for row in store().source_stats()]
     return sorted(held, key=lambda s: s[1].lower())
 
 
@@ -110,7 +109,7 @@ def cite(hits: list[dict[str, Any]]) -> None:
     outlets = source_titles()
     known = gazetteer(settings().gazetteer_path)
     names = store().entity_names(h["speaker_id"] for h in hits if h["speaker_id"])
-    texts = document_texts(store(), {h["doc_id"] for h in hits})
+    texts = store().document_texts(h["doc_id"] for h in hits)
     for hit in hits:
         published = date.fromisoformat(hit["published"]) if hit["published"] else None
         entity = known.get(hit["speaker_id"] or "")

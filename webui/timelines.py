@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from casebook import timelines as tl
+from casebook.store import Timeline
 from webui.app import external_url, source_titles, store
 from webui.auth import write_action
 from webui.citations import neutralise
@@ -34,7 +35,7 @@ def timeline_problem(exc: tl.TimelineError) -> Any:
 CSV_COLUMNS = ("position", "published", "title", "outlet", "url", "archived_url", "note", "id")
 
 
-def to_csv(timeline: tl.Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]) -> str:
+def to_csv(timeline: Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]) -> str:
     """One row per article in the timeline's order, spreadsheet formulas defused."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -60,7 +61,7 @@ def _date_parts(value: str) -> dict[str, str]:
 
 
 def to_timelinejs(
-    timeline: tl.Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]
+    timeline: Timeline, outlets: dict[str, str], archived_url: Callable[[str], str]
 ) -> dict[str, Any]:
     """TimelineJS 3 JSON (``title`` and ``events``). Its text fields are HTML, so everything is escaped.
 

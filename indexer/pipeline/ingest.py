@@ -152,9 +152,7 @@ class Ingester:
         """
         if not self.settings.warc_dir.is_dir():
             return 0
-        last = dict(
-            self.store.db.execute("SELECT warc_file, MAX(warc_offset) FROM records GROUP BY warc_file")
-        )
+        last = self.store.last_catalogued_offsets()
         found = 0
         for path in sorted(p for p in self.settings.warc_dir.iterdir() if is_warc(p) and p.is_file()):
             repair_torn_tail(path, self.settings.data_dir / QUARANTINE, last.get(path.name, 0))
