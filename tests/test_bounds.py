@@ -18,7 +18,7 @@ from casebook.settings import Settings
 from casebook.store import Store
 from indexer.index import SLOW_AT_ONCE, SearchIndex, document_fields, search
 from indexer.query import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
-from webui.queries import entity_mentions
+from webui.entities import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from webui.app import source_titles, store
+from webui.context import source_titles, store
 
 sources_page = Blueprint("sources_page", __name__)
 
