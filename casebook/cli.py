@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from casebook.settings import Settings, load_settings
 from casebook.store import StoreError, damaged, disk_full
 
 if TYPE_CHECKING:
-    from crawler.run import CrawlOptions, CrawlReport
+    from crawler.run import CrawlReport
 
 
 def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -378,17 +378,16 @@ def crawl_then_ingest(
     settings: Settings,
     source_names: list[str] | None = None,
     sources_file: Path | None = None,
-    since: date | None = None,
-    urls: list[str] | None = None,
     progress: bool = True,
-    options: CrawlOptions | None = None,
+    **crawling: Any,
 ) -> CrawlReport:
-    """``casebook crawl``: the crawler fetches into the archive, then ingest makes documents of the articles
-    fetched (and of any record an interrupted run left pending), reading sources from the same registry."""
+    """``casebook crawl``: the crawler fetches into the archive (``crawling``: the rest of
+    :func:`crawler.run.crawl`'s options), then ingest makes documents of the articles fetched (and of any
+    record an interrupted run left pending), reading sources from the same registry."""
     from crawler.run import crawl
     from indexer.pipeline.ingest import ingest
 
-    report = crawl(settings, source_names, sources_file, since, urls, progress, options)
+    report = crawl(settings, source_names, sources_file=sources_file, progress=progress, **crawling)
     if sources_file is not None:
         settings = replace(settings, sources_file=str(Path(sources_file).resolve()))
     ingested = ingest(settings, paths=report.article_files, progress=progress)

@@ -73,17 +73,10 @@ class Annotations(Database):
 
     def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
         """Canonical names of these entity ids (to label facets): only the ids asked for are looked up."""
-        wanted = sorted(set(ids))
-        names: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):  # SQLite caps the number of bound parameters
-            chunk = wanted[start : start + 500]
-            rows = self.db.execute(
-                f"SELECT entity_id, name FROM mentions WHERE entity_id IN ({','.join('?' * len(chunk))})"
-                " GROUP BY entity_id",
-                chunk,
-            )
-            names.update({r["entity_id"]: r["name"] for r in rows})
-        return names
+        rows = self._rows_for(
+            "SELECT entity_id, name FROM mentions WHERE entity_id IN ({}) GROUP BY entity_id", ids
+        )
+        return {r["entity_id"]: r["name"] for r in rows}
 
     def quotes(self, doc_id: str) -> list[Quote]:
         rows = self.db.execute("SELECT * FROM quotes WHERE doc_id=? ORDER BY start", (doc_id,)).fetchall()

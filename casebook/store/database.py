@@ -17,7 +17,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -129,6 +129,14 @@ class Database:
     def _has_column(self, table: str, column: str) -> bool:
         """Whether a table has a column: a read-only store may predate the migration that added it."""
         return any(row["name"] == column for row in self.db.execute(f"PRAGMA table_info({table})"))
+
+    def _rows_for(self, select: str, ids: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``select`` for these ids (``{}`` stands where their placeholders go), one query per
+        500 of them: SQLite caps the number of bound parameters."""
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            yield from self.db.execute(select.format(",".join("?" * len(chunk))), chunk)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

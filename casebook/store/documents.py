@@ -181,16 +181,10 @@ class Documents(Database):
         return [dict(r) for r in rows]
 
     def document_texts(self, ids: Iterable[str]) -> dict[str, str]:
-        """The text of these documents by id (to place a quote in its paragraph), in one query per 500."""
-        wanted = sorted(set(ids))
-        texts: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):  # SQLite caps the number of bound parameters
-            chunk = wanted[start : start + 500]
-            rows = self.db.execute(
-                f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-            texts.update({r["id"]: r["text"] for r in rows})
-        return texts
+        """The text of these documents by id (to place a quote in its paragraph)."""
+        return {
+            r["id"]: r["text"] for r in self._rows_for("SELECT id, text FROM documents WHERE id IN ({})", ids)
+        }
 
     def source_stats(self) -> list[dict[str, Any]]:
         """Per source, most documents first: ``source``, ``documents``, ``first`` and ``last`` publication
