@@ -1,11 +1,19 @@
-"""The layout's rules that import-linter does not see: every SQL statement of the project is in the store."""
+"""The layout's rules that import-linter does not see: every SQL statement of the project is in the store.
+
+(import-linter checks the layers and cycles: ``make lint`` and ``test_import_contracts`` run it.)
+"""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import sys
 import tokenize
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "casebook" / "store"
@@ -15,7 +23,7 @@ CHECKED = ("casebook", "crawler", "indexer", "webui", "bench")
 NOT_YET = {ROOT / "indexer" / "index.py"}
 STATEMENT = re.compile(
     r"\b(SELECT\b|INSERT (OR \w+ )?INTO\b|UPDATE \w+ SET\b|DELETE FROM\b|CREATE (UNIQUE )?(TABLE|INDEX)\b"
-    r"|ALTER TABLE\b|DROP (TABLE|INDEX)\b|PRAGMA\b|BEGIN( IMMEDIATE| EXCLUSIVE)?\b|COMMIT\b|ROLLBACK\b)"
+    r"|ALTER TABLE\b|DROP (TABLE|INDEX)\b|PRAGMA [a-z_]+|BEGIN( IMMEDIATE| EXCLUSIVE)?\b|COMMIT\b|ROLLBACK\b)"
 )
 DRIVER = re.compile(r"^\s*(import sqlite3|from sqlite3 import)", re.MULTILINE)
 
@@ -48,10 +56,12 @@ def test_the_checker_finds_sql_and_the_driver(tmp_path: Path) -> None:
         "b = f'INSERT OR REPLACE INTO t VALUES ({x})'\n"
         'c = ("UPDATE timelines SET name=?"\n     " WHERE id=?")\n'
         'd = "BEGIN IMMEDIATE"\n'
-        'e = "the selected documents, updated daily"\n',
+        'e = "the selected documents, updated daily"\n'
+        'f = "PRAGMA journal_mode=WAL"\n'
+        'g = "no PRAGMA, no migration check: begin reading"\n',
         encoding="utf-8",
     )
-    assert [line.split(":")[0] for line in sql_in(sample)] == ["2", "3", "4", "6"]
+    assert [line.split(":")[0] for line in sql_in(sample)] == ["2", "3", "4", "6", "8"]
     assert DRIVER.search(sample.read_text(encoding="utf-8"))
 
 
@@ -65,3 +75,12 @@ def test_no_sql_outside_the_store() -> None:
 def test_no_database_driver_outside_the_store() -> None:
     offenders = [str(p.relative_to(ROOT)) for p in sources() if DRIVER.search(p.read_text(encoding="utf-8"))]
     assert offenders == [], "the store's errors are casebook.store.StoreError; its rows, dataclasses or dicts"
+
+
+def test_import_contracts() -> None:
+    """The layer contracts of pyproject.toml (``[tool.importlinter]``), as ``make lint`` runs them."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if lint is None:
+        pytest.fail("lint-imports is missing: make setup installs the dev dependencies (import-linter)")
+    done = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
