@@ -93,6 +93,7 @@ loadtest: setup
 lint: setup
 	$(BIN)/ruff check casebook crawler indexer webui bench tests
 	$(BIN)/ruff format --check casebook crawler indexer webui bench tests
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache

@@ -44,7 +44,7 @@ def add_long_articles(folder: Path) -> None:
 
     settings = load_settings(env={}, data_dir=folder)
     with Store(settings.db_path) as store, store.transaction():
-        if store.db.execute("SELECT 1 FROM mentions WHERE entity_id=? LIMIT 1", (ENTITY,)).fetchone():
+        if store.entity_names([ENTITY]):
             return
         for n in range(3):
             text = "Quenby Marsh said so. " * 5000

@@ -47,9 +47,9 @@ def machine() -> str:
 
 def demo_documents(demo_dir: Path) -> list[Any]:
     """The demo pages' article bodies, extracted exactly as ingest extracts them."""
-    from casebook.demo import demo_imports
     from casebook.models import RawPage
     from indexer.extract.stage import extract
+    from indexer.pipeline.demo import demo_imports
 
     docs = []
     for item in demo_imports(demo_dir):

@@ -120,22 +120,13 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
 
 def archive_facts(folder: Path) -> dict[str, Any]:
     """Document ids to ask for, and facet values to filter by, read from the archive's store."""
-    import sqlite3
+    from casebook.store import Store
 
-    db = sqlite3.connect(f"file:{folder / 'casebook.db'}?mode=ro", uri=True)
-    try:
-        count = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id LIMIT 2000")]
-        sources = [r[0] for r in db.execute("SELECT DISTINCT source FROM documents ORDER BY source")]
-        years = [
-            r[0]
-            for r in db.execute(
-                "SELECT DISTINCT substr(published, 1, 4) FROM documents"
-                " WHERE published IS NOT NULL ORDER BY 1"
-            )
-        ]
-    finally:
-        db.close()
+    with Store(folder / "casebook.db", read_only=True) as store:
+        count = store.count()
+        ids = store.document_ids()[:2000]
+        sources = sorted(row["source"] for row in store.source_stats())
+        years = store.publication_years()
     return {"documents": count, "ids": ids, "sources": sources, "years": years}
 
 

@@ -20,7 +20,6 @@ import argparse
 import html
 import os
 import shlex
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -80,21 +79,18 @@ class Probe(threading.Thread):
 
     def run(self) -> None:
         n = 0
+        from casebook import timelines
+        from casebook.store import Store, StoreError
+
         while not self.stop.is_set():
             n += 1
-            conn = sqlite3.connect(self.db, timeout=30)
-            start = time.perf_counter()
-            try:
-                with conn:
-                    conn.execute(
-                        "INSERT INTO timelines (name, description, created, updated) VALUES (?,?,?,?)",
-                        (f"lock probe {os.getpid()}-{n}-{time.time()}", "", "probe", "probe"),
-                    )
-                self.waits.append(time.perf_counter() - start)
-            except sqlite3.OperationalError:
-                self.locked += 1
-            finally:
-                conn.close()
+            with Store(self.db, timeout=30) as store:
+                start = time.perf_counter()
+                try:
+                    timelines.create(store, f"lock probe {os.getpid()}-{n}-{time.time()}")
+                    self.waits.append(time.perf_counter() - start)
+                except StoreError:
+                    self.locked += 1
             self.stop.wait(PROBE_EVERY)
 
 

@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from casebook.pipeline import Ingester
     from casebook.settings import load_settings
+    from indexer.pipeline.ingest import Ingester
 
     folder = prepare_data_dir(args.data_dir)
     print(f"filling a synthetic store of {args.docs:,} documents in {folder} ...", file=sys.stderr)

@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="casebook-webui-bench-") as tmp:
         data_dir = args.data_dir
         if data_dir is None:
-            from casebook.demo import demo_imports
-            from casebook.pipeline import ingest
+            from indexer.pipeline.demo import demo_imports
+            from indexer.pipeline.ingest import ingest
 
             data_dir = Path(tmp)
             print("building the demo archive ...", file=sys.stderr)

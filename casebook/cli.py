@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from casebook.errors import CasebookError, environment_error
 from casebook.models import Document, RawPage
 from casebook.settings import Settings, load_settings
+from casebook.store import StoreError, damaged, disk_full
+
+if TYPE_CHECKING:
+    from crawler.run import CrawlReport
 
 
 def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,13 +38,25 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 "casebook: interrupted; what was done is kept, run the same command to finish", err=True
             )
             sys.exit(130)
-        except (OSError, sqlite3.Error) as exc:  # a full disk, a damaged store: one line; anything else shows
-            if (line := environment_error(exc)) is None:
+        except (OSError, StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
+            if (line := environment_error(exc) or _store_error(exc)) is None:
                 raise
             click.echo(f"casebook: {line}", err=True)
             sys.exit(1)
 
     return run
+
+
+def _store_error(exc: BaseException) -> str | None:
+    """The one line for a store that cannot be read or could not grow; None for any other error."""
+    if disk_full(exc):
+        return "the disk is full (the store could not grow): free some space and run the same command again"
+    if damaged(exc):
+        return (
+            f"the store (casebook.db) cannot be read ({exc}): restore it from a backup, or move it aside and"
+            " run casebook ingest to rebuild the documents from the WARC files"
+        )
+    return None
 
 
 def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,7 +80,7 @@ def _repairs_index(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _rebuild_index(settings: Settings, progress: bool) -> int:
-    from casebook.pipeline import Ingester
+    from indexer.pipeline.ingest import Ingester
 
     ingester = Ingester(settings)
     try:
@@ -99,7 +115,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
 @_repairs_index
 def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> None:
     """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files."""
-    from casebook.pipeline import ingest as run_ingest
+    from indexer.pipeline.ingest import ingest as run_ingest
 
     report = run_ingest(settings, paths, progress=not no_progress)
     for reason in report.skipped:
@@ -135,7 +151,7 @@ def _note_stale_enrichments(settings: Settings) -> None:
 @_repairs_index
 def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
     """Re-enrich documents whose entities and quotes predate the current pipeline or their text."""
-    from casebook.reenrich import reenrich
+    from indexer.pipeline.reenrich import reenrich
 
     click.echo(reenrich(settings, progress=not no_progress, force=force).summary())
 
@@ -339,13 +355,11 @@ def crawl(
     no_progress: bool,
 ) -> None:
     """Crawl sources from the registry (all when none is named), archive every response, then ingest."""
-    from crawler.run import crawl as run_crawl
-
     urls = None
     if urls_file is not None:
         lines = urls_file.read_text(encoding="utf-8").splitlines()
         urls = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-    report = run_crawl(
+    report = crawl_then_ingest(
         settings,
         list(sources) or None,
         sources_file=sources_file,
@@ -358,6 +372,27 @@ def crawl(
     click.echo(report.summary())
 
 
+def crawl_then_ingest(
+    settings: Settings,
+    source_names: list[str] | None = None,
+    sources_file: Path | None = None,
+    progress: bool = True,
+    **crawling: Any,
+) -> CrawlReport:
+    """``casebook crawl``: the crawler fetches into the archive (``crawling``: the rest of
+    :func:`crawler.run.crawl`'s options), then ingest makes documents of the articles fetched (and of any
+    record an interrupted run left pending), reading sources from the same registry."""
+    from crawler.run import crawl
+    from indexer.pipeline.ingest import ingest
+
+    report = crawl(settings, source_names, sources_file=sources_file, progress=progress, **crawling)
+    if sources_file is not None:
+        settings = replace(settings, sources_file=str(Path(sources_file).resolve()))
+    ingested = ingest(settings, paths=report.article_files, progress=progress)
+    report.add_ingest(ingested.outcomes, ingested.skipped)
+    return report
+
+
 @cli.command()
 @click.option("--kind", type=click.Choice(["official", "person", "organisation", "scheme", "place"]))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -367,7 +402,7 @@ def crawl(
 def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) -> None:
     """List the entities the archive mentions, most mentioned first, with mention counts."""
     from casebook.store import Store
-    from indexer.entities_report import list_entities
+    from indexer.pipeline.entities_report import list_entities
 
     with Store(settings.db_path) as store:
         rows = list_entities(store, kind)[:limit]
@@ -431,7 +466,7 @@ def add_user(settings: Settings, name: str, password: str) -> None:
 @_friendly
 def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
     """Build the demo archive from corpus/demo/ (real pages, and invented sample data) and serve it."""
-    from casebook.demo import build_demo
+    from indexer.pipeline.demo import build_demo
 
     # The port is taken before the build, so a busy port is said at once, not after the build.
     server = (
@@ -448,7 +483,7 @@ def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
 @_friendly
 def check(settings: Settings, as_json: bool) -> None:
     """Verify that WARC files, store and search index agree; one line per problem, exit 1 if any."""
-    from casebook.check import check as run_check
+    from indexer.pipeline.check import check as run_check
 
     report = run_check(settings)
     if as_json:

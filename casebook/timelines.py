@@ -1,20 +1,19 @@
 """Named timelines: a researcher's own chronology, articles pinned in an order of their choosing with notes.
 
-Kept in the SQLite store (tables ``timelines`` and ``timeline_items``, migration 4) beside the documents
-they point at, so a timeline survives a reindex and travels with the archive. Items hold only a document
-id and a note: titles, dates and links are read from the store when the timeline is shown or exported,
-so a corrected date in the archive corrects every timeline that cites the article.
+Kept in the store beside the documents they point at (``casebook.store.timelines`` holds the rows; this
+module, what a timeline may hold and how it changes), so a timeline survives a reindex and travels with
+the archive. Items hold only a document id and a note: titles, dates and links are read from the store
+when the timeline is shown or exported, so a corrected date in the archive corrects every timeline that
+cites the article.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from casebook.errors import CasebookError
-from casebook.store import Store
+from casebook.store import NameTaken, Store, Timeline
 
 MAX_NAME = 200
 MAX_NOTE = 5000
@@ -26,54 +25,6 @@ class TimelineError(CasebookError):
 
 class UnknownTimeline(TimelineError):
     """No timeline has this id."""
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    """One pinned article, with what the store says of it now."""
-
-    doc_id: str
-    position: int
-    note: str
-    added: str
-    title: str
-    source: str
-    published: str | None
-    url: str
-
-
-@dataclass(frozen=True)
-class Timeline:
-    id: int
-    name: str
-    description: str
-    created: str
-    updated: str
-    items: tuple[TimelineItem, ...] = ()
-
-    def to_dict(self, archived_url: Any = None) -> dict[str, Any]:
-        """The JSON form; ``archived_url(doc_id)`` adds each item's archived-copy link when given."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "created": self.created,
-            "updated": self.updated,
-            "items": [
-                {
-                    "position": item.position,
-                    "id": item.doc_id,
-                    "title": item.title,
-                    "source": item.source,
-                    "published": item.published,
-                    "url": item.url,
-                    "note": item.note,
-                    "added": item.added,
-                    **({"archived_url": archived_url(item.doc_id)} if archived_url else {}),
-                }
-                for item in self.items
-            ],
-        }
 
 
 def _now() -> str:
@@ -97,11 +48,7 @@ def _clean_note(note: str) -> str:
 
 
 def list_timelines(store: Store) -> list[Timeline]:
-    rows = store.db.execute(
-        "SELECT t.*, COUNT(i.doc_id) AS n FROM timelines t LEFT JOIN timeline_items i ON i.timeline_id=t.id "
-        "GROUP BY t.id ORDER BY t.updated DESC, t.id DESC"
-    )
-    return [Timeline(r["id"], r["name"], r["description"], r["created"], r["updated"]) for r in rows]
+    return store.timelines()
 
 
 def create(store: Store, name: str, description: str = "") -> int:
@@ -109,63 +56,21 @@ def create(store: Store, name: str, description: str = "") -> int:
     name, now = _clean_name(name), _now()
     try:
         with store.transaction():
-            cursor = store.db.execute(
-                "INSERT INTO timelines (name, description, created, updated) VALUES (?,?,?,?)",
-                (name, _clean_note(description), now, now),
-            )
-    except sqlite3.IntegrityError:
+            return store.add_timeline(name, _clean_note(description), now)
+    except NameTaken:
         raise TimelineError(f"there is already a timeline called {name!r}") from None
-    return int(cursor.lastrowid or 0)
 
 
 def get(store: Store, timeline_id: int) -> Timeline:
-    row = store.db.execute("SELECT * FROM timelines WHERE id=?", (timeline_id,)).fetchone()
-    if row is None:
+    timeline = store.timeline(timeline_id)
+    if timeline is None:
         raise UnknownTimeline(f"no timeline {timeline_id}")
-    items = store.db.execute(
-        "SELECT i.*, d.title, d.source, d.published, d.canonical_url AS url FROM timeline_items i "
-        "LEFT JOIN documents d ON d.id=i.doc_id WHERE i.timeline_id=? ORDER BY i.position",
-        (timeline_id,),
-    )
-    return Timeline(
-        row["id"],
-        row["name"],
-        row["description"],
-        row["created"],
-        row["updated"],
-        tuple(
-            TimelineItem(
-                r["doc_id"],
-                number,
-                r["note"],
-                r["added"],
-                r["title"] or "(article no longer in the store)",
-                r["source"] or "",
-                r["published"],
-                r["url"] or "",
-            )
-            for number, r in enumerate(items, 1)
-        ),
-    )
+    return timeline
 
 
 def _touch(store: Store, timeline_id: int) -> None:
-    if store.db.execute("UPDATE timelines SET updated=? WHERE id=?", (_now(), timeline_id)).rowcount == 0:
+    if not store.touch_timeline(timeline_id, _now()):
         raise UnknownTimeline(f"no timeline {timeline_id}")
-
-
-def _order(store: Store, timeline_id: int) -> list[str]:
-    rows = store.db.execute(
-        "SELECT doc_id FROM timeline_items WHERE timeline_id=? ORDER BY position", (timeline_id,)
-    )
-    return [r["doc_id"] for r in rows]
-
-
-def _write_order(store: Store, timeline_id: int, doc_ids: list[str]) -> None:
-    store.db.executemany(
-        "UPDATE timeline_items SET position=? WHERE timeline_id=? AND doc_id=?",
-        [(n, timeline_id, doc_id) for n, doc_id in enumerate(doc_ids, 1)],
-    )
 
 
 def _pinnable(store: Store, doc_id: str, note: str) -> str:
@@ -188,59 +93,42 @@ def pin(store: Store, timeline_id: int, doc_id: str, note: str = "") -> bool:
     note = _pinnable(store, doc_id, note)
     with store.transaction():
         _touch(store, timeline_id)
-        present = doc_id in _order(store, timeline_id)
-        if present:
+        order = store.timeline_order(timeline_id)
+        if doc_id in order:
             if note:
-                store.db.execute(
-                    "UPDATE timeline_items SET note=? WHERE timeline_id=? AND doc_id=?",
-                    (note, timeline_id, doc_id),
-                )
+                store.set_item_note(timeline_id, doc_id, note)
             return False
-        position = len(_order(store, timeline_id)) + 1
-        store.db.execute(
-            "INSERT INTO timeline_items VALUES (?,?,?,?,?)", (timeline_id, doc_id, position, note, _now())
-        )
+        store.add_timeline_item(timeline_id, doc_id, len(order) + 1, note, _now())
     return True
 
 
-def _item_change(store: Store, timeline_id: int, doc_id: str, sql: str, args: tuple[Any, ...]) -> None:
+def _item_change(store: Store, timeline_id: int, doc_id: str, change: Callable[[], bool]) -> None:
     with store.transaction():
         _touch(store, timeline_id)
-        if store.db.execute(sql, args).rowcount == 0:
+        if not change():
             raise TimelineError(f"article {doc_id!r} is not on this timeline")
-        _write_order(store, timeline_id, _order(store, timeline_id))
+        store.set_timeline_order(timeline_id, store.timeline_order(timeline_id))
 
 
 def set_note(store: Store, timeline_id: int, doc_id: str, note: str) -> None:
-    _item_change(
-        store,
-        timeline_id,
-        doc_id,
-        "UPDATE timeline_items SET note=? WHERE timeline_id=? AND doc_id=?",
-        (_clean_note(note), timeline_id, doc_id),
-    )
+    note = _clean_note(note)
+    _item_change(store, timeline_id, doc_id, lambda: store.set_item_note(timeline_id, doc_id, note))
 
 
 def unpin(store: Store, timeline_id: int, doc_id: str) -> None:
-    _item_change(
-        store,
-        timeline_id,
-        doc_id,
-        "DELETE FROM timeline_items WHERE timeline_id=? AND doc_id=?",
-        (timeline_id, doc_id),
-    )
+    _item_change(store, timeline_id, doc_id, lambda: store.remove_timeline_item(timeline_id, doc_id))
 
 
 def move(store: Store, timeline_id: int, doc_id: str, position: int) -> None:
     """Move an article to a 1-based position (clamped to the ends); the others keep their order."""
     with store.transaction():
         _touch(store, timeline_id)
-        order = _order(store, timeline_id)
+        order = store.timeline_order(timeline_id)
         if doc_id not in order:
             raise TimelineError(f"article {doc_id!r} is not on this timeline")
         order.remove(doc_id)
         order.insert(max(0, min(position - 1, len(order))), doc_id)
-        _write_order(store, timeline_id, order)
+        store.set_timeline_order(timeline_id, order)
 
 
 def sort_by_date(store: Store, timeline_id: int) -> None:
@@ -249,7 +137,7 @@ def sort_by_date(store: Store, timeline_id: int) -> None:
     ordered = sorted(timeline.items, key=lambda i: (i.published is None, i.published or "", i.position))
     with store.transaction():
         _touch(store, timeline_id)
-        _write_order(store, timeline_id, [i.doc_id for i in ordered])
+        store.set_timeline_order(timeline_id, [i.doc_id for i in ordered])
 
 
 def rename(store: Store, timeline_id: int, name: str, description: str) -> None:
@@ -257,16 +145,12 @@ def rename(store: Store, timeline_id: int, name: str, description: str) -> None:
     try:
         with store.transaction():
             _touch(store, timeline_id)
-            store.db.execute(
-                "UPDATE timelines SET name=?, description=? WHERE id=?",
-                (name, _clean_note(description), timeline_id),
-            )
-    except sqlite3.IntegrityError:
+            store.rename_timeline(timeline_id, name, _clean_note(description))
+    except NameTaken:
         raise TimelineError(f"there is already a timeline called {name!r}") from None
 
 
 def delete(store: Store, timeline_id: int) -> None:
     with store.transaction():
-        store.db.execute("DELETE FROM timeline_items WHERE timeline_id=?", (timeline_id,))
-        if store.db.execute("DELETE FROM timelines WHERE id=?", (timeline_id,)).rowcount == 0:
+        if not store.delete_timeline(timeline_id):
             raise UnknownTimeline(f"no timeline {timeline_id}")

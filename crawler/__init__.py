@@ -1,1 +1,3 @@
-"""Scrapy crawler and the WARC archive of originals."""
+"""The crawler: Scrapy spiders that fetch the registry's sources politely, obey robots.txt, and hand every
+response to the WARC archive (``casebook.archive``) with its fetch state in the store. It fetches only:
+making documents of what it fetched is ingest's work, which ``casebook crawl`` runs afterwards."""

@@ -7,7 +7,7 @@ One :class:`Ledger` per crawl job (one source, or a ``--urls`` list). For each r
    in ``fetches`` (validators, fetch times, the removed flag), in one transaction.
 
 Only article bodies (an article URL answering 200) go to the article files ``crawl-<job>-*.warc.gz``,
-catalogued as pending so ``casebook.pipeline.ingest`` turns them into documents (an interrupted run leaves
+catalogued as pending so ``indexer.pipeline.ingest`` turns them into documents (an interrupted run leaves
 them pending and the next run finishes them). Everything else fetched on the way (robots.txt, sitemaps,
 feeds, listing pages, redirects, 304s, 404s, 5xx answers later retried, WordPress pages that are not
 posts) is archived too, in ``crawl-aux-<job>-*.warc.gz``, and catalogued with its final outcome, so ingest
@@ -28,9 +28,9 @@ from scrapy import Request
 from scrapy.http import Headers, Response
 from tqdm import tqdm
 
+from casebook.archive import AUX_PREFIX, WarcArchive
 from casebook.settings import Settings
-from casebook.store import FetchState, Store
-from crawler.archive import WarcArchive
+from casebook.store import PENDING, FetchState, Store
 from crawler.rules import inflated_size, modified_before, wordpress_page_kind
 from crawler.state import JobState
 
@@ -39,8 +39,6 @@ log = logging.getLogger(__name__)
 ROLE = "casebook_role"  # request meta: robots, sitemap, feed, listing or article
 LASTMOD = "casebook_lastmod"  # request meta: the sitemap's <lastmod> for an article
 ARTICLE = "article"
-PENDING = "pending"  # the ingest pipeline's marker for records still to process
-AUX_PREFIX = "crawl-aux-"
 _CONDITIONAL = (b"If-None-Match", b"If-Modified-Since")
 _NOT_ARCHIVED_HEADERS = {"transfer-encoding"}  # the body is stored de-chunked; the header would lie
 

@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from casebook.archive.codings import MAX_DECODED_BYTES, UndecodableBody, decode_body
 from casebook.errors import CasebookError
 from casebook.models import Source
-from crawler.codings import MAX_DECODED_BYTES, UndecodableBody, decode_body
 
 # Paths (relative to the site's home) that are never a post.
 _WP_NOT_POST = re.compile(

@@ -1,12 +1,12 @@
-"""``casebook crawl``: fetch sources into the WARC archive, then ingest what was fetched.
+"""``casebook crawl``: fetch sources into the WARC archive (ingesting what was fetched is the command's next
+step, not the crawler's: see ``casebook.cli``).
 
 Scrapy's Twisted reactor cannot be restarted in one process, so each :func:`crawl` runs Scrapy in a child
 process (``python -m crawler.worker``: a fresh interpreter, nothing inherited from the caller's ``__main__``).
 The child writes WARC records and the store's ``records`` and ``fetches`` rows as responses arrive and
-writes back a tally; the parent then calls
-``casebook.pipeline.ingest`` on the article WARC files written, the same path ``casebook ingest`` takes
-(so it also finishes records left pending by an interrupted run). Errors come back as one-line
-``CasebookError`` messages.
+writes back a tally; the parent returns it with the article WARC files written, which the command then
+ingests the way ``casebook ingest`` does (so it also finishes records left pending by an interrupted run).
+Errors come back as one-line ``CasebookError`` messages.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,10 @@ __all__ = ["CrawlOptions", "CrawlReport", "crawl"]
 
 @dataclass
 class CrawlReport:
-    """What a crawl did. ``new``/``updated``/``unchanged`` are articles as the store judged them (ingest);
-    ``unchanged`` also counts held articles not fetched because their sitemap ``lastmod`` predates the copy
-    held; ``not_modified`` counts 304 answers; ``removed`` held articles newly answering 404/410."""
+    """What a crawl did. ``new``/``updated``/``unchanged`` are articles as the store judged them once
+    ingested (:meth:`add_ingest`); ``unchanged`` also counts held articles not fetched because their sitemap
+    ``lastmod`` predates the copy held; ``not_modified`` counts 304 answers; ``removed`` held articles newly
+    answering 404/410. ``article_files``: the WARC files the article bodies fetched went to, for ingest."""
 
     fetched: int = 0
     new: int = 0
@@ -55,6 +56,14 @@ class CrawlReport:
     not_modified: int = 0
     removed: int = 0
     errors: list[str] = field(default_factory=list)
+    article_files: list[Path] = field(default_factory=list)
+
+    def add_ingest(self, outcomes: Mapping[str, int], skipped: Iterable[str]) -> None:
+        """Count the articles fetched as ingest judged them, and the pages it refused as errors."""
+        self.new += outcomes.get("new", 0)
+        self.updated += outcomes.get("updated", 0)
+        self.unchanged += outcomes.get("unchanged", 0)
+        self.errors += [f"not an article: {reason}" for reason in skipped]
 
     def summary(self) -> str:
         return (
@@ -96,7 +105,8 @@ def crawl(
     progress: bool = True,
     options: CrawlOptions | None = None,
 ) -> CrawlReport:
-    """Crawl the named sources (all of them when none is named and no ``urls`` are given), then ingest."""
+    """Crawl the named sources (all of them when none is named and no ``urls`` are given) into the archive.
+    The articles fetched are not ingested here: :attr:`CrawlReport.article_files` says where they are."""
     registry = Path(sources_file) if sources_file is not None else settings.sources_path
     sources = load_sources(registry)
     jobs = _plan_jobs(sources, source_names or [], urls or [], since)
@@ -110,22 +120,13 @@ def crawl(
     )
     with _lock(settings.data_dir):
         result = _run_child(plan)
-
-    from casebook.pipeline import ingest  # imported here: the child process never needs the indexer
-
-    ingest_settings = (
-        settings if sources_file is None else replace(settings, sources_file=str(registry.resolve()))
-    )
-    files = [settings.warc_dir / name for name in sorted(result["article_files"])]
-    ingested = ingest(ingest_settings, paths=files, progress=progress)
     return CrawlReport(
         fetched=result["responses"],
-        new=ingested.outcomes["new"],
-        updated=ingested.outcomes["updated"],
-        unchanged=ingested.outcomes["unchanged"] + result["unchanged"],
+        unchanged=result["unchanged"],
         not_modified=result["not_modified"],
         removed=result["removed"],
-        errors=list(result["errors"]) + [f"not an article: {reason}" for reason in ingested.skipped],
+        errors=list(result["errors"]),
+        article_files=[settings.warc_dir / name for name in sorted(result["article_files"])],
     )
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from scrapy.settings import default_settings
 
+from casebook.archive.codings import accept_encoding
 from casebook.models import Source
 from casebook.settings import Settings
-from crawler.codings import accept_encoding
 
 DEFAULT_DELAY = 1.0  # seconds between requests to one site when a job has no source (``--urls``)
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024

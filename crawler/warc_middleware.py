@@ -12,7 +12,6 @@ sending at all (sitemap ``lastmod`` older than the copy held, or already answere
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import TYPE_CHECKING
 
 from scrapy import Request
@@ -20,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
+from casebook.store import StoreError
 from crawler.ledger import ARTICLE, ROLE, Ledger
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class WarcMiddleware(_LedgerMiddleware):
     def process_response(self, request: Request, response: Response) -> Response:
         try:
             self.ledger.archive(request, response)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, StoreError) as exc:
             # Nothing may be fetched that is not kept: stop this job (resumable) rather than crawl on.
             message = f"could not archive {response.url}: {exc}"
             self.ledger.tally.fatal = message

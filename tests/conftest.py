@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from casebook.demo import demo_imports
-from casebook.pipeline import ingest
 from casebook.settings import Settings, load_settings
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def full_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The demo exactly as ``casebook demo`` builds it: the real pages and the invented sample data."""
-    from casebook.demo import build_demo
+    from indexer.pipeline.demo import build_demo
 
     settings = settings_for(tmp_path_factory.mktemp("full-demo-data"))
     report = build_demo(settings, progress=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from casebook.archive import WarcArchive, adopt, iter_pages, iter_records, read_record
 from casebook.errors import CasebookError
-from crawler.archive import WarcArchive, adopt, iter_pages, iter_records, read_record
 
 WHEN = datetime(2017, 5, 10, 9, 0, tzinfo=UTC)
 

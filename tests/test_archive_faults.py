@@ -17,11 +17,11 @@ import pytest
 from conftest import ROOT, settings_for
 from webserver import casebook
 
-from casebook.check import check
-from casebook.pipeline import FileImport, ingest
+from casebook.archive import WarcArchive, iter_records
 from casebook.settings import Settings
 from casebook.store import Store
-from crawler.archive import WarcArchive, iter_records
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 
@@ -127,7 +127,7 @@ WRITE_THEN_FAIL = """
 import os, resource, signal, sys
 from datetime import UTC, datetime
 from pathlib import Path
-from crawler.archive import WarcArchive
+from casebook.archive import WarcArchive
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 archive = WarcArchive(Path(sys.argv[1]), prefix="crawl-full")
 archive.write_resource("https://charity.example/a", b"<p>small</p>" * 10, "text/html", datetime.now(UTC))

@@ -21,7 +21,7 @@ from indexer.search import index_entry
 from indexer.search.bounds import SLOW_AT_ONCE
 from indexer.search.language import MAX_NEAR_WORDS, MAX_PHRASE_WORDS, MAX_SLOP, QueryError
 from indexer.search.whoosh_backend import WhooshIndex
-from webui.queries import entity_mentions
+from webui.entities import entity_mentions
 
 WORDS = "tribunal appeal claimants waited months decision department evidence doctors letters".split()
 

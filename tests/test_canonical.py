@@ -11,13 +11,13 @@ import pytest
 from conftest import settings_for
 from searching import search
 
-from casebook.check import check
 from casebook.models import stable_id
-from casebook.pipeline import FileImport, ingest
 from casebook.settings import Settings
 from casebook.sources import load_sources
 from casebook.store import Store
 from indexer.dedup.canonical import canonical_identity
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 from webui.app import create_app
 
 DNS = "https://www.disabilitynewsservice.com/assessors-told-to-ignore-evidence/"

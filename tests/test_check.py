@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from conftest import settings_for
 from whoosh import index as whoosh_index
 
-from casebook.check import check
+from casebook.archive import WarcArchive
 from casebook.cli import cli
-from casebook.demo import demo_imports
-from casebook.pipeline import ingest
 from casebook.settings import Settings
-from crawler.archive import WarcArchive
+from indexer.pipeline.check import check
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
 from indexer.search.whoosh_backend import QUOTES_INDEX
 
 
@@ -125,7 +125,7 @@ def test_an_orphan_record_is_reported_until_ingest_adopts_it(archive: Settings, 
 
 
 def test_pending_records_are_reported_as_one_line(archive: Settings) -> None:
-    from casebook.pipeline import Ingester
+    from indexer.pipeline.ingest import Ingester
 
     ingester = Ingester(archive, enrich=False)
     try:

@@ -2,7 +2,7 @@
 for a reason a newer Casebook can fix is tried again by the next ingest (and reported by check meanwhile).
 
 The loopback site serves each article in another coding (gzip, deflate, br, zstd); responses are archived
-as received, still encoded, and ingest decodes them through ``crawler.codings``.
+as received, still encoded, and ingest decodes them through ``casebook.archive.codings``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,18 @@ from conftest import settings_for
 from crawlsite import FixtureSite
 from test_crawl import FAST, documents, registry, warc_records, wordpress_entry
 
-from casebook.check import check
-from casebook.pipeline import ingest
+from casebook.archive import WarcArchive, codings, iter_pages
+from casebook.archive.codings import (
+    ACCEPTED,
+    UndecodableBody,
+    UnsupportedCoding,
+    accept_encoding,
+    decode_body,
+)
+from casebook.cli import crawl_then_ingest
 from casebook.settings import Settings
-from crawler import codings
-from crawler.archive import WarcArchive, iter_pages
-from crawler.codings import ACCEPTED, UndecodableBody, UnsupportedCoding, accept_encoding, decode_body
-from crawler.run import crawl
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import ingest
 
 try:
     from compression import zstd  # Python 3.14+
@@ -177,7 +182,7 @@ def test_a_crawl_of_a_site_serving_every_coding_archives_them_as_sent_and_reads_
         site.codings = {site.post(slug).path: coding for coding, slug in slugs.items()}
         url_of = {coding: site.url(site.post(slug).path) for coding, slug in slugs.items()}
         titles = {coding: site.post(slug).title for coding, slug in slugs.items()}
-        report = crawl(
+        report = crawl_then_ingest(
             settings,
             sources_file=registry(tmp_path, wordpress_entry(site)),
             urls=list(url_of.values()),

@@ -28,13 +28,13 @@ from conftest import ROOT, settings_for
 from crawlsite import FixtureSite
 
 from bench.synthetic import Generator
-from casebook.check import check
-from casebook.demo import demo_imports
+from casebook.archive import iter_records
 from casebook.errors import CasebookError
-from casebook.pipeline import ingest
 from casebook.settings import Settings
 from casebook.store import MIGRATIONS, Store
-from crawler.archive import iter_records
+from indexer.pipeline.check import check
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
 from indexer.search.whoosh_backend import WhooshIndex
 
 EXE = Path(sys.executable).parent / "casebook"

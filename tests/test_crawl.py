@@ -23,12 +23,13 @@ from conftest import settings_for
 from crawlsite import FixtureSite, Hit
 from warcio.archiveiterator import ArchiveIterator
 
+from casebook.archive import AUX_PREFIX
+from casebook.cli import crawl_then_ingest
 from casebook.errors import CasebookError
 from casebook.models import Source
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import PENDING, Store
 from crawler.discovery import is_next_page, listing_links, parse_feed, parse_sitemap, robots_sitemaps
-from crawler.ledger import AUX_PREFIX
 from crawler.rules import (
     ArticleFilter,
     inflated_size,
@@ -40,6 +41,7 @@ from crawler.rules import (
 )
 from crawler.run import PID_FILE, CrawlOptions, CrawlReport, crawl
 from crawler.state import JobState, state_root
+from indexer.pipeline.ingest import ingest
 
 CAP = 64 * 1024  # the test page size cap: the "oversize" post is ~117 KB
 FAST = CrawlOptions(download_delay=0.0, max_page_bytes=CAP, timeout=10.0, retry_backoff=0.0)
@@ -159,7 +161,7 @@ def test_wordpress_site_by_url_alone_archives_exactly_its_posts(
     site = wordpress_site
     settings = settings_for(tmp_path / "data")
     options = replace(FAST, retry_backoff=0.5)
-    report = crawl(
+    report = crawl_then_ingest(
         settings,
         ["campaign-news"],
         registry(tmp_path, wordpress_entry(site)),
@@ -246,16 +248,39 @@ def test_wordpress_site_by_url_alone_archives_exactly_its_posts(
 
 
 @pytest.mark.slow
+def test_the_crawler_archives_and_leaves_ingest_to_the_command(
+    wordpress_site: FixtureSite, tmp_path: Path
+) -> None:
+    """The crawler fetches into the archive and catalogues the articles as pending; making documents of
+    them is the command's next step (``crawl_then_ingest``), not the crawler's."""
+    site = wordpress_site
+    settings = settings_for(tmp_path / "data")
+    report = crawl(
+        settings, sources_file=registry(tmp_path, wordpress_entry(site)), progress=False, options=FAST
+    )
+    expected = site.article_urls("disallowed", "oversize", "missing")
+    assert archived_articles(settings) == expected
+    assert documents(settings) == {}
+    assert (report.new, report.updated) == (0, 0)
+    assert report.article_files and all(p.parent == settings.warc_dir for p in report.article_files)
+    with Store(settings.db_path) as store:
+        assert store.warc_files_with(PENDING) == sorted(p.name for p in report.article_files)
+
+    report.add_ingest(ingest(settings, paths=report.article_files, progress=False).outcomes, [])
+    assert set(documents(settings)) == expected and report.new == len(expected)
+
+
+@pytest.mark.slow
 def test_wordpress_recrawl_asks_only_for_what_changed(wordpress_site: FixtureSite, tmp_path: Path) -> None:
     site = wordpress_site
     settings = settings_for(tmp_path / "data")
     sources = registry(tmp_path, wordpress_entry(site))
-    crawl(settings, sources_file=sources, progress=False, options=FAST)
+    crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)
     held = site.article_urls("disallowed", "oversize", "missing")
 
     # Unchanged site: sitemaps are read again, no article body is sent.
     mark = site.mark()
-    second = crawl(settings, sources_file=sources, progress=False, options=FAST)
+    second = crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)
     again = site.hits(mark)
     bodies = [h for h in article_hits(site, again) if h.status == 200 and site.url(h.path) in held]
     assert bodies == []
@@ -270,7 +295,7 @@ def test_wordpress_recrawl_asks_only_for_what_changed(wordpress_site: FixtureSit
     site.edit(edited.slug, "new figures released to campaigners show", "new figures released this week show")
     site.delete(deleted.slug)
     mark = site.mark()
-    third = crawl(settings, sources_file=sources, progress=False, options=FAST)
+    third = crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)
     hits = site.hits(mark)
     asked = [h for h in hits if h.path == edited.path]
     assert [h.status for h in asked] == [200] and asked[0].headers.get("if-none-match")
@@ -303,7 +328,9 @@ def test_wordpress_without_sitemaps_falls_back(
     site = wordpress_site
     site.disable(*disabled)
     settings = settings_for(tmp_path / "data")
-    crawl(settings, sources_file=registry(tmp_path, wordpress_entry(site)), progress=False, options=FAST)
+    crawl_then_ingest(
+        settings, sources_file=registry(tmp_path, wordpress_entry(site)), progress=False, options=FAST
+    )
     expected = site.article_urls("disallowed", "oversize", "missing")
     assert archived_articles(settings) == expected
     assert set(documents(settings)) == expected
@@ -319,7 +346,7 @@ def test_wordpress_without_sitemaps_falls_back(
 def test_since_limits_a_crawl_to_recent_articles(wordpress_site: FixtureSite, tmp_path: Path) -> None:
     site = wordpress_site
     settings = settings_for(tmp_path / "data")
-    crawl(
+    crawl_then_ingest(
         settings,
         sources_file=registry(tmp_path, wordpress_entry(site)),
         since=date(2024, 2, 20),
@@ -340,7 +367,7 @@ def test_all_sources_crawl_side_by_side_listing_and_wordpresscom(
     bw, blog = benefits_site, wordpresscom_site
     settings = settings_for(tmp_path / "data")
     sources = registry(tmp_path, benefits_entry(bw), wordpress_entry(blog, "claimants-blog"))
-    report = crawl(settings, sources_file=sources, progress=False, options=FAST)  # no names: every source
+    report = crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)  # every source
     assert report.errors == []
     docs = documents(settings)
     assert archived_articles(settings) == set(docs) == bw.article_urls() | blog.article_urls()
@@ -369,7 +396,7 @@ def test_all_sources_crawl_side_by_side_listing_and_wordpresscom(
     # Recrawl: the listing site sends Last-Modified only, so held articles are asked conditionally (304);
     # the blog's sitemap lastmod says nothing changed, so its posts are not asked at all.
     bw_mark, blog_mark = bw.mark(), blog.mark()
-    again = crawl(settings, sources_file=sources, progress=False, options=FAST)
+    again = crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)
     bw_articles = article_hits(bw, bw.hits(bw_mark))
     assert len(bw_articles) == 7 and {h.status for h in bw_articles} == {304}
     assert all(h.headers.get("if-modified-since") for h in bw_articles)
@@ -419,7 +446,7 @@ def test_interrupted_crawl_finishes_on_the_next_run_without_duplicates(
 
     site.article_delay = 0.0
     mark = site.mark()
-    report = crawl(settings, sources_file=sources, progress=False, options=FAST)
+    report = crawl_then_ingest(settings, sources_file=sources, progress=False, options=FAST)
     assert not job.exists()
     docs = documents(settings)
     assert set(docs) == expected and all(d.version == 1 for d in docs.values())
@@ -447,7 +474,7 @@ def test_url_list_fetches_single_articles_with_their_source(
     slow = wordpress_site.post("if-you-dont-ask-you-dont-get")  # answers after 1 s: over this timeout
     forbidden = wordpress_site.url(wordpress_site.post("briefing-for-members").path)
     options = replace(FAST, timeout=0.5, retries=2)
-    report = crawl(
+    report = crawl_then_ingest(
         settings,
         sources_file=sources,
         urls=[story, news, wordpress_site.url(slow.path), forbidden],
@@ -472,7 +499,7 @@ def test_url_list_fetches_single_articles_with_their_source(
     assert not [h for h in wordpress_site.hits() if "sitemap" in h.path or h.path.startswith("/feed")]
 
     mark = benefits_site.mark()
-    again = crawl(settings, sources_file=sources, urls=[news], progress=False, options=FAST)
+    again = crawl_then_ingest(settings, sources_file=sources, urls=[news], progress=False, options=FAST)
     assert again.not_modified == 1 and again.new == 0
     assert [h.status for h in benefits_site.hits(mark) if h.path.startswith("/news/")] == [304]
 

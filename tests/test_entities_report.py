@@ -10,7 +10,7 @@ import pytest
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention, Quote
 from casebook.store import Store
-from indexer.entities_report import list_entities
+from indexer.pipeline.entities_report import list_entities
 
 
 def make_doc(slug: str, text: str, published: date) -> Document:

@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import settings_for
 
-from casebook.check import check
 from casebook.cli import cli
 from casebook.models import Document
-from casebook.pipeline import ingest
 from casebook.settings import Settings
 from casebook.store import MIGRATIONS, Store
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import ingest
 
 SHORT = (
     "<html><head><title>Minister's statement on PIP</title>"

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import settings_for
 
-from casebook.check import check
-from casebook.pipeline import FileImport, ingest
+from casebook.archive import WarcArchive
 from casebook.settings import Settings
 from casebook.store import Store
-from crawler.archive import WarcArchive
 from indexer.dedup.minhash import bands_for
+from indexer.pipeline.check import check
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 

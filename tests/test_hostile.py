@@ -31,9 +31,9 @@ from conftest import settings_for
 from casebook import timelines as tl
 from casebook.cli import cli
 from casebook.models import Mention, Quote
-from casebook.pipeline import FileImport, Ingester, ingest
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.pipeline.ingest import FileImport, Ingester, ingest
 from webui.app import create_app
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ import pytest
 from conftest import ROOT, settings_for
 from searching import search
 
-from casebook.demo import demo_imports
-from casebook.pipeline import FileImport, Ingester, IngestReport, ingest
+from casebook.archive import WarcArchive, iter_pages
 from casebook.store import Store
-from crawler.archive import WarcArchive, iter_pages
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import FileImport, Ingester, IngestReport, ingest
 from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
@@ -266,7 +266,7 @@ def _member_end(data: bytes | bytearray, offset: int) -> int:
 
 
 def test_a_page_that_breaks_extraction_is_skipped_and_the_rest_ingested(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    import casebook.pipeline as pipeline
+    import indexer.pipeline.ingest as pipeline
 
     settings = settings_for(tmp_path)
     real = pipeline.extract

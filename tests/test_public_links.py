@@ -13,9 +13,9 @@ from conftest import settings_for
 
 from casebook import timelines as tl
 from casebook.errors import CasebookError
-from casebook.pipeline import ingest
 from casebook.settings import Settings, load_settings
 from casebook.store import Store
+from indexer.pipeline.ingest import ingest
 from webui.app import create_app
 
 pytestmark = pytest.mark.slow

@@ -15,9 +15,9 @@ from conftest import ROOT, settings_for
 from searching import search as run_search
 
 from bench.synthetic import Generator
-from casebook.pipeline import Ingester
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.pipeline.ingest import Ingester
 from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
@@ -68,7 +68,7 @@ def python(code: str, *args: str) -> list[str]:
 INGEST = """
 import sys
 from pathlib import Path
-from casebook.pipeline import ingest
+from indexer.pipeline.ingest import ingest
 from casebook.settings import load_settings
 settings = load_settings(env={}, data_dir=sys.argv[1])
 print(ingest(settings, paths=[Path(sys.argv[2])], progress=False, enrich=False).summary())

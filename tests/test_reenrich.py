@@ -1,4 +1,4 @@
-"""Re-enrichment (casebook/reenrich.py): stale annotations found by their stamp and brought up to date.
+"""Re-enrichment (indexer/pipeline/reenrich.py): stale annotations found by their stamp, brought up to date.
 
 Each test works on its own copy of the session's demo archive (never the shared one) and reuses the
 session's Enricher: a changed pipeline is an Enricher whose version differs.
@@ -15,9 +15,9 @@ import pytest
 from conftest import settings_for
 from searching import search
 
-from casebook.reenrich import reenrich
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.pipeline.reenrich import reenrich
 
 pytestmark = pytest.mark.slow
 

@@ -12,12 +12,12 @@ import pytest
 from conftest import ROOT, settings_for
 
 from casebook.models import RawPage
-from casebook.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 from casebook.sources import KINDS, archive_sources, load_sources, source_for_url
 from indexer.dedup.duplicates import THRESHOLD
 from indexer.dedup.minhash import containment, shingles
 from indexer.enrich.gazetteer import load_gazetteer
 from indexer.extract.stage import extract
+from indexer.pipeline.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 
 SETTINGS = settings_for(ROOT / "casebook-data")
 

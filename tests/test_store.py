@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from casebook.models import Comment, Document, Mention, Quote
-from casebook.store import MIGRATIONS, Store
+from casebook.store import MIGRATIONS, Store, StoreError
 
 
 def make_doc(text: str = "First paragraph.\n\nSecond.", fetched_day: int = 1) -> Document:
@@ -82,3 +82,35 @@ def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
             "org:dwp": "Department for Work and Pensions"
         }
         assert store.entity_names([]) == {}
+
+
+def test_a_read_only_store_reads_while_another_writes_and_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with pytest.raises(StoreError):  # nothing is made for a reader: a missing store is an error
+        Store(path, read_only=True).count()
+    assert not path.exists()
+    with Store(path) as writer:
+        writer.save(make_doc())
+        writer.db.commit()
+        with Store(path, read_only=True) as reader, writer.write_transaction():
+            writer.save(make_doc("Edited while a reader reads.", fetched_day=2))
+            assert reader.count() == 1 and reader.get(make_doc().id).version == 1  # not blocked, not dirty
+            with pytest.raises(StoreError, match="readonly"), reader.transaction():
+                reader.save_annotations(make_doc().id, [], [])
+        with Store(path, read_only=True) as reader:
+            assert reader.get(make_doc().id).version == 2
+
+
+def test_rows_come_back_as_dataclasses_and_dicts(tmp_path: Path) -> None:
+    """No driver row leaves the store: another backend can stand behind the same methods."""
+    with Store(tmp_path / "c.db") as store:
+        doc = make_doc()
+        store.save(doc)
+        store.add_record("r1", "a.warc.gz", 0, doc.url, "sha1:X", doc.fetched, doc.id, "new")
+        entry = store.record_for_digest("sha1:X")
+        assert entry is not None and (entry.record_id, entry.doc_id, entry.outcome) == ("r1", doc.id, "new")
+        assert [e.record_id for e in store.catalogue()] == ["r1"]
+        assert store.last_catalogued_offsets() == {"a.warc.gz": 0}
+        assert type(store.versions(doc.id)[0]) is dict
+        assert type(store.source_stats()[0]) is dict
+        assert store.current_originals()[0].doc_id == doc.id

@@ -15,10 +15,10 @@ import pytest
 from conftest import ROOT, settings_for
 from webserver import Server, casebook
 
-from casebook.pipeline import FileImport, ingest
+from casebook.archive import WarcArchive
 from casebook.settings import Settings
 from casebook.store import Store
-from crawler.archive import WarcArchive
+from indexer.pipeline.ingest import FileImport, ingest
 
 pytestmark = pytest.mark.slow
 

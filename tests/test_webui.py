@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import settings_for
 
-from casebook.pipeline import ingest
 from casebook.store import Store
+from indexer.pipeline.ingest import ingest
 from webui.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def test_document_page_and_archived_copy(client, demo_archive) -> None:  # noqa:
 def test_only_web_urls_become_links(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
-    from crawler.archive import WarcArchive
+    from casebook.archive import WarcArchive
 
     archive = WarcArchive(tmp_path / "in", prefix="odd")
     archive.write_resource(
@@ -304,3 +304,31 @@ def test_the_archived_copy_has_its_context_outside_the_sandbox(client, demo_arch
     csp = framed.headers["Content-Security-Policy"]
     assert csp.startswith("sandbox;") and "allow-" not in csp and "frame-ancestors 'self'" in csp
     assert framed.headers["X-Frame-Options"] == "SAMEORIGIN"  # only Casebook's own page may frame it
+
+
+def test_timeline_resolves_names_as_search_does(client) -> None:  # noqa: ANN001
+    """A gazetteer alias (not a name the index was written with) means the same entity on the timeline, in
+    its key articles and in search: every page searches through the one search service."""
+    query = 'scheme:"Employment Support Allowance"'
+    found = client.get("/api/search", query_string={"q": query}).get_json()
+    assert found["total"] > 0
+    series = client.get("/api/timeline", query_string={"q": query, "by": "year"}).get_json()
+    assert sum(series["series"][query]) + series["undated"][query] == found["total"]
+    page = client.get("/timeline", query_string={"q": query, "by": "year"})
+    assert page.status_code == 200 and "Key articles" in page.get_data(as_text=True)
+
+
+def test_pages_read_through_a_read_only_store_and_forms_write(demo_archive) -> None:  # noqa: ANN001
+    """A GET opens the store read-only (no PRAGMA, no migration check per request); a POST read-write."""
+    from casebook.store import StoreError
+    from webui import context
+
+    app = create_app(demo_archive)
+    with app.test_request_context("/search?q=pip"):
+        reading = context.store()
+        assert reading.read_only and reading is context.store()  # one per request
+        assert reading.count() > 0
+        with pytest.raises(StoreError, match="readonly"):
+            reading.db.execute("CREATE TABLE never (x)")
+    with app.test_request_context("/timelines", method="POST"):
+        assert not context.store().read_only

@@ -1,24 +1,36 @@
-"""The Flask application factory: configuration in, an app with its blueprints out."""
+"""The Flask application factory: configuration in, an app with its blueprints out. Nothing imports this
+module but the entry points; views and page functions take what they need from ``webui.context``."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request, url_for
+from flask import Flask, Response, abort, jsonify, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import Store, damaged, unreadable
-from indexer.enrich.gazetteer import load_gazetteer
-from indexer.search import QueryError, SearchService, open_backend
+from casebook.store import StoreError, busy, damaged, disk_full, unreadable
+from indexer.search import QueryError
+from webui import auth, context
+from webui.citations import web_url
+from webui.links import link_args
+from webui.views.api import api
+from webui.views.auth import auth as login
+from webui.views.documents import documents
+from webui.views.entities import entities
+from webui.views.exports import exports
+from webui.views.quotes import quotes
+from webui.views.search import search
+from webui.views.sources import sources_page
+from webui.views.timeline import timeline
+from webui.views.timelines import timelines
 
 MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
 MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)
-WRITE_WAIT = 10.0  # seconds a request waits for another process's write to the store, then says it is busy
+BLUEPRINTS = (login, search, documents, entities, exports, quotes, sources_page, timeline, timelines, api)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,41 +73,17 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     """
     app = CasebookFlask(__name__)
     app.url_map.converters["int"] = SqliteInt
-    app.config["CASEBOOK"] = settings
     app.config.update(MAX_CONTENT_LENGTH=1 << 20, MAX_FORM_PARTS=100)  # forms here are a few fields
-    from casebook.sources import archive_sources, sample_source_names
-
-    # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
-    app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in archive_sources(settings)}
-    app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
-
-    from webui import auth
-    from webui.api import api
-    from webui.documents import documents
-    from webui.entities import entities
-    from webui.exports import exports
-    from webui.quotes import quotes
-    from webui.search import search
-    from webui.sources_page import sources_page
-    from webui.timeline import timeline
-    from webui.timelines import timelines
-
+    context.init_app(app, settings)
     auth.init_app(app, settings, public)
-    for blueprint in (search, documents, entities, exports, quotes, sources_page, timeline, timelines, api):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-
-    from webui.citations import web_url
 
     app.add_template_filter(web_url, "web_link")  # only http(s) URLs become links; others show as text
     app.add_template_global(lambda: not settings.public_url, "links_are_local")
-    app.add_template_global(sample_data)
-    app.add_template_global(lambda source: source in app.config["SAMPLE_SOURCES"], "is_sample")
-
-    @app.teardown_appcontext
-    def close_store(_exc: BaseException | None) -> None:
-        store = g.pop("store", None)
-        if store is not None:
-            store.close()
+    app.add_template_global(context.sample_data)
+    app.add_template_global(lambda source: source in context.sample_sources(), "is_sample")
+    app.add_template_global(link_args)
 
     @app.before_request
     def bounded() -> None:
@@ -119,8 +107,6 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     @app.errorhandler(QueryError)
     def bad_query(exc: QueryError) -> tuple[str, int]:
         """A search asked by a link rather than a form (an export): what is wrong, and where to fix it."""
-        from webui.search import link_args
-
         message = f"That search could not be run: {exc.problem}."
         fix = url_for("search.search_page", **link_args()), "Correct it on the search page"
         return render_template("error.html", code=400, message=message, fix=fix), 400
@@ -130,14 +116,14 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
         return render_template("error.html", code=503, message=str(exc)), 503
 
-    @app.errorhandler(sqlite3.DatabaseError)
-    def store_problem(exc: sqlite3.DatabaseError) -> tuple[str, int]:
+    @app.errorhandler(StoreError)
+    def store_problem(exc: StoreError) -> tuple[str, int]:
         """The store's file damaged, or held by a long write: one sentence, never a 500."""
         if damaged(exc):
             message = str(unreadable(settings.db_path, exc))
-        elif "locked" in str(exc) or "busy" in str(exc):
+        elif busy(exc):
             message = "The archive is busy: another command is writing to it. Try again in a minute."
-        elif "disk is full" in str(exc):
+        elif disk_full(exc):
             message = (
                 "The disk holding the archive is full: nothing was changed. Try again once there is room."
             )
@@ -166,63 +152,3 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         return render_template("error.html", code=405, message="That page cannot be used that way."), 405
 
     return app
-
-
-def settings() -> Settings:
-    from flask import current_app
-
-    return current_app.config["CASEBOOK"]
-
-
-def source_titles() -> dict[str, str]:
-    """Registry name -> the outlet's title, to label sources as readers know them."""
-    from flask import current_app
-
-    return current_app.config["SOURCE_TITLES"]
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """A link that leaves with the reader (citations, exports): under ``public_url`` when it is set,
-    else at the address this request came in on, which is only this computer's on 127.0.0.1."""
-    base = settings().public_url
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
-def sample_data() -> dict[str, int] | None:
-    """How many invented (sample) and real documents the archive holds, once per request; None when it
-    holds no sample data. Every page of such an archive says so (base.html)."""
-    from flask import current_app
-
-    names = sorted(current_app.config["SAMPLE_SOURCES"])
-    if not names:
-        return None
-    if "sample_data" not in g:
-        g.sample_data = None
-        try:  # the notice never stops a page, not even the one saying the store cannot be read
-            sample = store().count_from(names)
-            g.sample_data = {"sample": sample, "real": store().count() - sample} if sample else None
-        except (CasebookError, sqlite3.Error):
-            pass  # the error page that follows says what is wrong with the store
-    return g.sample_data
-
-
-def search_service() -> SearchService:
-    """The archive's search service, one for the app: it holds the gazetteer's names, so every page
-    resolves an entity field (``scheme:ESA``) the same way."""
-    from flask import current_app
-
-    service = current_app.extensions.get("casebook_search")
-    if service is None:
-        found = settings()
-        service = SearchService(open_backend(found), gazetteer=load_gazetteer(found.gazetteer_path))
-        current_app.extensions["casebook_search"] = service
-    return service
-
-
-def store() -> Store:
-    """One store connection per request, closed at teardown."""
-    if "store" not in g:
-        g.store = Store(settings().db_path, timeout=WRITE_WAIT)
-    return g.store

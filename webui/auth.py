@@ -25,24 +25,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    Flask,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from webui.app import store
-
-auth = Blueprint("auth", __name__)
+from webui.context import store
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -141,7 +129,6 @@ def init_app(app: Flask, settings: Settings, public: bool) -> None:
         CASEBOOK_PUBLIC=public,
         CASEBOOK_USERS=Users(settings),
     )
-    app.register_blueprint(auth)
     app.before_request(check_csrf)
     app.jinja_env.globals.update(
         csrf_token=csrf_token, can_write=can_write, login_required=login_required, current_user=current_user
@@ -207,6 +194,15 @@ def write_action(view: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
+def verify(name: str, password: str) -> str | None:
+    """The user's password hash when ``password`` is theirs; None otherwise, in the same time whether or
+    not the user exists."""
+    hashed = users().get(name)
+    if check_password_hash(hashed or _DUMMY_HASH, password) and hashed:
+        return hashed
+    return None
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """Only a path on this site: an open redirect would let a link send users anywhere after login. Control
     characters (a CR or LF would split the Location header) make any target the fallback."""
@@ -218,32 +214,3 @@ def safe_next(target: str | None, fallback: str) -> str:
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return fallback
     return target
-
-
-@auth.route("/login", methods=["GET", "POST"])
-def login() -> Any:
-    if is_public():
-        abort(403, "This archive is published read-only: there is nothing to log in to.")
-    error = None
-    next_url = safe_next(request.values.get("next"), url_for("search.search_page"))
-    if request.method == "POST":
-        name = request.form.get("username", "")
-        hashed = users().get(name)
-        if check_password_hash(hashed or _DUMMY_HASH, request.form.get("password", "")) and hashed:
-            now = datetime.now(UTC)
-            token = secrets.token_urlsafe(32)
-            store().start_login(token, name, now, now - timedelta(days=LOGIN_DAYS))
-            session.clear()
-            session.update(user=name, login=token, key=fingerprint(hashed))
-            return redirect(next_url)
-        error = "Wrong user name or password."
-    return render_template("login.html", error=error, next_url=next_url), 401 if error else 200
-
-
-@auth.route("/logout", methods=["POST"])
-def logout() -> Any:
-    token = session.get("login")
-    if isinstance(token, str):
-        store().end_login(token)
-    session.clear()
-    return redirect(url_for("search.search_page"))

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Response, request, stream_with_context
 
-from webui.app import external_url, search_service, source_titles, store
 from webui.citations import Citation, iter_csl_json, iter_csv, iter_jsonl, iter_ris
-from webui.search import SearchRequest, query_from_request
-
-exports = Blueprint("exports", __name__)
+from webui.context import external_url, search, source_titles, store
+from webui.search import SearchRequest
 
 FORMATS = {
     "csv": (iter_csv, "text/csv; charset=utf-8", "csv"),
@@ -36,7 +34,7 @@ def citation_for(doc_id: str) -> Citation | None:
 
 def matching_ids(req: SearchRequest) -> Iterator[str]:
     """The ids of every document the request matches, in its order (a malformed query raises here)."""
-    _total, hits = search_service().every_match(req.q or "*", **req.narrowing())
+    _total, hits = search().every_match(req.q or "*", **req.narrowing())
     return (hit["id"] for hit in hits)
 
 
@@ -67,12 +65,3 @@ def download(chunks: Iterator[str], mimetype: str, filename: str, *, bom: bool =
     response = Response(stream_with_context(chunks), content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@exports.route("/export/<fmt>")
-def export(fmt: str) -> Response:
-    if fmt not in FORMATS:
-        abort(404)
-    render, mimetype, suffix = FORMATS[fmt]
-    ids = matching_ids(query_from_request())
-    return download(render(citations(ids)), mimetype, f"casebook-export.{suffix}", bom=fmt == "csv")

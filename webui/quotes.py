@@ -1,4 +1,4 @@
-"""The quotes page: search reported speech by text, speaker, date and source, each with its citation."""
+"""The quotes page's data: reported speech searched by text, speaker, date and source, with citations."""
 
 from __future__ import annotations
 
@@ -10,19 +10,15 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import request, url_for
 
 from indexer.search import SORTS, QueryError
-from webui.app import external_url, search_service, settings, source_titles, store
 from webui.citations import neutralise, quote_citation, speaker_credit
+from webui.context import external_url, search, settings, source_titles, store
 from webui.entities import gazetteer
-from webui.exports import download
 from webui.forms import FormError, date_errors, fix_all, query_error
+from webui.links import link_args, requested_page
 from webui.marking import paragraph_number
-from webui.queries import document_texts, source_stats
-from webui.search import link_args, requested_page
-
-quotes = Blueprint("quotes", __name__)
 
 PAGE_SIZE = 20
 LABELS = {"q": "Words or phrase in the quote", "source": "Sources", "since": "From", "until": "To"}
@@ -56,7 +52,7 @@ class QuoteForm:
 def held_sources() -> list[tuple[str, str]]:
     """(name, title) of every source the archive holds documents from, by title."""
     titles = source_titles()
-    held = [(row["source"], titles.get(row["source"], row["source"])) for row in source_stats(store())]
+    held = [(row["source"], titles.get(row["source"], row["source"])) for row in store().source_stats()]
     return sorted(held, key=lambda s: s[1].lower())
 
 
@@ -88,7 +84,7 @@ def quote_form() -> tuple[QuoteForm, list[FormError]]:
 
 def run(form: QuoteForm, limit: int = PAGE_SIZE, **overrides: Any) -> dict[str, Any]:
     params = form.params(**overrides)
-    return search_service().search_quotes(limit=limit, **params)
+    return search().search_quotes(limit=limit, **params)
 
 
 def relink(changes: dict[str, str]) -> str:
@@ -109,7 +105,7 @@ def cite(hits: list[dict[str, Any]]) -> None:
     outlets = source_titles()
     known = gazetteer(settings().gazetteer_path)
     names = store().entity_names(h["speaker_id"] for h in hits if h["speaker_id"])
-    texts = document_texts(store(), {h["doc_id"] for h in hits})
+    texts = store().document_texts(h["doc_id"] for h in hits)
     for hit in hits:
         published = date.fromisoformat(hit["published"]) if hit["published"] else None
         entity = known.get(hit["speaker_id"] or "")
@@ -134,8 +130,9 @@ def cite(hits: list[dict[str, Any]]) -> None:
         )
 
 
-@quotes.route("/quotes")
-def quotes_page() -> tuple[str, int]:
+def page() -> tuple[dict[str, Any], int]:
+    """The quotes page's data for the request (the form again with every problem, or the quotes found),
+    and its status."""
     form, errors = quote_form()
     errors += date_errors(form.since, form.until, LABELS, relink)
     found = None
@@ -150,26 +147,24 @@ def quotes_page() -> tuple[str, int]:
         errors.append(query_error(exc, "q", LABELS["q"], relink))
     context = {"form": form, "errors": errors, "sources": held_sources(), "sorts": SORTS}
     if errors:
-        return render_template("quotes.html", found=None, fix_all=fix_all(errors, relink), **context), 400
+        return {"found": None, "fix_all": fix_all(errors, relink), **context}, 400
     cite(found["results"])
-    return render_template(
-        "quotes.html",
-        found=found,
-        pages=max(1, -(-found["total"] // PAGE_SIZE)),
-        page_href=page_href,
-        export=url_for("quotes.quotes_csv", **link_args("page")),
+    return {
+        "found": found,
+        "pages": max(1, -(-found["total"] // PAGE_SIZE)),
+        "page_href": page_href,
+        "export": url_for("quotes.quotes_csv", **link_args("page")),
         **context,
-    ), 200
+    }, 200
 
 
-@quotes.route("/quotes.csv")
-def quotes_csv() -> Response:
-    """Every matching quote, however many, streamed a row at a time (cited a batch at a time)."""
+def every_quote() -> Iterator[dict[str, Any]]:
+    """Every quote the request's form matches, however many, read as they are iterated."""
     form, _ = quote_form()
     params = form.params()
     params.pop("page")
-    _total, hits = search_service().every_match(params.pop("query"), quotes=True, **params)
-    return download(csv_rows(hits), "text/csv; charset=utf-8", "casebook-quotes.csv", bom=True)
+    _total, hits = search().every_match(params.pop("query"), quotes=True, **params)
+    return hits
 
 
 CSV_BATCH = 500  # quotes cited at once: one look-up of names and texts per batch, not per quote

@@ -1,4 +1,5 @@
-"""The search page: query, facets to include or exclude, date range with a histogram, sort, pagination."""
+"""The search page's data: query, facets to include or exclude, date range with a histogram, sort, pages;
+and the search request every page, export and the API read from the query string."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import request, url_for
 from markupsafe import Markup
 
 from indexer.search import ALL_FACETS, SORTS, UNDATED, QueryError, SearchService
-from webui.app import search_service, source_titles, store
 from webui.charts import bar_chart
+from webui.context import search, source_titles, store
 from webui.forms import date_errors, fix_all, query_error
-
-search = Blueprint("search", __name__)
+from webui.links import link_args, requested_page
 
 PAGE_SIZE = 20
 MAX_QUERY = 2000  # characters: longer queries are refused with a clear message
@@ -70,16 +70,7 @@ class SearchRequest:
         }
 
     def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
-        narrowing = self.narrowing()
-        return search_service().search(self.q or "*", limit=limit, page=self.page, **narrowing, **extra)
-
-
-def requested_page() -> int:
-    """The ``page`` argument, clamped; anything unreadable is page 1."""
-    try:
-        return max(1, min(int(request.args.get("page", "1")), 10_000))
-    except ValueError:
-        return 1
+        return search().search(self.q or "*", limit=limit, page=self.page, **self.narrowing(), **extra)
 
 
 def query_from_request() -> SearchRequest:
@@ -108,10 +99,9 @@ def relink(changes: dict[str, str]) -> str:
     return url_for("search.search_page", **args)
 
 
-@search.route("/")
-@search.route("/search")
-def search_page() -> tuple[str, int]:
-    req = query_from_request()
+def results(req: SearchRequest) -> tuple[dict[str, Any], int]:
+    """The search page's data for a request (the form again with every problem, or the results), and
+    its status."""
     errors = date_errors(req.since, req.until, DATE_LABELS, relink)
     bad = {e.field for e in errors}
     runnable = replace(
@@ -124,16 +114,15 @@ def search_page() -> tuple[str, int]:
     except QueryError as exc:
         errors.append(query_error(exc, "q", QUERY_LABEL, relink))
     if errors:  # every problem at once, each beside its field, on the same form
-        return render_template(
-            "search.html",
-            req=req,
-            errors=errors,
-            fix_all=fix_all(errors, relink),
-            found=None,
-            facets=[],
-            names={},
-            sorts=SORTS,
-        ), 400
+        return {
+            "req": req,
+            "errors": errors,
+            "fix_all": fix_all(errors, relink),
+            "found": None,
+            "facets": [],
+            "names": {},
+            "sorts": SORTS,
+        }, 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
     shown = {
@@ -145,23 +134,22 @@ def search_page() -> tuple[str, int]:
     names = store().entity_names(shown) | source_titles()
     by_year = found["facets"].get("year", {})
     years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
-    return render_template(
-        "search.html",
-        req=req,
-        errors=[],
-        found=found,
-        facets=facet_groups(found, req, names),
-        names=names,
-        pages=max(1, -(-found["total"] // PAGE_SIZE)),
-        page_href=page_href,
-        chips=chips(req, names),
-        histogram=bar_chart(years, "Matching articles by year"),
-        years=years,
-        undated=by_year.get(UNDATED, 0),
-        left_out=undated_left_out(runnable),
-        retries=[] if found["total"] else retries(req, chips(req, names)),
-        sorts=SORTS,
-    ), 200
+    return {
+        "req": req,
+        "errors": [],
+        "found": found,
+        "facets": facet_groups(found, req, names),
+        "names": names,
+        "pages": max(1, -(-found["total"] // PAGE_SIZE)),
+        "page_href": page_href,
+        "chips": chips(req, names),
+        "histogram": bar_chart(years, "Matching articles by year"),
+        "years": years,
+        "undated": by_year.get(UNDATED, 0),
+        "left_out": undated_left_out(runnable),
+        "retries": [] if found["total"] else retries(req, chips(req, names)),
+        "sorts": SORTS,
+    }, 200
 
 
 @lru_cache(maxsize=4)
@@ -174,9 +162,8 @@ def _archive_examples(service: SearchService, _period: int) -> dict[str, str]:
     return {"scheme": schemes[0].split(":", 1)[1] if schemes else "", "year": years[0] if years else ""}
 
 
-@search.app_template_global()
 def archive_examples() -> dict[str, str]:
-    return _archive_examples(search_service(), int(time.time() // 300))
+    return _archive_examples(search(), int(time.time() // 300))
 
 
 def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -273,14 +260,6 @@ def chips(
     return out
 
 
-@search.app_template_global()
-def link_args(*drop: str) -> dict[str, list[str]]:
-    """The request's arguments to build links with, less ``drop`` and url_for's own keywords (``endpoint``,
-    ``_anchor``, ``_scheme``...): a query string naming one of them must not break the page."""
-    args = request.args.to_dict(flat=False)
-    return {k: v for k, v in args.items() if k not in drop and k != "endpoint" and not k.startswith("_")}
-
-
 def href_with(name: str, value: str, remove: bool, endpoint: str = "search.search_page") -> str:
     args = link_args()
     args.pop("page", None)
@@ -308,8 +287,3 @@ def page_href(number: int) -> str:
     args = link_args()
     args["page"] = [str(number)]
     return url_for("search.search_page", **args)
-
-
-@search.route("/help")
-def help_page() -> str:
-    return render_template("help.html")

@@ -1,4 +1,4 @@
-"""Timelines: how coverage of a query or an entity rose and fell, several series on one chart.
+"""The timeline page's data: how coverage of a query or an entity rose and fell, several series on one chart.
 
 Counts come from the index's date facets, so a timeline costs one search per series; "share" divides by
 all coverage in the same period, which corrects for the archive holding more of some years than others.
@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import request, url_for
 
 from casebook.events import load_events
 from indexer.search import UNDATED, QueryError, check_date
-from webui.app import settings, source_titles, store
 from webui.charts import line_chart
+from webui.context import settings, source_titles, store
 from webui.forms import date_errors, fix_all, query_error
-from webui.search import SearchRequest, chips, link_args, query_from_request
-
-timeline = Blueprint("timeline", __name__)
+from webui.links import link_args
+from webui.search import SearchRequest, chips, query_from_request
 
 MAX_SERIES = 6
 KEY_ARTICLES = 30
@@ -133,8 +132,9 @@ def scope_names(scope: SearchRequest) -> dict[str, str]:
     return store().entity_names(values) | source_titles()
 
 
-@timeline.route("/timeline")
-def timeline_page() -> tuple[str, int]:
+def page() -> tuple[dict[str, Any], int]:
+    """The timeline page's data for the request (the form again with every problem, or the chart), and
+    its status."""
     queries, by, measure = timeline_args()
     scope = timeline_scope()
     relink = series_relink(queries, by, measure)
@@ -147,9 +147,7 @@ def timeline_page() -> tuple[str, int]:
     facets_only = replace(scope, since="", until="", originals_only=False)  # the form shows those itself
     common["limits"] = chips(facets_only, scope_names(scope), "timeline.timeline_page")
     if errors:  # the form again, each faulty field marked with what is wrong and a correction
-        return render_template(
-            "timeline.html", fix_all=fix_all(errors, relink), chart=None, rows=[], **common
-        ), 400
+        return {"fix_all": fix_all(errors, relink), "chart": None, "rows": [], **common}, 400
     data = (
         chart_data(per_query, by, measure, scope) if queries else {"periods": [], "series": {}, "undated": {}}
     )
@@ -166,19 +164,31 @@ def timeline_page() -> tuple[str, int]:
         (period, [values[i] for values in data["series"].values()], period_href(queries, period))
         for i, period in enumerate(data["periods"])
     ]
-    return render_template(
-        "timeline.html",
-        chart=chart,
-        rows=rows,
-        names=list(data["series"]),
-        events=events,
-        key_articles=key_articles,
-        undated=[(q, n, search_href(q, year=UNDATED)) for q, n in data["undated"].items() if n],
-        outlets=source_titles(),
-        unit=unit,
-        gaps=any(v is None for values in data["series"].values() for v in values),
+    return {
+        "chart": chart,
+        "rows": rows,
+        "names": list(data["series"]),
+        "events": events,
+        "key_articles": key_articles,
+        "undated": [(q, n, search_href(q, year=UNDATED)) for q, n in data["undated"].items() if n],
+        "outlets": source_titles(),
+        "unit": unit,
+        "gaps": any(v is None for values in data["series"].values() for v in values),
         **common,
-    ), 200
+    }, 200
+
+
+def series_json() -> dict[str, Any]:
+    """The timeline page's series: ``{by, measure, periods, series: {query: [value per period]}, undated:
+    {query: articles without a date, not in the series}, events, max_series}``; a share is None where the
+    archive holds nothing in the period. A series that cannot be run raises its QueryError."""
+    queries, by, measure = timeline_args()
+    scope = timeline_scope()
+    data = build(queries, by, measure, scope) if queries else {"periods": [], "series": {}, "undated": {}}
+    events = [
+        {"date": e.day, "title": e.title, "source": e.source} for e in load_events(settings().events_path)
+    ]
+    return {"by": by, "measure": measure, **data, "events": events, "max_series": MAX_SERIES}
 
 
 def search_href(query: str, **changes: str) -> str:

@@ -1,5 +1,5 @@
 """The bundled demo corpus: real articles from the target sites, as pages in ``corpus/demo/``, and the
-invented SAMPLE DATA articles that ``casebook.samples`` writes beside them.
+invented SAMPLE DATA articles that ``indexer.pipeline.samples`` writes beside them.
 
 ``manifest.toml`` records each real page's original URL, fetch time and Content-Type, so the demo archive
 carries the same provenance a crawl would; each sample page carries its invented outlet's address and the
@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from casebook.errors import CasebookError
-from casebook.pipeline import FileImport, IngestReport, ingest
 from casebook.settings import Settings
+from indexer.pipeline.ingest import FileImport, IngestReport, ingest
 
 
 def demo_imports(demo_dir: Path) -> list[FileImport]:
@@ -36,7 +36,7 @@ def demo_imports(demo_dir: Path) -> list[FileImport]:
 
 def sample_imports(settings: Settings, folder: Path) -> list[FileImport]:
     """The sample pages, written to ``folder`` to be archived (the WARC files keep them afterwards)."""
-    from casebook.samples import sample_pages
+    from indexer.pipeline.samples import sample_pages
 
     pages = sample_pages(
         settings.sample_templates_path, settings.sample_sources_path, settings.gazetteer_path

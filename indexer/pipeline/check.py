@@ -8,18 +8,25 @@ everywhere gives none.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from casebook.archive import (
+    IMPORT_PREFIX,
+    OWN_PREFIXES,
+    PAGE_TYPES,
+    TORN,
+    Damage,
+    RecordInfo,
+    is_warc,
+    iter_records,
+)
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import PENDING, to_retry
-from crawler.archive import OWN_PREFIXES, PAGE_TYPES, TORN, Damage, RecordInfo, is_warc, iter_records
+from casebook.store import PENDING, Store, StoreError, to_retry
 
-IMPORT_PREFIX = "import-"  # WARC files of imported HTML files (casebook.pipeline.Ingester.archive_files)
 REINDEX = "run casebook reindex"
 INGEST = "run casebook ingest"
 
@@ -101,21 +108,18 @@ def check(settings: Settings) -> CheckReport:
             f"no archive in {settings.data_dir} (no {settings.db_path.name}): nothing to check"
         )
     report = CheckReport()
-    conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
     try:
-        archive = read_archive(settings.warc_dir)
-        report.counts["warc files"] = len(archive.files)
-        report.counts["warc records"] = len(archive.by_place)
-        report.problems += check_warc(archive)
-        report.problems += check_catalogue(conn, archive, report.counts)
-        report.problems += check_documents(conn, archive, report.counts)
-        report.review = documents_to_review(conn)
-        report.problems += check_index(settings.index_dir, conn, report.counts)
-    except sqlite3.Error as exc:
+        with Store(settings.db_path, read_only=True) as store:
+            archive = read_archive(settings.warc_dir)
+            report.counts["warc files"] = len(archive.files)
+            report.counts["warc records"] = len(archive.by_place)
+            report.problems += check_warc(archive)
+            report.problems += check_catalogue(store, archive, report.counts)
+            report.problems += check_documents(store, archive, report.counts)
+            report.review = documents_to_review(store)
+            report.problems += check_index(settings.index_dir, store, report.counts)
+    except StoreError as exc:
         raise CasebookError(f"the store {settings.db_path} cannot be read ({exc})") from None
-    finally:
-        conn.close()
     return report
 
 
@@ -191,36 +195,36 @@ def _torn_tail(archive: Archive, damage: Damage) -> bool:
 # -- the record catalogue ------------------------------------------------------------------------------
 
 
-def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
+def check_catalogue(store: Store, archive: Archive, counts: Counter[str]) -> list[Problem]:
     """Each catalogued record is where the catalogue says, with its payload digest; each page record of
     the WARC files is catalogued; no record names a document the store lacks; nothing is left pending, and
     no record failed for a reason a newer Casebook can fix (those are tried again by every ingest)."""
     problems: list[Problem] = []
-    doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
+    doc_ids = set(store.document_ids())
     catalogued: set[str] = set()
     missing_files: Counter[str] = Counter()
     pending = 0
-    for row in conn.execute("SELECT * FROM records ORDER BY warc_file, warc_offset"):
+    for row in store.catalogue():
         counts["catalogued"] += 1
-        record_id, name, offset = row["record_id"], row["warc_file"], row["warc_offset"]
+        record_id, name, offset = row.record_id, row.warc_file, row.warc_offset
         catalogued.add(record_id)
-        pending += row["outcome"] == PENDING
-        if to_retry(row["outcome"]):
+        pending += row.outcome == PENDING
+        if to_retry(row.outcome):
             counts["failed"] += 1
             problems.append(
                 Problem(
                     "record-failed",
                     _at(name, offset),
-                    f"record {record_id} ({row['url']}) did not become a document: {row['outcome']};"
+                    f"record {record_id} ({row.url}) did not become a document: {row.outcome};"
                     f" {INGEST} to try it again",
                 )
             )
-        if row["doc_id"] and row["doc_id"] not in doc_ids:
+        if row.doc_id and row.doc_id not in doc_ids:
             problems.append(
                 Problem(
                     "record-document",
                     _at(name, offset),
-                    f"record {record_id} ({row['url']}) made document {row['doc_id']}, which the store lacks",
+                    f"record {record_id} ({row.url}) made document {row.doc_id}, which the store lacks",
                 )
             )
         if name not in archive.files:
@@ -241,16 +245,16 @@ def check_catalogue(conn: sqlite3.Connection, archive: Archive, counts: Counter[
                 Problem(
                     "record-missing",
                     _at(name, offset),
-                    f"catalogued record {record_id} ({row['url']}) is not there{there}",
+                    f"catalogued record {record_id} ({row.url}) is not there{there}",
                 )
             )
-        elif row["payload_digest"] and found.payload_digest != row["payload_digest"]:
+        elif row.payload_digest and found.payload_digest != row.payload_digest:
             problems.append(
                 Problem(
                     "record-mismatch",
                     _at(name, offset),
-                    f"record {record_id} ({row['url']}) has payload digest {found.payload_digest},"
-                    f" the catalogue says {row['payload_digest']}",
+                    f"record {record_id} ({row.url}) has payload digest {found.payload_digest},"
+                    f" the catalogue says {row.payload_digest}",
                 )
             )
     for name, n in sorted(missing_files.items()):
@@ -282,21 +286,19 @@ def _damage_note(archive: Archive, name: str, offset: int) -> str:
 # -- documents -----------------------------------------------------------------------------------------
 
 
-def check_documents(conn: sqlite3.Connection, archive: Archive, counts: Counter[str]) -> list[Problem]:
+def check_documents(store: Store, archive: Archive, counts: Counter[str]) -> list[Problem]:
     """Every document and every older version points to a page record in the WARC files."""
     problems: list[Problem] = []
-    rows = conn.execute("SELECT id, version, warc_file, warc_offset FROM documents ORDER BY id").fetchall()
-    counts["documents"] = len(rows)
-    versions = conn.execute(
-        "SELECT doc_id AS id, version, warc_file, warc_offset FROM versions ORDER BY doc_id, version"
-    ).fetchall()
+    current = store.current_originals()
+    counts["documents"] = len(current)
+    versions = store.version_originals()
     counts["versions"] = len(versions)
-    latest = {(row["id"], row["warc_file"], row["warc_offset"]) for row in rows}
-    versions = [v for v in versions if (v["id"], v["warc_file"], v["warc_offset"]) not in latest]
-    for kind, items in (("document", rows), ("version", versions)):
-        for row in items:
-            label = row["id"] if kind == "document" else f"{row['id']} version {row['version']}"
-            name, offset = row["warc_file"], row["warc_offset"]
+    latest = {(o.doc_id, o.warc_file, o.warc_offset) for o in current}
+    versions = [v for v in versions if (v.doc_id, v.warc_file, v.warc_offset) not in latest]
+    for kind, items in (("document", current), ("version", versions)):
+        for original in items:
+            label = original.doc_id if kind == "document" else f"{original.doc_id} version {original.version}"
+            name, offset = original.warc_file, original.warc_offset
             if not name or offset is None:
                 problems.append(Problem("document-original", label, "no archived original is recorded"))
                 continue
@@ -314,17 +316,10 @@ def check_documents(conn: sqlite3.Connection, archive: Archive, counts: Counter[
     return problems
 
 
-def documents_to_review(conn: sqlite3.Connection) -> list[Review]:
-    """Documents kept with a fallback or uncertain extraction, or with disputed dates (store schema 5+)."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(documents)")}
-    if "extraction" not in columns:
-        return []
-    rows = conn.execute(
-        "SELECT id, canonical_url, extraction, published_confidence FROM documents"
-        " WHERE extraction != 'full' OR published_confidence = 'disputed' ORDER BY id"
-    ).fetchall()
+def documents_to_review(store: Store) -> list[Review]:
+    """Documents kept with a fallback or uncertain extraction, or with disputed dates."""
     out = []
-    for row in rows:
+    for row in store.documents_to_review():
         if row["extraction"] != "full":
             out.append(Review(row["id"], row["canonical_url"], f"extraction {row['extraction']}"))
         if row["published_confidence"] == "disputed":
@@ -335,14 +330,14 @@ def documents_to_review(conn: sqlite3.Connection) -> list[Review]:
 # -- the search index ----------------------------------------------------------------------------------
 
 
-def check_index(index_dir: Path, conn: sqlite3.Connection, counts: Counter[str]) -> list[Problem]:
+def check_index(index_dir: Path, store: Store, counts: Counter[str]) -> list[Problem]:
     """The index holds each document of the store once and nothing else, marks the same near-duplicate
     copies, and its quotes sub-index holds each document's quotes."""
     from indexer.search.whoosh_backend import WhooshIndex
 
-    doc_ids = {row[0] for row in conn.execute("SELECT id FROM documents")}
-    copies = dict(conn.execute("SELECT doc_id, duplicate_of FROM clusters WHERE duplicate_of IS NOT NULL"))
-    quotes = dict(conn.execute("SELECT doc_id, COUNT(*) FROM quotes GROUP BY doc_id"))
+    doc_ids = set(store.document_ids())
+    copies = store.copies()
+    quotes = store.quote_counts()
     search_index = WhooshIndex(index_dir)
     if not search_index.exists():
         if doc_ids:

@@ -12,8 +12,6 @@ A record already processed is never processed again, so ingest is idempotent.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,12 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from casebook.errors import CasebookError
-from casebook.models import Document, RawPage
-from casebook.settings import Settings
-from casebook.sources import archive_sources, source_for_url, timezone_for_url
-from casebook.store import PENDING, Store, StoredDocument, to_retry
-from crawler.archive import (
+from casebook.archive import (
     AUX_PREFIX,
     PAGE_TYPES,
     ArchivedRecord,
@@ -38,8 +31,14 @@ from crawler.archive import (
     is_warc,
     iter_pages,
     iter_records,
+    payload_digest,
     repair_torn_tail,
 )
+from casebook.errors import CasebookError
+from casebook.models import Document, RawPage
+from casebook.settings import Settings
+from casebook.sources import archive_sources, source_for_url, timezone_for_url
+from casebook.store import PENDING, Store, StoredDocument, to_retry
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
@@ -94,11 +93,6 @@ class IngestReport:
         return "ingest: " + ", ".join(parts)
 
 
-def payload_digest(body: bytes) -> str:
-    """The WARC payload digest (``sha1:`` + base32), as warcio writes it: used to spot a file seen before."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-
-
 def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """Split the given paths (files or folders, walked recursively) into HTML files and WARC files."""
     html_files: list[Path] = []
@@ -150,7 +144,7 @@ class Ingester:
     def reconcile(self) -> int:
         """Catalogue the records a killed run wrote to WARC but never catalogued; return how many. A write
         that never finished at the end of one of Casebook's own files is set aside first (its bytes kept
-        in ``DATA/warc-damaged/``: see :func:`crawler.archive.repair_torn_tail`).
+        in ``DATA/warc-damaged/``: see :func:`casebook.archive.repair_torn_tail`).
 
         Only the tail of each file is read: from its last catalogued record on (records are appended, one
         writer per file, so an uncatalogued record can only follow the last catalogued one); a file with
@@ -159,9 +153,7 @@ class Ingester:
         """
         if not self.settings.warc_dir.is_dir():
             return 0
-        last = dict(
-            self.store.db.execute("SELECT warc_file, MAX(warc_offset) FROM records GROUP BY warc_file")
-        )
+        last = self.store.last_catalogued_offsets()
         found = 0
         for path in sorted(p for p in self.settings.warc_dir.iterdir() if is_warc(p) and p.is_file()):
             repair_torn_tail(path, self.settings.data_dir / QUARANTINE, last.get(path.name, 0))

@@ -1,8 +1,4 @@
-"""The archive of originals: WARC files under ``DATA/warc/``, written once and never rewritten.
-
-Everything downstream (store, index) can be rebuilt from these files. Records are gzip members
-appended to the current file in one write, fsynced before anyone is told they exist, and files rotate at
-a size limit so no single file grows without bound.
+"""Reading WARC files back: every page record with its location, damage and all.
 
 Reading is forgiving: a damaged stretch of a file (a truncated or corrupt gzip member, bytes that are
 not a record, a record whose Content-Length does not match its length) is skipped with a reason, and
@@ -11,12 +7,9 @@ reading resumes at the next record that can be read, so one bad record never hid
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import re
-import shutil
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,22 +17,17 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
+from casebook.archive.codings import UnsupportedCoding, decode_body
 from casebook.errors import CasebookError
 from casebook.models import RawPage
-from crawler.codings import UnsupportedCoding, decode_body
 
 log = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
-ROTATE_BYTES = 1 << 30  # 1 GiB per file
-AUX_PREFIX = "crawl-aux-"  # crawl files of responses that are not articles (written by crawler.ledger)
 PAGE_TYPES = ("response", "resource")  # the record types that can hold a page
 GZIP_MAGIC = b"\x1f\x8b\x08"
 CHUNK = 1 << 16
@@ -52,257 +40,10 @@ def is_warc(path: Path) -> bool:
     return path.name.endswith(WARC_SUFFIXES)
 
 
-def warc_date(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def parse_warc_date(value: str | None) -> datetime:
     if not value:
         return datetime.now(UTC)
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-@dataclass(frozen=True)
-class WrittenRecord:
-    warc_file: str  # file name, relative to the archive folder
-    offset: int
-    record_id: str
-    payload_digest: str
-
-
-class WarcArchive:
-    """Appends records to rotating ``<prefix>-<timestamp>-<n>.warc.gz`` files in one folder."""
-
-    def __init__(self, directory: Path, prefix: str = "casebook", rotate_bytes: int = ROTATE_BYTES) -> None:
-        self.directory = directory
-        self.prefix = prefix
-        self.rotate_bytes = rotate_bytes
-        directory.mkdir(parents=True, exist_ok=True)
-        self._current: Path | None = None
-
-    def _target(self) -> Path:
-        if self._current is None or self._current.stat().st_size >= self.rotate_bytes:
-            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-            n = 0
-            while True:
-                candidate = self.directory / f"{self.prefix}-{stamp}-{n:05d}.warc.gz"
-                if not candidate.exists():
-                    break
-                n += 1
-            candidate.touch()
-            self._current = candidate
-        return self._current
-
-    def write_resource(self, url: str, body: bytes, content_type: str, fetched: datetime) -> WrittenRecord:
-        """Archive bytes that were not fetched over HTTP by us (an imported file) as a ``resource`` record."""
-        return self._write(url, "resource", body, fetched, content_type=content_type)
-
-    def write_response(
-        self, url: str, status: int, headers: list[tuple[str, str]], body: bytes, fetched: datetime
-    ) -> WrittenRecord:
-        """Archive an HTTP response exactly as received (status line, headers, body)."""
-        http = StatusAndHeaders(f"{status} {_reason(status)}", headers, protocol="HTTP/1.1")
-        return self._write(url, "response", body, fetched, http_headers=http)
-
-    def write_request(
-        self,
-        url: str,
-        method: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
-        fetched: datetime,
-        concurrent_to: str | None = None,
-    ) -> WrittenRecord:
-        """Archive an HTTP request as sent; ``concurrent_to`` links it to the record of its response."""
-        return self._write_records([_request_record(url, method, headers, body, fetched, concurrent_to)])[0]
-
-    def write_exchange(
-        self,
-        url: str,
-        method: str,
-        request_headers: list[tuple[str, str]],
-        request_body: bytes,
-        status: int,
-        response_headers: list[tuple[str, str]],
-        response_body: bytes,
-        fetched: datetime,
-        protocol: str = "HTTP/1.1",
-    ) -> tuple[WrittenRecord, WrittenRecord]:
-        """Archive one fetch as the crawler saw it: the response exactly as received, then its request
-        (``WARC-Concurrent-To`` the response), in one file, fsynced together. Returns (response, request).
-        """
-        http = StatusAndHeaders(f"{status} {_reason(status)}", response_headers, protocol=protocol)
-        response = WARCWriter(BytesIO(), gzip=True).create_warc_record(
-            url,
-            "response",
-            payload=BytesIO(response_body),
-            http_headers=http,
-            warc_headers_dict={"WARC-Date": warc_date(fetched)},
-        )
-        response_id = response.rec_headers.get_header("WARC-Record-ID")
-        request = _request_record(url, method, request_headers, request_body, fetched, response_id)
-        written = self._write_records([response, request])
-        return written[0], written[1]
-
-    def _write_records(self, records: list[ArcWarcRecord]) -> list[WrittenRecord]:
-        """Append ready-made records to the current file as one unit: one write, one fsync.
-
-        The records are serialised first and written with a single ``write``, so a process killed while
-        archiving leaves either the whole unit or nothing (a power cut can still tear it: readers skip a
-        torn tail with a logged reason).
-        """
-        path = self._target()
-        buffer = BytesIO()
-        writer = WARCWriter(buffer, gzip=True)
-        starts: list[int] = []
-        for record in records:
-            starts.append(buffer.tell())
-            writer.write_record(record)
-        with open(path, "ab") as out:
-            fcntl.flock(out, fcntl.LOCK_EX)  # repair_torn_tail never cuts a unit being written
-            base = out.seek(0, os.SEEK_END)
-            try:
-                out.write(buffer.getvalue())
-                out.flush()
-                os.fsync(out.fileno())
-            except OSError:
-                # A full disk (or any failed write): take back what was written of the unit, so no torn
-                # member is left behind (nothing was acknowledged, the caller retries or stops).
-                with contextlib.suppress(OSError):
-                    out.truncate(base)
-                    os.fsync(out.fileno())
-                raise
-        return [
-            WrittenRecord(
-                path.name,
-                base + start,
-                record.rec_headers.get_header("WARC-Record-ID"),
-                record.rec_headers.get_header("WARC-Payload-Digest") or "",
-            )
-            for start, record in zip(starts, records, strict=True)
-        ]
-
-    def _write(
-        self,
-        url: str,
-        record_type: str,
-        body: bytes,
-        fetched: datetime,
-        content_type: str | None = None,
-        http_headers: StatusAndHeaders | None = None,
-    ) -> WrittenRecord:
-        record = WARCWriter(BytesIO(), gzip=True).create_warc_record(
-            url,
-            record_type,
-            payload=BytesIO(body),
-            warc_content_type=content_type or "",
-            http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": warc_date(fetched)},
-        )
-        return self._write_records([record])[0]
-
-
-def _request_record(
-    url: str,
-    method: str,
-    headers: list[tuple[str, str]],
-    body: bytes,
-    fetched: datetime,
-    concurrent_to: str | None,
-) -> ArcWarcRecord:
-    """A WARC ``request`` record: request line, headers as sent (``Host`` first, as the client adds it)."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    if not any(name.lower() == "host" for name, _ in headers):
-        headers = [("Host", parts.netloc), *headers]
-    http = StatusAndHeaders(f"{method.upper()} {target} HTTP/1.1", headers, is_http_request=True)
-    warc_headers = {"WARC-Date": warc_date(fetched)}
-    if concurrent_to:
-        warc_headers["WARC-Concurrent-To"] = concurrent_to
-    return WARCWriter(BytesIO(), gzip=True).create_warc_record(
-        url, "request", payload=BytesIO(body), http_headers=http, warc_headers_dict=warc_headers
-    )
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-OWN_PREFIXES = ("crawl-", "import-", "casebook-")  # WARC files Casebook writes (crawls, imports, default)
-TORN = ("truncated gzip member", "bytes that are not a gzip member")  # how a write cut short reads
-
-
-def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | None:
-    """Cut a torn last gzip member off one of Casebook's own WARC files, keeping its bytes aside.
-
-    A write killed half-way (a power cut; a full disk before writes were taken back) leaves a member that
-    never ends at the end of the file: not a record, never acknowledged, and reported by every check. The
-    bytes go to ``quarantine/<file>.<offset>.torn`` and the file is cut at the member's start. Only
-    Casebook's own files (``OWN_PREFIXES``), only a truncated member at the very end, and only when no
-    writer holds the file (writers lock it while they append). Returns the damage repaired, or None.
-    """
-    if not path.name.startswith(OWN_PREFIXES):
-        return None
-    with open(path, "rb+") as held:
-        try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None  # being written: its last member may just not be finished yet
-        size = os.fstat(held.fileno()).st_size
-        damaged: list[Damage] = []
-        for _ in iter_records(path, damaged, start):
-            pass
-        last = damaged[-1] if damaged else None
-        if last is None or last.offset + last.length != size or not last.reason.startswith(TORN):
-            return None
-        quarantine.mkdir(parents=True, exist_ok=True)
-        held.seek(last.offset)
-        kept = quarantine / f"{path.name}.{last.offset}.torn"
-        kept.write_bytes(held.read())
-        held.truncate(last.offset)
-        os.fsync(held.fileno())
-    log.warning("%s: cut a torn record at its end (%d bytes, kept in %s)", path.name, last.length, kept)
-    return last
-
-
-def adopt(path: Path, directory: Path) -> Path:
-    """Bring an outside WARC file into the archive folder (copied, never moved), so no original is lost.
-
-    The copy is made under a temporary name and renamed when complete: a run killed while copying leaves
-    no half file in the archive, only the temporary, which the next copy overwrites.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    if path.resolve().parent == directory.resolve():
-        return path
-    target = directory / path.name
-    if target.exists():
-        if target.stat().st_size == path.stat().st_size and _same_bytes(target, path):
-            return target
-        stem = path.name.removesuffix(".gz").removesuffix(".warc")
-        n = 1
-        while (target := directory / f"{stem}-{n}{path.name[len(stem) :]}").exists():
-            n += 1
-    partial = directory / f".{target.name}.partial"
-    shutil.copy2(path, partial)
-    with open(partial, "rb+") as copied:
-        os.fsync(copied.fileno())
-    os.replace(partial, target)
-    return target
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        while True:
-            ca, cb = fa.read(1 << 20), fb.read(1 << 20)
-            if ca != cb:
-                return False
-            if not ca:
-                return True
 
 
 @dataclass(frozen=True)
@@ -434,7 +175,8 @@ def _page(record: ArcWarcRecord, name: str, offset: int) -> ArchivedRecord:
 
 def _payload(record: ArcWarcRecord) -> bytes:
     """The record's payload as a reader sees it: de-chunked, and its Content-Encoding undone through
-    :mod:`crawler.codings` (not warcio's ``content_stream()``, which fails on brotli 1.2 and lacks zstd)."""
+    :mod:`casebook.archive.codings` (not warcio's ``content_stream()``, which fails on brotli 1.2 and
+    lacks zstd)."""
     http = record.http_headers if record.rec_type == "response" else None
     if http is None:
         return record.raw_stream.read()

@@ -1,8 +1,7 @@
 """The data behind ``casebook entities``: every entity mentioned in the archive, with how often and where.
 
 One row per entity id: its kind, canonical name, number of mentions, number of documents that mention it,
-and number of quotes it is the speaker of. Read-only: it only queries the store's ``mentions`` and
-``quotes`` tables.
+and number of quotes it is the speaker of. Read-only: it only reads the store's mentions and quotes.
 
 An official's mentions are ``official`` on dates when they held a role and ``person`` otherwise; such an
 entity is listed as ``official`` (filter ``--kind official`` finds every official the archive has ever
@@ -29,25 +28,12 @@ def list_entities(store: Store, kind: str | None = None) -> list[dict[str, Any]]
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     mentions: Counter[str] = Counter()
-    rows = store.db.execute(
-        "SELECT entity_id, kind, name, COUNT(*) AS n FROM mentions GROUP BY entity_id, kind, name"
-    )
-    for row in rows:
+    for row in store.entity_mention_counts():
         kinds[row["entity_id"]][row["kind"]] += row["n"]
         names[row["entity_id"]][row["name"]] += row["n"]
         mentions[row["entity_id"]] += row["n"]
-    documents = {
-        row["entity_id"]: row["n"]
-        for row in store.db.execute(
-            "SELECT entity_id, COUNT(DISTINCT doc_id) AS n FROM mentions GROUP BY entity_id"
-        )
-    }
-    quotes = {
-        row["speaker_id"]: row["n"]
-        for row in store.db.execute(
-            "SELECT speaker_id, COUNT(*) AS n FROM quotes WHERE speaker_id IS NOT NULL GROUP BY speaker_id"
-        )
-    }
+    documents = store.entity_document_counts()
+    quotes = store.speaker_quote_counts()
     out = []
     for entity_id, counts in kinds.items():
         entity_kind = "official" if counts["official"] else _most_common(counts)

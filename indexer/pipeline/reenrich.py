@@ -102,8 +102,7 @@ def _batch(
         entries = []
         for item, (mentions, quotes) in zip(stored, results, strict=True):
             doc = item.document
-            current = store.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc.id,)).fetchone()
-            if current is None or current["content_hash"] != doc.content_hash:
+            if store.content_hash(doc.id) != doc.content_hash:  # changed meanwhile, or gone
                 report.left_stale.append(doc.id)
                 continue
             store.save_annotations(doc.id, mentions, quotes, enricher.version, doc.content_hash)

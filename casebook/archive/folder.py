@@ -1,0 +1,87 @@
+"""The archive folder as a whole: whose files are Casebook's own, bringing outside files in, and cutting
+off a write that never finished at the end of a file."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from casebook.archive.reader import Damage, iter_records
+
+log = logging.getLogger(__name__)
+
+AUX_PREFIX = "crawl-aux-"  # crawl files of responses that are not articles (written by crawler.ledger)
+IMPORT_PREFIX = "import-"  # files of imported HTML files (indexer.pipeline.ingest.Ingester.archive_files)
+OWN_PREFIXES = ("crawl-", "import-", "casebook-")  # WARC files Casebook writes (crawls, imports, default)
+TORN = ("truncated gzip member", "bytes that are not a gzip member")  # how a write cut short reads
+
+
+def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | None:
+    """Cut a torn last gzip member off one of Casebook's own WARC files, keeping its bytes aside.
+
+    A write killed half-way (a power cut; a full disk before writes were taken back) leaves a member that
+    never ends at the end of the file: not a record, never acknowledged, and reported by every check. The
+    bytes go to ``quarantine/<file>.<offset>.torn`` and the file is cut at the member's start. Only
+    Casebook's own files (``OWN_PREFIXES``), only a truncated member at the very end, and only when no
+    writer holds the file (writers lock it while they append). Returns the damage repaired, or None.
+    """
+    if not path.name.startswith(OWN_PREFIXES):
+        return None
+    with open(path, "rb+") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # being written: its last member may just not be finished yet
+        size = os.fstat(held.fileno()).st_size
+        damaged: list[Damage] = []
+        for _ in iter_records(path, damaged, start):
+            pass
+        last = damaged[-1] if damaged else None
+        if last is None or last.offset + last.length != size or not last.reason.startswith(TORN):
+            return None
+        quarantine.mkdir(parents=True, exist_ok=True)
+        held.seek(last.offset)
+        kept = quarantine / f"{path.name}.{last.offset}.torn"
+        kept.write_bytes(held.read())
+        held.truncate(last.offset)
+        os.fsync(held.fileno())
+    log.warning("%s: cut a torn record at its end (%d bytes, kept in %s)", path.name, last.length, kept)
+    return last
+
+
+def adopt(path: Path, directory: Path) -> Path:
+    """Bring an outside WARC file into the archive folder (copied, never moved), so no original is lost.
+
+    The copy is made under a temporary name and renamed when complete: a run killed while copying leaves
+    no half file in the archive, only the temporary, which the next copy overwrites.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    if path.resolve().parent == directory.resolve():
+        return path
+    target = directory / path.name
+    if target.exists():
+        if target.stat().st_size == path.stat().st_size and _same_bytes(target, path):
+            return target
+        stem = path.name.removesuffix(".gz").removesuffix(".warc")
+        n = 1
+        while (target := directory / f"{stem}-{n}{path.name[len(stem) :]}").exists():
+            n += 1
+    partial = directory / f".{target.name}.partial"
+    shutil.copy2(path, partial)
+    with open(partial, "rb+") as copied:
+        os.fsync(copied.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            ca, cb = fa.read(1 << 20), fb.read(1 << 20)
+            if ca != cb:
+                return False
+            if not ca:
+                return True

@@ -1,0 +1,98 @@
+"""The WARC record catalogue (table ``records``): every record ingest or the crawler has seen, where it
+is, and what became of it. It is what makes ingest idempotent and ``casebook check`` possible."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from casebook.archive.reader import UNDECODED
+from casebook.store.database import Database
+
+# The record catalogue's outcomes that are not final. A pending record has not been processed yet; a
+# record that failed for a reason a newer Casebook can fix (a content-coding it could not undo, an
+# extraction that crashed) is processed again by every ingest, and `casebook check` reports it meanwhile.
+PENDING = "pending"
+RETRIED = (UNDECODED, "extraction failed")
+
+
+def to_retry(outcome: str | None) -> bool:
+    """Whether a catalogued record with this outcome is processed again by the next ingest."""
+    return outcome is not None and outcome.startswith(RETRIED)
+
+
+@dataclass(frozen=True)
+class CatalogueEntry(Database):
+    """One catalogued WARC record: where it is, its payload digest, and what became of it (``outcome``:
+    pending, a document's save outcome, or why it is not a document; ``doc_id`` when it made one)."""
+
+    record_id: str
+    warc_file: str
+    warc_offset: int
+    url: str
+    payload_digest: str | None
+    fetched: str
+    doc_id: str | None
+    outcome: str
+
+
+class Records(Database):
+    """Table ``records``."""
+
+    def record_outcome(self, record_id: str) -> str | None:
+        row = self.db.execute("SELECT outcome FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return None if row is None else row["outcome"]
+
+    def catalogued_digest(self, record_id: str) -> str | None:
+        """The payload digest a catalogued record was archived with ("" if none); None if not catalogued."""
+        row = self.db.execute("SELECT payload_digest FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return None if row is None else row["payload_digest"] or ""
+
+    def warc_files_with(self, outcome: str) -> list[str]:
+        """WARC files holding records in this state (e.g. left pending by an interrupted run)."""
+        rows = self.db.execute("SELECT DISTINCT warc_file FROM records WHERE outcome=?", (outcome,))
+        return sorted(r["warc_file"] for r in rows)
+
+    def warc_files_to_process(self) -> list[str]:
+        """WARC files holding records pending, or failed for a reason worth another try (:data:`RETRIED`)."""
+        tried = " OR ".join("substr(outcome, 1, ?) = ?" for _ in RETRIED)
+        values = [v for prefix in RETRIED for v in (len(prefix), prefix)]
+        rows = self.db.execute(
+            f"SELECT DISTINCT warc_file FROM records WHERE outcome=? OR {tried}", (PENDING, *values)
+        )
+        return sorted(r["warc_file"] for r in rows)
+
+    def last_catalogued_offsets(self) -> dict[str, int]:
+        """Per WARC file, the offset of its last catalogued record (records are appended: an uncatalogued
+        one can only follow it)."""
+        rows = self.db.execute("SELECT warc_file, MAX(warc_offset) AS last FROM records GROUP BY warc_file")
+        return {r["warc_file"]: r["last"] for r in rows}
+
+    def record_for_digest(self, digest: str) -> CatalogueEntry | None:
+        """The earliest catalogued record with this payload digest (a file archived before), if any."""
+        row = self.db.execute(
+            "SELECT * FROM records WHERE payload_digest=? ORDER BY fetched LIMIT 1", (digest,)
+        ).fetchone()
+        return None if row is None else CatalogueEntry(**dict(row))
+
+    def catalogue(self) -> Iterator[CatalogueEntry]:
+        """Every catalogued record, in file and offset order."""
+        for row in self.db.execute("SELECT * FROM records ORDER BY warc_file, warc_offset"):
+            yield CatalogueEntry(**dict(row))
+
+    def add_record(
+        self,
+        record_id: str,
+        warc_file: str,
+        warc_offset: int,
+        url: str,
+        payload_digest: str | None,
+        fetched: datetime,
+        doc_id: str | None,
+        outcome: str,
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?)",
+            (record_id, warc_file, warc_offset, url, payload_digest, fetched.isoformat(), doc_id, outcome),
+        )
