@@ -242,6 +242,36 @@ def test_alias_claimed_by_two_entities_is_refused(tmp_path):
     assert "PIP" in message and "entry 2" in message
 
 
+# --- several folders read as one (the real gazetteer and the demo's invented officials) ---------------------
+
+
+def test_several_folders_are_read_as_one_gazetteer(tmp_path):
+    first, second = tmp_path / "real", tmp_path / "sample"
+    first.mkdir(), second.mkdir()
+    _write(first, GOOD)
+    _write(second, ROLE.format(start="2024-07-05", end="", source='source = "https://example.org"'))
+    assert [e.id for e in load_gazetteer((first, second))] == ["scheme:pip", "official:liz-kendall"]
+    assert gazetteer_hash((first, second)) != gazetteer_hash(first)
+    assert gazetteer_hash([first]) == gazetteer_hash(first)  # one folder given either way: the same stamp
+
+
+@pytest.mark.parametrize("clash", ["id", "alias"])
+def test_a_clash_across_folders_is_refused_naming_both_files(tmp_path, clash):
+    first, second = tmp_path / "real", tmp_path / "sample"
+    first.mkdir(), second.mkdir()
+    _write(first, GOOD, "schemes.toml")
+    other = (
+        GOOD
+        if clash == "id"
+        else GOOD.replace("scheme:pip", "scheme:sample-pip").replace("Personal", "Sample")
+    )
+    _write(second, other, "schemes.toml")
+    with pytest.raises(CasebookError) as excinfo:
+        load_gazetteer((first, second))
+    message = str(excinfo.value)
+    assert str(first / "schemes.toml") in message and str(second / "schemes.toml") in message
+
+
 def test_invalid_toml_and_missing_folder(tmp_path):
     assert "not valid TOML" in _error(_write(tmp_path, "[[entities]\nid ="))
     assert "not found" in _error(tmp_path / "nowhere")
