@@ -20,14 +20,14 @@ ENTITY_ID = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
 
 
 @lru_cache(maxsize=4)
-def gazetteer(path: Path) -> dict[str, Entity]:
-    return {entity.id: entity for entity in load_gazetteer(path)}
+def gazetteer(folders: tuple[Path, ...]) -> dict[str, Entity]:
+    return {entity.id: entity for entity in load_gazetteer(folders)}
 
 
 def entity_data(entity_id: str) -> tuple[Entity | None, dict | None]:
     if not ENTITY_ID.match(entity_id):
         abort(404)
-    known = gazetteer(settings().gazetteer_path).get(entity_id)
+    known = gazetteer(settings().gazetteer_paths).get(entity_id)
     found = entity_mentions(store(), entity_id)
     if known is None and found is None:
         abort(404)

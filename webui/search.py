@@ -78,7 +78,7 @@ class SearchRequest:
             self.q or "*",
             limit=limit,
             page=self.page,
-            gazetteer=settings().gazetteer_path,
+            gazetteer=settings().gazetteer_paths,
             **self.narrowing(),
             **extra,
         )
@@ -175,7 +175,7 @@ def search_page() -> tuple[str, int]:
 
 
 @lru_cache(maxsize=4)
-def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[str, str]:
+def _archive_examples(index_dir: Path, gazetteer: tuple[Path, ...], _period: int) -> dict[str, str]:
     """A scheme and a year the archive really holds, for the search box's examples; read again every five
     minutes (``_period``), since an archive grows."""
     found = run_search(index_dir, "*", limit=1, facets=["scheme", "year"], facet_limit=3, gazetteer=gazetteer)
@@ -186,7 +186,7 @@ def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[st
 
 @search.app_template_global()
 def archive_examples() -> dict[str, str]:
-    return _archive_examples(settings().index_dir, settings().gazetteer_path, int(time.time() // 300))
+    return _archive_examples(settings().index_dir, settings().gazetteer_paths, int(time.time() // 300))
 
 
 def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:
