@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template
 
 from casebook.models import Entity
 from indexer.gazetteer import load_gazetteer
-from webui.app import settings, source_titles, store
+from webui.app import sample_entities, settings, source_titles, store
 from webui.charts import responsive_bar_chart
 from webui.queries import entity_mentions
 
@@ -22,6 +22,12 @@ ENTITY_ID = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
 @lru_cache(maxsize=4)
 def gazetteer(folders: tuple[Path, ...]) -> dict[str, Entity]:
     return {entity.id: entity for entity in load_gazetteer(folders)}
+
+
+def labelled(names: dict[str, str]) -> dict[str, str]:
+    """Entity names as lists show them: each of the demo's invented people marked as sample data."""
+    invented = sample_entities()
+    return {key: f"{name} (sample data)" if key in invented else name for key, name in names.items()}
 
 
 def entity_data(entity_id: str) -> tuple[Entity | None, dict | None]:

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from indexer.index import SORTS, every_match, search_quotes
 from indexer.query import QueryError
-from webui.app import external_url, settings, source_titles, store
+from webui.app import external_url, sample_entities, settings, source_titles, store
 from webui.citations import neutralise, quote_citation, speaker_credit
 from webui.entities import gazetteer
 from webui.exports import download
@@ -114,7 +114,10 @@ def cite(hits: list[dict[str, Any]]) -> None:
     for hit in hits:
         published = date.fromisoformat(hit["published"]) if hit["published"] else None
         entity = known.get(hit["speaker_id"] or "")
-        hit["credit"] = speaker_credit(hit["speaker"], entity, names.get(hit["speaker_id"]), published)
+        invented = hit["speaker_id"] in sample_entities()
+        hit["credit"] = speaker_credit(
+            hit["speaker"], entity, names.get(hit["speaker_id"]), published, invented
+        )
         text = texts.get(hit["doc_id"])
         hit["paragraph"] = (
             paragraph_number(text, hit["start"]) if text is not None and hit["start"] is not None else None

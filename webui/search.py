@@ -17,6 +17,7 @@ from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles, store
 from webui.charts import bar_chart
+from webui.entities import labelled
 from webui.forms import date_errors, fix_all, query_error
 
 search = Blueprint("search", __name__)
@@ -152,7 +153,7 @@ def search_page() -> tuple[str, int]:
         for v, _ in shown_values(name, found["facets"].get(name, {}), group_size(name, req))
     }
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
-    names = store().entity_names(shown) | source_titles()
+    names = labelled(store().entity_names(shown)) | source_titles()
     by_year = found["facets"].get("year", {})
     years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
     return render_template(
