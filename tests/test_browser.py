@@ -550,6 +550,7 @@ PAGES = [
     "/sources",
     "/entity/org:dwp",
     "/entity/official:stephen-timms",
+    "/entity/official:sample-ignatius-drumbleforth",  # an invented official: notice, roles, chart, quotes
     "/timeline?q=sanctions&q=scheme:ESA&by=year",
     "/timeline?q=scheme:pip&measure=share&by=year",
     "/timeline?q=%22unclosed",
