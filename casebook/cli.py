@@ -114,7 +114,7 @@ def _note_stale_enrichments(settings: Settings) -> None:
     from casebook.store import Store
     from indexer.enrich import pipeline_version
 
-    version = pipeline_version(settings.model, settings.gazetteer_path)
+    version = pipeline_version(settings.model, settings.gazetteer_paths)
     if version is None:
         return
     with Store(settings.db_path) as store:
@@ -159,7 +159,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
     if not no_enrich:
         from indexer.enrich import Enricher
 
-        enricher = Enricher(settings.model, settings.gazetteer_path)
+        enricher = Enricher(settings.model, settings.gazetteer_paths)
     sources = archive_sources(settings)
     failed = False
     extracted: list[tuple[Path, Document]] = []
@@ -278,7 +278,7 @@ def search(
             until=until,
             sort=sort,
             originals_only=originals_only,
-            gazetteer=settings.gazetteer_path,
+            gazetteer=settings.gazetteer_paths,
             details=True,
         )
     except DateError as exc:  # the search functions name no option; here the user typed one

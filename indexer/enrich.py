@@ -26,7 +26,14 @@ from spacy.tokens import Doc, Span, Token
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
-from indexer.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
+from indexer.gazetteer import (
+    Folders,
+    gazetteer_folders,
+    gazetteer_hash,
+    is_all_caps,
+    load_gazetteer,
+    load_lexicon,
+)
 from indexer.quotes import (
     _TAGGER_KEY,
     _TEXT_KEY,
@@ -157,14 +164,14 @@ def build_patterns(
     return folded, exact
 
 
-def _version(meta: dict[str, Any], model: str, gazetteer_dir: Path) -> str:
+def _version(meta: dict[str, Any], model: str, gazetteer_dir: Folders) -> str:
     return (
         f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
         f"+gazetteer-{gazetteer_hash(gazetteer_dir)[:12]}+code-{CODE_VERSION}"
     )
 
 
-def pipeline_version(model: str, gazetteer_dir: Path) -> str | None:
+def pipeline_version(model: str, gazetteer_dir: Folders) -> str | None:
     """``Enricher(model, gazetteer_dir).version`` without loading the model (read from its meta.json), so
     that finding nothing stale costs no spaCy load; None when the model's meta cannot be found that way."""
     try:
@@ -172,7 +179,7 @@ def pipeline_version(model: str, gazetteer_dir: Path) -> str | None:
         meta = spacy.util.load_meta(path / "meta.json")
     except (OSError, ValueError, ImportError):
         return None
-    return _version(meta, model, Path(gazetteer_dir))
+    return _version(meta, model, gazetteer_dir)
 
 
 class Enricher:
@@ -182,15 +189,16 @@ class Enricher:
     comments are never enriched, so no quote in a comment can be given to the article's speakers.
     """
 
-    def __init__(self, model: str, gazetteer_dir: Path, n_process: int = 1, batch_size: int = 32) -> None:
+    def __init__(self, model: str, gazetteer_dir: Folders, n_process: int = 1, batch_size: int = 32) -> None:
         if n_process < 1 or batch_size < 1:
             raise CasebookError(
                 f"enrichment needs n_process >= 1 and batch_size >= 1 (got {n_process}, {batch_size})"
             )
         self.n_process = n_process
         self.batch_size = batch_size
-        self._gazetteer = load_gazetteer(Path(gazetteer_dir))
-        self._titles = frozenset(load_lexicon(Path(gazetteer_dir)).titles)
+        folders = gazetteer_folders(gazetteer_dir)  # one folder, or several read as one
+        self._gazetteer = load_gazetteer(folders)
+        self._titles = frozenset(load_lexicon(folders).titles)
         self._by_id = {e.id: e for e in self._gazetteer}
         self._by_alias = {
             a.casefold(): e
@@ -218,12 +226,13 @@ class Enricher:
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("casebook_paragraphs", before="parser")
-        quotes = nlp.add_pipe("casebook_quotes", last=True, config={"gazetteer_dir": str(gazetteer_dir)})
+        config = {"gazetteer_dir": [str(folder) for folder in folders]}
+        quotes = nlp.add_pipe("casebook_quotes", last=True, config=config)
         quotes.tag_targets = tag_targets  # type: ignore[attr-defined]
         self._tagger = quotes.window_tagger()  # type: ignore[attr-defined]
         self.nlp = nlp
         self._skip = [name for name in SKIPPED_COMPONENTS if name in nlp.pipe_names]
-        self.version = _version(nlp.meta, model, Path(gazetteer_dir))
+        self.version = _version(nlp.meta, model, folders)
 
     def entities(self) -> list[Entity]:
         """The gazetteer entities (canonical ids, names, aliases, roles)."""

@@ -1298,7 +1298,7 @@ def _searcher(path: Path, indexname: str) -> tuple[Path, Searcher]:
 _lexicon_cache: dict[str, tuple[float, Lexicon]] = {}
 
 
-def _lexicon(folder: Path, gazetteer: Path | None = None) -> Lexicon:
+def _lexicon(folder: Path, gazetteer: Path | tuple[Path, ...] | None = None) -> Lexicon:
     meta_path = folder / META_FILE
     try:
         stamp = meta_path.stat().st_mtime_ns
@@ -1320,7 +1320,7 @@ def _lexicon(folder: Path, gazetteer: Path | None = None) -> Lexicon:
 
 
 @lru_cache(maxsize=4)
-def _gazetteer_entities(path: Path) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+def _gazetteer_entities(path: Path | tuple[Path, ...]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     from indexer.gazetteer import load_gazetteer
 
     return tuple((e.id, e.kind, (e.name, *e.aliases)) for e in load_gazetteer(path))
@@ -1662,7 +1662,7 @@ def search(
     exclude: Mapping[str, Iterable[str]] | None = None,
     originals_only: bool = False,
     facets: Iterable[str] | None = None,
-    gazetteer: Path | None = None,
+    gazetteer: Path | tuple[Path, ...] | None = None,
     details: bool = False,
     _all: bool = False,
 ) -> dict[str, Any]:
@@ -1746,7 +1746,7 @@ def every_match(
     query: str,
     *,
     quotes: bool = False,
-    gazetteer: Path | None = None,
+    gazetteer: Path | tuple[Path, ...] | None = None,
     **narrowing: Any,
 ) -> tuple[int, Iterator[dict[str, Any]]]:
     """Every match of a search (``quotes``: of the quotes index), in the order of its pages, without
@@ -1805,7 +1805,7 @@ def search_quotes(
     until: date | str | None = None,
     sort: str = "relevance",
     originals_only: bool = False,
-    gazetteer: Path | None = None,
+    gazetteer: Path | tuple[Path, ...] | None = None,
     _all: bool = False,
 ) -> dict[str, Any]:
     """Search the quotes index; each hit carries its citation.

@@ -34,7 +34,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy
@@ -1473,14 +1472,14 @@ class QuoteComponent:
     """
 
     def __init__(
-        self, nlp: Language, name: str = "casebook_quotes", gazetteer_dir: str | None = None
+        self, nlp: Language, name: str = "casebook_quotes", gazetteer_dir: str | list[str] | None = None
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.tag_targets: Callable[[Doc], Iterable[int]] | None = None
         self._window_tagger: WindowTagger | None | bool = False  # False: not looked at yet
-        folder = Path(gazetteer_dir) if gazetteer_dir else DEFAULT_GAZETTEER
-        self.lexicon = QuoteLexicon(load_lexicon(folder), nlp, load_gazetteer(folder))
+        folders = gazetteer_dir or DEFAULT_GAZETTEER
+        self.lexicon = QuoteLexicon(load_lexicon(folders), nlp, load_gazetteer(folders))
         self._attributor = _Attributor(self.lexicon)
 
     def window_tagger(self) -> WindowTagger | None:
@@ -1610,10 +1609,11 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
 
 @Language.factory("casebook_quotes", default_config={"gazetteer_dir": None})
-def make_quote_component(nlp: Language, name: str, gazetteer_dir: str | None) -> QuoteComponent:
+def make_quote_component(nlp: Language, name: str, gazetteer_dir: str | list[str] | None) -> QuoteComponent:
     """Pipeline component: ``doc._.quotes`` (after ``ner``; parses quote paragraphs itself if needed).
 
-    ``gazetteer_dir``: the folder whose ``lexicon/`` holds the verbs of saying and speaker words, and whose
-    officials' roles tell who "the minister" is (default: the project's ``corpus/gazetteer``).
+    ``gazetteer_dir``: the gazetteer folder (or folders, read as one) whose first holds in ``lexicon/`` the
+    verbs of saying and speaker words, and whose officials' roles tell who "the minister" is (default: the
+    project's ``corpus/gazetteer``).
     """
     return QuoteComponent(nlp, name, gazetteer_dir)

@@ -74,6 +74,7 @@ def document_json(doc_id: str) -> Any:
 @api.route("/entity/<entity_id>")
 def entity_json(entity_id: str) -> Any:
     """The entity page's data: gazetteer facts (aliases, roles with dates) and what the archive holds."""
+    from webui.app import sample_entities
     from webui.entities import entity_data
 
     known, found = entity_data(entity_id)
@@ -83,6 +84,7 @@ def entity_json(entity_id: str) -> Any:
             "name": known.name if known else found["name"],  # type: ignore[index]
             "kind": known.kind if known else found["kind"],  # type: ignore[index]
             "gazetteer": asdict(known) if known else None,
+            "sample": entity_id in sample_entities(),  # one of the demo's invented people
             "archive": found,
         }
     )

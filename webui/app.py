@@ -67,6 +67,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     # Read once: pages and exports label every result with its outlet, so this must not parse TOML per row.
     app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in archive_sources(settings)}
     app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
+    app.config["SAMPLE_ENTITIES"] = sample_entity_ids(settings)  # and the officials quoted in them
 
     from webui import auth
     from webui.api import api
@@ -89,6 +90,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app.add_template_global(lambda: not settings.public_url, "links_are_local")
     app.add_template_global(sample_data)
     app.add_template_global(lambda source: source in app.config["SAMPLE_SOURCES"], "is_sample")
+    app.add_template_global(lambda entity_id: entity_id in app.config["SAMPLE_ENTITIES"], "is_sample_entity")
 
     @app.teardown_appcontext
     def close_store(_exc: BaseException | None) -> None:
@@ -187,6 +189,23 @@ def external_url(endpoint: str, **values: Any) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def sample_entity_ids(settings: Settings) -> frozenset[str]:
+    """The ids of the demo's invented people (its sample gazetteer, when it is read): wherever one is shown
+    or credited with a quote, it says so."""
+    from indexer.gazetteer import load_gazetteer
+
+    sample = settings.sample_gazetteer_path
+    if sample not in settings.gazetteer_paths:
+        return frozenset()
+    return frozenset(entity.id for entity in load_gazetteer(sample))
+
+
+def sample_entities() -> frozenset[str]:
+    from flask import current_app
+
+    return current_app.config["SAMPLE_ENTITIES"]
 
 
 def sample_data() -> dict[str, int] | None:

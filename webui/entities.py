@@ -10,7 +10,7 @@ from flask import Blueprint, abort, render_template
 
 from casebook.models import Entity
 from indexer.gazetteer import load_gazetteer
-from webui.app import settings, source_titles, store
+from webui.app import sample_entities, settings, source_titles, store
 from webui.charts import responsive_bar_chart
 from webui.queries import entity_mentions
 
@@ -20,14 +20,20 @@ ENTITY_ID = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
 
 
 @lru_cache(maxsize=4)
-def gazetteer(path: Path) -> dict[str, Entity]:
-    return {entity.id: entity for entity in load_gazetteer(path)}
+def gazetteer(folders: tuple[Path, ...]) -> dict[str, Entity]:
+    return {entity.id: entity for entity in load_gazetteer(folders)}
+
+
+def labelled(names: dict[str, str]) -> dict[str, str]:
+    """Entity names as lists show them: each of the demo's invented people marked as sample data."""
+    invented = sample_entities()
+    return {key: f"{name} (sample data)" if key in invented else name for key, name in names.items()}
 
 
 def entity_data(entity_id: str) -> tuple[Entity | None, dict | None]:
     if not ENTITY_ID.match(entity_id):
         abort(404)
-    known = gazetteer(settings().gazetteer_path).get(entity_id)
+    known = gazetteer(settings().gazetteer_paths).get(entity_id)
     found = entity_mentions(store(), entity_id)
     if known is None and found is None:
         abort(404)

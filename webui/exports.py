@@ -38,7 +38,7 @@ def citation_for(doc_id: str) -> Citation | None:
 def matching_ids(req: SearchRequest) -> Iterator[str]:
     """The ids of every document the request matches, in its order (a malformed query raises here)."""
     _total, hits = every_match(
-        settings().index_dir, req.q or "*", gazetteer=settings().gazetteer_path, **req.narrowing()
+        settings().index_dir, req.q or "*", gazetteer=settings().gazetteer_paths, **req.narrowing()
     )
     return (hit["id"] for hit in hits)
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from indexer.index import SORTS, every_match, search_quotes
 from indexer.query import QueryError
-from webui.app import external_url, settings, source_titles, store
+from webui.app import external_url, sample_entities, settings, source_titles, store
 from webui.citations import neutralise, quote_citation, speaker_credit
 from webui.entities import gazetteer
 from webui.exports import download
@@ -89,7 +89,7 @@ def quote_form() -> tuple[QuoteForm, list[FormError]]:
 
 def run(form: QuoteForm, limit: int = PAGE_SIZE, **overrides: Any) -> dict[str, Any]:
     params = form.params(**overrides)
-    return search_quotes(settings().index_dir, limit=limit, gazetteer=settings().gazetteer_path, **params)
+    return search_quotes(settings().index_dir, limit=limit, gazetteer=settings().gazetteer_paths, **params)
 
 
 def relink(changes: dict[str, str]) -> str:
@@ -108,13 +108,16 @@ def cite(hits: list[dict[str, Any]]) -> None:
     """Give each hit what a reader cites it with: the speaker's full name and role on the article's date,
     the paragraph it stands in, and the line "copy with source" puts on the clipboard."""
     outlets = source_titles()
-    known = gazetteer(settings().gazetteer_path)
+    known = gazetteer(settings().gazetteer_paths)
     names = store().entity_names(h["speaker_id"] for h in hits if h["speaker_id"])
     texts = document_texts(store(), {h["doc_id"] for h in hits})
     for hit in hits:
         published = date.fromisoformat(hit["published"]) if hit["published"] else None
         entity = known.get(hit["speaker_id"] or "")
-        hit["credit"] = speaker_credit(hit["speaker"], entity, names.get(hit["speaker_id"]), published)
+        invented = hit["speaker_id"] in sample_entities()
+        hit["credit"] = speaker_credit(
+            hit["speaker"], entity, names.get(hit["speaker_id"]), published, invented
+        )
         text = texts.get(hit["doc_id"])
         hit["paragraph"] = (
             paragraph_number(text, hit["start"]) if text is not None and hit["start"] is not None else None
@@ -170,7 +173,7 @@ def quotes_csv() -> Response:
     params = form.params()
     params.pop("page")
     _total, hits = every_match(
-        settings().index_dir, params.pop("query"), quotes=True, gazetteer=settings().gazetteer_path, **params
+        settings().index_dir, params.pop("query"), quotes=True, gazetteer=settings().gazetteer_paths, **params
     )
     return download(csv_rows(hits), "text/csv; charset=utf-8", "casebook-quotes.csv", bom=True)
 

@@ -17,6 +17,7 @@ from indexer.index import search as run_search
 from indexer.query import QueryError
 from webui.app import settings, source_titles, store
 from webui.charts import bar_chart
+from webui.entities import labelled
 from webui.forms import date_errors, fix_all, query_error
 
 search = Blueprint("search", __name__)
@@ -78,7 +79,7 @@ class SearchRequest:
             self.q or "*",
             limit=limit,
             page=self.page,
-            gazetteer=settings().gazetteer_path,
+            gazetteer=settings().gazetteer_paths,
             **self.narrowing(),
             **extra,
         )
@@ -152,7 +153,7 @@ def search_page() -> tuple[str, int]:
         for v, _ in shown_values(name, found["facets"].get(name, {}), group_size(name, req))
     }
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
-    names = store().entity_names(shown) | source_titles()
+    names = labelled(store().entity_names(shown)) | source_titles()
     by_year = found["facets"].get("year", {})
     years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
     return render_template(
@@ -175,7 +176,7 @@ def search_page() -> tuple[str, int]:
 
 
 @lru_cache(maxsize=4)
-def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[str, str]:
+def _archive_examples(index_dir: Path, gazetteer: tuple[Path, ...], _period: int) -> dict[str, str]:
     """A scheme and a year the archive really holds, for the search box's examples; read again every five
     minutes (``_period``), since an archive grows."""
     found = run_search(index_dir, "*", limit=1, facets=["scheme", "year"], facet_limit=3, gazetteer=gazetteer)
@@ -186,7 +187,7 @@ def _archive_examples(index_dir: Path, gazetteer: Path, _period: int) -> dict[st
 
 @search.app_template_global()
 def archive_examples() -> dict[str, str]:
-    return _archive_examples(settings().index_dir, settings().gazetteer_path, int(time.time() // 300))
+    return _archive_examples(settings().index_dir, settings().gazetteer_paths, int(time.time() // 300))
 
 
 def retries(req: SearchRequest, chips: list[dict[str, str]]) -> list[tuple[str, str]]:
