@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(t.split()) for t in texts)
     print(f"loading {model} twice (bare and enrichment) ...", file=sys.stderr)
     bare = spacy.load(model)
-    enricher = Enricher(model, settings.gazetteer_path, batch_size=args.batch_size)
+    enricher = Enricher(model, settings.gazetteer_paths, batch_size=args.batch_size)
 
     bare_name = "bare nlp.pipe, full pipeline"
     size = max(1, len(docs) // args.repeat)  # one copy of the demo corpus

@@ -130,7 +130,7 @@ def _note_stale_enrichments(settings: Settings) -> None:
     from casebook.store import Store
     from indexer.enrich.version import pipeline_version
 
-    version = pipeline_version(settings.model, settings.gazetteer_path)
+    version = pipeline_version(settings.model, settings.gazetteer_paths)
     if version is None:
         return
     with Store(settings.db_path) as store:
@@ -175,7 +175,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
     if not no_enrich:
         from indexer.enrich.enricher import Enricher
 
-        enricher = Enricher(settings.model, settings.gazetteer_path)
+        enricher = Enricher(settings.model, settings.gazetteer_paths)
     sources = archive_sources(settings)
     failed = False
     extracted: list[tuple[Path, Document]] = []
@@ -283,7 +283,7 @@ def search(
     from indexer.enrich.gazetteer import load_gazetteer
     from indexer.search import DateError, DateOrderError, SearchService, open_backend, plain_snippet
 
-    service = SearchService(open_backend(settings), gazetteer=load_gazetteer(settings.gazetteer_path))
+    service = SearchService(open_backend(settings), gazetteer=load_gazetteer(settings.gazetteer_paths))
     try:
         found = service.search(
             query,

@@ -28,7 +28,7 @@ class Settings:
     sources_file: str = "sources.toml"
     gazetteer_dir: str = "gazetteer"
     demo_dir: str = "demo"
-    sample_dir: str = "demo/sample"  # the demo's invented outlets and the templates of their articles
+    sample_dir: str = "demo/sample"  # the demo's invented outlets, officials and templates of articles
     events_file: str = "events.toml"
     enrich_processes: int = 1
     enrich_batch_size: int = 32
@@ -63,6 +63,18 @@ class Settings:
     @property
     def gazetteer_path(self) -> Path:
         return self.corpus_dir / self.gazetteer_dir
+
+    @property
+    def sample_gazetteer_path(self) -> Path:
+        return self.corpus_dir / self.sample_dir / "gazetteer"
+
+    @property
+    def gazetteer_paths(self) -> tuple[Path, ...]:
+        """Every gazetteer folder entities are read from, read as one: the real gazetteer (whose lexicon the
+        quote component reads), then the demo's invented officials, who speak in its sample articles, when
+        that folder is there. Every stage reads this, never a folder of its own choosing."""
+        sample = self.sample_gazetteer_path
+        return (self.gazetteer_path, sample) if sample.is_dir() else (self.gazetteer_path,)
 
     @property
     def events_path(self) -> Path:

@@ -44,4 +44,4 @@ def enricher():  # noqa: ANN201 - indexer.enrich imports spaCy: only tests that 
     from indexer.enrich.enricher import Enricher
 
     settings = settings_for(ROOT / "casebook-data")
-    return Enricher(settings.model, settings.gazetteer_path)
+    return Enricher(settings.model, settings.gazetteer_paths)

@@ -407,7 +407,7 @@ def run_baseline(parsed: list[list[tuple[int, object]]]) -> list[list[Prediction
     return out
 
 
-def run_casebook(articles: list[Article], model: str, gazetteer: Path) -> list[list[Prediction]]:
+def run_casebook(articles: list[Article], model: str, gazetteer: tuple[Path, ...]) -> list[list[Prediction]]:
     from casebook.models import Document
     from indexer.enrich.enricher import Enricher
 
@@ -486,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         del parsed
         print(f"{split}: Casebook's enrichment over the same articles ...", file=sys.stderr)
         started = time.perf_counter()
-        ours = run_casebook(articles, settings.model, settings.gazetteer_path)
+        ours = run_casebook(articles, settings.model, settings.gazetteer_paths)
         reports["Casebook (Enricher)"] = score_side(articles, ours)
         reports["Casebook (Enricher)"].score.seconds = time.perf_counter() - started
         if baseline is not None:

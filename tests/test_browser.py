@@ -381,7 +381,7 @@ def test_search_quotes_and_copy_one_with_its_source(page, console, server) -> No
 
 
 def test_every_quote_is_reachable_and_each_links_to_its_paragraph(page, console, server) -> None:  # noqa: ANN001
-    page.goto(server + "/quotes?speaker=Stephen+Timms")
+    page.goto(server + "/quotes?speaker=Ignatius+Drumbleforth")
     total = int(page.locator("#results").inner_text().split()[0])
     assert total > 20
     seen = page.locator("ol.hits > li").count()
@@ -390,12 +390,17 @@ def test_every_quote_is_reachable_and_each_links_to_its_paragraph(page, console,
         seen += page.locator("ol.hits > li").count()
     assert seen == total
     credits = " ".join(page.locator("ol.hits footer").all_inner_texts())
-    page.goto(server + "/quotes?speaker=Stephen+Timms&sort=newest")
+    page.goto(server + "/quotes?speaker=Ignatius+Drumbleforth&sort=newest")
     credits += " ".join(page.locator("ol.hits footer").all_inner_texts())
-    page.goto(server + "/quotes?speaker=Stephen+Timms&sort=oldest")
+    page.goto(server + "/quotes?speaker=Ignatius+Drumbleforth&sort=oldest")
     credits += " ".join(page.locator("ol.hits footer").all_inner_texts())
-    assert "Stephen Timms, Minister of State for Social Security and Disability" in credits
-    assert "Stephen Timms, Chair of the Work and Pensions Committee" in credits  # the same man, other years
+    invented = "(sample data: an invented person)"  # the demo's officials are invented, and say so
+    minister, chair = (
+        "Minister of State for Social Security and Disability",
+        "Chair of the Work and Pensions Committee",
+    )
+    assert f"Ignatius Drumbleforth, {minister} {invented}" in credits
+    assert f"Ignatius Drumbleforth, {chair} {invented}" in credits  # the same man, other years
     quote = page.locator("ol.hits blockquote p").first.inner_text()
     page.locator("ol.hits footer").first.get_by_role("link", name=re.compile("^the quote in context")).click()
     anchor = page.url.rsplit("#", 1)[1]
@@ -545,6 +550,7 @@ PAGES = [
     "/sources",
     "/entity/org:dwp",
     "/entity/official:stephen-timms",
+    "/entity/official:sample-ignatius-drumbleforth",  # an invented official: notice, roles, chart, quotes
     "/timeline?q=sanctions&q=scheme:ESA&by=year",
     "/timeline?q=scheme:pip&measure=share&by=year",
     "/timeline?q=%22unclosed",

@@ -1,11 +1,15 @@
 """The demo as `casebook demo` builds it: rich enough to try every feature, and its sample data said to be
-invented on every page, in its sources, on each invented article and in what is copied from it."""
+invented on every page, in its sources, on each invented article and in what is copied from it; no quote in
+it given to a real person or body."""
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import datetime
 
 import pytest
+from indexer.gazetteer import load_gazetteer
 
 from casebook.settings import Settings
 from casebook.store import Store
@@ -37,7 +41,7 @@ def test_every_page_of_the_demo_says_it_holds_sample_data(client, full_demo: Set
         assert notice, path
         text = " ".join(notice.group(1).split())
         assert f"{len(sample)} of the {len(sample) + len(real)} articles here are invented" in text, path
-        assert "words given to real officials" in text, path
+        assert "no real person is quoted in them" in text, path
 
 
 def test_an_invented_article_says_so_and_so_does_everything_copied_from_it(
@@ -68,17 +72,89 @@ def test_the_demo_holds_years_of_every_major_scheme(client) -> None:  # noqa: AN
     assert len([n for n in everything["series"]["*"] if n]) >= 12 and everything["undated"]["*"] >= 10
 
 
-def test_an_official_is_quoted_across_a_change_of_role(client) -> None:  # noqa: ANN001
-    credits = set()
+def test_no_invented_quote_is_given_to_a_real_person_or_body(full_demo: Settings) -> None:
+    """Every quote the real enrichment pipeline found in the sample articles has an invented speaker (or
+    none it could name): not one to an entity of the real gazetteer, official, person or organisation."""
+    real = {e.id for e in load_gazetteer(full_demo.gazetteer_path)}
+    invented = {e.id for e in load_gazetteer(full_demo.sample_gazetteer_path)}
+    with Store(full_demo.db_path) as store:
+        rows = store.db.execute(
+            "SELECT q.speaker, q.speaker_id, d.source LIKE 'sample-%' AS sample"
+            " FROM quotes q JOIN documents d ON d.id = q.doc_id"
+        ).fetchall()
+    sample = [r for r in rows if r["sample"]]
+    assert len(sample) >= 1000
+    given_to_real = [(r["speaker"], r["speaker_id"]) for r in sample if r["speaker_id"] in real]
+    assert given_to_real == []
+    assert sum(1 for r in sample if r["speaker_id"] in invented) >= 500  # the invented officials speak
+    real_quoted = sum(1 for r in rows if not r["sample"] and r["speaker_id"] in real)
+    assert real_quoted >= 1  # the check can fail: the real pages' quotes do go to real entities
+
+
+def citations(client, speaker: str) -> list[str]:  # noqa: ANN001
+    """Every "copy with source" line the quotes page offers for a speaker, page after page."""
+    lines: list[str] = []
     page = 1
     while True:
-        found = client.get(f"/api/quotes?speaker=Stephen+Timms&page={page}").get_json()
-        credits |= {q["credit"] for q in found["results"]}
-        if page * 20 >= found["total"]:
-            break
+        found = client.get(f"/quotes?speaker={speaker}&page={page}").get_data(as_text=True)
+        lines += [
+            html.unescape(t)
+            for t in re.findall(r'<textarea [^>]*class="quote-cite"[^>]*>(.*?)</textarea>', found, re.S)
+        ]
+        if 'rel="next"' not in found:
+            return lines
         page += 1
-    assert "Stephen Timms, Chair of the Work and Pensions Committee" in credits
-    assert "Stephen Timms, Minister of State for Social Security and Disability" in credits
+
+
+def test_an_invented_official_is_quoted_across_a_change_of_role(client, full_demo: Settings) -> None:  # noqa: ANN001
+    """The quotes page's "copy with source" gives the invented official's role on each article's date, and
+    says the speaker is invented; the same person is quoted in two roles, years apart."""
+    (official,) = [
+        e for e in load_gazetteer(full_demo.sample_gazetteer_path) if e.name == "Ignatius Drumbleforth"
+    ]
+    lines = citations(client, "Ignatius+Drumbleforth")
+    assert len(lines) > 20
+    seen: dict[str, set[int]] = {}
+    for line in lines:
+        found = re.search(r"” — (.*?), in “.*?”, .*? \(sample data\), (\d{1,2} \w+ \d{4}|undated)\. ", line)
+        assert found, line
+        credit, when = found.groups()
+        if when == "undated":
+            assert credit == "Ignatius Drumbleforth (sample data: an invented person)"
+            continue
+        day = datetime.strptime(when, "%d %B %Y").date()
+        (role,) = [r.title for r in official.roles if r.holds_on(day)]
+        assert credit == f"Ignatius Drumbleforth, {role} (sample data: an invented person)", line
+        seen.setdefault(role, set()).add(day.year)
+    assert set(seen) == {
+        "Chair of the Work and Pensions Committee",
+        "Minister of State for Social Security and Disability",
+    }
+    assert (
+        max(seen["Minister of State for Social Security and Disability"])
+        - min(seen["Chair of the Work and Pensions Committee"])
+        >= 5
+    )
+
+
+def test_an_invented_official_says_so_wherever_shown(client, full_demo: Settings) -> None:  # noqa: ANN001
+    entity = "official:sample-ignatius-drumbleforth"
+    page = client.get(f"/entity/{entity}").get_data(as_text=True)
+    assert "Sample data: Ignatius Drumbleforth is an invented person." in page
+    assert "invented (sample data)" in page and "gazetteer.sample.invalid" not in page  # no source to link
+    assert client.get(f"/api/entity/{entity}").get_json()["sample"] is True
+    real = client.get("/entity/official:stephen-timms").get_data(as_text=True)
+    assert (
+        "is an invented person" not in real
+        and client.get("/api/entity/scheme:pip").get_json()["sample"] is False
+    )
+    facets = client.get("/search?q=*&more=official").get_data(as_text=True)
+    assert re.search(r"Ignatius Drumbleforth \(sample data\) <span class=\"count\">", facets)
+    (doc_id, *_) = [
+        r["doc_id"] for r in client.get("/api/quotes?speaker=Ignatius+Drumbleforth").get_json()["results"]
+    ]
+    listed = client.get(f"/doc/{doc_id}").get_data(as_text=True)
+    assert 'Ignatius Drumbleforth</a> <span class="kind">(official, sample data: invented)</span>' in listed
 
 
 def test_reposts_corrections_and_comments_are_there_to_find(client, full_demo: Settings) -> None:  # noqa: ANN001

@@ -179,3 +179,19 @@ def test_an_official_is_credited_with_the_role_held_on_the_articles_date() -> No
     )
     assert speaker_credit("Sayce", None, "Liz Sayce", None) == "Liz Sayce"
     assert speaker_credit(None, None, None, None) == "speaker not identified"
+
+
+def test_an_invented_speaker_is_credited_as_sample_data() -> None:
+    """The demo's invented officials: the credit, copied on its own, still says they are not real."""
+    invented = Entity(
+        "official:sample-ignatius-drumbleforth",
+        "official",
+        "Ignatius Drumbleforth",
+        roles=[Role("Minister for Employment", date(2014, 1, 1), None, "https://x.sample.invalid/")],
+    )
+    assert speaker_credit("Drumbleforth", invented, None, date(2020, 1, 1), sample=True) == (
+        "Ignatius Drumbleforth, Minister for Employment (sample data: an invented person)"
+    )
+    assert speaker_credit("Drumbleforth", invented, None, None, sample=True) == (
+        "Ignatius Drumbleforth (sample data: an invented person)"
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from casebook.errors import CasebookError
+from casebook.settings import load_settings
 from indexer.enrich.gazetteer import gazetteer_hash, is_all_caps, load_gazetteer, load_lexicon
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "corpus" / "gazetteer"
@@ -240,6 +241,51 @@ def test_alias_claimed_by_two_entities_is_refused(tmp_path):
     other = GOOD.replace("scheme:pip", "scheme:other").replace("Personal Independence Payment", "Other")
     message = _error(_write(tmp_path, GOOD + other))
     assert "PIP" in message and "entry 2" in message
+
+
+# --- several folders read as one (the real gazetteer and the demo's invented officials) ---------------------
+
+
+def test_several_folders_are_read_as_one_gazetteer(tmp_path):
+    first, second = tmp_path / "real", tmp_path / "sample"
+    first.mkdir(), second.mkdir()
+    _write(first, GOOD)
+    _write(second, ROLE.format(start="2024-07-05", end="", source='source = "https://example.org"'))
+    assert [e.id for e in load_gazetteer((first, second))] == ["scheme:pip", "official:liz-kendall"]
+    assert gazetteer_hash((first, second)) != gazetteer_hash(first)
+    assert gazetteer_hash([first]) == gazetteer_hash(first)  # one folder given either way: the same stamp
+
+
+@pytest.mark.parametrize("clash", ["id", "alias"])
+def test_a_clash_across_folders_is_refused_naming_both_files(tmp_path, clash):
+    first, second = tmp_path / "real", tmp_path / "sample"
+    first.mkdir(), second.mkdir()
+    _write(first, GOOD, "schemes.toml")
+    other = (
+        GOOD
+        if clash == "id"
+        else GOOD.replace("scheme:pip", "scheme:sample-pip").replace("Personal", "Sample")
+    )
+    _write(second, other, "schemes.toml")
+    with pytest.raises(CasebookError) as excinfo:
+        load_gazetteer((first, second))
+    message = str(excinfo.value)
+    assert str(first / "schemes.toml") in message and str(second / "schemes.toml") in message
+
+
+def test_the_shipped_sample_gazetteer_is_read_beside_the_real_one():
+    """The demo's invented officials: read with the real gazetteer wherever it is read, never taking a real
+    id or name, each with ids that say so."""
+    settings = load_settings(env={}, data_dir="unused")
+    assert settings.gazetteer_paths == (settings.gazetteer_path, settings.sample_gazetteer_path)
+    real = load_gazetteer(settings.gazetteer_path)
+    invented = load_gazetteer(settings.sample_gazetteer_path)
+    both = load_gazetteer(settings.gazetteer_paths)  # refuses any id or alias the two share
+    assert len(both) == len(real) + len(invented) and len(invented) >= 12
+    assert all(e.id.startswith("official:sample-") and e.kind == "official" for e in invented)
+    movers = [e for e in invented if len({r.title for r in e.roles}) >= 2]
+    assert len(movers) >= 4  # quoted across changes of role
+    assert load_lexicon(settings.gazetteer_paths) == load_lexicon(settings.gazetteer_path)
 
 
 def test_invalid_toml_and_missing_folder(tmp_path):

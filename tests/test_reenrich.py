@@ -56,8 +56,8 @@ def test_the_version_needs_no_model_load(enricher) -> None:  # noqa: ANN001
     from indexer.enrich.version import pipeline_version
 
     settings = settings_for(Path("unused"))
-    assert pipeline_version(settings.model, settings.gazetteer_path) == enricher.version
-    assert pipeline_version("no_such_spacy_model_casebook", settings.gazetteer_path) is None
+    assert pipeline_version(settings.model, settings.gazetteer_paths) == enricher.version
+    assert pipeline_version("no_such_spacy_model_casebook", settings.gazetteer_paths) is None
 
 
 def test_a_changed_pipeline_makes_all_stale_and_reenrich_fixes_them(

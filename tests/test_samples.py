@@ -1,9 +1,12 @@
 """The demo's SAMPLE DATA: enough invented articles to try every feature, each plainly labelled, written
-the same way every time, extracted exactly as written, and not so alike that they cluster as copies."""
+the same way every time, extracted exactly as written, not so alike that they cluster as copies, and with no
+real person in them: the officials quoted are the sample gazetteer's invented ones."""
 
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import tomllib
 from collections import Counter
 from itertools import combinations
@@ -11,11 +14,12 @@ from itertools import combinations
 import pytest
 from conftest import ROOT, settings_for
 
+from casebook.errors import CasebookError
 from casebook.models import RawPage
 from casebook.sources import KINDS, archive_sources, load_sources, source_for_url
 from indexer.dedup.duplicates import THRESHOLD
 from indexer.dedup.minhash import containment, shingles
-from indexer.enrich.gazetteer import load_gazetteer
+from indexer.enrich.gazetteer import is_all_caps, load_gazetteer
 from indexer.extract.stage import extract
 from indexer.pipeline.samples import CORRECTED, REPOSTS, SamplePage, Writer, renderer, sample_pages
 
@@ -25,7 +29,7 @@ SETTINGS = settings_for(ROOT / "casebook-data")
 @pytest.fixture(scope="module")
 def writer() -> Writer:
     templates = tomllib.loads(SETTINGS.sample_templates_path.read_text(encoding="utf-8"))
-    officials = [e for e in load_gazetteer(SETTINGS.gazetteer_path) if e.kind == "official"]
+    officials = [e for e in load_gazetteer(SETTINGS.sample_gazetteer_path) if e.kind == "official"]
     return Writer(templates, load_sources(SETTINGS.sample_sources_path), officials)
 
 
@@ -41,12 +45,14 @@ def articles(writer: Writer) -> dict[str, list]:
 
 @pytest.fixture(scope="module")
 def pages() -> list[SamplePage]:
-    return sample_pages(SETTINGS.sample_templates_path, SETTINGS.sample_sources_path, SETTINGS.gazetteer_path)
+    return sample_pages(
+        SETTINGS.sample_templates_path, SETTINGS.sample_sources_path, SETTINGS.sample_gazetteer_path
+    )
 
 
 def test_the_same_seed_writes_the_same_pages_byte_for_byte(pages: list[SamplePage]) -> None:
     again = sample_pages(
-        SETTINGS.sample_templates_path, SETTINGS.sample_sources_path, SETTINGS.gazetteer_path
+        SETTINGS.sample_templates_path, SETTINGS.sample_sources_path, SETTINGS.sample_gazetteer_path
     )
 
     def digest(found: list[SamplePage]) -> str:
@@ -91,10 +97,11 @@ def test_the_sample_is_rich_enough_to_try_every_feature(articles: dict[str, list
 
 
 def test_officials_are_quoted_across_their_changes_of_role(articles: dict[str, list]) -> None:
-    """The roles come from the gazetteer's dates: each quoted official held the role the text gives them."""
+    """The roles come from the sample gazetteer's dates: each quoted official held the role the text gives
+    them, and several are quoted in two roles years apart."""
     templates = tomllib.loads(SETTINGS.sample_templates_path.read_text(encoding="utf-8"))
     as_written = {words: title for title, words in templates["roles"].items()}
-    officials = {e.name: e for e in load_gazetteer(SETTINGS.gazetteer_path) if e.kind == "official"}
+    officials = {e.name: e for e in load_gazetteer(SETTINGS.sample_gazetteer_path) if e.kind == "official"}
     roles: dict[str, set[str]] = {}
     for article in (a for a in articles["originals"] if a.published):
         for paragraph in article.paragraphs:
@@ -105,12 +112,48 @@ def test_officials_are_quoted_across_their_changes_of_role(articles: dict[str, l
             title = as_written[written]
             assert any(r.title == title and r.holds_on(article.published) for r in officials[name].roles)
             roles.setdefault(name, set()).add(title)
-    assert roles["Stephen Timms"] == {
+    assert roles["Ignatius Drumbleforth"] == {
         "Chair of the Work and Pensions Committee",
         "Minister of State for Social Security and Disability",
     }
-    assert len(roles["Esther McVey"]) >= 2
+    assert sum(1 for titles in roles.values() if len(titles) >= 2) >= 4
     assert len(roles) >= 12
+
+
+def test_sample_articles_quote_only_invented_officials() -> None:
+    """The writer takes its officials from the sample gazetteer and refuses anyone else's: given the real
+    gazetteer's officials, it stops rather than put made-up words in their mouths."""
+    templates = tomllib.loads(SETTINGS.sample_templates_path.read_text(encoding="utf-8"))
+    sources = load_sources(SETTINGS.sample_sources_path)
+    invented = load_gazetteer(SETTINGS.sample_gazetteer_path)
+    assert invented and all(e.id.startswith("official:sample-") for e in invented)
+    real = [e for e in load_gazetteer(SETTINGS.gazetteer_path) if e.kind == "official"]
+    with pytest.raises(CasebookError, match="only invented officials"):
+        Writer(templates, sources, real + invented)
+
+
+def test_no_real_person_is_named_on_any_sample_page(pages: list[SamplePage]) -> None:
+    """No name or alias of a real official or person of the gazetteer (corpus/gazetteer/officials.toml and
+    persons.toml) occurs anywhere on a sample page: not quoted, not mentioned."""
+    people = [e for e in load_gazetteer(SETTINGS.gazetteer_path) if e.kind in ("official", "person")]
+    assert len(people) >= 60
+    names = {name for e in people for name in (e.name, *e.aliases)}
+
+    def any_of(words: set[str], flags: int = 0) -> re.Pattern[str]:
+        return re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")\b", flags
+        )
+
+    exact = {n for n in names if is_all_caps(n)}  # "IDS" as written, never "ids" inside a word
+    pattern, caps = any_of(names - exact, re.IGNORECASE), any_of(exact)
+    invented = [e.name for e in load_gazetteer(SETTINGS.sample_gazetteer_path)]
+    found_invented = 0
+    for page in pages:
+        text = html.unescape(page.html)
+        assert not pattern.search(text), (page.url, pattern.search(text).group(0))
+        assert not caps.search(text), (page.url, caps.search(text).group(0))
+        found_invented += any(name in text for name in invented)
+    assert found_invented >= 250  # the invented officials speak instead
 
 
 def test_invented_articles_are_not_mistaken_for_copies_of_each_other(articles: dict[str, list]) -> None:

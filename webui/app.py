@@ -83,6 +83,7 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
     app.add_template_global(lambda: not settings.public_url, "links_are_local")
     app.add_template_global(context.sample_data)
     app.add_template_global(lambda source: source in context.sample_sources(), "is_sample")
+    app.add_template_global(lambda entity_id: entity_id in context.sample_entities(), "is_sample_entity")
     app.add_template_global(link_args)
 
     @app.before_request

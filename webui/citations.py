@@ -157,19 +157,24 @@ def ris(c: Citation) -> str:
     return "\r\n".join([*lines, "ER  - "]) + "\r\n"
 
 
-def speaker_credit(written: str | None, entity: Entity | None, name: str | None, day: date | None) -> str:
+def speaker_credit(
+    written: str | None, entity: Entity | None, name: str | None, day: date | None, sample: bool = False
+) -> str:
     """Who said it, as a citation names them: the canonical name (not "Timms") and, for an official, the
     role held on the article's date ("Stephen Timms, Minister of State for Social Security and
     Disability"). An undated article gets no role: which one applied cannot be known.
 
-    ``entity`` is the gazetteer's entry for the speaker, ``name`` the name the archive knows them by."""
+    ``entity`` is the gazetteer's entry for the speaker, ``name`` the name the archive knows them by;
+    ``sample`` marks one of the demo's invented people, which the credit says, since it is copied alone."""
     full = entity.name if entity else name or written
     if not full:
         return "speaker not identified"
     if entity and entity.kind == "organisation" and written and "spokes" in written.lower():
-        return f"a {full} spokesperson"
-    roles = [r.title for r in entity.roles if r.holds_on(day)] if entity and day else []
-    return ", ".join([full, " and ".join(roles)]) if roles else full
+        credit = f"a {full} spokesperson"
+    else:
+        roles = [r.title for r in entity.roles if r.holds_on(day)] if entity and day else []
+        credit = ", ".join([full, " and ".join(roles)]) if roles else full
+    return f"{credit} (sample data: an invented person)" if sample else credit
 
 
 def quote_citation(

@@ -29,11 +29,21 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config["CASEBOOK"] = settings
     app.config["SOURCE_TITLES"] = {s.name: s.title or s.name for s in archive_sources(settings)}
     app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
+    app.config["SAMPLE_ENTITIES"] = sample_entity_ids(settings)  # and the officials quoted in them
     app.teardown_appcontext(close_store)
     try:  # migrated once here, so that the read-only stores of requests need not look
         Store(settings.db_path).close()
     except (CasebookError, StoreError):
         pass  # a damaged store: every page that needs it says so
+
+
+def sample_entity_ids(settings: Settings) -> frozenset[str]:
+    """The ids of the demo's invented people (its sample gazetteer, when it is read): wherever one is shown
+    or credited with a quote, it says so."""
+    sample = settings.sample_gazetteer_path
+    if sample not in settings.gazetteer_paths:
+        return frozenset()
+    return frozenset(entity.id for entity in load_gazetteer(sample))
 
 
 def settings() -> Settings:
@@ -50,13 +60,18 @@ def sample_sources() -> set[str]:
     return current_app.config["SAMPLE_SOURCES"]
 
 
+def sample_entities() -> frozenset[str]:
+    """The ids of the demo's invented people (empty for a real archive)."""
+    return current_app.config["SAMPLE_ENTITIES"]
+
+
 def search() -> SearchService:
     """The archive's search service, one for the app, made on first use: it holds the gazetteer's names,
     so every page resolves an entity field (``scheme:ESA``) the same way."""
     service = current_app.extensions.get("casebook_search")
     if service is None:
         found = settings()
-        service = SearchService(open_backend(found), gazetteer=load_gazetteer(found.gazetteer_path))
+        service = SearchService(open_backend(found), gazetteer=load_gazetteer(found.gazetteer_paths))
         current_app.extensions["casebook_search"] = service
     return service
 

@@ -15,15 +15,21 @@ from casebook.models import Entity
 from casebook.store import Store
 from indexer.enrich.gazetteer import load_gazetteer
 from webui.charts import responsive_bar_chart
-from webui.context import settings, source_titles, store
+from webui.context import sample_entities, settings, source_titles, store
 from webui.marking import paragraph_number
 
 ENTITY_ID = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
 
 
 @lru_cache(maxsize=4)
-def gazetteer(path: Path) -> dict[str, Entity]:
-    return {entity.id: entity for entity in load_gazetteer(path)}
+def gazetteer(folders: tuple[Path, ...]) -> dict[str, Entity]:
+    return {entity.id: entity for entity in load_gazetteer(folders)}
+
+
+def labelled(names: dict[str, str]) -> dict[str, str]:
+    """Entity names as lists show them: each of the demo's invented people marked as sample data."""
+    invented = sample_entities()
+    return {key: f"{name} (sample data)" if key in invented else name for key, name in names.items()}
 
 
 def entity_mentions(store: Store, entity_id: str) -> dict[str, Any] | None:
@@ -45,7 +51,7 @@ def entity_data(entity_id: str) -> tuple[Entity | None, dict | None]:
     """What the gazetteer knows of the entity and what the archive holds of it; a 404 when neither."""
     if not ENTITY_ID.match(entity_id):
         abort(404)
-    known = gazetteer(settings().gazetteer_path).get(entity_id)
+    known = gazetteer(settings().gazetteer_paths).get(entity_id)
     found = entity_mentions(store(), entity_id)
     if known is None and found is None:
         abort(404)
@@ -77,5 +83,6 @@ def as_json(entity_id: str) -> dict[str, Any]:
         "name": known.name if known else found["name"],  # type: ignore[index]
         "kind": known.kind if known else found["kind"],  # type: ignore[index]
         "gazetteer": asdict(known) if known else None,
+        "sample": entity_id in sample_entities(),  # one of the demo's invented people
         "archive": found,
     }

@@ -14,7 +14,7 @@ from flask import request, url_for
 
 from indexer.search import SORTS, QueryError
 from webui.citations import neutralise, quote_citation, speaker_credit
-from webui.context import external_url, search, settings, source_titles, store
+from webui.context import external_url, sample_entities, search, settings, source_titles, store
 from webui.entities import gazetteer
 from webui.forms import FormError, date_errors, fix_all, query_error
 from webui.links import link_args, requested_page
@@ -103,13 +103,16 @@ def cite(hits: list[dict[str, Any]]) -> None:
     """Give each hit what a reader cites it with: the speaker's full name and role on the article's date,
     the paragraph it stands in, and the line "copy with source" puts on the clipboard."""
     outlets = source_titles()
-    known = gazetteer(settings().gazetteer_path)
+    known = gazetteer(settings().gazetteer_paths)
     names = store().entity_names(h["speaker_id"] for h in hits if h["speaker_id"])
     texts = store().document_texts(h["doc_id"] for h in hits)
     for hit in hits:
         published = date.fromisoformat(hit["published"]) if hit["published"] else None
         entity = known.get(hit["speaker_id"] or "")
-        hit["credit"] = speaker_credit(hit["speaker"], entity, names.get(hit["speaker_id"]), published)
+        invented = hit["speaker_id"] in sample_entities()
+        hit["credit"] = speaker_credit(
+            hit["speaker"], entity, names.get(hit["speaker_id"]), published, invented
+        )
         text = texts.get(hit["doc_id"])
         hit["paragraph"] = (
             paragraph_number(text, hit["start"]) if text is not None and hit["start"] is not None else None

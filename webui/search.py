@@ -15,6 +15,7 @@ from markupsafe import Markup
 from indexer.search import ALL_FACETS, SORTS, UNDATED, QueryError, SearchService
 from webui.charts import bar_chart
 from webui.context import search, source_titles, store
+from webui.entities import labelled
 from webui.forms import date_errors, fix_all, query_error
 from webui.links import link_args, requested_page
 
@@ -131,7 +132,7 @@ def results(req: SearchRequest) -> tuple[dict[str, Any], int]:
         for v, _ in shown_values(name, found["facets"].get(name, {}), group_size(name, req))
     }
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
-    names = store().entity_names(shown) | source_titles()
+    names = labelled(store().entity_names(shown)) | source_titles()
     by_year = found["facets"].get("year", {})
     years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
     return {

@@ -90,9 +90,10 @@ class Database:
         if read_only:
             return
         try:
-            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            with self._setup_lock():
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             if damaged(exc):
@@ -108,19 +109,25 @@ class Database:
     def close(self) -> None:
         self.db.close()
 
-    def _migrate(self) -> None:
-        """Apply the migrations not yet run. Two processes opening a new store at once must not both
-        migrate it (the second would fail on "table already exists"): a file lock beside the database
-        serialises them, and the version is read again under it. (A SQLite write lock cannot be held
-        across ``executescript``, which commits any open transaction first.)"""
-        if self.schema_version >= len(MIGRATIONS):
-            return
+    @contextmanager
+    def _setup_lock(self) -> Iterator[None]:
+        """Serialise the setting-up of the store between processes. Switching a new database to WAL needs
+        an exclusive lock and SQLite answers "database is locked" at once (without waiting) when another
+        connection is switching it too; and two processes opening a new store must not both migrate it
+        (the second would fail on "table already exists"). A file lock beside the database serialises
+        both; it is held only while setting up, not while the store is used. (A SQLite write lock cannot
+        be held across ``executescript``, which commits any open transaction first.)"""
         with open(self.path.with_name(self.path.name + ".migrate-lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            current = self.schema_version
-            for number, script in enumerate(MIGRATIONS[current:], current + 1):
-                with self.transaction():
-                    self.db.executescript("BEGIN;" + script + f"; PRAGMA user_version={number};")
+            yield
+
+    def _migrate(self) -> None:
+        """Apply the migrations not yet run (called under :meth:`_setup_lock`, so the version read here
+        is not changed by another process before the migrations run)."""
+        current = self.schema_version
+        for number, script in enumerate(MIGRATIONS[current:], current + 1):
+            with self.transaction():
+                self.db.executescript("BEGIN;" + script + f"; PRAGMA user_version={number};")
 
     @property
     def schema_version(self) -> int:

@@ -15,7 +15,6 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any, cast
 
 import spacy
@@ -24,7 +23,7 @@ from spacy.tokens import Doc
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Entity, EntityKind, Mention, Quote
-from indexer.enrich.gazetteer import is_all_caps, load_gazetteer, load_lexicon
+from indexer.enrich.gazetteer import Folders, gazetteer_folders, is_all_caps, load_gazetteer, load_lexicon
 from indexer.enrich.links import covering, drop_lone_names, link_acronyms, link_names, unify_model_kinds
 from indexer.enrich.mentions import (
     LABEL_KINDS,
@@ -95,15 +94,16 @@ class Enricher:
     comments are never enriched, so no quote in a comment can be given to the article's speakers.
     """
 
-    def __init__(self, model: str, gazetteer_dir: Path, n_process: int = 1, batch_size: int = 32) -> None:
+    def __init__(self, model: str, gazetteer_dir: Folders, n_process: int = 1, batch_size: int = 32) -> None:
         if n_process < 1 or batch_size < 1:
             raise CasebookError(
                 f"enrichment needs n_process >= 1 and batch_size >= 1 (got {n_process}, {batch_size})"
             )
         self.n_process = n_process
         self.batch_size = batch_size
-        self._gazetteer = load_gazetteer(Path(gazetteer_dir))
-        self._titles = frozenset(load_lexicon(Path(gazetteer_dir)).titles)
+        folders = gazetteer_folders(gazetteer_dir)  # one folder, or several read as one
+        self._gazetteer = load_gazetteer(folders)
+        self._titles = frozenset(load_lexicon(folders).titles)
         self._by_id = {e.id: e for e in self._gazetteer}
         self._by_alias = {
             a.casefold(): e
@@ -134,12 +134,12 @@ class Enricher:
         quotes = nlp.add_pipe(
             "casebook_quotes",
             last=True,
-            config={"gazetteer_dir": str(gazetteer_dir), "tag_targets": TAG_TARGETS_CONFIG},
+            config={"gazetteer_dir": [str(folder) for folder in folders], "tag_targets": TAG_TARGETS_CONFIG},
         )
         self._tagger = cast(QuoteComponent, quotes).window_tagger()
         self.nlp = nlp
         self._skip = [name for name in SKIPPED_COMPONENTS if name in nlp.pipe_names]
-        self.version = version_stamp(nlp.meta, model, Path(gazetteer_dir))
+        self.version = version_stamp(nlp.meta, model, folders)
 
     def entities(self) -> list[Entity]:
         """The gazetteer entities (canonical ids, names, aliases, roles)."""

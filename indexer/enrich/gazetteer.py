@@ -20,6 +20,10 @@ Format, one or more ``*.toml`` files each holding ``[[entities]]``::
 Files by subject: officials.toml (people with sourced roles), persons.toml (people without sourced dates),
 schemes.toml, organisations.toml, outlets.toml, places.toml; the split is only for editors: every file is
 read the same way. :func:`gazetteer_hash` fingerprints the folder for ``Enricher.version``.
+
+Several folders can be read as one gazetteer (``Settings.gazetteer_paths``: the real one, then the demo's
+invented officials in ``corpus/demo/sample/gazetteer``); ids and aliases must not clash across them, and the
+lexicon is read from the first.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS, Entity, Role
@@ -40,28 +45,44 @@ _ENTITY_KEYS = {"id", "kind", "name", "aliases", "roles", "case_sensitive"}
 _ROLE_KEYS = {"title", "start", "end", "source"}
 
 
+Folders: TypeAlias = Path | str | Iterable[Path | str]  # one gazetteer folder, or several read as one
+
+
+def gazetteer_folders(folders: Folders) -> tuple[Path, ...]:
+    """The folders of a gazetteer given as one folder or several, in reading order."""
+    if isinstance(folders, (Path, str)):
+        return (Path(folders),)
+    return tuple(Path(folder) for folder in folders)
+
+
 def is_all_caps(alias: str) -> bool:
     """An acronym-like alias ("ESA", "DR UK"): matched case-sensitively so "esa" in prose never links."""
     return any(c.isalpha() for c in alias) and alias == alias.upper()
 
 
-def gazetteer_hash(directory: Path) -> str:
+def gazetteer_hash(folders: Folders) -> str:
     """SHA-256 over the gazetteer and lexicon files' names and bytes: changes whenever any entry does."""
     digest = hashlib.sha256()
-    directory = Path(directory)
-    for path in [*sorted(directory.glob("*.toml")), *sorted((directory / LEXICON_DIR).glob("*.toml"))]:
-        digest.update(str(path.relative_to(directory)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for n, directory in enumerate(gazetteer_folders(folders)):
+        for path in [*sorted(directory.glob("*.toml")), *sorted((directory / LEXICON_DIR).glob("*.toml"))]:
+            name = str(path.relative_to(directory)) if n == 0 else f"{n}/{path.relative_to(directory)}"
+            digest.update(name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def load_gazetteer(directory: Path) -> list[Entity]:
-    """Read every ``*.toml`` in ``directory`` (sorted) into entities; raise CasebookError on a bad entry."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise CasebookError(f"gazetteer folder not found: {directory} (set gazetteer_dir in settings.toml)")
-    files = sorted(directory.glob("*.toml"))
-    if not files:
-        raise CasebookError(f"gazetteer folder {directory} holds no *.toml files")
+def load_gazetteer(folders: Folders) -> list[Entity]:
+    """Read every ``*.toml`` of each folder (sorted) into entities; raise CasebookError on a bad entry, or
+    on an id or alias that two entries claim, in one folder or across folders."""
+    files = []
+    for directory in gazetteer_folders(folders):
+        if not directory.is_dir():
+            raise CasebookError(
+                f"gazetteer folder not found: {directory} (set gazetteer_dir in settings.toml)"
+            )
+        found = sorted(directory.glob("*.toml"))
+        if not found:
+            raise CasebookError(f"gazetteer folder {directory} holds no *.toml files")
+        files += found
     entities: list[Entity] = []
     where: dict[str, str] = {}  # id -> "file: entry n", to name both sides of a clash
     alias_owner: dict[str, tuple[str, str]] = {}  # matching key -> (entity id, where)
@@ -79,7 +100,7 @@ def load_gazetteer(directory: Path) -> list[Entity]:
                 f"gazetteer file {path}: 'entities' must be an array of tables ([[entities]])"
             )
         for index, item in enumerate(items, 1):
-            label = f"{path.name}: entry {index}"
+            label = f"{path}: entry {index}"
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 label += f" ({item['id']})"
             entity = _parse_entity(item, label)
@@ -190,9 +211,10 @@ class Lexicon:
     titles: dict[str, Title]  # lower case, no full stop
 
 
-def load_lexicon(directory: Path) -> Lexicon:
-    """Read ``directory/lexicon``; raise CasebookError naming the file and key on anything malformed."""
-    folder = Path(directory) / LEXICON_DIR
+def load_lexicon(folders: Folders) -> Lexicon:
+    """Read ``lexicon/`` of the (first) gazetteer folder; raise CasebookError naming the file and key on
+    anything malformed."""
+    folder = gazetteer_folders(folders)[0] / LEXICON_DIR
     verbs = _toml(folder / "speech_verbs.toml", {"verbnet", "news", "excluded", "nouns"})
     roles = _toml(folder / "roles.toml", {"persons", "organisations", "titles"})
     where = folder / "speech_verbs.toml"

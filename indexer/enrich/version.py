@@ -7,7 +7,7 @@ from typing import Any
 
 import spacy
 
-from indexer.enrich.gazetteer import gazetteer_hash
+from indexer.enrich.gazetteer import Folders, gazetteer_hash
 
 # Bumped whenever a change in indexer/enrich/ (mentions, links, roles, quotes) or in the gazetteer format
 # changes what enrichment gives for the same text: part of Enricher.version, so the archive can tell stale
@@ -15,7 +15,7 @@ from indexer.enrich.gazetteer import gazetteer_hash
 CODE_VERSION = "3"
 
 
-def version_stamp(meta: dict[str, Any], model: str, gazetteer_dir: Path) -> str:
+def version_stamp(meta: dict[str, Any], model: str, gazetteer_dir: Folders) -> str:
     """``{lang}_{model}-{model version}+gazetteer-{hash}+code-{CODE_VERSION}`` from the model's meta."""
     return (
         f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
@@ -23,7 +23,7 @@ def version_stamp(meta: dict[str, Any], model: str, gazetteer_dir: Path) -> str:
     )
 
 
-def pipeline_version(model: str, gazetteer_dir: Path) -> str | None:
+def pipeline_version(model: str, gazetteer_dir: Folders) -> str | None:
     """``Enricher(model, gazetteer_dir).version`` without loading the model (read from its meta.json), so
     that finding nothing stale costs no spaCy load; None when the model's meta cannot be found that way."""
     try:
@@ -31,4 +31,4 @@ def pipeline_version(model: str, gazetteer_dir: Path) -> str | None:
         meta = spacy.util.load_meta(path / "meta.json")
     except (OSError, ValueError, ImportError):
         return None
-    return version_stamp(meta, model, Path(gazetteer_dir))
+    return version_stamp(meta, model, gazetteer_dir)

@@ -39,7 +39,7 @@ def sample_imports(settings: Settings, folder: Path) -> list[FileImport]:
     from indexer.pipeline.samples import sample_pages
 
     pages = sample_pages(
-        settings.sample_templates_path, settings.sample_sources_path, settings.gazetteer_path
+        settings.sample_templates_path, settings.sample_sources_path, settings.sample_gazetteer_path
     )
     imports = []
     for n, page in enumerate(pages):

@@ -133,7 +133,7 @@ class Ingester:
 
             self._enricher = Enricher(
                 self.settings.model,
-                self.settings.gazetteer_path,
+                self.settings.gazetteer_paths,
                 n_process=self.settings.enrich_processes,
                 batch_size=self.settings.enrich_batch_size,
             )

@@ -65,7 +65,7 @@ def reenrich(
     from indexer.enrich.version import pipeline_version
 
     version = enricher.version if enricher is not None else None
-    version = version or pipeline_version(settings.model, settings.gazetteer_path)
+    version = version or pipeline_version(settings.model, settings.gazetteer_paths)
     with Store(settings.db_path, lock_wait=settings.lock_wait) as store:
         if force:
             with store.write_transaction():
@@ -124,7 +124,7 @@ def _load_enricher(settings: Settings) -> Any:
 
     return Enricher(
         settings.model,
-        settings.gazetteer_path,
+        settings.gazetteer_paths,
         n_process=settings.enrich_processes,
         batch_size=settings.enrich_batch_size,
     )

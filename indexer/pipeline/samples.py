@@ -10,10 +10,14 @@ a few undated pages, so that every feature has something to show.
 
 Nothing here passes for real: every page says "sample data" in its outlet's name and site header, its
 first paragraph says the article is invented, its address is under the reserved ``.invalid`` domain, and
-every outlet, campaigner, claimant and reader is invented. Public officials are the exception, by design:
-their names and dated roles come from the gazetteer (``corpus/gazetteer/officials.toml``), so the demo
-shows an official quoted as "the minister for disabled people" one year and "the employment minister" the
-next, and the opening paragraph says plainly that they never said the words given to them.
+every outlet, campaigner, claimant, reader and official is invented. No real person appears in the text,
+let alone is quoted: Casebook is used to copy quotes with their speaker into publications, so words made
+up here must never reach a real person's name. The officials quoted come from the demo's own sample
+gazetteer (``corpus/demo/sample/gazetteer/officials.toml``): invented people with an invented history of
+the real posts (Minister for Disabled People, Secretary of State for Work and Pensions, ...), so the demo
+still shows one official quoted as "who chairs the Commons work and pensions committee" one year and as a
+minister years later, and Casebook crediting each quote with the role held on the article's date. The
+writer refuses any official whose id does not mark them as invented (``official:sample-...``).
 
 The same seed always gives the same pages, byte for byte, so a second ``casebook demo`` archives nothing
 new.
@@ -47,6 +51,7 @@ NEWS, ADVICE, BLOG, CHARITY, PAPER = (
     "sample-welfare-ledger",
 )
 OUTLET_SHARE = ((NEWS, 0.36), (ADVICE, 0.24), (BLOG, 0.14), (CHARITY, 0.12), (PAPER, 0.14))
+SAMPLE_OFFICIAL = "official:sample-"  # how the sample gazetteer's ids start: invented people only
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,11 @@ class Writer:
         missing = {name for name, _ in OUTLET_SHARE} - set(self.sources)
         if missing:
             raise CasebookError(f"sample sources registry lacks {', '.join(sorted(missing))}")
+        real = [person.id for person in officials if not person.id.startswith(SAMPLE_OFFICIAL)]
+        if real:
+            raise CasebookError(
+                f"sample articles quote only invented officials ({SAMPLE_OFFICIAL}...), not {', '.join(real)}"
+            )
         self.officials = officials
         self.rng = random.Random(seed)
         self.topics = self.t["topics"]
@@ -128,10 +138,9 @@ class Writer:
             "disabled": (
                 "Minister for Disabled People",
                 "Minister of State for Social Security and Disability",
-                "Minister for Welfare Reform",
                 "Secretary of State for Work and Pensions",
             ),
-            "secretary": ("Secretary of State for Work and Pensions", "Minister for Welfare Reform"),
+            "secretary": ("Secretary of State for Work and Pensions",),
             "employment": ("Minister for Employment", "Secretary of State for Work and Pensions"),
         }[topic["speaker"]]
         if committee:
@@ -208,10 +217,14 @@ class Writer:
         paragraphs.append(self.fill(second, self.values(topic, day, outlet)))
         if rng.random() < 0.5:
             paragraphs.append(self.fill(third, self.values(topic, day, outlet)))
-        if rng.random() < 0.7:
-            paragraphs.append(
-                f"A DWP spokesperson said: “{self.quote('department', self.values(topic, day, outlet))}”"
-            )
+        answer = self.official(day, topic, committee=False)
+        if answer is not None and rng.random() < 0.7:  # the government's answer, from the invented minister
+            minister, role, _ = answer
+            quoted = self.quote("department", self.values(topic, day, outlet))
+            if speaker is not None and speaker[0] == minister:  # quoted above: named by surname alone
+                paragraphs.append(f"{minister.name.split()[-1]} {rng.choice(self.t['answers'])}: “{quoted}”")
+            else:
+                paragraphs.append(f"{minister.name}, {role}, responded: “{quoted}”")
         paragraphs.append(self.fill(rng.choice(topic["context"]), v))
         if rng.random() < 0.6:
             paragraphs.append(self.fill(rng.choice(self.t["closings"]), self.values(topic, day, outlet)))
@@ -361,7 +374,8 @@ def renderer(pages_dir: Path):  # noqa: ANN201 - a function Article -> HTML
 def sample_pages(
     templates_path: Path, sources_path: Path, gazetteer_path: Path, seed: int = SEED
 ) -> list[SamplePage]:
-    """Every sample page in the order a crawl would have fetched it (second versions after firsts)."""
+    """Every sample page in the order a crawl would have fetched it (second versions after firsts).
+    ``gazetteer_path`` is the sample gazetteer's folder: the invented officials who speak."""
     from indexer.enrich.gazetteer import load_gazetteer
 
     try:

@@ -16,7 +16,6 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy
@@ -89,15 +88,15 @@ class QuoteComponent:
         self,
         nlp: Language,
         name: str = "casebook_quotes",
-        gazetteer_dir: str | None = None,
+        gazetteer_dir: str | list[str] | None = None,
         tag_targets: TagTargets | None = None,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.tag_targets = tag_targets
         self._window_tagger: WindowTagger | None | bool = False  # False: not looked at yet
-        folder = Path(gazetteer_dir) if gazetteer_dir else DEFAULT_GAZETTEER
-        self.lexicon = QuoteLexicon(load_lexicon(folder), nlp, load_gazetteer(folder))
+        folders = gazetteer_dir or DEFAULT_GAZETTEER
+        self.lexicon = QuoteLexicon(load_lexicon(folders), nlp, load_gazetteer(folders))
         self._attributor = Attributor(self.lexicon)
 
     def window_tagger(self) -> WindowTagger | None:
@@ -228,12 +227,13 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
 @Language.factory("casebook_quotes", default_config={"gazetteer_dir": None, "tag_targets": None})
 def make_quote_component(
-    nlp: Language, name: str, gazetteer_dir: str | None, tag_targets: TagTargets | None
+    nlp: Language, name: str, gazetteer_dir: str | list[str] | None, tag_targets: TagTargets | None
 ) -> QuoteComponent:
     """Pipeline component: ``doc._.quotes`` (after ``ner``; parses quote paragraphs itself if needed).
 
-    ``gazetteer_dir``: the folder whose ``lexicon/`` holds the verbs of saying and speaker words, and whose
-    officials' roles tell who "the minister" is (default: the project's ``corpus/gazetteer``).
+    ``gazetteer_dir``: the gazetteer folder (or folders, read as one) whose first holds in ``lexicon/`` the
+    verbs of saying and speaker words, and whose officials' roles tell who "the minister" is (default: the
+    project's ``corpus/gazetteer``).
     ``tag_targets``: a registered function (``{"@misc": ...}``) naming, for a doc the tagger has not run
     over, the tokens beyond the quotation paragraphs whose tags the caller will read; they are tagged in
     the same batch (none: only the quotation paragraphs are).
