@@ -14,7 +14,7 @@ CHROMIUM := /usr/bin/chromium
 LOADTEST_DURATION ?= 60
 LOADTEST_CLIENTS ?= 8
 
-.PHONY: setup browser demo test test-fast lint eval eval-quotes bench loadtest clean
+.PHONY: setup browser postgres demo test test-fast lint eval eval-quotes bench loadtest clean
 
 setup: $(STAMP)
 
@@ -35,10 +35,20 @@ $(CHROMIUM):
 		echo "Debian's chromium is missing: 'sudo apt-get install chromium' runs the browser tests too"; \
 	fi
 
+# The PostgreSQL tests start their own throwaway cluster from Debian's postgresql package (tests/postgres_server.py);
+# installed here when running as root (as CI does).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq postgresql postgresql-contrib >/dev/null; \
+	else \
+		echo "Debian's postgresql is missing: 'sudo apt-get install postgresql postgresql-contrib' runs its tests"; \
+	fi
+
 demo: setup
 	$(BIN)/casebook --data-dir $(DATA_DIR) demo $(if $(PORT),--port $(PORT))
 
-test: setup browser
+test: setup browser postgres
 	$(BIN)/python -m pytest
 
 test-fast: setup

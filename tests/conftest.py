@@ -45,3 +45,18 @@ def enricher():  # noqa: ANN201 - indexer.enrich imports spaCy: only tests that 
 
     settings = settings_for(ROOT / "casebook-data")
     return Enricher(settings.model, settings.gazetteer_paths)
+
+
+@pytest.fixture(scope="session")
+def postgres():  # noqa: ANN201 - tests/postgres_server.py: only tests that need the server pay for it
+    """A throwaway PostgreSQL cluster on 127.0.0.1 for the whole session (tests/postgres_server.py); a test
+    asks it for a fresh database with ``postgres.new_database()``. Fails, never skips, when PostgreSQL
+    cannot start: ``make test`` installs it."""
+    from postgres_server import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    cluster.stop()
