@@ -201,3 +201,45 @@ def test_a_date_printed_with_the_headline_outside_the_article_element() -> None:
     )
     doc = extract(RawPage(url="https://news.example.org/p", body=html.encode(), fetched=NOW), "x")
     assert (doc.published, doc.published_from) == (date(2024, 2, 4), "printed")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The last resort: htmldate on the whole page, taken only when the page prints that day on a line of its own
+
+
+def _side_column_page(side: str) -> RawPage:
+    html = (
+        "<html><head><title>Sleep training</title></head><body><main><article><h1>Sleep training</h1>"
+        f"{STORY}</article><aside class='side-col'>{side}</aside></main></body></html>"
+    )
+    return RawPage(url="https://med.example.org/sleep-training", body=html.encode(), fetched=NOW)
+
+
+def test_a_date_printed_only_in_a_side_column_is_found() -> None:
+    """Seen (WCXB tune half): the only date stands in an <aside> beside the story, which our readers skip."""
+    doc = extract(
+        _side_column_page('<p class="article-date">May 25, 2023</p><p>Written by Jo Bloggs</p>'), "x"
+    )
+    assert (doc.published, doc.published_from) == (date(2023, 5, 25), "htmldate")
+
+
+def test_a_side_column_that_prints_only_an_update_says_so() -> None:
+    doc = extract(_side_column_page('<p class="pub-dates">Updated March 13, 2024</p>'), "x")
+    assert (doc.published, doc.published_confidence) == (date(2024, 3, 13), "updated")
+
+
+def test_htmldate_on_the_whole_page_needs_the_day_printed_on_a_line_of_its_own() -> None:
+    from lxml.html import fromstring
+
+    from indexer.extract.published import confirmed_htmldate
+
+    sentence = (
+        "Posted in a long sentence on May 25, 2023 by the team that writes these pages for all of the"
+        " readers of this site"
+    )
+    tree = fromstring(f'<html><body><h1>Sleep</h1><div class="date">{sentence}</div></body></html>')
+    assert confirmed_htmldate(tree, NOW, set()) is None  # htmldate reads it, but no line prints it alone
+    tree = fromstring('<html><body><h1>Sleep</h1><div class="date">May 25, 2023</div></body></html>')
+    assert confirmed_htmldate(tree, NOW, set()) is not None
+    teaser = tree.xpath("//div")[0]
+    assert confirmed_htmldate(tree, NOW, {teaser}) is None  # a teaser's date is someone else's

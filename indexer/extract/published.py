@@ -9,7 +9,12 @@ post or a comment:
   known. A timestamp with its own offset says where the publisher is, so it is preferred to a UTC one;
 * the date printed in the article's byline or header;
 * the date in the URL, in every common shape (``/2020/04/13/``, ``/20200413/``, ``-2020-04-13-``);
-* htmldate over the page less its chrome, teasers and comments, as a last resort.
+* htmldate over the page less its chrome, teasers and comments, as a last resort;
+* failing that, htmldate over the whole page, taken only when the page also prints that very day on a short
+  line of its own outside comments, links and related-post rails (a side column beside the story, an
+  'Updated 13 March 2024' line): two statements that agree. On WCXB's tune half this found 4 right days
+  on pages left without one, and no wrong day, where plain htmldate on the whole page found 4 right, 2 wrong
+  and 3 dates on pages that have none.
 
 A one-day difference between a timestamp and the printed or URL date is a time-zone artefact: the printed
 (or URL) day wins, ``confidence = "near"``. A larger difference is ``"disputed"``: the timestamp is kept,
@@ -36,7 +41,14 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract.declared import ld_values, meta
-from indexer.extract.markup import cls_any, in_article_proper
+from indexer.extract.markup import (
+    ASIDE_RE,
+    ancestors,
+    cls_any,
+    in_article_proper,
+    in_comments,
+    is_post,
+)
 
 log = logging.getLogger(__name__)
 
@@ -312,16 +324,90 @@ def htmldate_day(tree: HtmlElement, fetched: datetime) -> date | None:
     except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
         log.warning("htmldate failed: %s", exc)
         return None
-    if not found:
-        return None
-    try:
-        day = date.fromisoformat(found)
-    except ValueError:
+    day = _iso_day(found)
+    if day is None:
         return None
     if day.day == 1 and not _states_day(etree.tostring(probe, encoding="unicode", method="html"), day):
         log.debug("htmldate returned %s but the page only gives the month: not a publication date", day)
         return None
     return day
+
+
+def _iso_day(found: str | None) -> date | None:
+    try:
+        return date.fromisoformat(found) if found else None
+    except ValueError:
+        return None
+
+
+def _day_patterns(day: date) -> re.Pattern[str]:
+    """This exact day written out as pages print it: '25 Sept 2025', 'September 25, 2025', '2025-09-25',
+    '25/09/2025', '09/25/2025'."""
+    month, d, m, y = day.strftime("%b").lower(), day.day, day.month, day.year
+    return re.compile(
+        rf"\b0?{d}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}[a-z]*\.?,?\s+{y}\b"
+        rf"|\b{month}[a-z]*\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}\b"
+        rf"|\b{y}[-/.]0?{m}[-/.]0?{d}\b|\b0?{d}[-/.]0?{m}[-/.]{y}\b|\b0?{m}[-/.]0?{d}[-/.]{y}\b",
+        re.IGNORECASE,
+    )
+
+
+def _date_line(tree: HtmlElement, day: date, skip: set[HtmlElement]) -> str | None:
+    """A short line the reader sees on the page that writes out this day ('Updated March 13, 2024'),
+    outside teasers; None when the day stands nowhere, or only inside sentences of the text."""
+    pattern = _day_patterns(day)
+    for text in tree.xpath("//body//text()"):
+        if not pattern.search(text):
+            continue
+        el = text.getparent()
+        if el is not None and text.is_tail:
+            el = el.getparent()
+        if el is None or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
+            continue
+        if el in skip or any(a in skip for a in el.iterancestors()) or _someone_elses(el):
+            continue
+        line = " ".join(" ".join(el.itertext()).split())
+        if len(line.split()) <= _PRINTED_OTHER_WORDS + 4:
+            return line
+    return None
+
+
+def _someone_elses(el: HtmlElement) -> bool:
+    """In a comment, a link, navigation, the site's footer or a related / recent / popular rail: a date
+    there belongs to another page or another writer. A plain side column beside the story does not."""
+    for node in (el, *ancestors(el)):  # below <body>: its theme classes ('has-sidebar') say nothing
+        if node.tag in ("a", "nav") or in_comments(node) or "comment" in (node.get("class") or "").split():
+            return True
+        if node.tag == "footer" and not any(is_post(a) for a in node.iterancestors()):
+            return True
+        if ASIDE_RE.search(f"{node.get('id') or ''} {node.get('class') or ''}"):
+            return True
+    return False
+
+
+def confirmed_htmldate(tree: HtmlElement, fetched: datetime, skip: set[HtmlElement]) -> Published | None:
+    """htmldate's fast reading of the whole page, taken only when the page also prints that day on a line
+    of its own: two statements that agree, neither a guess from an image path nor a date in a sentence.
+
+    The probe (``htmldate_day``) reads the page less its chrome, which is safer but finds nothing where the
+    only date stands in a side column or on an 'Updated' line; this is the last resort for those pages.
+    """
+    try:
+        found = htmldate.find_date(
+            tree,
+            extensive_search=False,
+            original_date=True,
+            min_date=EARLIEST.isoformat(),
+            max_date=fetched.date().isoformat(),
+        )
+    except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
+        log.warning("htmldate failed: %s", exc)
+        return None
+    day = _iso_day(found)
+    line = _date_line(tree, day, skip) if day else None
+    if day is None or line is None:
+        return None
+    return Published(day, "htmldate", "updated" if _UPDATED_LABEL_RE.search(line) else "single")
 
 
 def _declared(
@@ -407,6 +493,8 @@ def find_published(
         from_url = None
     printed, updated_printed = printed_dates(tree, scope, fetched, skipped)
     found = _choose(stripped, stamps, printed, from_url, updated_printed, fetched)
+    if found.day is None:
+        found = confirmed_htmldate(tree, fetched, skipped) or found
     return Published(found.day, found.source, found.confidence, updated_printed)
 
 
