@@ -367,8 +367,9 @@ def _date_line(tree: HtmlElement, day: date, skip: set[HtmlElement]) -> str | No
         if el in skip or any(a in skip for a in el.iterancestors()) or _someone_elses(el):
             continue
         line = " ".join(" ".join(el.itertext()).split())
-        if len(line.split()) <= _PRINTED_OTHER_WORDS + 4:
-            return line
+        written = pattern.search(line)
+        if written and len(line.split()) - len(written.group().split()) <= _PRINTED_OTHER_WORDS:
+            return line  # a date line ('By Jo Bloggs | 13 April 2020'), not a sentence that mentions a day
     return None
 
 
