@@ -11,7 +11,7 @@ import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
-from indexer.extract.authors import clean_author
+from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
 
@@ -376,6 +376,30 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("https://www.facebook.com/johnpring", [], []),
         ("Disability News Service", ["Disability News Service"], []),  # an outlet is not an author
         ("Frances Ryan", ["Frances Ryan"], ["Frances Ryan"]),  # a personal blog named after its author
+        # seen on WCXB's tune half: labels, job titles, degrees and updaters are not names
+        ("Written By", [], []),
+        ("Matt Check Head Winemaker, Co-Founder", [], ["Matt Check"]),
+        ("Rasmus Barslund Founder, Lead Reviewer Updated Feb", [], ["Rasmus Barslund"]),
+        ("Mayank Gupta, CEO", [], ["Mayank Gupta"]),
+        ("Angela Holliday-Bell, MD", [], ["Angela Holliday-Bell"]),
+        ("Benjamin Preston, Updated by Jon Linkov", [], ["Benjamin Preston"]),
+        ("Cazzy Magennis Last Updated: 3 May 2024", [], ["Cazzy Magennis"]),
+        ("Zackery Cuevas Writer, Hardware", [], ["Zackery Cuevas"]),
+        ("Www Facebook Com", [], []),
+        ("Camphouse Team", ["Camphouse"], []),  # a team is not a person, nor is what is left of it ('Team')
+        ("Great Day Editorial Team", [], []),
+        ("By May Bulman, Social Affairs Correspondent", [], ["May Bulman"]),  # a title further on is dropped
+        ("June Carter", [], ["June Carter"]),  # a month's name starting a name is still a name
+        ("Haley Hoekstra • March", [], ["Haley Hoekstra"]),
+        ("Justin C Meserole, Trial Attorney, On December 9", [], ["Justin C Meserole"]),
+        ("Shelby Loos, DVM Reviewed by Molly Price", [], ["Shelby Loos"]),  # the reviewer is not the writer
+        ("Cara Dumaplin RN, BSN, Certified Pediatric Sleep Consultant", [], ["Cara Dumaplin"]),
+        (
+            "Julie Weisenhorn, Natalie Hoidal, Extension horticulture educators",
+            [],
+            ["Julie Weisenhorn", "Natalie Hoidal"],
+        ),
+        ("Ludwig van Beethoven", [], ["Ludwig van Beethoven"]),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
@@ -660,3 +684,27 @@ def test_a_long_comment_thread_under_an_article_is_not_an_index_of_teasers() -> 
     doc = extract(page(html.encode(), "https://news.example.org/contract-paused", NOW), "x")
     assert "has paused the roll-out" in doc.text
     assert len(doc.comments) == 7
+
+
+def test_a_byline_only_trafilatura_finds_on_the_whole_page_is_kept() -> None:
+    """Seen on WCXB's tune half: the byline stands in a side column beside the story, cut with the page's
+    furniture before trafilatura reads the article; its reading of the whole page finds the name."""
+    story = "".join(
+        f"<p>Paragraph {i} of the story says that the assessment contract was paused after the report found"
+        " long waits for a decision, and that campaigners had warned of it for a year.</p>"
+        for i in range(4)
+    )
+    html = (
+        "<html><head><title>Contract paused</title></head><body><main><article><h1>Contract paused</h1>"
+        f"{story}</article><aside class='side-col'><p class='byline'>By Dakota Hebert</p></aside>"
+        "</main></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://example.org/paused/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert doc.authors == ["Dakota Hebert"]
+
+
+def test_trafilaturas_author_split_at_and_is_read_as_one_byline() -> None:
+    """trafilatura gives 'Work; Pensions Committee' for 'Work and Pensions Committee': a body, not 'Work'."""
+    assert page_authors("Work; Pensions Committee", []) == []
+    assert page_authors("Jeff Cobb; Celisa Steele", []) == ["Jeff Cobb", "Celisa Steele"]
+    assert page_authors(None, []) == []

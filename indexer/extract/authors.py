@@ -1,8 +1,14 @@
 """Authors as person names: JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading.
 
 A byline is cleaned down to names: "By John Pring Disability News Service 4th May 2017" gives "John Pring".
-Outlets, bodies ("Work and Pensions Committee"), roles ("Editor") and the site's own login are not people
-and are dropped; a personal blog's title that is its author's name is kept.
+Outlets, bodies ("Work and Pensions Committee"), teams ("Camphouse Team"), roles ("Editor") and the site's
+own login are not people and are dropped; a personal blog's title that is its author's name is kept. A job
+title or a degree written after a name is cut off ("Matt Check Head Winemaker", "Angela Holliday-Bell, MD"),
+and so is whoever last updated the page ("Updated by ...").
+
+When nothing on the article says who wrote it, trafilatura's author for the whole, untouched page is the
+last resort (``page_authors``), cleaned the same way: on WCXB's tune half it found 8 right authors on pages
+left without one (a byline in a side column, cut with the furniture before the article is read).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from indexer.extract.published import MONTH
 
 _AUTHOR_PREFIX_RE = re.compile(
     r"^\s*(?:(?:posted|written|words|report|reported|story|article|published)\s+by|by|authors?"
-    r"|posted\s+on\s+.+?\s+by)\s*:?\s+",
+    r"|posted\s+on\s+.+?\s+by)\s*:?(?:\s+|$)",  # a label alone ('Written By') leaves nothing
     re.IGNORECASE,
 )
 _DATE_IN_TEXT_RE = re.compile(
@@ -27,14 +33,56 @@ _DATE_IN_TEXT_RE = re.compile(
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$",
     re.IGNORECASE,
 )
+# Where the name ends in a byline: a separator, a bracket, 'posted', '(Last) Updated', 'Reviewed by' (a
+# reviewer or an editor is not the writer)
+_BYLINE_END_RE = re.compile(
+    r"\s+(?:\||–|—|-|on|at|in)\s+|\s*[(•·]|\s*(?i:\bposted\b|(?:\blast\s+)?\bupdated\b"
+    r"|(?:medically\s+)?(?:reviewed|fact[- ]checked|edited)\s+by\b)"
+)
 _ORG_WORDS = {
     "news", "service", "services", "network", "action", "campaign", "group", "media", "online", "press",
     "agency", "times", "post", "weekly", "daily", "magazine", "blog", "team", "staff", "editor", "reporter",
     "correspondent", "journalist", "iww", "union", "uk", "ltd",
 }  # fmt: skip
 _ROLE_RE = re.compile(
-    r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?)\b", re.I
+    r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?|team|desk|editorial"
+    r"|newsroom)\b",
+    re.I,
 )
+# A job title glued after a name ('Matt Check Head Winemaker', 'Jo Bloggs Trending Editor'): the name is
+# what stands before its first word. Said of a whole piece ('Senior Editor'), it is no name at all.
+_TITLE_WORDS = {
+    "editor", "reporter", "correspondent", "journalist", "contributor", "writer", "reviewer", "founder",
+    "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "director", "manager", "president", "head",
+    "chief", "senior", "lead", "trending", "executive", "managing", "deputy", "associate", "assistant",
+    "contributing", "attorney", "consultant", "certified",
+}  # fmt: skip
+# Degrees and post-nominals written after a name ('Angela Holliday-Bell, MD'): not names
+_POSTNOMINALS = {
+    "md", "phd", "rn", "rd", "do", "mba", "mph", "msc", "bsc", "ma", "ms", "mfa", "cpa", "dvm", "jd", "esq",
+    "lcsw", "np", "facs", "cfp", "pharmd", "dds", "ba", "bs", "bsn",
+}  # fmt: skip
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+}  # fmt: skip
+_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "y",
+}
 
 
 # Words that end the name of an outlet ("Disability News Service") or a body ("Work and Pensions Committee").
@@ -66,26 +114,58 @@ def _is_organisation(text: str) -> bool:
     return last in _BODY_END_WORDS or last in _OUTLET_END_WORDS
 
 
+def _person(piece: str, first: bool) -> str | None:
+    """One piece of a byline as a person's name, less a job title, degree or date glued on; None if it is
+    no name (a role, a team, an outlet, a web address, a phrase).
+
+    A job title is cut off the byline's first piece only ('Matt Check Head Winemaker'): further on, a piece
+    with a title in it is the title of the name before it ('May Bulman, Social Affairs Correspondent').
+    """
+    tokens = piece.strip(" .:|-–—").split()
+    cut = next((i for i, t in enumerate(tokens) if t.lower().strip(".,") in _TITLE_WORDS), len(tokens))
+    if cut < len(tokens) and (cut < 2 or not first):
+        return None  # a job title, no name
+    tokens = tokens[:cut]  # a name, then its job title
+    while len(tokens) > 2 and tokens[-1].lower().strip(".,") in _POSTNOMINALS | _MONTHS:
+        tokens.pop()  # 'Cara Dumaplin RN', 'Jordana Cepelewicz December'
+    piece = " ".join(tokens)
+    lowered = [t.lower().strip(".,") for t in tokens]
+    if (
+        not piece
+        or _ROLE_RE.search(piece)
+        or piece.lower() in ("admin", "guest", "anonymous", "unknown")
+        or piece.lower().replace(".", "") in _POSTNOMINALS
+        or any(t in ("www", "com", "http", "https") for t in lowered)  # a web address, not a name
+        # a date: 'On December 9', 'August' alone ('May Bulman' is a name)
+        or lowered[0] == "on"
+        or (lowered[0] in _MONTHS and (len(tokens) == 1 or any(ch.isdigit() for ch in piece)))
+        # a phrase ('Extension horticulture educators'): a name's words are capitalised, but for particles
+        or (len(tokens) > 1 and any(t[:1].islower() and t not in _PARTICLES for t in tokens))
+    ):
+        return None
+    if len(tokens) > 3:
+        # an outlet name glued on: cut at the earliest capitalised run that ends in an outlet word
+        for i in range(2, len(tokens)):
+            tail = tokens[i:]
+            if all(t[:1].isupper() for t in tail) and tail[-1].lower().strip(".") in _ORG_WORDS:
+                tokens = tokens[:i]
+                break
+    if len(tokens) > 5 or not any(ch.isalpha() for ch in piece) or _is_organisation(" ".join(tokens)):
+        return None
+    return " ".join(tokens)
+
+
 def _names(text: str) -> list[str]:
     """Split a cleaned byline into person names, dropping roles and outlet names glued on."""
-    names: list[str] = []
     if _BODY_NAME_RE.match(text) and _is_organisation(text):
         return []  # 'Work and Pensions Committee' is one body, not 'Work' and 'Pensions Committee'
-    for piece in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text):
-        piece = piece.strip(" .:|-–—")
-        if not piece or _ROLE_RE.search(piece) or piece.lower() in ("admin", "guest", "anonymous", "unknown"):
-            continue
-        tokens = piece.split()
-        if len(tokens) > 3:
-            # an outlet name glued on: cut at the earliest capitalised run that ends in an outlet word
-            for i in range(2, len(tokens)):
-                tail = tokens[i:]
-                if all(t[:1].isupper() for t in tail) and tail[-1].lower().strip(".") in _ORG_WORDS:
-                    tokens = tokens[:i]
-                    break
-        if len(tokens) > 5 or not any(ch.isalpha() for ch in piece) or _is_organisation(" ".join(tokens)):
-            continue
-        names.append(" ".join(tokens))
+    pieces = (
+        _person(piece, i == 0) for i, piece in enumerate(re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text))
+    )
+    names = [name for name in pieces if name]
+    if any(" " in name for name in names):
+        # one word beside a full name is a beat or a section ('Zackery Cuevas, Writer, Hardware')
+        names = [name for name in names if " " in name]
     return names
 
 
@@ -96,7 +176,7 @@ def clean_author(raw: str, site_names: list[str]) -> list[str]:
         return []
     text = _AUTHOR_PREFIX_RE.sub("", text)
     text = _DATE_IN_TEXT_RE.sub("", text).strip()
-    text = re.split(r"\s+(?:\||–|—|-|on|at|in)\s+|\s*\(|\s*\bposted\b|\s*\bupdated\b", text, maxsplit=1)[0]
+    text = _BYLINE_END_RE.split(text, maxsplit=1)[0]
     site_keys = [norm(site) for site in site_names if len(norm(site)) >= 4]
     key = norm(text)
     if " " not in text and any(key == site or (len(key) >= 6 and site.startswith(key)) for site in site_keys):
@@ -177,3 +257,13 @@ def authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
             if names:
                 return names
     return []
+
+
+def page_authors(traf_author: str | None, site_names: list[str]) -> list[str]:
+    """The last resort: trafilatura's reading of the whole page's author, cleaned down to names.
+
+    trafilatura splits a byline at 'and' into '; '-separated parts ('Work; Pensions Committee'): the parts are
+    joined back with 'and' so that a body's name is read as one name, and dropped as a body.
+    """
+    parts = [part.strip() for part in re.split(r";\s*", traf_author or "") if part.strip()]
+    return clean_author(" and ".join(parts), site_names) if parts else []

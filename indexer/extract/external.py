@@ -41,6 +41,20 @@ def read_article(tree: HtmlElement, url: str) -> Any:
         return None
 
 
+def read_page_author(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's author for the whole, untouched page (its meta tags, JSON-LD and byline markup), in its
+    fast mode; None when it finds none or fails.
+
+    The article reading above sees the pruned tree, where bylines are already cut as furniture: a byline in
+    a side column or under the headline is only found here.
+    """
+    try:
+        return trafilatura.extract_metadata(tree, default_url=url, extensive=False).author
+    except Exception as exc:  # a crash inside trafilatura on a hostile page is "no author"
+        log.warning("trafilatura metadata failed on %s: %s", url, exc)
+        return None
+
+
 def read_whole_page(tree: HtmlElement, url: str) -> list[str]:
     """trafilatura's own reading of the whole page (its defaults and fallbacks), comments left out.
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
-from indexer.extract.authors import authors_from_bylines, read_authors
+from indexer.extract.authors import authors_from_bylines, page_authors, read_authors
 from indexer.extract.body import (
     MIN_WORDS,
     body_paragraphs,
@@ -40,7 +40,7 @@ from indexer.extract.body import (
 )
 from indexer.extract.comments import extract_comments
 from indexer.extract.declared import json_ld
-from indexer.extract.external import read_article, read_whole_page
+from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, refusal_reason
 from indexer.extract.markup import text_core, visible_words, words
 from indexer.extract.metadata import (
@@ -107,6 +107,8 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     paras = fill_gaps(body_tree, paras) if paras else fallback_paragraphs(body_tree)
     if not authors:
         authors = authors_from_bylines(paras, site_names)
+    if not authors:
+        authors = page_authors(read_page_author(tree, url), site_names)
     paras = clean_paragraphs(paras, title, authors)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, teasers)
