@@ -58,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         earlier_copy(args.ref, Path(tmp))
         sys.path.insert(0, tmp)
-        old = importlib.import_module("old_indexer.extract")
+        try:  # the extractor's entry point: indexer.extract.stage since the layout of issue 15
+            old = importlib.import_module("old_indexer.extract.stage")
+        except ModuleNotFoundError:
+            old = importlib.import_module("old_indexer.extract")
         old_models = importlib.import_module("old_casebook.models")
         from casebook.models import RawPage
         from indexer.extract.stage import NotAnArticle, extract
