@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from casebook.errors import CasebookError
+from casebook.processes import pid_alive
 from casebook.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -217,16 +218,6 @@ class Database:
             pid = int(note["pid"])
         except (OSError, ValueError, KeyError, TypeError):
             return "another process"
-        alive = note.get("host") != socket.gethostname() or _pid_alive(pid)
+        alive = note.get("host") != socket.gethostname() or pid_alive(pid)
         who = f"pid {pid} ({note.get('command') or '?'}, since {note.get('since') or '?'})"
         return who if alive else "another process"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -42,6 +42,7 @@ from whoosh import index
 from whoosh.searching import Searcher
 
 from casebook.errors import CasebookError
+from casebook.processes import pid_alive
 from indexer.search.backend import Found, IndexCorrupt, IndexOutdated, Inventory, Kind, Wanted
 from indexer.search.entries import IndexEntry
 from indexer.search.lexicon import SeenEntity
@@ -170,16 +171,6 @@ def _merge_entities(entities: dict[str, dict[str, Any]], found: Iterable[tuple[s
         for value in (name, text):
             if value and value not in entry["names"]:
                 entry["names"].append(value)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 _meta_cache: dict[Path, tuple[tuple[int, int, int], dict[str, Any], Mapping[str, SeenEntity]]] = {}
@@ -333,7 +324,7 @@ class WhooshIndex:
                 builder = int(mark.read_text(encoding="ascii").strip())
             except (OSError, ValueError):
                 builder = 0
-            if builder <= 0 or not _pid_alive(builder):
+            if builder <= 0 or not pid_alive(builder):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
         return removed
@@ -392,7 +383,7 @@ class WhooshIndex:
             )
         pid, host = int(holder.get("pid", 0)), holder.get("host")
         who = f"pid {pid}, {holder.get('command', '?')!s}, since {holder.get('since', '?')}"
-        if host == socket.gethostname() and not _pid_alive(pid):
+        if host == socket.gethostname() and not pid_alive(pid):
             return (
                 f"the search index lock is stale: the writer that took it ({who}) is gone ({waited});"
                 f" delete {lockfile} and {folder / WRITER_FILE}, then run again"
@@ -519,7 +510,7 @@ class WhooshIndex:
                 builder = int((folder / BUILDING_MARK).read_text(encoding="ascii").strip())
             except (OSError, ValueError):
                 continue
-            if builder > 0 and _pid_alive(builder):
+            if builder > 0 and pid_alive(builder):
                 return True
         return False
 
