@@ -359,7 +359,8 @@ def test_the_crawl_worker_is_told_to_stop_when_casebook_crawl_is_killed(tmp_path
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 10
-    while not got.exists() and time.monotonic() < deadline:
+    # the handler creates the file, then writes to it: wait for what it writes, not for the file alone
+    while not (got.exists() and got.read_text() == "yes") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert got.exists() and got.read_text() == "yes"
 
