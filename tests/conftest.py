@@ -13,9 +13,29 @@ from indexer.pipeline.ingest import ingest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def settings_for(data_dir: Path) -> Settings:
-    """Settings from the project's own settings file, isolated from the caller's environment."""
-    return load_settings(env={}, data_dir=data_dir)
+def settings_for(data_dir: Path, database_url: str | None = None) -> Settings:
+    """Settings from the project's own settings file, isolated from the caller's environment; the store on
+    the PostgreSQL server of ``database_url`` when given."""
+    env = {"CASEBOOK_DATABASE_URL": database_url} if database_url else {}
+    return load_settings(env=env, data_dir=data_dir)
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each store backend in turn: None (SQLite in the data folder), then a fresh PostgreSQL database of
+    the throwaway cluster. A test taking this (or ``backend_settings``) runs once on each."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture
+def backend_settings(tmp_path: Path, database_url: str | None) -> Settings:
+    """Settings for a new, empty archive in ``tmp_path/data``, its store on each backend in turn."""
+    return settings_for(tmp_path / "data", database_url)
 
 
 @pytest.fixture(scope="session")

@@ -1,12 +1,13 @@
-"""The store keeps every version, changes nothing on a repeat, and survives a failed transaction."""
+"""The store keeps every version, changes nothing on a repeat, and survives a failed transaction: on SQLite
+and on PostgreSQL alike (each test runs on both through the ``backend_settings`` fixture)."""
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
 from casebook.models import Comment, Document, Mention, Quote
-from casebook.store import MIGRATIONS, Store, StoreError
+from casebook.settings import Settings
+from casebook.store import MIGRATIONS, POSTGRES_MIGRATIONS, StoreError, open_store
 
 
 def make_doc(text: str = "First paragraph.\n\nSecond.", fetched_day: int = 1) -> Document:
@@ -24,15 +25,16 @@ def make_doc(text: str = "First paragraph.\n\nSecond.", fetched_day: int = 1) ->
     )
 
 
-def test_schema_is_migrated_once(tmp_path: Path) -> None:
-    with Store(tmp_path / "c.db") as store:
+def test_schema_is_migrated_once(backend_settings: Settings) -> None:
+    assert len(POSTGRES_MIGRATIONS) == len(MIGRATIONS)  # a schema version means the same on both
+    with open_store(backend_settings) as store:
         assert store.schema_version == len(MIGRATIONS)
-    with Store(tmp_path / "c.db") as store:  # reopening applies nothing twice
+    with open_store(backend_settings) as store:  # reopening applies nothing twice
         assert store.schema_version == len(MIGRATIONS)
 
 
-def test_round_trip_and_idempotent_save(tmp_path: Path) -> None:
-    with Store(tmp_path / "c.db") as store:
+def test_round_trip_and_idempotent_save(backend_settings: Settings) -> None:
+    with open_store(backend_settings) as store:
         doc = make_doc()
         assert store.save(doc) == "new"
         assert store.save(make_doc(fetched_day=2)) == "unchanged"
@@ -45,8 +47,8 @@ def test_round_trip_and_idempotent_save(tmp_path: Path) -> None:
         assert store.count() == 1
 
 
-def test_changed_text_is_a_new_version_beside_the_old(tmp_path: Path) -> None:
-    with Store(tmp_path / "c.db") as store:
+def test_changed_text_is_a_new_version_beside_the_old(backend_settings: Settings) -> None:
+    with open_store(backend_settings) as store:
         first = make_doc()
         store.save(first)
         assert store.save(make_doc("First paragraph, quietly edited.\n\nSecond.", fetched_day=9)) == "updated"
@@ -58,16 +60,16 @@ def test_changed_text_is_a_new_version_beside_the_old(tmp_path: Path) -> None:
         assert stored.version == 2 and stored.first_fetched == first.fetched
 
 
-def test_failed_transaction_leaves_store_unchanged(tmp_path: Path) -> None:
-    with Store(tmp_path / "c.db") as store:
+def test_failed_transaction_leaves_store_unchanged(backend_settings: Settings) -> None:
+    with open_store(backend_settings) as store:
         with pytest.raises(RuntimeError), store.transaction():
             store.save(make_doc())
             raise RuntimeError("crash mid-batch")
         assert store.count() == 0
 
 
-def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
-    with Store(tmp_path / "c.db") as store:
+def test_annotations_replace_previous_ones(backend_settings: Settings) -> None:
+    with open_store(backend_settings) as store:
         doc = make_doc()
         store.save(doc)
         mention = Mention("DWP", "organisation", "org:dwp", "Department for Work and Pensions", 0, 3)
@@ -84,26 +86,26 @@ def test_annotations_replace_previous_ones(tmp_path: Path) -> None:
         assert store.entity_names([]) == {}
 
 
-def test_a_read_only_store_reads_while_another_writes_and_never_writes(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
+def test_a_read_only_store_reads_while_another_writes_and_never_writes(backend_settings: Settings) -> None:
+    settings = backend_settings
     with pytest.raises(StoreError):  # nothing is made for a reader: a missing store is an error
-        Store(path, read_only=True).count()
-    assert not path.exists()
-    with Store(path) as writer:
-        writer.save(make_doc())
-        writer.db.commit()
-        with Store(path, read_only=True) as reader, writer.write_transaction():
+        open_store(settings, read_only=True).count()
+    assert not settings.db_path.exists()
+    with open_store(settings) as writer:
+        with writer.transaction():
+            writer.save(make_doc())
+        with open_store(settings, read_only=True) as reader, writer.write_transaction():
             writer.save(make_doc("Edited while a reader reads.", fetched_day=2))
             assert reader.count() == 1 and reader.get(make_doc().id).version == 1  # not blocked, not dirty
-            with pytest.raises(StoreError, match="readonly"), reader.transaction():
+            with pytest.raises(StoreError, match="read-?only"), reader.transaction():
                 reader.save_annotations(make_doc().id, [], [])
-        with Store(path, read_only=True) as reader:
+        with open_store(settings, read_only=True) as reader:
             assert reader.get(make_doc().id).version == 2
 
 
-def test_rows_come_back_as_dataclasses_and_dicts(tmp_path: Path) -> None:
+def test_rows_come_back_as_dataclasses_and_dicts(backend_settings: Settings) -> None:
     """No driver row leaves the store: another backend can stand behind the same methods."""
-    with Store(tmp_path / "c.db") as store:
+    with open_store(backend_settings) as store:
         doc = make_doc()
         store.save(doc)
         store.add_record("r1", "a.warc.gz", 0, doc.url, "sha1:X", doc.fetched, doc.id, "new")

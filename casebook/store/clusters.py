@@ -14,7 +14,7 @@ class Clusters(Database):
         """Replace a document's LSH band hashes (position in the list = band number)."""
         self.db.execute("DELETE FROM near_dup_bands WHERE doc_id=?", (doc_id,))
         self.db.executemany(
-            "INSERT OR IGNORE INTO near_dup_bands VALUES (?,?,?)",
+            "INSERT INTO near_dup_bands VALUES (?,?,?) ON CONFLICT DO NOTHING",
             [(band, value, doc_id) for band, value in enumerate(bands)],
         )
 
@@ -57,7 +57,7 @@ class Clusters(Database):
             return [doc_id]
         rows = self.db.execute(
             "SELECT doc_id FROM clusters WHERE cluster_id=?"
-            " ORDER BY duplicate_of IS NOT NULL, similarity DESC, doc_id",
+            " ORDER BY duplicate_of IS NOT NULL, similarity DESC NULLS LAST, doc_id",
             (row["cluster_id"],),
         )
         return [r["doc_id"] for r in rows]
@@ -72,7 +72,11 @@ class Clusters(Database):
         if claimed_url is None:
             self.db.execute("DELETE FROM canonical_claims WHERE doc_id=?", (doc_id,))
         else:
-            self.db.execute("INSERT OR REPLACE INTO canonical_claims VALUES (?,?)", (doc_id, claimed_url))
+            self.db.execute(
+                "INSERT INTO canonical_claims VALUES (?,?)"
+                " ON CONFLICT (doc_id) DO UPDATE SET claimed_url=excluded.claimed_url",
+                (doc_id, claimed_url),
+            )
 
     def canonical_claim(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT claimed_url FROM canonical_claims WHERE doc_id=?", (doc_id,)).fetchone()
