@@ -38,7 +38,7 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import archive_sources, source_for_url, timezone_for_url
-from casebook.store import PENDING, Store, StoredDocument, to_retry
+from casebook.store import PENDING, StoredDocument, open_store, to_retry
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
@@ -117,7 +117,7 @@ class Ingester:
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
         self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
-        self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
+        self.store = open_store(settings)
         self.index = open_backend(settings)
         self.enrich = enrich
         self._enricher = None
