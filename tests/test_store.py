@@ -1,13 +1,27 @@
 """The store keeps every version, changes nothing on a repeat, and survives a failed transaction: on SQLite
 and on PostgreSQL alike (each test runs on both through the ``backend_settings`` fixture)."""
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import pytest
+from conftest import ROOT
 
 from casebook.models import Comment, Document, Mention, Quote
-from casebook.settings import Settings
-from casebook.store import MIGRATIONS, POSTGRES_MIGRATIONS, StoreError, open_store
+from casebook.settings import Settings, load_settings
+from casebook.store import (
+    MIGRATIONS,
+    POSTGRES_MIGRATIONS,
+    Store,
+    StoreBusy,
+    StoreError,
+    StoreUnreachable,
+    open_store,
+)
 
 
 def make_doc(text: str = "First paragraph.\n\nSecond.", fetched_day: int = 1) -> Document:
@@ -116,3 +130,86 @@ def test_rows_come_back_as_dataclasses_and_dicts(backend_settings: Settings) -> 
         assert type(store.versions(doc.id)[0]) is dict
         assert type(store.source_stats()[0]) is dict
         assert store.current_originals()[0].doc_id == doc.id
+
+
+def columns(store: Store) -> dict[str, list[str]]:
+    """Every table's columns, in order, as the database itself describes them."""
+    if store.location.startswith("postgres"):
+        rows = store.db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name != 'casebook_schema'"
+            " ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        found: dict[str, list[str]] = {}
+        for table, column in rows:
+            found.setdefault(table, []).append(column)
+        return found
+    tables = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {t: [r["name"] for r in store.db.execute(f"PRAGMA table_info({t})")] for t in tables}
+
+
+def test_both_backends_have_the_same_tables_and_columns(tmp_path, postgres) -> None:  # noqa: ANN001
+    """One SQL text serves both, so the PostgreSQL migrations must make exactly SQLite's schema."""
+    with Store(tmp_path / "c.db") as lite, Store(postgres.new_database()) as server:
+        assert columns(server) == columns(lite)
+        assert len(columns(lite)) >= 12
+
+
+def test_a_writer_on_postgres_waits_for_another_and_names_it(postgres) -> None:  # noqa: ANN001
+    """The write lock holds across connections (processes, machines): a second writer waits, then says
+    whose write it waited for, in one line."""
+    url = postgres.new_database()
+    with Store(url) as holder, Store(url, lock_wait=0.5) as waiter:
+        with holder.write_transaction():
+            holder.save(make_doc())
+            with pytest.raises(StoreBusy) as waited, waiter.write_transaction():
+                pass
+            assert f"the store is being written by pid {os.getpid()} (" in str(waited.value)
+            assert "(waited 0.5 s); run again when it has finished" in str(waited.value)
+            assert waiter.count() == 0  # the holder's write is not seen before it commits
+        with waiter.write_transaction():  # released at commit
+            assert waiter.count() == 1
+
+
+def test_a_killed_writer_on_postgres_leaves_no_lock_behind(postgres, tmp_path) -> None:  # noqa: ANN001
+    url = postgres.new_database()
+    Store(url).close()
+    script = (
+        "import sys, time; from casebook.store import Store; s = Store(sys.argv[1]);"
+        " t = s.write_transaction(); t.__enter__(); print('holding', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, url], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with Store(url, lock_wait=0.2) as waiter, pytest.raises(StoreBusy, match=f"pid {holder.pid} "):
+            with waiter.write_transaction():
+                pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    with Store(url, lock_wait=10) as store, store.write_transaction():
+        store.save(make_doc())
+    with Store(url, read_only=True) as reader:
+        assert reader.count() == 1
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(postgres) -> None:  # noqa: ANN001
+    port = postgres.port
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    assert free != port
+    url = f"postgresql://casebook:s3cret@127.0.0.1:{free}/casebook"
+    settings = load_settings(env={"CASEBOOK_DATABASE_URL": url})
+    with pytest.raises(StoreUnreachable) as failed:
+        open_store(settings)
+    message = str(failed.value)
+    assert "s3cret" not in message and "casebook:***@127.0.0.1" in message
+    assert "\n" not in message and "database_url" in message
