@@ -38,7 +38,7 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 "casebook: interrupted; what was done is kept, run the same command to finish", err=True
             )
             sys.exit(130)
-        except (OSError, StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
+        except (OSError, *StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
             if (line := environment_error(exc) or _store_error(exc)) is None:
                 raise
             click.echo(f"casebook: {line}", err=True)

@@ -38,7 +38,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.extensions["casebook_pool_lock"] = threading.Lock()
     try:  # migrated once here, so that the stores of requests need not look
         open_store(settings).close()
-    except (CasebookError, StoreError):
+    except (CasebookError, *StoreError):
         pass  # a damaged store: every page that needs it says so
 
 
@@ -134,6 +134,6 @@ def sample_data() -> dict[str, int] | None:
         try:  # the notice never stops a page, not even the one saying the store cannot be read
             sample = store().count_from(names)
             g.sample_data = {"sample": sample, "real": store().count() - sample} if sample else None
-        except (CasebookError, StoreError):
+        except (CasebookError, *StoreError):
             pass  # the error page that follows says what is wrong with the store
     return g.sample_data
