@@ -274,6 +274,9 @@ class Ingester:
             changed: list[Document] = []
             reindex: set[str] = set()
             for record, doc, outcome, claimed in extracted:
+                if self._done_meanwhile(record):  # another run (machine) processed it since it was read
+                    report.outcomes["already ingested"] += 1
+                    continue
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
@@ -307,6 +310,12 @@ class Ingester:
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
                 self.store.note_indexed(reindex, self.index.rebuilding())
+
+    def _done_meanwhile(self, record: ArchivedRecord) -> bool:
+        """Whether another run has processed this record since this one found it pending: its outcome,
+        and the document it made, stay as that run left them."""
+        outcome = self.store.record_outcome(record.page.record_id or "")
+        return outcome is not None and outcome != PENDING and not to_retry(outcome)
 
     def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
         """Entities and quotes of these texts, by (document id, content hash)."""
