@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,6 +48,31 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     report = ingest(settings, imports=demo_imports(settings.demo_path), progress=False)
     assert not report.skipped, report.skipped
     return settings
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_archive(tmp_path_factory: pytest.TempPathFactory, postgres) -> Settings:  # noqa: ANN001
+    """The demo corpus ingested once with its store on the throwaway PostgreSQL cluster. Serve copies of
+    it (:func:`copy_archive`), never it: a database in use cannot be copied."""
+    settings = settings_for(tmp_path_factory.mktemp("pg-demo-data"), postgres.new_database("demo"))
+    report = ingest(settings, imports=demo_imports(settings.demo_path), progress=False)
+    assert not report.skipped, report.skipped
+    return settings
+
+
+def copy_archive(settings: Settings, data_dir: Path, postgres=None) -> Settings:  # noqa: ANN001
+    """A private copy of an archive (its data folder, and its PostgreSQL database when it has one) in
+    ``data_dir``, for a test that writes to it."""
+    shutil.copytree(settings.data_dir, data_dir, symlinks=True)
+    if not settings.database_url:
+        return replace(settings, data_dir=data_dir)
+    source = settings.database_url.rsplit("/", 1)[1]
+    copy = f"{source}_copy_{next(_copies)}"
+    postgres.psql(f'CREATE DATABASE "{copy}" TEMPLATE "{source}"')
+    return replace(settings, data_dir=data_dir, database_url=postgres.url(copy))
+
+
+_copies = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
