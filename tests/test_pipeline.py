@@ -291,3 +291,35 @@ def test_a_page_that_breaks_extraction_is_skipped_and_the_rest_ingested(tmp_path
     report = ingest(settings, imports=imports, progress=False, enrich=False)
     assert report.outcomes["new"] == 2
     assert len(report.skipped) == 1 and "extraction failed (RecursionError" in report.skipped[0]
+
+
+def test_two_machines_share_one_store_and_one_warc_folder_and_either_checks_it(
+    tmp_path: Path,
+    postgres,  # noqa: ANN001
+) -> None:
+    """Two data folders (two machines) with one PostgreSQL store and one shared WARC folder: what one
+    ingests, the other finds, indexes and checks; each writes WARC files of its own."""
+    from dataclasses import replace
+
+    from indexer.pipeline.check import check
+
+    url = postgres.new_database()
+    shared = tmp_path / "shared-warc"
+    first = replace(settings_for(tmp_path / "a", url), warc_folder=str(shared))
+    second = replace(settings_for(tmp_path / "b", url), warc_folder=str(shared))
+    imports = demo_imports(first.demo_path)
+    assert ingest(first, imports=imports[:2], progress=False, enrich=False).outcomes["new"] == 2
+    assert ingest(second, imports=imports[1:3], progress=False, enrich=False).outcomes["new"] == 1
+    files = sorted(p.name for p in shared.glob("*.warc.gz"))
+    assert len(files) == 2 and all(name.startswith("import-") for name in files)
+    assert not (tmp_path / "a" / "warc").exists() and not (tmp_path / "b" / "warc").exists()
+    assert not check(first).ok  # its own index lacks what the other machine ingested
+    for settings in (first, second):
+        ingester = Ingester(settings, enrich=False)
+        try:
+            assert ingester.reindex(progress=False) == 3
+        finally:
+            ingester.close()
+        report = check(settings)
+        assert report.ok, [str(p) for p in report.problems]
+        assert report.counts["warc files"] == 2 and report.counts["warc records"] == 3
