@@ -75,6 +75,16 @@ def copy_archive(settings: Settings, data_dir: Path, postgres=None) -> Settings:
 _copies = itertools.count(1)
 
 
+@pytest.fixture(params=BACKENDS)
+def demo_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """A private copy of the demo archive in ``tmp_path/data``, its store on each backend in turn, for a
+    test that changes it."""
+    if request.param == "sqlite":
+        return copy_archive(request.getfixturevalue("demo_archive"), tmp_path / "data")
+    demo = request.getfixturevalue("postgres_demo_archive")
+    return copy_archive(demo, tmp_path / "data", request.getfixturevalue("postgres"))
+
+
 @pytest.fixture(scope="session")
 def full_demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The demo exactly as ``casebook demo`` builds it: the real pages and the invented sample data."""

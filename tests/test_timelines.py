@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, copy_archive
 from werkzeug.security import generate_password_hash
 
 from casebook import timelines as tl
@@ -22,16 +21,11 @@ from webui.timelines import to_timelinejs
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=BACKENDS)
-def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+@pytest.fixture()
+def archive(demo_copy: Settings) -> Settings:
     """A private copy of the demo archive, its store on each backend in turn: these tests write timelines
     into it, through the store functions and through the web pages."""
-    if request.param == "sqlite":
-        settings = copy_archive(request.getfixturevalue("demo_archive"), tmp_path / "data")
-    else:
-        demo = request.getfixturevalue("postgres_demo_archive")
-        settings = copy_archive(demo, tmp_path / "data", request.getfixturevalue("postgres"))
-    settings = replace(settings, secret_key="test-secret")
+    settings = replace(demo_copy, secret_key="test-secret")
     with open_store(settings) as store, store.transaction():
         store.db.execute("DELETE FROM timeline_items")  # the browser tests pin into the shared demo archive
         store.db.execute("DELETE FROM timelines")
