@@ -10,6 +10,7 @@ DATA_DIR ?= casebook-data
 PORT ?=
 BENCH_SIZES ?= 10000,100000
 REINDEX_DOCS ?= 100000
+STORE_DOCS ?= 20000
 CHROMIUM := /usr/bin/chromium
 LOADTEST_DURATION ?= 60
 LOADTEST_CLIENTS ?= 8
@@ -86,7 +87,7 @@ eval-quotes: setup $(EVAL_STAMP)
 	$(BIN)/python tests/eval_quotes.py --polnear $(POLNEAR)
 
 # Search, enrichment and web UI speed (BENCH_SIZES=2000 for a quick run): tables with corpus size and machine.
-bench: setup
+bench: setup postgres
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python -m bench.run
 	$(BIN)/python -m bench.reindex_bench --docs $(REINDEX_DOCS)
 	$(BIN)/python -m bench.enrich_bench
@@ -94,6 +95,7 @@ bench: setup
 	$(BIN)/python -m bench.lock_bench
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.bounds_bench
+	$(BIN)/python -m bench.store_bench --docs $(STORE_DOCS)
 
 # The real server (casebook serve, waitress) under 8 concurrent clients for 60 s per archive (demo, then a
 # 10k-document synthetic one): throughput and p50/p95/p99 latency per request kind; exits 1 on any error.

@@ -40,10 +40,10 @@ def add_long_articles(folder: Path) -> None:
     """Three articles mentioning one (synthetic) entity 5,000 times each: written once."""
     from casebook.models import Document, Mention
     from casebook.settings import load_settings
-    from casebook.store import Store
+    from casebook.store import open_store
 
     settings = load_settings(env={}, data_dir=folder)
-    with Store(settings.db_path) as store, store.transaction():
+    with open_store(settings) as store, store.transaction():
         if store.entity_names([ENTITY]):
             return
         for n in range(3):

@@ -87,7 +87,7 @@ def build_demo(folder: Path) -> Path:
 def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
     """A synthetic archive: store (documents, mentions, quotes) and index; reused if built for ``docs``."""
     from casebook.settings import load_settings
-    from casebook.store import Store
+    from casebook.store import open_store
     from indexer.search import index_entry
     from indexer.search.whoosh_backend import WhooshIndex
 
@@ -105,7 +105,7 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
     log(f"building a synthetic archive of {docs:,} documents in {folder} ...")
     start = time.perf_counter()
     generated = list(Generator().docs(docs))
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         with store.transaction():
             for doc in generated:
                 store.save(doc.stored.document)
@@ -120,9 +120,10 @@ def build_synthetic(folder: Path, docs: int, procs: int) -> Path:
 
 def archive_facts(folder: Path) -> dict[str, Any]:
     """Document ids to ask for, and facet values to filter by, read from the archive's store."""
-    from casebook.store import Store
+    from casebook.settings import load_settings
+    from casebook.store import open_store
 
-    with Store(folder / "casebook.db", read_only=True) as store:
+    with open_store(load_settings(env={}, data_dir=folder), read_only=True) as store:
         count = store.count()
         ids = store.document_ids()[:2000]
         sources = sorted(row["source"] for row in store.source_stats())

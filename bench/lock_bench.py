@@ -58,10 +58,10 @@ def article(folder: Path, megabytes: float) -> Path:
 
 def synthetic_store(folder: Path, docs: int) -> None:
     from casebook.settings import load_settings
-    from casebook.store import Store
+    from casebook.store import open_store
 
     settings = load_settings(env={}, data_dir=folder)
-    with Store(settings.db_path) as store, store.transaction():
+    with open_store(settings) as store, store.transaction():
         for item in Generator(seed=5, mean_words=300).docs(docs):
             store.save(item.stored.document)
             store.save_annotations(item.stored.document.id, item.mentions, item.quotes)

@@ -27,7 +27,7 @@ from bench.synthetic import Generator, prepare_data_dir
 def build_store(folder: Path, docs: int) -> float:
     """Fill the store once (reused while the size matches); seconds taken, 0 when reused."""
     from casebook.settings import load_settings
-    from casebook.store import Store
+    from casebook.store import open_store
 
     marker = folder / "reindex-bench-docs"
     if marker.exists() and marker.read_text(encoding="ascii") == str(docs):
@@ -36,7 +36,7 @@ def build_store(folder: Path, docs: int) -> float:
     for stale in folder.glob("casebook.db*"):
         stale.unlink()
     start = time.perf_counter()
-    with Store(settings.db_path) as store, store.transaction():
+    with open_store(settings) as store, store.transaction():
         for doc in Generator().docs(docs):
             store.save(doc.stored.document)
             store.save_annotations(doc.stored.document.id, doc.mentions, doc.quotes)

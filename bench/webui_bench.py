@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from casebook.settings import load_settings
-    from casebook.store import Store
+    from casebook.store import open_store
     from webui.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="casebook-webui-bench-") as tmp:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             settings = load_settings(env={}, data_dir=data_dir)
             ingest(settings, imports=demo_imports(settings.demo_path), progress=False)
         settings = load_settings(env={}, data_dir=data_dir)
-        with Store(settings.db_path) as store:
+        with open_store(settings) as store:
             documents = store.count()
             doc = next(store.iter_documents()).document.id
         client = create_app(settings, public=True).test_client()

@@ -17,7 +17,7 @@ import click
 from casebook.errors import CasebookError, environment_error
 from casebook.models import Document, RawPage
 from casebook.settings import Settings, load_settings
-from casebook.store import StoreError, damaged, disk_full
+from casebook.store import StoreError, damaged, disk_full, gone
 
 if TYPE_CHECKING:
     from crawler.run import CrawlReport
@@ -38,7 +38,7 @@ def _friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 "casebook: interrupted; what was done is kept, run the same command to finish", err=True
             )
             sys.exit(130)
-        except (OSError, StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
+        except (OSError, *StoreError) as exc:  # a full disk, a damaged store: one line; anything else shows
             if (line := environment_error(exc) or _store_error(exc)) is None:
                 raise
             click.echo(f"casebook: {line}", err=True)
@@ -55,6 +55,12 @@ def _store_error(exc: BaseException) -> str | None:
         return (
             f"the store (casebook.db) cannot be read ({exc}): restore it from a backup, or move it aside and"
             " run casebook ingest to rebuild the documents from the WARC files"
+        )
+    if gone(exc):
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        return (
+            f"the store's database server cannot be reached ({reason}): check that it is running and run"
+            " the same command again"
         )
     return None
 
@@ -127,13 +133,13 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> No
 def _note_stale_enrichments(settings: Settings) -> None:
     """Ingest enriches new and changed text only; annotations made by an older pipeline (an edited
     gazetteer, a new model) wait for `casebook enrich`, which may take long: say so rather than start it."""
-    from casebook.store import Store
+    from casebook.store import open_store
     from indexer.enrich.version import pipeline_version
 
     version = pipeline_version(settings.model, settings.gazetteer_paths)
     if version is None:
         return
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         stale = len(store.stale_enrichments(version))
     if stale:
         click.echo(
@@ -401,10 +407,10 @@ def crawl_then_ingest(
 @_friendly
 def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) -> None:
     """List the entities the archive mentions, most mentioned first, with mention counts."""
-    from casebook.store import Store
+    from casebook.store import open_store
     from indexer.pipeline.entities_report import list_entities
 
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         rows = list_entities(store, kind)[:limit]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -435,10 +441,10 @@ def reindex(settings: Settings, no_progress: bool) -> None:
 @_repairs_index
 def serve(settings: Settings, host: str | None, port: int | None, public: bool) -> None:
     """Serve the web UI and JSON API (checking the search index first, and rebuilding it if damaged)."""
-    from casebook.store import Store
+    from casebook.store import open_store
     from indexer.search import IndexCorrupt, open_backend
 
-    Store(settings.db_path).close()  # a damaged store is one line here, not a 503 on every page
+    open_store(settings).close()  # a damaged store is one line here, not a 503 on every page
     problems = open_backend(settings).check()
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])

@@ -39,6 +39,12 @@ class Settings:
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
     lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
     public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
+    # The store: None keeps it in SQLite in the data folder (DATA/casebook.db); "postgresql://..." puts it
+    # on a PostgreSQL server that several machines share. Usually set as CASEBOOK_DATABASE_URL.
+    database_url: str | None = None
+    # Where the WARC files (the originals) are kept: "" is DATA/warc; a path (relative to data_dir unless
+    # absolute) may be a folder every machine mounts. Usually set as CASEBOOK_WARC_FOLDER.
+    warc_folder: str = ""
 
     @property
     def users_path(self) -> Path:
@@ -46,7 +52,7 @@ class Settings:
 
     @property
     def warc_dir(self) -> Path:
-        return self.data_dir / "warc"
+        return self.data_dir / (self.warc_folder or "warc")
 
     @property
     def db_path(self) -> Path:
@@ -134,6 +140,9 @@ def load_settings(
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
     if values.get("public_url"):
         values["public_url"] = _public_url(str(values["public_url"]))
+    values["database_url"] = _database_url(values.get("database_url"))
+    if values.get("warc_folder"):
+        values["warc_folder"] = str(Path(str(values["warc_folder"])).expanduser())
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -146,5 +155,18 @@ def _public_url(value: str) -> str:
         raise CasebookError(
             f"setting public_url must be the web address readers use to reach this archive,"
             f" such as https://archive.example.org, got {value!r}"
+        )
+    return url
+
+
+def _database_url(value: object) -> str | None:
+    """The PostgreSQL server's address, or None for SQLite in the data folder (unset or empty)."""
+    url = str(value or "").strip()
+    if not url:
+        return None
+    if urlsplit(url).scheme not in ("postgresql", "postgres"):
+        raise CasebookError(
+            "setting database_url must be a PostgreSQL address such as postgresql://user@host/casebook"
+            " (leave it unset to keep the store in the data folder)"
         )
     return url

@@ -45,7 +45,7 @@ class WarcMiddleware(_LedgerMiddleware):
     def process_response(self, request: Request, response: Response) -> Response:
         try:
             self.ledger.archive(request, response)
-        except (OSError, StoreError) as exc:
+        except (OSError, *StoreError) as exc:
             # Nothing may be fetched that is not kept: stop this job (resumable) rather than crawl on.
             message = f"could not archive {response.url}: {exc}"
             self.ledger.tally.fatal = message

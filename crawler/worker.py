@@ -56,7 +56,7 @@ class _TqdmHandler(logging.Handler):
 def crawl_in_this_process(plan: CrawlPlan) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
-    from casebook.store import Store
+    from casebook.store import open_store
     from crawler.ledger import Ledger, Progress, Tally
     from crawler.scrapy_settings import process_settings, scrapy_settings
     from crawler.spiders import spider_for
@@ -69,7 +69,7 @@ def crawl_in_this_process(plan: CrawlPlan) -> dict[str, Any]:
 
     settings = plan.settings
     settings.warc_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.db_path)
+    store = open_store(settings)
     tally = Tally()
     progress = Progress(plan.progress)
     root = state_root(settings.data_dir)

@@ -98,3 +98,15 @@ def test_reindex_bench_times_the_whole_path_on_a_synthetic_store(tmp_path, capsy
     assert (tmp_path / "bench" / "SYNTHETIC").exists()
     assert main(["--docs", "60", "--data-dir", str(tmp_path / "bench")]) == 0  # the store is reused
     assert "store filled" not in capsys.readouterr().out
+
+
+def test_the_store_bench_runs_both_backends_and_refuses_a_database_in_use(
+    tmp_path: Path, postgres, capsys
+) -> None:  # noqa: ANN001
+    from bench import store_bench
+
+    url = postgres.new_database()
+    assert store_bench.main(["--docs", "40", "--database-url", url, "--data-dir", str(tmp_path / "b")]) == 0
+    table = capsys.readouterr().out
+    assert "| SQLite | " in table and "| PostgreSQL | " in table and "PostgreSQL / SQLite" in table
+    assert store_bench.main(["--docs", "40", "--database-url", url, "--data-dir", str(tmp_path / "b")]) == 1

@@ -21,17 +21,19 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from conftest import ROOT, settings_for
 from crawlsite import FixtureSite
 
 from bench.synthetic import Generator
-from casebook.archive import iter_records
+from casebook.archive import WarcArchive, iter_records
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import MIGRATIONS, Store
+from casebook.store import MIGRATIONS, open_store
 from indexer.pipeline.check import check
 from indexer.pipeline.demo import demo_imports
 from indexer.pipeline.ingest import ingest
@@ -52,9 +54,14 @@ def start(settings: Settings, log: Path, *args: str) -> subprocess.Popen[bytes]:
         [str(EXE), "--data-dir", str(settings.data_dir), *args],
         stdout=out,
         stderr=out,
-        env=ENV,
+        env=env_for(settings),
         start_new_session=True,
     )
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The command's environment: the store on the PostgreSQL server when the settings put it there."""
+    return {**ENV, "CASEBOOK_DATABASE_URL": settings.database_url} if settings.database_url else ENV
 
 
 def kill_when(proc: subprocess.Popen[bytes], reached: Callable[[], bool], timeout: float = 180) -> bool:
@@ -95,6 +102,12 @@ def warc_bytes(settings: Settings) -> int:
 
 
 def stored(settings: Settings, query: str = "SELECT COUNT(*) FROM documents") -> int:
+    if settings.database_url:
+        try:
+            with psycopg.connect(settings.database_url, connect_timeout=5) as conn:
+                return conn.execute(query).fetchone()[0]
+        except psycopg.Error:  # not made yet
+            return 0
     if not settings.db_path.exists():
         return 0
     try:
@@ -119,7 +132,7 @@ def assert_nothing_doubled(settings: Settings) -> None:
                 imported[info.payload_digest or ""] += 1
     assert [k for k, n in ids.items() if n > 1] == []
     assert [k for k, n in imported.items() if n > 1] == []
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         urls = Counter(s.document.url for s in store.iter_documents())
         assert [u for u, n in urls.items() if n > 1] == []
         assert all(s.version == 1 for s in store.iter_documents())
@@ -172,8 +185,10 @@ def write_pages(folder: Path, count: int) -> list[Path]:
 
 
 @pytest.mark.slow
-def test_ingest_killed_at_many_points_finishes_with_nothing_lost_or_doubled(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path / "data")
+def test_ingest_killed_at_many_points_finishes_with_nothing_lost_or_doubled(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = settings_for(tmp_path / "data", database_url)
     pages = write_pages(tmp_path / "pages", PAGES)
     expected_bytes = sum(len(gzip.compress(p.read_bytes())) + 400 for p in pages)
     rng = random.Random(SEED)
@@ -193,7 +208,7 @@ def test_ingest_killed_at_many_points_finishes_with_nothing_lost_or_doubled(tmp_
     run_to_end(settings, log, "ingest", "--no-progress", str(tmp_path / "pages"))
 
     assert_nothing_doubled(settings)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         assert store.count() == PAGES
         assert store.warc_files_with("pending") == []
     resources = [
@@ -207,18 +222,47 @@ def test_ingest_killed_at_many_points_finishes_with_nothing_lost_or_doubled(tmp_
 
 
 @pytest.mark.slow
-def test_two_ingests_of_the_same_pages_at_once_archive_and_store_each_once(tmp_path: Path) -> None:
+def test_two_ingests_of_the_same_pages_at_once_archive_and_store_each_once(
+    tmp_path: Path, database_url: str | None
+) -> None:
     """Each run decides "archived already?" and "which version?" inside its write transaction."""
-    settings = settings_for(tmp_path / "data")
+    settings = settings_for(tmp_path / "data", database_url)
     write_pages(tmp_path / "pages", 40)
-    Store(settings.db_path).close()  # created first: Store's migrations are not safe to race (store.py)
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     runs = [start(settings, log, "ingest", "--no-progress", str(tmp_path / "pages")) for log in logs]
     for proc, log in zip(runs, logs, strict=True):
         assert proc.wait(timeout=600) == 0, log.read_text(errors="replace")[-3000:]
     assert_nothing_doubled(settings)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         assert store.count() == 40
+    assert_agrees(settings)
+
+
+@pytest.mark.slow
+def test_two_ingests_of_the_same_warc_files_at_once_store_each_record_once(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    """Two machines handed the same crawl's WARC files: each file is adopted once, each record made a
+    document once and catalogued with the outcome of the run that made it (the other run, finding it done
+    inside its write transaction, leaves it alone), and ``casebook check`` agrees."""
+    settings = settings_for(tmp_path / "data", database_url)
+    crawl = WarcArchive(tmp_path / "crawl", prefix="crawl", rotate_bytes=40_000)
+    when = datetime(2024, 5, 1, 9, tzinfo=UTC)
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    for n, page in enumerate(write_pages(tmp_path / "pages", 40)):
+        crawl.write_response(f"https://example.invalid/story-{n}/", 200, html, page.read_bytes(), when)
+    files = sorted((tmp_path / "crawl").glob("*.warc.gz"))
+    assert len(files) >= 2
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    runs = [start(settings, log, "ingest", "--no-progress", str(tmp_path / "crawl")) for log in logs]
+    for proc, log in zip(runs, logs, strict=True):
+        assert proc.wait(timeout=600) == 0, log.read_text(errors="replace")[-3000:]
+    assert sorted(p.name for p in settings.warc_dir.glob("*.warc.gz")) == [p.name for p in files]
+    assert_nothing_doubled(settings)
+    with open_store(settings) as store:
+        assert store.count() == 40
+        outcomes = Counter(entry.outcome for entry in store.catalogue())
+    assert outcomes == {"new": 40}
     assert_agrees(settings)
 
 
@@ -260,10 +304,12 @@ def test_reindex_killed_at_any_point_leaves_a_whole_index(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
-def test_crawl_killed_while_fetching_and_while_ingesting_finishes_on_the_next_run(tmp_path: Path) -> None:
+def test_crawl_killed_while_fetching_and_while_ingesting_finishes_on_the_next_run(
+    tmp_path: Path, database_url: str | None
+) -> None:
     """tests/test_crawl.py kills the Scrapy process alone (its parent survives and says so); here the whole
     ``casebook crawl`` dies: first while fetching, then while ingesting what was fetched."""
-    settings = settings_for(tmp_path / "data")
+    settings = settings_for(tmp_path / "data", database_url)
     log = tmp_path / "crawl.log"
     with FixtureSite("wordpress", "127.0.0.1") as site:
         site.article_delay = 0.3
@@ -282,7 +328,7 @@ def test_crawl_killed_while_fetching_and_while_ingesting_finishes_on_the_next_ru
         site.article_delay = 0.0
         run_to_end(settings, log, *args)
         expected = site.article_urls("disallowed", "missing")
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         docs = [s.document.url for s in store.iter_documents()]
         assert store.warc_files_with("pending") == []
     assert sorted(docs) == sorted(expected)  # each article once
@@ -365,18 +411,24 @@ def test_the_crawl_worker_is_told_to_stop_when_casebook_crawl_is_killed(tmp_path
     assert got.exists() and got.read_text() == "yes"
 
 
-def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
-    """Migrations run once even when several processes open a brand-new store together."""
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path, database_url: str | None) -> None:
+    """Migrations run once even when several processes (machines) open a brand-new store together."""
+    settings = settings_for(tmp_path / "data", database_url)
     script = (
-        "import sys; from pathlib import Path; from casebook.store import Store; "
-        "Store(Path(sys.argv[1])).close()"
+        "import sys; from pathlib import Path; from casebook.settings import load_settings; "
+        "from casebook.store import open_store; "
+        "open_store(load_settings(data_dir=Path(sys.argv[1]))).close()"
     )
-    db = tmp_path / "casebook.db"
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, str(db)], stderr=subprocess.PIPE, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(settings.data_dir)],
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env_for(settings),
+        )
         for _ in range(6)
     ]
     errors = [p.communicate()[1].decode() for p in procs if p.wait() != 0]
     assert errors == []
-    with Store(db) as store:
+    with open_store(settings) as store:
         assert store.schema_version == len(MIGRATIONS)

@@ -12,7 +12,7 @@ from conftest import ROOT, settings_for
 from searching import search
 
 from casebook.archive import WarcArchive, iter_pages
-from casebook.store import Store
+from casebook.store import open_store
 from indexer.pipeline.demo import demo_imports
 from indexer.pipeline.ingest import FileImport, Ingester, IngestReport, ingest
 from indexer.search.whoosh_backend import WhooshIndex
@@ -28,7 +28,7 @@ def warc_records(settings) -> int:  # noqa: ANN001
 
 
 def test_demo_archive_holds_every_page_with_its_provenance(demo_archive) -> None:  # noqa: ANN001
-    with Store(demo_archive.db_path) as store:
+    with open_store(demo_archive) as store:
         docs = [s.document for s in store.iter_documents()]
     assert len(docs) == len(MANIFEST)
     for page in MANIFEST:
@@ -48,8 +48,8 @@ def test_demo_search_finds_sanctions_with_facets(demo_archive) -> None:  # noqa:
     assert found["facets"]["year"]
 
 
-def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
+def test_ingesting_twice_changes_nothing(tmp_path: Path, database_url: str | None) -> None:
+    settings = settings_for(tmp_path, database_url)
     imports = demo_imports(settings.demo_path)[:3]
     first = ingest(settings, imports=imports, progress=False)
     assert first.outcomes["new"] == 3
@@ -57,13 +57,13 @@ def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
     second = ingest(settings, imports=imports, progress=False)
     assert second.outcomes["new"] == 0 and second.outcomes["updated"] == 0
     assert (warc_records(settings), sorted(p.name for p in settings.warc_dir.iterdir())) == snapshot
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         assert store.count() == 3
         assert all(s.version == 1 for s in store.iter_documents())
 
 
-def test_an_edited_article_becomes_a_second_version(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
+def test_an_edited_article_becomes_a_second_version(tmp_path: Path, database_url: str | None) -> None:
+    settings = settings_for(tmp_path, database_url)
     page = tmp_path / "story.html"
     original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
     page.write_text(original, encoding="utf-8")
@@ -74,7 +74,7 @@ def test_an_edited_article_becomes_a_second_version(tmp_path: Path) -> None:
     )
     report = ingest(settings, [page], progress=False)
     assert report.outcomes["updated"] == 1
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         (stored,) = list(store.iter_documents())
         versions = store.versions(stored.document.id)
     assert stored.version == 2 and "Disabled campaigners" in stored.document.text
@@ -91,8 +91,10 @@ def test_an_edited_article_becomes_a_second_version(tmp_path: Path) -> None:
     ]
 
 
-def test_records_left_pending_by_an_interrupted_run_are_finished(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
+def test_records_left_pending_by_an_interrupted_run_are_finished(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = settings_for(tmp_path, database_url)
     imports = demo_imports(settings.demo_path)[:2]
     interrupted = Ingester(settings)
     interrupted.archive_files(imports)  # phase 1 done, then the run "dies" before processing
@@ -102,8 +104,10 @@ def test_records_left_pending_by_an_interrupted_run_are_finished(tmp_path: Path)
     assert warc_records(settings) == 2
 
 
-def test_warc_ingest_copies_the_file_and_skips_errors_with_a_reason(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path / "data")
+def test_warc_ingest_copies_the_file_and_skips_errors_with_a_reason(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = settings_for(tmp_path / "data", database_url)
     outside = WarcArchive(tmp_path / "crawl", prefix="crawl")
     body = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_bytes()
     when = datetime(2017, 5, 11, 10, tzinfo=UTC)
@@ -154,10 +158,12 @@ def test_report_summary_is_one_line() -> None:
     assert report.summary() == "ingest: 2 new, 1 skipped"
 
 
-def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(tmp_path: Path) -> None:
+def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(
+    tmp_path: Path, database_url: str | None
+) -> None:
     from webui.app import create_app
 
-    settings = settings_for(tmp_path / "data")
+    settings = settings_for(tmp_path / "data", database_url)
     original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
     repost = (
         original.replace("blacktrianglecampaign.org/2017/05/04/", "example.org/2017/05/09/")
@@ -168,7 +174,7 @@ def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(tm
     ingest(settings, [tmp_path / "a.html"], progress=False)
     (tmp_path / "b.html").write_text(original, encoding="utf-8")
     ingest(settings, [tmp_path / "b.html"], progress=False)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         docs = {s.document.canonical_url: s for s in store.iter_documents()}
     copy = next(s for url, s in docs.items() if "example.org" in url)
     first = next(s for url, s in docs.items() if "blacktriangle" in url)
@@ -182,9 +188,11 @@ def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(tm
     assert "Other copies of this article" in page and "original" in page
 
 
-def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(tmp_path: Path) -> None:
+def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(
+    tmp_path: Path, database_url: str | None
+) -> None:
     """A run killed between writing a record and cataloguing it left an orphan in the WARC file."""
-    settings = settings_for(tmp_path / "data")
+    settings = settings_for(tmp_path / "data", database_url)
     page = tmp_path / "story.html"
     page.write_bytes((DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_bytes())
     item = FileImport.local(page)
@@ -194,7 +202,7 @@ def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(tmp_
     report = ingest(settings, [page], progress=False, enrich=False)
     assert report.recovered == 1 and report.outcomes["new"] == 1
     assert warc_records(settings) == 1  # not a second copy of the same file
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         (stored,) = list(store.iter_documents())
         assert store.record_outcome(orphan.record_id) == "new"
     assert (stored.document.warc_file, stored.document.warc_offset) == (orphan.warc_file, orphan.offset)
@@ -203,10 +211,12 @@ def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(tmp_
     assert again.recovered == 0 and warc_records(settings) == 1
 
 
-def test_damaged_warc_data_is_skipped_with_a_reason_and_the_rest_ingested(tmp_path: Path) -> None:
+def test_damaged_warc_data_is_skipped_with_a_reason_and_the_rest_ingested(
+    tmp_path: Path, database_url: str | None
+) -> None:
     import gzip
 
-    settings = settings_for(tmp_path / "data")
+    settings = settings_for(tmp_path / "data", database_url)
     crawl = WarcArchive(tmp_path / "crawl", prefix="crawl")
     pages = sorted(DEMO.glob("*.html"))[:4]
     when = datetime(2017, 5, 11, 10, tzinfo=UTC)
@@ -246,7 +256,7 @@ def test_damaged_warc_data_is_skipped_with_a_reason_and_the_rest_ingested(tmp_pa
 
     report = ingest(settings, [path], progress=False, enrich=False)
     assert report.outcomes["new"] == 3
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         urls = sorted(s.document.url for s in store.iter_documents())
     assert urls == [f"https://www.disabilitynewsservice.com/{x}/" for x in "abc"]
     assert len(report.skipped) == 3, report.skipped
@@ -281,3 +291,35 @@ def test_a_page_that_breaks_extraction_is_skipped_and_the_rest_ingested(tmp_path
     report = ingest(settings, imports=imports, progress=False, enrich=False)
     assert report.outcomes["new"] == 2
     assert len(report.skipped) == 1 and "extraction failed (RecursionError" in report.skipped[0]
+
+
+def test_two_machines_share_one_store_and_one_warc_folder_and_either_checks_it(
+    tmp_path: Path,
+    postgres,  # noqa: ANN001
+) -> None:
+    """Two data folders (two machines) with one PostgreSQL store and one shared WARC folder: what one
+    ingests, the other finds, indexes and checks; each writes WARC files of its own."""
+    from dataclasses import replace
+
+    from indexer.pipeline.check import check
+
+    url = postgres.new_database()
+    shared = tmp_path / "shared-warc"
+    first = replace(settings_for(tmp_path / "a", url), warc_folder=str(shared))
+    second = replace(settings_for(tmp_path / "b", url), warc_folder=str(shared))
+    imports = demo_imports(first.demo_path)
+    assert ingest(first, imports=imports[:2], progress=False, enrich=False).outcomes["new"] == 2
+    assert ingest(second, imports=imports[1:3], progress=False, enrich=False).outcomes["new"] == 1
+    files = sorted(p.name for p in shared.glob("*.warc.gz"))
+    assert len(files) == 2 and all(name.startswith("import-") for name in files)
+    assert not (tmp_path / "a" / "warc").exists() and not (tmp_path / "b" / "warc").exists()
+    assert not check(first).ok  # its own index lacks what the other machine ingested
+    for settings in (first, second):
+        ingester = Ingester(settings, enrich=False)
+        try:
+            assert ingester.reindex(progress=False) == 3
+        finally:
+            ingester.close()
+        report = check(settings)
+        assert report.ok, [str(p) for p in report.problems]
+        assert report.counts["warc files"] == 2 and report.counts["warc records"] == 3

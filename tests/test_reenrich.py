@@ -16,7 +16,7 @@ from conftest import settings_for
 from searching import search
 
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import open_store
 from indexer.pipeline.reenrich import reenrich
 
 pytestmark = pytest.mark.slow
@@ -38,12 +38,12 @@ def changed_pipeline(enricher, tag: str = "changed"):  # noqa: ANN001, ANN201
 
 
 def all_ids(settings: Settings) -> list[str]:
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         return sorted(s.document.id for s in store.iter_documents())
 
 
 def stale(settings: Settings, version: str) -> list[str]:
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         return store.stale_enrichments(version)
 
 
@@ -60,12 +60,10 @@ def test_the_version_needs_no_model_load(enricher) -> None:  # noqa: ANN001
     assert pipeline_version("no_such_spacy_model_casebook", settings.gazetteer_paths) is None
 
 
-def test_a_changed_pipeline_makes_all_stale_and_reenrich_fixes_them(
-    demo_archive, enricher, tmp_path: Path
-) -> None:  # noqa: ANN001
-    settings = archive_copy(demo_archive, tmp_path)
+def test_a_changed_pipeline_makes_all_stale_and_reenrich_fixes_them(demo_copy, enricher) -> None:  # noqa: ANN001
+    settings = demo_copy
     ids = all_ids(settings)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         before = {i: (store.mentions(i), store.quotes(i)) for i in ids}
     other = changed_pipeline(enricher)
     assert stale(settings, other.version) == ids
@@ -74,7 +72,7 @@ def test_a_changed_pipeline_makes_all_stale_and_reenrich_fixes_them(
     assert report.stale == len(ids) and sorted(report.changed) == ids and report.index_updated
     assert stale(settings, other.version) == []
     assert stale(settings, enricher.version) == ids  # stamped with the version that ran
-    with Store(settings.db_path) as store:  # the same pipeline gives the same annotations
+    with open_store(settings) as store:  # the same pipeline gives the same annotations
         assert {i: (store.mentions(i), store.quotes(i)) for i in ids} == before
 
     again = reenrich(settings, progress=False, enricher=other)
@@ -82,11 +80,11 @@ def test_a_changed_pipeline_makes_all_stale_and_reenrich_fixes_them(
     assert again.summary().startswith("enrich: nothing to do")
 
 
-def test_a_changed_text_makes_that_document_stale(demo_archive, enricher, tmp_path: Path) -> None:  # noqa: ANN001
-    settings = archive_copy(demo_archive, tmp_path)
+def test_a_changed_text_makes_that_document_stale(demo_copy, enricher) -> None:  # noqa: ANN001
+    settings = demo_copy
     reenrich(settings, progress=False, enricher=enricher)  # up to date first, whatever ingest stamped
     target = all_ids(settings)[0]
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         doc = store.get(target).document
         with store.transaction():
             assert store.save(replace(doc, text=doc.text + NEW_PARAGRAPH)) == "updated"
@@ -96,7 +94,7 @@ def test_a_changed_text_makes_that_document_stale(demo_archive, enricher, tmp_pa
     report = reenrich(settings, progress=False, enricher=enricher)
     assert report.changed == [target]
     assert stale(settings, enricher.version) == []
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         quote = next(q for q in store.quotes(target) if "marmalade" in q.text)
     assert quote.speaker_id == "official:liz-kendall"
     assert search(settings.index_dir, "quote:marmalade")["total"] == 1  # the index entry follows
@@ -150,7 +148,7 @@ def test_a_text_changed_while_enriching_is_left_for_the_next_run(
     class EditsMeanwhile(Enricher):
         def enrich_many(self, docs, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
             results = list(super().enrich_many(docs, *args, **kwargs))
-            with Store(settings.db_path) as writer:  # another run stores a new version of one of them
+            with open_store(settings) as writer:  # another run stores a new version of one of them
                 doc = writer.get(target).document
                 if NEW_PARAGRAPH not in doc.text:
                     with writer.transaction():

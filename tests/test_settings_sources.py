@@ -20,6 +20,27 @@ def test_settings_file_then_env_then_option(tmp_path: Path) -> None:
     assert option_wins.db_path == tmp_path / "x" / "casebook.db"
 
 
+def test_the_store_stays_in_the_data_folder_unless_a_database_url_is_set(tmp_path: Path) -> None:
+    local = load_settings(env={}, data_dir=tmp_path)
+    assert local.database_url is None and local.warc_dir == tmp_path / "warc"
+    assert load_settings(env={"CASEBOOK_DATABASE_URL": ""}).database_url is None
+    shared = load_settings(
+        env={
+            "CASEBOOK_DATABASE_URL": "postgresql://casebook@db.example/casebook",
+            "CASEBOOK_WARC_FOLDER": "/mnt/warc",
+        },
+        data_dir=tmp_path,
+    )
+    assert shared.database_url == "postgresql://casebook@db.example/casebook"
+    assert shared.warc_dir == Path("/mnt/warc")  # a folder every machine mounts
+    assert (
+        load_settings(env={"CASEBOOK_WARC_FOLDER": "originals"}, data_dir=tmp_path).warc_dir
+        == tmp_path / "originals"
+    )
+    with pytest.raises(CasebookError, match="database_url must be a PostgreSQL address"):
+        load_settings(env={"CASEBOOK_DATABASE_URL": "mysql://db/casebook"})
+
+
 def test_unknown_setting_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "settings.toml"
     bad.write_text('modle = "typo"\n')

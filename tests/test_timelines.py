@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from casebook import timelines as tl
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import open_store
 from webui.app import create_app
 from webui.auth import add_user, parse_users
 from webui.timelines import to_timelinejs
@@ -23,11 +22,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture()
-def archive(demo_archive: Settings, tmp_path: Path) -> Settings:
-    """A private copy of the demo archive: these tests write timelines into its store."""
-    shutil.copytree(demo_archive.data_dir, tmp_path / "data", symlinks=True)
-    settings = replace(demo_archive, data_dir=tmp_path / "data", secret_key="test-secret")
-    with Store(settings.db_path) as store, store.transaction():
+def archive(demo_copy: Settings) -> Settings:
+    """A private copy of the demo archive, its store on each backend in turn: these tests write timelines
+    into it, through the store functions and through the web pages."""
+    settings = replace(demo_copy, secret_key="test-secret")
+    with open_store(settings) as store, store.transaction():
         store.db.execute("DELETE FROM timeline_items")  # the browser tests pin into the shared demo archive
         store.db.execute("DELETE FROM timelines")
     return settings
@@ -35,7 +34,7 @@ def archive(demo_archive: Settings, tmp_path: Path) -> Settings:
 
 def dated_ids(settings: Settings) -> list[tuple[str, str]]:
     """(id, published) of the demo's dated documents, oldest first."""
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         rows = store.db.execute(
             "SELECT id, published FROM documents WHERE published IS NOT NULL ORDER BY published"
         ).fetchall()
@@ -53,7 +52,7 @@ def token(client, path: str = "/timelines") -> str:  # noqa: ANN001
 
 def test_pin_reorder_note_unpin_and_sort_by_date(archive: Settings) -> None:
     (a, _), (b, _), (c, _) = dated_ids(archive)[:3]
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         tid = tl.create(store, "  PIP   story ")
         assert tl.get(store, tid).name == "PIP story"  # whitespace normalised
         for doc in (c, a, b):
@@ -77,7 +76,7 @@ def test_pin_reorder_note_unpin_and_sort_by_date(archive: Settings) -> None:
 
 def test_timeline_errors_are_clear(archive: Settings) -> None:
     (a, _), *_ = dated_ids(archive)
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         tid = tl.create(store, "One")
         with pytest.raises(tl.TimelineError, match="already a timeline called 'One'"):
             tl.create(store, "One")
@@ -95,7 +94,7 @@ def test_timeline_errors_are_clear(archive: Settings) -> None:
 
 
 def test_timelinejs_leaves_out_undated_articles_rather_than_invent_a_date(archive: Settings) -> None:
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         undated = store.db.execute("SELECT id FROM documents WHERE published IS NULL").fetchone()["id"]
         (dated, published), *_ = dated_ids(archive)
         tid = tl.create(store, "Mixed <b>dates</b>")
@@ -185,7 +184,7 @@ def test_a_post_without_the_sessions_csrf_token_changes_nothing(archive: Setting
 
 
 def test_public_mode_is_read_only(archive: Settings) -> None:
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         tid = tl.create(store, "Published")
         tl.pin(store, tid, dated_ids(archive)[0][0], note="context for readers")
     client = create_app(archive, public=True).test_client()
@@ -246,7 +245,7 @@ def test_two_notes_edited_then_one_button_pressed_keeps_both_edits(archive: Sett
     """The page is one form: whichever button is pressed, every note changed on it is saved."""
     client = create_app(archive).test_client()
     (a, _), (b, _), (c, _), *_ = dated_ids(archive)
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         tid = tl.create(store, "Two edits")
         for doc in (a, b, c):
             tl.pin(store, tid, doc, note=f"old {doc}")
@@ -255,12 +254,12 @@ def test_two_notes_edited_then_one_button_pressed_keeps_both_edits(archive: Sett
     form |= {f"note-{d}": f"old {d}" for d in (a, b, c)}  # as the page shows them
     form |= {f"note-{a}": "first edit", f"note-{b}": "second edit", "action": f"down:{c}"}
     assert client.post(f"/timelines/{tid}/items", data=form).status_code == 303
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         items = {i.doc_id: i.note for i in tl.get(store, tid).items}
     assert items == {a: "first edit", b: "second edit", c: f"old {c}"}
     sort = client.post(f"/timelines/{tid}/items", data=form | {"action": "sort", f"note-{c}": "third"})
     assert sort.status_code == 303
-    with Store(archive.db_path) as store:
+    with open_store(archive) as store:
         assert [i.note for i in tl.get(store, tid).items if i.doc_id == c] == ["third"]
     assert client.post(f"/timelines/{tid}/items", data=form | {"action": "up:nosuchdoc"}).status_code == 400
 

@@ -239,3 +239,34 @@ def test_a_damaged_store_is_one_line_for_serve_and_a_503_page_for_a_running_serv
         answer = casebook(fresh.data_dir, *command)
         assert answer.returncode == 1 and "Traceback" not in answer.stderr, command
         assert len(answer.stderr.strip().splitlines()) == 1 and "cannot be read" in answer.stderr, command
+
+
+# -- a database server that cannot be reached --------------------------------------------------------------
+
+
+def test_a_database_server_out_of_reach_is_one_line_for_commands_and_a_503_page(tmp_path: Path) -> None:
+    import socket
+
+    from webui.app import create_app
+
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://casebook:s3cret@127.0.0.1:{port}/casebook"
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "CASEBOOK_DATABASE_URL": url}
+    for command in (["entities"], ["check"], ["ingest", str(tmp_path)]):
+        answer = subprocess.run(
+            [str(Path(sys.executable).parent / "casebook"), "--data-dir", str(tmp_path / "data"), *command],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        lines = answer.stderr.strip().splitlines()
+        assert answer.returncode == 1 and len(lines) == 1, (command, answer.stderr[-2000:])
+        assert "cannot reach the store's database at postgresql://casebook:***@127.0.0.1" in lines[0], command
+        assert "s3cret" not in answer.stderr
+    settings = settings_for(tmp_path / "data", url)
+    page = create_app(settings).test_client().get("/sources")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 503 and "cannot reach the store" in text and "s3cret" not in text

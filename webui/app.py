@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import StoreError, busy, damaged, disk_full, unreadable
+from casebook.store import StoreError, busy, damaged, disk_full, gone, store_location, unreadable
 from indexer.search import QueryError
 from webui import auth, context
 from webui.citations import web_url
@@ -117,20 +117,24 @@ def create_app(settings: Settings, public: bool = False) -> Flask:
         """A problem with the archive itself (e.g. an index to rebuild): say what to do, not a traceback."""
         return render_template("error.html", code=503, message=str(exc)), 503
 
-    @app.errorhandler(StoreError)
-    def store_problem(exc: StoreError) -> tuple[str, int]:
-        """The store's file damaged, or held by a long write: one sentence, never a 500."""
+    def store_problem(exc: Exception) -> tuple[str, int]:
+        """The store's file damaged, held by a long write, or its server gone: one sentence, never a 500."""
         if damaged(exc):
-            message = str(unreadable(settings.db_path, exc))
+            message = str(unreadable(store_location(settings), exc))
         elif busy(exc):
             message = "The archive is busy: another command is writing to it. Try again in a minute."
         elif disk_full(exc):
             message = (
                 "The disk holding the archive is full: nothing was changed. Try again once there is room."
             )
+        elif gone(exc):
+            message = "The archive's database server cannot be reached. Try again in a minute."
         else:
             raise exc
         return render_template("error.html", code=503, message=message), 503
+
+    for kind in StoreError:  # one handler for either backend's errors
+        app.register_error_handler(kind, store_problem)
 
     @app.errorhandler(400)
     def bad_request(exc: Exception) -> Any:

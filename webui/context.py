@@ -5,10 +5,14 @@ on ``g``, and closed at teardown). Views and page functions import this module, 
 A request that only reads (GET, HEAD) gets a read-only store: no PRAGMA, no migration check, nothing that
 could wait for a writer; the app migrated the store once when it was made. A form that changes something
 (POST) gets a read-write store that waits ``WRITE_WAIT`` seconds for another writer, then says it is busy.
+With the store on a PostgreSQL server (setting ``database_url``), each request borrows a connection from
+the app's pool (made on first use) and gives it back at teardown.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
@@ -16,7 +20,7 @@ from flask import Flask, current_app, g, has_request_context, request, url_for
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.sources import archive_sources, sample_source_names
-from casebook.store import Store, StoreError
+from casebook.store import Store, StoreError, open_store, store_pool
 from indexer.enrich.gazetteer import load_gazetteer
 from indexer.search import SearchService, open_backend
 
@@ -31,9 +35,10 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.config["SAMPLE_SOURCES"] = sample_source_names(settings)  # the demo's invented outlets
     app.config["SAMPLE_ENTITIES"] = sample_entity_ids(settings)  # and the officials quoted in them
     app.teardown_appcontext(close_store)
-    try:  # migrated once here, so that the read-only stores of requests need not look
-        Store(settings.db_path).close()
-    except (CasebookError, StoreError):
+    app.extensions["casebook_pool_lock"] = threading.Lock()
+    try:  # migrated once here, so that the stores of requests need not look
+        open_store(settings).close()
+    except (CasebookError, *StoreError):
         pass  # a damaged store: every page that needs it says so
 
 
@@ -80,10 +85,27 @@ def store() -> Store:
     """One store connection per request, closed at teardown; read-only unless the request changes
     something (or the store has not been made yet)."""
     if "store" not in g:
-        path = settings().db_path
+        found = settings()
         writes = has_request_context() and request.method not in READING
-        g.store = Store(path, timeout=WRITE_WAIT, read_only=not writes and path.exists())
+        if found.database_url:
+            g.store = open_store(found, read_only=not writes, timeout=WRITE_WAIT, pool=_pool())
+        else:
+            path = found.db_path
+            g.store = open_store(found, read_only=not writes and path.exists(), timeout=WRITE_WAIT)
     return g.store
+
+
+def _pool() -> Any:
+    """The app's pool of connections to the store's server, made on first use (a server down when the app
+    starts is a page saying so, not an app that cannot start), closed with the app."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.extensions["casebook_pool_lock"]:
+        pool = app.extensions.get("casebook_pool")
+        if pool is None:
+            pool = store_pool(settings())
+            app.extensions["casebook_pool"] = pool
+            weakref.finalize(app, pool.close)
+    return pool
 
 
 def close_store(_exc: BaseException | None) -> None:
@@ -112,6 +134,6 @@ def sample_data() -> dict[str, int] | None:
         try:  # the notice never stops a page, not even the one saying the store cannot be read
             sample = store().count_from(names)
             g.sample_data = {"sample": sample, "real": store().count() - sample} if sample else None
-        except (CasebookError, StoreError):
+        except (CasebookError, *StoreError):
             pass  # the error page that follows says what is wrong with the store
     return g.sample_data

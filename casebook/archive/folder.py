@@ -4,12 +4,14 @@ off a write that never finished at the end of a file."""
 from __future__ import annotations
 
 import fcntl
+import glob
 import logging
 import os
 import shutil
 from pathlib import Path
 
 from casebook.archive.reader import Damage, iter_records
+from casebook.archive.writer import writer_tag
 
 log = logging.getLogger(__name__)
 
@@ -55,26 +57,58 @@ def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | N
 def adopt(path: Path, directory: Path) -> Path:
     """Bring an outside WARC file into the archive folder (copied, never moved), so no original is lost.
 
-    The copy is made under a temporary name and renamed when complete: a run killed while copying leaves
-    no half file in the archive, only the temporary, which the next copy overwrites.
+    The copy is made under a temporary name of this process's own and linked under its name when complete
+    (never replacing a file there: several machines may adopt files into a shared folder at once): a run
+    killed while copying leaves no half file in the archive, only the temporary, which a later copy by the
+    same process name overwrites. The same file adopted by two processes at once is kept once.
     """
     directory.mkdir(parents=True, exist_ok=True)
     if path.resolve().parent == directory.resolve():
         return path
-    target = directory / path.name
-    if target.exists():
-        if target.stat().st_size == path.stat().st_size and _same_bytes(target, path):
-            return target
-        stem = path.name.removesuffix(".gz").removesuffix(".warc")
-        n = 1
-        while (target := directory / f"{stem}-{n}{path.name[len(stem) :]}").exists():
-            n += 1
-    partial = directory / f".{target.name}.partial"
+    _sweep_partials(directory, path.name)
+    partial = directory / f".{path.name}.{writer_tag()}.partial"
     shutil.copy2(path, partial)
     with open(partial, "rb+") as copied:
         os.fsync(copied.fileno())
-    os.replace(partial, target)
-    return target
+    stem = path.name.removesuffix(".gz").removesuffix(".warc")
+    try:
+        n = 0
+        while True:
+            target = directory / (path.name if n == 0 else f"{stem}-{n}{path.name[len(stem) :]}")
+            try:
+                os.link(partial, target)  # fails if the name is taken: nothing is ever replaced
+                return target
+            except FileExistsError:
+                if target.stat().st_size == path.stat().st_size and _same_bytes(target, path):
+                    return target
+            except OSError:  # a file system without hard links: renamed if the name is still free
+                if not target.exists():
+                    os.replace(partial, target)
+                    return target
+            n += 1
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _sweep_partials(directory: Path, name: str) -> None:
+    """Remove the temporaries of copies of ``name`` left by killed processes of this machine (another
+    machine's may still be copying: theirs are left alone)."""
+    host = writer_tag().rsplit("-", 1)[0]
+    for left in directory.glob(f".{glob.escape(name)}.*partial"):
+        tag = left.name[len(name) + 2 : -len(".partial")]
+        owner, _, pid = tag.rpartition("-")
+        if not tag or (owner == host and pid.isdigit() and not _alive(int(pid))):
+            left.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -12,6 +12,8 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -42,8 +44,17 @@ class WrittenRecord:
     payload_digest: str
 
 
+def writer_tag() -> str:
+    """This process's mark in the names of the WARC files it writes: host name and process id. The folder
+    may be shared by several machines (setting ``warc_folder``), and each file must have one writer: the
+    catalogue's reconciliation reads only a file's tail after its last catalogued record."""
+    host = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
+    return f"{host}-{os.getpid()}"
+
+
 class WarcArchive:
-    """Appends records to rotating ``<prefix>-<timestamp>-<n>.warc.gz`` files in one folder."""
+    """Appends records to rotating ``<prefix>-<timestamp>-<host>-<pid>-<n>.warc.gz`` files in one folder:
+    every file is made by one process (created exclusively, never opened by another writer)."""
 
     def __init__(self, directory: Path, prefix: str = "casebook", rotate_bytes: int = ROTATE_BYTES) -> None:
         self.directory = directory
@@ -57,11 +68,12 @@ class WarcArchive:
             stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
             n = 0
             while True:
-                candidate = self.directory / f"{self.prefix}-{stamp}-{n:05d}.warc.gz"
-                if not candidate.exists():
+                candidate = self.directory / f"{self.prefix}-{stamp}-{writer_tag()}-{n:05d}.warc.gz"
+                try:
+                    candidate.open("xb").close()  # made here, or another writer's: never shared
                     break
-                n += 1
-            candidate.touch()
+                except FileExistsError:
+                    n += 1
             self._current = candidate
         return self._current
 

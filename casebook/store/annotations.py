@@ -49,7 +49,8 @@ class Annotations(Database):
                 raise KeyError(doc_id)
             content_hash = row["content_hash"]
         self.db.execute(
-            "INSERT OR REPLACE INTO enrichments (doc_id, version, content_hash) VALUES (?,?,?)",
+            "INSERT INTO enrichments (doc_id, version, content_hash) VALUES (?,?,?) ON CONFLICT (doc_id)"
+            " DO UPDATE SET version=excluded.version, content_hash=excluded.content_hash",
             (doc_id, version, content_hash),
         )
 
@@ -74,7 +75,8 @@ class Annotations(Database):
     def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
         """Canonical names of these entity ids (to label facets): only the ids asked for are looked up."""
         rows = self._rows_for(
-            "SELECT entity_id, name FROM mentions WHERE entity_id IN ({}) GROUP BY entity_id", ids
+            "SELECT entity_id, MIN(name) AS name FROM mentions WHERE entity_id IN ({}) GROUP BY entity_id",
+            ids,
         )
         return {r["entity_id"]: r["name"] for r in rows}
 
@@ -117,7 +119,8 @@ class Annotations(Database):
         documents), ``latest`` (the newest documents mentioning it) and ``quotes`` (its newest quotes, each
         with its document's text as ``doc_text``)."""
         head = self.db.execute(
-            "SELECT name, kind, COUNT(*) AS mentions, COUNT(DISTINCT doc_id) AS documents"
+            "SELECT MIN(name) AS name, MIN(kind) AS kind, COUNT(*) AS mentions,"
+            " COUNT(DISTINCT doc_id) AS documents"
             " FROM mentions WHERE entity_id=? GROUP BY entity_id",
             (entity_id,),
         ).fetchone()
@@ -142,14 +145,14 @@ class Annotations(Database):
         latest = self.db.execute(
             "SELECT DISTINCT d.id, d.title, d.source, d.published"
             " FROM mentions m JOIN documents d ON d.id = m.doc_id"
-            " WHERE m.entity_id=? ORDER BY d.published IS NULL, d.published DESC LIMIT 20",
+            " WHERE m.entity_id=? ORDER BY d.published DESC NULLS LAST, d.id LIMIT 20",
             (entity_id,),
         ).fetchall()
         quotes = self.db.execute(
             "SELECT q.text, q.speaker, q.cue, q.start, d.id AS doc_id, d.title, d.source, d.published,"
             " d.text AS doc_text"
             " FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.speaker_id=?"
-            " ORDER BY d.published IS NULL, d.published DESC LIMIT 50",
+            " ORDER BY d.published DESC NULLS LAST, d.id, q.start LIMIT 50",
             (entity_id,),
         ).fetchall()
         return {

@@ -14,17 +14,19 @@ class Clusters(Database):
         """Replace a document's LSH band hashes (position in the list = band number)."""
         self.db.execute("DELETE FROM near_dup_bands WHERE doc_id=?", (doc_id,))
         self.db.executemany(
-            "INSERT OR IGNORE INTO near_dup_bands VALUES (?,?,?)",
+            "INSERT INTO near_dup_bands VALUES (?,?,?) ON CONFLICT DO NOTHING",
             [(band, value, doc_id) for band, value in enumerate(bands)],
         )
 
     def band_candidates(self, bands: list[int]) -> list[str]:
-        """Documents sharing at least one band hash with these (one index look-up per band)."""
-        found: set[str] = set()
-        for band, value in enumerate(bands):
-            rows = self.db.execute("SELECT doc_id FROM near_dup_bands WHERE band=? AND hash=?", (band, value))
-            found.update(r["doc_id"] for r in rows)
-        return sorted(found)
+        """Documents sharing at least one band hash with these: one query, an index look-up per band (a
+        query per band cost a round trip each on a server)."""
+        if not bands:
+            return []
+        wanted = " OR ".join(["(band=? AND hash=?)"] * len(bands))
+        pairs = [v for band, value in enumerate(bands) for v in (band, value)]
+        rows = self.db.execute(f"SELECT DISTINCT doc_id FROM near_dup_bands WHERE {wanted}", pairs)
+        return sorted(r["doc_id"] for r in rows)
 
     def set_cluster(self, original_id: str, duplicates: dict[str, float]) -> None:
         """Record a cluster: the original and its copies ({copy id: similarity}), replacing their old rows."""
@@ -57,7 +59,7 @@ class Clusters(Database):
             return [doc_id]
         rows = self.db.execute(
             "SELECT doc_id FROM clusters WHERE cluster_id=?"
-            " ORDER BY duplicate_of IS NOT NULL, similarity DESC, doc_id",
+            " ORDER BY duplicate_of IS NOT NULL, similarity DESC NULLS LAST, doc_id",
             (row["cluster_id"],),
         )
         return [r["doc_id"] for r in rows]
@@ -72,7 +74,11 @@ class Clusters(Database):
         if claimed_url is None:
             self.db.execute("DELETE FROM canonical_claims WHERE doc_id=?", (doc_id,))
         else:
-            self.db.execute("INSERT OR REPLACE INTO canonical_claims VALUES (?,?)", (doc_id, claimed_url))
+            self.db.execute(
+                "INSERT INTO canonical_claims VALUES (?,?)"
+                " ON CONFLICT (doc_id) DO UPDATE SET claimed_url=excluded.claimed_url",
+                (doc_id, claimed_url),
+            )
 
     def canonical_claim(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT claimed_url FROM canonical_claims WHERE doc_id=?", (doc_id,)).fetchone()

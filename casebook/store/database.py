@@ -1,105 +1,67 @@
 """The store's connection to its database: opening it (read-write, migrated; or read-only, for the web's
-pages and ``casebook check``), transactions, the write lock and who holds it, and what an error of the
-database means. The statements themselves live in the table-group modules beside this one.
-
-This is the one module that handles a SQLite connection as such (PRAGMAs, ``BEGIN IMMEDIATE``, the
-migration lock). A second backend (PostgreSQL) stands behind the same interface by replacing this class
-and giving its table groups the same methods.
+pages and ``casebook check``), transactions, the write lock and who holds it. The statements themselves
+live in the table-group modules beside this one, written once for both backends; what differs between
+SQLite and PostgreSQL (connecting, migrating, taking the write lock, naming its holder) is an engine:
+:mod:`.sqlite` or :mod:`.postgres` (both :class:`.engine.Engine`).
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
-import os
-import socket
-import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from casebook.errors import CasebookError
-from casebook.processes import pid_alive
-from casebook.store.migrations import MIGRATIONS
+from casebook.store.engine import (
+    BUSY_POLL,
+    LOCK_WAIT,
+    Engine,
+    StoreBusy,
+    StoreError,
+    busy,
+)
+from casebook.store.postgres import PostgresEngine
+from casebook.store.sqlite import SqliteEngine
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
 
 log = logging.getLogger(__name__)
 
-LOCK_WAIT = 600.0  # seconds a command waits for another's write transaction before giving up
-BUSY_POLL = 2.0  # seconds between looks at who holds the write lock while waiting
-DAMAGED = ("file is not a database", "database disk image is malformed", "file is encrypted")
-
-# What a statement can raise beyond the store's own errors (a damaged file, a full disk, a lock held too
-# long): callers that turn these into one line for the user catch this, never the driver's own classes.
-StoreError = sqlite3.Error
-
-
-class StoreUnreadable(CasebookError):
-    """The store's file is not a readable SQLite database."""
-
-
-class StoreBusy(CasebookError):
-    """Another process held the store's write lock for longer than this one would wait."""
-
-
-def damaged(exc: BaseException) -> bool:
-    """Whether a database error says the database file itself is damaged."""
-    return isinstance(exc, sqlite3.DatabaseError) and any(d in str(exc) for d in DAMAGED)
-
-
-def busy(exc: BaseException) -> bool:
-    """Whether a database error says another process holds the lock this one waited for."""
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
-
-
-def disk_full(exc: BaseException) -> bool:
-    """Whether a database error says the database could not grow."""
-    return isinstance(exc, sqlite3.DatabaseError) and "disk is full" in str(exc)
-
-
-def unreadable(path: Path, exc: BaseException) -> StoreUnreadable:
-    return StoreUnreadable(
-        f"the store {path} cannot be read ({exc}): restore it from a backup, or move it aside and run"
-        " casebook ingest to rebuild the documents from the WARC files"
-    )
-
 
 class Database:
-    """A connection to the SQLite store. Use as a context manager, or call :meth:`close`.
+    """A connection to the store. Use as a context manager, or call :meth:`close`.
 
-    ``timeout``: seconds a statement waits for another process's write lock (the web UI waits less than a
-    command); :meth:`write_transaction` waits ``lock_wait`` seconds, saying who it waits for.
-    ``read_only``: open the file as it is, for reading only: no journal mode set, no migration looked
+    ``location``: the SQLite file (a path), or a PostgreSQL server's ``postgresql://`` address; ``pool``:
+    a PostgreSQL connection pool to borrow the connection from (the web app's), given back at :meth:`close`.
+    ``timeout``: seconds a statement (or a plain :meth:`transaction`) waits for another process's write
+    lock (the web UI waits less than a command); :meth:`write_transaction` waits ``lock_wait`` seconds,
+    saying who it waits for. ``read_only``: the database as it is, for reading only: no migration looked
     for, nothing created (the web UI's pages and ``casebook check``; whoever writes opens it read-write).
     """
 
     def __init__(
-        self, path: Path, timeout: float = 30, lock_wait: float = LOCK_WAIT, read_only: bool = False
+        self,
+        location: Path | str | None = None,
+        timeout: float = 30,
+        lock_wait: float = LOCK_WAIT,
+        read_only: bool = False,
+        pool: ConnectionPool | None = None,
     ) -> None:
-        self.path = path
         self.timeout = timeout
         self.lock_wait = lock_wait
         self.read_only = read_only
-        if read_only:
-            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+        if pool is not None or (
+            isinstance(location, str) and location.startswith(("postgresql:", "postgres:"))
+        ):
+            self.engine: Engine = PostgresEngine(location, pool, timeout, read_only)
+        elif location is None:
+            raise ValueError("a store needs a file, a PostgreSQL address or a pool")
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=timeout)
-        self.db.row_factory = sqlite3.Row
-        if read_only:
-            return
-        try:
-            self.db.execute("PRAGMA foreign_keys=ON")
-            with self._setup_lock():
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self.db.close()
-            if damaged(exc):
-                raise unreadable(path, exc) from None
-            raise
+            self.engine = SqliteEngine(Path(location), timeout, read_only)
+        self.db = self.engine.db
 
     def __enter__(self) -> Database:
         return self
@@ -108,37 +70,22 @@ class Database:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        self.engine.close()
 
-    @contextmanager
-    def _setup_lock(self) -> Iterator[None]:
-        """Serialise the setting-up of the store between processes. Switching a new database to WAL needs
-        an exclusive lock and SQLite answers "database is locked" at once (without waiting) when another
-        connection is switching it too; and two processes opening a new store must not both migrate it
-        (the second would fail on "table already exists"). A file lock beside the database serialises
-        both; it is held only while setting up, not while the store is used. (A SQLite write lock cannot
-        be held across ``executescript``, which commits any open transaction first.)"""
-        with open(self.path.with_name(self.path.name + ".migrate-lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
-    def _migrate(self) -> None:
-        """Apply the migrations not yet run (called under :meth:`_setup_lock`, so the version read here
-        is not changed by another process before the migrations run)."""
-        current = self.schema_version
-        for number, script in enumerate(MIGRATIONS[current:], current + 1):
-            with self.transaction():
-                self.db.executescript("BEGIN;" + script + f"; PRAGMA user_version={number};")
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: its file, or its server's address without a password."""
+        return self.engine.location
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return self.engine.schema_version()
 
     def _has_column(self, table: str, column: str) -> bool:
         """Whether a table has a column: a read-only store may predate the migration that added it."""
-        return any(row["name"] == column for row in self.db.execute(f"PRAGMA table_info({table})"))
+        return self.engine.has_column(table, column)
 
-    def _rows_for(self, select: str, ids: Iterable[str]) -> Iterator[sqlite3.Row]:
+    def _rows_for(self, select: str, ids: Iterable[str]) -> Iterator[Any]:
         """The rows of ``select`` for these ids (``{}`` stands where their placeholders go), one query per
         500 of them: SQLite caps the number of bound parameters."""
         wanted = sorted(set(ids))
@@ -148,7 +95,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing: a crash inside leaves the store as it was before."""
+        """All-or-nothing: a crash inside leaves the store as it was before. Writes inside wait up to
+        ``timeout`` seconds for another process's write (SQLite: its one writer; PostgreSQL: the store's
+        write lock, taken at the start)."""
+        if not self.db.in_transaction:
+            self.engine.begin(self.timeout)
         try:
             yield
             self.db.commit()
@@ -156,30 +107,26 @@ class Database:
             self.db.rollback()
             raise
 
-    @property
-    def holder_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".writer")
-
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
-        """A transaction holding the write lock from its start (``BEGIN IMMEDIATE``): what is read inside
-        to decide a write cannot change before it commits. While another process holds the lock, says once
-        who that is (``casebook.db.writer``, written by every holder) and waits up to ``lock_wait``
-        seconds, then raises :class:`StoreBusy` naming it. Keep these short: no model, no network."""
+        """A transaction holding the write lock from its start (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL:
+        an advisory lock every machine's writers take): what is read inside to decide a write cannot change
+        before it commits. While another process holds the lock, says once who that is and waits up to
+        ``lock_wait`` seconds, then raises :class:`StoreBusy` naming it. Keep these short: no model, no
+        network."""
         if self.db.in_transaction:  # nested: the outer transaction holds the lock already
             yield
             return
         deadline = time.monotonic() + self.lock_wait
         poll = 0.0  # the first try does not wait: whoever waits is told at once, then waits
         while True:
-            self.db.execute(f"PRAGMA busy_timeout={int(poll * 1000)}")
             try:
-                self.db.execute("BEGIN IMMEDIATE")
+                self.engine.begin_write(poll)
                 break
-            except sqlite3.OperationalError as exc:
+            except StoreError as exc:
                 if not busy(exc):
                     raise
-                holder = self.lock_holder()
+                holder = self.engine.lock_holder()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise StoreBusy(
@@ -189,35 +136,13 @@ class Database:
                 if not poll:
                     log.warning("the store is being written by %s: waiting for it to finish", holder)
                 poll = max(0.05, min(BUSY_POLL, left))
-            finally:
-                self.db.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
-        note = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:3])),
-            "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        }
-        try:
-            self.holder_path.write_text(json.dumps(note), encoding="utf-8")
-        except OSError:
-            pass  # only a courtesy to whoever waits
+        self.engine.announce_writer()
         try:
             with self.transaction():
                 yield
         finally:
-            try:
-                if json.loads(self.holder_path.read_text(encoding="utf-8")).get("pid") == os.getpid():
-                    self.holder_path.unlink()
-            except (OSError, ValueError):
-                pass
+            self.engine.withdraw_writer()
 
     def lock_holder(self) -> str:
-        """Who holds the write lock, as far as the note its holder left says."""
-        try:
-            note = json.loads(self.holder_path.read_text(encoding="utf-8"))
-            pid = int(note["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return "another process"
-        alive = note.get("host") != socket.gethostname() or pid_alive(pid)
-        who = f"pid {pid} ({note.get('command') or '?'}, since {note.get('since') or '?'})"
-        return who if alive else "another process"
+        """Who holds the write lock, as far as the database can tell."""
+        return self.engine.lock_holder()

@@ -129,7 +129,8 @@ class Documents(Database):
     def _write_current(self, doc: Document, version: int, first_fetched: str) -> None:
         values = _document_row(doc, version, first_fetched)
         self.db.execute(
-            f"INSERT OR REPLACE INTO documents ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
+            f"INSERT INTO documents ({','.join(values)}) VALUES ({','.join('?' * len(values))})"
+            f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c}=excluded.{c}' for c in values if c != 'id')}",
             tuple(values.values()),
         )
 
@@ -191,7 +192,7 @@ class Documents(Database):
         dates, ``last_fetched``, ``undated`` (documents without a date)."""
         rows = self.db.execute(
             "SELECT source, COUNT(*) AS documents, MIN(published) AS first, MAX(published) AS last,"
-            " MAX(fetched) AS last_fetched, SUM(published IS NULL) AS undated"
+            " MAX(fetched) AS last_fetched, COUNT(*) - COUNT(published) AS undated"
             " FROM documents GROUP BY source ORDER BY documents DESC, source"
         )
         return [dict(r) for r in rows]

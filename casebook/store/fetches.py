@@ -3,9 +3,10 @@ times for sitemap ``lastmod`` and for resuming, and the removed flag."""
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from casebook.store.database import Database
 
@@ -109,7 +110,7 @@ class Fetches(Database):
         return [r["url"] for r in rows]
 
 
-def _fetch_state(row: sqlite3.Row) -> FetchState:
+def _fetch_state(row: Mapping[str, Any]) -> FetchState:
     def when(value: str | None) -> datetime | None:
         return None if value is None else datetime.fromisoformat(value)
 

@@ -19,7 +19,7 @@ class Logins(Database):
 
     def login_valid(self, token: str, user: str, started_after: datetime) -> bool:
         row = self.db.execute(
-            "SELECT 1 FROM login_sessions WHERE token=? AND user=? AND started >= ?",
+            'SELECT 1 FROM login_sessions WHERE token=? AND "user"=? AND started >= ?',
             (token, user, started_after.isoformat()),
         ).fetchone()
         return row is not None

@@ -93,6 +93,10 @@ class Records(Database):
         outcome: str,
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO records (record_id, warc_file, warc_offset, url, payload_digest, fetched, doc_id,"
+            " outcome) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (record_id) DO UPDATE SET"
+            " warc_file=excluded.warc_file, warc_offset=excluded.warc_offset, url=excluded.url,"
+            " payload_digest=excluded.payload_digest, fetched=excluded.fetched, doc_id=excluded.doc_id,"
+            " outcome=excluded.outcome",
             (record_id, warc_file, warc_offset, url, payload_digest, fetched.isoformat(), doc_id, outcome),
         )

@@ -3,11 +3,11 @@ each with a note. Rows only: what a timeline may hold and how it changes is ``ca
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from casebook.store.database import Database
+from casebook.store.engine import StoreError, duplicate
 
 GONE = "(article no longer in the store)"  # the title of a pinned article the store no longer holds
 
@@ -109,13 +109,13 @@ class Timelines(Database):
     def add_timeline(self, name: str, description: str, now: str) -> int:
         """A new, empty timeline; its id. Raises :class:`NameTaken`."""
         try:
-            cursor = self.db.execute(
-                "INSERT INTO timelines (name, description, created, updated) VALUES (?,?,?,?)",
+            row = self.db.execute(
+                "INSERT INTO timelines (name, description, created, updated) VALUES (?,?,?,?) RETURNING id",
                 (name, description, now, now),
-            )
-        except sqlite3.IntegrityError:
-            raise NameTaken(name) from None
-        return int(cursor.lastrowid or 0)
+            ).fetchone()
+        except StoreError as exc:
+            raise _name_taken(exc, name) from None
+        return int(row[0])
 
     def rename_timeline(self, timeline_id: int, name: str, description: str) -> None:
         """Raises :class:`NameTaken`."""
@@ -123,8 +123,8 @@ class Timelines(Database):
             self.db.execute(
                 "UPDATE timelines SET name=?, description=? WHERE id=?", (name, description, timeline_id)
             )
-        except sqlite3.IntegrityError:
-            raise NameTaken(name) from None
+        except StoreError as exc:
+            raise _name_taken(exc, name) from None
 
     def touch_timeline(self, timeline_id: int, now: str) -> bool:
         """Note a change to the timeline; False if there is no such timeline."""
@@ -168,3 +168,8 @@ class Timelines(Database):
             "DELETE FROM timeline_items WHERE timeline_id=? AND doc_id=?", (timeline_id, doc_id)
         )
         return cursor.rowcount > 0
+
+
+def _name_taken(exc: BaseException, name: str) -> BaseException:
+    """:class:`NameTaken` for a broken uniqueness of names, else the error itself."""
+    return NameTaken(name) if duplicate(exc) else exc

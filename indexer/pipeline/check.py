@@ -25,7 +25,7 @@ from casebook.archive import (
 )
 from casebook.errors import CasebookError
 from casebook.settings import Settings
-from casebook.store import PENDING, Store, StoreError, to_retry
+from casebook.store import PENDING, Store, StoreError, open_store, store_exists, store_location, to_retry
 from indexer.search import SearchBackend, open_backend
 
 REINDEX = "run casebook reindex"
@@ -104,13 +104,13 @@ class Archive:
 
 def check(settings: Settings) -> CheckReport:
     """Compare WARC files, store and index of one data directory."""
-    if not settings.db_path.is_file():
+    if not store_exists(settings):
         raise CasebookError(
             f"no archive in {settings.data_dir} (no {settings.db_path.name}): nothing to check"
         )
     report = CheckReport()
     try:
-        with Store(settings.db_path, read_only=True) as store:
+        with open_store(settings, read_only=True) as store:
             archive = read_archive(settings.warc_dir)
             report.counts["warc files"] = len(archive.files)
             report.counts["warc records"] = len(archive.by_place)
@@ -120,7 +120,7 @@ def check(settings: Settings) -> CheckReport:
             report.review = documents_to_review(store)
             report.problems += check_index(open_backend(settings), store, report.counts)
     except StoreError as exc:
-        raise CasebookError(f"the store {settings.db_path} cannot be read ({exc})") from None
+        raise CasebookError(f"the store {store_location(settings)} cannot be read ({exc})") from None
     return report
 
 

@@ -38,7 +38,7 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import archive_sources, source_for_url, timezone_for_url
-from casebook.store import PENDING, Store, StoredDocument, to_retry
+from casebook.store import PENDING, StoredDocument, open_store, to_retry
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
@@ -117,7 +117,7 @@ class Ingester:
     def __init__(self, settings: Settings, enrich: bool = True) -> None:
         self.settings = settings
         self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
-        self.store = Store(settings.db_path, lock_wait=settings.lock_wait)
+        self.store = open_store(settings)
         self.index = open_backend(settings)
         self.enrich = enrich
         self._enricher = None
@@ -274,6 +274,9 @@ class Ingester:
             changed: list[Document] = []
             reindex: set[str] = set()
             for record, doc, outcome, claimed in extracted:
+                if self._done_meanwhile(record):  # another run (machine) processed it since it was read
+                    report.outcomes["already ingested"] += 1
+                    continue
                 if doc is not None:
                     outcome = self.store.save(doc)
                     report.outcomes[outcome] += 1
@@ -307,6 +310,12 @@ class Ingester:
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
                 self.store.note_indexed(reindex, self.index.rebuilding())
+
+    def _done_meanwhile(self, record: ArchivedRecord) -> bool:
+        """Whether another run has processed this record since this one found it pending: its outcome,
+        and the document it made, stay as that run left them."""
+        outcome = self.store.record_outcome(record.page.record_id or "")
+        return outcome is not None and outcome != PENDING and not to_retry(outcome)
 
     def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
         """Entities and quotes of these texts, by (document id, content hash)."""

@@ -20,7 +20,7 @@ from typing import Any
 from tqdm import tqdm
 
 from casebook.settings import Settings
-from casebook.store import Store
+from casebook.store import Store, open_store
 from indexer.search import SearchBackend, index_entry, open_backend
 
 
@@ -66,7 +66,7 @@ def reenrich(
 
     version = enricher.version if enricher is not None else None
     version = version or pipeline_version(settings.model, settings.gazetteer_paths)
-    with Store(settings.db_path, lock_wait=settings.lock_wait) as store:
+    with open_store(settings) as store:
         if force:
             with store.write_transaction():
                 store.clear_enrichment_stamps()
