@@ -39,6 +39,12 @@ class Settings:
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
     lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
     public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
+    # The store: None keeps it in SQLite in the data folder (DATA/casebook.db); "postgresql://..." puts it
+    # on a PostgreSQL server that several machines share. Usually set as CASEBOOK_DATABASE_URL.
+    database_url: str | None = None
+    # The search index: "whoosh" (files in DATA/index) or "postgres" (full-text tables in the database at
+    # database_url, which it requires). Usually set as CASEBOOK_SEARCH_BACKEND.
+    search_backend: str = "whoosh"
 
     @property
     def users_path(self) -> Path:
@@ -134,6 +140,8 @@ def load_settings(
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
     if values.get("public_url"):
         values["public_url"] = _public_url(str(values["public_url"]))
+    values["database_url"] = str(values.get("database_url") or "").strip() or None
+    values["search_backend"] = _search_backend(values)
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -148,3 +156,19 @@ def _public_url(value: str) -> str:
             f" such as https://archive.example.org, got {value!r}"
         )
     return url
+
+
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+def _search_backend(values: Mapping[str, object]) -> str:
+    """The search backend named, checked: PostgreSQL full-text search needs a database to live in."""
+    name = str(values.get("search_backend") or "whoosh").strip().lower()
+    if name not in SEARCH_BACKENDS:
+        raise CasebookError(f"setting search_backend must be whoosh or postgres, got {name!r}")
+    if name == "postgres" and not values.get("database_url"):
+        raise CasebookError(
+            "setting search_backend = postgres needs database_url (CASEBOOK_DATABASE_URL): the PostgreSQL"
+            " database the search tables live in"
+        )
+    return name
