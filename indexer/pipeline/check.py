@@ -26,6 +26,7 @@ from casebook.archive import (
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import PENDING, Store, StoreError, to_retry
+from indexer.search import SearchBackend, open_backend
 
 REINDEX = "run casebook reindex"
 INGEST = "run casebook ingest"
@@ -117,7 +118,7 @@ def check(settings: Settings) -> CheckReport:
             report.problems += check_catalogue(store, archive, report.counts)
             report.problems += check_documents(store, archive, report.counts)
             report.review = documents_to_review(store)
-            report.problems += check_index(settings.index_dir, store, report.counts)
+            report.problems += check_index(open_backend(settings), store, report.counts)
     except StoreError as exc:
         raise CasebookError(f"the store {settings.db_path} cannot be read ({exc})") from None
     return report
@@ -330,15 +331,12 @@ def documents_to_review(store: Store) -> list[Review]:
 # -- the search index ----------------------------------------------------------------------------------
 
 
-def check_index(index_dir: Path, store: Store, counts: Counter[str]) -> list[Problem]:
-    """The index holds each document of the store once and nothing else, marks the same near-duplicate
-    copies, and its quotes sub-index holds each document's quotes."""
-    from indexer.search.whoosh_backend import WhooshIndex
-
+def check_index(search_index: SearchBackend, store: Store, counts: Counter[str]) -> list[Problem]:
+    """The index (whichever backend holds it) holds each document of the store once and nothing else, marks
+    the same near-duplicate copies, and its quotes sub-index holds each document's quotes."""
     doc_ids = set(store.document_ids())
     copies = store.copies()
     quotes = store.quote_counts()
-    search_index = WhooshIndex(index_dir)
     if not search_index.exists():
         if doc_ids:
             return [Problem("index-missing", "index", f"the search index is missing: {REINDEX}")]
