@@ -9,6 +9,12 @@ for ``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write
 (:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement counts the
 matches, counts the facets and cuts the page; the page's stored values are read as the hits are consumed.
 
+Relevance is ``ts_rank`` over the weighted lexemes (a title word counts ten times a body word, a comment's
+2.5 times less). Reading a row's whole tsvector costs tens of microseconds, so when more than
+``RANK_POOL`` documents match, the ranked ones are the likeliest: those with a query word in the title
+first, newest first; the matches past them follow in that order. With fewer matches, every match is
+ranked. Ranking is each backend's own (the seam promises the same matches, not the same order).
+
 Writers take a transaction-level advisory lock (one writer at a time, on any machine; a writer waits
 ``lock_timeout`` seconds, then says so). A rebuild fills a schema of its own (``casebook_index_build_N``),
 held by a session advisory lock for as long as it lives (so :meth:`PostgresIndex.rebuilding` is true on
@@ -62,6 +68,7 @@ BUILD_LOCKS = 0x43424244  # advisory lock space held by a live build ("CBBD"), k
 LOCK_TIMEOUT = 30.0
 BATCH = 200  # entries written per round trip
 COPY_BATCH = 2000  # entries copied at once by a rebuild
+RANK_POOL = 300  # matches ranked by ts_rank: all of them when fewer match, else the likeliest (see find)
 HITS_AT_ONCE = 500  # stored values read per round trip as hits are consumed
 
 
@@ -117,8 +124,11 @@ KEYWORD_COLUMNS = {
 }
 
 
-def _ddl(schema: str) -> list[sql.Composable]:
+def _ddl(schema: str, lz4: bool) -> list[sql.Composable]:
+    """The index's tables; ``lz4``: tsvectors compressed with LZ4 (read back about twice as fast as with
+    PostgreSQL's own pglz: phrases and ranking read them), when the server was built with it."""
     s = sql.Identifier(schema)
+    tsv = sql.SQL("tsvector COMPRESSION lz4" if lz4 else "tsvector")
     entity_columns = sql.SQL(", ").join(sql.SQL("{} text[]").format(sql.Identifier(k)) for k in ENTITY_KINDS)
     return [
         sql.SQL("CREATE SCHEMA {}").format(s),
@@ -129,15 +139,16 @@ def _ddl(schema: str) -> list[sql.Composable]:
             " seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
             " url text, title text, body text, comments text, quotes text, speakers text, author_text text,"
             " source text, published date, year text, month text, duplicate_of text, extraction text,"
-            " author text[], {entities}, loose boolean NOT NULL, lexemes tsvector NOT NULL)"
-        ).format(s=s, seq=sql.Literal(f"{schema}.written"), entities=entity_columns),
+            " author text[], {entities}, loose boolean NOT NULL, heading tsvector NOT NULL,"
+            " lexemes {tsv} NOT NULL)"
+        ).format(s=s, seq=sql.Literal(f"{schema}.written"), entities=entity_columns, tsv=tsv),
         sql.SQL(
             "CREATE TABLE {s}.quotes (qid text PRIMARY KEY,"
             " seq bigint NOT NULL DEFAULT nextval({seq}::regclass), doc_id text NOT NULL,"
             ' text text, speaker text, speaker_id text, cue text, start integer, "end" integer,'
             " source text, title text, url text, published date, loose boolean NOT NULL,"
-            " lexemes tsvector NOT NULL)"
-        ).format(s=s, seq=sql.Literal(f"{schema}.written")),
+            " heading tsvector NOT NULL, lexemes {tsv} NOT NULL)"
+        ).format(s=s, seq=sql.Literal(f"{schema}.written"), tsv=tsv),
         sql.SQL(
             'CREATE TABLE {}.vocabulary (kind text, field text, word text COLLATE "C",'
             " PRIMARY KEY (kind, field, word))"
@@ -340,7 +351,10 @@ class PostgresIndex:
     def _create(self, conn: psycopg.Connection, schema: str) -> None:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         conn.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
-        for statement in _ddl(schema):
+        lz4 = conn.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).fetchone()
+        for statement in _ddl(schema, bool(lz4 and lz4[0])):
             conn.execute(statement)
         conn.execute(
             sql.SQL("INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s)").format(
@@ -582,7 +596,8 @@ class PostgresIndex:
             return {v for (v,) in conn.execute(query, (kind, field))}
 
     def find(self, wanted: Wanted) -> Found:
-        """Match, count, facet and cut the page in one statement; stored values read as hits are consumed."""
+        """Match, count, facet and cut the page in one statement; stored values read as hits are consumed.
+        Ranked by relevance, the page comes from the ``RANK_POOL`` likeliest matches (module docstring)."""
         table = TABLES[wanted.kind]
         s = sql.Identifier(LIVE)
         with self._reading() as conn, conn.transaction():
@@ -591,6 +606,10 @@ class PostgresIndex:
                 conn.execute(
                     sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(max(int(left * 1000), 1)))
                 )
+            # The planner counts nothing for reading a row's tsvector back from TOAST: when most rows match,
+            # a sequential scan looks cheaper than the GIN index, and reads every tsvector. The index
+            # answers AND, OR and NOT of lexemes without reading them; only phrases and ranking do.
+            conn.execute("SET LOCAL enable_seqscan = off")
             lookup = _Lookup(conn, wanted.kind, table)
             cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind])).compile(wanted.query)
             facets = [f for f in wanted.facets if f in table.single or f in table.multi]
@@ -603,22 +622,49 @@ class PostgresIndex:
             picked += [sql.SQL("d.{}").format(sql.Identifier(f)) for f in facets]
             params: list[object] = []
             if ranked:
-                picked.append(sql.SQL("ts_rank(d.lexemes, %s::tsquery, 1) AS r"))
+                picked.append(sql.SQL("d.heading @@ %s::tsquery AS t"))
                 params.append(cond.rank)
             params += cond.params
-            if ranked:
-                order = sql.SQL("r DESC, seq")
-            elif wanted.order == "newest":
-                order = sql.SQL("published DESC NULLS LAST, seq")
-            elif wanted.order == "oldest":
-                order = sql.SQL("published ASC NULLS LAST, seq")
-            else:
-                order = sql.SQL("seq")
-            parts = [
-                sql.SQL("(SELECT count(*) FROM m)"),
-                sql.SQL("ARRAY(SELECT key FROM m ORDER BY {} OFFSET %s LIMIT %s)").format(order),
+            ctes = [
+                sql.SQL("m AS MATERIALIZED (SELECT {} FROM {}.{} AS d WHERE {})").format(
+                    sql.SQL(", ").join(picked),
+                    s,
+                    sql.Identifier(table.name),
+                    sql.SQL(cond.where),  # made by the compiler: a placeholder for every value
+                )
             ]
-            params += [wanted.first, None if wanted.last is None else max(wanted.last - wanted.first, 0)]
+            page_size = None if wanted.last is None else max(wanted.last - wanted.first, 0)
+            if ranked:
+                ctes += [
+                    sql.SQL(
+                        "pool AS MATERIALIZED (SELECT key, seq FROM m"
+                        " ORDER BY t DESC, published DESC NULLS LAST, seq LIMIT {})"
+                    ).format(sql.Literal(RANK_POOL)),
+                    sql.SQL(
+                        "ranked AS (SELECT p.key, p.seq, ts_rank(d.lexemes, %s::tsquery, 1) AS r"
+                        " FROM pool AS p JOIN {}.{} AS d ON d.{} = p.key)"
+                    ).format(s, sql.Identifier(table.name), sql.Identifier(table.key)),
+                ]
+                params.append(cond.rank)
+                if wanted.last is not None and wanted.last <= RANK_POOL:
+                    page = sql.SQL("ARRAY(SELECT key FROM ranked ORDER BY r DESC, seq OFFSET %s LIMIT %s)")
+                else:  # past the ranked pool: the rest in the order the pool was picked in
+                    page = sql.SQL(
+                        "ARRAY(SELECT key FROM (SELECT key, 0 AS tier, r, TRUE AS t, NULL::date AS published,"
+                        " seq FROM ranked UNION ALL SELECT m.key, 1, 0, m.t, m.published, m.seq FROM m"
+                        " WHERE NOT EXISTS (SELECT 1 FROM pool WHERE pool.key = m.key)) AS x"
+                        " ORDER BY tier, r DESC, t DESC, published DESC NULLS LAST, seq OFFSET %s LIMIT %s)"
+                    )
+            else:
+                if wanted.order == "newest":
+                    order = sql.SQL("published DESC NULLS LAST, seq")
+                elif wanted.order == "oldest":
+                    order = sql.SQL("published ASC NULLS LAST, seq")
+                else:
+                    order = sql.SQL("seq")
+                page = sql.SQL("ARRAY(SELECT key FROM m ORDER BY {} OFFSET %s LIMIT %s)").format(order)
+            parts = [sql.SQL("(SELECT count(*) FROM m)"), page]
+            params += [wanted.first, page_size]
             for name in facets:
                 col = sql.Identifier(name)
                 source = (
@@ -634,14 +680,8 @@ class PostgresIndex:
                     ).format(source)
                 )
                 params.append(wanted.facet_limit)
-            statement = sql.SQL(
-                "WITH m AS MATERIALIZED (SELECT {picked} FROM {s}.{t} AS d WHERE {where}) SELECT {parts}"
-            ).format(
-                picked=sql.SQL(", ").join(picked),
-                s=s,
-                t=sql.Identifier(table.name),
-                where=sql.SQL(cond.where),  # noqa: S608 - made by the compiler: placeholders for every value
-                parts=sql.SQL(", ").join(parts),
+            statement = sql.SQL("WITH {} SELECT {}").format(
+                sql.SQL(", ").join(ctes), sql.SQL(", ").join(parts)
             )
             row = conn.execute(statement, params).fetchone()
         assert row is not None
