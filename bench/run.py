@@ -148,20 +148,7 @@ def postgres_build(docs: list[SyntheticDoc], url: str) -> dict[str, Any]:
     start = time.perf_counter()
     count = index.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs)
     seconds = time.perf_counter() - start
-    return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "bytes": postgres_size(url)}
-
-
-def postgres_size(url: str) -> int:
-    """Bytes of the live index's tables, with their indexes and TOAST."""
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c"
-            " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = 'casebook_index' AND c.relkind = 'r'"
-        ).fetchone()
-    return int(row[0]) if row else 0
+    return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "bytes": index.size()}
 
 
 class Server:

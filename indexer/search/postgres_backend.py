@@ -42,6 +42,7 @@ from psycopg import sql
 
 from casebook.errors import CasebookError
 from casebook.models import ENTITY_KINDS
+from casebook.store import search_index as Q
 from indexer.search.backend import Found, IndexCorrupt, IndexOutdated, Inventory, Kind, Wanted
 from indexer.search.bounds import check_time, remaining
 from indexer.search.entries import IndexEntry
@@ -113,68 +114,10 @@ TABLES: dict[Kind, Table] = {
         (),
     ),  # fmt: skip
 }
-MERGE_ENTITY = (
-    "INSERT INTO {}.entities AS e VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE SET"
-    " kinds = ARRAY(SELECT DISTINCT unnest(e.kinds || EXCLUDED.kinds)),"
-    " names = ARRAY(SELECT DISTINCT unnest(e.names || EXCLUDED.names))"
-)
 KEYWORD_COLUMNS = {
     "documents": {"source", "year", "month", "extraction", "duplicate_of"},
     "quotes": {"source"},
 }
-
-
-def _ddl(schema: str, lz4: bool) -> list[sql.Composable]:
-    """The index's tables; ``lz4``: tsvectors compressed with LZ4 (read back about twice as fast as with
-    PostgreSQL's own pglz: phrases and ranking read them), when the server was built with it."""
-    s = sql.Identifier(schema)
-    tsv = sql.SQL("tsvector COMPRESSION lz4" if lz4 else "tsvector")
-    entity_columns = sql.SQL(", ").join(sql.SQL("{} text[]").format(sql.Identifier(k)) for k in ENTITY_KINDS)
-    return [
-        sql.SQL("CREATE SCHEMA {}").format(s),
-        sql.SQL("CREATE TABLE {}.meta (key text PRIMARY KEY, value text NOT NULL)").format(s),
-        sql.SQL("CREATE SEQUENCE {}.written").format(s),
-        sql.SQL(
-            "CREATE TABLE {s}.documents (id text PRIMARY KEY,"
-            " seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
-            " url text, title text, body text, comments text, quotes text, speakers text, author_text text,"
-            " source text, published date, year text, month text, duplicate_of text, extraction text,"
-            " author text[], {entities}, loose boolean NOT NULL, heading tsvector NOT NULL,"
-            " lexemes {tsv} NOT NULL)"
-        ).format(s=s, seq=sql.Literal(f"{schema}.written"), entities=entity_columns, tsv=tsv),
-        sql.SQL(
-            "CREATE TABLE {s}.quotes (qid text PRIMARY KEY,"
-            " seq bigint NOT NULL DEFAULT nextval({seq}::regclass), doc_id text NOT NULL,"
-            ' text text, speaker text, speaker_id text, cue text, start integer, "end" integer,'
-            " source text, title text, url text, published date, loose boolean NOT NULL,"
-            " heading tsvector NOT NULL, lexemes {tsv} NOT NULL)"
-        ).format(s=s, seq=sql.Literal(f"{schema}.written"), tsv=tsv),
-        sql.SQL(
-            'CREATE TABLE {}.vocabulary (kind text, field text, word text COLLATE "C",'
-            " PRIMARY KEY (kind, field, word))"
-        ).format(s),
-        sql.SQL("CREATE TABLE {}.entities (id text PRIMARY KEY, kinds text[], names text[])").format(s),
-    ]
-
-
-def _indexes(schema: str) -> list[sql.Composable]:
-    s = sql.Identifier(schema)
-    return [
-        sql.SQL(q).format(s)
-        for q in (
-            "CREATE INDEX ON {}.documents USING gin (lexemes)",
-            "CREATE INDEX ON {}.documents USING gin (lexemes) WHERE loose",
-            "CREATE INDEX ON {}.documents (published, seq)",
-            "CREATE INDEX ON {}.documents (source)",
-            "CREATE INDEX ON {}.quotes USING gin (lexemes)",
-            "CREATE INDEX ON {}.quotes USING gin (lexemes) WHERE loose",
-            "CREATE INDEX ON {}.quotes (doc_id)",
-            "CREATE INDEX ON {}.vocabulary USING gin (word gin_trgm_ops)",
-            "ANALYZE {}.documents",
-            "ANALYZE {}.quotes",
-            "ANALYZE {}.vocabulary",
-        )
-    ]
 
 
 @dataclass
@@ -266,11 +209,11 @@ class PostgresIndex:
 
     def exists(self) -> bool:
         """Whether there is a live index (its tables may still be damaged)."""
-        row = self._conn().execute("SELECT to_regnamespace(%s) IS NOT NULL", (LIVE,)).fetchone()
+        row = self._conn().execute(Q.SCHEMA_EXISTS, (LIVE,)).fetchone()
         return bool(row and row[0])
 
     def _meta(self, conn: psycopg.Connection) -> dict[str, str]:
-        rows = conn.execute(sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(LIVE))).fetchall()
+        rows = conn.execute(sql.SQL(Q.META).format(sql.Identifier(LIVE))).fetchall()
         meta = dict(rows)
         if meta.get("schema") != str(SCHEMA_VERSION):
             raise IndexOutdated(
@@ -291,7 +234,7 @@ class PostgresIndex:
                 count = self._count(conn, "documents")
                 self._count(conn, "quotes")
                 for name in ("vocabulary", "entities"):
-                    conn.execute(sql.SQL("SELECT 1 FROM {}.{} LIMIT 1").format(
+                    conn.execute(sql.SQL(Q.PROBE).format(
                         sql.Identifier(LIVE), sql.Identifier(name))).fetchall()  # fmt: skip
         except IndexCorrupt as exc:
             return [str(exc)]
@@ -303,7 +246,7 @@ class PostgresIndex:
         return []
 
     def _count(self, conn: psycopg.Connection, table: str) -> int:
-        query = sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(LIVE), sql.Identifier(table))
+        query = sql.SQL(Q.COUNT).format(sql.Identifier(LIVE), sql.Identifier(table))
         row = conn.execute(query).fetchone()
         return int(row[0]) if row else 0
 
@@ -320,57 +263,44 @@ class PostgresIndex:
             s = sql.Identifier(LIVE)
             documents: Counter[str] = Counter()
             copies: dict[str, str] = {}
-            for doc_id, original in conn.execute(
-                sql.SQL("SELECT id, duplicate_of FROM {}.documents").format(s)
-            ):
+            for doc_id, original in conn.execute(sql.SQL(Q.IDS_AND_COPIES).format(s)):
                 documents[doc_id] += 1
                 if original:
                     copies[doc_id] = original
-            quotes: Counter[str] = Counter(
-                dict(
-                    conn.execute(sql.SQL("SELECT doc_id, count(*) FROM {}.quotes GROUP BY doc_id").format(s))
-                )
-            )
+            quotes: Counter[str] = Counter(dict(conn.execute(sql.SQL(Q.QUOTE_COUNTS).format(s))))
         return Inventory(documents, copies, quotes)
 
     # -- writing ------------------------------------------------------------------------------------
 
     def _ensure_live(self, conn: psycopg.Connection) -> None:
         """Make the live index if there is none (under the writers' lock, once on every machine)."""
-        if conn.execute("SELECT to_regnamespace(%s) IS NOT NULL", (LIVE,)).fetchone()[0]:
+        if conn.execute(Q.SCHEMA_EXISTS, (LIVE,)).fetchone()[0]:
             return
         with conn.transaction():
             self._lock(conn, 0)
-            if conn.execute("SELECT to_regnamespace(%s) IS NOT NULL", (LIVE,)).fetchone()[0]:
+            if conn.execute(Q.SCHEMA_EXISTS, (LIVE,)).fetchone()[0]:
                 return
             self._create(conn, LIVE)
-            for statement in _indexes(LIVE):
-                if not statement.as_string(conn).startswith("ANALYZE"):
-                    conn.execute(statement)
+            for statement in Q.INDEXES:
+                conn.execute(sql.SQL(statement).format(sql.Identifier(LIVE)))
 
     def _create(self, conn: psycopg.Connection, schema: str) -> None:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        conn.execute("CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
-        lz4 = conn.execute(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        ).fetchone()
-        for statement in _ddl(schema, bool(lz4 and lz4[0])):
+        for extension in Q.EXTENSIONS:
+            conn.execute(extension)
+        lz4 = conn.execute(Q.HAS_LZ4).fetchone()
+        for statement in Q.tables(schema, ENTITY_KINDS, bool(lz4 and lz4[0])):
             conn.execute(statement)
         conn.execute(
-            sql.SQL("INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s)").format(
-                sql.Identifier(schema)
-            ),
+            sql.SQL(Q.NEW_META).format(sql.Identifier(schema)),
             (str(SCHEMA_VERSION), uuid.uuid4().hex),
         )
 
     def _lock(self, conn: psycopg.Connection, key: int) -> None:
         """The writers' lock on the live index (0) or a build, for this transaction; waited for
         ``lock_timeout`` seconds."""
-        conn.execute(
-            sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{int(self.lock_timeout * 1000)}ms"))
-        )
+        conn.execute(sql.SQL(Q.LOCK_TIMEOUT).format(sql.Literal(f"{int(self.lock_timeout * 1000)}ms")))
         try:
-            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (WRITE_LOCKS, key))
+            conn.execute(Q.WRITE_LOCK, (WRITE_LOCKS, key))
         except psycopg.errors.LockNotAvailable:
             raise CasebookError(
                 f"the search index in the database at {self.where} is being written by another process;"
@@ -387,10 +317,7 @@ class PostgresIndex:
         count = 0
         s = sql.Identifier(schema)
         doc_cols = sql.SQL(", ").join(map(sql.Identifier, DOCUMENT_COLUMNS))
-        upsert = sql.SQL(
-            "INSERT INTO {s}.documents ({cols}) VALUES ({values}) ON CONFLICT (id) DO UPDATE SET {sets},"
-            " seq = nextval({seq}::regclass)"
-        ).format(
+        upsert = sql.SQL(Q.UPSERT_DOCUMENT).format(
             s=s,
             cols=doc_cols,
             values=sql.SQL(", ").join(sql.Placeholder() * len(DOCUMENT_COLUMNS)),
@@ -399,7 +326,7 @@ class PostgresIndex:
             ),
             seq=sql.Literal(f"{schema}.written"),
         )
-        insert_quote = sql.SQL("INSERT INTO {s}.quotes ({cols}) VALUES ({values})").format(
+        insert_quote = sql.SQL(Q.INSERT_QUOTE).format(
             s=s,
             cols=sql.SQL(", ").join(map(sql.Identifier, QUOTE_COLUMNS)),
             values=sql.SQL(", ").join(sql.Placeholder() * len(QUOTE_COLUMNS)),
@@ -411,7 +338,7 @@ class PostgresIndex:
                 rows = [document_row(e) for e in batch]
                 quotes = [r for e in batch for r in quote_rows(e)]
                 with conn.cursor() as cur:
-                    cur.execute(sql.SQL("DELETE FROM {}.quotes WHERE doc_id = ANY(%s)").format(s), (ids,))
+                    cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,))
                     cur.executemany(upsert, [r.values for r in rows])
                     if quotes:
                         cur.executemany(insert_quote, [r.values for r in quotes])
@@ -421,13 +348,11 @@ class PostgresIndex:
                         _merge_entities(entities, entry)
                     if entities:
                         cur.executemany(
-                            sql.SQL(MERGE_ENTITY).format(s),
+                            sql.SQL(Q.MERGE_ENTITY).format(s),
                             [(i, kinds, names) for i, (kinds, names) in entities.items()],
                         )
                 count += len(batch)
-            conn.execute(
-                sql.SQL("UPDATE {}.meta SET value = %s WHERE key = 'stamp'").format(s), (uuid.uuid4().hex,)
-            )
+            conn.execute(sql.SQL(Q.NEW_STAMP).format(s), (uuid.uuid4().hex,))
         return count
 
     def _add_vocabulary(self, cur: psycopg.Cursor, schema: str, rows: list[Any], quotes: list[Any]) -> None:
@@ -437,10 +362,7 @@ class PostgresIndex:
             return
         kinds, fields, words = zip(*sorted(found), strict=True)
         cur.execute(
-            sql.SQL(
-                "INSERT INTO {}.vocabulary SELECT * FROM unnest(%s::text[], %s::text[], %s::text[])"
-                " ON CONFLICT DO NOTHING"
-            ).format(sql.Identifier(schema)),
+            sql.SQL(Q.ADD_VOCABULARY).format(sql.Identifier(schema)),
             (list(kinds), list(fields), list(words)),
         )
 
@@ -457,7 +379,7 @@ class PostgresIndex:
         self._sweep_abandoned()
         conn = self._connect()
         number = random.randrange(1, 2**31 - 1)
-        conn.execute("SELECT pg_advisory_lock(%s, %s)", (BUILD_LOCKS, number))
+        conn.execute(Q.SESSION_LOCK, (BUILD_LOCKS, number))
         schema = f"{BUILD_PREFIX}{number}"
         try:
             with conn.transaction():
@@ -470,10 +392,7 @@ class PostgresIndex:
     def _builds(self, conn: psycopg.Connection) -> list[tuple[str, bool]]:
         """Every build schema, and whether a live session holds it."""
         rows = conn.execute(
-            "SELECT nspname, EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"
-            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            " AND l.classid = %s AND l.objsubid = 2 AND l.granted"
-            " AND l.objid::text = substr(nspname, %s)) FROM pg_namespace WHERE nspname LIKE %s",
+            Q.BUILDS,
             (BUILD_LOCKS, len(BUILD_PREFIX) + 1, BUILD_PREFIX.replace("_", "\\_") + "%"),
         ).fetchall()
         return [(name, bool(held)) for name, held in rows]
@@ -482,7 +401,7 @@ class PostgresIndex:
         conn = self._conn()
         for name, held in self._builds(conn):
             if not held:
-                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+                conn.execute(sql.SQL(Q.DROP_SCHEMA).format(sql.Identifier(name)))
                 log.info("dropped %s, left by a rebuild that did not finish", name)
 
     def build(self, target: Build, entries: Iterable[IndexEntry]) -> int:
@@ -492,11 +411,11 @@ class PostgresIndex:
         count = 0
         vocabulary: set[tuple[str, str, str]] = set()
         entities: dict[str, tuple[list[str], list[str]]] = {}
-        copy_docs = sql.SQL("COPY {}.documents ({}) FROM STDIN").format(
-            s, sql.SQL(", ").join(map(sql.Identifier, DOCUMENT_COLUMNS))
+        copy_docs = sql.SQL(Q.COPY_INTO).format(
+            s, sql.Identifier("documents"), sql.SQL(", ").join(map(sql.Identifier, DOCUMENT_COLUMNS))
         )
-        copy_quotes = sql.SQL("COPY {}.quotes ({}) FROM STDIN").format(
-            s, sql.SQL(", ").join(map(sql.Identifier, QUOTE_COLUMNS))
+        copy_quotes = sql.SQL(Q.COPY_INTO).format(
+            s, sql.Identifier("quotes"), sql.SQL(", ").join(map(sql.Identifier, QUOTE_COLUMNS))
         )
         try:
             for batch in _chunks(entries, COPY_BATCH):  # one COPY at a time on a connection: by turns
@@ -515,15 +434,15 @@ class PostgresIndex:
                             vocabulary.update(("quotes", f, w) for f, w in quote.vocabulary)
                 count += len(batch)
             with conn.transaction(), conn.cursor() as cur:
-                with cur.copy(sql.SQL("COPY {}.vocabulary FROM STDIN").format(s)) as copy:
+                with cur.copy(sql.SQL(Q.COPY_ALL_INTO).format(s, sql.Identifier("vocabulary"))) as copy:
                     for row in vocabulary:
                         copy.write_row(row)
-                with cur.copy(sql.SQL("COPY {}.entities FROM STDIN").format(s)) as copy:
+                with cur.copy(sql.SQL(Q.COPY_ALL_INTO).format(s, sql.Identifier("entities"))) as copy:
                     for entity_id, (kinds, names) in entities.items():
                         copy.write_row((entity_id, kinds, names))
-            conn.execute("SET maintenance_work_mem = '256MB'")
-            for statement in _indexes(target.schema):
-                conn.execute(statement)
+            conn.execute(Q.BUILD_MEMORY)
+            for statement in (*Q.INDEXES, *Q.ANALYZE):
+                conn.execute(sql.SQL(statement).format(s))
         except BaseException:
             self.discard(target)
             raise
@@ -535,27 +454,24 @@ class PostgresIndex:
         old = f"casebook_index_old_{target.number}"
         with conn.transaction():
             self._lock(conn, 0)
-            if conn.execute("SELECT to_regnamespace(%s) IS NOT NULL", (LIVE,)).fetchone()[0]:
-                conn.execute(
-                    sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(LIVE), sql.Identifier(old))
-                )
-            conn.execute(
-                sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
-                    sql.Identifier(target.schema), sql.Identifier(LIVE)
-                )
-            )
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(old)))
+            if conn.execute(Q.SCHEMA_EXISTS, (LIVE,)).fetchone()[0]:
+                conn.execute(sql.SQL(Q.RENAME_SCHEMA).format(sql.Identifier(LIVE), sql.Identifier(old)))
+            conn.execute(sql.SQL(Q.RENAME_SCHEMA).format(sql.Identifier(target.schema), sql.Identifier(LIVE)))
+            conn.execute(sql.SQL(Q.DROP_SCHEMA).format(sql.Identifier(old)))
         target.conn.close()  # lets go of the build's lock
 
     def discard(self, target: Build) -> None:
         """Give up a build that will not be swapped in."""
         try:
             if not target.conn.closed:
-                target.conn.execute(
-                    sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(target.schema))
-                )
+                target.conn.execute(sql.SQL(Q.DROP_SCHEMA).format(sql.Identifier(target.schema)))
         finally:
             target.conn.close()
+
+    def size(self) -> int:
+        """Bytes the live index takes on the server (tables, their indexes and TOAST), for the bench."""
+        row = self._conn().execute(Q.SIZE, (LIVE,)).fetchone()
+        return int(row[0]) if row else 0
 
     def rebuilding(self) -> bool:
         """Whether a live process, on any machine, is building a new index."""
@@ -572,9 +488,7 @@ class PostgresIndex:
                 held = _seen_cache.get(key)
             if held is not None:
                 return held
-            rows = conn.execute(
-                sql.SQL("SELECT id, kinds, names FROM {}.entities").format(sql.Identifier(LIVE))
-            )
+            rows = conn.execute(sql.SQL(Q.ENTITIES).format(sql.Identifier(LIVE)))
             seen = {i: SeenEntity(tuple(kinds or ()), tuple(names or ())) for i, kinds, names in rows}
         with _seen_lock:
             if len(_seen_cache) > 16:
@@ -588,11 +502,11 @@ class PostgresIndex:
         s = sql.Identifier(LIVE)
         with self._reading() as conn:
             if field in KEYWORD_COLUMNS[kind]:
-                query = sql.SQL("SELECT DISTINCT {c} FROM {s}.{t} WHERE {c} IS NOT NULL").format(
+                query = sql.SQL(Q.DISTINCT_VALUES).format(
                     c=sql.Identifier(field), s=s, t=sql.Identifier(table.name)
                 )
                 return {v for (v,) in conn.execute(query)}
-            query = sql.SQL("SELECT word FROM {}.vocabulary WHERE kind = %s AND field = %s").format(s)
+            query = sql.SQL(Q.FIELD_VOCABULARY).format(s)
             return {v for (v,) in conn.execute(query, (kind, field))}
 
     def find(self, wanted: Wanted) -> Found:
@@ -603,13 +517,11 @@ class PostgresIndex:
         with self._reading() as conn, conn.transaction():
             left = remaining()
             if left is not None:
-                conn.execute(
-                    sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(max(int(left * 1000), 1)))
-                )
+                conn.execute(sql.SQL(Q.STATEMENT_TIMEOUT).format(sql.Literal(max(int(left * 1000), 1))))
             # The planner counts nothing for reading a row's tsvector back from TOAST: when most rows match,
             # a sequential scan looks cheaper than the GIN index, and reads every tsvector. The index
             # answers AND, OR and NOT of lexemes without reading them; only phrases and ranking do.
-            conn.execute("SET LOCAL enable_seqscan = off")
+            conn.execute(Q.NO_SEQSCAN)
             lookup = _Lookup(conn, wanted.kind, table)
             cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind])).compile(wanted.query)
             facets = [f for f in wanted.facets if f in table.single or f in table.multi]
@@ -626,7 +538,7 @@ class PostgresIndex:
                 params.append(cond.rank)
             params += cond.params
             ctes = [
-                sql.SQL("m AS MATERIALIZED (SELECT {} FROM {}.{} AS d WHERE {})").format(
+                sql.SQL(Q.MATCHES).format(
                     sql.SQL(", ").join(picked),
                     s,
                     sql.Identifier(table.name),
@@ -636,25 +548,14 @@ class PostgresIndex:
             page_size = None if wanted.last is None else max(wanted.last - wanted.first, 0)
             if ranked:
                 ctes += [
-                    sql.SQL(
-                        "pool AS MATERIALIZED (SELECT key, seq FROM m"
-                        " ORDER BY t DESC, published DESC NULLS LAST, seq LIMIT {})"
-                    ).format(sql.Literal(RANK_POOL)),
-                    sql.SQL(
-                        "ranked AS (SELECT p.key, p.seq, ts_rank(d.lexemes, %s::tsquery, 1) AS r"
-                        " FROM pool AS p JOIN {}.{} AS d ON d.{} = p.key)"
-                    ).format(s, sql.Identifier(table.name), sql.Identifier(table.key)),
+                    sql.SQL(Q.POOL).format(sql.Literal(RANK_POOL)),
+                    sql.SQL(Q.RANKED).format(s, sql.Identifier(table.name), sql.Identifier(table.key)),
                 ]
                 params.append(cond.rank)
                 if wanted.last is not None and wanted.last <= RANK_POOL:
-                    page = sql.SQL("ARRAY(SELECT key FROM ranked ORDER BY r DESC, seq OFFSET %s LIMIT %s)")
+                    page = sql.SQL(Q.RANKED_PAGE)
                 else:  # past the ranked pool: the rest in the order the pool was picked in
-                    page = sql.SQL(
-                        "ARRAY(SELECT key FROM (SELECT key, 0 AS tier, r, TRUE AS t, NULL::date AS published,"
-                        " seq FROM ranked UNION ALL SELECT m.key, 1, 0, m.t, m.published, m.seq FROM m"
-                        " WHERE NOT EXISTS (SELECT 1 FROM pool WHERE pool.key = m.key)) AS x"
-                        " ORDER BY tier, r DESC, t DESC, published DESC NULLS LAST, seq OFFSET %s LIMIT %s)"
-                    )
+                    page = sql.SQL(Q.RANKED_THEN_REST)
             else:
                 if wanted.order == "newest":
                     order = sql.SQL("published DESC NULLS LAST, seq")
@@ -662,27 +563,19 @@ class PostgresIndex:
                     order = sql.SQL("published ASC NULLS LAST, seq")
                 else:
                     order = sql.SQL("seq")
-                page = sql.SQL("ARRAY(SELECT key FROM m ORDER BY {} OFFSET %s LIMIT %s)").format(order)
-            parts = [sql.SQL("(SELECT count(*) FROM m)"), page]
+                page = sql.SQL(Q.PAGE).format(order)
+            parts = [sql.SQL(Q.TOTAL), page]
             params += [wanted.first, page_size]
             for name in facets:
                 col = sql.Identifier(name)
                 source = (
-                    sql.SQL("FROM m CROSS JOIN LATERAL unnest(m.{}) AS v").format(col)
+                    sql.SQL(Q.FACET_ARRAYS).format(col)
                     if name in table.multi
-                    else sql.SQL("FROM (SELECT m.{} AS v FROM m) AS m1").format(col)
+                    else sql.SQL(Q.FACET_VALUES).format(col)
                 )
-                parts.append(
-                    sql.SQL(
-                        "(SELECT coalesce(json_agg(json_build_array(v, c)), '[]') FROM"
-                        " (SELECT v, count(*) AS c {} WHERE v IS NOT NULL AND v <> '' GROUP BY v"
-                        ' ORDER BY c DESC, v COLLATE "C" LIMIT %s) AS f)'
-                    ).format(source)
-                )
+                parts.append(sql.SQL(Q.FACET_COUNTS).format(source))
                 params.append(wanted.facet_limit)
-            statement = sql.SQL("WITH {} SELECT {}").format(
-                sql.SQL(", ").join(ctes), sql.SQL(", ").join(parts)
-            )
+            statement = sql.SQL(Q.SEARCH).format(sql.SQL(", ").join(ctes), sql.SQL(", ").join(parts))
             row = conn.execute(statement, params).fetchone()
         assert row is not None
         total, keys = int(row[0]), list(row[1] or ())
@@ -696,7 +589,7 @@ class PostgresIndex:
     def _stored(self, table: Table, keys: list[str]) -> Iterator[dict[str, Any]]:
         """The stored values of each hit, read a few hundred at a time as they are asked for."""
         columns = sql.SQL(", ").join(map(sql.Identifier, table.stored))
-        query = sql.SQL("SELECT {} FROM {}.{} WHERE {} = ANY(%s)").format(
+        query = sql.SQL(Q.STORED).format(
             columns, sql.Identifier(LIVE), sql.Identifier(table.name), sql.Identifier(table.key)
         )
         for chunk in _chunks(keys, HITS_AT_ONCE):
@@ -723,9 +616,7 @@ class _Lookup:
         self.table = table
 
     def vocabulary(self, field: str, like: str) -> list[str]:
-        query = sql.SQL(
-            "SELECT word FROM {}.vocabulary WHERE kind = %s AND field = %s AND word LIKE %s"
-        ).format(sql.Identifier(LIVE))
+        query = sql.SQL(Q.VOCABULARY_LIKE).format(sql.Identifier(LIVE))
         return [w for (w,) in self.conn.execute(query, (self.kind, field, like))]
 
     def near_words(self, field: str, word: str, distance: int) -> list[str]:
@@ -733,10 +624,7 @@ class _Lookup:
             return []
         first = word[0]
         like = ("\\" + first if first in "%_\\" else first) + "%"
-        query = sql.SQL(
-            "SELECT word FROM {}.vocabulary WHERE kind = %s AND field = %s AND word LIKE %s"
-            " AND length(word) BETWEEN %s AND %s AND levenshtein_less_equal(word, %s, %s) <= %s"
-        ).format(sql.Identifier(LIVE))
+        query = sql.SQL(Q.NEAR_WORDS).format(sql.Identifier(LIVE))
         params = (
             self.kind,
             field,
@@ -750,7 +638,7 @@ class _Lookup:
         return [w for (w,) in self.conn.execute(query, params)]
 
     def texts(self, field: str, tsquery: str, loose_only: bool) -> Iterator[tuple[str, str]]:
-        query = sql.SQL("SELECT d.{k}, d.{f} FROM {s}.{t} AS d WHERE d.lexemes @@ %s::tsquery{loose}").format(
+        query = sql.SQL(Q.TEXTS).format(
             k=sql.Identifier(self.table.key),
             f=sql.Identifier(field),
             s=sql.Identifier(LIVE),
