@@ -118,6 +118,7 @@ def generated_queries(entries: list[IndexEntry], seed: int = 16) -> list[str]:
         queries.append(w[:3] + "*" + w[-2:])
         queries.append(w[:k] + w[k + 1 :] + "~1")
         queries.append(w[:k] + "x" + w[k + 2 :] + "~2")
+        queries.append(w[:k] + w[k + 1] + w[k] + w[k + 2 :] + "~1")  # two letters swapped: two edits
     # fields
     for field in ("title", "body", "comments", "quote"):
         queries += [f"{field}:{w}" for w in rng.sample(common, 2)]

@@ -9,11 +9,12 @@ for ``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write
 (:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement counts the
 matches, counts the facets and cuts the page; the page's stored values are read as the hits are consumed.
 
-Relevance is ``ts_rank`` over the weighted lexemes (a title word counts ten times a body word, a comment's
-2.5 times less). Reading a row's whole tsvector costs tens of microseconds, so when more than
-``RANK_POOL`` documents match, the ranked ones are the likeliest: those with a query word in the title
-first, newest first; the matches past them follow in that order. With fewer matches, every match is
-ranked. Ranking is each backend's own (the seam promises the same matches, not the same order).
+Relevance is ``ts_rank`` over the weighted lexemes (PostgreSQL's default weights: a title word counts 2.5
+times a body word, a body word twice a word of the comments or quotes). Reading a row's whole tsvector
+costs tens of microseconds, so when more than ``RANK_POOL`` documents match, the ranked ones are the
+likeliest: those with a query word in the title first, newest first; the matches past them follow in that
+order. With fewer matches, every match is ranked. Ranking is each backend's own (the seam promises the
+same matches, not the same order).
 
 Writers take a transaction-level advisory lock (one writer at a time, on any machine; a writer waits
 ``lock_timeout`` seconds, then says so). A rebuild fills a schema of its own (``casebook_index_build_N``),
