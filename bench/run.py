@@ -8,7 +8,10 @@ Usage::
 
 For each corpus size it reports indexing documents per second, index size on disk, and p50/p95 latency of
 each query kind (two-word query; phrase; query + 4 facet groups; date range sorted by date; quote search),
-then the same documents and queries on tantivy and the ratio Whoosh/tantivy. Figures are printed as a
+then the same documents and queries on tantivy and the ratio Whoosh/tantivy, and on Casebook's PostgreSQL
+backend (the same ``SearchService``, ``search_backend = postgres``) with the ratio PostgreSQL/Whoosh. The
+PostgreSQL server is a throwaway cluster started for the run (Debian's package, as the tests start one),
+or the database ``--postgres URL`` names. Figures are printed as a
 table with the corpus size, the machine and the command. Every timed run is appended as one JSON line to
 ``history.jsonl`` in the data folder (``--history`` elsewhere, ``--record`` to a second file), and the table
 gives the previous run's Whoosh/tantivy ratios beside this run's: on a shared machine, follow the ratios.
@@ -36,6 +39,7 @@ from typing import Any
 
 from bench.synthetic import Generator, SyntheticDoc, prepare_data_dir
 from indexer.search import SearchService, index_entry
+from indexer.search.postgres_backend import PostgresIndex
 from indexer.search.whoosh_backend import WhooshIndex
 
 DEFAULT_SIZES = (10_000, 100_000)
@@ -120,7 +124,7 @@ def whoosh_build(docs: list[SyntheticDoc], folder: Path) -> dict[str, Any]:
     return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "bytes": folder_size(folder)}
 
 
-def whoosh_queries(service: SearchService) -> dict[str, list[Callable[[], Any]]]:
+def service_queries(service: SearchService) -> dict[str, list[Callable[[], Any]]]:
     search, search_quotes = service.search, service.search_quotes
     return {
         "two-word": [lambda q=q: search(q, facets=()) for q in TWO_WORD],
@@ -132,6 +136,45 @@ def whoosh_queries(service: SearchService) -> dict[str, list[Callable[[], Any]]]
         ],
         "quote search": [lambda q=q: search_quotes(q) for q in QUOTE_QUERIES],
     }
+
+
+# -- Casebook / PostgreSQL ------------------------------------------------------------------------
+
+
+def postgres_build(docs: list[SyntheticDoc], url: str) -> dict[str, Any]:
+    """Rebuild the PostgreSQL index from the documents (what ``casebook reindex`` does once it has read
+    the store): rows copied, then the GIN, trigram and date indexes made."""
+    index = PostgresIndex(url)
+    start = time.perf_counter()
+    count = index.rebuild(index_entry(d.stored, d.mentions, d.quotes) for d in docs)
+    seconds = time.perf_counter() - start
+    return {"docs": count, "seconds": seconds, "docs_per_s": count / seconds, "bytes": index.size()}
+
+
+class Server:
+    """Where the PostgreSQL rows run: the database ``--postgres`` names (its ``casebook_index`` schema is
+    replaced), or a throwaway cluster started for the run, a database per corpus size."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self.cluster: Any = None
+        if url is None:
+            from tests.postgres_server import start_cluster  # the suite's throwaway server, 127.0.0.1 only
+
+            self.cluster = start_cluster()
+
+    def database(self, n: int) -> str:
+        if self.cluster is None:
+            assert self.url is not None
+            return self.url
+        name = f"bench_{n}"
+        self.cluster.psql(f'DROP DATABASE IF EXISTS "{name}"')
+        self.cluster.psql(f'CREATE DATABASE "{name}"')
+        return self.cluster.url(name)
+
+    def stop(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()
 
 
 # -- tantivy, the anchor --------------------------------------------------------------------------
@@ -287,6 +330,7 @@ def run_size(
     log: Callable[[str], None],
     reuse: bool = False,
     build_only: bool = False,
+    server: Server | None = None,
 ) -> dict[str, Any]:
     folder = data_dir / f"n{n}"
     built = folder / "build.json"
@@ -294,6 +338,8 @@ def run_size(
     if reuse and built.exists():
         result.update(json.loads(built.read_text(encoding="utf-8")))
         log(f"[{n}] reusing the indexes built in {folder}")
+        if server is not None and server.cluster is not None and result.pop("postgres_build", None):
+            log(f"[{n}] the PostgreSQL index was in a throwaway cluster: reuse it with --postgres URL")
     else:
         if folder.exists():
             shutil.rmtree(folder)
@@ -316,6 +362,12 @@ def run_size(
                 "docs_per_s": n / seconds,
                 "bytes": folder_size(folder / "tantivy"),
             }
+        if server is not None:
+            log(f"[{n}] indexing with PostgreSQL...")
+            result["postgres_url"] = server.database(n)
+            gc.collect()
+            result["postgres_build"] = postgres_build(docs, result["postgres_url"])
+            log(f"[{n}] PostgreSQL: {result['postgres_build']['docs_per_s']:.0f} docs/s")
         del docs
         gc.collect()
         built.write_text(json.dumps(result), encoding="utf-8")
@@ -326,11 +378,19 @@ def run_size(
     start = time.perf_counter()
     service.search("sanctions", facets=FACET_GROUPS)
     result["whoosh_first_query_ms"] = (time.perf_counter() - start) * 1000
-    result["whoosh"] = {kind: timed(calls, repeat) for kind, calls in whoosh_queries(service).items()}
+    result["whoosh"] = {kind: timed(calls, repeat) for kind, calls in service_queries(service).items()}
     result["two_word_hits"] = service.search("benefit sanctions", facets=())["total"]
     if with_tantivy and "tantivy_build" in result:
         anchor = Tantivy(folder / "tantivy")
         result["tantivy"] = {kind: timed(calls, repeat) for kind, calls in anchor.queries().items()}
+    if server is not None and "postgres_build" in result:
+        log(f"[{n}] timing queries on PostgreSQL...")
+        pg = SearchService(PostgresIndex(result["postgres_url"]), gazetteer=())
+        start = time.perf_counter()
+        pg.search("sanctions", facets=FACET_GROUPS)
+        result["postgres_first_query_ms"] = (time.perf_counter() - start) * 1000
+        result["postgres"] = {kind: timed(calls, repeat) for kind, calls in service_queries(pg).items()}
+        assert pg.search("benefit sanctions", facets=())["total"] == result["two_word_hits"]
     return result
 
 
@@ -390,8 +450,9 @@ def table(
         lines.append(f"previous run: {', '.join(earlier)} (history: last column)")
     lines += [
         "",
-        "| docs | measure | Whoosh (Casebook) | tantivy | ratio W/t | previous W/t |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| docs | measure | Whoosh (Casebook) | tantivy | ratio W/t | previous W/t | PostgreSQL (Casebook)"
+        " | ratio PG/W | ratio PG/t |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
 
     def ratio(a: float | None, b: float | None, higher_is_better: bool = False) -> str:
@@ -409,32 +470,56 @@ def table(
             value = before.get(measure)
             return f"{value:.1f}x{suffix}" if value else "-"
 
-        wb, tb = r["whoosh_build"], r.get("tantivy_build") or {}
+        wb, tb, pb = r["whoosh_build"], r.get("tantivy_build") or {}, r.get("postgres_build") or {}
+
+        def pg(value: str, mine: float | None, whoosh: float | None, tantivy: float | None,
+               higher_is_better: bool = False, suffix: str = "") -> str:  # fmt: skip
+            if not mine:
+                return " - | - | - |"
+            return (
+                f" {value} | {ratio(mine, whoosh, higher_is_better)}{suffix} |"
+                f" {ratio(mine, tantivy, higher_is_better)}{suffix} |"
+            )
+
         lines.append(
             f"| {n} | indexing docs/s | {wb['docs_per_s']:,.0f} | {tb.get('docs_per_s', 0):,.0f} |"
             f" {ratio(wb['docs_per_s'], tb.get('docs_per_s'), higher_is_better=True)} slower |"
             f" {was('indexing docs/s', ' slower')} |"
+            + pg(
+                f"{pb.get('docs_per_s', 0):,.0f}",
+                pb.get("docs_per_s"),
+                wb["docs_per_s"],
+                tb.get("docs_per_s"),
+                higher_is_better=True,
+                suffix=" slower",
+            )  # fmt: skip
         )
         lines.append(
             f"| {n} | full index time | {wb['seconds']:.1f} s | {tb.get('seconds', 0):.1f} s |"
             f" {ratio(wb['seconds'], tb.get('seconds'))} | {was('full index time')} |"
+            + pg(f"{pb.get('seconds', 0):.1f} s", pb.get("seconds"), wb["seconds"], tb.get("seconds"))
         )
         lines.append(
             f"| {n} | index size | {wb['bytes'] / 2**20:,.1f} MiB | {tb.get('bytes', 0) / 2**20:,.1f} MiB |"
             f" {ratio(wb['bytes'], tb.get('bytes'))} | {was('index size')} |"
+            + pg(f"{pb.get('bytes', 0) / 2**20:,.1f} MiB", pb.get("bytes"), wb["bytes"], tb.get("bytes"))
         )
         prior = (previous.get(r["n"]) or {}).get("whoosh_first_query_ms")
+        first_pg = r.get("postgres_first_query_ms")
         lines.append(
             f"| {n} | first query (cold caches) | {r['whoosh_first_query_ms']:.0f} ms | | |"
             f" {f'{prior:.0f} ms' if prior else '-'} |"
+            + pg(f"{first_pg or 0:.0f} ms", first_pg, r["whoosh_first_query_ms"], None)
         )
         for kind, w in r["whoosh"].items():
             t = (r.get("tantivy") or {}).get(kind, {})
+            p = (r.get("postgres") or {}).get(kind, {})
             for pct in ("p50", "p95", "first"):
-                tv = t.get(pct)
+                tv, pv = t.get(pct), p.get(pct)
                 lines.append(
                     f"| {n} | {kind} {pct} | {w[pct]:.1f} ms | {f'{tv:.1f} ms' if tv else '-'} |"
                     f" {ratio(w[pct], tv)} | {was(f'{kind} {pct}')} |"
+                    + pg(f"{pv or 0:.1f} ms", pv, w[pct], tv)
                 )
     return "\n".join(lines)
 
@@ -457,6 +542,14 @@ def main(argv: Iterable[str] | None = None) -> int:
     )
     parser.add_argument("--procs", type=int, default=1, help="ignored (kept for old command lines)")
     parser.add_argument("--no-tantivy", action="store_true", help="skip the tantivy anchor")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="the PostgreSQL database for the PostgreSQL rows (its casebook_index schema is replaced; env"
+        " BENCH_DATABASE_URL); default: a throwaway cluster started for the run",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL rows")
     parser.add_argument("--record", type=Path, default=None, help="also append the run as a JSON line here")
     parser.add_argument(
         "--history",
@@ -494,13 +587,25 @@ def main(argv: Iterable[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    server = None
+    if not args.no_postgres:
+        try:
+            server = Server(args.postgres)
+        except RuntimeError as exc:  # PostgreSQL is not installed: say so, time the rest
+            print(f"bench: no PostgreSQL rows ({exc})", file=sys.stderr)
     results = []
-    for n in sizes:
-        results.append(run_size(n, data_dir, args.repeat, with_tantivy, log, args.reuse, args.build_only))
-        if args.build_only:
-            continue
-        if not (args.keep or args.reuse):
-            shutil.rmtree(data_dir / f"n{n}", ignore_errors=True)
+    try:
+        for n in sizes:
+            results.append(
+                run_size(n, data_dir, args.repeat, with_tantivy, log, args.reuse, args.build_only, server)
+            )
+            if args.build_only:
+                continue
+            if not (args.keep or args.reuse):
+                shutil.rmtree(data_dir / f"n{n}", ignore_errors=True)
+    finally:
+        if server is not None and not (args.keep and args.postgres):
+            server.stop()
     info = machine()
     history = args.history or data_dir / HISTORY_FILE
     timed_results = [r for r in results if "whoosh" in r]

@@ -45,6 +45,9 @@ class Settings:
     # Where the WARC files (the originals) are kept: "" is DATA/warc; a path (relative to data_dir unless
     # absolute) may be a folder every machine mounts. Usually set as CASEBOOK_WARC_FOLDER.
     warc_folder: str = ""
+    # The search index: "whoosh" (files in DATA/index) or "postgres" (full-text tables in the database at
+    # database_url, which it requires). Usually set as CASEBOOK_SEARCH_BACKEND.
+    search_backend: str = "whoosh"
 
     @property
     def users_path(self) -> Path:
@@ -143,6 +146,7 @@ def load_settings(
     values["database_url"] = _database_url(values.get("database_url"))
     if values.get("warc_folder"):
         values["warc_folder"] = str(Path(str(values["warc_folder"])).expanduser())
+    values["search_backend"] = _search_backend(values)
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -170,3 +174,19 @@ def _database_url(value: object) -> str | None:
             " (leave it unset to keep the store in the data folder)"
         )
     return url
+
+
+SEARCH_BACKENDS = ("whoosh", "postgres")
+
+
+def _search_backend(values: Mapping[str, object]) -> str:
+    """The search backend named, checked: PostgreSQL full-text search needs a database to live in."""
+    name = str(values.get("search_backend") or "whoosh").strip().lower()
+    if name not in SEARCH_BACKENDS:
+        raise CasebookError(f"setting search_backend must be whoosh or postgres, got {name!r}")
+    if name == "postgres" and not values.get("database_url"):
+        raise CasebookError(
+            "setting search_backend = postgres needs database_url (CASEBOOK_DATABASE_URL): the PostgreSQL"
+            " database the search tables live in"
+        )
+    return name

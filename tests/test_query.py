@@ -6,15 +6,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from searching import search
+from searching import BACKENDS, new_backend, search
 
 from casebook.errors import CasebookError
 from casebook.models import Document, Mention
 from casebook.store import StoredDocument
-from indexer.search import QueryError, index_entry
+from indexer.search import IndexEntry, QueryError, SearchBackend, index_entry
 from indexer.search.compiler import DOCUMENTS
 from indexer.search.language import parse
-from indexer.search.whoosh_backend import WhooshIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,19 +48,24 @@ PIP_LONG = Mention(
 )
 
 
-@pytest.fixture(scope="module")
-def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("query") / "index"
+def entries() -> list[IndexEntry]:
     docs = {
         n: stored(n, t, x, d, author="Mary O'Hara" if n == 5 else "John Pring")
         for n, (t, x, d) in TEXTS.items()
     }
     mentions = {7: [ESA_ACRONYM], 5: [PIP_LONG], 6: [JSA]}
-    WhooshIndex(path).rebuild(index_entry(d, mentions.get(n, []), []) for n, d in docs.items())
-    return path
+    return [index_entry(d, mentions.get(n, []), []) for n, d in docs.items()]
 
 
-def found(index_path: Path, query: str, **kwargs: object) -> set[int]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def index_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SearchBackend:
+    """The documents above in an index of each backend: every test of the language runs on both."""
+    backend = new_backend(request.param, tmp_path_factory.mktemp("query"), request)
+    backend.rebuild(entries())
+    return backend
+
+
+def found(index_path: SearchBackend, query: str, **kwargs: object) -> set[int]:
     result = search(index_path, query, limit=50, **kwargs)  # type: ignore[arg-type]
     return {int(r["url"].rsplit("q", 1)[1]) for r in result["results"]}
 
@@ -118,11 +122,11 @@ def found(index_path: Path, query: str, **kwargs: object) -> set[int]:
         ("\u201cfit for work\u201d", {4}),  # curly quotes pasted from a document
     ],
 )
-def test_syntax(index_path: Path, query: str, expected: set[int]) -> None:
+def test_syntax(index_path: SearchBackend, query: str, expected: set[int]) -> None:
     assert found(index_path, query) == expected
 
 
-def test_exact_phrase_never_matches_stemmed_or_partial_forms(index_path: Path) -> None:
+def test_exact_phrase_never_matches_stemmed_or_partial_forms(index_path: SearchBackend) -> None:
     for phrase, only in (('"sanction"', 1), ('"sanctions"', 2), ('"sanctioned"', 3), ('"sanctioning"', 4)):
         assert found(index_path, phrase) == {only}
     assert found(index_path, '"sanction was"') == {1}
@@ -130,19 +134,19 @@ def test_exact_phrase_never_matches_stemmed_or_partial_forms(index_path: Path) -
     assert found(index_path, '"sanc"') == set()
 
 
-def test_entity_fields_resolve_through_the_gazetteer_aliases(index_path: Path) -> None:
+def test_entity_fields_resolve_through_the_gazetteer_aliases(index_path: SearchBackend) -> None:
     gazetteer = ROOT / "corpus" / "gazetteer"
     assert found(index_path, 'scheme:"Job Seeker\'s Allowance"') == set()  # never written so in this archive
     assert found(index_path, 'scheme:"Job Seeker\'s Allowance"', gazetteer=gazetteer) == {6}
     assert found(index_path, "scheme:jobseekers", gazetteer=gazetteer) == {6}  # every word of a name
 
 
-def test_unknown_entity_matches_nothing_and_says_so(index_path: Path) -> None:
+def test_unknown_entity_matches_nothing_and_says_so(index_path: SearchBackend) -> None:
     result = search(index_path, "person:nobody", details=True)
     assert result["total"] == 0 and "no person known as 'nobody'" in result["notices"][0]
 
 
-def test_default_operator_is_and(index_path: Path) -> None:
+def test_default_operator_is_and(index_path: SearchBackend) -> None:
     assert found(index_path, "food claimant") == set()
     assert found(index_path, "food OR claimant") == {1, 2, 6, 7}
 
@@ -188,7 +192,7 @@ BAD = [
 
 @pytest.mark.parametrize(("query", "problem", "suggestion"), [b for b in BAD if b[1]])
 def test_malformed_queries_explain_and_suggest(
-    index_path: Path, query: str, problem: str, suggestion: str
+    index_path: SearchBackend, query: str, problem: str, suggestion: str
 ) -> None:
     with pytest.raises(QueryError) as caught:
         search(index_path, query)
@@ -202,7 +206,7 @@ def test_malformed_queries_explain_and_suggest(
         search(index_path, error.suggestion)  # the suggestion itself runs
 
 
-def test_a_lone_minus_or_plus_is_not_an_operator(index_path: Path) -> None:
+def test_a_lone_minus_or_plus_is_not_an_operator(index_path: SearchBackend) -> None:
     assert found(index_path, "sanctions -") == found(index_path, "sanctions")
 
 

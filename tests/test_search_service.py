@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import settings_for
+from searching import BACKENDS, new_backend
 
 from casebook.models import Document, Mention, Quote
 from casebook.settings import Settings
@@ -41,9 +42,23 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-def test_a_service_is_made_with_the_gazetteer_or_not_at_all(archive: Settings) -> None:
-    backend = open_backend(archive)
-    assert isinstance(backend, SearchBackend)  # the Whoosh index has every method of the seam
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, archive: Settings) -> SearchBackend:
+    """The archive's index (Whoosh, as the settings say), or the same entry in a PostgreSQL index."""
+    if request.param == "whoosh":
+        return open_backend(archive)
+    with Store(archive.db_path) as store:
+        entries = [index_entry(s, store.mentions(s.document.id), store.quotes(s.document.id))
+                   for s in store.iter_documents()]  # fmt: skip
+    made = new_backend(request.param, archive.data_dir, request)
+    made.rebuild(entries)
+    return made
+
+
+def test_a_service_is_made_with_the_gazetteer_or_not_at_all(
+    archive: Settings, backend: SearchBackend
+) -> None:
+    assert isinstance(backend, SearchBackend)  # each backend has every method of the seam
     with pytest.raises(TypeError):
         SearchService(backend)  # type: ignore[call-arg]
     without = SearchService(backend, gazetteer=())

@@ -3,8 +3,10 @@
 :class:`~indexer.search.service.SearchService` parses and compiles queries, folds in filters, bounds the
 work, ranks by date or relevance, cuts pages and makes snippets; a :class:`SearchBackend` keeps the index
 (written from :class:`~indexer.search.entries.IndexEntry` values) and answers a :class:`Wanted` with a
-:class:`Found`. Whoosh in the data folder is the one backend yet (:mod:`indexer.search.whoosh_backend`); a
-PostgreSQL full-text one goes behind the same seam. Nothing here names a Whoosh type.
+:class:`Found`. Two backends stand behind it: Whoosh in the data folder
+(:mod:`indexer.search.whoosh_backend`) and PostgreSQL full-text search in the database
+(:mod:`indexer.search.postgres_backend`); the ``search_backend`` setting picks one
+(:mod:`indexer.search.backends`). Nothing here names either.
 
 What every backend must give for the same entries and the same :class:`Wanted`: the same matching entries
 for every query tree (a phrase against the words as written, ``gap`` meaning what it means in

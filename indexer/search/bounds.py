@@ -31,6 +31,13 @@ def time_limit(seconds: float, too_slow: Callable[[], Exception]) -> Iterator[No
         _limit.deadline = None
 
 
+def remaining() -> float | None:
+    """Seconds left to this thread's search (None: no limit set), for a backend that hands the limit on
+    (PostgreSQL's ``statement_timeout``)."""
+    deadline = getattr(_limit, "deadline", None)
+    return None if deadline is None else max(deadline - time.monotonic(), 0.0)
+
+
 def check_time() -> None:
     deadline = getattr(_limit, "deadline", None)
     if deadline is not None and time.monotonic() > deadline:

@@ -71,7 +71,8 @@ class Wildcard(Node):
 @dataclass(frozen=True)
 class Fuzzy(Node):
     """Entries holding a word of ``field`` with the same first letter as ``word`` and at most ``distance``
-    edits (insertions, deletions, substitutions, transpositions) from it."""
+    edits (insertions, deletions, substitutions: Levenshtein's distance, as Whoosh's automaton counts it;
+    two letters swapped are two edits) from it."""
 
     field: str
     word: str

@@ -1,0 +1,262 @@
+"""How the PostgreSQL backend lays an index entry out: one row per document and per quote, each with a
+weighted ``tsvector`` of field-tagged lexemes built here, in Python, from the words of
+:mod:`indexer.search.analysis` (not by PostgreSQL's parser), so both backends match the same words.
+
+A row's ``lexemes`` hold, for every field of the entry:
+
+- ``body:sanctions`` (``field:word``): each word of a text field as written (lower-cased), with its
+  positions in that field, for words, phrases, wildcards and fuzzy words;
+- ``body~sanction`` (``field~stem``): each word's Porter stem (:func:`~indexer.search.analysis.stem_of`,
+  the stemmer the Whoosh backend widens words with), same positions, for plain words of stemmed fields;
+- ``source:dorset-iww``, ``person:person:liz-kendall``, ``original:no``...: each value of a keyword field,
+  whole (no positions).
+
+Weights rank a title above the text (A: title, B: body, C: comments and quotes, D: the rest); ``heading``
+holds the title's lexemes alone (a quote's text, in the quotes table), small and kept in the row. PostgreSQL
+keeps at most 256 positions per lexeme and none past 16,383: a row whose words go beyond that is marked
+``loose``, and a phrase is checked against its text (:mod:`indexer.search.postgres_query`); elsewhere a
+phrase is matched on the positions, exactly. Lexemes longer than PostgreSQL takes (2,046 bytes: a run of
+letters no one searches for) are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from casebook.models import ENTITY_KINDS
+from indexer.search.analysis import stem_of, words
+from indexer.search.backend import Kind
+from indexer.search.entries import IndexEntry
+
+MAX_POSITIONS = 256  # positions PostgreSQL keeps per lexeme
+MAX_POSITION = 16383  # the last position it records (later ones are set to this)
+MAX_LEXEME_BYTES = 2046
+MAX_TSVECTOR_CHARS = 900_000  # under PostgreSQL's 1 MB for a tsvector, with room for escaping
+
+# Text fields of each kind (as the query tree names them) with their weight; every other field is a
+# keyword field whose values are lexemes without positions.
+TEXT_FIELDS: dict[Kind, dict[str, str]] = {
+    "documents": {
+        "title": "A",
+        "body": "B",
+        "comments": "C",
+        "quotes": "C",
+        "speakers": "D",
+        "author_text": "D",
+    },
+    "quotes": {"text": "B", "speaker": "D", "title": "D"},
+}
+# Facet fields of the documents (counted over the matches): one value, or several (arrays).
+SINGLE_FACETS = ("source", "year", "month", "extraction")
+MULTI_FACETS = ("author", *ENTITY_KINDS)
+
+
+@dataclass
+class Row:
+    """One row of an index table: its column values (in :data:`DOCUMENT_COLUMNS` or
+    :data:`QUOTE_COLUMNS` order) and the words of each field, for the vocabulary."""
+
+    values: tuple[Any, ...]
+    vocabulary: set[tuple[str, str]]  # (field, word or value)
+
+
+DOCUMENT_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "body",
+    "comments",
+    "quotes",
+    "speakers",
+    "author_text",
+    "source",
+    "published",
+    "year",
+    "month",
+    "duplicate_of",
+    "extraction",
+    "author",
+    *ENTITY_KINDS,
+    "loose",
+    "heading",
+    "lexemes",
+)
+QUOTE_COLUMNS = (
+    "qid",
+    "doc_id",
+    "text",
+    "speaker",
+    "speaker_id",
+    "cue",
+    "start",
+    "end",
+    "source",
+    "title",
+    "url",
+    "published",
+    "loose",
+    "heading",
+    "lexemes",
+)
+
+
+def _escaped(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def lexeme_fits(lexeme: str) -> bool:
+    return 0 < len(lexeme.encode("utf-8")) <= MAX_LEXEME_BYTES
+
+
+class Lexemes:
+    """The lexemes of one row, written as a ``tsvector`` literal."""
+
+    def __init__(self) -> None:
+        self.positions: dict[str, list[int]] = {}
+        self.weights: dict[str, str] = {}
+        self.bare: set[str] = set()
+        self.loose = False
+        self.vocabulary: set[tuple[str, str]] = set()
+
+    def text(self, field: str, value: str | None, weight: str) -> None:
+        """Every word of ``value`` (a text field) and its stem, with positions."""
+        found = words(value or "")
+        if len(found) > MAX_POSITION:
+            self.loose = True
+        for pos, word in enumerate(found, start=1):
+            self.vocabulary.add((field, word))
+            at = min(pos, MAX_POSITION)
+            for lexeme in (f"{field}:{word}", f"{field}~{stem_of(word)}"):
+                held = self.positions.get(lexeme)
+                if held is None:
+                    self.positions[lexeme] = [at]
+                    self.weights[lexeme] = weight
+                elif len(held) < MAX_POSITIONS:
+                    if held[-1] != at:
+                        held.append(at)
+                elif lexeme[len(field)] == ":":  # a word's positions cut short: phrases check the text
+                    self.loose = True
+
+    def keyword(self, field: str, values: Iterable[str | None]) -> None:
+        for value in values:
+            if value:
+                self.bare.add(f"{field}:{value}")
+                self.vocabulary.add((field, value))
+
+    def heading(self, field: str) -> str:
+        """The lexemes of one short field alone (a title), small enough to be kept in the row: what
+        relevance ranking reads of every match before it ranks the likeliest with the whole tsvector."""
+        return " ".join(
+            f"{_escaped(lexeme)}:{','.join(f'{p}{self.weights[lexeme]}' for p in positions)}"
+            for lexeme, positions in self.positions.items()
+            if lexeme.startswith((f"{field}:", f"{field}~")) and lexeme_fits(lexeme)
+        )
+
+    def tsvector(self) -> str:
+        parts = [
+            f"{_escaped(lexeme)}:{','.join(f'{p}{self.weights[lexeme]}' for p in positions)}"
+            for lexeme, positions in self.positions.items()
+            if lexeme_fits(lexeme)
+        ]
+        parts += [_escaped(lexeme) for lexeme in self.bare if lexeme_fits(lexeme)]
+        literal = " ".join(parts)
+        if len(literal) > MAX_TSVECTOR_CHARS:  # a huge text: its words without positions (phrases: the text)
+            self.loose = True
+            parts = [_escaped(lexeme) for lexeme in [*self.positions, *self.bare] if lexeme_fits(lexeme)]
+            literal = " ".join(parts)[:MAX_TSVECTOR_CHARS].rsplit("' ", 1)[0] + "'"
+        return literal
+
+
+def _keywords(values: Iterable[str]) -> list[str]:
+    """Values of a comma-separated keyword field as the Whoosh backend splits them: stripped, no empties,
+    each once."""
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def document_row(entry: IndexEntry) -> Row:
+    """The documents table's row for ``entry``."""
+    quotes = entry.quotes
+    texts = {
+        "title": entry.title,
+        "body": entry.body,
+        "comments": entry.comments,
+        "quotes": "\n\n".join(q.text for q in quotes),
+        "speakers": "\n".join(q.speaker for q in quotes if q.speaker),
+        "author_text": "\n".join(entry.authors),
+    }
+    authors = _keywords(a.replace(",", " ") for a in entry.authors)
+    entities = {kind: _keywords(entry.entities.get(kind, ())) for kind in ENTITY_KINDS}
+    lex = Lexemes()
+    for field, weight in TEXT_FIELDS["documents"].items():
+        lex.text(field, texts[field], weight)
+    keywords: dict[str, list[str | None]] = {
+        "id": [entry.id],
+        "source": [entry.source],
+        "year": [entry.year],
+        "month": [entry.month],
+        "extraction": [entry.extraction],
+        "original": ["no" if entry.duplicate_of else "yes"],
+        "duplicate_of": [entry.duplicate_of],
+        "author": list(authors),
+        "speaker_ids": list(_keywords(q.speaker_id or "" for q in quotes)),
+        **{kind: list(ids) for kind, ids in entities.items()},
+    }
+    for field, values in keywords.items():
+        lex.keyword(field, values)
+    tsvector = lex.tsvector()
+    values = (
+        entry.id,
+        entry.url,
+        *(texts[f] or None for f in ("title", "body", "comments", "quotes", "speakers", "author_text")),
+        entry.source,
+        entry.published,
+        entry.year,
+        entry.month,
+        entry.duplicate_of,
+        entry.extraction,
+        authors,
+        *(entities[kind] for kind in ENTITY_KINDS),
+        lex.loose,
+        lex.heading("title"),
+        tsvector,
+    )
+    return Row(values, lex.vocabulary)
+
+
+def quote_rows(entry: IndexEntry) -> Iterator[Row]:
+    """The quotes table's rows for ``entry``'s quotes, each with its document's citation."""
+    for n, q in enumerate(entry.quotes):
+        lex = Lexemes()
+        texts = {"text": q.text, "speaker": q.speaker, "title": entry.title}
+        for field, weight in TEXT_FIELDS["quotes"].items():
+            lex.text(field, texts[field], weight)
+        for field, value in (
+            ("doc_id", entry.id),
+            ("speaker_id", q.speaker_id),
+            ("source", entry.source),
+            ("original", "no" if entry.duplicate_of else "yes"),
+        ):
+            lex.keyword(field, [value])
+        tsvector = lex.tsvector()
+        yield Row(
+            (
+                f"{entry.id}:{n}",
+                entry.id,
+                q.text or None,
+                q.speaker or None,
+                q.speaker_id or None,
+                q.cue or None,
+                q.start,
+                q.end,
+                entry.source,
+                entry.title or None,
+                entry.url or None,
+                entry.published,
+                lex.loose,
+                lex.heading("text"),
+                tsvector,
+            ),
+            lex.vocabulary,
+        )

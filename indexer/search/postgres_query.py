@@ -1,0 +1,290 @@
+"""The query tree (:mod:`indexer.search.tree`) as a SQL condition over an index table of the PostgreSQL
+backend, matching what the Whoosh backend matches (the agreement tests compare them, query by query).
+
+Lexemes are field-tagged (:mod:`indexer.search.postgres_entries`), so a word, a stem, a keyword value
+and every AND, OR and NOT between them become one ``tsquery`` over one GIN index:
+
+- a word of a field, or a keyword value: ``'body:sanctions'``, ``'source:dorset-iww'``;
+- a stemmed word: its Porter stem in each field, ``'title~sanction' | 'body~sanction'`` (the Whoosh backend
+  widens it to the indexed words sharing that stem: the same documents);
+- a prefix wildcard (``sanc*``) natively, ``'body:sanc':*``; any other wildcard and a fuzzy word are
+  widened to the words of the field's vocabulary that match (``LIKE`` through a ``pg_trgm`` index, then
+  the same glob as Whoosh's; within the edit distance by ``fuzzystrmatch``'s Levenshtein, first letter
+  fixed, as Whoosh's automaton);
+- an exact phrase ``'body:fit' <-> 'body:for' <-> 'body:work'``; a proximity phrase (``gap`` N) its
+  chains of distances 1..N+1 (``(a <1> b | a <2> b) <1> c ...``) while there are few, on rows whose
+  positions are exact; on the others (``loose``: long texts) and for long chains, the words are found by
+  the index and the phrase is checked against the field's text, word by word, as Whoosh checks positions;
+- a date range on ``published``; a filter (``Unscored``) as its child, left out of the ranking.
+
+``Lookup`` is what compiling needs to ask the database (vocabulary, phrase checks): the backend's.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from indexer.search import tree as t
+from indexer.search.analysis import stem_of, words
+from indexer.search.postgres_entries import lexeme_fits
+
+PHRASE_CHAINS = 64  # proximity alternatives written into a tsquery; more are checked against the text
+
+
+class Lookup(Protocol):
+    """The database questions compiling a tree asks (answered by the backend, in its table's kind)."""
+
+    def vocabulary(self, field: str, like: str) -> list[str]:
+        """Words (or keyword values) of ``field`` matching the ``LIKE`` pattern."""
+        ...
+
+    def near_words(self, field: str, word: str, distance: int) -> list[str]:
+        """Words of ``field`` starting with ``word``'s first letter, at most ``distance`` edits from it."""
+        ...
+
+    def texts(self, field: str, tsquery: str, loose_only: bool) -> Iterable[tuple[str, str]]:
+        """(key, text of ``field``) of the rows matching ``tsquery`` (only the loose ones, if asked)."""
+        ...
+
+
+def quoted(lexeme: str, prefix: bool = False) -> str:
+    """A lexeme as a ``tsquery`` operand."""
+    text = "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    return text + ":*" if prefix else text
+
+
+@dataclass(frozen=True)
+class Ts:
+    """A ``tsquery`` over the row's lexemes."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A SQL condition (never NULL) with its parameters."""
+
+    text: str
+    params: tuple[object, ...] = ()
+
+
+TRUE = Sql("TRUE")
+FALSE = Sql("FALSE")
+Part = Ts | Sql
+
+
+@dataclass
+class Condition:
+    """What a tree compiled to: the WHERE condition (over the table aliased ``d``), its parameters, and the
+    ``tsquery`` relevance is ranked by (None: nothing to rank by)."""
+
+    where: str
+    params: list[object]
+    rank: str | None
+
+
+@dataclass
+class QueryCompiler:
+    lookup: Lookup
+    key: str = "id"  # the table's key column
+    text_columns: Sequence[str] = ()  # the text fields stored whole (for checking phrases)
+    ranked: list[str] = field(default_factory=list)
+
+    def compile(self, node: t.Node) -> Condition:
+        part = self._node(node, scored=True)
+        where, params = self._sql(part)
+        rank = " | ".join(f"({r})" for r in dict.fromkeys(self.ranked)) or None
+        return Condition(where, params, rank)
+
+    # -- parts --------------------------------------------------------------------------------
+
+    def _sql(self, part: Part) -> tuple[str, list[object]]:
+        if isinstance(part, Ts):
+            return "d.lexemes @@ %s::tsquery", [part.text]
+        return part.text, list(part.params)
+
+    def _node(self, node: t.Node, scored: bool) -> Part:
+        if isinstance(node, t.Every):
+            return TRUE
+        if isinstance(node, t.Nothing):
+            return FALSE
+        if isinstance(node, t.Term):
+            return self._scored(_term(node.field, node.value), scored)
+        if isinstance(node, t.Stemmed):
+            stem = stem_of(node.word)
+            found = [quoted(f"{f}~{stem}") for f in node.fields if lexeme_fits(f"{f}~{stem}")]
+            return self._scored(Ts(" | ".join(found)) if found else FALSE, scored)
+        if isinstance(node, t.Phrase):
+            return self._phrase(node, scored)
+        if isinstance(node, t.Wildcard):
+            return self._scored(self._wildcard(node), scored)
+        if isinstance(node, t.Fuzzy):
+            found = self.lookup.near_words(node.field, node.word, node.distance)
+            return self._scored(_any(node.field, found), scored)
+        if isinstance(node, t.Days):
+            return _days(node)
+        if isinstance(node, t.And):
+            return _and([self._node(c, scored) for c in node.children])
+        if isinstance(node, t.Or):
+            return _or([self._node(c, scored) for c in node.children])
+        if isinstance(node, t.AndNot):
+            return _and_not(self._node(node.positive, scored), self._node(node.negative, False))
+        if isinstance(node, t.Unscored):
+            return self._node(node.child, False)
+        raise TypeError(node)  # pragma: no cover
+
+    def _scored(self, part: Part, scored: bool) -> Part:
+        if scored and isinstance(part, Ts):
+            self.ranked.append(part.text)
+        return part
+
+    def _wildcard(self, node: t.Wildcard) -> Part:
+        pattern = node.pattern
+        if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+            return _term(node.field, pattern)
+        head = pattern[:-1]
+        if pattern.endswith("*") and not any(c in head for c in "*?["):
+            lexeme = f"{node.field}:{head}"
+            return Ts(quoted(lexeme, prefix=True)) if lexeme_fits(lexeme) else FALSE
+        glob = re.compile(fnmatch.translate(pattern))  # what Whoosh's Wildcard matches words with
+        found = [w for w in self.lookup.vocabulary(node.field, _like(pattern)) if glob.match(w)]
+        return _any(node.field, found)
+
+    def _phrase(self, node: t.Phrase, scored: bool) -> Part:
+        lexemes = [f"{node.field}:{w}" for w in node.words]
+        if not all(lexeme_fits(x) for x in lexemes):
+            return FALSE
+        every = " & ".join(quoted(x) for x in dict.fromkeys(lexemes))
+        if scored:
+            self.ranked.append(every)
+        chain = _chain([quoted(x) for x in lexemes], node.gap)
+        if node.field not in self.text_columns:  # pragma: no cover - every text field is stored
+            raise ValueError(f"no text stored for {node.field}")
+        checked = [
+            key
+            for key, text in self.lookup.texts(node.field, every, loose_only=chain is not None)
+            if phrase_in(words(text or ""), node.words, node.gap)
+        ]
+        by_text = Sql(f"d.{self.key} = ANY(%s)", (checked,)) if checked else FALSE
+        if chain is None:
+            return by_text
+        by_positions = Sql("(NOT d.loose AND d.lexemes @@ %s::tsquery)", (chain,))
+        return _or([by_positions, by_text])
+
+
+def _term(field: str, value: str) -> Part:
+    lexeme = f"{field}:{value}"
+    return Ts(quoted(lexeme)) if value and lexeme_fits(lexeme) else FALSE
+
+
+def _any(field: str, found: Iterable[str]) -> Part:
+    operands = [quoted(f"{field}:{w}") for w in sorted(set(found)) if lexeme_fits(f"{field}:{w}")]
+    return Ts(" | ".join(operands)) if operands else FALSE
+
+
+def _days(node: t.Days) -> Sql:
+    text, params = "d.published IS NOT NULL", []
+    if node.start is not None:
+        text += " AND d.published >= %s"
+        params.append(node.start)
+    if node.end is not None:
+        text += " AND d.published <= %s"
+        params.append(node.end)
+    return Sql(f"({text})", tuple(params))
+
+
+def _join(parts: list[Part], ts_op: str, sql_op: str) -> Part:
+    tss = [p.text for p in parts if isinstance(p, Ts)]
+    sqls = [p for p in parts if isinstance(p, Sql)]
+    if tss:
+        ts = Ts(f" {ts_op} ".join(f"({x})" for x in tss) if len(tss) > 1 else tss[0])
+        if not sqls:
+            return ts
+        sqls.insert(0, Sql("d.lexemes @@ %s::tsquery", (ts.text,)))
+    if len(sqls) == 1:
+        return sqls[0]
+    return Sql(
+        "(" + f" {sql_op} ".join(p.text for p in sqls) + ")",
+        tuple(x for p in sqls for x in p.params),
+    )
+
+
+def _and(parts: list[Part]) -> Part:
+    if any(p is FALSE for p in parts):
+        return FALSE
+    kept = [p for p in parts if p is not TRUE]
+    return _join(kept, "&", "AND") if kept else TRUE
+
+
+def _or(parts: list[Part]) -> Part:
+    if any(p is TRUE for p in parts):
+        return TRUE
+    kept = [p for p in parts if p is not FALSE]
+    return _join(kept, "|", "OR") if kept else FALSE
+
+
+def _and_not(positive: Part, negative: Part) -> Part:
+    if positive is FALSE or negative is TRUE:
+        return FALSE
+    if negative is FALSE:
+        return positive
+    if isinstance(positive, Ts) and isinstance(negative, Ts):
+        return Ts(f"({positive.text}) & !({negative.text})")
+    if isinstance(negative, Ts):
+        negative = Sql("d.lexemes @@ %s::tsquery", (negative.text,))
+    if positive is TRUE:
+        return Sql(f"NOT {negative.text}", negative.params)
+    pos = positive if isinstance(positive, Sql) else Sql("d.lexemes @@ %s::tsquery", (positive.text,))
+    return Sql(f"({pos.text} AND NOT {negative.text})", pos.params + negative.params)
+
+
+def _like(pattern: str) -> str:
+    """A ``LIKE`` pattern matching at least what the glob ``pattern`` matches (``[...]``: one letter)."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            out.append("%")
+        elif c == "?":
+            out.append("_")
+        elif c == "[" and "]" in pattern[i + 2 :]:
+            out.append("_")
+            i = pattern.index("]", i + 2)
+        else:
+            out.append("\\" + c if c in "%_\\" else c)
+        i += 1
+    return "".join(out)
+
+
+def _chain(operands: list[str], gap: int) -> str | None:
+    """The phrase as a ``tsquery``: each word 1..gap+1 positions after the one before (PostgreSQL measures
+    ``<N>`` from the end of what is on its left); None when that is more than :data:`PHRASE_CHAINS`
+    alternatives."""
+    if gap == 0:
+        return " <-> ".join(operands)
+    if (gap + 1) ** (len(operands) - 1) > PHRASE_CHAINS:
+        return None
+    left = operands[0]
+    for operand in operands[1:]:
+        left = " | ".join(f"({left}) <{d}> {operand}" for d in range(1, gap + 2))
+    return left
+
+
+def phrase_in(tokens: Sequence[str], wanted: Sequence[str], gap: int) -> bool:
+    """Whether ``wanted`` occurs in ``tokens`` in order, each word 1..gap+1 positions after the one before
+    (gap 0: side by side), as the Whoosh backend checks positions."""
+    at: dict[str, list[int]] = {}
+    for pos, token in enumerate(tokens):
+        at.setdefault(token, []).append(pos)
+    current = at.get(wanted[0], [])
+    for word in wanted[1:]:
+        kept = set(current)
+        current = [p for p in at.get(word, []) if any(p - d in kept for d in range(1, gap + 2))]
+        if not current:
+            return False
+    return bool(current)

@@ -1,0 +1,242 @@
+"""The PostgreSQL search backend's own duties: chosen by the settings, rebuilt beside the live index and
+swapped in whole, one writer at a time on any machine, damage and old versions repaired by a rebuild,
+long texts matched exactly, and every command (ingest, search, check, reindex) working on it unchanged."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+from searching import new_backend, service
+
+from casebook.cli import cli
+from casebook.errors import CasebookError
+from casebook.models import Document
+from casebook.settings import load_settings
+from casebook.store import StoredDocument
+from indexer.pipeline.check import check
+from indexer.pipeline.demo import demo_imports
+from indexer.pipeline.ingest import ingest
+from indexer.search import IndexCorrupt, IndexEntry, IndexOutdated, SearchService, index_entry, open_backend
+from indexer.search.entries import DOCUMENT_FIELDS, QUOTE_FIELDS
+from indexer.search.postgres_backend import LIVE, WRITE_LOCKS, PostgresIndex
+from indexer.search.postgres_entries import MAX_POSITION, document_row, quote_rows
+from indexer.search.whoosh_backend import WhooshIndex
+
+
+def entry(n: int, text: str, title: str = "", published: date | None = date(2020, 1, 1)) -> IndexEntry:
+    url = f"https://pg.example/{n}"
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
+    doc = Document(url=url, canonical_url=url, source="pg", title=title or f"Article {n}", text=text,
+                   fetched=fetched, published=published)  # fmt: skip
+    return index_entry(StoredDocument(doc, 1, fetched), [], [])
+
+
+def ids(svc: SearchService, query: str) -> set[str]:
+    _total, hits = svc.every_match(query)
+    return {h["id"] for h in hits}
+
+
+# -- settings ---------------------------------------------------------------------------------------
+
+
+def test_the_search_backend_is_whoosh_unless_postgres_is_asked_for_with_a_database(tmp_path: Path) -> None:
+    plain = load_settings(env={}, data_dir=tmp_path)
+    assert plain.search_backend == "whoosh" and isinstance(open_backend(plain), WhooshIndex)
+    url = "postgresql://casebook@db.example/casebook"
+    chosen = load_settings(
+        env={"CASEBOOK_SEARCH_BACKEND": "postgres", "CASEBOOK_DATABASE_URL": url}, data_dir=tmp_path
+    )
+    backend = open_backend(chosen)  # made without connecting: the server is asked when searched
+    assert isinstance(backend, PostgresIndex) and backend.url == url
+    with pytest.raises(CasebookError, match="search_backend = postgres needs database_url"):
+        load_settings(env={"CASEBOOK_SEARCH_BACKEND": "postgres"}, data_dir=tmp_path)
+    with pytest.raises(CasebookError, match="must be whoosh or postgres, got 'elastic'"):
+        load_settings(env={"CASEBOOK_SEARCH_BACKEND": "elastic"}, data_dir=tmp_path)
+
+
+def test_an_unreachable_server_is_one_line_saying_what_to_check() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens here once the probe is closed
+    backend = PostgresIndex(f"postgresql://casebook@127.0.0.1:{port}/casebook")
+    with pytest.raises(CasebookError) as caught:
+        backend.exists()
+    message = str(caught.value)
+    assert "\n" not in message and f"127.0.0.1:{port}/casebook cannot be reached" in message
+    assert "check database_url" in message
+
+
+def test_every_field_of_an_entry_is_indexed() -> None:
+    """Each field a query tree may name (the seam's list) has lexemes in the rows."""
+    from casebook.models import Mention, Quote
+
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
+    doc = Document(url="https://pg.example/all", canonical_url="https://pg.example/all", source="pg",
+                   title="Title", text="Body text.", fetched=fetched, published=date(2020, 2, 3),
+                   authors=["Ann Author"])  # fmt: skip
+    doc.comments = []
+    mentions = [Mention("X", kind, f"{kind}:x", "X", 0, 1) for kind in ("official", "person", "organisation",
+                                                                       "scheme", "place")]  # fmt: skip
+    quote = Quote("Body text", "Ann Speaker", "person:ann", "said", 0, 9)
+    full = index_entry(StoredDocument(doc, 1, fetched), mentions, [quote])
+    full = IndexEntry(**{**full.__dict__, "comments": "A comment.", "duplicate_of": "other"})
+    tagged = {
+        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in document_row(full).values[-1].split()
+    }
+    assert set(DOCUMENT_FIELDS) <= tagged
+    (row,) = quote_rows(full)
+    assert set(QUOTE_FIELDS) <= {
+        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in row.values[-1].split()
+    }
+
+
+# -- writing and rebuilding ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def index(postgres) -> PostgresIndex:  # noqa: ANN001
+    return PostgresIndex(postgres.new_database(), lock_timeout=0.5)
+
+
+def test_rebuild_builds_beside_the_live_index_and_swaps_it_in_whole(index: PostgresIndex) -> None:
+    assert not index.exists() and index.doc_count() == 0 and index.check() == []
+    assert index.check(expected=2) == [f"there is no search index in the database at {index.where}"]
+    index.rebuild([entry(1, "old sanctions"), entry(2, "old appeals")])
+    svc = SearchService(index, gazetteer=())
+    assert svc.search("old")["total"] == 2
+    build = index.new_build()
+    assert index.rebuilding() and PostgresIndex(index.url).rebuilding()  # seen from any connection
+    index.build(build, [entry(3, "new sanctions")])
+    assert svc.search("old")["total"] == 2 and svc.search("new")["total"] == 0  # readers see the old one
+    index.update([entry(4, "written meanwhile")], target=build)  # what a reindex catches up with
+    index.swap_in(build)
+    assert not index.rebuilding()
+    assert ids(svc, "*") == {entry(3, "").id, entry(4, "").id} and index.check(expected=2) == []
+    with psycopg.connect(index.url) as conn:
+        schemas = [
+            r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'casebook%'")
+        ]
+    assert schemas == [LIVE]  # the old index is gone
+
+
+def test_a_build_whose_process_died_is_dropped_by_the_next(index: PostgresIndex) -> None:
+    build = index.new_build()
+    index.build(build, [entry(1, "half built")])
+    build.conn.close()  # the builder's session ends (a killed process): its lock goes with it
+    deadline = time.monotonic() + 10
+    while index.rebuilding() and time.monotonic() < deadline:  # once the server has seen the session end
+        time.sleep(0.05)
+    assert not index.rebuilding()
+    index.rebuild([entry(2, "complete")])
+    with psycopg.connect(index.url) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = %s", (build.schema,)
+        ).fetchone()
+    assert found == (0,)
+    assert ids(SearchService(index, gazetteer=()), "*") == {entry(2, "").id}
+
+
+def test_update_replaces_entries_and_their_quotes_by_id(index: PostgresIndex) -> None:
+    index.update([entry(1, "first words"), entry(2, "second words")])  # made when first written to
+    index.update([entry(1, "replaced text")])
+    svc = SearchService(index, gazetteer=())
+    assert ids(svc, "first") == set() and ids(svc, "replaced") == {entry(1, "").id}
+    held = index.inventory()
+    assert held.documents == {entry(1, "").id: 1, entry(2, "").id: 1} and held.copies == {}
+    # newest first, then in the order written: the replaced entry was written last
+    assert [r["id"] for r in svc.search("words OR text", sort="newest")["results"]] == [
+        entry(2, "").id,
+        entry(1, "").id,
+    ]
+
+
+def test_one_writer_at_a_time_and_a_waiting_one_says_so(index: PostgresIndex) -> None:
+    index.update([entry(1, "first")])
+    with psycopg.connect(index.url) as other, other.transaction():
+        other.execute("SELECT pg_advisory_xact_lock(%s, 0)", (WRITE_LOCKS,))
+        with pytest.raises(CasebookError, match="being written by another process; waited 0.5s"):
+            index.update([entry(2, "second")])
+    index.update([entry(2, "second")])
+    assert index.doc_count() == 2
+
+
+def test_damage_and_old_versions_are_found_and_rebuilt(index: PostgresIndex) -> None:
+    index.rebuild([entry(1, "alpha")])
+    with psycopg.connect(index.url, autocommit=True) as conn:
+        conn.execute(f"UPDATE {LIVE}.meta SET value = '0' WHERE key = 'schema'")
+        with pytest.raises(IndexOutdated, match="built by another version of Casebook; run casebook reindex"):
+            SearchService(index, gazetteer=()).search("alpha")
+        assert "another version" in index.check()[0]
+        index.rebuild([entry(1, "alpha")])
+        assert index.check(expected=1) == []
+        conn.execute(f"DROP TABLE {LIVE}.vocabulary")
+        (problem,) = index.check()
+        assert "is damaged" in problem and "casebook reindex" in problem
+        with pytest.raises(IndexCorrupt):
+            SearchService(index, gazetteer=()).search("alph*a")
+
+
+# -- long texts: positions PostgreSQL cannot hold -------------------------------------------------------
+
+
+def test_phrases_in_texts_longer_than_postgresql_positions_match_as_in_whoosh(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Past 16,383 words, or past 256 of one word, PostgreSQL keeps no exact positions: such rows are
+    checked against their text, so a phrase there is found, and words far apart are not taken for one."""
+    filler = " ".join(f"w{i % 997}" for i in range(MAX_POSITION + 50))
+    entries = [
+        entry(1, f"{filler} tail phrase here"),  # a phrase past the last position
+        entry(2, f"{filler[:-20]} apart {filler[:9000]} together"),  # clamped positions would look adjacent
+        entry(3, "the " * 400 + "the end of the road"),  # a word with more positions than are kept
+        entry(4, "apart together, short and exact"),
+        entry(5, "one two three four five six seven eight"),
+    ]
+    backends = [new_backend(name, tmp_path / name, request) for name in ("whoosh", "postgres")]
+    for backend in backends:
+        backend.rebuild(entries)
+    whoosh, pg = (SearchService(b, gazetteer=()) for b in backends)
+    queries = ['"tail phrase here"', '"apart together"', '"the end"', '"the the end"~1', '"w5 w6 w7"',
+               '"one three five seven"~1', '"one four seven"~2', '"one two three four five six"~5',
+               '"seven one"~6', '"apart together"~3']  # fmt: skip
+    for query in queries:
+        assert ids(whoosh, query) == ids(pg, query), query
+    assert ids(pg, '"tail phrase here"') == {entries[0].id}
+    assert ids(pg, '"apart together"') == {entries[3].id}
+    assert ids(pg, '"one two three four five six"~5') == {entries[4].id}  # too many chains: checked as text
+
+
+# -- every command on it ----------------------------------------------------------------------------------
+
+
+def test_ingest_search_check_and_reindex_run_on_postgres(postgres, tmp_path: Path) -> None:  # noqa: ANN001
+    env = {"CASEBOOK_SEARCH_BACKEND": "postgres", "CASEBOOK_DATABASE_URL": postgres.new_database()}
+    settings = load_settings(env=env, data_dir=tmp_path / "data")
+    report = ingest(settings, imports=demo_imports(settings.demo_path)[:4], progress=False, enrich=False)
+    assert report.outcomes["new"] == 4
+    assert not settings.index_dir.exists()  # nothing written to a Whoosh index
+    run = CliRunner()
+    args = ["--data-dir", str(settings.data_dir)]
+    checked = run.invoke(cli, [*args, "check"], env=env)
+    assert checked.exit_code == 0 and "everything agrees" in checked.output, checked.output
+    assert check(settings).counts["indexed"] == 4
+    found = run.invoke(cli, [*args, "search", "*", "--json"], env=env)
+    assert found.exit_code == 0 and '"total": 4' in found.output
+    with psycopg.connect(env["CASEBOOK_DATABASE_URL"], autocommit=True) as conn:
+        first = f"(SELECT min(id) FROM {LIVE}.documents)"
+        (doc_id,) = conn.execute(f"DELETE FROM {LIVE}.documents WHERE id = {first} RETURNING id").fetchone()
+        assert [(p.kind, p.where) for p in check(settings).problems] == [("index-missing", doc_id)]
+        rebuilt = run.invoke(cli, [*args, "reindex", "--no-progress"], env=env)
+        assert rebuilt.exit_code == 0 and "reindex: 4 documents indexed" in rebuilt.output
+        assert check(settings).ok
+        conn.execute(f"UPDATE {LIVE}.meta SET value = '0' WHERE key = 'schema'")  # another version's index
+    repaired = run.invoke(cli, [*args, "search", "*", "--json"], env=env)
+    assert repaired.exit_code == 0 and '"total": 4' in repaired.output
+    assert "rebuilding the search index from the store" in repaired.output
+    assert service(open_backend(settings)).search("*")["total"] == 4
