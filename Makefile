@@ -101,8 +101,8 @@ loadtest: setup
 	$(BIN)/python -m bench.loadtest --duration $(LOADTEST_DURATION) --clients $(LOADTEST_CLIENTS)
 
 lint: setup
-	$(BIN)/ruff check casebook crawler indexer webui bench tests
-	$(BIN)/ruff format --check casebook crawler indexer webui bench tests
+	$(BIN)/ruff check casebook crawler indexer webui workers bench tests
+	$(BIN)/ruff format --check casebook crawler indexer webui workers bench tests
 	$(BIN)/lint-imports --no-cache
 
 clean:

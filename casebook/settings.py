@@ -39,6 +39,11 @@ class Settings:
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
     lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
     public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
+    database_url: str | None = None  # postgresql://...: the server (and its job queue); None: SQLite here
+    job_retries: int = 2  # a failed job is tried again this many times (casebook worker)
+    job_retry_wait: int = 30  # seconds before the first retry; twice that before the second, and so on
+    worker_heartbeat: int = 10  # seconds between a worker's signs of life in the queue
+    worker_stalled_after: int = 30  # seconds without one: the worker is dead, its jobs are run again
 
     @property
     def users_path(self) -> Path:
@@ -126,12 +131,23 @@ def load_settings(
     values.setdefault("data_dir", "casebook-data")
     values["data_dir"] = Path(str(values["data_dir"])).expanduser()
     values["corpus_dir"] = Path(str(values["corpus_dir"]))
-    for key in ("port", "enrich_processes", "enrich_batch_size", "lock_wait"):
+    for key in (
+        "port",
+        "enrich_processes",
+        "enrich_batch_size",
+        "lock_wait",
+        "job_retries",
+        "job_retry_wait",
+        "worker_heartbeat",
+        "worker_stalled_after",
+    ):
         if key in values:
             try:
                 values[key] = int(values[key])  # type: ignore[arg-type]
             except ValueError:
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
+    if not values.get("database_url"):
+        values["database_url"] = None  # an empty CASEBOOK_DATABASE_URL means the default, SQLite
     if values.get("public_url"):
         values["public_url"] = _public_url(str(values["public_url"]))
     return Settings(**values)  # type: ignore[arg-type]

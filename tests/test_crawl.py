@@ -39,7 +39,7 @@ from crawler.rules import (
     wordpress_page_kind,
     wordpress_sitemap_kind,
 )
-from crawler.run import PID_FILE, CrawlOptions, CrawlReport, crawl
+from crawler.run import PID_FILE, CrawlOptions, CrawlReport, crawl, run_folder
 from crawler.state import JobState, state_root
 from indexer.pipeline.ingest import ingest
 
@@ -429,7 +429,7 @@ def test_interrupted_crawl_finishes_on_the_next_run_without_duplicates(
     sources = registry(tmp_path, wordpress_entry(site))
     expected = site.article_urls("disallowed", "oversize", "missing")
     thread, outcome = _run_in_thread(crawl, settings, sources_file=sources, progress=False, options=FAST)
-    pid_file = state_root(settings.data_dir) / PID_FILE
+    pid_file = run_folder(settings.data_dir, ["campaign-news"]) / PID_FILE
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         done = {site.url(h.path) for h in site.hits() if h.status == 200} & expected

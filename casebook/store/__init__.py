@@ -4,10 +4,10 @@ project lives in this package, and nowhere else.
 One module per table group, each a part of :class:`Store`: documents and their versions
 (:mod:`.documents`), the WARC record catalogue (:mod:`.records`), annotations (:mod:`.annotations`:
 mentions, quotes, enrichment stamps), near-duplicates (:mod:`.clusters`), the crawler's fetches
-(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`) and the index journal
-(:mod:`.journal`). The connection, its transactions and the write lock are :mod:`.database`; the schema is
-:mod:`.migrations`. Methods take and return the project's dataclasses or plain dicts, never a driver's
-rows, so another backend can stand behind the same methods.
+(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`), the index journal
+(:mod:`.journal`) and why queued jobs failed (:mod:`.jobs`). The connection, its transactions and the write
+lock are :mod:`.database`; the schema is :mod:`.migrations`. Methods take and return the project's
+dataclasses or plain dicts, never a driver's rows, so another backend can stand behind the same methods.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from casebook.store.database import (
 )
 from casebook.store.documents import Documents, Original, SaveOutcome, StoredDocument
 from casebook.store.fetches import Fetches, FetchState
+from casebook.store.jobs import JobFailure, JobFailures
 from casebook.store.journal import Journal
 from casebook.store.logins import Logins
 from casebook.store.migrations import MIGRATIONS
@@ -33,7 +34,7 @@ from casebook.store.records import PENDING, RETRIED, CatalogueEntry, Records, to
 from casebook.store.timelines import GONE, NameTaken, Timeline, TimelineItem, Timelines
 
 
-class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal):
+class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal, JobFailures):
     """The store of one data folder: ``Store(path)`` opens it read-write (applying any migration),
     ``Store(path, read_only=True)`` only reads it. Use as a context manager, or call :meth:`close`."""
 
@@ -49,6 +50,7 @@ __all__ = [
     "RETRIED",
     "CatalogueEntry",
     "FetchState",
+    "JobFailure",
     "NameTaken",
     "Original",
     "SaveOutcome",

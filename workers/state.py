@@ -1,0 +1,47 @@
+"""What one worker process keeps from job to job."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from casebook.settings import Settings
+from casebook.store import JobFailure, Store
+
+log = logging.getLogger(__name__)
+
+
+class WorkerState:
+    """What one worker process keeps between jobs: its settings and one loaded enricher per thread (a
+    worker running several jobs at once runs each in its own thread; spaCy is loaded once per thread)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self._local = threading.local()
+
+    def enricher(self) -> Any:
+        if getattr(self._local, "enricher", None) is None:
+            from indexer.enrich.enricher import Enricher
+
+            settings = self.settings
+            self._local.enricher = Enricher(
+                settings.model,
+                settings.gazetteer_paths,
+                n_process=1,  # one process per worker: more workers, not more processes, for more cores
+                batch_size=settings.enrich_batch_size,
+            )
+        return self._local.enricher
+
+    def note_failure(self, job_id: int, attempt: int, task: str, error: str) -> None:
+        """Keep why an attempt failed, for ``casebook jobs``; a store that cannot take it is only logged."""
+        failure = JobFailure(job_id, attempt, task, datetime.now(UTC).isoformat(), self.name, error)
+        try:
+            with Store(self.settings.db_path, lock_wait=self.settings.lock_wait) as store:
+                store.note_job_failure(failure)
+        except Exception:  # noqa: BLE001 - the job's own failure is what matters; this one is logged
+            log.warning("job %s: could not note its failure in the store", job_id, exc_info=True)
