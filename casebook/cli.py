@@ -488,9 +488,10 @@ def reindex(settings: Settings, no_progress: bool, to_queue: bool) -> None:
 @_friendly
 def worker(settings: Settings, concurrency: int, queues: tuple[str, ...], until_empty: bool) -> None:
     """Take jobs from the queue (database_url) and run them until stopped with Ctrl-C."""
-    from workers.queue import QUEUES, where
+    from workers.queue import QUEUES, reachable, where
     from workers.run import run_worker
 
+    reachable(settings)  # a queue that cannot be reached is said before anything else
     chosen = list(queues) or list(QUEUES)
     logging.getLogger("workers").setLevel(logging.INFO)  # one line per job started, done or failed
     click.echo(
