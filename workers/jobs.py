@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from workers.state import WorkerState
@@ -33,7 +33,8 @@ def crawl_source(
     )
     if sources_file:
         settings = replace(settings, sources_file=str(Path(sources_file).resolve()))
-    ingested = ingest(settings, paths=report.article_files, progress=False, enricher=state.enricher())
+    with state.enricher() as enricher:
+        ingested = ingest(settings, paths=report.article_files, progress=False, enricher=enricher)
     report.add_ingest(ingested.outcomes, ingested.skipped)
     return f"{source}: {report.summary()}"
 
@@ -43,7 +44,8 @@ def ingest_paths(state: WorkerState, paths: list[str]) -> str:
     Records other runs left pending are finished too, unless another worker is processing them."""
     from indexer.pipeline.ingest import ingest
 
-    report = ingest(state.settings, paths=[Path(p) for p in paths], progress=False, enricher=state.enricher())
+    with state.enricher() as enricher:
+        report = ingest(state.settings, paths=[Path(p) for p in paths], progress=False, enricher=enricher)
     return report.summary()
 
 
@@ -51,7 +53,8 @@ def enrich_batch(state: WorkerState, ids: list[str]) -> str:
     """Re-enrich the documents of one batch that are still stale (none, when the batch was done before)."""
     from indexer.pipeline.reenrich import reenrich
 
-    return reenrich(state.settings, progress=False, enricher=state.enricher(), only=ids).summary()
+    with state.enricher() as enricher:
+        return reenrich(state.settings, progress=False, enricher=enricher, only=ids).summary()
 
 
 def reindex(state: WorkerState) -> str:
@@ -64,3 +67,16 @@ def reindex(state: WorkerState) -> str:
     finally:
         ingester.close()
     return f"reindex: {count} documents indexed"
+
+
+def describe(kwargs: dict[str, Any]) -> str:
+    """A job's arguments in a few words: a source, a file, or how many documents."""
+    if kwargs.get("source"):
+        return f"source {kwargs['source']}"
+    paths = kwargs.get("paths") or []
+    if paths:
+        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+        return f"{paths[0].rsplit('/', 1)[-1]}{more}"
+    if kwargs.get("ids"):
+        return f"{len(kwargs['ids'])} documents"
+    return ""

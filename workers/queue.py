@@ -145,9 +145,11 @@ def _register_tasks(app: procrastinate.App, settings: Settings) -> None:
 
 
 def _run(context: JobContext, body: Callable[..., str], **kwargs: Any) -> str:
+    from workers import jobs
+
     state: WorkerState = context.additional_context["casebook"]
     job = context.job
-    log.info("job %s %s %s: started", job.id, job.task_name, kwargs or "")
+    log.info("job %s %s %s: started", job.id, job.task_name, jobs.describe(kwargs))
     try:
         summary = body(state, **kwargs)
     except Exception as exc:

@@ -6,6 +6,8 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,26 +18,36 @@ log = logging.getLogger(__name__)
 
 
 class WorkerState:
-    """What one worker process keeps between jobs: its settings and one loaded enricher per thread (a
-    worker running several jobs at once runs each in its own thread; spaCy is loaded once per thread)."""
+    """What one worker process keeps between jobs: its settings, and loaded enrichers lent to one job at a
+    time (spaCy loads in seconds: once per worker, or once per job running at the same time, not once per
+    job; Procrastinate runs each job in a thread of a pool, so a thread is not a job's)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self._local = threading.local()
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
 
-    def enricher(self) -> Any:
-        if getattr(self._local, "enricher", None) is None:
+    @contextmanager
+    def enricher(self) -> Iterator[Any]:
+        """An enricher for the length of a job, loaded if every one loaded is lent out."""
+        with self._lock:
+            enricher = self._idle.pop() if self._idle else None
+        if enricher is None:
             from indexer.enrich.enricher import Enricher
 
             settings = self.settings
-            self._local.enricher = Enricher(
+            enricher = Enricher(
                 settings.model,
                 settings.gazetteer_paths,
                 n_process=1,  # one process per worker: more workers, not more processes, for more cores
                 batch_size=settings.enrich_batch_size,
             )
-        return self._local.enricher
+        try:
+            yield enricher
+        finally:
+            with self._lock:
+                self._idle.append(enricher)
 
     def note_failure(self, job_id: int, attempt: int, task: str, error: str) -> None:
         """Keep why an attempt failed, for ``casebook jobs``; a store that cannot take it is only logged."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from casebook.settings import Settings
 from casebook.store import JobFailure, Store
+from workers.jobs import describe
 from workers.queue import open_queue, where
 
 STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
@@ -91,7 +92,7 @@ def jobs_report(settings: Settings, failures: int = 5) -> JobsReport:
             report.kinds.append(KindCounts(row["name"], counts, retried))
         for job in manager.list_jobs(status="doing"):
             attempt = f", attempt {job.attempts + 1}" if job.attempts else ""
-            report.running.append(f"job {job.id} {job.task_name} {_args(job.task_kwargs)}{attempt}")
+            report.running.append(f"job {job.id} {job.task_name} {describe(job.task_kwargs)}{attempt}")
         latest = []
         if settings.db_path.exists():  # no store yet: no worker has run a job for this data folder
             with Store(settings.db_path, lock_wait=settings.lock_wait) as store:
@@ -112,16 +113,3 @@ def _fate(status: str | None, found: list) -> str:
     if status == "succeeded":
         return "done since"
     return {"failed": "failed for good: fix the cause, then queue it again"}.get(status, status)
-
-
-def _args(kwargs: dict[str, Any]) -> str:
-    """A job's arguments in a few words: a source, a file, or how many documents."""
-    if kwargs.get("source"):
-        return f"source {kwargs['source']}"
-    paths = kwargs.get("paths") or []
-    if paths:
-        more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
-        return f"{paths[0].rsplit('/', 1)[-1]}{more}"
-    if kwargs.get("ids"):
-        return f"{len(kwargs['ids'])} documents"
-    return ""
