@@ -7,12 +7,12 @@ Usage::
     python -m bench.workers_bench --rounds 5 --batch 64 --copies 4 --database-url postgresql://...
 
 The archive is the demo's (the real pages and the invented sample articles of ``casebook demo``), ingested
-without enrichment into a data folder of the run's own (SQLite, as a one-machine user has it), each
-document stored ``--copies`` times so that the work outweighs loading the model. Each round
-forgets every enrichment stamp and queues every document in batches of ``--batch`` (``enrich --queue
---force``), then starts N workers with ``--until-empty`` and times them from start to the last one's exit:
-real processes, each loading the spaCy model (as a worker does when it starts), writing to one store. The
-sides alternate (1, 2, 2, 1, ...) so a busy machine slows them alike; the table gives the median words/s
+without enrichment into a data folder of the run's own (SQLite, as a one-machine user has it), each document
+stored ``--copies`` times so that the work outweighs loading the model. Each round rebuilds the search index
+(untimed), forgets every enrichment stamp and queues every document in batches of ``--batch`` (``enrich
+--queue --force``), then starts N workers with ``--until-empty`` and times them from start to the last one's
+exit: real processes, each loading the spaCy model (as a worker does when it starts), writing to one store.
+The sides alternate (1, 2, 2, 1, ...) so a busy machine slows them alike; the table gives the median words/s
 and the ratio of the 2-worker to the 1-worker side as the median of the rounds' ratios, with its range.
 
 The queue's server: ``--database-url``, or else a throwaway PostgreSQL cluster started for the run from
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,12 +63,25 @@ def build_archive(data: Path, copies: int) -> int:
         return sum(len(s.document.text.split()) for s in store.iter_documents())
 
 
+def fresh_index(settings: object) -> None:
+    """Rebuild the search index (not timed): every round rewrites every document's entry, and an index
+    carrying the deletions of the rounds before would slow the later side."""
+    from indexer.pipeline.ingest import Ingester
+
+    ingester = Ingester(settings)  # type: ignore[arg-type]
+    try:
+        ingester.reindex(progress=False)
+    finally:
+        ingester.close()
+
+
 def round_seconds(data: Path, url: str, workers: int, batch: int) -> tuple[float, int]:
     """Queue every document again, run ``workers`` workers until the queue is empty; seconds, jobs."""
     from casebook.settings import load_settings
     from workers.enqueue import queue_enrich
 
     settings = replace(load_settings(env={}, data_dir=data), database_url=url)
+    fresh_index(settings)
     queued = queue_enrich(settings, force=True, batch=batch)
     env = {**os.environ, "CASEBOOK_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
@@ -96,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database-url", default=None, help="the queue's server (default: a throwaway one)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the throwaway server goes too
 
     cluster = None
     url = args.database_url
