@@ -96,6 +96,7 @@ bench: setup postgres
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.bounds_bench
 	$(BIN)/python -m bench.store_bench --docs $(STORE_DOCS)
+	$(BIN)/python -m bench.workers_bench
 
 # The real server (casebook serve, waitress) under 8 concurrent clients for 60 s per archive (demo, then a
 # 10k-document synthetic one): throughput and p50/p95/p99 latency per request kind; exits 1 on any error.
@@ -103,8 +104,8 @@ loadtest: setup
 	$(BIN)/python -m bench.loadtest --duration $(LOADTEST_DURATION) --clients $(LOADTEST_CLIENTS)
 
 lint: setup
-	$(BIN)/ruff check casebook crawler indexer webui bench tests
-	$(BIN)/ruff format --check casebook crawler indexer webui bench tests
+	$(BIN)/ruff check casebook crawler indexer webui workers bench tests
+	$(BIN)/ruff format --check casebook crawler indexer webui workers bench tests
 	$(BIN)/lint-imports --no-cache
 
 clean:

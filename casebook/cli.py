@@ -116,12 +116,24 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and scripts).")
+@click.option(
+    "--queue",
+    "to_queue",
+    is_flag=True,
+    help="Put one job per WARC file (and per 100 HTML files) in the queue for casebook worker instead.",
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
-def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> None:
+def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool, to_queue: bool) -> None:
     """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files."""
     from indexer.pipeline.ingest import ingest as run_ingest
+
+    if to_queue:
+        from workers.enqueue import queue_ingest
+
+        click.echo(queue_ingest(settings, list(paths)).summary())
+        return
 
     report = run_ingest(settings, paths, progress=not no_progress)
     for reason in report.skipped:
@@ -152,12 +164,21 @@ def _note_stale_enrichments(settings: Settings) -> None:
 @cli.command()
 @click.option("--force", is_flag=True, help="Re-enrich every document, stale or not.")
 @click.option("--no-progress", is_flag=True)
+@click.option(
+    "--queue", "to_queue", is_flag=True, help="Put batches of documents in the queue for casebook worker."
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
-def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
+def enrich(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -> None:
     """Re-enrich documents whose entities and quotes predate the current pipeline or their text."""
     from indexer.pipeline.reenrich import reenrich
+
+    if to_queue:
+        from workers.enqueue import queue_enrich
+
+        click.echo(queue_enrich(settings, force=force).summary())
+        return
 
     click.echo(reenrich(settings, progress=not no_progress, force=force).summary())
 
@@ -349,6 +370,12 @@ def search(
     help="A file of single article URLs to fetch, one per line.",
 )
 @click.option("--no-progress", is_flag=True)
+@click.option(
+    "--queue",
+    "to_queue",
+    is_flag=True,
+    help="Put one job per source in the queue for casebook worker instead of crawling here.",
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
@@ -359,8 +386,17 @@ def crawl(
     since: datetime | None,
     urls_file: Path | None,
     no_progress: bool,
+    to_queue: bool,
 ) -> None:
     """Crawl sources from the registry (all when none is named), archive every response, then ingest."""
+    if to_queue:
+        from workers.enqueue import queue_crawl
+
+        if urls_file is not None:
+            raise CasebookError("--urls cannot be queued: fetch a list of URLs here, without --queue")
+        queued = queue_crawl(settings, list(sources), sources_file, since.date() if since else None)
+        click.echo(queued.summary())
+        return
     urls = None
     if urls_file is not None:
         lines = urls_file.read_text(encoding="utf-8").splitlines()
@@ -424,12 +460,72 @@ def entities(settings: Settings, kind: str | None, as_json: bool, limit: int) ->
 
 @cli.command()
 @click.option("--no-progress", is_flag=True)
+@click.option("--queue", "to_queue", is_flag=True, help="Put the rebuild in the queue for casebook worker.")
 @click.pass_obj
 @_friendly
-def reindex(settings: Settings, no_progress: bool) -> None:
+def reindex(settings: Settings, no_progress: bool, to_queue: bool) -> None:
     """Rebuild the search index from the store and swap it in atomically."""
+    if to_queue:
+        from workers.enqueue import queue_reindex
+
+        click.echo(queue_reindex(settings).summary())
+        return
     count = _rebuild_index(settings, progress=not no_progress)
     click.echo(f"reindex: {count} documents indexed")
+
+
+@cli.command()
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs run at once (crawls wait on the network; for enrichment run one worker per core instead).",
+)
+@click.option(
+    "--queue",
+    "queues",
+    multiple=True,
+    type=click.Choice(["crawl", "ingest", "enrich", "index"]),
+    help="Take jobs from this queue only (repeat for several; default: all).",
+)
+@click.option("--until-empty", is_flag=True, help="Leave once the queues are empty (for scripts).")
+@click.pass_obj
+@_friendly
+def worker(settings: Settings, concurrency: int, queues: tuple[str, ...], until_empty: bool) -> None:
+    """Take jobs from the queue (database_url) and run them until stopped with Ctrl-C."""
+    from workers.queue import QUEUES, reachable, where
+    from workers.run import run_worker
+
+    reachable(settings)  # a queue that cannot be reached is said before anything else
+    chosen = list(queues) or list(QUEUES)
+    logging.getLogger("workers").setLevel(logging.INFO)  # one line per job started, done or failed
+    click.echo(
+        f"casebook worker: taking {', '.join(chosen)} jobs from the queue at {where(settings)}"
+        f" for {settings.data_dir} ({'until the queue is empty' if until_empty else 'Ctrl-C to stop'})",
+        err=True,
+    )
+    run_worker(settings, chosen, concurrency=concurrency, until_empty=until_empty)
+    click.echo("casebook worker: stopped", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print {queue, kinds, running, failures} as JSON.")
+@click.option(
+    "--failures", default=5, show_default=True, type=click.IntRange(0), help="Latest failures shown."
+)
+@click.pass_obj
+@_friendly
+def jobs(settings: Settings, as_json: bool, failures: int) -> None:
+    """Show the queue: jobs waiting, running, done and failed per kind, and the latest failures."""
+    from workers.status import jobs_report
+
+    report = jobs_report(settings, failures=failures)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for line in report.lines():
+        click.echo(line)
 
 
 @cli.command()

@@ -48,6 +48,10 @@ class Settings:
     # The search index: "whoosh" (files in DATA/index) or "postgres" (full-text tables in the database at
     # database_url, which it requires). Usually set as CASEBOOK_SEARCH_BACKEND.
     search_backend: str = "whoosh"
+    job_retries: int = 2  # a failed job is tried again this many times (casebook worker)
+    job_retry_wait: int = 30  # seconds before the first retry; twice that before the second, and so on
+    worker_heartbeat: int = 10  # seconds between a worker's signs of life in the queue
+    worker_stalled_after: int = 30  # seconds without one: the worker is dead, its jobs are run again
 
     @property
     def users_path(self) -> Path:
@@ -135,7 +139,16 @@ def load_settings(
     values.setdefault("data_dir", "casebook-data")
     values["data_dir"] = Path(str(values["data_dir"])).expanduser()
     values["corpus_dir"] = Path(str(values["corpus_dir"]))
-    for key in ("port", "enrich_processes", "enrich_batch_size", "lock_wait"):
+    for key in (
+        "port",
+        "enrich_processes",
+        "enrich_batch_size",
+        "lock_wait",
+        "job_retries",
+        "job_retry_wait",
+        "worker_heartbeat",
+        "worker_stalled_after",
+    ):
         if key in values:
             try:
                 values[key] = int(values[key])  # type: ignore[arg-type]

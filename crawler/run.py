@@ -18,7 +18,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,12 +31,12 @@ from casebook.settings import Settings
 from casebook.sources import load_sources
 from crawler.scrapy_settings import CrawlOptions
 from crawler.spiders import CrawlJob
-from crawler.state import state_root
+from crawler.state import fingerprint, state_root
 
 log = logging.getLogger(__name__)
 
 URLS_JOB = "_urls"
-PID_FILE = "crawl.pid"  # DATA/crawl-state/crawl.pid: the running crawl process (tests stop it with a signal)
+PID_FILE = "crawl.pid"  # in run_folder(): the running crawl process (tests stop it with a signal)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["CrawlOptions", "CrawlReport", "crawl"]
@@ -118,8 +118,8 @@ def crawl(
         logging.getLogger().getEffectiveLevel(),
         progress,
     )
-    with _lock(settings.data_dir):
-        result = _run_child(plan)
+    with _lock(settings.data_dir, [job.name for job in jobs]) as held:
+        result = _run_child(plan, held)
     return CrawlReport(
         fetched=result["responses"],
         unchanged=result["unchanged"],
@@ -149,31 +149,46 @@ def _plan_jobs(
 
 
 @contextmanager
-def _lock(data_dir: Path) -> Iterator[None]:
-    """One crawl at a time per data directory (two would share Scrapy's job folders)."""
+def _lock(data_dir: Path, names: Iterable[str]) -> Iterator[int]:
+    """One crawl of each job (a source, or the URL list) at a time per data directory: two would share its
+    Scrapy job folder. Crawls of other sources may run beside it (``casebook worker`` runs one source per
+    job). Yields a file descriptor holding the locks, for the crawl process to inherit: the locks last
+    until both have ended, so a crawl process finishing its requests after its parent was killed is not
+    joined by a second crawl of the same source."""
     root = state_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no lock
-        yield
+        yield -1
         return
-    with open(root / ".lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise CasebookError(
-                f"another crawl is running on {data_dir}; wait for it to finish, then run this one again"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with ExitStack() as held:
+        first = -1
+        for name in sorted(set(names)):
+            handle = held.enter_context(open(root / f"{name}.lock", "a+"))
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                what = "a crawl of the URL list" if name == URLS_JOB else f"a crawl of {name}"
+                raise CasebookError(
+                    f"{what} is already running on {data_dir}; wait for it to finish, then run this one again"
+                ) from None
+            first = handle.fileno() if first < 0 else first
+            held.callback(fcntl.flock, handle, fcntl.LOCK_UN)
+        yield first
 
 
-def _run_child(plan: CrawlPlan) -> dict[str, Any]:
-    """Run ``python -m crawler.worker`` on a pickled plan; it writes its tally back as JSON."""
-    root = state_root(plan.settings.data_dir)
+def run_folder(data_dir: Path, names: Iterable[str]) -> Path:
+    """Where a crawl of these jobs keeps its plan, its tally and its process id (``PID_FILE``) while it
+    runs: one folder per set of jobs, so crawls of other sources can run beside it."""
+    return state_root(data_dir) / f".run-{fingerprint(*sorted(set(names)))}"
+
+
+def _run_child(plan: CrawlPlan, held: int) -> dict[str, Any]:
+    """Run ``python -m crawler.worker`` on a pickled plan; it writes its tally back as JSON. ``held``: the
+    descriptor of the crawl's locks, inherited by the child."""
+    root = run_folder(plan.settings.data_dir, [job.name for job in plan.jobs])
+    root.mkdir(parents=True, exist_ok=True)
     plan_file, result_file, pid_file = root / "plan.pickle", root / "result.json", root / PID_FILE
     with open(plan_file, "wb") as out:
         pickle.dump(plan, out)
@@ -185,6 +200,7 @@ def _run_child(plan: CrawlPlan) -> dict[str, Any]:
         [sys.executable, "-m", "crawler.worker", str(plan_file), str(result_file)],
         env=env,
         preexec_fn=_stop_with_parent,
+        pass_fds=(held,) if held >= 0 else (),
     )
     pid_file.write_text(str(child.pid), encoding="utf-8")
     try:

@@ -28,7 +28,7 @@ from casebook.cli import crawl_then_ingest
 from casebook.errors import CasebookError
 from casebook.models import Source
 from casebook.settings import Settings
-from casebook.store import PENDING, Store
+from casebook.store import PENDING, Store, open_store
 from crawler.discovery import is_next_page, listing_links, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.rules import (
     ArticleFilter,
@@ -39,7 +39,7 @@ from crawler.rules import (
     wordpress_page_kind,
     wordpress_sitemap_kind,
 )
-from crawler.run import PID_FILE, CrawlOptions, CrawlReport, crawl
+from crawler.run import PID_FILE, CrawlOptions, CrawlReport, crawl, run_folder
 from crawler.state import JobState, state_root
 from indexer.pipeline.ingest import ingest
 
@@ -142,7 +142,7 @@ def archived_articles(settings: Settings) -> set[str]:
 
 
 def documents(settings: Settings) -> dict[str, object]:
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         return {s.document.url: s for s in store.iter_documents()}
 
 
@@ -429,7 +429,7 @@ def test_interrupted_crawl_finishes_on_the_next_run_without_duplicates(
     sources = registry(tmp_path, wordpress_entry(site))
     expected = site.article_urls("disallowed", "oversize", "missing")
     thread, outcome = _run_in_thread(crawl, settings, sources_file=sources, progress=False, options=FAST)
-    pid_file = state_root(settings.data_dir) / PID_FILE
+    pid_file = run_folder(settings.data_dir, ["campaign-news"]) / PID_FILE
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         done = {site.url(h.path) for h in site.hits() if h.status == 200} & expected

@@ -7,7 +7,15 @@ here, ingest and ``casebook check`` read here, the web UI serves archived copies
 no stage.
 """
 
-from casebook.archive.folder import AUX_PREFIX, IMPORT_PREFIX, OWN_PREFIXES, TORN, adopt, repair_torn_tail
+from casebook.archive.folder import (
+    AUX_PREFIX,
+    IMPORT_PREFIX,
+    OWN_PREFIXES,
+    TORN,
+    adopt,
+    claim,
+    repair_torn_tail,
+)
 from casebook.archive.reader import (
     PAGE_TYPES,
     UNDECODED,
@@ -34,6 +42,7 @@ __all__ = [
     "WarcArchive",
     "WrittenRecord",
     "adopt",
+    "claim",
     "is_warc",
     "iter_pages",
     "iter_records",

@@ -8,6 +8,8 @@ import glob
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from casebook.archive.reader import Damage, iter_records
@@ -19,6 +21,7 @@ AUX_PREFIX = "crawl-aux-"  # crawl files of responses that are not articles (wri
 IMPORT_PREFIX = "import-"  # files of imported HTML files (indexer.pipeline.ingest.Ingester.archive_files)
 OWN_PREFIXES = ("crawl-", "import-", "casebook-")  # WARC files Casebook writes (crawls, imports, default)
 TORN = ("truncated gzip member", "bytes that are not a gzip member")  # how a write cut short reads
+CLAIMS = ".processing"  # in the archive folder: one lock file per WARC file being made into documents
 
 
 def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | None:
@@ -52,6 +55,29 @@ def repair_torn_tail(path: Path, quarantine: Path, start: int = 0) -> Damage | N
         os.fsync(held.fileno())
     log.warning("%s: cut a torn record at its end (%d bytes, kept in %s)", path.name, last.length, kept)
     return last
+
+
+@contextmanager
+def claim(path: Path, wait: bool = True) -> Iterator[bool]:
+    """Claim a WARC file of the archive folder for making its records into documents: yields True once this
+    process holds the claim (``wait``: waiting for another holder to let go), False when another process
+    holds it and ``wait`` is false. Several ingests and workers share one archive: each file's records
+    are processed by one of them at a time, instead of each extracting and enriching them all (the store
+    would keep each once all the same). The claim is a lock on ``.processing/<file>.lock``, let go when
+    the holder ends, even killed; on a shared folder it holds across machines where the file system
+    passes locks on (NFS does)."""
+    folder = path.parent / CLAIMS
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{path.name}.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def adopt(path: Path, directory: Path) -> Path:

@@ -5,11 +5,11 @@ lives in this package, and nowhere else; every caller opens the store through :f
 One module per table group, each a part of :class:`Store`: documents and their versions
 (:mod:`.documents`), the WARC record catalogue (:mod:`.records`), annotations (:mod:`.annotations`:
 mentions, quotes, enrichment stamps), near-duplicates (:mod:`.clusters`), the crawler's fetches
-(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`) and the index journal
-(:mod:`.journal`). The connection, its transactions and the write lock are :mod:`.database`, with an
-engine per backend (:mod:`.sqlite`, :mod:`.postgres`); the schema is :mod:`.migrations`. Each statement
-is written once, in SQL both backends read. Methods take and return the project's dataclasses or plain
-dicts, never a driver's rows.
+(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`), the index journal
+(:mod:`.journal`) and why queued jobs failed (:mod:`.jobs`). The connection, its transactions and the write
+lock are :mod:`.database`, with an engine per backend (:mod:`.sqlite`, :mod:`.postgres`); the schema is
+:mod:`.migrations`. Each statement is written once, in SQL both backends read. Methods take and return the
+project's dataclasses or plain dicts, never a driver's rows.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from casebook.store.engine import (
     unreadable,
 )
 from casebook.store.fetches import Fetches, FetchState
+from casebook.store.jobs import JobFailure, JobFailures
 from casebook.store.journal import Journal
 from casebook.store.logins import Logins
 from casebook.store.migrations import MIGRATIONS, POSTGRES_MIGRATIONS
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from casebook.settings import Settings
 
 
-class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal):
+class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal, JobFailures):
     """The store: ``Store(path_or_url)`` opens it read-write (applying any migration),
     ``Store(path_or_url, read_only=True)`` only reads it. Use as a context manager, or call :meth:`close`.
     Callers open it with :func:`open_store`, which reads where it is from the settings."""
@@ -103,6 +104,7 @@ __all__ = [
     "RETRIED",
     "CatalogueEntry",
     "FetchState",
+    "JobFailure",
     "NameTaken",
     "Original",
     "SaveOutcome",

@@ -175,6 +175,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN published_confidence TEXT;
     CREATE INDEX documents_extraction ON documents(extraction);
     """,
+    # 7 (workers, issue 16): why a job of the queue failed, one row per failed attempt, written by the
+    # worker that ran it (the queue, Procrastinate, keeps statuses but not errors): `casebook jobs` shows
+    # the latest. job_id is the queue's job id.
+    """
+    CREATE TABLE job_failures (
+        job_id INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        task TEXT NOT NULL,
+        failed TEXT NOT NULL,
+        worker TEXT NOT NULL,
+        error TEXT NOT NULL,
+        PRIMARY KEY (job_id, attempt)
+    );
+    """,
 ]
 
 
@@ -330,5 +344,17 @@ POSTGRES_MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN extraction {T} NOT NULL DEFAULT 'full';
     ALTER TABLE documents ADD COLUMN published_confidence {T};
     CREATE INDEX documents_extraction ON documents(extraction);
+    """,
+    # 7: why a job of the queue failed (job ids are the queue's bigint ids).
+    f"""
+    CREATE TABLE job_failures (
+        job_id BIGINT NOT NULL,
+        attempt INTEGER NOT NULL,
+        task {T} NOT NULL,
+        failed {T} NOT NULL,
+        worker {T} NOT NULL,
+        error {T} NOT NULL,
+        PRIMARY KEY (job_id, attempt)
+    );
     """,
 ]

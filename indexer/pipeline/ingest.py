@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -28,6 +29,7 @@ from casebook.archive import (
     Damage,
     WarcArchive,
     adopt,
+    claim,
     is_warc,
     iter_pages,
     iter_records,
@@ -114,13 +116,15 @@ def collect_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 class Ingester:
     """Runs the line for one data directory; the spaCy model loads only when there is text to enrich."""
 
-    def __init__(self, settings: Settings, enrich: bool = True) -> None:
+    def __init__(self, settings: Settings, enrich: bool = True, enricher: Any = None) -> None:
+        """``enricher``: an :class:`indexer.enrich.enricher.Enricher` already loaded (a worker keeps one
+        for all its jobs); by default one is loaded from ``settings`` when there is text to enrich."""
         self.settings = settings
         self.sources = archive_sources(settings)  # the registry's, and the demo's invented outlets
         self.store = open_store(settings)
         self.index = open_backend(settings)
         self.enrich = enrich
-        self._enricher = None
+        self._enricher = enricher
         self.already_archived = 0  # files given again that an earlier run archived
 
     def close(self) -> None:
@@ -228,20 +232,35 @@ class Ingester:
 
     # -- phase 2 -------------------------------------------------------------------------------
 
-    def process(self, warc_files: list[Path], report: IngestReport, progress: bool = True) -> None:
-        """Extract, store, enrich and index every record of these WARC files not yet processed."""
-        records = self._unprocessed(warc_files, report)
+    def process(
+        self,
+        warc_files: list[Path],
+        report: IngestReport,
+        progress: bool = True,
+        own: Collection[Path] = (),
+    ) -> None:
+        """Extract, store, enrich and index every record of these WARC files not yet processed.
+
+        Each file is claimed first (:func:`casebook.archive.claim`), one at a time: for the files given to
+        this run (``own``) it waits for another run processing them to let go, then finds what is left;
+        any other file (one left pending, perhaps being processed right now by a worker) is left to the
+        run that holds it. A run holds one claim at a time, so two runs never wait for each other."""
         bar = tqdm(desc="ingest", unit="page", disable=not progress, leave=False)
-        batch: list[ArchivedRecord] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= BATCH:
-                self._process_batch(batch, report)
-                bar.update(len(batch))
-                batch = []
-        if batch:
-            self._process_batch(batch, report)
-            bar.update(len(batch))
+        for path in warc_files:
+            with claim(path, wait=path in own) as claimed:
+                if not claimed:
+                    log.info("%s: being processed by another run; left to it", path.name)
+                    continue
+                batch: list[ArchivedRecord] = []
+                for record in self._unprocessed([path], report):
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        self._process_batch(batch, report)
+                        bar.update(len(batch))
+                        batch = []
+                if batch:
+                    self._process_batch(batch, report)
+                    bar.update(len(batch))
         bar.close()
 
     def _unprocessed(self, warc_files: list[Path], report: IngestReport) -> Iterator[ArchivedRecord]:
@@ -404,14 +423,16 @@ def ingest(
     imports: Iterable[FileImport] = (),
     progress: bool = True,
     enrich: bool = True,
+    enricher: Any = None,
 ) -> IngestReport:
     """``casebook ingest``: archive the inputs, then process everything not yet processed.
 
-    ``paths`` are files or folders of unknown origin; ``imports`` are files with a known URL and fetch time.
+    ``paths`` are files or folders of unknown origin; ``imports`` are files with a known URL and fetch time;
+    ``enricher``: a loaded enricher to use (see :class:`Ingester`).
     """
     html_files, warc_files = collect_inputs(paths)
     report = IngestReport()
-    ingester = Ingester(settings, enrich=enrich)
+    ingester = Ingester(settings, enrich=enrich, enricher=enricher)
     try:
         report.recovered = ingester.reconcile()
         adopted = []
@@ -426,7 +447,8 @@ def ingest(
         if ingester.already_archived:
             report.outcomes["already archived"] = ingester.already_archived
         left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
-        ingester.process(sorted(set(adopted) | set(imported) | set(left_pending)), report, progress=progress)
+        own = set(adopted) | set(imported)
+        ingester.process(sorted(own | set(left_pending)), report, progress=progress, own=own)
     finally:
         ingester.close()
     return report

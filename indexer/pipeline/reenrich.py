@@ -14,6 +14,7 @@ run rather than given annotations of the old text.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,13 +55,15 @@ def reenrich(
     force: bool = False,
     enricher: Any = None,
     update_index: bool = True,
+    only: Collection[str] | None = None,
 ) -> ReenrichReport:
     """``casebook enrich``: enrich every stale document again (every document with ``force``).
 
     ``enricher``: an :class:`indexer.enrich.Enricher` to use (default: one built from ``settings``, loaded
     only if something is stale). ``update_index``: write the changed documents' entries to the search index
     (when there is one). ``force`` forgets every stamp first, so a forced run that is interrupted is finished
-    by a plain one.
+    by a plain one. ``only``: these documents alone, those of them still stale (a batch of a queued
+    ``casebook enrich --queue``: run twice, the second run finds nothing to do).
     """
     from indexer.enrich.version import pipeline_version
 
@@ -70,14 +73,14 @@ def reenrich(
         if force:
             with store.write_transaction():
                 store.clear_enrichment_stamps()
-        stale = store.stale_enrichments(version) if version is not None else None
+        stale = _among(store.stale_enrichments(version), only) if version is not None else None
         if stale == []:
             return ReenrichReport(version=version or "", forced=force)
         if enricher is None:
             enricher = _load_enricher(settings)
         if enricher.version != version:  # the model's meta.json could not tell, or told otherwise
             version = enricher.version
-            stale = store.stale_enrichments(version)
+            stale = _among(store.stale_enrichments(version), only)
         assert stale is not None
         report = ReenrichReport(version=version, stale=len(stale), forced=force)
         index = _index(settings) if update_index else None
@@ -88,6 +91,13 @@ def reenrich(
                 _batch(store, enricher, index, stale[start : start + size], report)
                 bar.update(len(stale[start : start + size]))
     return report
+
+
+def _among(stale: list[str], only: Collection[str] | None) -> list[str]:
+    if only is None:
+        return stale
+    wanted = set(only)
+    return [doc_id for doc_id in stale if doc_id in wanted]
 
 
 def _batch(
