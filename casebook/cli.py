@@ -259,12 +259,24 @@ class _QueryCommand(click.Command):
 @click.option("--json", "as_json", is_flag=True, help="Print {total, results, facets} as JSON.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
-@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--since",
+    help="Published (or with --date collected, collected) on or after (YYYY, YYYY-MM or YYYY-MM-DD).",
+)
+@click.option("--until", help="Published (or collected) on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True
 )
 @click.option("--originals-only", is_flag=True, help="Hide near-duplicate copies of another article.")
+@click.option(
+    "--date",
+    "dated_by",
+    type=click.Choice(["published", "collected"]),
+    default="published",
+    show_default=True,
+    help="Which date --since, --until and the date order use: the article's, or the day the archive"
+    " first fetched it.",
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
@@ -278,6 +290,7 @@ def search(
     until: str | None,
     sort: str,
     originals_only: bool,
+    dated_by: str,
 ) -> None:
     """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
     from indexer.enrich.gazetteer import load_gazetteer
@@ -294,6 +307,7 @@ def search(
             sort=sort,
             originals_only=originals_only,
             details=True,
+            dated_by=dated_by,
         )
     except DateError as exc:  # the search functions name no option; here the user typed one
         hint = f"; try: --{exc.bound} {exc.suggestion}" if exc.suggestion else ""
@@ -308,7 +322,7 @@ def search(
     for key in ("page", "sort"):
         found.pop(key)
     for hit in found["results"]:
-        for key in ("matched_in", "duplicate_of"):
+        for key in ("matched_in", "duplicate_of", *(("collected",) if dated_by == "published" else ())):
             hit.pop(key, None)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -318,7 +332,10 @@ def search(
         plural = "page" if pages == 1 else "pages"
         click.echo(f"page {page} is past the end: {pages} {plural} of {limit}; try: --page {pages}")
     for hit in found["results"]:
-        click.echo(f"\n{hit['published'] or 'undated'}  {hit['source']}  {hit['title']}\n  {hit['url']}")
+        day = hit["published"] or "undated"
+        if dated_by == "collected":
+            day = f"collected {hit['collected'] or 'on an unknown day'} (published {day})"
+        click.echo(f"\n{day}  {hit['source']}  {hit['title']}\n  {hit['url']}")
         click.echo(f"  {plain_snippet(hit['snippet'])}")
 
 
