@@ -121,6 +121,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool) -> No
     for reason in report.skipped:
         click.echo(f"skipped {reason}", err=True)
     click.echo(report.summary())
+    for line in report.alerts:
+        click.echo(line, err=True)
     _note_stale_enrichments(settings)
 
 
@@ -153,7 +155,10 @@ def enrich(settings: Settings, force: bool, no_progress: bool) -> None:
     """Re-enrich documents whose entities and quotes predate the current pipeline or their text."""
     from indexer.pipeline.reenrich import reenrich
 
-    click.echo(reenrich(settings, progress=not no_progress, force=force).summary())
+    report = reenrich(settings, progress=not no_progress, force=force)
+    click.echo(report.summary())
+    for line in report.alerts:
+        click.echo(line, err=True)
 
 
 @cli.command()
@@ -407,6 +412,8 @@ def crawl_then_ingest(
         settings = replace(settings, sources_file=str(Path(sources_file).resolve()))
     ingested = ingest(settings, paths=report.article_files, progress=progress)
     report.add_ingest(ingested.outcomes, ingested.skipped)
+    for line in ingested.alerts:
+        click.echo(line, err=True)
     return report
 
 
@@ -461,6 +468,44 @@ def serve(settings: Settings, host: str | None, port: int | None, public: bool) 
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
     server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")
     _run(server, settings, public)
+
+
+@cli.command()
+@click.option("--user", "owner", help="Only this user's saved searches (default: everyone's).")
+@click.option(
+    "--seen", is_flag=True, help="Then mark the new matches as seen (as opening them in the UI does)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print [{search, new: [documents]}] as JSON.")
+@click.pass_obj
+@_friendly
+def alerts(settings: Settings, owner: str | None, seen: bool, as_json: bool) -> None:
+    """Saved searches with their matches new since their owner last looked, and those new documents."""
+    from casebook.store import Store
+
+    with Store(settings.db_path, lock_wait=settings.lock_wait) as store:
+        searches = store.saved_searches(owner)
+        listed = [
+            (s, store.saved_matches(s.id, new_only=True, limit=1000) if s.new else []) for s in searches
+        ]
+        if seen:
+            now = datetime.now(UTC).isoformat(timespec="microseconds")
+            with store.write_transaction():
+                for saved, _ in listed:
+                    store.mark_looked(saved.id, now)
+    if as_json:
+        out = [saved.to_dict() | {"new_matches": [m.__dict__ for m in matches]} for saved, matches in listed]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not searches:
+        click.echo("alerts: no saved searches yet (save one from the search page of the web UI)")
+        return
+    for saved, matches in listed:
+        who = f" ({saved.owner})" if saved.owner else ""
+        click.echo(f"{saved.name}{who}: {saved.new} new since last looked, {saved.matches} matches in all")
+        for match in matches:
+            click.echo(f"  {match.published or 'undated'}  {match.source}  {match.title}\n    {match.url}")
+    if seen:
+        click.echo("alerts: marked as seen")
 
 
 @cli.command("add-user")

@@ -39,6 +39,14 @@ class Settings:
     secret_key: str = ""  # signs login sessions; empty: a random key kept in DATA/secret_key
     lock_wait: int = 600  # seconds a command waits for another one's write to the store before giving up
     public_url: str = ""  # where readers reach this archive (https://...): the base of links in citations
+    # Alerts of saved searches' new matches (all optional): an e-mail digest through SMTP, a JSON webhook.
+    alerts_to: str = ""  # e-mail addresses (comma-separated) the digest goes to; empty: no e-mail
+    smtp_host: str = ""  # the SMTP server (default localhost)
+    smtp_port: int = 25
+    smtp_user: str = ""  # a login (STARTTLS first); empty: none
+    smtp_password: str = ""  # usually set as CASEBOOK_SMTP_PASSWORD
+    smtp_from: str = ""  # the sender (default casebook@<smtp_host>)
+    alerts_webhook: str = ""  # an http(s) address the new matches are POSTed to as JSON; empty: none
 
     @property
     def users_path(self) -> Path:
@@ -126,7 +134,7 @@ def load_settings(
     values.setdefault("data_dir", "casebook-data")
     values["data_dir"] = Path(str(values["data_dir"])).expanduser()
     values["corpus_dir"] = Path(str(values["corpus_dir"]))
-    for key in ("port", "enrich_processes", "enrich_batch_size", "lock_wait"):
+    for key in ("port", "enrich_processes", "enrich_batch_size", "lock_wait", "smtp_port"):
         if key in values:
             try:
                 values[key] = int(values[key])  # type: ignore[arg-type]
@@ -134,6 +142,11 @@ def load_settings(
                 raise CasebookError(f"setting {key} must be a whole number, got {values[key]!r}") from None
     if values.get("public_url"):
         values["public_url"] = _public_url(str(values["public_url"]))
+    hook = str(values.get("alerts_webhook") or "").strip()
+    if hook and (urlsplit(hook).scheme not in ("http", "https") or not urlsplit(hook).hostname):
+        raise CasebookError(
+            f"setting alerts_webhook must be an http or https address to POST new matches to, got {hook!r}"
+        )
     return Settings(**values)  # type: ignore[arg-type]
 
 

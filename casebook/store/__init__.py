@@ -4,10 +4,11 @@ project lives in this package, and nowhere else.
 One module per table group, each a part of :class:`Store`: documents and their versions
 (:mod:`.documents`), the WARC record catalogue (:mod:`.records`), annotations (:mod:`.annotations`:
 mentions, quotes, enrichment stamps), near-duplicates (:mod:`.clusters`), the crawler's fetches
-(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`) and the index journal
-(:mod:`.journal`). The connection, its transactions and the write lock are :mod:`.database`; the schema is
-:mod:`.migrations`. Methods take and return the project's dataclasses or plain dicts, never a driver's
-rows, so another backend can stand behind the same methods.
+(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`), the index journal
+(:mod:`.journal`) and saved searches and batches (:mod:`.watch`). The connection, its transactions and
+the write lock are :mod:`.database`; the schema is :mod:`.migrations`. Methods take and return the
+project's dataclasses or plain dicts, never a driver's rows, so another backend can stand behind the
+same methods.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from casebook.store.logins import Logins
 from casebook.store.migrations import MIGRATIONS
 from casebook.store.records import PENDING, RETRIED, CatalogueEntry, Records, to_retry
 from casebook.store.timelines import GONE, NameTaken, Timeline, TimelineItem, Timelines
+from casebook.store.watch import SavedBatch, SavedMatch, SavedSearch, Watch
 
 
-class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal):
+class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal, Watch):
     """The store of one data folder: ``Store(path)`` opens it read-write (applying any migration),
     ``Store(path, read_only=True)`` only reads it. Use as a context manager, or call :meth:`close`."""
 
@@ -52,6 +54,9 @@ __all__ = [
     "NameTaken",
     "Original",
     "SaveOutcome",
+    "SavedBatch",
+    "SavedMatch",
+    "SavedSearch",
     "Store",
     "StoreBusy",
     "StoreError",

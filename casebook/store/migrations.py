@@ -166,4 +166,37 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN published_confidence TEXT;
     CREATE INDEX documents_extraction ON documents(extraction);
     """,
+    # 7 (issue 17): saved searches and batches. saved_searches: a user's named search (its query string as
+    # /search takes it), and when its owner last looked at its new matches; saved_matches: every document
+    # each has matched since it was saved (found: when it was first seen to match; those matching when it
+    # was saved are found then, so they are not new). saved_batches: a named list of queries with the
+    # figures of its last run (JSON), to show what changed when it is run again.
+    """
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        created TEXT NOT NULL,
+        looked TEXT NOT NULL,
+        UNIQUE (owner, name)
+    );
+    CREATE TABLE saved_matches (
+        search_id INTEGER NOT NULL REFERENCES saved_searches(id) ON DELETE CASCADE,
+        doc_id TEXT NOT NULL,
+        found TEXT NOT NULL,
+        PRIMARY KEY (search_id, doc_id)
+    );
+    CREATE INDEX saved_matches_found ON saved_matches(search_id, found);
+    CREATE TABLE saved_batches (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        name TEXT NOT NULL,
+        lines TEXT NOT NULL,
+        created TEXT NOT NULL,
+        ran TEXT NOT NULL,
+        results TEXT NOT NULL,
+        UNIQUE (owner, name)
+    );
+    """,
 ]
