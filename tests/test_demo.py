@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 
 import pytest
-from indexer.gazetteer import load_gazetteer
+from indexer.enrich.gazetteer import load_gazetteer
 
 from casebook.settings import Settings
 from casebook.store import Store
