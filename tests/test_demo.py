@@ -9,10 +9,10 @@ import re
 from datetime import datetime
 
 import pytest
-from indexer.enrich.gazetteer import load_gazetteer
 
 from casebook.settings import Settings
 from casebook.store import Store
+from indexer.enrich.gazetteer import load_gazetteer
 from webui.app import create_app
 
 pytestmark = pytest.mark.slow
