@@ -139,6 +139,8 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool, to_qu
     for reason in report.skipped:
         click.echo(f"skipped {reason}", err=True)
     click.echo(report.summary())
+    for line in report.alerts:
+        click.echo(line, err=True)
     _note_stale_enrichments(settings)
 
 
@@ -180,7 +182,10 @@ def enrich(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -
         click.echo(queue_enrich(settings, force=force).summary())
         return
 
-    click.echo(reenrich(settings, progress=not no_progress, force=force).summary())
+    report = reenrich(settings, progress=not no_progress, force=force)
+    click.echo(report.summary())
+    for line in report.alerts:
+        click.echo(line, err=True)
 
 
 @cli.command()
@@ -286,12 +291,24 @@ class _QueryCommand(click.Command):
 @click.option("--json", "as_json", is_flag=True, help="Print {total, results, facets} as JSON.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
-@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option(
+    "--since",
+    help="Published (or with --date collected, collected) on or after (YYYY, YYYY-MM or YYYY-MM-DD).",
+)
+@click.option("--until", help="Published (or collected) on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option(
     "--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True
 )
 @click.option("--originals-only", is_flag=True, help="Hide near-duplicate copies of another article.")
+@click.option(
+    "--date",
+    "dated_by",
+    type=click.Choice(["published", "collected"]),
+    default="published",
+    show_default=True,
+    help="Which date --since, --until and the date order use: the article's, or the day the archive"
+    " first fetched it.",
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
@@ -305,6 +322,7 @@ def search(
     until: str | None,
     sort: str,
     originals_only: bool,
+    dated_by: str,
 ) -> None:
     """Search the archive; `*` matches every document. Syntax: see the README or /help in the web UI."""
     from indexer.enrich.gazetteer import load_gazetteer
@@ -321,6 +339,7 @@ def search(
             sort=sort,
             originals_only=originals_only,
             details=True,
+            dated_by=dated_by,
         )
     except DateError as exc:  # the search functions name no option; here the user typed one
         hint = f"; try: --{exc.bound} {exc.suggestion}" if exc.suggestion else ""
@@ -335,7 +354,7 @@ def search(
     for key in ("page", "sort"):
         found.pop(key)
     for hit in found["results"]:
-        for key in ("matched_in", "duplicate_of"):
+        for key in ("matched_in", "duplicate_of", *(("collected",) if dated_by == "published" else ())):
             hit.pop(key, None)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
@@ -345,7 +364,10 @@ def search(
         plural = "page" if pages == 1 else "pages"
         click.echo(f"page {page} is past the end: {pages} {plural} of {limit}; try: --page {pages}")
     for hit in found["results"]:
-        click.echo(f"\n{hit['published'] or 'undated'}  {hit['source']}  {hit['title']}\n  {hit['url']}")
+        day = hit["published"] or "undated"
+        if dated_by == "collected":
+            day = f"collected {hit['collected'] or 'on an unknown day'} (published {day})"
+        click.echo(f"\n{day}  {hit['source']}  {hit['title']}\n  {hit['url']}")
         click.echo(f"  {plain_snippet(hit['snippet'])}")
 
 
@@ -432,6 +454,8 @@ def crawl_then_ingest(
         settings = replace(settings, sources_file=str(Path(sources_file).resolve()))
     ingested = ingest(settings, paths=report.article_files, progress=progress)
     report.add_ingest(ingested.outcomes, ingested.skipped)
+    for line in ingested.alerts:
+        click.echo(line, err=True)
     return report
 
 
@@ -546,6 +570,44 @@ def serve(settings: Settings, host: str | None, port: int | None, public: bool) 
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
     server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")
     _run(server, settings, public)
+
+
+@cli.command()
+@click.option("--user", "owner", help="Only this user's saved searches (default: everyone's).")
+@click.option(
+    "--seen", is_flag=True, help="Then mark the new matches as seen (as opening them in the UI does)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print [{search, new: [documents]}] as JSON.")
+@click.pass_obj
+@_friendly
+def alerts(settings: Settings, owner: str | None, seen: bool, as_json: bool) -> None:
+    """Saved searches with their matches new since their owner last looked, and those new documents."""
+    from casebook.store import open_store
+
+    with open_store(settings) as store:
+        searches = store.saved_searches(owner)
+        listed = [
+            (s, store.saved_matches(s.id, new_only=True, limit=1000) if s.new else []) for s in searches
+        ]
+        if seen:
+            now = datetime.now(UTC).isoformat(timespec="microseconds")
+            with store.write_transaction():
+                for saved, _ in listed:
+                    store.mark_looked(saved.id, now)
+    if as_json:
+        out = [saved.to_dict() | {"new_matches": [m.__dict__ for m in matches]} for saved, matches in listed]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if not searches:
+        click.echo("alerts: no saved searches yet (save one from the search page of the web UI)")
+        return
+    for saved, matches in listed:
+        who = f" ({saved.owner})" if saved.owner else ""
+        click.echo(f"{saved.name}{who}: {saved.new} new since last looked, {saved.matches} matches in all")
+        for match in matches:
+            click.echo(f"  {match.published or 'undated'}  {match.source}  {match.title}\n    {match.url}")
+    if seen:
+        click.echo("alerts: marked as seen")
 
 
 @cli.command("add-user")

@@ -52,6 +52,14 @@ class Settings:
     job_retry_wait: int = 30  # seconds before the first retry; twice that before the second, and so on
     worker_heartbeat: int = 10  # seconds between a worker's signs of life in the queue
     worker_stalled_after: int = 30  # seconds without one: the worker is dead, its jobs are run again
+    # Alerts of saved searches' new matches (all optional): an e-mail digest through SMTP, a JSON webhook.
+    alerts_to: str = ""  # e-mail addresses (comma-separated) the digest goes to; empty: no e-mail
+    smtp_host: str = ""  # the SMTP server (default localhost)
+    smtp_port: int = 25
+    smtp_user: str = ""  # a login (STARTTLS first); empty: none
+    smtp_password: str = ""  # usually set as CASEBOOK_SMTP_PASSWORD
+    smtp_from: str = ""  # the sender (default casebook@<smtp_host>)
+    alerts_webhook: str = ""  # an http(s) address the new matches are POSTed to as JSON; empty: none
 
     @property
     def users_path(self) -> Path:
@@ -148,6 +156,7 @@ def load_settings(
         "job_retry_wait",
         "worker_heartbeat",
         "worker_stalled_after",
+        "smtp_port",
     ):
         if key in values:
             try:
@@ -160,6 +169,11 @@ def load_settings(
     if values.get("warc_folder"):
         values["warc_folder"] = str(Path(str(values["warc_folder"])).expanduser())
     values["search_backend"] = _search_backend(values)
+    hook = str(values.get("alerts_webhook") or "").strip()
+    if hook and (urlsplit(hook).scheme not in ("http", "https") or not urlsplit(hook).hostname):
+        raise CasebookError(
+            f"setting alerts_webhook must be an http or https address to POST new matches to, got {hook!r}"
+        )
     return Settings(**values)  # type: ignore[arg-type]
 
 

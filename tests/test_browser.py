@@ -537,6 +537,39 @@ def test_charts_are_legible_at_the_size_they_are_shown(browser, console, server,
         context.close()
 
 
+# -- feeds, saved searches, batches ------------------------------------------------------------------
+
+
+def test_follow_save_and_batch_a_search(page, console, server, full_demo) -> None:  # noqa: ANN001
+    from xml.etree import ElementTree as ET
+
+    page.goto(server + "/search?q=sanctions")
+    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]').get_attribute("href")
+    assert page.get_by_role("link", name="Atom feed of the newest matches").get_attribute("href") == feed
+    entries = ET.fromstring(urlopen(server + feed).read()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 50
+    page.get_by_label("Save this search as").fill("Sanctions, watched")
+    page.get_by_role("button", name="Save search").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sanctions, watched"
+    assert page.get_by_role("heading", level=2).first.inner_text() == "0 new since you last looked"
+    screenshot(page, full_demo, "saved-search")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Saved searches").click()
+    assert "nothing new since you last looked" in page.locator(".saved-list").inner_text()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Batch").click()
+    page.get_by_label("Queries or names, one a line").fill('sanctions\n"unclosed\nscheme:PIP')
+    page.get_by_role("button", name="Search every line").click()
+    rows = page.locator("table.batch tbody tr")
+    assert rows.count() == 3
+    assert "Could not be read" in rows.nth(1).inner_text() and "Try:" in rows.nth(1).inner_text()
+    assert int(rows.nth(0).locator("td").first.inner_text().split()[0]) > 0
+    screenshot(page, full_demo, "batch")
+    page.get_by_label("Save this batch as").fill("Three lines")
+    page.get_by_role("button", name="Save batch").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Three lines"
+    assert "0 lines have changed" in page.locator("main").inner_text()
+    assert console == []
+
+
 # -- a phone and a keyboard -------------------------------------------------------------------------
 
 
@@ -557,6 +590,9 @@ PAGES = [
     "/quotes?q=sanctions",
     "/quotes?source=dns",
     "/timelines",
+    "/saved",
+    "/batch?lines=sanctions%0A%22unclosed%0Ascheme%3APIP%0ABenefits+and+Work&names=",
+    "/search?q=*&date=collected&since=2010&sort=newest",
     "/doc/{first}",
     "/doc/{first}/archived",
     "/doc/{sample}",

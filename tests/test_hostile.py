@@ -149,6 +149,7 @@ link</a> and <a href="https://example.org/x" onclick="alert('onclick')">an oncli
 EVIL_ENTITY = "person:evil-name"
 EVIL_NAME = "Evil <script>alert('entity')</script> Name"
 EVIL_SPEAKER = "<img src=x onerror=alert('speaker')>"
+SCRIPT_NAME = "<script>alert('saved')</script>"
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +173,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         timeline = tl.create(store, "<script>alert('timeline')</script>", "<img src=x onerror=alert('desc')>")
         tl.pin(store, timeline, doc_id, "<script>alert('note')</script> =1+1")
         tl.pin(store, timeline, ids(settings)["javascript-url"], "@note")
+        with store.transaction():  # a saved search and a batch named, and holding, what a page could hold
+            saved = store.add_saved_search("", SCRIPT_NAME, "q=zanzibarite", "2024-01-01T00:00:00")
+            store.add_matches(saved, [doc_id], "2024-02-01T00:00:00")
+            store.add_saved_batch("", SCRIPT_NAME, ["zanzibarite", '"<script>alert(1)'], [], "2024-01-01")
     ingester = Ingester(settings, enrich=False)
     try:
         ingester.reindex(progress=False)
@@ -331,6 +336,8 @@ def every_page(app, settings: Settings, big: bool = True) -> Iterator[str]:  # n
         "doc_id": [i for name, i in doc_ids.items() if big or not name.startswith("big-")],
         "entity_id": [EVIL_ENTITY, "person:jane-hostile", "scheme:sanctions"],
         "timeline_id": [str(timeline_id)],
+        "search_id": ["1"],
+        "batch_id": ["1"],
         "fmt": ["csv", "jsonl", "ris", "csl"],
     }
     for rule in get_routes(app):
@@ -576,7 +583,10 @@ def test_every_write_route_answers_hostile_forms_with_a_4xx_or_a_redirect(app, h
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        paths = filled(rule, {"timeline_id": ["1", "99999999999999999999999"], "doc_id": [doc_id, "zz"]})
+        ids_of = ["1", "99999999999999999999999"]
+        paths = filled(
+            rule, {"timeline_id": ids_of, "search_id": ids_of, "batch_id": ids_of, "doc_id": [doc_id, "zz"]}
+        )
         for path in paths:
             for value in hostile_values:
                 form = {
@@ -584,6 +594,7 @@ def test_every_write_route_answers_hostile_forms_with_a_4xx_or_a_redirect(app, h
                     for name in ("name", "description", "note", "doc_id", "timeline_id", "new_name", "action")
                 }
                 form |= {"position": value, "confirm": value, "username": value, "password": value}
+                form |= {"query": value, "lines": value, "column": value, "names": value, "date": value}
                 response = client.post(path, data={"csrf_token": csrf_token(client), **form})
                 check(
                     response, f"POST {path[:80]} {value[:20]!r}", status=(302, 303, 400, 401, 403, 404, 413)

@@ -19,6 +19,7 @@ from webui.citations import web_url
 from webui.links import link_args
 from webui.views.api import api
 from webui.views.auth import auth as login
+from webui.views.batch import batch
 from webui.views.documents import documents
 from webui.views.entities import entities
 from webui.views.exports import exports
@@ -27,10 +28,13 @@ from webui.views.search import search
 from webui.views.sources import sources_page
 from webui.views.timeline import timeline
 from webui.views.timelines import timelines
+from webui.views.watch import watch
 
 MAX_ARGS = 100  # values in one query string (every link of a page copies them): more is not a person's search
 MAX_VALUES = 20  # values of one parameter (facet filters, timeline series)
-BLUEPRINTS = (login, search, documents, entities, exports, quotes, sources_page, timeline, timelines, api)
+BLUEPRINTS = (
+    login, search, documents, entities, exports, quotes, sources_page, timeline, timelines, watch, batch, api,
+)  # fmt: skip
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

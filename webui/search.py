@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from flask import request, url_for
 from markupsafe import Markup
 
-from indexer.search import ALL_FACETS, SORTS, UNDATED, QueryError, SearchService
+from indexer.search import SORTS, UNDATED, QueryError, SearchParams, SearchService
 from webui.charts import bar_chart
 from webui.context import search, source_titles, store
 from webui.entities import labelled
@@ -42,17 +42,11 @@ PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")  # a word a reader typed, no operator o
 
 
 @dataclass
-class SearchRequest:
-    """Everything a search page, an export or the API is asked, read once from the query string."""
+class SearchRequest(SearchParams):
+    """Everything a search page, an export or the API is asked, read once from the query string: the
+    search (:class:`SearchParams`), its page and the facet group shown at length."""
 
-    q: str = ""
     page: int = 1
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    exclude: dict[str, list[str]] = field(default_factory=dict)
-    sort: str = "relevance"
-    since: str = ""
-    until: str = ""
-    originals_only: bool = False
     more: str = ""  # the facet group shown at length
 
     def narrowing(self) -> dict[str, Any]:
@@ -61,14 +55,7 @@ class SearchRequest:
             raise QueryError(
                 f"the query is {len(self.q)} characters long, the limit is {MAX_QUERY}", self.q[:200]
             )
-        return {
-            "filters": self.filters,
-            "exclude": self.exclude,
-            "sort": self.sort,
-            "since": self.since or None,
-            "until": self.until or None,
-            "originals_only": self.originals_only,
-        }
+        return super().narrowing()
 
     def run(self, limit: int = PAGE_SIZE, **extra: Any) -> dict[str, Any]:
         return search().search(self.q or "*", limit=limit, page=self.page, **self.narrowing(), **extra)
@@ -77,19 +64,15 @@ class SearchRequest:
 def query_from_request() -> SearchRequest:
     args = request.args
     return SearchRequest(
-        q=args.get("q", "").strip(),
+        **SearchParams.fields_from(args),
         page=requested_page(),
-        filters={n: args.getlist(n) for n in ALL_FACETS if args.getlist(n)},
-        exclude={n: args.getlist(f"-{n}") for n in ALL_FACETS if args.getlist(f"-{n}")},
-        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
-        since=args.get("since", "").strip(),
-        until=args.get("until", "").strip(),
-        originals_only=args.get("originals") == "1",
         more=args.get("more", "") if args.get("more") in SHOWN_FACETS else "",
     )
 
 
 DATE_LABELS = {"since": "From", "until": "To"}
+DATE_CHOICES = {"published": "published", "collected": "collected by the archive"}  # the date= values
+YEAR_OF = {"published": "of publication", "collected": "collected"}
 QUERY_LABEL = "Search the archive"
 
 
@@ -123,6 +106,7 @@ def results(req: SearchRequest) -> tuple[dict[str, Any], int]:
             "facets": [],
             "names": {},
             "sorts": SORTS,
+            "date_choices": DATE_CHOICES,
         }, 400
     for hit in found["results"]:
         hit["snippet"] = Markup(hit["snippet"])  # escaped by the index's highlighter before <mark> was added
@@ -144,12 +128,14 @@ def results(req: SearchRequest) -> tuple[dict[str, Any], int]:
         "pages": max(1, -(-found["total"] // PAGE_SIZE)),
         "page_href": page_href,
         "chips": chips(req, names),
-        "histogram": bar_chart(years, "Matching articles by year"),
+        "histogram": bar_chart(years, f"Matching articles by year {YEAR_OF[req.dated_by]}"),
         "years": years,
         "undated": by_year.get(UNDATED, 0),
         "left_out": undated_left_out(runnable),
         "retries": [] if found["total"] else retries(req, chips(req, names)),
         "sorts": SORTS,
+        "date_choices": DATE_CHOICES,
+        "year_of": YEAR_OF[req.dated_by],
     }, 200
 
 
@@ -233,7 +219,10 @@ def facet_groups(found: dict[str, Any], req: SearchRequest, names: dict[str, str
                     "exclude_href": href_with(f"-{name}", value, remove=False),
                 }
             )
-        group = {"name": name, "label": FACET_LABELS[name], "items": items, "more": None, "fewer": None}
+        label = FACET_LABELS[name]
+        if name in ("year", "month") and req.dated_by == "collected":
+            label += " collected"
+        group = {"name": name, "label": label, "items": items, "more": None, "fewer": None}
         if name == req.more:
             group["fewer"] = href_without("more")
         elif len(values) > shown:
@@ -253,9 +242,11 @@ def chips(
                 kind = FACET_LABELS.get(name, name).lower()
                 label = f"{'not ' if prefix else ''}{kind}: {names.get(value, value)}"
                 out.append({"label": label, "href": href_with(prefix + name, value, True, endpoint)})
+    collected = "collected " if req.dated_by == "collected" else ""
     for key, label in (("since", "from"), ("until", "to")):
         if getattr(req, key):
-            out.append({"label": f"{label} {getattr(req, key)}", "href": href_without(key, endpoint)})
+            text = f"{collected}{label} {getattr(req, key)}"
+            out.append({"label": text, "href": href_without(key, endpoint)})
     if req.originals_only:
         out.append({"label": "originals only", "href": href_without("originals", endpoint)})
     return out

@@ -2,11 +2,11 @@
 the data folder) or on a PostgreSQL server (setting ``database_url``). Every SQL statement of the project
 lives in this package, and nowhere else; every caller opens the store through :func:`open_store`.
 
-One module per table group, each a part of :class:`Store`: documents and their versions
-(:mod:`.documents`), the WARC record catalogue (:mod:`.records`), annotations (:mod:`.annotations`:
-mentions, quotes, enrichment stamps), near-duplicates (:mod:`.clusters`), the crawler's fetches
-(:mod:`.fetches`), named timelines (:mod:`.timelines`), web logins (:mod:`.logins`), the index journal
-(:mod:`.journal`) and why queued jobs failed (:mod:`.jobs`). The connection, its transactions and the write
+One module per table group, each a part of :class:`Store`: documents and their versions (:mod:`.documents`),
+the WARC record catalogue (:mod:`.records`), annotations (:mod:`.annotations`: mentions, quotes, enrichment
+stamps), near-duplicates (:mod:`.clusters`), the crawler's fetches (:mod:`.fetches`), named timelines
+(:mod:`.timelines`), web logins (:mod:`.logins`), the index journal (:mod:`.journal`), why queued jobs failed
+(:mod:`.jobs`) and saved searches and batches (:mod:`.watch`). The connection, its transactions and the write
 lock are :mod:`.database`, with an engine per backend (:mod:`.sqlite`, :mod:`.postgres`); the schema is
 :mod:`.migrations`. Each statement is written once, in SQL both backends read. Methods take and return the
 project's dataclasses or plain dicts, never a driver's rows.
@@ -38,6 +38,7 @@ from casebook.store.logins import Logins
 from casebook.store.migrations import MIGRATIONS, POSTGRES_MIGRATIONS
 from casebook.store.records import PENDING, RETRIED, CatalogueEntry, Records, to_retry
 from casebook.store.timelines import GONE, NameTaken, Timeline, TimelineItem, Timelines
+from casebook.store.watch import SavedBatch, SavedMatch, SavedSearch, Watch
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
     from casebook.settings import Settings
 
 
-class Store(Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal, JobFailures):
+class Store(
+    Documents, Records, Annotations, Clusters, Fetches, Timelines, Logins, Journal, JobFailures, Watch
+):
     """The store: ``Store(path_or_url)`` opens it read-write (applying any migration),
     ``Store(path_or_url, read_only=True)`` only reads it. Use as a context manager, or call :meth:`close`.
     Callers open it with :func:`open_store`, which reads where it is from the settings."""
@@ -108,6 +111,9 @@ __all__ = [
     "NameTaken",
     "Original",
     "SaveOutcome",
+    "SavedBatch",
+    "SavedMatch",
+    "SavedSearch",
     "Store",
     "StoreBusy",
     "StoreError",

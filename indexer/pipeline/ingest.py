@@ -44,6 +44,7 @@ from casebook.store import PENDING, StoredDocument, open_store, to_retry
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
+from indexer.pipeline.alerts import after_run
 from indexer.search import IndexEntry, index_entry, open_backend
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class IngestReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     recovered: int = 0  # records found written but not catalogued (a run killed in between)
+    alerts: list[str] = field(default_factory=list)  # saved searches' new matches, and alert problems
 
     def summary(self) -> str:
         done_before = ("already archived", "already ingested")  # files and records seen by an earlier run
@@ -126,6 +128,7 @@ class Ingester:
         self.enrich = enrich
         self._enricher = enricher
         self.already_archived = 0  # files given again that an earlier run archived
+        self.indexed: set[str] = set()  # documents whose index entries this run wrote (for the alerts)
 
     def close(self) -> None:
         self.store.close()
@@ -329,6 +332,7 @@ class Ingester:
             if reindex:
                 self.index.update(self._entries(sorted(reindex)))
                 self.store.note_indexed(reindex, self.index.rebuilding())
+        self.indexed |= reindex
 
     def _done_meanwhile(self, record: ArchivedRecord) -> bool:
         """Whether another run has processed this record since this one found it pending: its outcome,
@@ -451,4 +455,5 @@ def ingest(
         ingester.process(sorted(own | set(left_pending)), report, progress=progress, own=own)
     finally:
         ingester.close()
+    report.alerts = after_run(settings, ingester.indexed).lines()
     return report

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from casebook.settings import Settings
 from casebook.store import Store, open_store
+from indexer.pipeline.alerts import after_run
 from indexer.search import SearchBackend, index_entry, open_backend
 
 
@@ -35,6 +36,7 @@ class ReenrichReport:
     left_stale: list[str] = field(default_factory=list)  # their text changed meanwhile: for the next run
     index_updated: bool = False
     forced: bool = False
+    alerts: list[str] = field(default_factory=list)  # saved searches' new matches, and alert problems
 
     def summary(self) -> str:
         if not self.stale:
@@ -90,6 +92,8 @@ def reenrich(
             for start in range(0, len(stale), size):
                 _batch(store, enricher, index, stale[start : start + size], report)
                 bar.update(len(stale[start : start + size]))
+    if report.index_updated:
+        report.alerts = after_run(settings, report.changed).lines()
     return report
 
 

@@ -5,6 +5,7 @@
   to tell the reader; ``analysis`` (what a word is), ``lexicon`` (entity names to ids).
 - ``entries``: what the index holds of a document (:class:`IndexEntry`), built by the caller from the store.
 - ``backend``: the :class:`SearchBackend` seam and the shapes crossing it; ``backends`` picks one.
+- ``params``: :class:`SearchParams`, a search as the query string of ``/search`` says it.
 - ``service``: :class:`SearchService`, every search of documents and quotes in one loop; ``bounds`` (time
   limit, slow searches at once), ``highlight`` (snippets).
 - ``whoosh_backend``, ``whoosh_schema``, ``whoosh_query``, ``whoosh_evaluator`` (the numpy query evaluator
@@ -20,6 +21,7 @@ from indexer.search.backends import open_backend
 from indexer.search.entries import UNDATED, IndexEntry, index_entry
 from indexer.search.highlight import plain_snippet
 from indexer.search.language import DateError, DateOrderError, QueryError, check_date
+from indexer.search.params import SearchParams
 from indexer.search.service import ALL_FACETS, SORTS, SearchService
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "IndexOutdated",
     "QueryError",
     "SearchBackend",
+    "SearchParams",
     "SearchService",
     "check_date",
     "index_entry",

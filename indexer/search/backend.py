@@ -57,7 +57,8 @@ class IndexOutdated(IndexCorrupt):
 class Wanted:
     """What a search asks of a backend: the entries of ``kind`` matching ``query`` (filters folded in), in
     ``order``, the stored values of those ``first`` to ``last`` (``None``: to the end), and the
-    ``facet_limit`` commonest values of each of ``facets`` among all the matches."""
+    ``facet_limit`` commonest values of each of ``facets`` among all the matches; ``newest`` and ``oldest``
+    order by the date ``dated_by`` names (:data:`~indexer.search.entries.DATES`)."""
 
     kind: Kind
     query: Node
@@ -66,6 +67,7 @@ class Wanted:
     last: int | None = None
     facets: tuple[str, ...] = ()
     facet_limit: int = 10
+    dated_by: str = "published"  # the date ``newest``/``oldest`` order by: published or collected
 
 
 @dataclass

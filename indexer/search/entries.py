@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from casebook.models import ENTITY_KINDS, Mention, Quote
 from casebook.store import StoredDocument
 
 UNDATED = "undated"  # the year facet's value for a document without a publication date
+DATES = ("published", "collected")  # which date a search's dates, year and month facets and order use
 
 # Fields of the documents index, as a query tree names them, and what each holds:
 DOCUMENT_FIELDS: dict[str, str] = {
@@ -30,6 +31,9 @@ DOCUMENT_FIELDS: dict[str, str] = {
     "source": "the source's registry name (exact; a facet)",
     "year": "YYYY of publication, or 'undated' (exact; a facet)",
     "month": "YYYY-MM of publication (exact; a facet)",
+    "collected_year": "YYYY the archive first fetched the page, or 'undated' (exact; a facet)",
+    "collected_month": "YYYY-MM the archive first fetched the page (exact; a facet)",
+    "id": "the document's id (exact)",
     "extraction": "how sure extraction was: full, fallback, uncertain (exact; a facet)",
     "original": "'no' for a near-duplicate copy of another document, else 'yes' (exact)",
     **{kind: f"the ids of the {kind} entities mentioned (exact; a facet)" for kind in ENTITY_KINDS},
@@ -63,16 +67,42 @@ class IndexEntry:
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> entity ids
     names: tuple[tuple[str, str, str, str], ...] = ()  # (entity id, kind, name, text as written)
     quotes: tuple[Quote, ...] = ()
+    collected: date | None = None  # the day (UTC) the archive first fetched the page
 
     @property
     def year(self) -> str:
         """``YYYY`` of publication; :data:`UNDATED` without a date (counted, and found by year=undated:
         a date filter or a timeline must not lose them unsaid)."""
-        return f"{self.published.year:04d}" if self.published is not None else UNDATED
+        return _year(self.published)
 
     @property
     def month(self) -> str | None:
-        return f"{self.published.year:04d}-{self.published.month:02d}" if self.published is not None else None
+        return _month(self.published)
+
+    @property
+    def collected_year(self) -> str:
+        return _year(self.collected)
+
+    @property
+    def collected_month(self) -> str | None:
+        return _month(self.collected)
+
+
+def _year(day: date | None) -> str:
+    return f"{day.year:04d}" if day is not None else UNDATED
+
+
+def _month(day: date | None) -> str | None:
+    return f"{day.year:04d}-{day.month:02d}" if day is not None else None
+
+
+def collected_day(first_fetched: datetime | None) -> date | None:
+    """The day a page was first fetched, in UTC (a fetch time without a zone is taken as UTC)."""
+    if first_fetched is None:
+        return None
+    if first_fetched.tzinfo is not None:
+        first_fetched = first_fetched.astimezone(UTC)
+    return first_fetched.date()
 
 
 def index_entry(stored: StoredDocument, mentions: Iterable[Mention], quotes: Iterable[Quote]) -> IndexEntry:
@@ -97,4 +127,5 @@ def index_entry(stored: StoredDocument, mentions: Iterable[Mention], quotes: Ite
         entities={kind: tuple(sorted(ids)) for kind, ids in by_kind.items()},
         names=tuple(sorted({(m.id, m.kind, m.name, m.text) for m in mentions})),
         quotes=tuple(quotes),
+        collected=collected_day(getattr(stored, "first_fetched", None)),
     )

@@ -19,12 +19,14 @@ from indexer.search import tree as t
 from indexer.search.backend import Found, Kind, Order, SearchBackend, Wanted
 from indexer.search.bounds import bounded
 from indexer.search.compiler import DOCUMENTS, QUOTES, Compiled, Profile, compile_query
+from indexer.search.entries import DATES
 from indexer.search.highlight import document_snippet, quote_snippet
 from indexer.search.language import DateOrderError, QueryError, check_date
 from indexer.search.lexicon import Lexicon, SeenEntity
 
 ALL_FACETS: tuple[str, ...] = ("source", "year", "month", "author", *ENTITY_KINDS, "extraction")
 SORTS = ("relevance", "newest", "oldest")
+DATED_FACETS = {"year": "collected_year", "month": "collected_month"}  # their fields by the date collected
 
 
 class SearchService:
@@ -62,36 +64,46 @@ class SearchService:
         originals_only: bool = False,
         facets: Iterable[str] | None = None,
         details: bool = False,
+        dated_by: str = "published",
     ) -> dict[str, Any]:
         """Search the documents; return ``{total, results: [...], facets: {kind: {value: count}}}``.
 
         ``filters`` narrows to documents having every given facet value (e.g. ``{"source": ["dorset-iww"]}``);
         a key written ``-source`` (or the ``exclude`` mapping) drops documents having any of the values.
         ``since``/``until`` bound the publication date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or dates);
+        ``dated_by="collected"`` makes them, the ``year`` and ``month`` facets and filters and the date
+        order use the day the archive first fetched each page instead;
         ``originals_only`` hides documents marked as copies of another. ``sort``: relevance, newest or
         oldest (undated documents last). ``facets`` names the facet kinds to count (default: all of
         :data:`ALL_FACETS`); each is cut to the ``facet_limit`` commonest values. ``details`` adds ``page``,
         ``pages``, ``sort`` and ``notices`` (e.g. an entity name that matched nothing) to the answer, and
         ``matched_in`` (title, body, comments, quotes) and ``duplicate_of`` to each result; without it the
-        shape is exactly ``{total, results: [{id, title, url, source, published, snippet}], facets}``.
+        shape is exactly ``{total, results: [{id, title, url, source, published, snippet}], facets}``, and
+        ``collected`` (the day the archive first fetched it) is in each result only with ``details`` or
+        when searching by that date.
 
         Raises :class:`~indexer.search.language.QueryError` (a ``CasebookError``) for a malformed query.
         """
         _check_sort(sort)
+        _check_dated_by(dated_by)
         facet_names = tuple(ALL_FACETS if facets is None else [f for f in facets if f in ALL_FACETS])
         limit, page, first, last = _page_bounds(limit, page)
         compiled = self._compile(query, DOCUMENTS, notices=True)
-        include, reject = _facet_filters(filters, exclude)
-        include += _dates(since, until)
+        include, reject = _facet_filters(filters, exclude, dated_by)
+        include += _dates(since, until, dated_by)
         if originals_only:
             reject.append(t.Term("original", "no"))
+        fields = tuple(_facet_field(name, dated_by) for name in facet_names)
         found = self._find(
-            "documents", query, compiled, include, reject, sort, first, last, facet_names, facet_limit
+            "documents", query, compiled, include, reject, sort, first, last, fields, facet_limit, dated_by
         )
+        found.facets = {name: found.facets[field] for name, field in zip(facet_names, fields, strict=True)}
         results = []
         for stored in found.hits:
             snippet, matched_in = document_snippet(stored, compiled.marks)
             hit = _document(stored) | {"snippet": snippet}
+            if details or dated_by == "collected":
+                hit["collected"] = stored.get("collected") or None
             if details:
                 hit.update(matched_in=matched_in, duplicate_of=stored.get("duplicate_of"))
             results.append(hit)
@@ -138,7 +150,8 @@ class SearchService:
         The query is run here, once (a malformed one raises :class:`QueryError` before anything is sent);
         ``hits`` then reads each match as it is consumed (a hit has the fields of a :meth:`search` or
         :meth:`search_quotes` result, without the snippet). ``narrowing``: the keyword arguments of those
-        methods (filters, exclude, speaker, source, since, until, sort, originals_only).
+        methods (filters, exclude, speaker, source, since, until, sort, originals_only, dated_by), and
+        ``among``: only documents with these ids (what a run of the pipeline has just written).
         """
         sort = narrowing.pop("sort", "relevance")
         _check_sort(sort)
@@ -148,14 +161,23 @@ class SearchService:
             found = self._find("quotes", query, compiled, include, reject, sort, 0, None)
             return found.total, (_quote(stored) for stored in found.hits)
         compiled = self._compile(query, DOCUMENTS)
-        include, reject = _facet_filters(narrowing.pop("filters", None), narrowing.pop("exclude", None))
-        include += _dates(narrowing.pop("since", None), narrowing.pop("until", None))
+        dated_by = narrowing.pop("dated_by", "published")
+        _check_dated_by(dated_by)
+        filters, exclude = narrowing.pop("filters", None), narrowing.pop("exclude", None)
+        include, reject = _facet_filters(filters, exclude, dated_by)
+        include += _dates(narrowing.pop("since", None), narrowing.pop("until", None), dated_by)
         if narrowing.pop("originals_only", False):
             reject.append(t.Term("original", "no"))
+        among = narrowing.pop("among", None)
+        if among is not None:
+            ids = tuple(t.Term("id", doc_id) for doc_id in sorted(set(among)))
+            include.append(t.Or(ids) if ids else t.Nothing())
         if narrowing:
             raise TypeError(f"every_match got unexpected arguments: {', '.join(sorted(narrowing))}")
-        found = self._find("documents", query, compiled, include, reject, sort, 0, None)
-        return found.total, (_document(stored) for stored in found.hits)
+        found = self._find("documents", query, compiled, include, reject, sort, 0, None, dated_by=dated_by)
+        return found.total, (
+            _document(stored) | {"collected": stored.get("collected")} for stored in found.hits
+        )
 
     # -- the one loop: compile, narrow, bound, find ----------------------------------------------
 
@@ -201,6 +223,7 @@ class SearchService:
         last: int | None,
         facets: tuple[str, ...] = (),
         facet_limit: int = 10,
+        dated_by: str = "published",
     ) -> Found:
         if not self.backend.exists():
             return Found(0, {name: {} for name in facets}, iter(()))
@@ -208,7 +231,7 @@ class SearchService:
         # everything (``*``) has no relevance to rank by: newest first
         order = cast(Order, "newest" if sort == "relevance" and compiled.match_all else sort)
         with bounded(t.is_slow(query), text):
-            return self.backend.find(Wanted(kind, query, order, first, last, facets, facet_limit))
+            return self.backend.find(Wanted(kind, query, order, first, last, facets, facet_limit, dated_by))
 
 
 def _once(known: Any) -> Any:
@@ -230,6 +253,16 @@ def _check_sort(sort: str) -> None:
         raise QueryError(f"unknown sort {sort!r} (relevance, newest or oldest)", "relevance")
 
 
+def _check_dated_by(dated_by: str) -> None:
+    if dated_by not in DATES:
+        raise QueryError(f"unknown date {dated_by!r} (published or collected)", "published")
+
+
+def _facet_field(name: str, dated_by: str) -> str:
+    """The index field a facet reads: ``year`` and ``month`` are those of the date searched by."""
+    return DATED_FACETS.get(name, name) if dated_by == "collected" else name
+
+
 def _page_bounds(limit: int, page: int) -> tuple[int, int, int, int]:
     limit, page = max(int(limit), 1), max(int(page), 1)
     return limit, page, (page - 1) * limit, page * limit
@@ -245,18 +278,21 @@ def _date_arg(value: date | str | None, upper: bool) -> date | None:
     return check_date(str(value), "until" if upper else "since")
 
 
-def _dates(since: date | str | None, until: date | str | None) -> list[t.Node]:
-    """The publication dates asked for, as a filter (none when neither end is given)."""
+def _dates(since: date | str | None, until: date | str | None, dated_by: str = "published") -> list[t.Node]:
+    """The dates asked for (published, or ``dated_by`` collected), as a filter (none without either end)."""
     lo, hi = _date_arg(since, upper=False), _date_arg(until, upper=True)
     if lo and hi and lo > hi:
         raise DateOrderError(lo, hi)
-    return [t.Days(lo, hi)] if lo or hi else []
+    return [t.Days(lo, hi, dated_by)] if lo or hi else []
 
 
 def _facet_filters(
-    filters: Mapping[str, Iterable[str]] | None, exclude: Mapping[str, Iterable[str]] | None
+    filters: Mapping[str, Iterable[str]] | None,
+    exclude: Mapping[str, Iterable[str]] | None,
+    dated_by: str = "published",
 ) -> tuple[list[t.Node], list[t.Node]]:
-    """Facet filters as (values every result must have, values no result may have)."""
+    """Facet filters as (values every result must have, values no result may have); a year or month is
+    the date ``dated_by`` names."""
     include: list[t.Node] = []
     reject: list[t.Node] = []
     for name, values in (filters or {}).items():
@@ -264,10 +300,10 @@ def _facet_filters(
         if bare not in ALL_FACETS:
             continue
         target = reject if name != bare else include
-        target.extend(t.Term(bare, v) for v in values if v)
+        target.extend(t.Term(_facet_field(bare, dated_by), v) for v in values if v)
     for name, values in (exclude or {}).items():
         if name in ALL_FACETS:
-            reject.extend(t.Term(name, v) for v in values if v)
+            reject.extend(t.Term(_facet_field(name, dated_by), v) for v in values if v)
     return include, reject
 
 

@@ -81,10 +81,12 @@ class Fuzzy(Node):
 
 @dataclass(frozen=True)
 class Days(Node):
-    """Entries published from ``start`` to ``end`` inclusive (None: no bound); undated ones never."""
+    """Entries dated from ``start`` to ``end`` inclusive (None: no bound); undated ones never. ``date`` says
+    which date: ``published`` (the article's) or ``collected`` (the day the archive first fetched it)."""
 
     start: date | None
     end: date | None
+    date: str = "published"
 
 
 @dataclass(frozen=True)

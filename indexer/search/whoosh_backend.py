@@ -50,6 +50,7 @@ from indexer.search.whoosh_evaluator import Matches
 from indexer.search.whoosh_internals import BulkWriter, discard_unlisted, open_index
 from indexer.search.whoosh_query import expander, to_whoosh
 from indexer.search.whoosh_schema import (
+    DAY_FIELDS,
     MAIN,
     QUOTES_INDEX,
     document_fields,
@@ -61,9 +62,10 @@ from indexer.search.whoosh_schema import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
+SCHEMA_VERSION = 6  # 3: positions packed as uint32 arrays (FastPositions), block data pickled with protocol 4
 # 4: the extraction field (how sure extraction was), a facet
 # 5: url is the canonical URL; undated documents have year "undated"
+# 6: the day the archive first fetched each page (colday, collected, collected_year, collected_month)
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
@@ -570,7 +572,9 @@ class WhooshIndex:
             elif wanted.order == "relevance":
                 docnums = matches.ranked(q, wanted.first, last).tolist()
             else:
-                docnums = matches.by_date(newest=wanted.order == "newest")[wanted.first : last].tolist()
+                newest = wanted.order == "newest"
+                by = DAY_FIELDS[wanted.dated_by]
+                docnums = matches.by_date(newest=newest, field=by)[wanted.first : last].tolist()
             facets = {name: matches.top(name, wanted.facet_limit) for name in wanted.facets}
         return Found(total, facets, _stored(searcher, folder, docnums))
 

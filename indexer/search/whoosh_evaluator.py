@@ -66,7 +66,7 @@ class SegmentArrays:
     size: int
     live: np.ndarray
     columns: dict[str, Column] = field(default_factory=dict)
-    days: np.ndarray | None = None
+    days: dict[str, np.ndarray] = field(default_factory=dict)  # day-number field -> each document's day
     field_lengths: dict[str, np.ndarray] = field(default_factory=dict)
     postings: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray | None]] = field(
         default_factory=OrderedDict
@@ -115,11 +115,13 @@ class SegmentArrays:
             self.field_lengths[fieldname] = found
         return found
 
-    def published_days(self, reader: Any) -> np.ndarray:
-        """Publication day (``date.toordinal``) of every document of the segment; NO_DAY where none."""
-        if self.days is None:
-            self.days = _day_column(reader, self.size)
-        return self.days
+    def published_days(self, reader: Any, fieldname: str = "pubday") -> np.ndarray:
+        """Publication day (``date.toordinal``) of every document of the segment; NO_DAY where none. With
+        ``fieldname`` ``colday``: the day each was collected."""
+        found = self.days.get(fieldname)
+        if found is None:
+            found = self.days[fieldname] = _day_column(reader, self.size, fieldname)
+        return found
 
 
 def _day_column(reader: Any, size: int, fieldname: str = "pubday") -> np.ndarray:
@@ -243,8 +245,8 @@ class Leaf:
             for sub in q.subqueries:
                 out |= self._mask(sub)
             return out
-        if type(q) is wq.NumericRange and q.fieldname == "pubday":
-            days = self.arrays.published_days(self.reader)
+        if type(q) is wq.NumericRange and q.fieldname in ("pubday", "colday"):
+            days = self.arrays.published_days(self.reader, q.fieldname)
             out = days != NO_DAY
             if q.start is not None:
                 out &= days >= q.start + (1 if q.startexcl else 0)
@@ -469,13 +471,14 @@ class Matches:
         ranked = sorted(((v, c) for v, c in counted.items() if v), key=lambda vc: (-vc[1], str(vc[0])))
         return dict(ranked[:limit])
 
-    def by_date(self, newest: bool) -> np.ndarray:
-        """Matched document numbers ordered by publication day (undated last), then by document number."""
+    def by_date(self, newest: bool, field: str = "pubday") -> np.ndarray:
+        """Matched document numbers ordered by publication day (``field`` ``colday``: the day collected;
+        undated last), then by document number."""
         docs, days = [], []
         for leaf, mask in zip(self.leaves, self.masks, strict=True):
             local = np.flatnonzero(mask)
             docs.append(local + leaf.offset)
-            days.append(leaf.arrays.published_days(leaf.reader)[local])
+            days.append(leaf.arrays.published_days(leaf.reader, field)[local])
         if not docs:
             return np.empty(0, dtype=np.int64)
         all_docs = np.concatenate(docs)

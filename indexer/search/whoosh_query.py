@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from indexer.search import tree as t
 from indexer.search.analysis import stem_of, stem_prefix
+from indexer.search.whoosh_schema import DAY_FIELDS
 
 FIRST_DAY = 1
 LAST_DAY = date.max.toordinal()
@@ -39,11 +40,12 @@ def expander(reader: Any) -> Expander:
     return expand
 
 
-def day_range(start: date | None, end: date | None) -> wq.Query:
-    """Days (``date.toordinal``) from ``start`` to ``end`` inclusive, as a range over ``pubday``."""
+def day_range(start: date | None, end: date | None, dated: str = "published") -> wq.Query:
+    """Days (``date.toordinal``) from ``start`` to ``end`` inclusive, as a range over ``pubday`` (or
+    ``colday``, the days collected)."""
     lo = start.toordinal() if start else FIRST_DAY
     hi = end.toordinal() if end else LAST_DAY
-    return wq.NumericRange("pubday", lo, hi)
+    return wq.NumericRange(DAY_FIELDS[dated], lo, hi)
 
 
 def to_whoosh(node: t.Node, expand: Expander) -> wq.Query:
@@ -64,7 +66,7 @@ def to_whoosh(node: t.Node, expand: Expander) -> wq.Query:
     if isinstance(node, t.Fuzzy):
         return wq.FuzzyTerm(node.field, node.word, maxdist=node.distance, prefixlength=1)
     if isinstance(node, t.Days):
-        return day_range(node.start, node.end)
+        return day_range(node.start, node.end, node.date)
     if isinstance(node, t.And):
         return wq.And([to_whoosh(c, expand) for c in node.children])
     if isinstance(node, t.Or):

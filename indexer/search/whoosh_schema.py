@@ -3,7 +3,9 @@
 Text fields are unstemmed with positions (:class:`~indexer.search.whoosh_internals.FastPositions`); plain
 words are widened to their stem's forms at query time. One field per text (rather than a stemmed and an
 unstemmed copy) halves what Whoosh writes per document. The publication day is a number (``pubday``,
-``date.toordinal``) for date ranges and date order; ``published`` keeps the ISO date to show.
+``date.toordinal``) for date ranges and date order; ``published`` keeps the ISO date to show. The day the
+archive first fetched the page is laid out the same way (``colday``, ``collected``, ``collected_year``,
+``collected_month``), for searches by the date collected.
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ def make_schema() -> Schema:
         pubday=NUMERIC(int, bits=32, signed=False, sortable=True),
         year=ID(stored=True),
         month=ID(stored=True),
+        collected=STORED,
+        colday=NUMERIC(int, bits=32, signed=False, sortable=True),
+        collected_year=ID(stored=True),
+        collected_month=ID(stored=True),
         duplicate_of=ID(stored=True),
         original=ID(),
         extraction=ID(stored=True),
@@ -84,10 +90,13 @@ def schemas() -> dict[str, Schema]:
     return {MAIN: make_schema(), QUOTES_INDEX: make_quotes_schema()}
 
 
-def _day(value: date | None) -> dict[str, Any]:
+DAY_FIELDS = {"published": "pubday", "collected": "colday"}  # a date -> its day-number field
+
+
+def _day(value: date | None, name: str = "published") -> dict[str, Any]:
     if value is None:
         return {}
-    return {"published": value.isoformat(), "pubday": value.toordinal()}
+    return {name: value.isoformat(), DAY_FIELDS[name]: value.toordinal()}
 
 
 def _written(fields: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +124,9 @@ def document_fields(entry: IndexEntry) -> dict[str, Any]:
             **_day(entry.published),
             "year": entry.year,
             "month": entry.month,
+            **_day(entry.collected, "collected"),
+            "collected_year": entry.collected_year,
+            "collected_month": entry.collected_month,
             "quotes": "\n\n".join(q.text for q in quotes),
             "speakers": "\n".join(q.speaker for q in quotes if q.speaker),
             "speaker_ids": ",".join(sorted({q.speaker_id for q in quotes if q.speaker_id})),
