@@ -31,7 +31,8 @@ def tables(schema: str, entity_kinds: Iterable[str], lz4: bool) -> list[sql.Comp
             "CREATE TABLE {s}.documents (id text PRIMARY KEY,"
             " seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
             " url text, title text, body text, comments text, quotes text, speakers text, author_text text,"
-            " source text, published date, year text, month text, duplicate_of text, extraction text,"
+            " source text, published date, year text, month text, collected date, collected_year text,"
+            " collected_month text, duplicate_of text, extraction text,"
             " author text[], {entities}, loose boolean NOT NULL, heading tsvector NOT NULL,"
             " lexemes {tsv} NOT NULL)"
         ).format(s=s, seq=seq, entities=entities, tsv=tsv),
@@ -54,6 +55,7 @@ INDEXES = (
     "CREATE INDEX ON {}.documents USING gin (lexemes)",
     "CREATE INDEX ON {}.documents USING gin (lexemes) WHERE loose",
     "CREATE INDEX ON {}.documents (published, seq)",
+    "CREATE INDEX ON {}.documents (collected, seq)",
     "CREATE INDEX ON {}.documents (source)",
     "CREATE INDEX ON {}.quotes USING gin (lexemes)",
     "CREATE INDEX ON {}.quotes USING gin (lexemes) WHERE loose",
@@ -134,6 +136,10 @@ SEARCH = "WITH {} SELECT {}"
 MATCHES = "m AS MATERIALIZED (SELECT {} FROM {}.{} AS d WHERE {})"
 TOTAL = "(SELECT count(*) FROM m)"
 PAGE = "ARRAY(SELECT key FROM m ORDER BY {} OFFSET %s LIMIT %s)"
+# The page's order when not ranked: by a date column (``published`` or ``collected``; undated last, then
+# in the order written), or in the order written.
+BY_DATE = {"newest": "{} DESC NULLS LAST, seq", "oldest": "{} ASC NULLS LAST, seq"}
+AS_WRITTEN = "seq"
 # Ranked: the pool of the likeliest matches (a query word in the title, newest first), ranked by ts_rank.
 POOL = (
     "pool AS MATERIALIZED (SELECT key, seq FROM m ORDER BY t DESC, published DESC NULLS LAST, seq LIMIT {})"

@@ -62,7 +62,7 @@ from indexer.search.postgres_query import QueryCompiler
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the day the archive first fetched each page (collected, collected_year, _month)
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N
@@ -89,7 +89,18 @@ TABLES: dict[Kind, Table] = {
         "documents",
         "id",
         DOCUMENT_COLUMNS,
-        ("id", "url", "title", "body", "comments", "quotes", "source", "published", "duplicate_of"),
+        (
+            "id",
+            "url",
+            "title",
+            "body",
+            "comments",
+            "quotes",
+            "source",
+            "published",
+            "collected",
+            "duplicate_of",
+        ),
         SINGLE_FACETS,
         MULTI_FACETS,
     ),
@@ -115,8 +126,18 @@ TABLES: dict[Kind, Table] = {
         (),
     ),  # fmt: skip
 }
+DATE_COLUMNS = {"published": "published", "collected": "collected"}  # Wanted.dated_by -> its column
+DAY_COLUMNS = frozenset(DATE_COLUMNS.values())  # stored as dates, shown as ISO days (as Whoosh stores them)
 KEYWORD_COLUMNS = {
-    "documents": {"source", "year", "month", "extraction", "duplicate_of"},
+    "documents": {
+        "source",
+        "year",
+        "month",
+        "collected_year",
+        "collected_month",
+        "extraction",
+        "duplicate_of",
+    },
     "quotes": {"source"},
 }
 
@@ -527,11 +548,14 @@ class PostgresIndex:
             cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind])).compile(wanted.query)
             facets = [f for f in wanted.facets if f in table.single or f in table.multi]
             ranked = wanted.order == "relevance" and cond.rank is not None
+            dated_by = DATE_COLUMNS[wanted.dated_by]  # what newest and oldest order by
             picked = [
                 sql.SQL("d.{} AS key").format(sql.Identifier(table.key)),
                 sql.SQL("d.seq"),
-                sql.SQL("d.published"),
+                sql.SQL("d.published"),  # what the ranked pool is picked by (and the default date order)
             ]
+            if dated_by != "published":
+                picked.append(sql.SQL("d.{}").format(sql.Identifier(dated_by)))
             picked += [sql.SQL("d.{}").format(sql.Identifier(f)) for f in facets]
             params: list[object] = []
             if ranked:
@@ -558,12 +582,10 @@ class PostgresIndex:
                 else:  # past the ranked pool: the rest in the order the pool was picked in
                     page = sql.SQL(Q.RANKED_THEN_REST)
             else:
-                if wanted.order == "newest":
-                    order = sql.SQL("published DESC NULLS LAST, seq")
-                elif wanted.order == "oldest":
-                    order = sql.SQL("published ASC NULLS LAST, seq")
-                else:
-                    order = sql.SQL("seq")
+                by_date = Q.BY_DATE.get(wanted.order)
+                order = (
+                    sql.SQL(by_date).format(sql.Identifier(dated_by)) if by_date else sql.SQL(Q.AS_WRITTEN)
+                )
                 page = sql.SQL(Q.PAGE).format(order)
             parts = [sql.SQL(Q.TOTAL), page]
             params += [wanted.first, page_size]
@@ -604,7 +626,7 @@ class PostgresIndex:
                 for name, value in zip(table.stored, row, strict=True):
                     if value is None or value == "":
                         continue
-                    hit[name] = value.isoformat() if name == "published" else value
+                    hit[name] = value.isoformat() if name in DAY_COLUMNS else value
                 yield hit
 
 

@@ -49,7 +49,7 @@ TEXT_FIELDS: dict[Kind, dict[str, str]] = {
     "quotes": {"text": "B", "speaker": "D", "title": "D"},
 }
 # Facet fields of the documents (counted over the matches): one value, or several (arrays).
-SINGLE_FACETS = ("source", "year", "month", "extraction")
+SINGLE_FACETS = ("source", "year", "month", "collected_year", "collected_month", "extraction")
 MULTI_FACETS = ("author", *ENTITY_KINDS)
 
 
@@ -75,6 +75,9 @@ DOCUMENT_COLUMNS = (
     "published",
     "year",
     "month",
+    "collected",
+    "collected_year",
+    "collected_month",
     "duplicate_of",
     "extraction",
     "author",
@@ -196,6 +199,8 @@ def document_row(entry: IndexEntry) -> Row:
         "source": [entry.source],
         "year": [entry.year],
         "month": [entry.month],
+        "collected_year": [entry.collected_year],
+        "collected_month": [entry.collected_month],
         "extraction": [entry.extraction],
         "original": ["no" if entry.duplicate_of else "yes"],
         "duplicate_of": [entry.duplicate_of],
@@ -214,6 +219,9 @@ def document_row(entry: IndexEntry) -> Row:
         entry.published,
         entry.year,
         entry.month,
+        entry.collected,
+        entry.collected_year,
+        entry.collected_month,
         entry.duplicate_of,
         entry.extraction,
         authors,

@@ -15,7 +15,8 @@ and every AND, OR and NOT between them become one ``tsquery`` over one GIN index
   chains of distances 1..N+1 (``(a <1> b | a <2> b) <1> c ...``) while there are few, on rows whose
   positions are exact; on the others (``loose``: long texts) and for long chains, the words are found by
   the index and the phrase is checked against the field's text, word by word, as Whoosh checks positions;
-- a date range on ``published``; a filter (``Unscored``) as its child, left out of the ranking.
+- a date range on ``published`` (or ``collected``, the day the archive first fetched the page); a filter
+  (``Unscored``) as its child, left out of the ranking.
 
 ``Lookup`` is what compiling needs to ask the database (vocabulary, phrase checks): the backend's.
 """
@@ -33,6 +34,7 @@ from indexer.search.analysis import stem_of, words
 from indexer.search.postgres_entries import lexeme_fits
 
 PHRASE_CHAINS = 64  # proximity alternatives written into a tsquery; more are checked against the text
+DAY_COLUMNS = {"published": "d.published", "collected": "d.collected"}  # Days.date -> the column it bounds
 
 
 class Lookup(Protocol):
@@ -187,12 +189,13 @@ def _any(field: str, found: Iterable[str]) -> Part:
 
 
 def _days(node: t.Days) -> Sql:
-    text, params = "d.published IS NOT NULL", []
+    column = DAY_COLUMNS[node.date]
+    text, params = f"{column} IS NOT NULL", []
     if node.start is not None:
-        text += " AND d.published >= %s"
+        text += f" AND {column} >= %s"
         params.append(node.start)
     if node.end is not None:
-        text += " AND d.published <= %s"
+        text += f" AND {column} <= %s"
         params.append(node.end)
     return Sql(f"({text})", tuple(params))
 
