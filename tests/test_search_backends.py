@@ -1,5 +1,6 @@
 """The two search backends agree: the same documents for every boolean query of a generated list, the same
-quotes, the same facet counts, on the demo corpus and on the test corpora (ranking may differ).
+quotes, the same facet counts, on the demo corpus and on the test corpora (ranking may differ), by the
+date published and by the date collected (``dated_by``).
 
 The queries are generated from each corpus's own words (common, middling and rare words, phrases cut out
 of its texts, proximity with every gap, prefix and other wildcards, fuzzy words, every field, entities,
@@ -13,8 +14,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from casebook.settings import Settings
 from casebook.store import Store
 from indexer.search import ALL_FACETS, IndexEntry, SearchBackend, SearchService, index_entry
 from indexer.search.analysis import words
+from indexer.search.entries import DATES
 
 
 @dataclass
@@ -52,6 +54,15 @@ def _both(request: pytest.FixtureRequest, folder: Any, batches: list[list[IndexE
     return Pair(list(latest.values()), *(SearchService(b, gazetteer=()) for b in made))
 
 
+def collected_on_crawl_days(entries: list[IndexEntry], seed: int) -> list[IndexEntry]:
+    """The entries collected on a dozen crawl days spread over fifteen years (many on one day, as a crawl
+    collects them; unrelated to the day published), one in sixteen on no known day: the generated corpora
+    are otherwise all collected on the day they were made."""
+    rng = random.Random(seed)
+    crawls = [date(2012, 1, 1) + timedelta(days=rng.randrange(15 * 365)) for _ in range(12)]
+    return [replace(e, collected=None if n % 16 == 5 else rng.choice(crawls)) for n, e in enumerate(entries)]
+
+
 @pytest.fixture(scope="module")
 def demo(request: pytest.FixtureRequest, demo_archive: Settings) -> Pair:
     """The demo archive: Whoosh as ingest wrote it, PostgreSQL rebuilt from the store."""
@@ -65,9 +76,10 @@ def demo(request: pytest.FixtureRequest, demo_archive: Settings) -> Pair:
 
 @pytest.fixture(scope="module")
 def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Pair:
-    """300 synthetic documents (entities, quotes, comments, 20 years of dates), in three writes, the last
-    replacing ten documents of the first."""
-    docs = [index_entry(d.stored, d.mentions, d.quotes) for d in Generator(seed=5, mean_words=90).docs(300)]
+    """300 synthetic documents (entities, quotes, comments, 20 years of dates, collected on crawl days), in
+    three writes, the last replacing ten documents of the first."""
+    made = Generator(seed=5, mean_words=90).docs(300)
+    docs = collected_on_crawl_days([index_entry(d.stored, d.mentions, d.quotes) for d in made], seed=5)
     return _both(
         request, tmp_path_factory.mktemp("agree"), [docs[:260], docs[260:280], docs[280:] + docs[:10]]
     )
@@ -75,8 +87,10 @@ def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 
 @pytest.fixture(scope="module")
 def small(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Pair:
-    """The hand-made documents of test_query.py: word forms, hyphens, decimals, an undated document."""
-    return _both(request, tmp_path_factory.mktemp("agree-small"), [query_entries()])
+    """The hand-made documents of test_query.py: word forms, hyphens, decimals, an undated document (and
+    one collected on no known day)."""
+    entries = collected_on_crawl_days(query_entries(), seed=3)
+    return _both(request, tmp_path_factory.mktemp("agree-small"), [entries])
 
 
 # -- the queries ------------------------------------------------------------------------------------
@@ -174,6 +188,28 @@ def generated_filters(entries: list[IndexEntry]) -> list[dict[str, Any]]:
     if dated:
         middle = dated[len(dated) // 2]
         out += [{"since": middle}, {"until": middle}, {"since": date(middle.year, 1, 1), "until": middle}]
+    return out + collected_filters(entries)
+
+
+def collected_filters(entries: list[IndexEntry]) -> list[dict[str, Any]]:
+    """The same by the date collected (``dated_by``): its year and month as filters (include, exclude,
+    ``undated``), date bounds on the day collected, and no filter (its year and month facets)."""
+    by = {"dated_by": "collected"}
+    out: list[dict[str, Any]] = [dict(by), {**by, "originals_only": True}]
+    for facet, counted in (
+        ("year", Counter(e.collected_year for e in entries)),
+        ("month", Counter(e.collected_month for e in entries if e.collected_month)),
+    ):
+        top = [v for v, _n in counted.most_common(4)]
+        out += [{**by, "filters": {facet: [top[0]]}}, {**by, "exclude": {facet: [top[-1]]}}]
+        if len(top) > 1:
+            out += [{**by, "filters": {facet: top[:2]}}, {**by, "filters": {f"-{facet}": [top[1]]}}]
+    if any(e.collected is None for e in entries):
+        out.append({**by, "filters": {"year": ["undated"]}})
+    days = sorted(e.collected for e in entries if e.collected)
+    middle = days[len(days) // 2]
+    out += [{**by, "since": middle}, {**by, "until": middle}, {**by, "since": days[0], "until": middle},
+            {**by, "since": date(middle.year, 1, 1), "until": date(middle.year, 12, 31)}]  # fmt: skip
     return out
 
 
@@ -227,15 +263,18 @@ def test_filters_and_facet_counts_agree(corpus: str, request: pytest.FixtureRequ
             if (w["total"], w["facets"]) != (p["total"], p["facets"]):
                 problems.append(f"facets of {query!r} {narrowing}: {w['facets']} != {p['facets']}")
     assert problems == []
+    by_collected = [pair.whoosh.search("*", limit=1, **n)["total"] for n in collected_filters(pair.entries)]
+    assert sum(0 < n < len(pair.entries) for n in by_collected) > len(by_collected) / 2  # they narrow
 
 
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_facet_counts_cut_to_the_commonest_agree(corpus: str, request: pytest.FixtureRequest) -> None:
     pair: Pair = request.getfixturevalue(corpus)
     for query in ["*", *generated_queries(pair.entries)[:20]]:
-        w = pair.whoosh.search(query, limit=5, facet_limit=3)
-        p = pair.postgres.search(query, limit=5, facet_limit=3)
-        assert (w["total"], w["facets"]) == (p["total"], p["facets"]), query
+        for dated_by in DATES:
+            w = pair.whoosh.search(query, limit=5, facet_limit=3, dated_by=dated_by)
+            p = pair.postgres.search(query, limit=5, facet_limit=3, dated_by=dated_by)
+            assert (w["total"], w["facets"]) == (p["total"], p["facets"]), (query, dated_by)
 
 
 @pytest.mark.parametrize("corpus", CORPORA)
@@ -270,13 +309,37 @@ def _quotes(svc: SearchService, query: str, **narrowing: Any) -> set[tuple[str, 
 
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_date_order_agrees_and_snippets_are_the_same(corpus: str, request: pytest.FixtureRequest) -> None:
-    """Ordered by date, both give the same list (undated last, then in the order written); the snippets of
-    a page are made by the same highlighter from the same stored texts."""
+    """Ordered by date (published or collected), both give the same list (undated last, then in the order
+    written); the snippets of a page are made by the same highlighter from the same stored texts, and the
+    day collected each result carries is the same."""
     pair: Pair = request.getfixturevalue(corpus)
     common = Counter(w for e in pair.entries for w in set(_tokens(e))).most_common(3)
     for query in ["*", *(w for w, _n in common)]:
         for sort in ("newest", "oldest"):
-            w = pair.whoosh.search(query, sort=sort, limit=len(pair.entries))["results"]
-            p = pair.postgres.search(query, sort=sort, limit=len(pair.entries))["results"]
-            assert [r["id"] for r in w] == [r["id"] for r in p], (query, sort)
-            assert w == p
+            for dated_by in DATES:
+                asked = {"sort": sort, "limit": len(pair.entries), "dated_by": dated_by}
+                w = pair.whoosh.search(query, **asked)["results"]
+                p = pair.postgres.search(query, **asked)["results"]
+                assert [r["id"] for r in w] == [r["id"] for r in p], (query, sort, dated_by)
+                assert w == p
+    newest = pair.postgres.search("*", sort="newest", limit=len(pair.entries), dated_by="collected")
+    days = [r["collected"] for r in newest["results"]]
+    dated = [d for d in days if d]
+    assert dated == sorted(dated, reverse=True) and days == dated + [None] * (len(days) - len(dated))
+    assert dated and all(isinstance(d, str) and date.fromisoformat(d) for d in dated)
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_searches_among_some_documents_agree(corpus: str, request: pytest.FixtureRequest) -> None:
+    """``among`` (the documents a run of the pipeline has just written, the exact ``id`` field): the same
+    matches, an id the index does not hold matching nothing, none at all matching nothing."""
+    pair: Pair = request.getfixturevalue(corpus)
+    rng = random.Random(11)
+    some = [e.id for e in rng.sample(pair.entries, max(len(pair.entries) // 3, 2))]
+    queries = ["*", *generated_queries(pair.entries)[:12]]
+    for among in (some, [some[0]], [*some[:2], "no-such-document"], []):
+        for query in queries:
+            w = matched(pair.whoosh, query, among=among)
+            assert w == matched(pair.postgres, query, among=among), (query, among)
+            assert w <= set(among)
+    assert matched(pair.postgres, "*", among=some) == set(some)
