@@ -182,6 +182,26 @@ def test_damage_and_old_versions_are_found_and_rebuilt(index: PostgresIndex) -> 
             SearchService(index, gazetteer=()).search("alph*a")
 
 
+def test_an_index_built_before_collected_dates_says_so_and_a_rebuild_brings_them(
+    index: PostgresIndex,
+) -> None:
+    """Schema 1 held no collected dates: searching it says to rebuild (not that it is damaged), and the
+    rebuilt index finds and shows the day collected."""
+    index.rebuild([entry(1, "alpha")])
+    with psycopg.connect(index.url, autocommit=True) as conn:  # the index as schema 1 laid it out
+        conn.execute(f"UPDATE {LIVE}.meta SET value = '1' WHERE key = 'schema'")
+        conn.execute(f"ALTER TABLE {LIVE}.documents DROP COLUMN collected, DROP COLUMN collected_year,"
+                     " DROP COLUMN collected_month")  # fmt: skip
+    svc = SearchService(index, gazetteer=())
+    with pytest.raises(IndexOutdated, match="built by another version of Casebook; run casebook reindex"):
+        svc.search("alpha", dated_by="collected", since="2025")
+    assert "another version" in index.check()[0]
+    index.rebuild([entry(1, "alpha")])
+    found = svc.search("alpha", dated_by="collected", since="2025", facets=["year"])
+    assert [r["collected"] for r in found["results"]] == ["2025-01-01"]
+    assert found["facets"] == {"year": {"2025": 1}}  # the year collected, not the year published (2020)
+
+
 # -- long texts: positions PostgreSQL cannot hold -------------------------------------------------------
 
 
