@@ -14,6 +14,7 @@ from pathlib import Path
 
 from casebook.archive.reader import Damage, iter_records
 from casebook.archive.writer import writer_tag
+from casebook.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +124,8 @@ def _sweep_partials(directory: Path, name: str) -> None:
     for left in directory.glob(f".{glob.escape(name)}.*partial"):
         tag = left.name[len(name) + 2 : -len(".partial")]
         owner, _, pid = tag.rpartition("-")
-        if not tag or (owner == host and pid.isdigit() and not _alive(int(pid))):
+        if not tag or (owner == host and pid.isdigit() and not pid_alive(int(pid))):
             left.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -310,13 +310,12 @@ def _states_day(text: str, day: date) -> bool:
     return any(re.search(p, text, re.IGNORECASE) for p in patterns)
 
 
-def htmldate_day(tree: HtmlElement, fetched: datetime) -> date | None:
-    """htmldate's reading of the page (already less its chrome, teasers and comments), as a last resort."""
-    probe = _htmldate_probe(tree)
+def _htmldate(tree: HtmlElement, fetched: datetime, extensive: bool) -> date | None:
+    """htmldate's publication day for ``tree``, between the earliest plausible day and the fetch."""
     try:
         found = htmldate.find_date(
-            probe,
-            extensive_search=HTMLDATE_EXTENSIVE,
+            tree,
+            extensive_search=extensive,
             original_date=True,
             min_date=EARLIEST.isoformat(),
             max_date=fetched.date().isoformat(),
@@ -324,7 +323,13 @@ def htmldate_day(tree: HtmlElement, fetched: datetime) -> date | None:
     except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
         log.warning("htmldate failed: %s", exc)
         return None
-    day = _iso_day(found)
+    return _iso_day(found)
+
+
+def htmldate_day(tree: HtmlElement, fetched: datetime) -> date | None:
+    """htmldate's reading of the page (already less its chrome, teasers and comments), as a last resort."""
+    probe = _htmldate_probe(tree)
+    day = _htmldate(probe, fetched, extensive=HTMLDATE_EXTENSIVE)
     if day is None:
         return None
     if day.day == 1 and not _states_day(etree.tostring(probe, encoding="unicode", method="html"), day):
@@ -393,18 +398,7 @@ def confirmed_htmldate(tree: HtmlElement, fetched: datetime, skip: set[HtmlEleme
     The probe (``htmldate_day``) reads the page less its chrome, which is safer but finds nothing where the
     only date stands in a side column or on an 'Updated' line; this is the last resort for those pages.
     """
-    try:
-        found = htmldate.find_date(
-            tree,
-            extensive_search=False,
-            original_date=True,
-            min_date=EARLIEST.isoformat(),
-            max_date=fetched.date().isoformat(),
-        )
-    except Exception as exc:  # htmldate is a heuristic: a failure there must not lose the article
-        log.warning("htmldate failed: %s", exc)
-        return None
-    day = _iso_day(found)
+    day = _htmldate(tree, fetched, extensive=False)
     line = _date_line(tree, day, skip) if day else None
     if day is None or line is None:
         return None
