@@ -93,7 +93,8 @@ def test_an_uploaded_csv_column_is_the_list_and_more_lines_than_allowed_are_said
     assert f"Only the first {MAX_LINES} lines were searched: 7 more were left out" in page
 
 
-def test_a_saved_batch_shows_what_changed_when_run_again(archive, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_saved_batch_shows_what_changed_when_run_again(tmp_path: Path, database_url: str | None) -> None:
+    archive = fresh_archive(tmp_path, database_url)
     client = create_app(archive).test_client()
     saved = client.post(
         "/batch/save",
