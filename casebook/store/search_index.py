@@ -18,7 +18,11 @@ from psycopg import sql
 
 def tables(schema: str, entity_kinds: Iterable[str], lz4: bool) -> list[sql.Composable]:
     """The index's schema and tables; ``lz4``: tsvectors compressed with LZ4 (read back about twice as
-    fast as with PostgreSQL's own pglz: phrases and ranking read them), when the server has it."""
+    fast as with PostgreSQL's own pglz: phrases and ranking read them), when the server has it.
+
+    A search reads, of every match, its key, dates, facet values and title lexemes (``heading``): those
+    columns come first in a row, and the stored texts (read for the page's hits only) last, so reading a
+    match never walks past them (PostgreSQL finds a column by stepping over every one before it)."""
     s = sql.Identifier(schema)
     tsv = sql.SQL("tsvector COMPRESSION lz4" if lz4 else "tsvector")
     seq = sql.Literal(f"{schema}.written")
@@ -28,20 +32,19 @@ def tables(schema: str, entity_kinds: Iterable[str], lz4: bool) -> list[sql.Comp
         sql.SQL("CREATE TABLE {}.meta (key text PRIMARY KEY, value text NOT NULL)").format(s),
         sql.SQL("CREATE SEQUENCE {}.written").format(s),
         sql.SQL(
-            "CREATE TABLE {s}.documents (id text PRIMARY KEY,"
-            " seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
-            " url text, title text, body text, comments text, quotes text, speakers text, author_text text,"
-            " source text, published date, year text, month text, collected date, collected_year text,"
-            " collected_month text, duplicate_of text, extraction text,"
-            " author text[], {entities}, loose boolean NOT NULL, heading tsvector NOT NULL,"
-            " lexemes {tsv} NOT NULL)"
+            "CREATE TABLE {s}.documents (seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
+            " published date, collected date, loose boolean NOT NULL, id text PRIMARY KEY,"
+            " source text, year text, month text, collected_year text, collected_month text,"
+            " extraction text, duplicate_of text, author text[], {entities}, heading {tsv} NOT NULL,"
+            " lexemes {tsv} NOT NULL, url text, title text, body text, comments text, quotes text,"
+            " speakers text, author_text text)"
         ).format(s=s, seq=seq, entities=entities, tsv=tsv),
         sql.SQL(
-            "CREATE TABLE {s}.quotes (qid text PRIMARY KEY,"
-            " seq bigint NOT NULL DEFAULT nextval({seq}::regclass), doc_id text NOT NULL,"
-            ' text text, speaker text, speaker_id text, cue text, start integer, "end" integer,'
-            " source text, title text, url text, published date, loose boolean NOT NULL,"
-            " heading tsvector NOT NULL, lexemes {tsv} NOT NULL)"
+            "CREATE TABLE {s}.quotes (seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
+            ' published date, start integer, "end" integer, loose boolean NOT NULL,'
+            " qid text PRIMARY KEY, doc_id text NOT NULL, source text, speaker_id text,"
+            " heading {tsv} NOT NULL, lexemes {tsv} NOT NULL, text text, speaker text, cue text,"
+            " title text, url text)"
         ).format(s=s, seq=seq, tsv=tsv),
         sql.SQL(
             'CREATE TABLE {}.vocabulary (kind text, field text, word text COLLATE "C",'
@@ -62,7 +65,14 @@ INDEXES = (
     "CREATE INDEX ON {}.quotes (doc_id)",
     "CREATE INDEX ON {}.vocabulary USING gin (word gin_trgm_ops)",
 )
-ANALYZE = ("ANALYZE {}.documents", "ANALYZE {}.quotes", "ANALYZE {}.vocabulary")
+# After a build: the planner's statistics, and every row marked visible to all (hint bits and the
+# visibility map set once, by the build, not by the first searches, each of which would otherwise write
+# them into every page it reads: seconds at 100,000 documents).
+ANALYZE = (
+    "VACUUM (ANALYZE) {}.documents",
+    "VACUUM (ANALYZE) {}.quotes",
+    "VACUUM (ANALYZE) {}.vocabulary",
+)
 EXTENSIONS = ("CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
 HAS_LZ4 = "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
 SCHEMA_EXISTS = "SELECT to_regnamespace(%s) IS NOT NULL"
@@ -82,8 +92,20 @@ SIZE = (
 # -- locks and settings of a transaction ---------------------------------------------------------------
 
 LOCK_TIMEOUT = "SET LOCAL lock_timeout = {}"
-STATEMENT_TIMEOUT = "SET LOCAL statement_timeout = {}"
-NO_SEQSCAN = "SET LOCAL enable_seqscan = off"
+# A search's settings, for its transaction, in one round trip:
+# - enable_seqscan off: the planner counts nothing for reading a row's tsvector back from TOAST, so when
+#   most rows match, a sequential scan looks cheaper than the GIN index, and reads every tsvector; the
+#   index answers AND, OR and NOT of lexemes without reading them (only phrases and ranking do);
+# - jit off: the statement is planned and run in milliseconds; compiling it with JIT (on once the plan's
+#   cost passes jit_above_cost, as it does from about 100k documents) costs tens of them;
+# - work_mem: the matches (key, dates and facet values of each) are held in memory, not spilled to a
+#   temporary file;
+# - statement_timeout: what is left of the search's time (NULL: the server's setting).
+SEARCH_SETTINGS = (
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),"
+    " set_config('work_mem', '64MB', true),"
+    " set_config('statement_timeout', coalesce(%s, current_setting('statement_timeout')), true)"
+)
 BUILD_MEMORY = "SET maintenance_work_mem = '256MB'"
 WRITE_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
 SESSION_LOCK = "SELECT pg_advisory_lock(%s, %s)"
@@ -156,7 +178,8 @@ RANKED_THEN_REST = (
     " ORDER BY tier, r DESC, t DESC, published DESC NULLS LAST, seq OFFSET %s LIMIT %s)"
 )  # past the pool: the other matches in the order the pool was picked in
 FACET_VALUES = "FROM (SELECT m.{} AS v FROM m) AS m1"
-FACET_ARRAYS = "FROM m CROSS JOIN LATERAL unnest(m.{}) AS v"
+FACET_ARRAYS = "FROM (SELECT unnest(m.{}) AS v FROM m) AS m1"  # a set-returning function in the select
+# list (one ProjectSet node) costs a fraction of a lateral join's function scan per match
 FACET_COUNTS = (
     "(SELECT coalesce(json_agg(json_build_array(v, c)), '[]') FROM"
     " (SELECT v, count(*) AS c {} WHERE v IS NOT NULL AND v <> '' GROUP BY v"

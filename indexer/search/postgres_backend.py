@@ -538,12 +538,8 @@ class PostgresIndex:
         s = sql.Identifier(LIVE)
         with self._reading() as conn, conn.transaction():
             left = remaining()
-            if left is not None:
-                conn.execute(sql.SQL(Q.STATEMENT_TIMEOUT).format(sql.Literal(max(int(left * 1000), 1))))
-            # The planner counts nothing for reading a row's tsvector back from TOAST: when most rows match,
-            # a sequential scan looks cheaper than the GIN index, and reads every tsvector. The index
-            # answers AND, OR and NOT of lexemes without reading them; only phrases and ranking do.
-            conn.execute(Q.NO_SEQSCAN)
+            timeout = None if left is None else str(max(int(left * 1000), 1))
+            conn.execute(Q.SEARCH_SETTINGS, (timeout,))  # no sequential scans, no JIT (see the SQL)
             lookup = _Lookup(conn, wanted.kind, table)
             cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind])).compile(wanted.query)
             facets = [f for f in wanted.facets if f in table.single or f in table.multi]
