@@ -9,6 +9,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
 from click.testing import CliRunner
@@ -260,3 +261,108 @@ def test_ingest_search_check_and_reindex_run_on_postgres(postgres, tmp_path: Pat
     assert repaired.exit_code == 0 and '"total": 4' in repaired.output
     assert "rebuilding the search index from the store" in repaired.output
     assert service(open_backend(settings)).search("*")["total"] == 4
+
+
+# -- facets and order from the columns each process holds ---------------------------------------------
+
+
+def sourced(n: int, source: str, published: date) -> IndexEntry:
+    url = f"https://pg.example/{n}"
+    fetched = datetime(2025, 1, 1, tzinfo=UTC)
+    doc = Document(url=url, canonical_url=url, source=source, title=f"Article {n}", text="benefit words",
+                   fetched=fetched, published=published)  # fmt: skip
+    return index_entry(StoredDocument(doc, 1, fetched), [], [])
+
+
+def doc_id(n: int) -> str:
+    return sourced(n, "", date(2000, 1, 1)).id
+
+
+def test_facets_and_order_follow_every_write_replacement_and_rebuild(index: PostgresIndex) -> None:
+    svc = SearchService(index, gazetteer=())
+
+    def seen(query: str = "benefit") -> tuple[dict[str, dict[str, int]], list[str]]:
+        answer = svc.search(query, facets=("source", "year"), sort="newest")
+        return answer["facets"], [r["id"] for r in answer["results"]]
+
+    index.update([sourced(1, "alpha", date(2019, 5, 1)), sourced(2, "alpha", date(2020, 5, 1))])
+    facets, order = seen()
+    assert facets["source"] == {"alpha": 2} and facets["year"] == {"2019": 1, "2020": 1}
+    assert order == [doc_id(2), doc_id(1)]
+    index.update([sourced(3, "beta", date(2021, 5, 1))])  # written after the columns were read
+    facets, order = seen()
+    assert facets["source"] == {"alpha": 2, "beta": 1} and order[0] == doc_id(3)
+    index.update([sourced(1, "gamma", date(2022, 5, 1))])  # replaced: its old values no longer count
+    facets, order = seen()
+    assert facets["source"] == {"alpha": 1, "beta": 1, "gamma": 1}
+    assert facets["year"] == {"2020": 1, "2021": 1, "2022": 1} and order[0] == doc_id(1)
+    index.rebuild([sourced(7, "delta", date(2010, 1, 1))])  # another build: its columns start afresh
+    facets, order = seen()
+    assert facets == {"source": {"delta": 1}, "year": {"2010": 1}} and order == [doc_id(7)]
+
+
+def test_a_column_read_further_by_a_newer_search_still_counts_an_older_one() -> None:
+    from indexer.search.postgres_columns import ColumnReader, Columns, FacetColumn, facet_counts
+
+    column = FacetColumn()
+    column.add([("x", np.array([1, 5], dtype=np.int32)), ("y", np.array([9], dtype=np.int32))])
+    column.loaded = 9  # another thread's search saw row 9; this one's snapshot ends at row 5
+    columns = Columns("build")
+    columns.facets["source"] = column
+    reader = ColumnReader(None, "s", "documents", columns)  # type: ignore[arg-type] - nothing to read
+    assert facet_counts(reader, {"source": False}, np.array([1, 5], dtype=np.int32), 5, 10) == {
+        "source": {"x": 2}
+    }
+
+
+def test_facet_values_commonest_first_then_by_value_cut_at_the_limit() -> None:
+    from indexer.search.postgres_columns import FacetColumn
+
+    column = FacetColumn()
+    column.add(
+        [("d", np.array([7])), ("c", np.array([4, 5])), ("b", np.array([2, 3])), ("a", np.array([1, 6, 8]))]
+    )
+    mask = np.ones(9, dtype=bool)
+    assert column.counts(mask, 2) == {"a": 3, "b": 2}
+    assert column.counts(mask, 3) == {"a": 3, "b": 2, "c": 2}
+    assert column.counts(mask, 10) == {"a": 3, "b": 2, "c": 2, "d": 1}
+    mask[[1, 6, 8]] = False
+    assert column.counts(mask, 10) == {"b": 2, "c": 2, "d": 1}
+
+
+def test_row_numbers_arrive_as_numpy_arrays(postgres) -> None:  # noqa: ANN001
+    from indexer.search.postgres_columns import numpy_cursor
+
+    with psycopg.connect(postgres.new_database()) as conn, numpy_cursor(conn) as cur:
+        empty, some = cur.execute("SELECT '{}'::int4[], ARRAY[3, -1, 2147483647]::int4[]").fetchone()
+        assert empty.dtype == np.int32 and len(empty) == 0
+        assert some.tolist() == [3, -1, 2147483647]
+        with pytest.raises(psycopg.DataError, match="without NULLs"):
+            cur.execute("SELECT ARRAY[1, NULL]::int4[]").fetchone()
+
+
+def test_date_ranges_anded_at_the_top_are_bounded_on_the_columns_and_others_stay_in_sql() -> None:
+    from indexer.search import tree as t
+    from indexer.search.postgres_query import day_ranges
+
+    word, other = t.Term("body", "sanctions"), t.Term("body", "appeal")
+    since = t.Days(date(2015, 1, 1), None)
+    until = t.Days(None, date(2016, 12, 31), "collected")
+    assert day_ranges(t.And((word, t.Unscored(since), until))) == (word, [since, until])
+    assert day_ranges(t.AndNot(t.And((word, since)), other)) == (t.AndNot(word, other), [since])
+    assert day_ranges(t.Unscored(since)) == (t.Every(), [since])
+    nested = t.Or((word, t.And((other, since))))
+    assert day_ranges(nested) == (nested, [])  # inside an OR a range is not every match's: SQL keeps it
+    assert day_ranges(t.AndNot(word, since)) == (t.AndNot(word, since), [])
+
+
+def test_date_ranges_count_and_order_on_postgres(index: PostgresIndex) -> None:
+    index.update(
+        [sourced(n, "alpha", date(2010 + n, 6, 1)) for n in range(1, 6)]
+        + [entry(9, "benefit undated", published=None)]
+    )
+    svc = SearchService(index, gazetteer=())
+    answer = svc.search("benefit published:[2012-01-01 TO 2014-12-31]", facets=("year",), sort="oldest")
+    assert answer["total"] == 3 and answer["facets"]["year"] == {"2012": 1, "2013": 1, "2014": 1}
+    assert [r["id"] for r in answer["results"]] == [doc_id(2), doc_id(3), doc_id(4)]
+    assert svc.search("benefit", sort="newest")["results"][-1]["id"] == entry(9, "").id  # undated last

@@ -20,9 +20,9 @@ def tables(schema: str, entity_kinds: Iterable[str], lz4: bool) -> list[sql.Comp
     """The index's schema and tables; ``lz4``: tsvectors compressed with LZ4 (read back about twice as
     fast as with PostgreSQL's own pglz: phrases and ranking read them), when the server has it.
 
-    A search reads, of every match, its key, dates, facet values and title lexemes (``heading``): those
-    columns come first in a row, and the stored texts (read for the page's hits only) last, so reading a
-    match never walks past them (PostgreSQL finds a column by stepping over every one before it)."""
+    A search visits the row of every match (the GIN index finds them, the row says whether it is visible):
+    rows are kept narrow (``toast_tuple_target`` 128: every value but the few small ones is moved out of
+    the row), so a search that matches most of the index reads a third of the pages it would otherwise."""
     s = sql.Identifier(schema)
     tsv = sql.SQL("tsvector COMPRESSION lz4" if lz4 else "tsvector")
     seq = sql.Literal(f"{schema}.written")
@@ -35,16 +35,16 @@ def tables(schema: str, entity_kinds: Iterable[str], lz4: bool) -> list[sql.Comp
             "CREATE TABLE {s}.documents (seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
             " published date, collected date, loose boolean NOT NULL, id text PRIMARY KEY,"
             " source text, year text, month text, collected_year text, collected_month text,"
-            " extraction text, duplicate_of text, author text[], {entities}, heading {tsv} NOT NULL,"
+            " extraction text, duplicate_of text, author text[], {entities},"
             " lexemes {tsv} NOT NULL, url text, title text, body text, comments text, quotes text,"
-            " speakers text, author_text text)"
+            " speakers text, author_text text) WITH (toast_tuple_target = 128)"
         ).format(s=s, seq=seq, entities=entities, tsv=tsv),
         sql.SQL(
             "CREATE TABLE {s}.quotes (seq bigint NOT NULL DEFAULT nextval({seq}::regclass),"
             ' published date, start integer, "end" integer, loose boolean NOT NULL,'
             " qid text PRIMARY KEY, doc_id text NOT NULL, source text, speaker_id text,"
-            " heading {tsv} NOT NULL, lexemes {tsv} NOT NULL, text text, speaker text, cue text,"
-            " title text, url text)"
+            " lexemes {tsv} NOT NULL, text text, speaker text, cue text, title text, url text)"
+            " WITH (toast_tuple_target = 128)"
         ).format(s=s, seq=seq, tsv=tsv),
         sql.SQL(
             'CREATE TABLE {}.vocabulary (kind text, field text, word text COLLATE "C",'
@@ -60,6 +60,8 @@ INDEXES = (
     "CREATE INDEX ON {}.documents (published, seq)",
     "CREATE INDEX ON {}.documents (collected, seq)",
     "CREATE INDEX ON {}.documents (source)",
+    "CREATE UNIQUE INDEX ON {}.documents (seq)",
+    "CREATE UNIQUE INDEX ON {}.quotes (seq)",
     "CREATE INDEX ON {}.quotes USING gin (lexemes)",
     "CREATE INDEX ON {}.quotes USING gin (lexemes) WHERE loose",
     "CREATE INDEX ON {}.quotes (doc_id)",
@@ -106,6 +108,8 @@ SEARCH_SETTINGS = (
     " set_config('work_mem', '64MB', true),"
     " set_config('statement_timeout', coalesce(%s, current_setting('statement_timeout')), true)"
 )
+# A search's statements see one snapshot: the rows it matches are the rows its columns are read up to.
+REPEATABLE_READ = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 BUILD_MEMORY = "SET maintenance_work_mem = '256MB'"
 WRITE_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
 SESSION_LOCK = "SELECT pg_advisory_lock(%s, %s)"
@@ -113,7 +117,7 @@ SESSION_LOCK = "SELECT pg_advisory_lock(%s, %s)"
 # -- meta, counts, inventory ---------------------------------------------------------------------------
 
 META = "SELECT key, value FROM {}.meta"
-NEW_META = "INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s)"
+NEW_META = "INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s), ('build', %s)"
 NEW_STAMP = "UPDATE {}.meta SET value = %s WHERE key = 'stamp'"
 PROBE = "SELECT 1 FROM {}.{} LIMIT 1"
 COUNT = "SELECT count(*) FROM {}.{}"
@@ -151,37 +155,39 @@ NEAR_WORDS = (
     " AND length(word) BETWEEN %s AND %s AND levenshtein_less_equal(word, %s, %s) <= %s"
 )  # first letter fixed (LIKE), then Levenshtein's distance as Whoosh's automaton counts it
 TEXTS = "SELECT d.{k}, d.{f} FROM {s}.{t} AS d WHERE d.lexemes @@ %s::tsquery{loose}"
-STORED = "SELECT {} FROM {}.{} WHERE {} = ANY(%s)"
 
-# One search: the matches (``m``), then their count, the page and each facet's counts in one statement.
-SEARCH = "WITH {} SELECT {}"
-MATCHES = "m AS MATERIALIZED (SELECT {} FROM {}.{} AS d WHERE {})"
-TOTAL = "(SELECT count(*) FROM m)"
-PAGE = "ARRAY(SELECT key FROM m ORDER BY {} OFFSET %s LIMIT %s)"
-# The page's order when not ranked: by a date column (``published`` or ``collected``; undated last, then
-# in the order written), or in the order written.
-BY_DATE = {"newest": "{} DESC NULLS LAST, seq", "oldest": "{} ASC NULLS LAST, seq"}
-AS_WRITTEN = "seq"
-# Ranked: the pool of the likeliest matches (a query word in the title, newest first), ranked by ts_rank.
-POOL = (
-    "pool AS MATERIALIZED (SELECT key, seq FROM m ORDER BY t DESC, published DESC NULLS LAST, seq LIMIT {})"
+# One search: the row numbers (seq) of its matches, of those with a ranked word in the heading field (the
+# likeliest, ranked first) and the newest row the search's snapshot holds (what the columns are read up to).
+# Counting facets, bounding dates and ordering are done on columns held in the process
+# (indexer.search.postgres_columns). A document's lexemes are read back from TOAST: the GIN index finds the
+# ones with a heading word apart; a quote's are in its row: checked in the same pass.
+MATCHED = (
+    "SELECT (SELECT value FROM {s}.meta WHERE key = 'build'),"
+    " (SELECT coalesce(max(seq), 0)::int4 FROM {s}.{t}), {matches}"
 )
-RANKED = (
-    "ranked AS (SELECT p.key, p.seq, ts_rank(d.lexemes, %s::tsquery, 1) AS r"
-    " FROM pool AS p JOIN {}.{} AS d ON d.{} = p.key)"
+MATCHES_APART = "ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE {where}), {heading}"
+HEADING_APART = "ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE d.lexemes @@ %s::tsquery)"
+MATCHES_IN_ROW = (
+    "(SELECT coalesce(array_agg(d.seq::int4), '{{}}') FROM {s}.{t} AS d WHERE {where}), '{{}}'::int4[]"
 )
-RANKED_PAGE = "ARRAY(SELECT key FROM ranked ORDER BY r DESC, seq OFFSET %s LIMIT %s)"
-RANKED_THEN_REST = (
-    "ARRAY(SELECT key FROM (SELECT key, 0 AS tier, r, TRUE AS t, NULL::date AS published,"
-    " seq FROM ranked UNION ALL SELECT m.key, 1, 0, m.t, m.published, m.seq FROM m"
-    " WHERE NOT EXISTS (SELECT 1 FROM pool WHERE pool.key = m.key)) AS x"
-    " ORDER BY tier, r DESC, t DESC, published DESC NULLS LAST, seq OFFSET %s LIMIT %s)"
-)  # past the pool: the other matches in the order the pool was picked in
-FACET_VALUES = "FROM (SELECT m.{} AS v FROM m) AS m1"
-FACET_ARRAYS = "FROM (SELECT unnest(m.{}) AS v FROM m) AS m1"  # a set-returning function in the select
-# list (one ProjectSet node) costs a fraction of a lateral join's function scan per match
-FACET_COUNTS = (
-    "(SELECT coalesce(json_agg(json_build_array(v, c)), '[]') FROM"
-    " (SELECT v, count(*) AS c {} WHERE v IS NOT NULL AND v <> '' GROUP BY v"
-    ' ORDER BY c DESC, v COLLATE "C" LIMIT %s) AS f)'
-)  # the commonest values first, then by value as Python orders strings
+MATCHES_AND_HEADING_IN_ROW = (
+    "m.matched, m.heading FROM (SELECT coalesce(array_agg(d.seq::int4), '{{}}') AS matched,"
+    " coalesce(array_agg(d.seq::int4) FILTER (WHERE d.lexemes @@ %s::tsquery), '{{}}') AS heading"
+    " FROM {s}.{t} AS d WHERE {where}) AS m"
+)
+NO_MATCHES = "'{}'::int4[]"
+RANKS = "SELECT seq::int4, ts_rank(lexemes, %s::tsquery, 1) FROM {s}.{t} WHERE seq = ANY(%s)"
+STORED = "SELECT seq::int4, {c} FROM {s}.{t} WHERE seq = ANY(%s)"
+# A column's rows written after those a process holds, up to the newest of the search's snapshot.
+COLUMN_VALUES = (
+    "SELECT {c}, array_agg(seq::int4) FROM {s}.{t} WHERE seq > %s AND seq <= %s"
+    " AND {c} IS NOT NULL AND {c} <> '' GROUP BY 1"
+)
+COLUMN_ARRAYS = (
+    "SELECT v, array_agg(d.seq::int4) FROM {s}.{t} AS d, unnest(d.{c}) AS v WHERE d.seq > %s AND d.seq <= %s"
+    " AND v IS NOT NULL AND v <> '' GROUP BY v"
+)
+COLUMN_DAYS = (
+    "SELECT array_agg(seq::int4), array_agg(({c} - DATE '1970-01-01')::int4) FROM {s}.{t}"
+    " WHERE seq > %s AND seq <= %s AND {c} IS NOT NULL"
+)

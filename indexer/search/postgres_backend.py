@@ -5,16 +5,18 @@ The live index is the schema ``casebook_index``: ``documents`` and ``quotes`` (o
 values, facet columns and a weighted ``tsvector`` of field-tagged lexemes with a GIN index, laid out by
 :mod:`indexer.search.postgres_entries`), ``vocabulary`` (every word and keyword value of each field, with
 a ``pg_trgm`` index, for wildcards and fuzzy words), ``entities`` (the names documents use for each entity,
-for ``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write). Queries
-(:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement counts the
-matches, counts the facets and cuts the page; the page's stored values are read as the hits are consumed.
+for ``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write; the build's id).
+Queries (:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement
+finds the row numbers of the matches through the GIN index; the facets are counted and the matches ordered
+on columns each process holds (:mod:`indexer.search.postgres_columns`: visiting every match once per facet
+in SQL cost ten times as much); the page's stored values are read as the hits are consumed.
 
 Relevance is ``ts_rank`` over the weighted lexemes (PostgreSQL's default weights: a title word counts 2.5
 times a body word, a body word twice a word of the comments or quotes). Reading a row's whole tsvector
 costs tens of microseconds, so when more than ``RANK_POOL`` documents match, the ranked ones are the
-likeliest: those with a query word in the title first, newest first; the matches past them follow in that
-order. With fewer matches, every match is ranked. Ranking is each backend's own (the seam promises the
-same matches, not the same order).
+likeliest: those with a query word in the title (a quote's text) first, newest first, found by the same
+GIN index; the matches past them follow in that order. With fewer matches, every match is ranked. Ranking
+is each backend's own (the seam promises the same matches, not the same order).
 
 Writers take a transaction-level advisory lock (one writer at a time, on any machine; a writer waits
 ``lock_timeout`` seconds, then says so). A rebuild fills a schema of its own (``casebook_index_build_N``),
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import psycopg
 from psycopg import sql
 
@@ -49,6 +52,17 @@ from indexer.search.bounds import check_time, remaining
 from indexer.search.entries import IndexEntry
 from indexer.search.language import QueryError
 from indexer.search.lexicon import SeenEntity
+from indexer.search.postgres_columns import (
+    ColumnReader,
+    DayColumn,
+    columns_of,
+    day_keys,
+    facet_counts,
+    first_by,
+    in_range,
+    likeliest_first,
+    numpy_cursor,
+)
 from indexer.search.postgres_entries import (
     DOCUMENT_COLUMNS,
     MULTI_FACETS,
@@ -58,11 +72,11 @@ from indexer.search.postgres_entries import (
     document_row,
     quote_rows,
 )
-from indexer.search.postgres_query import QueryCompiler
+from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: the day the archive first fetched each page (collected, collected_year, _month)
+SCHEMA_VERSION = 3  # 2: the day the archive first fetched each page; 3: narrow rows, a build id, seq indexed
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N
@@ -82,6 +96,8 @@ class Table:
     stored: tuple[str, ...]  # what a hit holds
     single: tuple[str, ...]  # facet columns holding one value
     multi: tuple[str, ...]  # facet columns holding several (arrays)
+    heading: str  # the text field whose ranked words pick the likeliest matches (the title, a quote's text)
+    lexemes_in_row: bool  # short entries (quotes): their lexemes are kept in the row, not in TOAST
 
 
 TABLES: dict[Kind, Table] = {
@@ -103,6 +119,8 @@ TABLES: dict[Kind, Table] = {
         ),
         SINGLE_FACETS,
         MULTI_FACETS,
+        "title",
+        False,
     ),
     "quotes": Table(
         "quotes",
@@ -124,6 +142,8 @@ TABLES: dict[Kind, Table] = {
         ),
         ("source", "speaker_id"),
         (),
+        "text",
+        True,
     ),  # fmt: skip
 }
 DATE_COLUMNS = {"published": "published", "collected": "collected"}  # Wanted.dated_by -> its column
@@ -314,7 +334,7 @@ class PostgresIndex:
             conn.execute(statement)
         conn.execute(
             sql.SQL(Q.NEW_META).format(sql.Identifier(schema)),
-            (str(SCHEMA_VERSION), uuid.uuid4().hex),
+            (str(SCHEMA_VERSION), uuid.uuid4().hex, uuid.uuid4().hex),
         )
 
     def _lock(self, conn: psycopg.Connection, key: int) -> None:
@@ -532,90 +552,99 @@ class PostgresIndex:
             return {v for (v,) in conn.execute(query, (kind, field))}
 
     def find(self, wanted: Wanted) -> Found:
-        """Match, count, facet and cut the page in one statement; stored values read as hits are consumed.
-        Ranked by relevance, the page comes from the ``RANK_POOL`` likeliest matches (module docstring)."""
+        """The matches' row numbers from the database (one statement, in one snapshot with the columns
+        read after it); the count, the facets and the order from the columns held in this process
+        (:mod:`indexer.search.postgres_columns`); ranked by relevance, the page comes from the
+        ``RANK_POOL`` likeliest matches (module docstring); stored values read as hits are consumed."""
         table = TABLES[wanted.kind]
-        s = sql.Identifier(LIVE)
+        s, t = sql.Identifier(LIVE), sql.Identifier(table.name)
         with self._reading() as conn, conn.transaction():
+            conn.execute(Q.REPEATABLE_READ)
             left = remaining()
             timeout = None if left is None else str(max(int(left * 1000), 1))
             conn.execute(Q.SEARCH_SETTINGS, (timeout,))  # no sequential scans, no JIT (see the SQL)
             lookup = _Lookup(conn, wanted.kind, table)
-            cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind])).compile(wanted.query)
-            facets = [f for f in wanted.facets if f in table.single or f in table.multi]
+            tree, ranges = day_ranges(wanted.query)  # bounded on the date columns (see day_ranges)
+            cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind]), table.heading).compile(
+                tree
+            )
             ranked = wanted.order == "relevance" and cond.rank is not None
-            dated_by = DATE_COLUMNS[wanted.dated_by]  # what newest and oldest order by
-            picked = [
-                sql.SQL("d.{} AS key").format(sql.Identifier(table.key)),
-                sql.SQL("d.seq"),
-                sql.SQL("d.published"),  # what the ranked pool is picked by (and the default date order)
-            ]
-            if dated_by != "published":
-                picked.append(sql.SQL("d.{}").format(sql.Identifier(dated_by)))
-            picked += [sql.SQL("d.{}").format(sql.Identifier(f)) for f in facets]
-            params: list[object] = []
-            if ranked:
-                picked.append(sql.SQL("d.heading @@ %s::tsquery AS t"))
-                params.append(cond.rank)
-            params += cond.params
-            ctes = [
-                sql.SQL(Q.MATCHES).format(
-                    sql.SQL(", ").join(picked),
-                    s,
-                    sql.Identifier(table.name),
-                    sql.SQL(cond.where),  # made by the compiler: a placeholder for every value
-                )
-            ]
-            page_size = None if wanted.last is None else max(wanted.last - wanted.first, 0)
-            if ranked:
-                ctes += [
-                    sql.SQL(Q.POOL).format(sql.Literal(RANK_POOL)),
-                    sql.SQL(Q.RANKED).format(s, sql.Identifier(table.name), sql.Identifier(table.key)),
-                ]
-                params.append(cond.rank)
-                if wanted.last is not None and wanted.last <= RANK_POOL:
-                    page = sql.SQL(Q.RANKED_PAGE)
-                else:  # past the ranked pool: the rest in the order the pool was picked in
-                    page = sql.SQL(Q.RANKED_THEN_REST)
+            heading = cond.heading if ranked else None
+            where = sql.SQL(cond.where)
+            params: list[object] = list(cond.params)
+            if table.lexemes_in_row and heading is not None:
+                matches = sql.SQL(Q.MATCHES_AND_HEADING_IN_ROW).format(s=s, t=t, where=where)
+                params.insert(0, heading)
+            elif table.lexemes_in_row:
+                matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, t=t, where=where)
             else:
-                by_date = Q.BY_DATE.get(wanted.order)
-                order = (
-                    sql.SQL(by_date).format(sql.Identifier(dated_by)) if by_date else sql.SQL(Q.AS_WRITTEN)
+                apart = sql.SQL(Q.NO_MATCHES)
+                if heading is not None:
+                    apart = sql.SQL(Q.HEADING_APART).format(s=s, t=t)
+                    params.append(heading)
+                matches = sql.SQL(Q.MATCHES_APART).format(s=s, t=t, where=where, heading=apart)
+            statement = sql.SQL(Q.MATCHED).format(s=s, t=t, matches=matches)
+            with numpy_cursor(conn) as cur:
+                row = cur.execute(statement, params).fetchone()
+            assert row is not None
+            build, newest, matched, in_heading = row[0] or "", int(row[1]), np.sort(row[2]), row[3]
+            reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, build))
+            for days in ranges:
+                column = reader.days(DATE_COLUMNS[days.date], newest)
+                matched = matched[in_range(column, matched, days.start, days.end)]
+            facets = {f: f in table.multi for f in wanted.facets if f in table.single or f in table.multi}
+            counted = facet_counts(reader, facets, matched, newest, wanted.facet_limit)
+            if ranked:
+                published = reader.days("published", newest)
+                order = self._ranked(
+                    conn, table, cond.rank or "", matched, in_heading, published, wanted.last
                 )
-                page = sql.SQL(Q.PAGE).format(order)
-            parts = [sql.SQL(Q.TOTAL), page]
-            params += [wanted.first, page_size]
-            for name in facets:
-                col = sql.Identifier(name)
-                source = (
-                    sql.SQL(Q.FACET_ARRAYS).format(col)
-                    if name in table.multi
-                    else sql.SQL(Q.FACET_VALUES).format(col)
-                )
-                parts.append(sql.SQL(Q.FACET_COUNTS).format(source))
-                params.append(wanted.facet_limit)
-            statement = sql.SQL(Q.SEARCH).format(sql.SQL(", ").join(ctes), sql.SQL(", ").join(parts))
-            row = conn.execute(statement, params).fetchone()
-        assert row is not None
-        total, keys = int(row[0]), list(row[1] or ())
-        counted = {
-            name: dict(sorted(((v, int(c)) for v, c in pairs), key=lambda vc: (-vc[1], vc[0])))
-            for name, pairs in zip(facets, row[2:], strict=True)
-        }
+            elif wanted.order in ("newest", "oldest"):
+                days = reader.days(DATE_COLUMNS[wanted.dated_by], newest)
+                keys = day_keys(days, matched, wanted.order == "newest").astype(np.int64) << 32 | matched
+                order = first_by(keys, matched, wanted.last)
+            else:
+                order = matched  # as written
+        page = order[wanted.first : wanted.last]
         found = {name: counted.get(name, {}) for name in wanted.facets}
-        return Found(total, found, self._stored(table, keys))
+        return Found(len(matched), found, self._stored(table, page.tolist()))
 
-    def _stored(self, table: Table, keys: list[str]) -> Iterator[dict[str, Any]]:
+    def _ranked(
+        self,
+        conn: psycopg.Connection,
+        table: Table,
+        rank: str,
+        matched: np.ndarray,
+        in_heading: np.ndarray,
+        published: DayColumn,
+        upto: int | None,
+    ) -> np.ndarray:
+        """The matches in relevance order, the first ``upto`` of them at least (None: all): the
+        ``RANK_POOL`` likeliest (a ranked word in the heading field first, then newest first) ranked by
+        ``ts_rank``, then the others in the order they were picked in."""
+        keys = likeliest_first(matched, in_heading, published)
+        picked = first_by(keys, matched, RANK_POOL if upto is not None and upto <= RANK_POOL else None)
+        pool = picked[:RANK_POOL]
+        if not len(pool):
+            return pool
+        query = sql.SQL(Q.RANKS).format(s=sql.Identifier(LIVE), t=sql.Identifier(table.name))
+        ranks = dict(conn.execute(query, (rank, pool.tolist())).fetchall())
+        scores = np.array([ranks.get(x, 0.0) for x in pool.tolist()])
+        ranked = pool[np.lexsort((pool, -scores))]
+        return np.concatenate([ranked, picked[RANK_POOL:]])
+
+    def _stored(self, table: Table, seqs: list[int]) -> Iterator[dict[str, Any]]:
         """The stored values of each hit, read a few hundred at a time as they are asked for."""
-        columns = sql.SQL(", ").join(map(sql.Identifier, table.stored))
         query = sql.SQL(Q.STORED).format(
-            columns, sql.Identifier(LIVE), sql.Identifier(table.name), sql.Identifier(table.key)
+            c=sql.SQL(", ").join(map(sql.Identifier, table.stored)),
+            s=sql.Identifier(LIVE),
+            t=sql.Identifier(table.name),
         )
-        for chunk in _chunks(keys, HITS_AT_ONCE):
+        for chunk in _chunks(seqs, HITS_AT_ONCE):
             with self._reading() as conn:
-                rows = {r[0]: r for r in conn.execute(query, (chunk,))}
-            for key in chunk:
-                row = rows.get(key)
+                rows = {r[0]: r[1:] for r in conn.execute(query, (chunk,))}
+            for seq in chunk:
+                row = rows.get(seq)
                 if row is None:  # replaced or removed since the search: nothing to show
                     continue
                 hit: dict[str, Any] = {}

@@ -11,8 +11,7 @@ A row's ``lexemes`` hold, for every field of the entry:
 - ``source:dorset-iww``, ``person:person:liz-kendall``, ``original:no``...: each value of a keyword field,
   whole (no positions).
 
-Weights rank a title above the text (A: title, B: body, C: comments and quotes, D: the rest); ``heading``
-holds the title's lexemes alone (a quote's text, in the quotes table), small and kept in the row. PostgreSQL
+Weights rank a title above the text (A: title, B: body, C: comments and quotes, D: the rest). PostgreSQL
 keeps at most 256 positions per lexeme and none past 16,383: a row whose words go beyond that is marked
 ``loose``, and a phrase is checked against its text (:mod:`indexer.search.postgres_query`); elsewhere a
 phrase is matched on the positions, exactly. Lexemes longer than PostgreSQL takes (2,046 bytes: a run of
@@ -83,7 +82,6 @@ DOCUMENT_COLUMNS = (
     "author",
     *ENTITY_KINDS,
     "loose",
-    "heading",
     "lexemes",
 )
 QUOTE_COLUMNS = (
@@ -100,7 +98,6 @@ QUOTE_COLUMNS = (
     "url",
     "published",
     "loose",
-    "heading",
     "lexemes",
 )
 
@@ -147,15 +144,6 @@ class Lexemes:
             if value:
                 self.bare.add(f"{field}:{value}")
                 self.vocabulary.add((field, value))
-
-    def heading(self, field: str) -> str:
-        """The lexemes of one short field alone (a title), small enough to be kept in the row: what
-        relevance ranking reads of every match before it ranks the likeliest with the whole tsvector."""
-        return " ".join(
-            f"{_escaped(lexeme)}:{','.join(f'{p}{self.weights[lexeme]}' for p in positions)}"
-            for lexeme, positions in self.positions.items()
-            if lexeme.startswith((f"{field}:", f"{field}~")) and lexeme_fits(lexeme)
-        )
 
     def tsvector(self) -> str:
         parts = [
@@ -227,7 +215,6 @@ def document_row(entry: IndexEntry) -> Row:
         authors,
         *(entities[kind] for kind in ENTITY_KINDS),
         lex.loose,
-        lex.heading("title"),
         tsvector,
     )
     return Row(values, lex.vocabulary)
@@ -263,7 +250,6 @@ def quote_rows(entry: IndexEntry) -> Iterator[Row]:
                 entry.url or None,
                 entry.published,
                 lex.loose,
-                lex.heading("text"),
                 tsvector,
             ),
             lex.vocabulary,

@@ -61,9 +61,13 @@ def quoted(lexeme: str, prefix: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Ts:
-    """A ``tsquery`` over the row's lexemes."""
+    """A ``tsquery`` over the row's lexemes; a leaf of the tree (a word, stem, wildcard or phrase) also keeps
+    its lexemes and how they join (``|`` any, ``&`` all), so the part of it in one field can be asked for."""
 
     text: str
+    lexemes: tuple[str, ...] = ()
+    joiner: str = "|"
+    prefix: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,15 @@ Part = Ts | Sql
 
 @dataclass
 class Condition:
-    """What a tree compiled to: the WHERE condition (over the table aliased ``d``), its parameters, and the
-    ``tsquery`` relevance is ranked by (None: nothing to rank by)."""
+    """What a tree compiled to: the WHERE condition (over the table aliased ``d``), its parameters, the
+    ``tsquery`` relevance is ranked by (None: nothing to rank by), and the part of it in the heading field
+    (a document's title, a quote's text: None when no ranked word is sought there), which picks the
+    likeliest matches for ranking."""
 
     where: str
     params: list[object]
     rank: str | None
+    heading: str | None = None
 
 
 @dataclass
@@ -94,13 +101,17 @@ class QueryCompiler:
     lookup: Lookup
     key: str = "id"  # the table's key column
     text_columns: Sequence[str] = ()  # the text fields stored whole (for checking phrases)
-    ranked: list[str] = field(default_factory=list)
+    heading: str = "title"  # the field whose words pick the likeliest matches (Condition.heading)
+    ranked: list[Ts] = field(default_factory=list)
 
     def compile(self, node: t.Node) -> Condition:
         part = self._node(node, scored=True)
         where, params = self._sql(part)
-        rank = " | ".join(f"({r})" for r in dict.fromkeys(self.ranked)) or None
-        return Condition(where, params, rank)
+        ranked = list(dict.fromkeys(self.ranked))
+        rank = " | ".join(f"({r.text})" for r in ranked) or None
+        in_heading = [x for x in (_in_field(r, self.heading) for r in ranked) if x]
+        heading = " | ".join(f"({x})" for x in dict.fromkeys(in_heading)) or None
+        return Condition(where, params, rank, heading)
 
     # -- parts --------------------------------------------------------------------------------
 
@@ -118,8 +129,8 @@ class QueryCompiler:
             return self._scored(_term(node.field, node.value), scored)
         if isinstance(node, t.Stemmed):
             stem = stem_of(node.word)
-            found = [quoted(f"{f}~{stem}") for f in node.fields if lexeme_fits(f"{f}~{stem}")]
-            return self._scored(Ts(" | ".join(found)) if found else FALSE, scored)
+            found = [f"{f}~{stem}" for f in node.fields if lexeme_fits(f"{f}~{stem}")]
+            return self._scored(_ts(found) if found else FALSE, scored)
         if isinstance(node, t.Phrase):
             return self._phrase(node, scored)
         if isinstance(node, t.Wildcard):
@@ -141,7 +152,7 @@ class QueryCompiler:
 
     def _scored(self, part: Part, scored: bool) -> Part:
         if scored and isinstance(part, Ts):
-            self.ranked.append(part.text)
+            self.ranked.append(part)
         return part
 
     def _wildcard(self, node: t.Wildcard) -> Part:
@@ -151,7 +162,7 @@ class QueryCompiler:
         head = pattern[:-1]
         if pattern.endswith("*") and not any(c in head for c in "*?["):
             lexeme = f"{node.field}:{head}"
-            return Ts(quoted(lexeme, prefix=True)) if lexeme_fits(lexeme) else FALSE
+            return _ts([lexeme], prefix=True) if lexeme_fits(lexeme) else FALSE
         glob = re.compile(fnmatch.translate(pattern))  # what Whoosh's Wildcard matches words with
         found = [w for w in self.lookup.vocabulary(node.field, _like(pattern)) if glob.match(w)]
         return _any(node.field, found)
@@ -162,7 +173,7 @@ class QueryCompiler:
             return FALSE
         every = " & ".join(quoted(x) for x in dict.fromkeys(lexemes))
         if scored:
-            self.ranked.append(every)
+            self.ranked.append(_ts(list(dict.fromkeys(lexemes)), joiner="&"))
         chain = _chain([quoted(x) for x in lexemes], node.gap)
         if node.field not in self.text_columns:  # pragma: no cover - every text field is stored
             raise ValueError(f"no text stored for {node.field}")
@@ -178,14 +189,29 @@ class QueryCompiler:
         return _or([by_positions, by_text])
 
 
+def _ts(lexemes: Sequence[str], joiner: str = "|", prefix: bool = False) -> Ts:
+    """A leaf: any (``|``) or all (``&``) of ``lexemes``."""
+    text = f" {joiner} ".join(quoted(x, prefix) for x in lexemes)
+    return Ts(text, tuple(lexemes), joiner, prefix)
+
+
+def _in_field(leaf: Ts, field: str) -> str | None:
+    """The part of a leaf that a row's lexemes of ``field`` alone can satisfy, as a ``tsquery`` (None: no
+    part): the lexemes of that field for "any of", the whole leaf when every lexeme is of it for "all of"."""
+    mine = [x for x in leaf.lexemes if x.startswith((f"{field}:", f"{field}~"))]
+    if not mine or (leaf.joiner == "&" and len(mine) != len(leaf.lexemes)):
+        return None
+    return _ts(mine, leaf.joiner, leaf.prefix).text
+
+
 def _term(field: str, value: str) -> Part:
     lexeme = f"{field}:{value}"
-    return Ts(quoted(lexeme)) if value and lexeme_fits(lexeme) else FALSE
+    return _ts([lexeme]) if value and lexeme_fits(lexeme) else FALSE
 
 
 def _any(field: str, found: Iterable[str]) -> Part:
-    operands = [quoted(f"{field}:{w}") for w in sorted(set(found)) if lexeme_fits(f"{field}:{w}")]
-    return Ts(" | ".join(operands)) if operands else FALSE
+    operands = [f"{field}:{w}" for w in sorted(set(found)) if lexeme_fits(f"{field}:{w}")]
+    return _ts(operands) if operands else FALSE
 
 
 def _days(node: t.Days) -> Sql:
@@ -276,6 +302,32 @@ def _chain(operands: list[str], gap: int) -> str | None:
     for operand in operands[1:]:
         left = " | ".join(f"({left}) <{d}> {operand}" for d in range(1, gap + 2))
     return left
+
+
+def day_ranges(node: t.Node) -> tuple[t.Node, list[t.Days]]:
+    """The date ranges every match must be in (those ANDed at the top of the tree, filters or not), and the
+    tree without them. The backend bounds the matches by them on the date columns it holds: in SQL, the
+    planner would take a range's B-tree index and read the tsvector of every row in range back from TOAST
+    (it counts nothing for that), where the GIN index and the row's date cost a fraction."""
+    if isinstance(node, t.Days):
+        return t.Every(), [node]
+    if isinstance(node, t.Unscored):
+        inner, days = day_ranges(node.child)
+        return (node if not days else inner if isinstance(inner, t.Every) else t.Unscored(inner)), days
+    if isinstance(node, t.AndNot):
+        positive, days = day_ranges(node.positive)
+        return (t.AndNot(positive, node.negative) if days else node), days
+    if isinstance(node, t.And):
+        kept, days = [], []
+        for child in node.children:
+            inner, found = day_ranges(child)
+            days += found
+            if not isinstance(inner, t.Every):
+                kept.append(inner)
+        if not days:
+            return node, []
+        return (t.Every() if not kept else kept[0] if len(kept) == 1 else t.And(tuple(kept))), days
+    return node, []
 
 
 def phrase_in(tokens: Sequence[str], wanted: Sequence[str], gap: int) -> bool:
