@@ -178,6 +178,13 @@ MATCHES_AND_HEADING_IN_ROW = (
 NO_MATCHES = "'{}'::int4[]"
 RANKS = "SELECT seq::int4, ts_rank(lexemes, %s::tsquery, 1) FROM {s}.{t} WHERE seq = ANY(%s)"
 STORED = "SELECT seq::int4, {c} FROM {s}.{t} WHERE seq = ANY(%s)"
+# Around reading columns: the planner's own choices and no timeout (the search's settings kept, then put
+# back: see indexer.search.postgres_columns.ColumnReader).
+COLUMN_READING = (
+    "SELECT current_setting('statement_timeout'), set_config('enable_seqscan', 'on', true),"
+    " set_config('statement_timeout', '0', true)"
+)
+COLUMN_READ = "SELECT set_config('enable_seqscan', 'off', true), set_config('statement_timeout', %s, true)"
 # A column's rows written after those a process holds, up to the newest of the search's snapshot.
 COLUMN_VALUES = (
     "SELECT {c}, array_agg(seq::int4) FROM {s}.{t} WHERE seq > %s AND seq <= %s"

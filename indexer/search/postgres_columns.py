@@ -18,7 +18,8 @@ index is another ``build`` (a meta value): its columns start afresh.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,6 +146,19 @@ class ColumnReader:
         self.table = sql.Identifier(table)
         self.columns = columns
 
+    @contextmanager
+    def _reading(self) -> Iterator[psycopg.Cursor]:
+        """A cursor to read column rows with, under the planner's own choices (a whole column is read
+        fastest by a sequential scan, which the search turned off) and no statement timeout (a column
+        read at the first search of a process takes as long as the table is large, whatever was asked,
+        and is kept for every later search); the search's settings are put back afterwards."""
+        with numpy_cursor(self.conn) as cur:
+            row = cur.execute(Q.COLUMN_READING).fetchone()
+            try:
+                yield cur
+            finally:
+                cur.execute(Q.COLUMN_READ, (row[0] if row else "0",))
+
     def facet(self, name: str, multi: bool, newest: int) -> FacetColumn:
         with self.columns.lock:
             column = self.columns.facets.get(name)
@@ -153,8 +167,8 @@ class ColumnReader:
             if column.loaded < newest:
                 statement = Q.COLUMN_ARRAYS if multi else Q.COLUMN_VALUES
                 query = sql.SQL(statement).format(c=sql.Identifier(name), s=self.schema, t=self.table)
-                with numpy_cursor(self.conn) as cur:
-                    column.add(cur.execute(query, (column.loaded, newest)))
+                with self._reading() as cur:
+                    column.add(cur.execute(query, (column.loaded, newest)).fetchall())
                 column.loaded = newest
             self.columns.facets[name] = column
             return column
@@ -166,13 +180,11 @@ class ColumnReader:
                 column = DayColumn()
             if column.loaded < newest:
                 query = sql.SQL(Q.COLUMN_DAYS).format(c=sql.Identifier(name), s=self.schema, t=self.table)
-                with numpy_cursor(self.conn) as cur:
+                with self._reading() as cur:
                     row = cur.execute(query, (column.loaded, newest)).fetchone()
-                seqs, days = (row[0], row[1]) if row and row[0] is not None else (None, None)
-                if seqs is not None:
-                    column.add(seqs, days, newest)
-                elif newest + 1 > len(column.days):
-                    column.add(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32), newest)
+                empty = np.empty(0, dtype=np.int32)
+                seqs, days = (row[0], row[1]) if row and row[0] is not None else (empty, empty)
+                column.add(seqs, days, newest)
                 column.loaded = newest
             self.columns.dates[name] = column
             return column
