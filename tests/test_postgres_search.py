@@ -366,3 +366,19 @@ def test_date_ranges_count_and_order_on_postgres(index: PostgresIndex) -> None:
     assert answer["total"] == 3 and answer["facets"]["year"] == {"2012": 1, "2013": 1, "2014": 1}
     assert [r["id"] for r in answer["results"]] == [doc_id(2), doc_id(3), doc_id(4)]
     assert svc.search("benefit", sort="newest")["results"][-1]["id"] == entry(9, "").id  # undated last
+
+
+def test_reading_a_column_puts_the_searchs_settings_back(index: PostgresIndex) -> None:
+    from indexer.search.postgres_columns import ColumnReader, Columns
+
+    index.update([sourced(1, "alpha", date(2020, 1, 1)), sourced(2, "beta", date(2021, 1, 1))])
+    with psycopg.connect(index.url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET LOCAL statement_timeout = '4321ms'")
+        conn.execute("SET LOCAL enable_seqscan = off")
+        reader = ColumnReader(conn, LIVE, "documents", Columns("test"))
+        assert sorted(reader.facet("source", False, 10).values) == ["alpha", "beta"]
+        assert reader.days("published", 10).loaded == 10
+        settings = conn.execute(
+            "SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')"
+        ).fetchone()
+    assert settings == ("4321ms", "off")
