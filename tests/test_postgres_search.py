@@ -382,3 +382,19 @@ def test_reading_a_column_puts_the_searchs_settings_back(index: PostgresIndex) -
             "SELECT current_setting('statement_timeout'), current_setting('enable_seqscan')"
         ).fetchone()
     assert settings == ("4321ms", "off")
+
+
+def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) -> None:
+    index.update([
+        entry(1, "judged fit for work in March"),
+        entry(2, "fit for the job and then for work"),  # every pair of "fit for work", not side by side
+        entry(3, "work for fit people"),
+    ])  # fmt: skip
+    svc = SearchService(index, gazetteer=())
+    assert ids(svc, '"fit for work"') == {entry(1, "").id}
+    assert ids(svc, '"fit for"') == {entry(1, "").id, entry(2, "").id}
+    assert ids(svc, '"for fit"') == {entry(3, "").id}
+    assert ids(svc, '"for work"') == {entry(1, "").id, entry(2, "").id}
+    assert ids(svc, '"fit for work" OR "work for"') == {entry(1, "").id, entry(3, "").id}
+    row = document_row(entry(1, "judged fit for work"))
+    assert "'body>fit>for'" in row.values[-1] and "'body>for>work'" in row.values[-1]

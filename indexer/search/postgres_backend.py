@@ -76,7 +76,7 @@ from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 2: the day the archive first fetched each page; 3: narrow rows, a build id, seq indexed
+SCHEMA_VERSION = 4  # 2: the day first fetched; 3: narrow rows, a build id, seq indexed; 4: pairs of words
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N

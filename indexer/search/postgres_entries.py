@@ -8,6 +8,9 @@ A row's ``lexemes`` hold, for every field of the entry:
   positions in that field, for words, phrases, wildcards and fuzzy words;
 - ``body~sanction`` (``field~stem``): each word's Porter stem (:func:`~indexer.search.analysis.stem_of`,
   the stemmer the Whoosh backend widens words with), same positions, for plain words of stemmed fields;
+- ``body>fit>for`` (``field>word>word``): each pair of words side by side in a text field, without
+  positions, so the GIN index alone answers a two-word phrase and narrows a longer one to the rows holding
+  all its pairs before their positions are read;
 - ``source:dorset-iww``, ``person:person:liz-kendall``, ``original:no``...: each value of a keyword field,
   whole (no positions).
 
@@ -117,16 +120,22 @@ class Lexemes:
         self.positions: dict[str, list[int]] = {}
         self.weights: dict[str, str] = {}
         self.bare: set[str] = set()
+        self.pairs: set[str] = set()
         self.loose = False
         self.vocabulary: set[tuple[str, str]] = set()
 
     def text(self, field: str, value: str | None, weight: str) -> None:
-        """Every word of ``value`` (a text field) and its stem, with positions."""
+        """Every word of ``value`` (a text field) and its stem, with positions, and every pair of words
+        side by side."""
         found = words(value or "")
         if len(found) > MAX_POSITION:
             self.loose = True
+        before = None
         for pos, word in enumerate(found, start=1):
             self.vocabulary.add((field, word))
+            if before is not None:
+                self.pairs.add(f"{field}>{before}>{word}")
+            before = word
             at = min(pos, MAX_POSITION)
             for lexeme in (f"{field}:{word}", f"{field}~{stem_of(word)}"):
                 held = self.positions.get(lexeme)
@@ -151,9 +160,10 @@ class Lexemes:
             for lexeme, positions in self.positions.items()
             if lexeme_fits(lexeme)
         ]
-        parts += [_escaped(lexeme) for lexeme in self.bare if lexeme_fits(lexeme)]
+        parts += [_escaped(lexeme) for lexeme in (*self.bare, *self.pairs) if lexeme_fits(lexeme)]
         literal = " ".join(parts)
-        if len(literal) > MAX_TSVECTOR_CHARS:  # a huge text: its words without positions (phrases: the text)
+        if len(literal) > MAX_TSVECTOR_CHARS:  # a huge text: its words without positions or pairs (phrases:
+            # the text)
             self.loose = True
             parts = [_escaped(lexeme) for lexeme in [*self.positions, *self.bare] if lexeme_fits(lexeme)]
             literal = " ".join(parts)[:MAX_TSVECTOR_CHARS].rsplit("' ", 1)[0] + "'"

@@ -11,7 +11,9 @@ and every AND, OR and NOT between them become one ``tsquery`` over one GIN index
   widened to the words of the field's vocabulary that match (``LIKE`` through a ``pg_trgm`` index, then
   the same glob as Whoosh's; within the edit distance by ``fuzzystrmatch``'s Levenshtein, first letter
   fixed, as Whoosh's automaton);
-- an exact phrase ``'body:fit' <-> 'body:for' <-> 'body:work'``; a proximity phrase (``gap`` N) its
+- an exact phrase ``'body>fit>for' & 'body>for>work' & ('body:fit' <-> 'body:for' <-> 'body:work')``
+  (its pairs of words side by side, found by the GIN index alone, then the positions; two words: the pair
+  alone); a proximity phrase (``gap`` N) its
   chains of distances 1..N+1 (``(a <1> b | a <2> b) <1> c ...``) while there are few, on rows whose
   positions are exact; on the others (``loose``: long texts) and for long chains, the words are found by
   the index and the phrase is checked against the field's text, word by word, as Whoosh checks positions;
@@ -175,6 +177,12 @@ class QueryCompiler:
         if scored:
             self.ranked.append(_ts(list(dict.fromkeys(lexemes)), joiner="&"))
         chain = _chain([quoted(x) for x in lexemes], node.gap)
+        pairs = [f"{node.field}>{a}>{b}" for a, b in zip(node.words, node.words[1:], strict=False)]
+        if chain is not None and node.gap == 0 and pairs and all(lexeme_fits(x) for x in pairs):
+            # the pairs of words side by side: all a two-word phrase needs; a longer one's positions are
+            # read only on the rows holding every pair
+            both = " & ".join(quoted(x) for x in dict.fromkeys(pairs))
+            chain = both if len(node.words) == 2 else f"{both} & ({chain})"
         if node.field not in self.text_columns:  # pragma: no cover - every text field is stored
             raise ValueError(f"no text stored for {node.field}")
         checked = [
