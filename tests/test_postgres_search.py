@@ -398,3 +398,28 @@ def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) ->
     assert ids(svc, '"fit for work" OR "work for"') == {entry(1, "").id, entry(3, "").id}
     row = document_row(entry(1, "judged fit for work"))
     assert "'body>fit>for'" in row.values[-1] and "'body>for>work'" in row.values[-1]
+
+
+def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:
+    """What keeps it fast: the GIN index answers it alone (no row's tsvector read back to check positions)."""
+    from indexer.search.compiler import DOCUMENTS, compile_query
+    from indexer.search.postgres_query import QueryCompiler
+
+    class NoLooseRows:
+        def vocabulary(self, field: str, like: str) -> list[str]:
+            return []
+
+        def near_words(self, field: str, word: str, distance: int) -> list[str]:
+            return []
+
+        def texts(self, field: str, tsquery: str, loose_only: bool) -> list[tuple[str, str]]:
+            return []
+
+    compiler = QueryCompiler(NoLooseRows(), ("title", "body"))
+    cond = compiler.compile(compile_query('"food bank"', DOCUMENTS).query)
+    assert cond.where == "d.lexemes @@ %s::tsquery" and "<" not in cond.params[0]
+    assert "'body>food>bank'" in cond.params[0] and "'loose:no'" in cond.params[0]
+    longer = QueryCompiler(NoLooseRows(), ("title", "body")).compile(
+        compile_query('"fit for work"', DOCUMENTS).query
+    )
+    assert "'body>fit>for' & 'body>for>work'" in longer.params[0] and "<->" in longer.params[0]

@@ -76,7 +76,7 @@ from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 2: the day first fetched; 3: narrow rows, a build id, seq indexed; 4: pairs of words
+SCHEMA_VERSION = 5  # 2: day first fetched; 3: narrow rows, build id; 4: pairs of words; 5: key, loose
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N
@@ -565,9 +565,7 @@ class PostgresIndex:
             conn.execute(Q.SEARCH_SETTINGS, (timeout,))  # no sequential scans, no JIT (see the SQL)
             lookup = _Lookup(conn, wanted.kind, table)
             tree, ranges = day_ranges(wanted.query)  # bounded on the date columns (see day_ranges)
-            cond = QueryCompiler(lookup, table.key, tuple(TEXT_FIELDS[wanted.kind]), table.heading).compile(
-                tree
-            )
+            cond = QueryCompiler(lookup, tuple(TEXT_FIELDS[wanted.kind]), table.heading).compile(tree)
             ranked = wanted.order == "relevance" and cond.rank is not None
             heading = cond.heading if ranked else None
             where = sql.SQL(cond.where)

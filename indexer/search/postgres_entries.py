@@ -12,7 +12,9 @@ A row's ``lexemes`` hold, for every field of the entry:
   positions, so the GIN index alone answers a two-word phrase and narrows a longer one to the rows holding
   all its pairs before their positions are read;
 - ``source:dorset-iww``, ``person:person:liz-kendall``, ``original:no``...: each value of a keyword field,
-  whole (no positions).
+  whole (no positions);
+- ``key:...`` (the row's key) and ``loose:no`` or ``loose:yes`` (below), so that a phrase, checked on the
+  positions of exact rows and on the text of the others, is still one ``tsquery``.
 
 Weights rank a title above the text (A: title, B: body, C: comments and quotes, D: the rest). PostgreSQL
 keeps at most 256 positions per lexeme and none past 16,383: a row whose words go beyond that is marked
@@ -154,7 +156,9 @@ class Lexemes:
                 self.bare.add(f"{field}:{value}")
                 self.vocabulary.add((field, value))
 
-    def tsvector(self) -> str:
+    def tsvector(self, key: str) -> str:
+        """The literal, with the row's key (``key:...``) and whether its positions are exact
+        (``loose:no``) as lexemes, so a phrase is one ``tsquery`` the GIN index answers alone."""
         parts = [
             f"{_escaped(lexeme)}:{','.join(f'{p}{self.weights[lexeme]}' for p in positions)}"
             for lexeme, positions in self.positions.items()
@@ -167,7 +171,8 @@ class Lexemes:
             self.loose = True
             parts = [_escaped(lexeme) for lexeme in [*self.positions, *self.bare] if lexeme_fits(lexeme)]
             literal = " ".join(parts)[:MAX_TSVECTOR_CHARS].rsplit("' ", 1)[0] + "'"
-        return literal
+        marks = [f"key:{key}", "loose:yes" if self.loose else "loose:no"]
+        return " ".join([literal, *(_escaped(x) for x in marks if lexeme_fits(x))]).strip()
 
 
 def _keywords(values: Iterable[str]) -> list[str]:
@@ -208,7 +213,7 @@ def document_row(entry: IndexEntry) -> Row:
     }
     for field, values in keywords.items():
         lex.keyword(field, values)
-    tsvector = lex.tsvector()
+    tsvector = lex.tsvector(entry.id)
     values = (
         entry.id,
         entry.url,
@@ -244,7 +249,7 @@ def quote_rows(entry: IndexEntry) -> Iterator[Row]:
             ("original", "no" if entry.duplicate_of else "yes"),
         ):
             lex.keyword(field, [value])
-        tsvector = lex.tsvector()
+        tsvector = lex.tsvector(f"{entry.id}:{n}")
         yield Row(
             (
                 f"{entry.id}:{n}",

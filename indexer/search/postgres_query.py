@@ -101,7 +101,6 @@ class Condition:
 @dataclass
 class QueryCompiler:
     lookup: Lookup
-    key: str = "id"  # the table's key column
     text_columns: Sequence[str] = ()  # the text fields stored whole (for checking phrases)
     heading: str = "title"  # the field whose words pick the likeliest matches (Condition.heading)
     ranked: list[Ts] = field(default_factory=list)
@@ -190,11 +189,11 @@ class QueryCompiler:
             for key, text in self.lookup.texts(node.field, every, loose_only=chain is not None)
             if phrase_in(words(text or ""), node.words, node.gap)
         ]
-        by_text = Sql(f"d.{self.key} = ANY(%s)", (checked,)) if checked else FALSE
+        keys = [f"key:{k}" for k in checked if lexeme_fits(f"key:{k}")]
+        by_text = _ts(keys) if keys else FALSE
         if chain is None:
             return by_text
-        by_positions = Sql("(NOT d.loose AND d.lexemes @@ %s::tsquery)", (chain,))
-        return _or([by_positions, by_text])
+        return _or([Ts(f"{quoted('loose:no')} & ({chain})"), by_text])
 
 
 def _ts(lexemes: Sequence[str], joiner: str = "|", prefix: bool = False) -> Ts:
