@@ -402,7 +402,7 @@ def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) ->
 
 def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:
     """What keeps it fast: the GIN index answers it alone (no row's tsvector read back to check positions)."""
-    from indexer.search.compiler import DOCUMENTS, compile_query
+    from indexer.search.compiler import DOCUMENTS, QUOTES, compile_query
     from indexer.search.postgres_query import QueryCompiler
 
     class NoLooseRows:
@@ -423,3 +423,8 @@ def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:
         compile_query('"fit for work"', DOCUMENTS).query
     )
     assert "'body>fit>for' & 'body>for>work'" in longer.params[0] and "<->" in longer.params[0]
+    in_rows = QueryCompiler(NoLooseRows(), ("text",), "text", pairs=False)  # quotes: positions in the row
+    quoted_phrase = in_rows.compile(compile_query('"food bank"', QUOTES).query)
+    assert (
+        "'text:food' <-> 'text:bank'" in quoted_phrase.params[0] and "'text>" not in quoted_phrase.params[0]
+    )

@@ -565,7 +565,8 @@ class PostgresIndex:
             conn.execute(Q.SEARCH_SETTINGS, (timeout,))  # no sequential scans, no JIT (see the SQL)
             lookup = _Lookup(conn, wanted.kind, table)
             tree, ranges = day_ranges(wanted.query)  # bounded on the date columns (see day_ranges)
-            cond = QueryCompiler(lookup, tuple(TEXT_FIELDS[wanted.kind]), table.heading).compile(tree)
+            pairs = not table.lexemes_in_row  # pairs of words are kept where positions are costly to read
+            cond = QueryCompiler(lookup, tuple(TEXT_FIELDS[wanted.kind]), table.heading, pairs).compile(tree)
             ranked = wanted.order == "relevance" and cond.rank is not None
             heading = cond.heading if ranked else None
             where = sql.SQL(cond.where)

@@ -8,9 +8,9 @@ A row's ``lexemes`` hold, for every field of the entry:
   positions in that field, for words, phrases, wildcards and fuzzy words;
 - ``body~sanction`` (``field~stem``): each word's Porter stem (:func:`~indexer.search.analysis.stem_of`,
   the stemmer the Whoosh backend widens words with), same positions, for plain words of stemmed fields;
-- ``body>fit>for`` (``field>word>word``): each pair of words side by side in a text field, without
-  positions, so the GIN index alone answers a two-word phrase and narrows a longer one to the rows holding
-  all its pairs before their positions are read;
+- ``body>fit>for`` (``field>word>word``, documents only): each pair of words side by side in a text
+  field, without positions, so the GIN index alone answers a two-word phrase and narrows a longer one to
+  the rows holding all its pairs before their positions are read from TOAST;
 - ``source:dorset-iww``, ``person:person:liz-kendall``, ``original:no``...: each value of a keyword field,
   whole (no positions);
 - ``key:...`` (the row's key) and ``loose:no`` or ``loose:yes`` (below), so that a phrase, checked on the
@@ -116,9 +116,11 @@ def lexeme_fits(lexeme: str) -> bool:
 
 
 class Lexemes:
-    """The lexemes of one row, written as a ``tsvector`` literal."""
+    """The lexemes of one row, written as a ``tsvector`` literal; ``pairs``: with the pairs of words side by
+    side (documents; a quote is short, and its lexemes are in its row, cheap to check positions on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pairs: bool = True) -> None:
+        self.with_pairs = pairs
         self.positions: dict[str, list[int]] = {}
         self.weights: dict[str, str] = {}
         self.bare: set[str] = set()
@@ -135,7 +137,7 @@ class Lexemes:
         before = None
         for pos, word in enumerate(found, start=1):
             self.vocabulary.add((field, word))
-            if before is not None:
+            if before is not None and self.with_pairs:
                 self.pairs.add(f"{field}>{before}>{word}")
             before = word
             at = min(pos, MAX_POSITION)
@@ -238,7 +240,7 @@ def document_row(entry: IndexEntry) -> Row:
 def quote_rows(entry: IndexEntry) -> Iterator[Row]:
     """The quotes table's rows for ``entry``'s quotes, each with its document's citation."""
     for n, q in enumerate(entry.quotes):
-        lex = Lexemes()
+        lex = Lexemes(pairs=False)
         texts = {"text": q.text, "speaker": q.speaker, "title": entry.title}
         for field, weight in TEXT_FIELDS["quotes"].items():
             lex.text(field, texts[field], weight)

@@ -103,6 +103,7 @@ class QueryCompiler:
     lookup: Lookup
     text_columns: Sequence[str] = ()  # the text fields stored whole (for checking phrases)
     heading: str = "title"  # the field whose words pick the likeliest matches (Condition.heading)
+    pairs: bool = True  # whether the rows hold the pairs of words side by side (documents do, quotes not)
     ranked: list[Ts] = field(default_factory=list)
 
     def compile(self, node: t.Node) -> Condition:
@@ -177,7 +178,7 @@ class QueryCompiler:
             self.ranked.append(_ts(list(dict.fromkeys(lexemes)), joiner="&"))
         chain = _chain([quoted(x) for x in lexemes], node.gap)
         pairs = [f"{node.field}>{a}>{b}" for a, b in zip(node.words, node.words[1:], strict=False)]
-        if chain is not None and node.gap == 0 and pairs and all(lexeme_fits(x) for x in pairs):
+        if self.pairs and chain is not None and node.gap == 0 and pairs and all(map(lexeme_fits, pairs)):
             # the pairs of words side by side: all a two-word phrase needs; a longer one's positions are
             # read only on the rows holding every pair
             both = " & ".join(quoted(x) for x in dict.fromkeys(pairs))
