@@ -165,17 +165,16 @@ MATCHED = (
     "SELECT (SELECT value FROM {s}.meta WHERE key = 'build'),"
     " (SELECT coalesce(max(seq), 0)::int4 FROM {s}.{t}), {matches}"
 )
-MATCHES_APART = "ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE {where}), {heading}"
-HEADING_APART = "ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE d.lexemes @@ %s::tsquery)"
-MATCHES_IN_ROW = (
-    "(SELECT coalesce(array_agg(d.seq::int4), '{{}}') FROM {s}.{t} AS d WHERE {where}), '{{}}'::int4[]"
+# (the heading's tsquery is NULL when nothing is ranked: no row then)
+MATCHES_APART = (
+    "ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE {where}),"
+    " ARRAY(SELECT d.seq::int4 FROM {s}.{t} AS d WHERE d.lexemes @@ %s::tsquery)"
 )
-MATCHES_AND_HEADING_IN_ROW = (
+MATCHES_IN_ROW = (
     "m.matched, m.heading FROM (SELECT coalesce(array_agg(d.seq::int4), '{{}}') AS matched,"
     " coalesce(array_agg(d.seq::int4) FILTER (WHERE d.lexemes @@ %s::tsquery), '{{}}') AS heading"
     " FROM {s}.{t} AS d WHERE {where}) AS m"
 )
-NO_MATCHES = "'{}'::int4[]"
 RANKS = "SELECT seq::int4, ts_rank(lexemes, %s::tsquery, 1) FROM {s}.{t} WHERE seq = ANY(%s)"
 STORED = "SELECT seq::int4, {c} FROM {s}.{t} WHERE seq = ANY(%s)"
 # Around reading columns: the planner's own choices and no timeout (the search's settings kept, then put

@@ -66,6 +66,7 @@ from indexer.search.postgres_columns import (
 from indexer.search.postgres_entries import (
     DOCUMENT_COLUMNS,
     MULTI_FACETS,
+    PAIRS,
     QUOTE_COLUMNS,
     SINGLE_FACETS,
     TEXT_FIELDS,
@@ -565,32 +566,28 @@ class PostgresIndex:
             conn.execute(Q.SEARCH_SETTINGS, (timeout,))  # no sequential scans, no JIT (see the SQL)
             lookup = _Lookup(conn, wanted.kind, table)
             tree, ranges = day_ranges(wanted.query)  # bounded on the date columns (see day_ranges)
-            pairs = not table.lexemes_in_row  # pairs of words are kept where positions are costly to read
-            cond = QueryCompiler(lookup, tuple(TEXT_FIELDS[wanted.kind]), table.heading, pairs).compile(tree)
+            compiler = QueryCompiler(
+                lookup, tuple(TEXT_FIELDS[wanted.kind]), table.heading, PAIRS[wanted.kind]
+            )
+            cond = compiler.compile(tree)
             ranked = wanted.order == "relevance" and cond.rank is not None
             heading = cond.heading if ranked else None
             where = sql.SQL(cond.where)
-            params: list[object] = list(cond.params)
-            if table.lexemes_in_row and heading is not None:
-                matches = sql.SQL(Q.MATCHES_AND_HEADING_IN_ROW).format(s=s, t=t, where=where)
-                params.insert(0, heading)
-            elif table.lexemes_in_row:
+            if table.lexemes_in_row:  # the heading checked in the same pass (its tsquery comes first)
                 matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, t=t, where=where)
-            else:
-                apart = sql.SQL(Q.NO_MATCHES)
-                if heading is not None:
-                    apart = sql.SQL(Q.HEADING_APART).format(s=s, t=t)
-                    params.append(heading)
-                matches = sql.SQL(Q.MATCHES_APART).format(s=s, t=t, where=where, heading=apart)
+                params: list[object] = [heading, *cond.params]
+            else:  # the heading found apart by the GIN index (each row's lexemes are in TOAST)
+                matches = sql.SQL(Q.MATCHES_APART).format(s=s, t=t, where=where)
+                params = [*cond.params, heading]
             statement = sql.SQL(Q.MATCHED).format(s=s, t=t, matches=matches)
             with numpy_cursor(conn) as cur:
                 row = cur.execute(statement, params).fetchone()
             assert row is not None
             build, newest, matched, in_heading = row[0] or "", int(row[1]), np.sort(row[2]), row[3]
             reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, build))
-            for days in ranges:
-                column = reader.days(DATE_COLUMNS[days.date], newest)
-                matched = matched[in_range(column, matched, days.start, days.end)]
+            for bound in ranges:
+                column = reader.days(DATE_COLUMNS[bound.date], newest)
+                matched = matched[in_range(column, matched, bound.start, bound.end)]
             facets = {f: f in table.multi for f in wanted.facets if f in table.single or f in table.multi}
             counted = facet_counts(reader, facets, matched, newest, wanted.facet_limit)
             if ranked:

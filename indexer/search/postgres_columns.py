@@ -151,13 +151,12 @@ class ColumnReader:
         """A cursor to read column rows with, under the planner's own choices (a whole column is read
         fastest by a sequential scan, which the search turned off) and no statement timeout (a column
         read at the first search of a process takes as long as the table is large, whatever was asked,
-        and is kept for every later search); the search's settings are put back afterwards."""
+        and is kept for every later search); the search's settings are put back afterwards (after a failed
+        read the transaction is over, and its settings with it)."""
         with numpy_cursor(self.conn) as cur:
             row = cur.execute(Q.COLUMN_READING).fetchone()
-            try:
-                yield cur
-            finally:
-                cur.execute(Q.COLUMN_READ, (row[0] if row else "0",))
+            yield cur
+            cur.execute(Q.COLUMN_READ, (row[0] if row else "0",))
 
     def facet(self, name: str, multi: bool, newest: int) -> FacetColumn:
         with self.columns.lock:

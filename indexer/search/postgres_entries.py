@@ -55,6 +55,9 @@ TEXT_FIELDS: dict[Kind, dict[str, str]] = {
 # Facet fields of the documents (counted over the matches): one value, or several (arrays).
 SINGLE_FACETS = ("source", "year", "month", "collected_year", "collected_month", "extraction")
 MULTI_FACETS = ("author", *ENTITY_KINDS)
+# Whether a kind's rows hold the pairs of words side by side: documents do (their positions are read back
+# from TOAST); a quote is short, its lexemes in its row, cheap to check positions on.
+PAIRS: dict[Kind, bool] = {"documents": True, "quotes": False}
 
 
 @dataclass
@@ -117,9 +120,9 @@ def lexeme_fits(lexeme: str) -> bool:
 
 class Lexemes:
     """The lexemes of one row, written as a ``tsvector`` literal; ``pairs``: with the pairs of words side by
-    side (documents; a quote is short, and its lexemes are in its row, cheap to check positions on)."""
+    side (:data:`PAIRS`)."""
 
-    def __init__(self, pairs: bool = True) -> None:
+    def __init__(self, pairs: bool) -> None:
         self.with_pairs = pairs
         self.positions: dict[str, list[int]] = {}
         self.weights: dict[str, str] = {}
@@ -196,7 +199,7 @@ def document_row(entry: IndexEntry) -> Row:
     }
     authors = _keywords(a.replace(",", " ") for a in entry.authors)
     entities = {kind: _keywords(entry.entities.get(kind, ())) for kind in ENTITY_KINDS}
-    lex = Lexemes()
+    lex = Lexemes(PAIRS["documents"])
     for field, weight in TEXT_FIELDS["documents"].items():
         lex.text(field, texts[field], weight)
     keywords: dict[str, list[str | None]] = {
@@ -240,7 +243,7 @@ def document_row(entry: IndexEntry) -> Row:
 def quote_rows(entry: IndexEntry) -> Iterator[Row]:
     """The quotes table's rows for ``entry``'s quotes, each with its document's citation."""
     for n, q in enumerate(entry.quotes):
-        lex = Lexemes(pairs=False)
+        lex = Lexemes(PAIRS["quotes"])
         texts = {"text": q.text, "speaker": q.speaker, "title": entry.title}
         for field, weight in TEXT_FIELDS["quotes"].items():
             lex.text(field, texts[field], weight)
