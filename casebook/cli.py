@@ -569,6 +569,7 @@ def serve(settings: Settings, host: str | None, port: int | None, public: bool) 
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
     server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")
+    _warm_up(server.application)
     _run(server, settings, public)
 
 
@@ -688,6 +689,19 @@ def _listen(settings: Settings, host: str, port: int, public: bool, command: str
         else:
             problem = f"cannot listen on {host}:{port} ({exc.strerror or exc})"
         raise CasebookError(f"{problem}; choose another port: {other}") from None
+
+
+def _warm_up(app: Any) -> None:
+    """The first searches run before serving (``webui.search.warm_up``), said with the time they took."""
+    import time
+
+    from webui.search import warm_up
+
+    started = time.monotonic()
+    click.echo("casebook serve: reading the search index before serving ...", nl=False)
+    with app.app_context():
+        warm_up()
+    click.echo(f" ready ({time.monotonic() - started:.1f} s)")
 
 
 def _run(server: Any, settings: Settings, public: bool) -> None:

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from searching import new_backend, service
 
-from casebook.cli import cli
+from casebook.cli import _warm_up, cli
 from casebook.errors import CasebookError
 from casebook.models import Document
 from casebook.settings import load_settings
@@ -23,11 +23,27 @@ from casebook.store import StoredDocument
 from indexer.pipeline.check import check
 from indexer.pipeline.demo import demo_imports
 from indexer.pipeline.ingest import ingest
-from indexer.search import IndexCorrupt, IndexEntry, IndexOutdated, SearchService, index_entry, open_backend
+from indexer.search import (
+    IndexCorrupt,
+    IndexEntry,
+    IndexOutdated,
+    SearchService,
+    index_entry,
+    open_backend,
+    postgres_columns,
+)
 from indexer.search.entries import DOCUMENT_FIELDS, QUOTE_FIELDS
 from indexer.search.postgres_backend import LIVE, WRITE_LOCKS, PostgresIndex
-from indexer.search.postgres_entries import MAX_POSITION, document_row, quote_rows
+from indexer.search.postgres_entries import (
+    MAX_POSITION,
+    MULTI_FACETS,
+    SINGLE_FACETS,
+    document_row,
+    quote_rows,
+)
 from indexer.search.whoosh_backend import WhooshIndex
+from webui.app import create_app
+from webui.search import SHOWN_FACETS
 
 
 def entry(n: int, text: str, title: str = "", published: date | None = date(2020, 1, 1)) -> IndexEntry:
@@ -261,6 +277,27 @@ def test_ingest_search_check_and_reindex_run_on_postgres(postgres, tmp_path: Pat
     assert repaired.exit_code == 0 and '"total": 4' in repaired.output
     assert "rebuilding the search index from the store" in repaired.output
     assert service(open_backend(settings)).search("*")["total"] == 4
+
+
+def test_serve_reads_the_columns_before_the_first_reader_waits(
+    postgres,  # noqa: ANN001
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env = {"CASEBOOK_SEARCH_BACKEND": "postgres", "CASEBOOK_DATABASE_URL": postgres.new_database()}
+    settings = load_settings(env=env, data_dir=tmp_path / "data")
+    ingest(settings, imports=demo_imports(settings.demo_path)[:3], progress=False, enrich=True)
+    url = settings.database_url
+    assert not [key for key in postgres_columns._held if key[0] == url]  # no search run yet
+    _warm_up(create_app(settings))
+    documents, quotes = postgres_columns._held[(url, "documents")], postgres_columns._held[(url, "quotes")]
+    assert set(SHOWN_FACETS) <= set(SINGLE_FACETS + MULTI_FACETS)  # every facet a page shows is a column
+    assert set(documents.facets) == set(SHOWN_FACETS)
+    assert all(column.loaded == 3 for column in documents.facets.values())
+    assert set(documents.dates) == {"published"} and set(quotes.dates) == {"published"}
+    assert quotes.dates["published"].loaded > 0  # the demo's articles have quotes, read too
+    said = capsys.readouterr().out
+    assert said.startswith("casebook serve: reading the search index before serving ... ready (")
 
 
 # -- facets and order from the columns each process holds ---------------------------------------------

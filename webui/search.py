@@ -61,6 +61,16 @@ class SearchRequest(SearchParams):
         return search().search(self.q or "*", limit=limit, page=self.page, **self.narrowing(), **extra)
 
 
+def warm_up() -> None:
+    """The searches a reader's first pages make, run once before the server listens (in an app context):
+    what a backend reads once per process is then read before anyone waits for it. On PostgreSQL that is
+    the facet and date columns (:mod:`indexer.search.postgres_columns`): 40 s for the first search at a
+    million documents, longer than a reader waits and than a search may take."""
+    service = search()
+    service.search("*", limit=1, facets=list(SHOWN_FACETS), sort="newest")
+    service.search_quotes("*", limit=1, sort="newest")
+
+
 def query_from_request() -> SearchRequest:
     args = request.args
     return SearchRequest(
