@@ -65,7 +65,7 @@ def warm_up() -> None:
     """The searches a reader's first pages make, run once before the server listens (in an app context):
     what a backend reads once per process is then read before anyone waits for it. On PostgreSQL that is
     the facet and date columns (:mod:`indexer.search.postgres_columns`): 40 s for the first search at a
-    million documents, longer than a reader waits and than a search may take."""
+    million documents, longer than a reader waits."""
     service = search()
     service.search("*", limit=1, facets=list(SHOWN_FACETS), sort="newest")
     service.search_quotes("*", limit=1, sort="newest")
