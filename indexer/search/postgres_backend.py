@@ -55,6 +55,7 @@ from indexer.search.lexicon import SeenEntity
 from indexer.search.postgres_columns import (
     ColumnReader,
     DayColumn,
+    ascending,
     columns_of,
     day_keys,
     facet_counts,
@@ -583,7 +584,7 @@ class PostgresIndex:
             with numpy_cursor(conn) as cur:
                 row = cur.execute(statement, params).fetchone()
             assert row is not None
-            build, newest, matched, in_heading = row[0] or "", int(row[1]), np.sort(row[2]), row[3]
+            build, newest, matched, in_heading = row[0] or "", int(row[1]), ascending(row[2]), row[3]
             reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, build))
             for bound in ranges:
                 column = reader.days(DATE_COLUMNS[bound.date], newest)
