@@ -352,12 +352,11 @@ def test_a_column_read_further_by_a_newer_search_still_counts_an_older_one() -> 
     }
 
 
-def test_matches_are_put_in_ascending_order_only_when_they_are_not() -> None:
+def test_matches_are_put_in_ascending_order() -> None:
     from indexer.search.postgres_columns import ascending
 
-    written = np.array([2, 3, 9], dtype=np.int32)
-    assert ascending(written) is written  # already in order: kept as it came
-    assert ascending(np.array([4, 2, 9, 3], dtype=np.int32)).tolist() == [2, 3, 4, 9]
+    assert ascending(np.array([2, 3, 9], dtype=np.int32)).tolist() == [2, 3, 9]
+    assert ascending(np.array([4, 2, 9, 3, 10, 5], dtype=np.int32)).tolist() == [2, 3, 4, 5, 9, 10]
     assert ascending(np.empty(0, dtype=np.int32)).tolist() == []
 
 

