@@ -104,12 +104,12 @@ def test_every_field_of_an_entry_is_indexed() -> None:
     full = index_entry(StoredDocument(doc, 1, fetched), mentions, [quote])
     full = IndexEntry(**{**full.__dict__, "comments": "A comment.", "duplicate_of": "other"})
     tagged = {
-        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in document_row(full).values[-1].split()
+        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in document_row(full).lexemes[-1].split()
     }
     assert set(DOCUMENT_FIELDS) <= tagged
     (row,) = quote_rows(full)
     assert set(QUOTE_FIELDS) <= {
-        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in row.values[-1].split()
+        lexeme.split(":")[0].split("~")[0].strip("'") for lexeme in row.lexemes[-1].split()
     }
 
 
@@ -171,6 +171,36 @@ def test_update_replaces_entries_and_their_quotes_by_id(index: PostgresIndex) ->
         entry(2, "").id,
         entry(1, "").id,
     ]
+
+
+def quoted(n: int, words: str) -> IndexEntry:
+    """An entry whose text is one quote of ``words``."""
+    from casebook.models import Quote
+
+    plain = entry(n, f"{words} here")
+    quote = Quote(words, "Ann Speaker", None, "said", 0, len(words))
+    return IndexEntry(**{**plain.__dict__, "quotes": [quote]})
+
+
+def test_each_entry_has_one_row_of_lexemes_whatever_was_replaced(index: PostgresIndex) -> None:
+    """The rows of what is matched on and the rows of what is shown are written and removed together."""
+
+    def seqs(conn: psycopg.Connection, table: str) -> list[int]:
+        return [n for (n,) in conn.execute(f"SELECT seq FROM {LIVE}.{table} ORDER BY seq")]
+
+    svc = SearchService(index, gazetteer=())
+    index.update([quoted(1, "old words"), quoted(2, "other words")])
+    index.update([quoted(1, "new words")])  # replaced, with its quote
+    with psycopg.connect(index.url, autocommit=True) as conn:
+        for table in ("documents", "quotes"):
+            assert seqs(conn, table) == seqs(conn, f"{table}_lexemes") and len(seqs(conn, table)) == 2
+    assert svc.search_quotes("old")["total"] == 0 and svc.search_quotes("new")["total"] == 1
+    assert ids(svc, "old") == set() and ids(svc, "new") == {entry(1, "").id}
+    index.rebuild([quoted(3, "rebuilt words")])
+    with psycopg.connect(index.url, autocommit=True) as conn:
+        for table in ("documents", "quotes"):
+            assert seqs(conn, table) == seqs(conn, f"{table}_lexemes") and len(seqs(conn, table)) == 1
+    assert svc.search_quotes("words")["total"] == 1
 
 
 def test_one_writer_at_a_time_and_a_waiting_one_says_so(index: PostgresIndex) -> None:
@@ -442,7 +472,7 @@ def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) ->
     assert ids(svc, '"for work"') == {entry(1, "").id, entry(2, "").id}
     assert ids(svc, '"fit for work" OR "work for"') == {entry(1, "").id, entry(3, "").id}
     row = document_row(entry(1, "judged fit for work"))
-    assert "'body>fit>for'" in row.values[-1] and "'body>for>work'" in row.values[-1]
+    assert "'body>fit>for'" in row.lexemes[-1] and "'body>for>work'" in row.lexemes[-1]
 
 
 def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:

@@ -1,15 +1,16 @@
 """The PostgreSQL backend: the search index as full-text tables in the database at ``database_url``, shared
 by every machine that reads or writes the archive; derived from the store, rebuildable at any time.
 
-The live index is the schema ``casebook_index``: ``documents`` and ``quotes`` (one row per entry, stored
-values, facet columns and a weighted ``tsvector`` of field-tagged lexemes with a GIN index, laid out by
-:mod:`indexer.search.postgres_entries`), ``vocabulary`` (every word and keyword value of each field, with
-a ``pg_trgm`` index, for wildcards and fuzzy words), ``entities`` (the names documents use for each entity,
-for ``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write; the build's id).
-Queries (:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement
-finds the row numbers of the matches through the GIN index; the facets are counted and the matches ordered
-on columns each process holds (:mod:`indexer.search.postgres_columns`: visiting every match once per facet
-in SQL cost ten times as much); the page's stored values are read as the hits are consumed.
+The live index is the schema ``casebook_index``: ``documents`` and ``quotes`` (one row per entry: stored
+values and facet columns), ``documents_lexemes`` and ``quotes_lexemes`` (the same entries by ``seq``: what
+they are matched on, a weighted ``tsvector`` of field-tagged lexemes with a GIN index, and the dates; laid out
+by :mod:`indexer.search.postgres_entries`), ``vocabulary`` (every word and keyword value of each field, with a
+``pg_trgm`` index, for wildcards and fuzzy words), ``entities`` (the names documents use for each entity, for
+``scheme:ESA``) and ``meta`` (schema version; a stamp changed by every write; the build's id). Queries
+(:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement finds the row
+numbers of the matches through the GIN index; the facets are counted and the matches ordered on columns each
+process holds (:mod:`indexer.search.postgres_columns`: visiting every match once per facet in SQL cost ten
+times as much); the page's stored values are read as the hits are consumed.
 
 Relevance is ``ts_rank`` over the weighted lexemes (PostgreSQL's default weights: a title word counts 2.5
 times a body word, a body word twice a word of the comments or quotes). Reading a row's whole tsvector
@@ -66,9 +67,11 @@ from indexer.search.postgres_columns import (
 )
 from indexer.search.postgres_entries import (
     DOCUMENT_COLUMNS,
+    DOCUMENT_LEXEMES,
     MULTI_FACETS,
     PAIRS,
     QUOTE_COLUMNS,
+    QUOTE_LEXEMES,
     SINGLE_FACETS,
     TEXT_FIELDS,
     document_row,
@@ -78,7 +81,8 @@ from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 2: day first fetched; 3: narrow rows, build id; 4: pairs of words; 5: key, loose
+SCHEMA_VERSION = 6  # 2: day first fetched; 3: narrow rows, build id; 4: pairs of words; 5: key, loose;
+# 6: the lexemes in a table of their own
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N
@@ -92,14 +96,20 @@ HITS_AT_ONCE = 500  # stored values read per round trip as hits are consumed
 
 @dataclass(frozen=True)
 class Table:
-    name: str
+    name: str  # the table of what a hit shows and the facet columns; ``{name}_lexemes``: what is matched
     key: str
     columns: tuple[str, ...]
+    lexemes: tuple[str, ...]  # the columns of ``{name}_lexemes`` but its seq
     stored: tuple[str, ...]  # what a hit holds
     single: tuple[str, ...]  # facet columns holding one value
     multi: tuple[str, ...]  # facet columns holding several (arrays)
     heading: str  # the text field whose ranked words pick the likeliest matches (the title, a quote's text)
-    lexemes_in_row: bool  # short entries (quotes): their lexemes are kept in the row, not in TOAST
+    lexemes_in_row: bool  # short entries (quotes): their lexemes stay in the row (under 2 KB), not in TOAST
+
+    @property
+    def matches(self) -> str:
+        """The table of what its entries are matched on."""
+        return f"{self.name}_lexemes"
 
 
 TABLES: dict[Kind, Table] = {
@@ -107,6 +117,7 @@ TABLES: dict[Kind, Table] = {
         "documents",
         "id",
         DOCUMENT_COLUMNS,
+        DOCUMENT_LEXEMES,
         (
             "id",
             "url",
@@ -128,6 +139,7 @@ TABLES: dict[Kind, Table] = {
         "quotes",
         "qid",
         QUOTE_COLUMNS,
+        QUOTE_LEXEMES,
         (
             "qid",
             "doc_id",
@@ -277,7 +289,7 @@ class PostgresIndex:
                 self._meta(conn)
                 count = self._count(conn, "documents")
                 self._count(conn, "quotes")
-                for name in ("vocabulary", "entities"):
+                for name in ("documents_lexemes", "quotes_lexemes", "vocabulary", "entities"):
                     conn.execute(sql.SQL(Q.PROBE).format(
                         sql.Identifier(LIVE), sql.Identifier(name))).fetchall()  # fmt: skip
         except IndexCorrupt as exc:
@@ -360,33 +372,34 @@ class PostgresIndex:
             self._ensure_live(conn)
         count = 0
         s = sql.Identifier(schema)
-        doc_cols = sql.SQL(", ").join(map(sql.Identifier, DOCUMENT_COLUMNS))
+        documents, quotes = TABLES["documents"], TABLES["quotes"]
         upsert = sql.SQL(Q.UPSERT_DOCUMENT).format(
             s=s,
-            cols=doc_cols,
-            values=sql.SQL(", ").join(sql.Placeholder() * len(DOCUMENT_COLUMNS)),
+            cols=sql.SQL(", ").join(map(sql.Identifier, ("seq", *DOCUMENT_COLUMNS))),
+            values=sql.SQL(", ").join(sql.Placeholder() * (1 + len(DOCUMENT_COLUMNS))),
             sets=sql.SQL(", ").join(
-                sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in DOCUMENT_COLUMNS[1:]
+                sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
+                for c in ("seq", *DOCUMENT_COLUMNS[1:])
             ),
-            seq=sql.Literal(f"{schema}.written"),
-        )
-        insert_quote = sql.SQL(Q.INSERT_QUOTE).format(
-            s=s,
-            cols=sql.SQL(", ").join(map(sql.Identifier, QUOTE_COLUMNS)),
-            values=sql.SQL(", ").join(sql.Placeholder() * len(QUOTE_COLUMNS)),
         )
         with self._reading(), conn.transaction():
             self._lock(conn, 0 if target is None else target.number)
             for batch in _chunks(entries, BATCH):
                 ids = [e.id for e in batch]
                 rows = [document_row(e) for e in batch]
-                quotes = [r for e in batch for r in quote_rows(e)]
+                quoted = [r for e in batch for r in quote_rows(e)]
                 with conn.cursor() as cur:
+                    for table, key in ((documents, "id"), (quotes, "doc_id")):
+                        cur.execute(self._sql(Q.DELETE_LEXEMES, schema, table, k=sql.Identifier(key)), (ids,))
                     cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,))
-                    cur.executemany(upsert, [r.values for r in rows])
-                    if quotes:
-                        cur.executemany(insert_quote, [r.values for r in quotes])
-                    self._add_vocabulary(cur, schema, rows, quotes)
+                    seqs = self._new_seqs(cur, schema, len(rows) + len(quoted))
+                    doc_seqs, quote_seqs = seqs[: len(rows)], seqs[len(rows) :]
+                    cur.executemany(upsert, [(n, *r.values) for n, r in zip(doc_seqs, rows, strict=True)])
+                    self._insert(cur, schema, documents, doc_seqs, rows, lexemes=True)
+                    if quoted:
+                        self._insert(cur, schema, quotes, quote_seqs, quoted, lexemes=False)
+                        self._insert(cur, schema, quotes, quote_seqs, quoted, lexemes=True)
+                    self._add_vocabulary(cur, schema, rows, quoted)
                     entities: dict[str, tuple[list[str], list[str]]] = {}
                     for entry in batch:
                         _merge_entities(entities, entry)
@@ -398,6 +411,39 @@ class PostgresIndex:
                 count += len(batch)
             conn.execute(sql.SQL(Q.NEW_STAMP).format(s), (uuid.uuid4().hex,))
         return count
+
+    @staticmethod
+    def _sql(statement: str, schema: str, table: Table, **parts: sql.Composable) -> sql.Composed:
+        """``statement`` for ``table`` of ``schema``: ``{s}`` the schema, ``{t}`` the table, ``{m}`` the
+        table of what it is matched on."""
+        return sql.SQL(statement).format(
+            s=sql.Identifier(schema), t=sql.Identifier(table.name), m=sql.Identifier(table.matches), **parts
+        )
+
+    @staticmethod
+    def _new_seqs(cur: psycopg.Cursor, schema: str, count: int) -> list[int]:
+        """``count`` new row numbers, ascending (the rows are written in their order, one writer at a
+        time, so seq order is the order of writing)."""
+        if not count:
+            return []
+        statement = sql.SQL(Q.NEW_SEQS).format(seq=sql.Literal(f"{schema}.written"))
+        return [n for (n,) in cur.execute(statement, (count,)).fetchall()]
+
+    def _insert(
+        self, cur: psycopg.Cursor, schema: str, table: Table, seqs: list[int], rows: list[Any], lexemes: bool
+    ) -> None:
+        """Insert ``rows`` into ``table`` (``lexemes``: into the table of what they are matched on)."""
+        columns = ("seq", *(table.lexemes if lexemes else table.columns))
+        statement = sql.SQL(Q.INSERT_ROW).format(
+            s=sql.Identifier(schema),
+            t=sql.Identifier(table.matches if lexemes else table.name),
+            cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            values=sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+        )
+        cur.executemany(
+            statement,
+            [(n, *(r.lexemes if lexemes else r.values)) for n, r in zip(seqs, rows, strict=True)],
+        )
 
     def _add_vocabulary(self, cur: psycopg.Cursor, schema: str, rows: list[Any], quotes: list[Any]) -> None:
         found = {("documents", f, w) for r in rows for f, w in r.vocabulary}
@@ -455,27 +501,23 @@ class PostgresIndex:
         count = 0
         vocabulary: set[tuple[str, str, str]] = set()
         entities: dict[str, tuple[list[str], list[str]]] = {}
-        copy_docs = sql.SQL(Q.COPY_INTO).format(
-            s, sql.Identifier("documents"), sql.SQL(", ").join(map(sql.Identifier, DOCUMENT_COLUMNS))
-        )
-        copy_quotes = sql.SQL(Q.COPY_INTO).format(
-            s, sql.Identifier("quotes"), sql.SQL(", ").join(map(sql.Identifier, QUOTE_COLUMNS))
-        )
+        documents, quotes = TABLES["documents"], TABLES["quotes"]
         try:
             for batch in _chunks(entries, COPY_BATCH):  # one COPY at a time on a connection: by turns
-                quotes = []
+                rows = [document_row(entry) for entry in batch]
+                quoted = [quote for entry in batch for quote in quote_rows(entry)]
+                for entry in batch:
+                    _merge_entities(entities, entry)
+                vocabulary.update(("documents", f, w) for row in rows for f, w in row.vocabulary)
+                vocabulary.update(("quotes", f, w) for row in quoted for f, w in row.vocabulary)
                 with conn.transaction(), conn.cursor() as cur:
-                    with cur.copy(copy_docs) as copy:
-                        for entry in batch:
-                            row = document_row(entry)
-                            copy.write_row(row.values)
-                            vocabulary.update(("documents", f, w) for f, w in row.vocabulary)
-                            quotes.extend(quote_rows(entry))
-                            _merge_entities(entities, entry)
-                    with cur.copy(copy_quotes) as copy:
-                        for quote in quotes:
-                            copy.write_row(quote.values)
-                            vocabulary.update(("quotes", f, w) for f, w in quote.vocabulary)
+                    seqs = self._new_seqs(cur, target.schema, len(rows) + len(quoted))
+                    for table, part, numbers in (
+                        (documents, rows, seqs[: len(rows)]),
+                        (quotes, quoted, seqs[len(rows) :]),
+                    ):
+                        for lexemes in (False, True):
+                            self._copy(cur, target.schema, table, numbers, part, lexemes)
                 count += len(batch)
             with conn.transaction(), conn.cursor() as cur:
                 with cur.copy(sql.SQL(Q.COPY_ALL_INTO).format(s, sql.Identifier("vocabulary"))) as copy:
@@ -491,6 +533,21 @@ class PostgresIndex:
             self.discard(target)
             raise
         return count
+
+    @staticmethod
+    def _copy(
+        cur: psycopg.Cursor, schema: str, table: Table, seqs: list[int], rows: list[Any], lexemes: bool
+    ) -> None:
+        """COPY ``rows`` into ``table`` (``lexemes``: into the table of what they are matched on)."""
+        columns = ("seq", *(table.lexemes if lexemes else table.columns))
+        statement = sql.SQL(Q.COPY_INTO).format(
+            sql.Identifier(schema),
+            sql.Identifier(table.matches if lexemes else table.name),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+        )
+        with cur.copy(statement) as copy:
+            for n, row in zip(seqs, rows, strict=True):
+                copy.write_row((n, *(row.lexemes if lexemes else row.values)))
 
     def swap_in(self, target: Build) -> None:
         """Make the built schema the live index (one transaction renames both) and drop the old one."""
@@ -559,7 +616,7 @@ class PostgresIndex:
         (:mod:`indexer.search.postgres_columns`); ranked by relevance, the page comes from the
         ``RANK_POOL`` likeliest matches (module docstring); stored values read as hits are consumed."""
         table = TABLES[wanted.kind]
-        s, t = sql.Identifier(LIVE), sql.Identifier(table.name)
+        s, m = sql.Identifier(LIVE), sql.Identifier(table.matches)
         with self._reading() as conn, conn.transaction():
             conn.execute(Q.REPEATABLE_READ)
             left = remaining()
@@ -575,12 +632,12 @@ class PostgresIndex:
             heading = cond.heading if ranked else None
             where = sql.SQL(cond.where)
             if table.lexemes_in_row:  # the heading checked in the same pass (its tsquery comes first)
-                matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, t=t, where=where)
+                matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, m=m, where=where)
                 params: list[object] = [heading, *cond.params]
             else:  # the heading found apart by the GIN index (each row's lexemes are in TOAST)
-                matches = sql.SQL(Q.MATCHES_APART).format(s=s, t=t, where=where)
+                matches = sql.SQL(Q.MATCHES_APART).format(s=s, m=m, where=where)
                 params = [*cond.params, heading]
-            statement = sql.SQL(Q.MATCHED).format(s=s, t=t, matches=matches)
+            statement = sql.SQL(Q.MATCHED).format(s=s, m=m, matches=matches)
             with numpy_cursor(conn) as cur:
                 row = cur.execute(statement, params).fetchone()
             assert row is not None
@@ -624,7 +681,7 @@ class PostgresIndex:
         pool = picked[:RANK_POOL]
         if not len(pool):
             return pool
-        query = sql.SQL(Q.RANKS).format(s=sql.Identifier(LIVE), t=sql.Identifier(table.name))
+        query = sql.SQL(Q.RANKS).format(s=sql.Identifier(LIVE), m=sql.Identifier(table.matches))
         ranks = dict(conn.execute(query, (rank, pool.tolist())).fetchall())
         scores = np.array([ranks.get(x, 0.0) for x in pool.tolist()])
         ranked = pool[np.lexsort((pool, -scores))]
@@ -688,6 +745,7 @@ class _Lookup:
             f=sql.Identifier(field),
             s=sql.Identifier(LIVE),
             t=sql.Identifier(self.table.name),
+            m=sql.Identifier(self.table.matches),
             loose=sql.SQL(" AND d.loose") if loose_only else sql.SQL(""),
         )
         with self.conn.cursor(name=None) as cur:

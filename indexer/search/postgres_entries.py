@@ -1,6 +1,7 @@
-"""How the PostgreSQL backend lays an index entry out: one row per document and per quote, each with a
-weighted ``tsvector`` of field-tagged lexemes built here, in Python, from the words of
-:mod:`indexer.search.analysis` (not by PostgreSQL's parser), so both backends match the same words.
+"""How the PostgreSQL backend lays an index entry out: for each document and each quote, a row of what a
+hit shows and its facet values, and a row of what it is matched on (its dates, and a weighted
+``tsvector`` of field-tagged lexemes built here, in Python, from the words of
+:mod:`indexer.search.analysis`, not by PostgreSQL's parser, so both backends match the same words).
 
 A row's ``lexemes`` hold, for every field of the entry:
 
@@ -62,10 +63,12 @@ PAIRS: dict[Kind, bool] = {"documents": True, "quotes": False}
 
 @dataclass
 class Row:
-    """One row of an index table: its column values (in :data:`DOCUMENT_COLUMNS` or
-    :data:`QUOTE_COLUMNS` order) and the words of each field, for the vocabulary."""
+    """One entry's rows: its values (in :data:`DOCUMENT_COLUMNS` or :data:`QUOTE_COLUMNS` order), what
+    it is matched on (:data:`DOCUMENT_LEXEMES` or :data:`QUOTE_LEXEMES` order; both rows without their
+    ``seq``, given when they are written) and the words of each field, for the vocabulary."""
 
     values: tuple[Any, ...]
+    lexemes: tuple[Any, ...]
     vocabulary: set[tuple[str, str]]  # (field, word or value)
 
 
@@ -89,9 +92,8 @@ DOCUMENT_COLUMNS = (
     "extraction",
     "author",
     *ENTITY_KINDS,
-    "loose",
-    "lexemes",
 )
+DOCUMENT_LEXEMES = ("published", "collected", "loose", "lexemes")
 QUOTE_COLUMNS = (
     "qid",
     "doc_id",
@@ -105,9 +107,8 @@ QUOTE_COLUMNS = (
     "title",
     "url",
     "published",
-    "loose",
-    "lexemes",
 )
+QUOTE_LEXEMES = ("published", "loose", "lexemes")
 
 
 def _escaped(lexeme: str) -> str:
@@ -234,10 +235,8 @@ def document_row(entry: IndexEntry) -> Row:
         entry.extraction,
         authors,
         *(entities[kind] for kind in ENTITY_KINDS),
-        lex.loose,
-        tsvector,
     )
-    return Row(values, lex.vocabulary)
+    return Row(values, (entry.published, entry.collected, lex.loose, tsvector), lex.vocabulary)
 
 
 def quote_rows(entry: IndexEntry) -> Iterator[Row]:
@@ -269,8 +268,7 @@ def quote_rows(entry: IndexEntry) -> Iterator[Row]:
                 entry.title or None,
                 entry.url or None,
                 entry.published,
-                lex.loose,
-                tsvector,
             ),
+            (entry.published, lex.loose, tsvector),
             lex.vocabulary,
         )
