@@ -568,8 +568,9 @@ def serve(settings: Settings, host: str | None, port: int | None, public: bool) 
     problems = open_backend(settings).check()
     if problems:
         raise IndexCorrupt(settings.index_dir, "; ".join(problems), problems[0])
-    server = _listen(settings, host or settings.host, port or settings.port, public, "casebook serve")
-    _warm_up(server.application)
+    app = _app(settings, public)
+    server = _listen(app, host or settings.host, port or settings.port, "casebook serve")
+    _warm_up(app)
     _run(server, settings, public)
 
 
@@ -635,7 +636,9 @@ def demo(settings: Settings, no_serve: bool, port: int | None) -> None:
 
     # The port is taken before the build, so a busy port is said at once, not after the build.
     server = (
-        None if no_serve else _listen(settings, settings.host, port or settings.port, False, "casebook demo")
+        None
+        if no_serve
+        else _listen(_app(settings, False), settings.host, port or settings.port, "casebook demo")
     )
     click.echo(build_demo(settings).summary())
     if server is not None:
@@ -663,17 +666,21 @@ def check(settings: Settings, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _listen(settings: Settings, host: str, port: int, public: bool, command: str) -> Any:
-    """The web server, bound to its port (nothing served yet); a port that cannot be had is one line.
-    ``command`` is the command that serves, to say how to choose another port in its own words."""
+def _app(settings: Settings, public: bool) -> Any:
+    """The web UI and JSON API for ``settings`` (``public``: read-only)."""
+    from webui.app import create_app
+
+    return create_app(settings, public=public)
+
+
+def _listen(app: Any, host: str, port: int, command: str) -> Any:
+    """The web server of ``app``, bound to its port (nothing served yet); a port that cannot be had is
+    one line. ``command`` is the command that serves, to say how to choose another port in its own words."""
     import errno
     import socket
 
     from waitress import create_server
 
-    from webui.app import create_app
-
-    app = create_app(settings, public=public)
     try:
         return create_server(app, host=host, port=port, threads=8)
     except OSError as exc:

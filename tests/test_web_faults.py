@@ -113,6 +113,16 @@ def test_a_cr_inside_a_stored_content_type_is_served_as_text(server: Server, arc
     assert "sandbox" in copy.headers["content-security-policy"]
 
 
+def test_serve_runs_the_first_searches_before_it_listens(fresh: Settings, tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with Server(fresh.data_dir, log) as running:
+        assert running.client().get("/search?q=benefit").status == 200
+    lines = log.read_text().splitlines()
+    ready = [n for n, line in enumerate(lines) if line.startswith("casebook serve: reading the search index")]
+    serving = [n for n, line in enumerate(lines) if line.startswith("Casebook is serving")]
+    assert len(ready) == 1 and " ready (" in lines[ready[0]] and serving and ready[0] < serving[0], lines
+
+
 def test_a_cr_or_lf_in_next_never_reaches_a_header(fresh: Settings, tmp_path: Path) -> None:
     assert casebook(fresh.data_dir, "add-user", "alice", "--password", "correct horse").returncode == 0
     with Server(fresh.data_dir, tmp_path / "serve.log") as running:
