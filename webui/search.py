@@ -64,8 +64,9 @@ class SearchRequest(SearchParams):
 def warm_up() -> None:
     """The searches a reader's first pages make, run once before the server listens (in an app context):
     what a backend reads once per process is then read before anyone waits for it. On PostgreSQL that is
-    the facet and date columns (:mod:`indexer.search.postgres_columns`): 5 s for every facet shown at
-    100,000 documents, 40 s for four of them at a million, longer than a reader waits."""
+    the facet and date columns (:mod:`indexer.search.postgres_columns`): about 1 s for every facet shown
+    at 100,000 documents, and growing with the index (40 s for four of them at a million, when their
+    arrays were read back from TOAST)."""
     service = search()
     service.search("*", limit=1, facets=list(SHOWN_FACETS), sort="newest")
     service.search_quotes("*", limit=1, sort="newest")
