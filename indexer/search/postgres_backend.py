@@ -201,6 +201,17 @@ def _merge_entities(entities: dict[str, tuple[list[str], list[str]]], entry: Ind
                 names.append(value)
 
 
+def _part(table: Table, lexemes: bool) -> tuple[str, tuple[str, ...]]:
+    """Where one of an entry's two rows goes, and its columns: what it is matched on (``lexemes``), or
+    what a hit shows and the facet columns."""
+    return (table.matches, ("seq", *table.lexemes)) if lexemes else (table.name, ("seq", *table.columns))
+
+
+def _numbered(seqs: list[int], rows: list[Any], lexemes: bool) -> list[tuple[Any, ...]]:
+    """The values of one of the two rows of each of ``rows`` (postgres_entries.Row), after its ``seq``."""
+    return [(n, *(row.lexemes if lexemes else row.values)) for n, row in zip(seqs, rows, strict=True)]
+
+
 _local = threading.local()
 _seen_cache: dict[tuple[str, str], Mapping[str, SeenEntity]] = {}
 _seen_lock = threading.Lock()
@@ -394,7 +405,7 @@ class PostgresIndex:
                     cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,))
                     seqs = self._new_seqs(cur, schema, len(rows) + len(quoted))
                     doc_seqs, quote_seqs = seqs[: len(rows)], seqs[len(rows) :]
-                    cur.executemany(upsert, [(n, *r.values) for n, r in zip(doc_seqs, rows, strict=True)])
+                    cur.executemany(upsert, _numbered(doc_seqs, rows, lexemes=False))
                     self._insert(cur, schema, documents, doc_seqs, rows, lexemes=True)
                     if quoted:
                         self._insert(cur, schema, quotes, quote_seqs, quoted, lexemes=False)
@@ -429,21 +440,19 @@ class PostgresIndex:
         statement = sql.SQL(Q.NEW_SEQS).format(seq=sql.Literal(f"{schema}.written"))
         return [n for (n,) in cur.execute(statement, (count,)).fetchall()]
 
+    @staticmethod
     def _insert(
-        self, cur: psycopg.Cursor, schema: str, table: Table, seqs: list[int], rows: list[Any], lexemes: bool
+        cur: psycopg.Cursor, schema: str, table: Table, seqs: list[int], rows: list[Any], lexemes: bool
     ) -> None:
         """Insert ``rows`` into ``table`` (``lexemes``: into the table of what they are matched on)."""
-        columns = ("seq", *(table.lexemes if lexemes else table.columns))
+        name, columns = _part(table, lexemes)
         statement = sql.SQL(Q.INSERT_ROW).format(
             s=sql.Identifier(schema),
-            t=sql.Identifier(table.matches if lexemes else table.name),
+            t=sql.Identifier(name),
             cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
             values=sql.SQL(", ").join(sql.Placeholder() * len(columns)),
         )
-        cur.executemany(
-            statement,
-            [(n, *(r.lexemes if lexemes else r.values)) for n, r in zip(seqs, rows, strict=True)],
-        )
+        cur.executemany(statement, _numbered(seqs, rows, lexemes))
 
     def _add_vocabulary(self, cur: psycopg.Cursor, schema: str, rows: list[Any], quotes: list[Any]) -> None:
         found = {("documents", f, w) for r in rows for f, w in r.vocabulary}
@@ -539,15 +548,13 @@ class PostgresIndex:
         cur: psycopg.Cursor, schema: str, table: Table, seqs: list[int], rows: list[Any], lexemes: bool
     ) -> None:
         """COPY ``rows`` into ``table`` (``lexemes``: into the table of what they are matched on)."""
-        columns = ("seq", *(table.lexemes if lexemes else table.columns))
+        name, columns = _part(table, lexemes)
         statement = sql.SQL(Q.COPY_INTO).format(
-            sql.Identifier(schema),
-            sql.Identifier(table.matches if lexemes else table.name),
-            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.Identifier(schema), sql.Identifier(name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         with cur.copy(statement) as copy:
-            for n, row in zip(seqs, rows, strict=True):
-                copy.write_row((n, *(row.lexemes if lexemes else row.values)))
+            for values in _numbered(seqs, rows, lexemes):
+                copy.write_row(values)
 
     def swap_in(self, target: Build) -> None:
         """Make the built schema the live index (one transaction renames both) and drop the old one."""
