@@ -702,12 +702,17 @@ def _warm_up(app: Any) -> None:
     """The first searches run before serving (``webui.search.warm_up``), said with the time they took."""
     import time
 
+    from indexer.search import QueryError
     from webui.search import warm_up
 
     started = time.monotonic()
     click.echo("casebook serve: reading the search index before serving ...", nl=False)
-    with app.app_context():
-        warm_up()
+    try:
+        with app.app_context():
+            warm_up()
+    except QueryError as exc:  # stopped by a search's time bound: serving matters more
+        click.echo(f" not all of it ({exc.problem}); the first searches will read the rest")
+        return
     click.echo(f" ready ({time.monotonic() - started:.1f} s)")
 
 

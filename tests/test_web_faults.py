@@ -123,6 +123,20 @@ def test_serve_runs_the_first_searches_before_it_listens(fresh: Settings, tmp_pa
     assert len(ready) == 1 and " ready (" in lines[ready[0]] and serving and ready[0] < serving[0], lines
 
 
+def test_a_warm_up_stopped_by_the_search_time_bound_still_serves(
+    archive: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from casebook.cli import _warm_up
+    from indexer.search import bounds
+    from webui.app import create_app
+
+    monkeypatch.setattr(bounds, "SEARCH_SECONDS", -1.0)  # every search is past its time at once
+    _warm_up(create_app(archive))  # returns: the server goes on to listen
+    said = capsys.readouterr().out
+    assert said.startswith("casebook serve: reading the search index before serving ... not all of it (")
+    assert said.rstrip().endswith("the first searches will read the rest") and "Traceback" not in said
+
+
 def test_a_cr_or_lf_in_next_never_reaches_a_header(fresh: Settings, tmp_path: Path) -> None:
     assert casebook(fresh.data_dir, "add-user", "alice", "--password", "correct horse").returncode == 0
     with Server(fresh.data_dir, tmp_path / "serve.log") as running:
