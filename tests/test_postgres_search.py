@@ -475,6 +475,37 @@ def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) ->
     assert "'body>fit>for'" in row.lexemes[-1] and "'body>for>work'" in row.lexemes[-1]
 
 
+def test_a_quote_search_of_words_in_the_text_checks_no_row_again_for_the_heading() -> None:
+    """Every match of such a search holds a word of the quote's text: the shortcut is taken exactly then."""
+    from indexer.search.compiler import QUOTES, compile_query
+    from indexer.search.postgres_backend import _only
+    from indexer.search.postgres_query import QueryCompiler
+
+    class NoVocabulary:
+        def vocabulary(self, field: str, like: str) -> list[str]:
+            return []
+
+        def near_words(self, field: str, word: str, distance: int) -> list[str]:
+            return []
+
+        def texts(self, field: str, tsquery: str, loose_only: bool) -> list[tuple[str, str]]:
+            return []
+
+    def shortcut(query: str) -> bool:
+        compiler = QueryCompiler(NoVocabulary(), ("text", "speaker", "title"), "text", pairs=False)
+        cond = compiler.compile(compile_query(query, QUOTES).query)
+        assert cond.heading is not None
+        return _only(cond.where, cond.params, cond.heading)
+
+    assert shortcut("benefit") and shortcut("benefit OR sanctions")
+    assert not shortcut("benefit speaker:kendall")  # a match may hold its word in the speaker alone
+    assert not shortcut("benefit -sanctions")  # more than the heading's words
+    assert _only("d.lexemes @@ %s::tsquery", ["('text~a')"], "'text~a'")
+    assert _only("d.lexemes @@ %s::tsquery", ["'text~a'"], "('text~a')")
+    assert not _only("d.lexemes @@ %s::tsquery", ["('text~a') | ('text~b')"], "'text~a'")
+    assert not _only("(d.lexemes @@ %s::tsquery) AND d.published >= %s", ["'text~a'", "x"], "'text~a'")
+
+
 def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:
     """What keeps it fast: the GIN index answers it alone (no row's tsvector read back to check positions)."""
     from indexer.search.compiler import DOCUMENTS, QUOTES, compile_query
