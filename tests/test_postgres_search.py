@@ -475,24 +475,28 @@ def test_phrases_by_their_pairs_of_words_then_positions(index: PostgresIndex) ->
     assert "'body>fit>for'" in row.lexemes[-1] and "'body>for>work'" in row.lexemes[-1]
 
 
+class NoLookup:
+    """The database questions of the query compiler, answered by an empty index: no vocabulary for
+    wildcards or fuzzy words, no row whose phrase is checked on its text."""
+
+    def vocabulary(self, field: str, like: str) -> list[str]:
+        return []
+
+    def near_words(self, field: str, word: str, distance: int) -> list[str]:
+        return []
+
+    def texts(self, field: str, tsquery: str, loose_only: bool) -> list[tuple[str, str]]:
+        return []
+
+
 def test_a_quote_search_of_words_in_the_text_checks_no_row_again_for_the_heading() -> None:
     """Every match of such a search holds a word of the quote's text: the shortcut is taken exactly then."""
     from indexer.search.compiler import QUOTES, compile_query
     from indexer.search.postgres_backend import _only
     from indexer.search.postgres_query import QueryCompiler
 
-    class NoVocabulary:
-        def vocabulary(self, field: str, like: str) -> list[str]:
-            return []
-
-        def near_words(self, field: str, word: str, distance: int) -> list[str]:
-            return []
-
-        def texts(self, field: str, tsquery: str, loose_only: bool) -> list[tuple[str, str]]:
-            return []
-
     def shortcut(query: str) -> bool:
-        compiler = QueryCompiler(NoVocabulary(), ("text", "speaker", "title"), "text", pairs=False)
+        compiler = QueryCompiler(NoLookup(), ("text", "speaker", "title"), "text", pairs=False)
         cond = compiler.compile(compile_query(query, QUOTES).query)
         assert cond.heading is not None
         return _only(cond.where, cond.params, cond.heading)
@@ -511,25 +515,15 @@ def test_a_two_word_phrase_is_one_tsquery_without_positions() -> None:
     from indexer.search.compiler import DOCUMENTS, QUOTES, compile_query
     from indexer.search.postgres_query import QueryCompiler
 
-    class NoLooseRows:
-        def vocabulary(self, field: str, like: str) -> list[str]:
-            return []
-
-        def near_words(self, field: str, word: str, distance: int) -> list[str]:
-            return []
-
-        def texts(self, field: str, tsquery: str, loose_only: bool) -> list[tuple[str, str]]:
-            return []
-
-    compiler = QueryCompiler(NoLooseRows(), ("title", "body"))
+    compiler = QueryCompiler(NoLookup(), ("title", "body"))
     cond = compiler.compile(compile_query('"food bank"', DOCUMENTS).query)
     assert cond.where == "d.lexemes @@ %s::tsquery" and "<" not in cond.params[0]
     assert "'body>food>bank'" in cond.params[0] and "'loose:no'" in cond.params[0]
-    longer = QueryCompiler(NoLooseRows(), ("title", "body")).compile(
+    longer = QueryCompiler(NoLookup(), ("title", "body")).compile(
         compile_query('"fit for work"', DOCUMENTS).query
     )
     assert "'body>fit>for' & 'body>for>work'" in longer.params[0] and "<->" in longer.params[0]
-    in_rows = QueryCompiler(NoLooseRows(), ("text",), "text", pairs=False)  # quotes: positions in the row
+    in_rows = QueryCompiler(NoLookup(), ("text",), "text", pairs=False)  # quotes: positions in the row
     quoted_phrase = in_rows.compile(compile_query('"food bank"', QUOTES).query)
     assert (
         "'text:food' <-> 'text:bank'" in quoted_phrase.params[0] and "'text>" not in quoted_phrase.params[0]

@@ -401,7 +401,13 @@ class PostgresIndex:
                 quoted = [r for e in batch for r in quote_rows(e)]
                 with conn.cursor() as cur:
                     for table, key in ((documents, "id"), (quotes, "doc_id")):
-                        cur.execute(self._sql(Q.DELETE_LEXEMES, schema, table, k=sql.Identifier(key)), (ids,))
+                        delete = sql.SQL(Q.DELETE_LEXEMES).format(
+                            s=s,
+                            t=sql.Identifier(table.name),
+                            m=sql.Identifier(table.matches),
+                            k=sql.Identifier(key),
+                        )
+                        cur.execute(delete, (ids,))
                     cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,))
                     seqs = self._new_seqs(cur, schema, len(rows) + len(quoted))
                     doc_seqs, quote_seqs = seqs[: len(rows)], seqs[len(rows) :]
@@ -422,14 +428,6 @@ class PostgresIndex:
                 count += len(batch)
             conn.execute(sql.SQL(Q.NEW_STAMP).format(s), (uuid.uuid4().hex,))
         return count
-
-    @staticmethod
-    def _sql(statement: str, schema: str, table: Table, **parts: sql.Composable) -> sql.Composed:
-        """``statement`` for ``table`` of ``schema``: ``{s}`` the schema, ``{t}`` the table, ``{m}`` the
-        table of what it is matched on."""
-        return sql.SQL(statement).format(
-            s=sql.Identifier(schema), t=sql.Identifier(table.name), m=sql.Identifier(table.matches), **parts
-        )
 
     @staticmethod
     def _new_seqs(cur: psycopg.Cursor, schema: str, count: int) -> list[int]:
