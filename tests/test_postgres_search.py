@@ -390,6 +390,35 @@ def test_matches_are_put_in_ascending_order() -> None:
     assert ascending(np.empty(0, dtype=np.int32)).tolist() == []
 
 
+def test_among_keeps_the_items_found_in_a_sorted_array() -> None:
+    from indexer.search.postgres_columns import among
+
+    pool = np.array([2, 3, 5, 8, 13], dtype=np.int32)
+    assert among(np.array([13, 4, 2, 21, 8, 1], dtype=np.int32), pool).tolist() == [2, 8, 13]
+    assert among(np.array([1, 4], dtype=np.int32), pool).tolist() == []
+    assert among(np.array([3], dtype=np.int32), np.empty(0, dtype=np.int32)).tolist() == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_rank_pool_keyed_on_heading_matches_alone_is_the_pool_keyed_on_every_match(seed: int) -> None:
+    """When the heading matches among the matches fill the pool, keying only them picks the same rows in
+    the same order as keying every match (what ``PostgresIndex._ranked`` relies on)."""
+    from indexer.search.postgres_columns import DayColumn, among, first_by, likeliest_first
+
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(5000, 2000, replace=False)).astype(np.int32)
+    published = DayColumn()
+    dated = rows[rng.random(len(rows)) < 0.9]  # some rows undated
+    published.add(dated, rng.integers(15000, 15060, len(dated)).astype(np.int32), 5000)  # many on one day
+    matched = rows[rng.random(len(rows)) < 0.8]
+    in_heading = rng.permutation(rows[rng.random(len(rows)) < 0.3])  # some not matched, out of order
+    heading = among(in_heading, matched)
+    assert len(heading) >= 300
+    every = first_by(likeliest_first(matched, in_heading, published), matched, 300)
+    alone = first_by(likeliest_first(heading, in_heading, published), heading, 300)
+    assert alone.tolist() == every.tolist()
+
+
 def test_facet_values_commonest_first_then_by_value_cut_at_the_limit() -> None:
     from indexer.search.postgres_columns import FacetColumn
 

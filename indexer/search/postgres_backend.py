@@ -56,6 +56,7 @@ from indexer.search.lexicon import SeenEntity
 from indexer.search.postgres_columns import (
     ColumnReader,
     DayColumn,
+    among,
     ascending,
     columns_of,
     day_keys,
@@ -685,8 +686,13 @@ class PostgresIndex:
         """The matches in relevance order, the first ``upto`` of them at least (None: all): the
         ``RANK_POOL`` likeliest (a ranked word in the heading field first, then newest first) ranked by
         ``ts_rank``, then the others in the order they were picked in."""
+        count = RANK_POOL if upto is not None and upto <= RANK_POOL else None
+        if count is not None and in_heading is not matched:
+            heading = among(in_heading, matched)
+            if len(heading) >= count:  # the pool is heading matches only: no other match is keyed
+                matched = heading
         keys = likeliest_first(matched, in_heading, published)
-        picked = first_by(keys, matched, RANK_POOL if upto is not None and upto <= RANK_POOL else None)
+        picked = first_by(keys, matched, count)
         pool = picked[:RANK_POOL]
         if not len(pool):
             return pool

@@ -214,6 +214,16 @@ def day_keys(column: DayColumn, seqs: np.ndarray, newest_first: bool) -> np.ndar
     return np.where(days == NO_DAY, NO_DAY, -days if newest_first else days)
 
 
+def among(items: np.ndarray, ascending_seqs: np.ndarray) -> np.ndarray:
+    """Those of ``items`` that are in ``ascending_seqs`` (sorted), in ascending order: a binary search each,
+    so the cost follows the few items (the heading matches), not the many matches."""
+    items = np.sort(items, kind="stable")
+    if not len(ascending_seqs):
+        return items[:0]
+    at = np.minimum(np.searchsorted(ascending_seqs, items), len(ascending_seqs) - 1)
+    return items[ascending_seqs[at] == items]
+
+
 def likeliest_first(matched: np.ndarray, in_heading: np.ndarray, published: DayColumn) -> np.ndarray:
     """One sort key for each of ``matched``: those with a ranked word in the heading field (``in_heading``)
     first, then newest first (undated last), then in the order written; one int64 each (bit 52: not in
