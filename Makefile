@@ -59,14 +59,19 @@ test-fast: setup
 # copies of public data (never committed), WCXB's dev split (WCXB=/path/to/wcxb, the folder holding dev/) and
 # the hand-marked comment pages (COMMENTS=/path: <owner>+<name> git mirrors or checkouts of the repositories
 # named in tests/gold/comments_public.toml), each beside plain trafilatura and htmldate in the same run.
+# AEB=/path (scrapinghub's article-extraction-benchmark: ground-truth.json and html/) is a set kept apart:
+# measured beside plain trafilatura, never tuned on.
 # SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
 WCXB ?=
+AEB ?=
 COMMENTS ?=
 SPEED_REF ?=
 eval: setup
 	$(BIN)/python tests/eval_extraction.py --pages
 	@if [ -n "$(WCXB)" ]; then $(BIN)/python tests/eval_wcxb.py "$(WCXB)" --worst 20; \
 	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi
+	@if [ -n "$(AEB)" ]; then $(BIN)/python tests/eval_aeb.py "$(AEB)"; \
+	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi
 	@if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
 		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)"; fi
 	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" \
