@@ -59,11 +59,13 @@ test-fast: setup
 # copies of public data (never committed), WCXB's dev split (WCXB=/path/to/wcxb, the folder holding dev/) and
 # the hand-marked comment pages (COMMENTS=/path: <owner>+<name> git mirrors or checkouts of the repositories
 # named in tests/gold/comments_public.toml), each beside plain trafilatura and htmldate in the same run.
-# AEB=/path (scrapinghub's article-extraction-benchmark: ground-truth.json and html/) is a set kept apart:
-# measured beside plain trafilatura, never tuned on.
+# AEB=/path (scrapinghub's article-extraction-benchmark: ground-truth.json and html/) and HTMLDATE=/path
+# (the htmldate repository: its evaluation pages and their days) are sets kept apart: measured beside plain
+# trafilatura and htmldate, never tuned on.
 # SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
 WCXB ?=
 AEB ?=
+HTMLDATE ?=
 COMMENTS ?=
 SPEED_REF ?=
 eval: setup
@@ -72,6 +74,8 @@ eval: setup
 	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi
 	@if [ -n "$(AEB)" ]; then $(BIN)/python tests/eval_aeb.py "$(AEB)"; \
 	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi
+	@if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)"; \
+	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi
 	@if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
 		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)"; fi
 	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" \

@@ -33,6 +33,7 @@ from lxml.html import HtmlElement
 
 from casebook.models import Comment
 from indexer.extract.markup import MAIN_CONTENT_TEST, RE_NS, text_core
+from indexer.extract.months import MONTH_NUMBER
 
 log = logging.getLogger(__name__)
 
@@ -194,22 +195,7 @@ _RELATIVE_RE = re.compile(
     r"\b(\d+|an?|one|two|three|four|five|six)\s+(second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago\b",
     re.IGNORECASE,
 )
-_MONTH_NAMES = {
-    1: "january jan januar jän janvier janv enero ene gennaio gen januari janeiro",
-    2: "february feb februar février fév févr febrero febbraio februari fevereiro fev",
-    3: "march mar märz maerz mär mars marzo maart mrt março",
-    4: "april apr avril avr abril aprile",
-    5: "may mai mayo maggio mag mei maio",
-    6: "june jun juni juin junio giugno giu junho",
-    7: "july jul juli juillet juil julio luglio lug julho",
-    8: "august aug août agosto ago augustus",
-    9: "september sep sept septembre septiembre settembre set setembro",
-    10: "october oct oktober okt octobre octubre ottobre ott outubro",
-    11: "november nov novembre noviembre novembro",
-    12: "december dec dezember dez décembre déc diciembre dic dicembre dezembro",
-}
-_MONTH_NUMBER = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
-_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_NUMBER), key=len, reverse=True)) + r")\.?"
+_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTH_NUMBER), key=len, reverse=True)) + r")\.?"
 _DATE_RES = [
     # 14 November 2016, 16. March, 2023, 10. Februar 2019, 5 de enero de 2020, 14th of Nov 2016
     re.compile(
@@ -401,7 +387,7 @@ def _day_of(match: re.Match[str]) -> list[date]:
         orders = [(second, first), (first, second)] if first <= 12 else [(second, first)]
     else:
         month = groups["month"]
-        number = int(month) if month.isdigit() else _MONTH_NUMBER.get(month.lower().rstrip("."))
+        number = int(month) if month.isdigit() else MONTH_NUMBER.get(month.lower().rstrip("."))
         if number is None:
             return []
         orders = [(number, int(groups["day"]))]
