@@ -42,14 +42,16 @@ DEADLINE = 240  # seconds for a queue to be worked through (the machine may be s
 
 
 def env_for(url: str | None) -> dict[str, str]:
-    """The workers' environment: the queue's server; heartbeats every second, a worker silent for 3 s is
-    dead, failed jobs tried again after 1 s (then 2 s, 3 s)."""
+    """The workers' environment: the queue's server; heartbeats every second, a worker silent for 6 s is
+    dead (six missed heartbeats: with 3 s, a live worker on a machine loaded by other work was once taken
+    for dead, its job put back in the queue while it ran), failed jobs tried again after 1 s (then 2 s,
+    3 s)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "PYTHONPATH": str(ROOT),
         "CASEBOOK_WORKER_HEARTBEAT": "1",
-        "CASEBOOK_WORKER_STALLED_AFTER": "3",
+        "CASEBOOK_WORKER_STALLED_AFTER": "6",
         "CASEBOOK_JOB_RETRY_WAIT": "1",
         "CASEBOOK_JOB_RETRIES": "3",
     }
