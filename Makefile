@@ -55,8 +55,9 @@ test: setup browser postgres
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-# Extraction quality (exits 1 if a target is missed): the in-house gold set in tests/gold/, then, given local
-# copies of public data (never committed), WCXB's dev split (WCXB=/path/to/wcxb, the folder holding dev/) and
+# Extraction quality (every set given is scored; exits 1 at the end if a target is missed): the in-house gold
+# set in tests/gold/, then, given local copies of public data (never committed), WCXB's dev split
+# (WCXB=/path/to/wcxb, the folder holding dev/) and
 # the hand-marked comment pages (COMMENTS=/path: <owner>+<name> git mirrors or checkouts of the repositories
 # named in tests/gold/comments_public.toml), each beside plain trafilatura and htmldate in the same run.
 # AEB=/path (scrapinghub's article-extraction-benchmark: ground-truth.json and html/) and HTMLDATE=/path
@@ -69,18 +70,20 @@ HTMLDATE ?=
 COMMENTS ?=
 SPEED_REF ?=
 eval: setup
-	$(BIN)/python tests/eval_extraction.py --pages
-	@if [ -n "$(WCXB)" ]; then $(BIN)/python tests/eval_wcxb.py "$(WCXB)" --worst 20; \
-	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi
-	@if [ -n "$(AEB)" ]; then $(BIN)/python tests/eval_aeb.py "$(AEB)"; \
-	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi
-	@if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)"; \
-	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi
-	@if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
-		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)"; fi
-	@if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" \
-		&& $(BIN)/python tests/eval_comments.py "$(COMMENTS)" --held-out; \
-	else echo "COMMENTS not given: 'make eval COMMENTS=/path' scores the public comment pages too"; fi
+	@status=0; \
+	$(BIN)/python tests/eval_extraction.py --pages || status=1; \
+	if [ -n "$(WCXB)" ]; then $(BIN)/python tests/eval_wcxb.py "$(WCXB)" --worst 20 || status=1; \
+	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi; \
+	if [ -n "$(AEB)" ]; then $(BIN)/python tests/eval_aeb.py "$(AEB)" || status=1; \
+	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi; \
+	if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)" || status=1; \
+	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi; \
+	if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
+		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)" || status=1; fi; \
+	if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" || status=1; \
+		$(BIN)/python tests/eval_comments.py "$(COMMENTS)" --held-out || status=1; \
+	else echo "COMMENTS not given: 'make eval COMMENTS=/path' scores the public comment pages too"; fi; \
+	exit $$status
 
 # Quotes and speakers on PolNeAR's train and dev compartments (a local copy: the texts are never committed),
 # beside textacy's direct_quotations in the same run. textacy comes with the 'eval' extra.
