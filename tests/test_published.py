@@ -245,6 +245,19 @@ def test_htmldate_on_the_whole_page_needs_the_day_printed_on_a_line_of_its_own()
     assert confirmed_htmldate(tree, NOW, {teaser}) is None  # a teaser's date is someone else's
 
 
+def _council_page(after_story: str) -> RawPage:
+    """A German council story with no date of its own but what ``after_story`` adds below it."""
+    story = " ".join(
+        f"Absatz {n}: Der Stadtrat hat die Mittel für {n} Familien gekürzt, sagte die Sprecherin am Abend."
+        for n in range(1, 25)
+    )
+    html = (
+        "<html><head><title>Stadtrat kürzt Mittel</title></head><body><div class='content'>"
+        f"<h1>Stadtrat kürzt Mittel</h1><p>{story}</p>{after_story}</div></body></html>"
+    )
+    return RawPage(url="https://news.example.de/stadtrat", body=html.encode(), fetched=NOW)
+
+
 @pytest.mark.parametrize(
     ("printed", "day"),
     [
@@ -260,32 +273,13 @@ def test_a_day_printed_in_the_page_language_on_a_line_of_its_own_dates_it(printe
     """htmldate's extensive search reads a day written in the page's language that its fast mode misses
     (seen on htmldate's own evaluation pages, German and French); the page must still print that day on a
     line of its own, in any of the languages of the month names table."""
-    story = " ".join(
-        f"Absatz {n}: Der Stadtrat hat die Mittel für {n} Familien gekürzt, sagte die Sprecherin am Abend."
-        for n in range(1, 25)
-    )
-    html = (
-        "<html><head><title>Stadtrat kürzt Mittel</title></head><body><div class='content'>"
-        f"<h1>Stadtrat kürzt Mittel</h1><p>{story}</p><div class='info'>{printed}</div></div></body></html>"
-    )
-    doc = extract(RawPage(url="https://news.example.de/stadtrat", body=html.encode(), fetched=NOW), "x")
+    doc = extract(_council_page(f"<div class='info'>{printed}</div>"), "x")
     assert (doc.published, doc.published_from) == (day, "htmldate")
 
 
 def test_a_day_only_in_a_sentence_of_the_text_stays_undated_in_any_language() -> None:
-    story = " ".join(
-        f"Absatz {n}: Der Stadtrat hat die Mittel für {n} Familien gekürzt, sagte die Sprecherin am Abend."
-        for n in range(1, 25)
-    )
-    mention = (
-        "Die Sitzung vom 19. Juli 2014 hatte beschlossen, die Mittel für alle Vereine der Stadt zu kürzen."
-    )
-    html = (
-        "<html><head><title>Stadtrat kürzt Mittel</title></head><body><div class='content'>"
-        f"<h1>Stadtrat kürzt Mittel</h1><p>{story}</p><p>{mention}</p></div></body></html>"
-    )
-    doc = extract(RawPage(url="https://news.example.de/stadtrat", body=html.encode(), fetched=NOW), "x")
-    assert doc.published is None
+    mention = "Die Sitzung vom 19. Juli 2014 hatte beschlossen, die Mittel für alle Vereine zu kürzen."
+    assert extract(_council_page(f"<p>{mention}</p>"), "x").published is None
 
 
 def test_a_day_htmldate_misreads_is_not_confirmed_by_the_line() -> None:
