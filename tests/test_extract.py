@@ -12,6 +12,7 @@ import pytest
 from casebook.errors import CasebookError
 from casebook.models import RawPage
 from indexer.extract.authors import clean_author, page_authors
+from indexer.extract.markup import norm
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
 
@@ -708,3 +709,111 @@ def test_trafilaturas_author_split_at_and_is_read_as_one_byline() -> None:
     assert page_authors("Work; Pensions Committee", []) == []
     assert page_authors("Jeff Cobb; Celisa Steele", []) == ["Jeff Cobb", "Celisa Steele"]
     assert page_authors(None, []) == []
+
+
+RUSSIAN = (
+    "<html><head><title>Пособия по инвалидности урезаны</title></head><body><article>"
+    "<h1>Пособия по инвалидности урезаны</h1>"
+    "<p>Министерство труда объявило о сокращении пособий для людей с инвалидностью, и правозащитники"
+    " назвали это решение жестоким и несправедливым по отношению к самым уязвимым.</p>"
+    "<p>По словам представителей благотворительных организаций, многие получатели уже сейчас не могут"
+    " оплатить счета за отопление и вынуждены обращаться в продовольственные банки.</p>"
+    "<p>Представитель министерства заявил, что изменения позволят направить помощь тем, кто нуждается"
+    " в ней больше всего, и что пересмотр дел займёт несколько месяцев.</p></article>"
+    '<section id="comments" class="comments-area"><ol class="comment-list"><li class="comment">'
+    '<div class="comment-author">Анна</div><div class="comment-content"><p>Это позор, моя мать живёт'
+    " на это пособие и теперь не знает, что делать дальше.</p></div></li></ol></section></body></html>"
+)
+ARABIC = (
+    '<html><head><title>خفض إعانات العجز</title></head><body><div class="content">'
+    "<h1>خفض إعانات العجز</h1>"
+    "<p>أعلنت الوزارة عن خفض الإعانات المقدمة للأشخاص ذوي الإعاقة، ووصف الناشطون القرار بأنه قاس وغير"
+    " عادل تجاه الفئات الأكثر ضعفا في المجتمع.</p>"
+    "<p>وقالت منظمات خيرية إن كثيرا من المستفيدين لا يستطيعون دفع فواتير التدفئة ويلجؤون إلى بنوك الطعام"
+    " بشكل متزايد منذ بداية العام.</p></div></body></html>"
+)
+
+
+@pytest.mark.parametrize("html", [RUSSIAN, ARABIC], ids=["cyrillic", "arabic"])
+def test_an_article_in_another_script_keeps_its_title_and_text(html: str) -> None:
+    """Seen on public news pages in Russian, Armenian, Hindi, Persian and Arabic: every paragraph was dropped
+    as 'the headline' (a comparison key of ASCII letters is empty for both) and the article refused as 'no
+    article text on the page', where plain trafilatura read 66 to 599 words."""
+    doc = extract(page(html.encode(), "https://news.example.org/a/123", NOW), "x")
+    first = re.search(r"<h1>(.*?)</h1>", html)
+    assert first is not None and doc.title == first.group(1)
+    paras = re.findall(r"<p>(.*?)</p>", html)
+    body = [p for p in paras if "позор" not in p]  # the reader's comment stays apart
+    assert paragraphs(doc.text) == body
+    if "позор" in html:
+        assert [c.author for c in doc.comments] == ["Анна"] and "позор" in doc.comments[0].text
+
+
+def test_comparison_keys_keep_letters_of_every_script() -> None:
+    assert norm("Work & Pensions") == norm("work-pensions") == "workpensions"
+    assert norm("Café") == norm("cafe")
+    assert norm("Пособия урезаны") == norm("пособия-урезаны") != ""
+    assert norm("خفض إعانات") != norm("خفض") != ""
+
+
+def test_a_sidebar_of_dated_teasers_beside_an_article_is_no_index() -> None:
+    """Seen on a news page: a sidebar widget of 27 dated headlines beside a 190-word story, on a page with no
+    <main>, was counted against the story's words without its own words counting (an aside is not main
+    content) and the article refused as 'an index of 27 teasers'."""
+    widget = "".join(
+        f'<li><h3><a href="/2024/01/{n:02d}/other-{n}/">Another headline about the benefit system, number {n}'
+        f"</a></h3><span>January {n}, 2024</span></li>"
+        for n in range(1, 16)
+    )
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body><div class='container'>"
+        f"<div class='content'><article><h1>Assessment contract paused</h1>{STORY}</article></div>"
+        f"<aside class='sidebar'><div class='widget'><ul>{widget}</ul></div></aside></div></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/2024/01/20/contract-paused/", NOW), "x")
+    assert "has paused the roll-out" in doc.text and "Another headline" not in doc.text
+
+
+def _xenforo_post(n: int, who: str) -> str:
+    return (
+        f'<article class="message message--post" id="js-post-{n}"><div class="message-cell--user">'
+        f'<h4 class="message-name"><a href="/members/{who.lower()}.{n}/" class="username">{who}</a></h4>'
+        '</div><div class="message-cell--main"><ul class="message-attribution">'
+        f'<li><a href="/threads/pip.1/post-{n}">'
+        f'<time datetime="2024-01-{n:02d}T10:00:00+0000">{n} January 2024</time></a></li></ul>'
+        f'<div class="bbWrapper">Post {n}: my PIP review took eight months and the letter never came.</div>'
+        "</div></article>"
+    )
+
+
+def _phpbb_post(n: int) -> str:
+    return (
+        f'<div id="p{n}" class="post has-profile"><div class="postbody">'
+        f'<h3><a href="./viewtopic.php?p={n}#p{n}">Re: PIP review delays</a></h3>'
+        f'<p class="author">by <a href="./memberlist.php?mode=viewprofile&amp;u={n}">user{n}</a>'
+        f" » Mon Jan {n:02d}, 2024 10:00 am</p>"
+        f'<div class="content">Post {n}: my PIP review took eight months and the letter never came.</div>'
+        "</div></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("posts", "url"),
+    [
+        ("".join(_xenforo_post(n, ("Anna", "Bob", "Anna", "Cath")[n % 4]) for n in range(1, 9)),
+         "https://forum.example.org/threads/pip.1/"),
+        ("".join(_phpbb_post(n) for n in range(1, 9)), "https://forum.example.org/viewtopic.php?t=7"),
+    ],
+    ids=["xenforo", "phpbb"],
+)  # fmt: skip
+def test_a_forum_thread_is_not_an_index_of_teasers(posts: str, url: str) -> None:
+    """Seen on WCXB's forum pages: threads of XenForo (each post headed by its writer's name, linking to a
+    profile) and phpBB (each headed 'Re: ...', linking to the post's own anchor on this page) were refused as
+    'an index of 21 teasers': 10 of its 113 forum pages, where trafilatura read 231 to 1,799 words."""
+    html = (
+        "<html><head><title>PIP review delays</title></head><body><main><h1>PIP review delays</h1>"
+        f"<div class='block--messages'>{posts}</div></main></body></html>"
+    )
+    doc = extract(page(html.encode(), url, NOW), "x")
+    assert "Post 1: my PIP review took eight months" in doc.text
+    assert "Post 8: my PIP review took eight months" in doc.text

@@ -18,6 +18,7 @@ was instead.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -88,12 +89,49 @@ def _content_words(el: HtmlElement) -> int:
     return total
 
 
+def _counted_in(el: HtmlElement, main: HtmlElement) -> bool:
+    """Whether ``_content_words(main)`` counts ``el``'s words: inside ``main`` and not in navigation, a
+    header, footer, aside or form on the way. A rail of teasers in the sidebar beside an article is no
+    part of the main content's words, so it cannot make up most of them."""
+    if el is main:
+        return True
+    for node in (el, *el.iterancestors()):
+        if node is main:
+            return True
+        if node.tag in _SKIP:
+            return False
+    return False
+
+
 def _has_date(el: HtmlElement, heading: HtmlElement) -> bool:
     if el.xpath(".//time | .//*[@itemprop='datePublished']"):
         return True
     text = " ".join(t for t in el.itertext() if t.strip())
     heading_text = heading.text_content()
     return bool(DATE_TEXT_RE.search(text.replace(heading_text, " ", 1)))
+
+
+# A link to a person rather than to a page: forum software's profile URLs, and links marked as a user name
+_PROFILE_PATH_RE = re.compile(
+    r"/(?:members?|users?|u|profiles?)/[^/]+/?$|/(?:memberlist|member|profile)\.php$", re.IGNORECASE
+)
+_POSTER_MARK_RE = re.compile(r"(?:^|\s)(?:username|user-name|author)(?:\s|$)", re.I)
+
+
+def _names_a_poster(link: HtmlElement) -> bool:
+    """A heading whose link is a person's name ('felixen' -> /members/felixen.304082/): a forum post's
+    header names who wrote it, where a teaser's headline names another page."""
+    if _POSTER_MARK_RE.search(link.get("class") or "") or "author" in (link.get("rel") or "").split():
+        return True
+    return bool(_PROFILE_PATH_RE.search(urlsplit(link.get("href") or "").path))
+
+
+def _on_this_page(href: str, page_url: str, anchors: set[str]) -> bool:
+    """A link to an element of this very page by another address of it ('viewtopic.php?p=550452#p550452'
+    on 'viewtopic.php?t=112320': a post's permalink in the thread that holds it): the same path, and a
+    fragment naming an element the page holds."""
+    target = urlsplit(urljoin(page_url, href))
+    return bool(target.fragment) and target.fragment in anchors and target.path == urlsplit(page_url).path
 
 
 def index_teasers(
@@ -104,6 +142,7 @@ def index_teasers(
     holds most of the page's prose. Rails beside an article are teasers too; whether they make an index is
     a matter of how much of the page they fill (``refusal_reason``)."""
     here = without_fragment(page_url)
+    anchors = {v for v in tree.xpath("//@id | //a/@name")}
     headings = []
     for heading in tree.iter("h1", "h2", "h3", "h4", "h5"):
         if COMMENTISH_RE.search(ancestor_attrs(heading)):
@@ -114,6 +153,8 @@ def index_teasers(
         href = (links[0].get("href") or "").strip()
         if href.startswith("#") or (here and without_fragment(href) == here):
             continue
+        if _names_a_poster(links[0]) or _on_this_page(href, page_url, anchors):
+            continue  # a forum post's heading: who wrote it, or the post's own permalink
         headings.append(heading)
     if not headings:
         return []
@@ -194,7 +235,7 @@ def refusal_reason(
     if len(teasers) >= MIN_TEASERS:
         main = _main(tree)
         total = _content_words(main)
-        inside = sum(_content_words(t) for t in teasers if main in t.iterancestors() or t is main)
+        inside = sum(_content_words(t) for t in teasers if _counted_in(t, main))
         if total and inside / total >= TEASER_SHARE:
             return f"an index of {len(teasers)} teasers, each with its own headline, link and date"
     return None

@@ -7,6 +7,7 @@ Shared by the extraction modules (pruning, refusal, dates, metadata, body) so th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -91,9 +92,15 @@ def without_fragment(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]")
+
+
 def norm(text: str) -> str:
-    """A comparison key: lower-case letters and digits only ("Work & Pensions" and "work-pensions" meet)."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """A comparison key: lower-case letters and digits only, of any script, accents folded ("Work &
+    Pensions" and "work-pensions" meet, "Café" and "cafe" too). Letters of every script count: a key of
+    ASCII letters alone is empty for a Russian or Arabic paragraph, and every such paragraph would then
+    "equal" the headline (and be dropped as it) or a comment."""
+    return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFD", text).casefold())
 
 
 def words(text: str | None) -> int:
