@@ -295,3 +295,15 @@ def test_a_day_htmldate_misreads_is_not_confirmed_by_the_line() -> None:
     )
     doc = extract(RawPage(url="https://news.example.es/recortes", body=html.encode(), fetched=NOW), "x")
     assert doc.published is None
+
+
+@pytest.mark.parametrize(
+    "label", ["Joined Nov 4, 2011", "Joined: 4 Jul 2012, 16:09", "Member since May 11, 2017"]
+)
+def test_a_posters_join_date_is_not_when_the_thread_was_published(label: str) -> None:
+    """Seen on forum threads (XenForo, phpBB): the line under each poster's name, 'Joined Nov 4, 2011', was
+    read as the printed date and won over the page's own timestamp ('disputed'), years off."""
+    byline = f'<div class="message-userExtras"><dl><dt>{label.split(" ")[0]}</dt><dd>{label}</dd></dl></div>'
+    doc = extract(_page(head=_meta("2020-03-18T09:00:00+00:00"), byline=byline), "x")
+    assert doc.published == date(2020, 3, 18)
+    assert doc.published_confidence != "disputed"

@@ -174,7 +174,13 @@ _PRINTED_RE = re.compile(
     re.IGNORECASE,
 )
 _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"
-_NOT_PUBLISHED_RE = re.compile(r"updated|modified|reviewed|edited|last changed|event|deadline", re.I)
+# Labels of dates that are not when the page was published: a later change, an event, a forum poster's
+# registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017' beside each post of a thread)
+_NOT_PUBLISHED_RE = re.compile(
+    r"updated|modified|reviewed|edited|last changed|event|deadline|\bjoin(?:ed)?\b|join date|member since"
+    r"|\bregistered\b",
+    re.IGNORECASE,
+)
 
 
 def _parse_printed(text: str) -> date | None:
