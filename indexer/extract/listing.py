@@ -8,7 +8,8 @@ Three kinds of evidence are strong enough:
   body classes, Joomla's category and blog views) *and* the page holds at least two posts, or it marks the
   page up as a schema.org Blog of several ``blogPost`` items (Joomla's blog layout);
 * the main content is mostly an index of teasers, each carrying its own headline linking elsewhere and
-  its own date (``index_teasers``), at least three of them.
+  its own date (``index_teasers``), at least three of them. A forum post's heading is no headline: it
+  names who wrote the post (a link to a profile) or links to the post's own place on this page.
 
 Anything weaker (an article with a "related", "most read" or "more from" rail of teasers, a theme that puts
 ``archive`` on every page, a single post among teasers) keeps the page: the extractor then says how sure it
@@ -115,7 +116,7 @@ def _has_date(el: HtmlElement, heading: HtmlElement) -> bool:
 _PROFILE_PATH_RE = re.compile(
     r"/(?:members?|users?|u|profiles?)/[^/]+/?$|/(?:memberlist|member|profile)\.php$", re.IGNORECASE
 )
-_POSTER_MARK_RE = re.compile(r"(?:^|\s)(?:username|user-name|author)(?:\s|$)", re.I)
+_POSTER_MARK_RE = re.compile(r"(?:^|\s)(?:username|user-name|author)(?:\s|$)", re.IGNORECASE)
 
 
 def _names_a_poster(link: HtmlElement) -> bool:
@@ -142,7 +143,7 @@ def index_teasers(
     holds most of the page's prose. Rails beside an article are teasers too; whether they make an index is
     a matter of how much of the page they fill (``refusal_reason``)."""
     here = without_fragment(page_url)
-    anchors = {v for v in tree.xpath("//@id | //a/@name")}
+    anchors = set(tree.xpath("//@id | //a/@name"))
     headings = []
     for heading in tree.iter("h1", "h2", "h3", "h4", "h5"):
         if COMMENTISH_RE.search(ancestor_attrs(heading)):

@@ -177,8 +177,8 @@ _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min r
 # Labels of dates that are not when the page was published: a later change, an event, a forum poster's
 # registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017' beside each post of a thread)
 _NOT_PUBLISHED_RE = re.compile(
-    r"updated|modified|reviewed|edited|last changed|event|deadline|\bjoin(?:ed)?\b|join date|member since"
-    r"|\bregistered\b",
+    r"updated|modified|reviewed|edited|last changed|event|deadline"
+    r"|\bjoin(?:ed)?\b|member since|\bregistered\b",
     re.IGNORECASE,
 )
 
