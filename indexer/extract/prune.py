@@ -17,7 +17,7 @@ from copy import deepcopy
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, cls_any, in_copy
+from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, cls_any, in_copy, words
 
 log = logging.getLogger(__name__)
 
@@ -177,4 +177,29 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     tree = deepcopy(original)
     _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
     _unwrap_layout_tables(tree)
+    _unwrap_media_holders(tree)
     return tree
+
+
+# Media the body never shows, and the inline holders of nothing else
+_MEDIA = frozenset({"img", "picture", "source", "svg", "video", "audio"})
+_HOLDERS = ("span", "a", "i", "b", "em", "strong")
+
+
+_PROSE_WORDS = 25  # shorter text after an image is mostly its caption or credit ('Photo by: ...')
+
+
+def _unwrap_media_holders(tree: HtmlElement) -> None:
+    """Take out an inline holder of nothing but an image when a paragraph of prose follows it, keeping the
+    prose.
+
+    trafilatura's precision mode (in which the pruned tree is read) strips ``<img>`` and then deletes an
+    element left empty together with the text after it: a paragraph written as
+    ``<p><span><img …></span>Planning a trip to Iceland…</p>`` (lazy-loading themes) loses all of its text.
+    ``drop_tree`` keeps that text where it stands. A short text after an image is left to trafilatura: on
+    WCXB dev such text was captions and credits, which the gold leaves out."""
+    for el in list(tree.iter(*_HOLDERS)):
+        if el.getparent() is None or words(el.tail) < _PROSE_WORDS or el.text_content().strip():
+            continue
+        if any(isinstance(d.tag, str) and d.tag in _MEDIA for d in el.iterdescendants()):
+            el.drop_tree()
