@@ -94,8 +94,6 @@ def _counted_in(el: HtmlElement, main: HtmlElement) -> bool:
     """Whether ``_content_words(main)`` counts ``el``'s words: inside ``main`` and not in navigation, a
     header, footer, aside or form on the way. A rail of teasers in the sidebar beside an article is no
     part of the main content's words, so it cannot make up most of them."""
-    if el is main:
-        return True
     for node in (el, *el.iterancestors()):
         if node is main:
             return True

@@ -184,8 +184,6 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
 # Media the body never shows, and the inline holders of nothing else
 _MEDIA = frozenset({"img", "picture", "source", "svg", "video", "audio"})
 _HOLDERS = ("span", "a", "i", "b", "em", "strong")
-
-
 _PROSE_WORDS = 25  # shorter text after an image is mostly its caption or credit ('Photo by: ...')
 
 
