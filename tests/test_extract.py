@@ -838,3 +838,28 @@ def test_text_after_an_image_in_its_own_holder_is_kept() -> None:
     assert "travel costs to an assessment are refunded" in doc.text
     assert "has paused the roll-out" in doc.text
     assert "Photo by" not in doc.text  # a credit after an image is no paragraph of the article
+
+
+def test_subheadings_linked_to_themselves_are_kept() -> None:
+    """Seen on WCXB dev (a music school's guide, documentation pages): themes that link every subheading to
+    itself, <h3 id="x"><a href="#x">...</a></h3>, lost every subheading, since trafilatura's precision mode
+    deletes headings that are mostly link text. A heading linking to another page is still a link."""
+    sections = "".join(
+        f'<h3 id="s{n}"><a href="#s{n}">{name}</a></h3>'
+        f"<p>{sentence} The department said it would look again at the guidance for assessors this year.</p>"
+        for n, (name, sentence) in enumerate(
+            [
+                ("Waiting times", "Claimants waited an average of six months for a decision on their claim."),
+                ("Advice services", "Advice services said the backlog had pushed many people into debt."),
+                ("What happens next", "The new provider will recruit more assessors before the autumn."),
+            ]
+        )
+    )
+    named = '<h3><a name="appeals">Appeals and tribunals</a></h3><p>' + "Appeals rose again. " * 12 + "</p>"
+    elsewhere = '<h3><a href="/2024/05/tribunal-backlog/">Read: the tribunal backlog doubles</a></h3>'
+    body = STORY + sections + elsewhere + named
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    for heading in ("Waiting times", "Advice services", "What happens next", "Appeals and tribunals"):
+        assert heading in paragraphs(doc.text)
+    assert "has paused the roll-out" in doc.text
+    assert "tribunal backlog doubles" not in doc.text

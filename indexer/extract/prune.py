@@ -178,6 +178,7 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
     _unwrap_layout_tables(tree)
     _unwrap_media_holders(tree)
+    _unwrap_heading_anchors(tree)
     return tree
 
 
@@ -201,3 +202,20 @@ def _unwrap_media_holders(tree: HtmlElement) -> None:
             continue
         if any(isinstance(d.tag, str) and d.tag in _MEDIA for d in el.iterdescendants()):
             el.drop_tree()
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _unwrap_heading_anchors(tree: HtmlElement) -> None:
+    """Keep a subheading's text and drop its link where the link goes nowhere but this page.
+
+    Many themes link each subheading to itself (``<h3 id="x"><a href="#x">Cognitive benefits</a></h3>``, a
+    permalink for the table of contents), or wrap it in a named anchor. trafilatura's precision mode deletes
+    headings that are mostly link text, taking every subheading of such an article with it; a link to a
+    fragment of the same page is not navigation away from the story, so its text stays and the link goes."""
+    for heading in tree.iter(*_HEADINGS):
+        for link in list(heading.iter("a")):
+            href = (link.get("href") or "").strip()
+            if not href or href.startswith("#"):
+                link.drop_tag()
