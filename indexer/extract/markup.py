@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -122,6 +123,16 @@ def visible_words(el: HtmlElement) -> int:
         if node is not el:
             total += words(node.tail)
     return total
+
+
+def visible_text(el: HtmlElement) -> str:
+    """The text a reader could see in ``el`` (a heading, a byline: a small element), scripts, styles and
+    templates left out: ``text_content`` would give a script's code as part of a headline."""
+    copy = deepcopy(el)
+    for node in list(copy.iter(*_INVISIBLE)):
+        if node is not copy:
+            node.drop_tree()
+    return "" if copy.tag in _INVISIBLE else copy.text_content()
 
 
 COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)

@@ -1,4 +1,5 @@
-"""The headline, without the site's name: the theme's entry title, og:title, the article's h1, <title>.
+"""The headline as printed, without the site's name: the theme's entry title, the article's h1 where it is
+the headline the page declares, og:title, the article's h1, <title>.
 
 The site's own names (og:site_name, trafilatura's guess, the registry's source name) are read first, so
 that " | Disability News Service" can be cut from a <title> and a site name is never taken for a headline.
@@ -12,7 +13,7 @@ from lxml.html import HtmlElement
 
 from indexer.extract.comments import tidy
 from indexer.extract.declared import meta
-from indexer.extract.markup import ancestor_attrs, ancestors, cls_any, in_comments, norm
+from indexer.extract.markup import ancestor_attrs, ancestors, cls_any, in_comments, norm, visible_text
 
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " « ", " · ", " ~ ")
 
@@ -50,12 +51,20 @@ def strip_site(title: str, site_names: list[str], host: str) -> str:
     return title
 
 
+def _same_headline(printed: str, declared: str) -> bool:
+    """Whether two headlines (site names cut) share at least half the words of the longer: the same
+    headline worded for the page and for sharing, not a section name or one word of the headline."""
+    a, b = set(re.findall(r"\w+", printed.lower())), set(re.findall(r"\w+", declared.lower()))
+    return bool(a and b) and len(a & b) >= 0.5 * max(len(a), len(b))
+
+
 def read_title(
     tree: HtmlElement, scope: HtmlElement, site_names: list[str], host: str, fallback: str | None
 ) -> str:
-    """The headline: h1.entry-title, og:title, the article's h1, then <title>, without the site name."""
+    """The headline: h1.entry-title, the article's h1 where it words the declared headline, og:title, the
+    article's h1, then <title>, without the site name."""
     entry = [
-        el.text_content()
+        visible_text(el)
         for el in tree.xpath(
             f"//h1[{cls_any(['entry-title', 'post-title', 'article-title', 'page-title', 'headline'])}"
             " or @itemprop='headline'] | //*[@itemprop='headline'][self::h1 or self::h2]"
@@ -63,19 +72,23 @@ def read_title(
         if _outside_comments(el)
     ]
     og = meta(tree, "og:title", "twitter:title")
-    scoped_h1 = [el.text_content() for el in scope.xpath("descendant-or-self::h1")]
+    scoped_h1 = [visible_text(el) for el in scope.xpath("descendant-or-self::h1")]
     # old themes (Kubrick and its children) mark a single post's title up as h2.entry-title
     h2_titles = tree.xpath(f"//h2[{cls_any(['entry-title', 'post-title'])}]")
-    scoped_h1 += [h2_titles[0].text_content()] if len(h2_titles) == 1 else []
+    scoped_h1 += [visible_text(h2_titles[0])] if len(h2_titles) == 1 else []
     title_tag = [tree.findtext(".//title") or ""]
     any_h1 = [
-        el.text_content()
+        visible_text(el)
         for el in tree.iter("h1")
         if not re.search(
             r"site-title|logo|brand|masthead|header", ancestor_attrs(el) + (el.get("class") or ""), re.I
         )
     ]
-    for candidate in [*entry, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
+    # the article's h1 as printed, before og:title, where it is recognisably the same headline as the one
+    # the page declares: not a section name ("Blog", "Perspectives") standing in the article's h1
+    declared = [strip_site(tidy(d), site_names, host) for d in (*og, *title_tag)]
+    printed = [h for h in scoped_h1[:1] if any(_same_headline(h, d) for d in declared)]
+    for candidate in [*entry, *printed, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
         cleaned = strip_site(tidy(candidate).replace("\n", " "), site_names, host)
         if cleaned and not any(norm(cleaned) == norm(s) for s in site_names if s):
             return cleaned
