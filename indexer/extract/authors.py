@@ -33,10 +33,10 @@ _DATE_IN_TEXT_RE = re.compile(
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$",
     re.IGNORECASE,
 )
-# Where the name ends in a byline: a separator, a bracket, 'posted', '(Last) Updated', 'Reviewed by' (a
-# reviewer or an editor is not the writer)
+# Where the name ends in a byline: a separator, a bracket, 'posted', 'published', '(Last) Updated', 'Reviewed
+# by' (a reviewer or an editor is not the writer)
 _BYLINE_END_RE = re.compile(
-    r"\s+(?:\||–|—|-|on|at|in)\s+|\s*[(•·]|\s*(?i:\bposted\b|(?:\blast\s+)?\bupdated\b"
+    r"\s+(?:\||–|—|-|on|at|in)\s+|\s*[(•·⋅»]|\s*(?i:\bposted\b|\bpublished\b|(?:\blast\s+)?\bupdated\b"
     r"|(?:medically\s+)?(?:reviewed|fact[- ]checked|edited)\s+by\b)"
 )
 _ORG_WORDS = {
@@ -256,6 +256,35 @@ def authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
             names = clean_author(para, site_names)
             if names:
                 return names
+    return []
+
+
+_BYLINE_LINE_RE = re.compile(r"^(?i:by|written by|posted by|words by|published by)\s+[A-Z]")
+_BYLINE_HOLDERS = ("p", "div", "span", "li", "small", "address", "em", "i", "strong")
+_MENU_RE = re.compile(r"\bmenu", re.IGNORECASE)
+
+
+def byline_in_article(scope: HtmlElement, site_names: list[str]) -> list[str]:
+    """When the page declares no author: the first short "Written by ..." / "Posted by ... on ..." line in
+    the article (not in comments, sidebars, related posts, navigation or the site's footer).
+
+    Themes without author markup print the byline as a plain line above or below the story, which the
+    pruned body no longer holds; a reader's comment header ("Posted by Jo on ...") is left out by where it
+    stands. Only full names are taken from such a line: 'By Collection', 'By Research' and 'By Manufacturer'
+    are a shop's or a site's ways of sorting things, not writers."""
+    for el in scope.iter(*_BYLINE_HOLDERS):
+        text = " ".join(" ".join(el.itertext()).split())  # 'Kate Shokurova</a><span>April 8': two words
+        if (
+            not _BYLINE_LINE_RE.match(text)
+            or len(text.split()) > 16
+            or not in_article_proper(el, itself=True)
+        ):
+            continue
+        if any(_MENU_RE.search(a.get("class") or "") for a in (el, *el.iterancestors())):
+            continue  # a menu's entry ('By Manufacturer', shopping by brand) outside any <nav>
+        names = [name for name in clean_author(text, site_names) if " " in name]
+        if names:
+            return names
     return []
 
 

@@ -70,12 +70,13 @@ ASIDE_RE = re.compile(
 )
 
 
-def in_article_proper(el: HtmlElement) -> bool:
-    """Not inside comments, sidebars, widgets, related-post lists, navigation or the site footer.
+def in_article_proper(el: HtmlElement, itself: bool = False) -> bool:
+    """Not inside comments, sidebars, widgets, related-post lists, navigation or the site footer (with
+    ``itself``: nor one of them).
 
     A <footer> inside the post (WordPress's entry-footer / entry-meta) belongs to the article.
     """
-    chain = list(ancestors(el))
+    chain = [el, *ancestors(el)] if itself else list(ancestors(el))
     for i, ancestor in enumerate(chain):
         if ancestor.tag in ("aside", "nav") or in_comments(ancestor):
             return False

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
-from indexer.extract.authors import authors_from_bylines, page_authors, read_authors
+from indexer.extract.authors import authors_from_bylines, byline_in_article, page_authors, read_authors
 from indexer.extract.body import (
     MIN_WORDS,
     body_paragraphs,
@@ -107,6 +107,8 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     paras = fill_gaps(body_tree, paras) if paras else fallback_paragraphs(body_tree)
     if not authors:
         authors = authors_from_bylines(paras, site_names)
+    if not authors:
+        authors = byline_in_article(scope, site_names)
     if not authors:
         authors = page_authors(read_page_author(tree, url), site_names)
     paras = clean_paragraphs(paras, title, authors)
