@@ -259,9 +259,22 @@ def authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
     return []
 
 
+_BYLINE_START_RE = re.compile(r"\s*(?:by|written|posted|words|published)\b", re.IGNORECASE)
 _BYLINE_LINE_RE = re.compile(r"^(?i:by|written by|posted by|words by|published by)\s+[A-Z]")
 _BYLINE_HOLDERS = ("p", "div", "span", "li", "small", "address", "em", "i", "strong")
 _MENU_RE = re.compile(r"\bmenu", re.IGNORECASE)
+_BYLINE_WORDS = 16  # a byline line is short; a longer one is a sentence or a block holding the story
+
+
+def _short_text(el: HtmlElement, limit: int) -> str | None:
+    """``el``'s words, spaced at element boundaries ('Kate Shokurova</a><span>April 8': two words), or None
+    past ``limit`` words: read no further than that, so that asking every block of a page stays linear."""
+    found: list[str] = []
+    for piece in el.itertext():
+        found.extend(piece.split())
+        if len(found) > limit:
+            return None
+    return " ".join(found)
 
 
 def byline_in_article(scope: HtmlElement, site_names: list[str]) -> list[str]:
@@ -273,12 +286,11 @@ def byline_in_article(scope: HtmlElement, site_names: list[str]) -> list[str]:
     stands. Only full names are taken from such a line: 'By Collection', 'By Research' and 'By Manufacturer'
     are a shop's or a site's ways of sorting things, not writers."""
     for el in scope.iter(*_BYLINE_HOLDERS):
-        text = " ".join(" ".join(el.itertext()).split())  # 'Kate Shokurova</a><span>April 8': two words
-        if (
-            not _BYLINE_LINE_RE.match(text)
-            or len(text.split()) > 16
-            or not in_article_proper(el, itself=True)
-        ):
+        first = next((piece for piece in el.itertext() if piece.strip()), "")
+        if not _BYLINE_START_RE.match(first):  # most blocks: one look at their first words
+            continue
+        text = _short_text(el, _BYLINE_WORDS)
+        if text is None or not _BYLINE_LINE_RE.match(text) or not in_article_proper(el, itself=True):
             continue
         if any(_MENU_RE.search(a.get("class") or "") for a in (el, *el.iterancestors())):
             continue  # a menu's entry ('By Manufacturer', shopping by brand) outside any <nav>
