@@ -129,6 +129,8 @@ def visible_words(el: HtmlElement) -> int:
 def visible_text(el: HtmlElement) -> str:
     """The text a reader could see in ``el`` (a heading, a byline: a small element), scripts, styles and
     templates left out: ``text_content`` would give a script's code as part of a headline."""
+    if el.tag not in _INVISIBLE and next(el.iterdescendants(*_INVISIBLE), None) is None:
+        return el.text_content()  # the common case: nothing hidden, nothing copied
     copy = deepcopy(el)
     for node in list(copy.iter(*_INVISIBLE)):
         if node is not copy:
