@@ -246,24 +246,22 @@ def read_authors(
     return unique
 
 
+# A byline line: a short line starting 'By', 'Written by', 'Posted by'... then a name ('by ibby': a login)
+_BYLINE_START_RE = re.compile(r"\s*(?:by|written|posted|words|published)\b", re.IGNORECASE)
+_BYLINE_LINE_RE = re.compile(r"^\s*(?:by|written by|posted by|words by|published by)\s+[a-z]", re.IGNORECASE)
+_BYLINE_WORDS = 16  # a byline line is short; a longer one is a sentence or a block holding the story
+_BYLINE_HOLDERS = ("p", "div", "span", "li", "small", "address", "em", "i", "strong")
+_MENU_RE = re.compile(r"\bmenu", re.IGNORECASE)
+
+
 def authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
     """When the page declares no author: a "By ..." line among the body's first paragraphs."""
     for para in paras[:4]:
-        if (
-            re.match(r"^\s*(?:by|written by|posted by|words by)\s+[A-Z]", para, re.I)
-            and len(para.split()) <= 16
-        ):
+        if _BYLINE_LINE_RE.match(para) and len(para.split()) <= _BYLINE_WORDS:
             names = clean_author(para, site_names)
             if names:
                 return names
     return []
-
-
-_BYLINE_START_RE = re.compile(r"\s*(?:by|written|posted|words|published)\b", re.IGNORECASE)
-_BYLINE_LINE_RE = re.compile(r"^(?i:by|written by|posted by|words by|published by)\s+[A-Z]")
-_BYLINE_HOLDERS = ("p", "div", "span", "li", "small", "address", "em", "i", "strong")
-_MENU_RE = re.compile(r"\bmenu", re.IGNORECASE)
-_BYLINE_WORDS = 16  # a byline line is short; a longer one is a sentence or a block holding the story
 
 
 def _short_text(el: HtmlElement, limit: int) -> str | None:
