@@ -82,8 +82,8 @@ from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6  # 2: day first fetched; 3: narrow rows, build id; 4: pairs of words; 5: key, loose;
-# 6: the lexemes in a table of their own
+SCHEMA_VERSION = 7  # 2: day first fetched; 3: narrow rows, build id; 4: pairs of words; 5: key, loose;
+# 6: the lexemes in a table of their own; 7: their GIN indexes without a pending list
 LIVE = "casebook_index"
 BUILD_PREFIX = "casebook_index_build_"
 WRITE_LOCKS = 0x43425752  # advisory lock space of writers ("CBWR"): key 0 the live index, N build N
