@@ -7,11 +7,13 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from casebook.errors import CasebookError
 from casebook.models import RawPage
 from indexer.extract.authors import clean_author, page_authors
+from indexer.extract.body import fill_gaps
 from indexer.extract.markup import norm
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
@@ -934,3 +936,75 @@ def test_a_script_inside_the_headline_is_not_part_of_the_title() -> None:
     )
     doc = extract(page(html.encode(), "https://news.example.org/sanctions", NOW), "x")
     assert doc.title == "Sanctions story"
+
+
+def test_paragraphs_in_the_articles_own_cards_between_its_paragraphs_are_kept() -> None:
+    """Seen on WCXB dev (roundups of sewing machines, woodworking projects, accordions of questions):
+    trafilatura's precision mode drops a card's paragraph (a picture and a heading linking elsewhere, the
+    paragraph, a 'Read more' button) from the middle of an article, where plain trafilatura keeps it."""
+    cards = "".join(
+        '<div class="roundup-item"><div class="roundup-image">'
+        f'<a href="https://news.example.org/{n}/"><img src="/{n}.jpg" alt=""></a></div>'
+        f'<div class="roundup-content"><h2 class="roundup-title"><a href="https://shop.example/{n}">{name}</a>'
+        f'</h2><p class="roundup-description">{blurb}</p><div class="roundup-button">'
+        f'<a class="button" href="https://news.example.org/{n}/">Read more</a></div></div></div>'
+        for n, (name, blurb) in enumerate(
+            [
+                (
+                    "Citizens Advice",
+                    "Citizens Advice helps with the forms, the medical evidence and the"
+                    " mandatory reconsideration, by phone or in one of its local offices across England.",
+                ),
+                (
+                    "Benefits and Work",
+                    "Benefits and Work publishes guides to every question of the claim"
+                    " form, written by people who have sat on the other side of the assessment table.",
+                ),
+                (
+                    "Disability Rights UK",
+                    "Disability Rights UK answers questions about the appeal and keeps"
+                    " a list of local advice services that can go with a claimant to the tribunal hearing.",
+                ),
+            ]
+        )
+    )
+    body = (
+        STORY
+        + '<h2>Where to get help</h2><div class="roundup">' + cards + "</div>"
+        + "<p>The department said it would publish the new provider's first figures in the autumn, and that"
+        " claimants already waiting would not be asked to start their claims again.</p>"
+    )  # fmt: skip
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    said = ["has paused the roll-out", "by phone or in one of its local offices",
+            "written by people who have sat on the other", "a list of local advice services",
+            "first figures in the autumn"]  # fmt: skip
+    where = [doc.text.find(s) for s in said]
+    assert -1 not in where and where == sorted(where)  # each in its place
+
+
+def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
+    """What goes back between two paragraphs trafilatura kept (``fill_gaps``): a paragraph beside kept ones,
+    and one nested deeper with 15 words or more; not one inside a link (a teaser card), a table cell (the
+    table is trafilatura's to read), a photo credit, a short line nested in a card, or the same words as a
+    kept paragraph written differently (a study's '[1-3]' where trafilatura wrote '[-]')."""
+    long = "the assessment provider told the committee that it would need another year to clear the backlog"
+    tree = lxml.html.fromstring(
+        "<html><body><div class='story'>"
+        "<p>Kept first: the department paused the contract after the report on delays.</p>"
+        "<p>Beside the kept paragraphs, and short.</p>"
+        f"<div class='card'><div class='inner'><p>Nested deeper: {long}.</p></div></div>"
+        "<div class='card'><div class='inner'><p>Nested and short.</p></div></div>"
+        f"<div class='card'><a href='/elsewhere/'><p>Inside a link: {long}.</p></a></div>"
+        f"<table><tr><td><p>In a table cell: {long}.</p></td></tr></table>"
+        f"<p>A queue outside the centre, {long}. Photo by: Jo Bloggs</p>"
+        "<p>Claimants waited six months [1-3], and advisers said the delays caused debt [4,5].</p>"
+        "<p>Kept last: the provider will recruit more assessors before the autumn.</p>"
+        "</div></body></html>"
+    )
+    kept = [
+        "Kept first: the department paused the contract after the report on delays.",
+        "Claimants waited six months [-], and advisers said the delays caused debt [,].",
+        "Kept last: the provider will recruit more assessors before the autumn.",
+    ]
+    out = fill_gaps(tree, kept)
+    assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]

@@ -97,8 +97,9 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
     return kept
 
 
+_CREDIT_RE = re.compile(r"\b(?:photo|image|picture)s? (?:by|credit|courtesy)\b|\bcredit:", re.IGNORECASE)
 _GAP_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "pre", "blockquote")
-_GAP_FILL_TAGS = {"li", "h2", "h3", "h4", "h5", "h6"}
+_GAP_FILL_TAGS = {"li", "h2", "h3", "h4", "h5", "h6", "p"}
 
 
 def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
@@ -119,14 +120,29 @@ def _link_share(el: HtmlElement) -> float:
     return linked / total if total else 0.0
 
 
-def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
-    """Put back subheadings and list items trafilatura dropped from between two paragraphs it kept.
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    w = re.findall(r"\w+", text.lower())
+    return set(zip(w, w[1:], w[2:], strict=False))
 
-    trafilatura's precision mode sometimes drops a short subheading ("Why we wrote it") or a whole list of
-    questions from the middle of an article. Anything of that kind sitting in the page *between* two kept
-    paragraphs, inside the element that holds them all, is article text: it goes back in its place. Nothing is
-    added before the first or after the last kept paragraph (that is where boilerplate lives), and lists of
-    links are not added (a "read more" box in the middle of a story).
+
+def _in_table_or_link(el: HtmlElement) -> bool:
+    return any(a.tag in ("td", "th", "a") for a in el.iterancestors())
+
+
+def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
+    """Put back subheadings, list items and paragraphs trafilatura dropped from between two it kept.
+
+    trafilatura's precision mode sometimes drops a short subheading ("Why we wrote it"), a whole list of
+    questions, or the paragraphs of the article's own cards (a roundup of products, an accordion) from the
+    middle of an article. Anything of that kind sitting in the page *between* two kept paragraphs, inside the
+    element that holds them all, is article text: it goes back in its place. Nothing is added before the
+    first or after the last kept paragraph (that is where boilerplate lives), and lists of links are not
+    added (a "read more" box in the middle of a story). A paragraph goes back when it sits beside kept ones,
+    or, nested deeper (in a card), when it has 15 words or more (a card's blurb and a promotion's line are
+    short); never one inside a link (a teaser), a table cell (trafilatura reads tables its own way), a photo
+    credit, or one whose words trafilatura kept written differently ('[1-3]' read as '[-]'). On WCXB dev this
+    took body F1 from 0.930 to 0.934 on article pages (59 better, 27 worse) and 0.717 to 0.733 on service
+    pages.
     """
     blocks = _leaf_blocks(tree)
     if len(paras) < 2 or not blocks:
@@ -153,6 +169,8 @@ def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
     common = set(blocks[order[0]][0].iterancestors())
     for i in order[1:]:
         common &= set(blocks[i][0].iterancestors())
+    holding = {a for el in kept for a in el.iterancestors()}
+    said = _trigrams(" ".join(paras))
     additions: dict[int, list[str]] = {}  # paragraph index -> paragraphs to insert after it
     for left, right in zip(order, order[1:], strict=False):
         after = matched[left]
@@ -165,6 +183,13 @@ def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
             key = norm(text)
             if key in present or (len(key) >= 24 and key in everything):
                 continue  # kept by trafilatura, only too short (or joined differently) to be matched above
+            if el.tag == "p" and (
+                _in_table_or_link(el)
+                or _CREDIT_RE.search(text)
+                or (el.getparent() not in holding and len(text.split()) < 15)
+                or len(_trigrams(text) & said) > 0.5 * len(_trigrams(text))
+            ):
+                continue
             if _STOCK_LINE_RE.match(text) or COMMENT_HEADING_RE.match(text) or _link_share(el) > 0.5:
                 continue
             if el.tag == "li":
@@ -177,7 +202,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str]) -> list[str]:
             if pending_list:
                 additions.setdefault(after, []).append("\n".join(pending_list))
                 pending_list = []
-            if len(text.split()) <= 20:
+            if el.tag == "p" or len(text.split()) <= 20:
                 additions.setdefault(after, []).append(text)
         if pending_list:
             additions.setdefault(after, []).append("\n".join(pending_list))
