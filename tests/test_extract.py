@@ -1008,3 +1008,33 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     ]
     out = fill_gaps(tree, kept)
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
+
+
+def test_a_listicles_headings_linking_to_what_they_name_are_kept() -> None:
+    """Seen on WCXB dev (courses, board games, earbuds, each item headed by a link to it): trafilatura's
+    precision mode deletes headings that are mostly link text, every item's name with them. A heading
+    heading a paragraph trafilatura kept goes back when its links go to another site (the thing it names);
+    one linking to this site's own pages is a teaser of another article and stays out."""
+    items = "".join(
+        f'<h3><a href="https://{shop}/{n}">{name}</a></h3><p>{text} Claimants said it helped them through'
+        " the assessment, and advisers recommended it to anyone waiting for a decision this year.</p>"
+        for n, (shop, name, text) in enumerate(
+            [
+                ("www.shop.example", "The Claim Form Companion", "A workbook for the PIP form."),
+                ("courses.example.net", "Appeals in Six Weeks", "An online course on tribunals."),
+                ("advice.example.org", "The Mandatory Reconsideration Kit", "Letters to adapt."),
+            ]
+        )
+    )
+    teaser = (
+        '<h3><a href="https://news.example.org/2024/05/backlog/">Tribunal backlog doubles</a></h3><p>Judges'
+        " warned that hearings for disability benefits are now booked a year ahead in most regions.</p>"
+    )
+    body = STORY + "<h2>What helped</h2>" + items + teaser + STORY.replace("<p>", "<p>Again, ")
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    for name in ("The Claim Form Companion", "Appeals in Six Weeks", "The Mandatory Reconsideration Kit"):
+        assert name in paragraphs(doc.text)
+    assert paragraphs(doc.text).index("Appeals in Six Weeks") + 1 == next(
+        i for i, p in enumerate(paragraphs(doc.text)) if p.startswith("An online course on tribunals")
+    )
+    assert "Tribunal backlog doubles" not in doc.text

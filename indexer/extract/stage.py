@@ -104,7 +104,7 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None))
 
     paras = body_paragraphs(getattr(result, "body", None))
-    paras = fill_gaps(body_tree, paras) if paras else fallback_paragraphs(body_tree)
+    paras = fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
     if not authors:
         authors = authors_from_bylines(paras, site_names)
     if not authors:
