@@ -1006,7 +1006,7 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
         "Claimants waited six months [-], and advisers said the delays caused debt [,].",
         "Kept last: the provider will recruit more assessors before the autumn.",
     ]
-    out = fill_gaps(tree, kept)
+    out = fill_gaps(tree, kept, "https://news.example.org/contract-paused")
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
 
 

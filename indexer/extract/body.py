@@ -18,7 +18,7 @@ from trafilatura.xml import xmltotxt
 
 from casebook.models import Comment
 from indexer.extract.comments import paragraphs, tidy
-from indexer.extract.markup import MAIN_CONTENT_XPATH, norm
+from indexer.extract.markup import MAIN_CONTENT_XPATH, SUBHEADINGS, norm
 from indexer.extract.prune import COMMENT_HEADING_RE
 
 MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
@@ -98,10 +98,11 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
     return kept
 
 
+# A credit anywhere in a paragraph ('... a queue in Leeds. Photo by: Jo Bloggs'): for paragraphs put back by
+# fill_gaps only; _CAPTION_RE, for every paragraph, is narrower ('Cost per Credit:' heads a fees table)
 _CREDIT_RE = re.compile(r"\b(?:photo|image|picture)s? (?:by|credit|courtesy)\b|\bcredit:", re.IGNORECASE)
-_GAP_BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "dd", "pre", "blockquote")
-_GAP_FILL_TAGS = {"li", "h2", "h3", "h4", "h5", "h6", "p"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_GAP_BLOCKS = ("p", "li", *SUBHEADINGS, "dd", "pre", "blockquote")
+_GAP_FILL_TAGS = {"li", "p", *SUBHEADINGS}
 
 
 def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
@@ -142,7 +143,7 @@ def _links_elsewhere(el: HtmlElement, host: str) -> bool:
     return bool(hosts) and all(_site(h) != _site(host) for h in hosts)
 
 
-def fill_gaps(tree: HtmlElement, paras: list[str], url: str = "") -> list[str]:
+def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
     """Put back subheadings, list items and paragraphs trafilatura dropped from between two it kept.
 
     trafilatura's precision mode sometimes drops a short subheading ("Why we wrote it"), a whole list of
@@ -209,7 +210,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str = "") -> list[str]:
             if _STOCK_LINE_RE.match(text) or COMMENT_HEADING_RE.match(text):
                 continue
             if _link_share(el) > 0.5 and not (
-                el.tag in _HEADINGS and blocks[bi + 1][0] in kept and _links_elsewhere(el, host)
+                el.tag in SUBHEADINGS and blocks[bi + 1][0] in kept and _links_elsewhere(el, host)
             ):
                 continue  # links, unless a heading of a paragraph kept, naming a thing on another site
             if el.tag == "li":

@@ -109,6 +109,7 @@ def words(text: str | None) -> int:
     return len((text or "").split())
 
 
+SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")  # the headings inside an article (its h1 is the headline)
 _INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
 
 

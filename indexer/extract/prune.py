@@ -17,7 +17,7 @@ from copy import deepcopy
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, cls_any, in_copy, words
+from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, SUBHEADINGS, cls_any, in_copy, words
 
 log = logging.getLogger(__name__)
 
@@ -204,9 +204,6 @@ def _unwrap_media_holders(tree: HtmlElement) -> None:
             el.drop_tree()
 
 
-_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-
-
 def _unwrap_heading_anchors(tree: HtmlElement) -> None:
     """Keep a subheading's text and drop its link where the link goes nowhere but this page.
 
@@ -214,7 +211,7 @@ def _unwrap_heading_anchors(tree: HtmlElement) -> None:
     permalink for the table of contents), or wrap it in a named anchor. trafilatura's precision mode deletes
     headings that are mostly link text, taking every subheading of such an article with it; a link to a
     fragment of the same page is not navigation away from the story, so its text stays and the link goes."""
-    for heading in tree.iter(*_HEADINGS):
+    for heading in tree.iter(*SUBHEADINGS):
         for link in list(heading.iter("a")):
             href = (link.get("href") or "").strip()
             if not href or href.startswith("#"):
