@@ -198,7 +198,7 @@ def enrich(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -
 @_friendly
 def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enrich: bool) -> None:
     """Extract (and enrich) local files without touching any archive; one JSON object per file per line."""
-    from casebook.sources import archive_sources, source_for_url, timezone_for_url
+    from casebook.sources import archive_sources, registered_source, source_for_url
     from indexer.dedup.analysis import duplicates, versions
     from indexer.dedup.canonical import canonical_identity
     from indexer.extract.stage import NotAnArticle, extract
@@ -220,7 +220,7 @@ def analyze(settings: Settings, files: tuple[Path, ...], url: str | None, no_enr
         )
         try:
             doc = extract(
-                page, source=source_for_url(page.url, sources), timezone=timezone_for_url(page.url, sources)
+                page, source=source_for_url(page.url, sources), site=registered_source(page.url, sources)
             )
         except NotAnArticle as exc:
             errors[path] = str(exc)

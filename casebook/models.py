@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 EntityKind = Literal["official", "person", "organisation", "scheme", "place"]
 ENTITY_KINDS: tuple[EntityKind, ...] = ("official", "person", "organisation", "scheme", "place")
-EXTRACTION_LEVELS = ("full", "fallback", "uncertain")  # Document.extraction, surest first
 
 
 def stable_id(canonical_url: str) -> str:
@@ -162,5 +161,5 @@ class Source:
     download_delay: float = 1.0
     article_pattern: str | None = None
     exclude_patterns: tuple[str, ...] = ()
-    comment_selector: str | None = None
+    comment_selector: str | None = None  # CSS picking each reader comment, where the site's markup is its own
     timezone: str = "Europe/London"  # where a UTC timestamp's day is read (the registry's sites are British)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -112,9 +112,6 @@ class Settings:
     @property
     def sample_templates_path(self) -> Path:
         return self.corpus_dir / self.sample_dir / "templates.toml"
-
-    def with_data_dir(self, data_dir: Path | str) -> Settings:
-        return replace(self, data_dir=Path(data_dir))
 
 
 def load_settings(

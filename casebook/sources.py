@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cssselect import GenericTranslator, SelectorError
+
 from casebook.errors import CasebookError
 from casebook.models import Source
 from casebook.settings import Settings
@@ -54,6 +56,14 @@ def load_sources(path: Path) -> list[Source]:
                 raise CasebookError(
                     f"source {label!r}: timezone must be a time zone name such as Europe/London"
                 ) from None
+        selector = values.get("comment_selector")
+        if selector is not None:
+            try:
+                GenericTranslator().css_to_xpath(str(selector))
+            except SelectorError as exc:
+                raise CasebookError(
+                    f"source {label!r}: comment_selector is not a CSS selector ({exc}): {selector!r}"
+                ) from None
         try:
             sources.append(Source(**values))
         except TypeError as exc:
@@ -61,7 +71,9 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
-def _registered(url: str, sources: list[Source]) -> Source | None:
+def registered_source(url: str, sources: list[Source]) -> Source | None:
+    """The registry entry whose domains cover ``url`` (what extraction is told about the site: its time
+    zone, its comment markup); None for a page from elsewhere."""
     host = (urlsplit(url).hostname or "").lower()
     bare = host.removeprefix("www.")
     for source in sources:
@@ -74,16 +86,10 @@ def _registered(url: str, sources: list[Source]) -> Source | None:
 
 def source_for_url(url: str, sources: list[Source]) -> str:
     """The registry name whose domains cover ``url``; else the bare host name, so nothing is unlabelled."""
-    source = _registered(url, sources)
+    source = registered_source(url, sources)
     if source is not None:
         return source.name
     return (urlsplit(url).hostname or "").lower().removeprefix("www.") or "local"
-
-
-def timezone_for_url(url: str, sources: list[Source]) -> str | None:
-    """The time zone of the registry source covering ``url``; None for a page from elsewhere."""
-    source = _registered(url, sources)
-    return source.timezone if source is not None else None
 
 
 def archive_sources(settings: Settings) -> list[Source]:

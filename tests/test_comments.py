@@ -360,3 +360,105 @@ def test_the_name_is_cut_from_a_date_and_reply_link_written_beside_it() -> None:
 )
 def test_comment_dates_in_several_languages(text: str, expected: str) -> None:
     assert parse_absolute(text, WHEN) == expected
+
+
+# ----------------------------------------------------------------------------------------------------------
+# A source's own comment markup, named in the registry (corpus/sources.toml: comment_selector)
+
+SITE_PAGE = (
+    "<html><body><article><h1>Sanctions review delayed</h1><div class='story'>"
+    + "<p>The review of benefit sanctions promised for the spring has been put back to the autumn.</p>" * 8
+    + "</div></article><section class='talk'><h3>Have your say</h3>"
+    "<div class='note' id='n1'>\n<span class='author'>Maureen</span>\n<span class='when'>5 March 2024</span>"
+    "\n<p>Our food bank saw the same thing last winter, week after week.</p>"
+    "\n<div class='note' id='n2'>\n<span class='author'>R. Bhatt</span>"
+    "\n<span class='when'>6 March 2024</span>"
+    "\n<p>We waited fourteen weeks for a decision and nobody answered the phone.</p></div></div>"
+    "</section></body></html>"
+)
+
+
+def _site(selector: str | None):
+    from casebook.models import Source
+
+    return Source(name="talk", kind="feed", url="https://talk.example/feed", comment_selector=selector)
+
+
+def test_a_sources_comment_selector_reads_markup_no_rule_knows() -> None:
+    """corpus/sources.toml offered ``comment_selector`` and nothing read it: comments in a site's own markup
+    were one authorless blob (trafilatura's reading) or, with no comment section trafilatura knows, lost or
+    left in the article's text. Named by the source, each element it picks is one comment (its author and
+    date read by the usual rules), a reply after its parent, and none of it stays in the body."""
+    from casebook.models import RawPage
+    from indexer.extract.stage import extract
+
+    page = RawPage(url="https://talk.example/sanctions", body=SITE_PAGE.encode(), fetched=WHEN)
+    doc = extract(page, "talk", site=_site("div.note"))
+    assert [(c.author, c.published, c.depth) for c in doc.comments] == [
+        ("Maureen", "2024-03-05", 0),
+        ("R. Bhatt", "2024-03-06", 1),
+    ]
+    assert doc.comments[0].text == "Our food bank saw the same thing last winter, week after week."
+    assert doc.comments[1].text == "We waited fourteen weeks for a decision and nobody answered the phone."
+    assert "food bank" not in doc.text and "fourteen weeks" not in doc.text
+    # nor is a commenter the article's author, or a comment's day the article's (the page gives neither;
+    # read without the selector, it was 'Maureen' on 5 March 2024)
+    assert (doc.authors, doc.published) == ([], None)
+    assert "The review of benefit sanctions" in doc.text
+
+
+def test_a_comment_selector_never_costs_the_article_and_matching_nothing_changes_nothing() -> None:
+    """A selector that also takes the story's block leaves no article text: it is not applied on that page
+    (a lost article is worse than comments left unread); one that matches nothing on a page leaves the
+    built-in rules to find what they can."""
+    from casebook.models import RawPage
+    from indexer.extract.stage import extract
+
+    page = RawPage(url="https://talk.example/sanctions", body=SITE_PAGE.encode(), fetched=WHEN)
+    plain = extract(page, "talk")
+    assert "The review of benefit sanctions" in plain.text
+    for selector in ("div.story, div.note", "li.never-here"):
+        doc = extract(page, "talk", site=_site(selector))
+        assert (doc.text, doc.comments) == (plain.text, plain.comments), selector
+
+
+def test_a_comment_selector_that_is_not_css_is_named_when_the_registry_is_read(tmp_path) -> None:
+    from casebook.errors import CasebookError
+    from casebook.sources import load_sources
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[sources]]\nname = "talk"\nkind = "feed"\nurl = "https://talk.example/feed"\n'
+        'comment_selector = "div.note > > p"\n'
+    )
+    with pytest.raises(CasebookError, match=r"^source 'talk': comment_selector is not a CSS selector"):
+        load_sources(registry)
+    registry.write_text(registry.read_text().replace("div.note > > p", "section.talk div.note"))
+    assert load_sources(registry)[0].comment_selector == "section.talk div.note"
+
+
+def test_analyze_reads_comments_with_the_registrys_selector(tmp_path) -> None:
+    """Through the CLI: the source is found by the page's address in the registry the settings name."""
+    import json
+
+    from click.testing import CliRunner
+
+    from casebook.cli import cli
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[sources]]\nname = "talk"\nkind = "feed"\nurl = "https://talk.example/feed"\n'
+        'comment_selector = "div.note"\n'
+    )
+    page = tmp_path / "story.html"
+    page.write_text(SITE_PAGE, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["--data-dir", str(tmp_path / "data"), "analyze", "--no-enrich", str(page),
+         "--url", "https://talk.example/sanctions"],
+        env={"CASEBOOK_SOURCES_FILE": str(registry)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["source"] == "talk"
+    assert [c["author"] for c in out["comments"]] == ["Maureen", "R. Bhatt"]

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casebook.models import RawPage
+from casebook.models import RawPage, Source
 from indexer.extract.published import url_date
 from indexer.extract.stage import extract
 
@@ -32,6 +32,11 @@ def _page(
     return RawPage(url=url, body=html.encode(), fetched=NOW)
 
 
+def _in(zone: str) -> Source:
+    """A registry entry for the test pages' site, in ``zone``."""
+    return Source(name="x", kind="feed", url="https://news.example.org/feed", timezone=zone)
+
+
 def _meta(value: str) -> str:
     return f'<meta property="article:published_time" content="{value}">'
 
@@ -42,18 +47,18 @@ def _ld(text: str) -> str:
 
 def test_a_utc_timestamp_takes_the_day_of_the_source_timezone() -> None:
     """Seen: 2023-11-09T03:28Z on a New York paper whose page and URL say 8 November."""
-    doc = extract(_page(_meta("2023-11-09T03:28:00Z")), "x", timezone="America/New_York")
+    doc = extract(_page(_meta("2023-11-09T03:28:00Z")), "x", site=_in("America/New_York"))
     assert doc.published == date(2023, 11, 8)
 
 
 def test_uk_sources_in_summer_time_keep_the_day_printed() -> None:
     """Every article published between 23:00 and 00:00 UTC in British Summer Time got the day before."""
-    doc = extract(_page(_meta("2023-06-14T23:30:00+00:00")), "x", timezone="Europe/London")
+    doc = extract(_page(_meta("2023-06-14T23:30:00+00:00")), "x", site=_in("Europe/London"))
     assert doc.published == date(2023, 6, 15)
 
 
 def test_a_timestamp_with_its_own_offset_keeps_its_own_day() -> None:
-    doc = extract(_page(_meta("2023-11-08T22:28:00-05:00")), "x", timezone="Europe/London")
+    doc = extract(_page(_meta("2023-11-08T22:28:00-05:00")), "x", site=_in("Europe/London"))
     assert doc.published == date(2023, 11, 8)
 
 
@@ -144,7 +149,11 @@ def test_sources_agreeing_and_disagreeing_say_so() -> None:
 
 def test_registry_sources_are_read_in_london_time_unless_they_say_otherwise(tmp_path) -> None:
     from casebook.errors import CasebookError
-    from casebook.sources import load_sources, timezone_for_url
+    from casebook.sources import load_sources, registered_source
+
+    def timezone_for_url(url: str, sources: list) -> str | None:
+        site = registered_source(url, sources)
+        return site.timezone if site is not None else None
 
     registry = tmp_path / "sources.toml"
     registry.write_text(

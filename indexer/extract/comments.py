@@ -25,10 +25,12 @@ import logging
 import re
 from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
@@ -552,8 +554,33 @@ def _holding_article(tree: HtmlElement, core: list[HtmlElement] | None) -> set[H
     return held
 
 
-def comment_items(tree: HtmlElement, core: list[HtmlElement] | None = None) -> list[HtmlElement]:
-    """The elements holding one reader comment each, in page order (pingbacks included)."""
+@lru_cache(maxsize=64)
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def chosen_items(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    """The elements a source's ``comment_selector`` (``corpus/sources.toml``) picks, one comment each, in
+    page order: the site's own markup, which no rule here knows. An element holding the headline or the
+    marked article body is never one: a selector that also matches the story's block takes the comments,
+    not the story. The registry checked the selector when it was read."""
+    if not selector:
+        return []
+    article: set[HtmlElement] = set()
+    for el in tree.xpath(_ARTICLE_MARKS):
+        article.add(el)
+        article.update(el.iterancestors())
+    return [el for el in _css(selector)(tree) if el not in article]
+
+
+def comment_items(
+    tree: HtmlElement, core: list[HtmlElement] | None = None, chosen: list[HtmlElement] | None = None
+) -> list[HtmlElement]:
+    """The elements holding one reader comment each, in page order (pingbacks included): those the source
+    names (``chosen``, see :func:`chosen_items`) when it names any on this page, else those found by the
+    markup of the families above."""
+    if chosen:
+        return chosen
     article = _holding_article(tree, core)
     items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, article)]
     if items:
@@ -611,14 +638,18 @@ def _fallback(tree: HtmlElement) -> list[Comment]:
 
 
 def extract_comments(
-    tree: HtmlElement, fetched: datetime, core: list[HtmlElement] | None = None
+    tree: HtmlElement,
+    fetched: datetime,
+    core: list[HtmlElement] | None = None,
+    chosen: list[HtmlElement] | None = None,
 ) -> list[Comment]:
     """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out.
 
-    ``core``: the page's ``text_core``, when already read."""
+    ``core``: the page's ``text_core``, when already read; ``chosen``: the comments the source's
+    ``comment_selector`` picks (:func:`chosen_items`)."""
     if fetched.tzinfo is None:  # RawPage promises an aware time; a naive one is taken as UTC, not a crash
         fetched = fetched.replace(tzinfo=UTC)
-    items = comment_items(tree, core)
+    items = comment_items(tree, core, chosen)
     if not items:
         return _fallback(tree)
     item_set = set(items)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from copy import deepcopy
 
 from lxml import etree
@@ -101,12 +101,18 @@ def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
 
 
 def prune_chrome(
-    original: HtmlElement, protected: set[HtmlElement], teasers: list[HtmlElement]
+    original: HtmlElement,
+    protected: set[HtmlElement],
+    teasers: list[HtmlElement],
+    comments: Sequence[HtmlElement] = (),
 ) -> tuple[HtmlElement, set[HtmlElement]]:
     """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars,
-    and what stays protected in it."""
+    and what stays protected in it. ``comments``: the comments the source's ``comment_selector`` picked,
+    dropped even where they hold most of the page's prose (they never hold the article: see
+    ``comments.chosen_items``)."""
     tree = deepcopy(original)
     keep = set(in_copy(original, protected, tree))
+    _drop(in_copy(original, comments, tree), set())
     _drop(_COMMENT_SECTION_XPATH(tree), keep)
     _drop(
         (h for h in tree.iter("h2", "h3", "h4") if COMMENT_HEADING_RE.match(h.text_content() or "")),

@@ -24,11 +24,15 @@ out rather than guessing. The steps, cheap before expensive, each in its own mod
 from __future__ import annotations
 
 import logging
+from copy import deepcopy
+from dataclasses import replace
 from datetime import UTC
 from urllib.parse import urlsplit
 
+from lxml.html import HtmlElement
+
 from casebook.errors import CasebookError
-from casebook.models import Comment, Document, RawPage
+from casebook.models import Comment, Document, RawPage, Source
 from indexer.extract.authors import authors_from_bylines, byline_in_article, page_authors, read_authors
 from indexer.extract.body import (
     MIN_WORDS,
@@ -38,11 +42,11 @@ from indexer.extract.body import (
     fill_gaps,
     not_comments,
 )
-from indexer.extract.comments import extract_comments
+from indexer.extract.comments import chosen_items, extract_comments
 from indexer.extract.declared import json_ld
 from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, refusal_reason
-from indexer.extract.markup import text_core, visible_words, words
+from indexer.extract.markup import in_copy, text_core, visible_words, words
 from indexer.extract.metadata import (
     article_scope,
     read_canonical,
@@ -69,12 +73,14 @@ class NotAnArticle(CasebookError):
     """
 
 
-def extract(page: RawPage, source: str, timezone: str | None = None) -> Document:
+def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     """Extract one article from an archived original. Raises NotAnArticle only on strong evidence.
 
-    Every other page is kept, and ``Document.extraction`` says how sure the extraction was. ``timezone``
-    (the source's, from the registry) is where a UTC timestamp's day is read.
+    Every other page is kept, and ``Document.extraction`` says how sure the extraction was. ``source`` is
+    the document's source name; ``site`` the registry's entry for the page's site, when it has one: its
+    ``timezone`` is where a UTC timestamp's day is read, its ``comment_selector`` picks the comments.
     """
+    timezone = site.timezone if site is not None else None
     url = page.url
     what = not_html(page.content_type, page.body or b"")
     if what is not None:
@@ -90,8 +96,9 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
         raise NotAnArticle(f"{reason}, not one article: {url}")
 
     fetched = page.fetched if page.fetched.tzinfo else page.fetched.replace(tzinfo=UTC)
-    comments: list[Comment] = extract_comments(tree, fetched, core)
-    chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers)
+    chosen = chosen_items(tree, site.comment_selector if site is not None else None)
+    comments: list[Comment] = extract_comments(tree, fetched, core, chosen)
+    chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers, chosen)
     body_tree = prune_furniture(chrome_free, kept)
     truncate(body_tree, url)
     result = read_article(body_tree, url)
@@ -110,10 +117,10 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
     if not authors:
         authors = byline_in_article(scope, site_names)
     if not authors:
-        authors = page_authors(read_page_author(tree, url), site_names)
+        authors = page_authors(read_page_author(_without(tree, chosen), url), site_names)
     paras = clean_paragraphs(paras, title, authors)
 
-    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, teasers)
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *chosen])
     updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated
     if updated and published.day and updated <= published.day:
         updated = None
@@ -133,6 +140,11 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
             paras, extraction = theirs, "fallback"
     body_text = "\n\n".join(paras)
     count = words(body_text)
+    if not count and chosen and site is not None:
+        # the source's comment selector took the story too: a lost article is worse than comments in it
+        log.warning("%s: comment_selector %r leaves no article text here; not applied", url,
+                    site.comment_selector)  # fmt: skip
+        return extract(page, source, replace(site, comment_selector=None))
     if not count:
         raise NotAnArticle(f"no article text on the page: {url}")
     if count < MIN_WORDS:
@@ -158,3 +170,15 @@ def extract(page: RawPage, source: str, timezone: str | None = None) -> Document
         warc_offset=page.warc_offset,
         extraction=extraction,
     )
+
+
+def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
+    """The page less the comments its source's selector picked, for readers of the whole page (trafilatura's
+    author: a commenter's name marked ``author`` is not the article's)."""
+    if not comments:
+        return tree
+    copy = deepcopy(tree)
+    for el in in_copy(tree, comments, copy):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return copy

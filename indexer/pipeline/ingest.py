@@ -39,7 +39,7 @@ from casebook.archive import (
 from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
-from casebook.sources import archive_sources, source_for_url, timezone_for_url
+from casebook.sources import archive_sources, registered_source, source_for_url
 from casebook.store import PENDING, StoredDocument, open_store, to_retry
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
@@ -358,7 +358,7 @@ class Ingester:
             doc = extract(
                 page,
                 source=source_for_url(page.url, self.sources),
-                timezone=timezone_for_url(page.url, self.sources),
+                site=registered_source(page.url, self.sources),
             )
         except NotAnArticle as exc:
             return None, str(exc), None
