@@ -83,3 +83,47 @@ def test_unknown_header_charset_falls_through_to_meta() -> None:
 
 def test_empty_body() -> None:
     assert decode_html(b"", "text/html") == ""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Text an earlier wrong decoding garbled: UTF-8 read as windows-1252 or latin-1, then written out as UTF-8
+
+STORY = (
+    "<p>“We were told it would take six weeks,” said Maureen O’Neill. “It’s been nine months – and £0.”</p>"
+    "<p>The Department for Work and Pensions said its review of the claim was under way and that decisions"
+    " were made in line with the guidance, which it keeps under review as the roll-out continues.</p>"
+)
+
+
+def _garbled(text: str, codec: str) -> bytes:
+    """``text`` as UTF-8 misread as ``codec`` and saved as UTF-8 again: the bytes of a garbled page (the
+    five bytes windows-1252 leaves undefined read as latin-1 reads them, as Windows does)."""
+    raw = text.encode("utf-8")
+    return "".join(bytes([b]).decode(codec, errors="ignore") or chr(b) for b in raw).encode("utf-8")
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_a_page_garbled_by_an_earlier_misreading_is_read_as_written(codec: str) -> None:
+    """Seen on 41 of WCXB's 1,497 dev pages: 'Investorâ\\x80\\x99s' (latin-1) or 'donâ€™t' (windows-1252)
+    where the page meant 'Investor’s', 'don’t'; a quote whose marks are so garbled is neither found nor fit
+    to publish, and its words are not found by a search. The archived bytes stay as they were."""
+    from datetime import UTC, datetime
+
+    from casebook.models import RawPage
+    from indexer.extract.stage import extract
+
+    html = "<html><head><title>Nine months – no decision</title></head><body><article>"
+    html += f"<h1>Nine months – no decision</h1>{STORY}</article></body></html>"
+    body = _garbled(html, codec)
+    assert "’" not in decode_html(body, "text/html; charset=utf-8")  # what a browser shows: garbled
+    doc = extract(RawPage(url="https://news.example/nine-months", body=body, fetched=datetime.now(UTC)), "x")
+    assert doc.title == "Nine months – no decision"
+    assert "“We were told it would take six weeks,” said Maureen O’Neill." in doc.text
+    assert "“It’s been nine months – and £0.”" in doc.text
+
+
+def test_text_that_only_looks_garbled_is_left_as_written() -> None:
+    from indexer.extract.encoding import repair_mojibake
+
+    for text in ("The café’s owner", "NÃO À AUSTERIDADE", "Ångström – naïve “quotes” – €5 and £5"):
+        assert repair_mojibake(text) == text

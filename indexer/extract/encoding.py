@@ -8,13 +8,21 @@ One departure, for quoting: a page labelled (or detected as) UTF-8 whose bytes a
 is usually an old page with some windows-1252 bytes pasted in. A browser shows U+FFFD there; we decode
 those stray bytes as windows-1252 instead, so a curly quote stays a curly quote. Valid UTF-8 is unaffected.
 Nothing here raises on bad bytes.
+
+Extraction goes one step further than the browser (``repair_mojibake``): a page whose UTF-8 text was once
+read as windows-1252 or latin-1 and written out again shows ``donâ€™t`` and ``Â£5m`` where the writer put
+``don’t`` and ``£5m``. Quotes so written are neither found (their marks are garbled) nor fit to publish, and
+the words are not found by a search, so the text is repaired by ftfy's ``fix_encoding``, which changes only
+what it can show to be such a misreading. The archived original is never changed.
 """
 
 from __future__ import annotations
 
 import codecs
 import logging
+import re
 
+import ftfy
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 log = logging.getLogger(__name__)
@@ -66,3 +74,25 @@ def decode_html(body: bytes, content_type: str | None) -> str:
             log.warning("page declared as UTF-8 has invalid bytes: decoded those as windows-1252")
             text = repaired
     return text
+
+
+def _continuations() -> str:
+    """The characters a UTF-8 continuation byte (0x80-0xBF) becomes when read as windows-1252 or latin-1."""
+    chars = {bytes([b]).decode("latin-1") for b in range(0x80, 0xC0)}
+    chars |= {bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0)}
+    return "".join(sorted(c for c in chars if c))
+
+
+# A UTF-8 lead byte's character (Â-ô) followed by a continuation byte's: the trace every such misreading
+# leaves. A cheap test on the whole page; ftfy decides whether anything is to be repaired ('café’s' is not).
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][" + re.escape(_continuations()) + "]")
+
+
+def repair_mojibake(text: str) -> str:
+    """The text with UTF-8 that was read as windows-1252 or latin-1 put back (see the module docstring)."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text:
+        log.info("text garbled by a wrong decoding somewhere before us (â€™ for ’): repaired")
+    return fixed
