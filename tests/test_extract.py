@@ -436,6 +436,12 @@ def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> Non
             "Minister snubs DPOs – and ‘breaches UN convention’ – by refusing meeting",
         ),
         ("Victory at the job centre – an injury to one is an injury to all!", ["Dorset IWW"], "", None),
+        # a bullet is a separator too (WCXB dev: two headlines kept their site's name after one)
+        ("A brief intro to git • Cory Dransfeldt", [], "www.coryd.dev", "A brief intro to git"),
+        # the site's own name where the page is on a subdomain of it, whole
+        ("Index Funds: How to Invest | Vanguard", [], "investor.vanguard.com", "Index Funds: How to Invest"),
+        ("Blog | Why we left WordPress", [], "campaign.wordpress.com", None),
+        ("PIP news | Co", [], "www.example.co.uk", None),
     ],
 )
 def test_site_name_suffix(title: str, sites: list[str], host: str, expected: str | None) -> None:

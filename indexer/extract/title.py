@@ -15,7 +15,7 @@ from indexer.extract.comments import tidy
 from indexer.extract.declared import meta
 from indexer.extract.markup import ancestor_attrs, ancestors, cls_any, in_comments, norm, visible_text
 
-_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " « ", " · ", " ~ ")
+_TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " :: ", " » ", " « ", " · ", " • ", " ~ ")
 
 
 def _outside_comments(el: HtmlElement) -> bool:
@@ -25,14 +25,20 @@ def _outside_comments(el: HtmlElement) -> bool:
 def strip_site(title: str, site_names: list[str], host: str) -> str:
     """Drop a " – Site Name" / " | Site" suffix (or "Site | " prefix) when it is the site's name."""
     title = " ".join(title.split())
-    host_key = norm(re.sub(r"^www\.", "", host).split(".")[0]) if host else ""
+    labels = [norm(x) for x in re.sub(r"^www\.", "", host).split(".")] if host else []
+    host_key = labels[0] if labels else ""
+    # the site's own name where the page is on a subdomain of it ('investor.vanguard.com': 'Vanguard'),
+    # whole: never the top-level domain, 'co' of '.co.uk', nor a headline holding a hosting service's name
+    domain_keys = {k for k in labels[1:-1] if len(k) >= 4}
     site_keys = {norm(s) for s in site_names if len(norm(s)) >= 3}
 
     def is_site(part: str) -> bool:
         key = norm(part)
         if not key:
             return False
-        return key in site_keys or bool(host_key and len(key) >= 4 and (key in host_key or host_key in key))
+        if key in site_keys or (len(key) >= 4 and any(key in d for d in domain_keys)):
+            return True
+        return bool(host_key and len(key) >= 4 and (key in host_key or host_key in key))
 
     changed = True
     while changed:
