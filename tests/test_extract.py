@@ -1044,3 +1044,23 @@ def test_a_listicles_headings_linking_to_what_they_name_are_kept() -> None:
         i for i, p in enumerate(paragraphs(doc.text)) if p.startswith("An online course on tribunals")
     )
     assert "Tribunal backlog doubles" not in doc.text
+
+
+def test_json_ld_strings_are_html_unescaped() -> None:
+    """Seen on WCXB dev 0009: Yoast's JSON-LD says ``"name": "Maria &amp; Katerina"``; read as written the
+    article had three authors, 'Maria', 'amp' and 'Katerina', and its section was 'Travel &amp; Tips'."""
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type":'
+        ' "BlogPosting", "headline": "How to book a flight", "author": {"name": "Maria &amp; Katerina"},'
+        ' "articleSection": ["Travel &amp; Tips"], "datePublished": "2024-03-05T10:00:00+00:00"}]}</script>'
+    )
+    story = "<p>Booking a flight for the first time can feel daunting, but a few simple steps help.</p>"
+    html = (
+        f"<html><head><title>How to book a flight</title>{ld}</head><body><article>"
+        f"<h1>How to book a flight</h1>{story * 3}</article></body></html>"
+    )
+    page = RawPage(url="https://trip.example/book", body=html.encode(), fetched=datetime.now(UTC))
+    doc = extract(page, "x")
+    assert doc.authors == ["Maria", "Katerina"]
+    assert doc.categories == ["Travel & Tips"]
+    assert doc.published == date(2024, 3, 5)
