@@ -3,11 +3,13 @@
 Journalists quote and date articles by what comes out of here, so the rules lean towards leaving a thing
 out rather than guessing. The steps, cheap before expensive, each in its own module:
 
-* the page is decoded as a browser would (``encoding``) and parsed once with lxml (``parse``);
+* the page is decoded as a browser would (``encoding``), with what an earlier wrong decoding garbled put
+  back (``encoding.repair_mojibake``), and parsed once with lxml (``parse``);
 * a page is refused, with a one-line reason, only on strong evidence that it is not one article
   (``listing``: no text, an error page, a CMS-declared archive, an index of dated teasers, non-HTML);
   every other page is kept and ``Document.extraction`` says how sure the extraction was;
-* reader comments are read from the untouched tree (``comments``) and kept apart;
+* reader comments are read from the untouched tree (``comments``; by the source's ``comment_selector``
+  where the registry names one) and kept apart;
 * site chrome (comment sections, reply forms, cookie banners, share buttons, related posts and teasers,
   sidebars, navigation) and article furniture (bylines, "Posted in" lines, image captions) are cut from a
   copy of the tree before trafilatura sees it, never the block holding most of the page's prose
