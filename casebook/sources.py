@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cssselect import GenericTranslator, SelectorError
+from cssselect import HTMLTranslator, SelectorError
 
 from casebook.errors import CasebookError
 from casebook.models import Source
@@ -59,7 +59,7 @@ def load_sources(path: Path) -> list[Source]:
         selector = values.get("comment_selector")
         if selector is not None:
             try:
-                GenericTranslator().css_to_xpath(str(selector))
+                HTMLTranslator().css_to_xpath(str(selector))  # as extraction reads it (lxml.cssselect)
             except SelectorError as exc:
                 raise CasebookError(
                     f"source {label!r}: comment_selector is not a CSS selector ({exc}): {selector!r}"

@@ -566,10 +566,7 @@ def chosen_items(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
     not the story. The registry checked the selector when it was read."""
     if not selector:
         return []
-    article: set[HtmlElement] = set()
-    for el in tree.xpath(_ARTICLE_MARKS):
-        article.add(el)
-        article.update(el.iterancestors())
+    article = _holding_article(tree, [])  # the headline and marked body with what holds them; not the prose
     return [el for el in _css(selector)(tree) if el not in article]
 
 
