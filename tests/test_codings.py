@@ -227,7 +227,7 @@ def test_records_marked_for_retry_are_found_by_ingest(tmp_path: Path) -> None:
             store.add_record(
                 f"<urn:{n}>", f"f{n}.warc.gz", 0, "https://x.example/", None, FETCHED, None, outcome
             )
-        assert store.warc_files_to_process() == ["f1.warc.gz", "f2.warc.gz", "f3.warc.gz"]
+        assert store.warc_files_to_process("code-1") == ["f1.warc.gz", "f2.warc.gz", "f3.warc.gz"]
     conn = sqlite3.connect(settings.db_path)
     assert conn.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 5
     conn.close()

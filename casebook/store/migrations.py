@@ -222,6 +222,18 @@ MIGRATIONS: list[str] = [
         UNIQUE (owner, name)
     );
     """,
+    # 9: the extractor that refused a page (records.refused_by: indexer.extract.version's stamp; NULL for a
+    # record that made a document or was never read by the extractor). Ingest reads a page refused by
+    # another extractor again, so an article an older Casebook refused becomes a document after an upgrade.
+    # Refusals catalogued before stamps are found by the reasons every earlier version gave for them.
+    """
+    ALTER TABLE records ADD COLUMN refused_by TEXT;
+    UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
+        outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
+        OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
+        OR outcome LIKE 'not an HTML page (%'
+    );
+    """,
 ]
 
 
@@ -417,6 +429,15 @@ POSTGRES_MIGRATIONS: list[str] = [
         ran {T} NOT NULL,
         results {T} NOT NULL,
         UNIQUE (owner, name)
+    );
+    """,
+    # 9: the extractor that refused a page.
+    f"""
+    ALTER TABLE records ADD COLUMN refused_by {T};
+    UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
+        outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
+        OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
+        OR outcome LIKE 'not an HTML page (%'
     );
     """,
 ]

@@ -23,9 +23,10 @@ def to_retry(outcome: str | None) -> bool:
 
 
 @dataclass(frozen=True)
-class CatalogueEntry(Database):
+class CatalogueEntry:
     """One catalogued WARC record: where it is, its payload digest, and what became of it (``outcome``:
-    pending, a document's save outcome, or why it is not a document; ``doc_id`` when it made one)."""
+    pending, a document's save outcome, or why it is not a document; ``doc_id`` when it made one;
+    ``refused_by``: the stamp of the extractor that refused it as not an article)."""
 
     record_id: str
     warc_file: str
@@ -35,6 +36,16 @@ class CatalogueEntry(Database):
     fetched: str
     doc_id: str | None
     outcome: str
+    refused_by: str | None = None
+
+    def to_process(self, extractor: str) -> bool:
+        """Whether ingest (with the extractor of this stamp) processes this record: pending, failed for a
+        reason worth another try, or refused by another extractor (an older Casebook's, most often)."""
+        return (
+            self.outcome == PENDING
+            or to_retry(self.outcome)
+            or (self.refused_by is not None and self.refused_by != extractor)
+        )
 
 
 class Records(Database):
@@ -43,6 +54,10 @@ class Records(Database):
     def record_outcome(self, record_id: str) -> str | None:
         row = self.db.execute("SELECT outcome FROM records WHERE record_id=?", (record_id,)).fetchone()
         return None if row is None else row["outcome"]
+
+    def catalogue_entry(self, record_id: str) -> CatalogueEntry | None:
+        row = self.db.execute("SELECT * FROM records WHERE record_id=?", (record_id,)).fetchone()
+        return None if row is None else CatalogueEntry(**dict(row))
 
     def catalogued_digest(self, record_id: str) -> str | None:
         """The payload digest a catalogued record was archived with ("" if none); None if not catalogued."""
@@ -54,12 +69,15 @@ class Records(Database):
         rows = self.db.execute("SELECT DISTINCT warc_file FROM records WHERE outcome=?", (outcome,))
         return sorted(r["warc_file"] for r in rows)
 
-    def warc_files_to_process(self) -> list[str]:
-        """WARC files holding records pending, or failed for a reason worth another try (:data:`RETRIED`)."""
+    def warc_files_to_process(self, extractor: str) -> list[str]:
+        """WARC files holding records pending, failed for a reason worth another try (:data:`RETRIED`), or
+        refused by another extractor than the one of this stamp (see :meth:`CatalogueEntry.to_process`)."""
         tried = " OR ".join("substr(outcome, 1, ?) = ?" for _ in RETRIED)
         values = [v for prefix in RETRIED for v in (len(prefix), prefix)]
         rows = self.db.execute(
-            f"SELECT DISTINCT warc_file FROM records WHERE outcome=? OR {tried}", (PENDING, *values)
+            f"SELECT DISTINCT warc_file FROM records WHERE outcome=? OR {tried}"
+            " OR (refused_by IS NOT NULL AND refused_by <> ?)",
+            (PENDING, *values, extractor),
         )
         return sorted(r["warc_file"] for r in rows)
 
@@ -91,12 +109,25 @@ class Records(Database):
         fetched: datetime,
         doc_id: str | None,
         outcome: str,
+        refused_by: str | None = None,
     ) -> None:
+        """Catalogue a record, or say what became of it; ``refused_by`` is the stamp of the extractor that
+        refused it as not an article (None for any other outcome)."""
         self.db.execute(
             "INSERT INTO records (record_id, warc_file, warc_offset, url, payload_digest, fetched, doc_id,"
-            " outcome) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (record_id) DO UPDATE SET"
+            " outcome, refused_by) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (record_id) DO UPDATE SET"
             " warc_file=excluded.warc_file, warc_offset=excluded.warc_offset, url=excluded.url,"
             " payload_digest=excluded.payload_digest, fetched=excluded.fetched, doc_id=excluded.doc_id,"
-            " outcome=excluded.outcome",
-            (record_id, warc_file, warc_offset, url, payload_digest, fetched.isoformat(), doc_id, outcome),
+            " outcome=excluded.outcome, refused_by=excluded.refused_by",
+            (
+                record_id,
+                warc_file,
+                warc_offset,
+                url,
+                payload_digest,
+                fetched.isoformat(),
+                doc_id,
+                outcome,
+                refused_by,
+            ),
         )

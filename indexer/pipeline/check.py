@@ -26,6 +26,7 @@ from casebook.archive import (
 from casebook.errors import CasebookError
 from casebook.settings import Settings
 from casebook.store import PENDING, Store, StoreError, open_store, store_exists, store_location, to_retry
+from indexer.extract.version import extractor_stamp
 from indexer.search import SearchBackend, open_backend
 
 REINDEX = "run casebook reindex"
@@ -199,17 +200,21 @@ def _torn_tail(archive: Archive, damage: Damage) -> bool:
 def check_catalogue(store: Store, archive: Archive, counts: Counter[str]) -> list[Problem]:
     """Each catalogued record is where the catalogue says, with its payload digest; each page record of
     the WARC files is catalogued; no record names a document the store lacks; nothing is left pending, and
-    no record failed for a reason a newer Casebook can fix (those are tried again by every ingest)."""
+    no record failed for a reason a newer Casebook can fix (those are tried again by every ingest), and no
+    page was refused as not an article by another extractor than this Casebook's (the next ingest reads
+    those again)."""
     problems: list[Problem] = []
     doc_ids = set(store.document_ids())
     catalogued: set[str] = set()
     missing_files: Counter[str] = Counter()
-    pending = 0
+    pending = reread = 0
+    extractor = extractor_stamp()
     for row in store.catalogue():
         counts["catalogued"] += 1
         record_id, name, offset = row.record_id, row.warc_file, row.warc_offset
         catalogued.add(record_id)
         pending += row.outcome == PENDING
+        reread += row.refused_by is not None and row.refused_by != extractor
         if to_retry(row.outcome):
             counts["failed"] += 1
             problems.append(
@@ -274,6 +279,16 @@ def check_catalogue(store: Store, archive: Archive, counts: Counter[str]) -> lis
     counts["pending"] = pending
     if pending:
         problems.append(Problem("pending", "store", f"{pending} records pending: {INGEST}"))
+    counts["refused by another extractor"] = reread
+    if reread:
+        problems.append(
+            Problem(
+                "refused-by-another-extractor",
+                "store",
+                f"{reread} pages were refused as not articles by an earlier Casebook's extractor:"
+                f" {INGEST} to read them again",
+            )
+        )
     return problems
 
 

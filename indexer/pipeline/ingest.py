@@ -7,7 +7,10 @@ outside WARC files are copied in; each record is catalogued as pending. Phase 2 
 records: extract, store, enrich, index, in batches, one transaction per batch; the index is updated
 before that transaction commits, so a run killed anywhere leaves the batch either wholly done (store and
 index) or pending (the index may hold the new entries already; the next run writes them again, by id).
-A record already processed is never processed again, so ingest is idempotent.
+A record already processed is never processed again, so ingest is idempotent; the exceptions are a
+record whose processing failed for a reason a newer Casebook can fix, and a page refused as not an
+article by another extractor than this one (an older Casebook's): such pages are read again, once per
+extractor (``indexer.extract.version``), so an article an older version refused is not lost for good.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
@@ -40,10 +43,11 @@ from casebook.errors import CasebookError
 from casebook.models import Document, RawPage
 from casebook.settings import Settings
 from casebook.sources import archive_sources, registered_source, source_for_url
-from casebook.store import PENDING, StoredDocument, open_store, to_retry
+from casebook.store import PENDING, StoredDocument, open_store
 from indexer.dedup.canonical import canonical_identity
 from indexer.dedup.duplicates import Fingerprint, assign_cluster, rebuild_clusters
 from indexer.extract.stage import NotAnArticle, extract
+from indexer.extract.version import extractor_stamp
 from indexer.pipeline.alerts import after_run
 from indexer.search import IndexEntry, index_entry, open_backend
 
@@ -70,6 +74,16 @@ class FileImport:
         return cls(path, path.resolve().as_uri(), datetime.fromtimestamp(path.stat().st_mtime, UTC))
 
 
+class Extraction(NamedTuple):
+    """What extraction made of one record: the document, or None and why not (``refused``: the extractor
+    found it not an article, a judgement a newer extractor may not share); the site its canonical claimed."""
+
+    doc: Document | None
+    outcome: str
+    claimed: str | None = None
+    refused: bool = False
+
+
 @dataclass
 class IngestReport:
     """What an ingest run did, for the one-line summary."""
@@ -77,6 +91,8 @@ class IngestReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     recovered: int = 0  # records found written but not catalogued (a run killed in between)
+    reread: int = 0  # pages another (older) extractor refused, read again by this one
+    rescued: int = 0  # ... of which this one made documents
     alerts: list[str] = field(default_factory=list)  # saved searches' new matches, and alert problems
 
     def summary(self) -> str:
@@ -94,6 +110,10 @@ class IngestReport:
             parts.append(f"{len(self.skipped)} skipped")
         if self.recovered:
             parts.append(f"{self.recovered} recovered from an interrupted run")
+        if self.reread:
+            parts.append(
+                f"{self.reread} pages an earlier Casebook refused read again ({self.rescued} now documents)"
+            )
         return "ingest: " + ", ".join(parts)
 
 
@@ -127,7 +147,9 @@ class Ingester:
         self.index = open_backend(settings)
         self.enrich = enrich
         self._enricher = enricher
+        self.extractor = extractor_stamp()  # refusals by another extractor are read again
         self.already_archived = 0  # files given again that an earlier run archived
+        self._rereading: set[str] = set()  # record ids of such refusals found by this run
         self.indexed: set[str] = set()  # documents whose index entries this run wrote (for the alerts)
 
     def close(self) -> None:
@@ -270,10 +292,12 @@ class Ingester:
         for path in warc_files:
             damaged: list[Damage] = []
             for record in iter_pages(path, damaged):
-                outcome = self.store.record_outcome(record.page.record_id or "")
-                if outcome is not None and outcome != PENDING and not to_retry(outcome):
+                entry = self.store.catalogue_entry(record.page.record_id or "")
+                if entry is not None and not entry.to_process(self.extractor):
                     report.outcomes["already ingested"] += 1
                     continue
+                if entry is not None and entry.refused_by is not None:
+                    self._rereading.add(entry.record_id)
                 yield record
             report.skipped.extend(f"{damage}: damaged WARC data" for damage in damaged)
 
@@ -282,20 +306,23 @@ class Ingester:
         of what changed are committed just before it, so a kill leaves nothing done that the next run
         skips. Extraction and enrichment (seconds to minutes for a long article) run before it, so other
         commands and the web UI are not kept waiting for the store meanwhile."""
-        extracted: list[tuple[ArchivedRecord, Document | None, str, str | None]] = []
+        extracted: list[tuple[ArchivedRecord, Extraction]] = []
         for record in batch:
-            doc, outcome, claimed = self._extract(record)
-            extracted.append((record, doc, outcome, claimed))
-            if doc is None:
-                report.skipped.append(f"{record.page.url}: {outcome}")
-        docs = [doc for _, doc, _, _ in extracted if doc is not None]
+            found = self._extract(record)
+            extracted.append((record, found))
+            reread = (record.page.record_id or "") in self._rereading
+            report.reread += reread
+            report.rescued += reread and found.doc is not None
+            if found.doc is None and not reread:  # a page refused again was reported when first refused
+                report.skipped.append(f"{record.page.url}: {found.outcome}")
+        docs = [found.doc for _, found in extracted if found.doc is not None]
         new_texts = [d for d in docs if self.store.content_hash(d.id) != d.content_hash]
         annotations = self._annotate(new_texts)
         prints = {(d.id, d.content_hash): Fingerprint.of(d.text) for d in new_texts}
         with self.store.write_transaction():
             changed: list[Document] = []
             reindex: set[str] = set()
-            for record, doc, outcome, claimed in extracted:
+            for record, (doc, outcome, claimed, refused) in extracted:
                 if self._done_meanwhile(record):  # another run (machine) processed it since it was read
                     report.outcomes["already ingested"] += 1
                     continue
@@ -320,6 +347,7 @@ class Ingester:
                     page.fetched,
                     doc.id if doc else None,
                     outcome,
+                    refused_by=self.extractor if refused else None,
                 )
             if self.enrich:
                 # A text saved now that was not enriched above (another run stored the text it replaced
@@ -337,8 +365,8 @@ class Ingester:
     def _done_meanwhile(self, record: ArchivedRecord) -> bool:
         """Whether another run has processed this record since this one found it pending: its outcome,
         and the document it made, stay as that run left them."""
-        outcome = self.store.record_outcome(record.page.record_id or "")
-        return outcome is not None and outcome != PENDING and not to_retry(outcome)
+        entry = self.store.catalogue_entry(record.page.record_id or "")
+        return entry is not None and not entry.to_process(self.extractor)
 
     def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
         """Entities and quotes of these texts, by (document id, content hash)."""
@@ -347,13 +375,13 @@ class Ingester:
         results = self.enricher.enrich_many(docs)
         return {(d.id, d.content_hash): found for d, found in zip(docs, results, strict=True)}
 
-    def _extract(self, record: ArchivedRecord) -> tuple[Document | None, str, str | None]:
+    def _extract(self, record: ArchivedRecord) -> Extraction:
         """The document (or None and why not), and the page on another site its canonical claimed."""
         page: RawPage = record.page
         if record.problem is not None:
-            return None, record.problem, None
+            return Extraction(None, record.problem)
         if record.status is not None and record.status != 200:
-            return None, f"HTTP status {record.status}", None
+            return Extraction(None, f"HTTP status {record.status}")
         try:
             doc = extract(
                 page,
@@ -361,14 +389,14 @@ class Ingester:
                 site=registered_source(page.url, self.sources),
             )
         except NotAnArticle as exc:
-            return None, str(exc), None
+            return Extraction(None, str(exc), refused=True)
         except Exception as exc:  # noqa: BLE001 - a hostile page must not stop the run: skipped, with why
             log.warning("%s: extraction failed", page.url, exc_info=True)
-            return None, f"extraction failed ({type(exc).__name__}: {exc})", None
+            return Extraction(None, f"extraction failed ({type(exc).__name__}: {exc})")
         # rel=canonical on another site is a claim, kept, not the page's identity
         doc.canonical_url, claimed = canonical_identity(page.url, doc.canonical_url, self.sources)
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
-        return doc, "extracted", claimed
+        return Extraction(doc, "extracted", claimed)
 
     def _entries(self, doc_ids: Iterable[str]) -> Iterator[IndexEntry]:
         for doc_id in doc_ids:
@@ -450,7 +478,9 @@ def ingest(
         imported = ingester.archive_files([FileImport.local(p) for p in html_files] + list(imports))
         if ingester.already_archived:
             report.outcomes["already archived"] = ingester.already_archived
-        left_pending = [settings.warc_dir / name for name in ingester.store.warc_files_to_process()]
+        left_pending = [
+            settings.warc_dir / name for name in ingester.store.warc_files_to_process(ingester.extractor)
+        ]
         own = set(adopted) | set(imported)
         ingester.process(sorted(own | set(left_pending)), report, progress=progress, own=own)
     finally:
