@@ -141,7 +141,24 @@ def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool, to_qu
     click.echo(report.summary())
     for line in report.alerts:
         click.echo(line, err=True)
+    _note_stale_extractions(settings)
     _note_stale_enrichments(settings)
+
+
+def _note_stale_extractions(settings: Settings) -> None:
+    """Ingest reads new pages with this extractor; documents an older one read wait for `casebook
+    reextract`, which reads every original again: say so rather than start it."""
+    from casebook.store import open_store
+    from indexer.extract.version import extractor_stamp
+
+    with open_store(settings) as store:
+        stale = len(store.stale_extractions(extractor_stamp()))
+    if stale:
+        click.echo(
+            f"note: {stale} documents were read by an older extractor; run casebook reextract to read them"
+            " again from their originals",
+            err=True,
+        )
 
 
 def _note_stale_enrichments(settings: Settings) -> None:
@@ -186,6 +203,27 @@ def enrich(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -
     click.echo(report.summary())
     for line in report.alerts:
         click.echo(line, err=True)
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Read every document again, whichever extractor read it.")
+@click.option("--no-progress", is_flag=True)
+@click.pass_obj
+@_friendly
+@_repairs_index
+def reextract(settings: Settings, force: bool, no_progress: bool) -> None:
+    """Read documents an older extractor read again from their archived originals."""
+    from indexer.pipeline.reextract import reextract as run_reextract
+
+    report = run_reextract(settings, progress=not no_progress, force=force)
+    for line in report.kept:
+        click.echo(f"kept as stored {line}", err=True)
+    for line in report.texts_kept:
+        click.echo(f"texts kept as stored {line}", err=True)
+    click.echo(report.summary())
+    for line in report.alerts:
+        click.echo(line, err=True)
+    _note_stale_enrichments(settings)
 
 
 @cli.command()

@@ -80,6 +80,9 @@ class Document:
     # how sure extraction was: "full" (the article as found), "fallback" (trafilatura's reading of the page
     # taken where ours found clearly less), "uncertain" (little text: worth a look by a person)
     extraction: str = "full"
+    # the stamp of the extractor that read it (indexer.extract.version): a document read by an older one is
+    # read again from its originals by `casebook reextract`
+    extractor: str | None = None
 
     @property
     def id(self) -> str:

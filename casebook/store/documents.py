@@ -217,6 +217,35 @@ class Documents(Database):
         )
         return [Original(r["doc_id"], r["version"], r["warc_file"], r["warc_offset"]) for r in rows]
 
+    def stale_extractions(self, extractor: str) -> list[str]:
+        """Ids of the documents read by another extractor than the one of this stamp, or before stamps."""
+        rows = self.db.execute(
+            "SELECT id FROM documents WHERE extractor IS NULL OR extractor != ? ORDER BY id", (extractor,)
+        )
+        return [r["id"] for r in rows]
+
+    def clear_extractor_stamps(self) -> None:
+        """Forget which extractor read each document: every one is read again (``reextract --force``)."""
+        self.db.execute("UPDATE documents SET extractor = NULL")
+
+    def stamp_extractor(self, doc_id: str, extractor: str) -> None:
+        """Note that this extractor has read the document's originals (and kept it as it was)."""
+        self.db.execute("UPDATE documents SET extractor=? WHERE id=?", (extractor, doc_id))
+
+    def replace_reading(self, doc: Document, texts: Mapping[int, Document]) -> None:
+        """A new reading of a stored document's originals by a newer extractor (``casebook reextract``):
+        the current row from ``doc``, the reading of the current version's original (its id, version and
+        first fetch stay), and each version's title and text from ``texts`` (version -> its reading; empty
+        when the texts stay as stored). The versions stay as many, at the same fetches: a reading corrects
+        what was read, it is not a change of the page."""
+        row = self.db.execute("SELECT version, first_fetched FROM documents WHERE id=?", (doc.id,)).fetchone()
+        self._write_current(doc, row["version"], row["first_fetched"])
+        for version, reading in texts.items():
+            self.db.execute(
+                "UPDATE versions SET content_hash=?, title=?, text=? WHERE doc_id=? AND version=?",
+                (reading.content_hash, reading.title, reading.text, doc.id, version),
+            )
+
     def documents_to_review(self) -> list[dict[str, Any]]:
         """Documents kept with a fallback or uncertain extraction, or with disputed dates, by id: ``id``,
         ``canonical_url``, ``extraction``, ``published_confidence`` (none in a store older than schema 6,
@@ -269,6 +298,7 @@ def _document_row(doc: Document, version: int, first_fetched: str) -> dict[str, 
         "warc_offset": doc.warc_offset,
         "extraction": doc.extraction,
         "published_confidence": doc.published_confidence,
+        "extractor": doc.extractor,
     }
 
 
@@ -296,6 +326,7 @@ def _stored(row: Mapping[str, Any]) -> StoredDocument:
         warc_offset=row["warc_offset"],
         extraction=row["extraction"],
         published_confidence=row["published_confidence"],
+        extractor=row["extractor"] if "extractor" in row.keys() else None,  # a store not yet at schema 9
     )
     first_fetched = datetime.fromisoformat(row["first_fetched"])
     return StoredDocument(doc, row["version"], first_fetched, row["duplicate_of"])

@@ -223,11 +223,14 @@ MIGRATIONS: list[str] = [
     );
     """,
     # 9: the extractor that refused a page (records.refused_by: indexer.extract.version's stamp; NULL for a
-    # record that made a document or was never read by the extractor). Ingest reads a page refused by
-    # another extractor again, so an article an older Casebook refused becomes a document after an upgrade.
-    # Refusals catalogued before stamps are found by the reasons every earlier version gave for them.
+    # record that made a document or was never read by the extractor), and the one that read each document
+    # (documents.extractor; NULL: before stamps). Ingest reads a page refused by another extractor again, so
+    # an article an older Casebook refused becomes a document after an upgrade; `casebook reextract` reads
+    # the documents of another extractor again. Refusals catalogued before stamps are found by the reasons
+    # every earlier version gave for them.
     """
     ALTER TABLE records ADD COLUMN refused_by TEXT;
+    ALTER TABLE documents ADD COLUMN extractor TEXT;
     UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
         outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
         OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
@@ -431,9 +434,10 @@ POSTGRES_MIGRATIONS: list[str] = [
         UNIQUE (owner, name)
     );
     """,
-    # 9: the extractor that refused a page.
+    # 9: the extractor that refused a page, and the one that read each document.
     f"""
     ALTER TABLE records ADD COLUMN refused_by {T};
+    ALTER TABLE documents ADD COLUMN extractor {T};
     UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
         outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
         OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'

@@ -60,6 +60,7 @@ from indexer.extract.parse import decode_page, not_html, parse_html
 from indexer.extract.prune import protected_elements, prune_chrome, prune_furniture, truncate
 from indexer.extract.published import find_published, find_updated
 from indexer.extract.title import read_site_names, read_title
+from indexer.extract.version import extractor_stamp
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         warc_file=page.warc_file,
         warc_offset=page.warc_offset,
         extraction=extraction,
+        extractor=extractor_stamp(),
     )
 
 

@@ -8,6 +8,8 @@ becomes a document the next time ``casebook ingest`` runs.
 
 from __future__ import annotations
 
+from functools import cache
+
 import htmldate
 import trafilatura
 
@@ -16,6 +18,7 @@ import trafilatura
 CODE_VERSION = "1"
 
 
+@cache
 def extractor_stamp() -> str:
     """``code-{CODE_VERSION}+trafilatura-{version}+htmldate-{version}``."""
     return f"code-{CODE_VERSION}+trafilatura-{trafilatura.__version__}+htmldate-{htmldate.__version__}"

@@ -308,7 +308,7 @@ class Ingester:
         commands and the web UI are not kept waiting for the store meanwhile."""
         extracted: list[tuple[ArchivedRecord, Extraction]] = []
         for record in batch:
-            found = self._extract(record)
+            found = self.read(record)
             extracted.append((record, found))
             reread = (record.page.record_id or "") in self._rereading
             report.reread += reread
@@ -317,7 +317,7 @@ class Ingester:
                 report.skipped.append(f"{record.page.url}: {found.outcome}")
         docs = [found.doc for _, found in extracted if found.doc is not None]
         new_texts = [d for d in docs if self.store.content_hash(d.id) != d.content_hash]
-        annotations = self._annotate(new_texts)
+        annotations = self.annotate(new_texts)
         prints = {(d.id, d.content_hash): Fingerprint.of(d.text) for d in new_texts}
         with self.store.write_transaction():
             changed: list[Document] = []
@@ -353,12 +353,12 @@ class Ingester:
                 # A text saved now that was not enriched above (another run stored the text it replaced
                 # meanwhile) is enriched here: rare, and correct rather than fast.
                 missed = [d for d in changed if (d.id, d.content_hash) not in annotations]
-                annotations.update(self._annotate(missed))
+                annotations.update(self.annotate(missed))
                 for doc in changed:
                     mentions, quotes = annotations[(doc.id, doc.content_hash)]
                     self.store.save_annotations(doc.id, mentions, quotes, self.enricher.version)
             if reindex:
-                self.index.update(self._entries(sorted(reindex)))
+                self.index.update(self.entries(sorted(reindex)))
                 self.store.note_indexed(reindex, self.index.rebuilding())
         self.indexed |= reindex
 
@@ -368,14 +368,14 @@ class Ingester:
         entry = self.store.catalogue_entry(record.page.record_id or "")
         return entry is not None and not entry.to_process(self.extractor)
 
-    def _annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
+    def annotate(self, docs: list[Document]) -> dict[tuple[str, str], tuple[list, list]]:
         """Entities and quotes of these texts, by (document id, content hash)."""
         if not self.enrich or not docs:
             return {}
         results = self.enricher.enrich_many(docs)
         return {(d.id, d.content_hash): found for d, found in zip(docs, results, strict=True)}
 
-    def _extract(self, record: ArchivedRecord) -> Extraction:
+    def read(self, record: ArchivedRecord) -> Extraction:
         """The document (or None and why not), and the page on another site its canonical claimed."""
         page: RawPage = record.page
         if record.problem is not None:
@@ -398,7 +398,7 @@ class Ingester:
         doc.source = source_for_url(doc.canonical_url, self.sources)  # an imported file names its site here
         return Extraction(doc, "extracted", claimed)
 
-    def _entries(self, doc_ids: Iterable[str]) -> Iterator[IndexEntry]:
+    def entries(self, doc_ids: Iterable[str]) -> Iterator[IndexEntry]:
         for doc_id in doc_ids:
             stored = self.store.get(doc_id)
             if stored is not None:
@@ -441,7 +441,7 @@ class Ingester:
     def _catch_up(self, target: Path, mark: int) -> int:
         ids, mark = self.store.journal_since(mark)
         if ids:
-            self.index.update(self._entries(ids), target=target)
+            self.index.update(self.entries(ids), target=target)
         return mark
 
     def _fields(self, stored: StoredDocument) -> IndexEntry:
