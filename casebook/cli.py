@@ -208,12 +208,21 @@ def enrich(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -
 @cli.command()
 @click.option("--force", is_flag=True, help="Read every document again, whichever extractor read it.")
 @click.option("--no-progress", is_flag=True)
+@click.option(
+    "--queue", "to_queue", is_flag=True, help="Put batches of documents in the queue for casebook worker."
+)
 @click.pass_obj
 @_friendly
 @_repairs_index
-def reextract(settings: Settings, force: bool, no_progress: bool) -> None:
+def reextract(settings: Settings, force: bool, no_progress: bool, to_queue: bool) -> None:
     """Read documents an older extractor read again from their archived originals."""
     from indexer.pipeline.reextract import reextract as run_reextract
+
+    if to_queue:
+        from workers.enqueue import queue_reextract
+
+        click.echo(queue_reextract(settings, force=force).summary())
+        return
 
     report = run_reextract(settings, progress=not no_progress, force=force)
     for line in report.kept:

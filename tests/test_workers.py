@@ -15,6 +15,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,7 @@ from test_crawl import (
 
 from casebook.archive import AUX_PREFIX
 from casebook.settings import Settings
+from casebook.store import open_store
 from crawler.run import PID_FILE, run_folder
 from workers.status import jobs_report
 
@@ -136,7 +139,7 @@ def all_done(data: Path, url: str, name: str, total: int) -> Callable[[], bool]:
 
 
 def test_queue_commands_without_a_server_say_how_to_set_one(tmp_path: Path) -> None:
-    for args in (["jobs"], ["worker"], ["crawl", "--queue"], ["enrich", "--queue"]):
+    for args in (["jobs"], ["worker"], ["crawl", "--queue"], ["enrich", "--queue"], ["reextract", "--queue"]):
         done = casebook(tmp_path / "data", None, *args)
         assert done.returncode == 1, (args, done.stdout, done.stderr)
         lines = done.stderr.strip().splitlines()
@@ -174,14 +177,14 @@ def test_ingest_queued_by_file_runs_once_and_again_stores_nothing_twice(postgres
     assert queued.returncode == 0, queued.stderr
     assert queued.stdout.startswith("ingest: 1 jobs queued")  # five HTML files: one batch
     listing = casebook(data, url, "jobs")
-    assert "ingest   0/1 finished (0%): 1 queued, 0 running, 0 done, 0 failed" in listing.stdout
+    assert "ingest    0/1 finished (0%): 1 queued, 0 running, 0 done, 0 failed" in listing.stdout
 
     run = casebook(data, url, "worker", "--until-empty")
     assert run.returncode == 0, run.stderr
     report = jobs(data, url)
     assert kind(report, "ingest") == {"succeeded": 1, "retried": 0, "total": 1}
     assert (
-        "ingest   1/1 finished (100%): 0 queued, 0 running, 1 done, 0 failed"
+        "ingest    1/1 finished (100%): 0 queued, 0 running, 1 done, 0 failed"
         in casebook(data, url, "jobs").stdout
     )
     stored = documents(settings_for(data, url))
@@ -198,6 +201,31 @@ def test_ingest_queued_by_file_runs_once_and_again_stores_nothing_twice(postgres
     assert len(records) == len(pages)  # nothing archived twice
     check = casebook(data, url, "check")
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.slow
+def test_reextract_queued_in_batches_reads_older_documents_again_once(postgres, tmp_path: Path) -> None:
+    url = postgres.new_database()
+    data = tmp_path / "data"
+    pages = sorted(DEMO.glob("dns-*.html"))[:3]
+    assert casebook(data, url, "ingest", *map(str, pages)).returncode == 0
+    settings = settings_for(data, url)
+    with open_store(settings) as store, store.write_transaction():  # as an older extractor left them
+        read = {s.document.id: s.document for s in store.iter_documents()}
+        for doc in read.values():
+            store.replace_reading(replace(doc, published=date(2001, 1, 1), extractor="code-0"), {})
+
+    queued = casebook(data, url, "reextract", "--queue")
+    assert queued.stdout.startswith("reextract: 1 jobs queued"), queued.stdout + queued.stderr
+    assert casebook(data, url, "worker", "--until-empty").returncode == 0
+    assert kind(jobs(data, url), "reextract") == {"succeeded": 1, "retried": 0, "total": 1}
+    assert "reextract 1/1 finished (100%)" in casebook(data, url, "jobs").stdout
+    with open_store(settings) as store:
+        now = {s.document.id: s.document for s in store.iter_documents()}
+    assert now == read  # every date read again, as this extractor read it at ingest
+    again = casebook(data, url, "reextract", "--queue")
+    assert again.stdout.startswith("reextract: nothing to queue, every document was read by code-")
+    assert casebook(data, url, "check").returncode == 0
 
 
 @pytest.mark.slow
@@ -219,7 +247,7 @@ def test_a_failed_job_is_retried_and_its_failure_shown_in_one_line(postgres, tmp
         page.write_bytes(body)  # back before a later attempt
         wait_for("the job to succeed", all_done(data, url, "ingest", 1), log=log)
     listing = casebook(data, url, "jobs").stdout
-    assert "ingest   1/1 finished (100%): 0 queued, 0 running, 1 done, 0 failed" in listing
+    assert "ingest    1/1 finished (100%): 0 queued, 0 running, 1 done, 0 failed" in listing
     failure_lines = [line for line in listing.splitlines() if line.startswith("  job ")]
     assert failure_lines and all(f"no such file or folder: {page}" in line for line in failure_lines)
     assert failure_lines[-1].endswith("[done since]")

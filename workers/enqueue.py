@@ -1,6 +1,7 @@
-"""Putting work in the queue: ``casebook crawl|ingest|enrich|reindex --queue``. Each function checks what
-it can before queueing (a source that does not exist, a file that is not there), so a mistake is one line
-now rather than a failed job later, and returns what it queued for the command's summary line."""
+"""Putting work in the queue: ``casebook crawl|ingest|enrich|reextract|reindex --queue``. Each function
+checks what it can before queueing (a source that does not exist, a file that is not there), so a mistake
+is one line now rather than a failed job later, and returns what it queued for the command's summary
+line."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from workers.queue import open_queue
 
 HTML_BATCH = 100  # HTML files per ingest job
 ENRICH_BATCH = 200  # documents per enrich job
+REEXTRACT_BATCH = 200  # documents per reextract job
 
 
 @dataclass
@@ -113,6 +115,26 @@ def queue_enrich(settings: Settings, force: bool = False, batch: int = ENRICH_BA
                 queued.jobs.append(task.defer(ids=ids[start : start + batch]))
     if not ids:
         queued.note = f", every document is enriched by {version}"
+    return queued
+
+
+def queue_reextract(settings: Settings, force: bool = False, batch: int = REEXTRACT_BATCH) -> Queued:
+    """One reextract job per ``batch`` documents an older extractor read (every document with ``force``:
+    their stamps are forgotten now, so the jobs find them stale)."""
+    from indexer.extract.version import extractor_stamp
+
+    stamp = extractor_stamp()
+    with open_store(settings) as store, open_queue(settings) as app:
+        if force:
+            with store.write_transaction():
+                store.clear_extractor_stamps()
+        ids = store.stale_extractions(stamp)
+        task = app.tasks["reextract"]
+        queued = Queued("reextract", note=" (forced)" if force else "")
+        for start in range(0, len(ids), max(1, batch)):
+            queued.jobs.append(task.defer(ids=ids[start : start + batch]))
+    if not ids:
+        queued.note = f", every document was read by {stamp}"
     return queued
 
 

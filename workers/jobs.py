@@ -57,6 +57,14 @@ def enrich_batch(state: WorkerState, ids: list[str]) -> str:
         return reenrich(state.settings, progress=False, enricher=enricher, only=ids).summary()
 
 
+def reextract_batch(state: WorkerState, ids: list[str]) -> str:
+    """Read the documents of one batch an older extractor read again (those of them still stale)."""
+    from indexer.pipeline.reextract import reextract
+
+    with state.enricher() as enricher:
+        return reextract(state.settings, progress=False, enricher=enricher, only=ids).summary()
+
+
 def reindex(state: WorkerState) -> str:
     """Rebuild the search index from the store and swap it in."""
     from indexer.pipeline.ingest import Ingester

@@ -9,6 +9,8 @@ machines near the network, enrichment where the cores are):
   is never waiting in the queue twice.
 * ``ingest`` (queue ``ingest``): WARC files, or a batch of HTML files, archived then made documents.
 * ``enrich`` (queue ``enrich``): a batch of documents re-enriched (those of them still stale).
+* ``reextract`` (queue ``ingest``): a batch of documents an older extractor read, read again from their
+  originals (those of them still stale): the work of extraction, where ingest runs.
 * ``reindex`` (queue ``index``): the search index rebuilt; one at a time, queued once.
 
 Failed jobs are tried again ``job_retries`` times, ``job_retry_wait`` seconds later, then twice that, and
@@ -138,6 +140,10 @@ def _register_tasks(app: procrastinate.App, settings: Settings) -> None:
     @app.task(name="enrich", queue="enrich", retry=retry, pass_context=True)
     def enrich(context: JobContext, ids: list[str]) -> str:
         return _run(context, jobs.enrich_batch, ids=ids)
+
+    @app.task(name="reextract", queue="ingest", retry=retry, pass_context=True)
+    def reextract(context: JobContext, ids: list[str]) -> str:
+        return _run(context, jobs.reextract_batch, ids=ids)
 
     @app.task(name="reindex", queue="index", retry=retry, pass_context=True, lock="reindex")
     def reindex(context: JobContext) -> str:

@@ -38,7 +38,7 @@ class KindCounts:
         if self.retried:
             parts.append(f"{self.retried} of them retries")
         share = f"{100 * done / self.total:.0f}%" if self.total else "-"
-        return f"{self.kind:<8} {done}/{self.total} finished ({share}): {', '.join(parts)}"
+        return f"{self.kind:<9} {done}/{self.total} finished ({share}): {', '.join(parts)}"
 
 
 @dataclass

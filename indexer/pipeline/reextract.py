@@ -26,6 +26,7 @@ A document another run changed while its batch was being read is left for the ne
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -92,12 +93,17 @@ class _Reading:
 
 
 def reextract(
-    settings: Settings, progress: bool = True, force: bool = False, enricher: Any = None
+    settings: Settings,
+    progress: bool = True,
+    force: bool = False,
+    enricher: Any = None,
+    only: Collection[str] | None = None,
 ) -> ReextractReport:
     """``casebook reextract``: read every document another extractor read again (every one with ``force``,
     which forgets the stamps first, so a forced run that is interrupted is finished by a plain one).
     ``enricher``: a loaded :class:`indexer.enrich.Enricher` for the changed texts (default: one loaded from
-    ``settings`` when a text changes)."""
+    ``settings`` when a text changes). ``only``: these documents alone, those of them still stale (a batch
+    of a queued ``casebook reextract --queue``: run twice, the second run finds nothing to do)."""
     stamp = extractor_stamp()
     ingester = Ingester(settings, enricher=enricher)
     try:
@@ -105,6 +111,9 @@ def reextract(
             with ingester.store.write_transaction():
                 ingester.store.clear_extractor_stamps()
         stale = ingester.store.stale_extractions(stamp)
+        if only is not None:
+            wanted = set(only)
+            stale = [doc_id for doc_id in stale if doc_id in wanted]
         report = ReextractReport(stamp, stale=len(stale), forced=force)
         with tqdm(total=len(stale), desc="reextract", unit="doc", disable=not progress, leave=False) as bar:
             for start in range(0, len(stale), BATCH):
