@@ -114,7 +114,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-progress", is_flag=True, help="No progress bar (for logs and scripts).")
 @click.option(
     "--queue",
@@ -126,7 +126,9 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
 @_friendly
 @_repairs_index
 def ingest(settings: Settings, paths: tuple[Path, ...], no_progress: bool, to_queue: bool) -> None:
-    """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files."""
+    """Archive, extract, store, enrich and index HTML files, folders of them, and WARC files; with none,
+    finish what is left (records pending, failed for a reason worth another try, or refused by an older
+    extractor)."""
     from indexer.pipeline.ingest import ingest as run_ingest
 
     if to_queue:
@@ -229,6 +231,8 @@ def reextract(settings: Settings, force: bool, no_progress: bool, to_queue: bool
         click.echo(f"kept as stored {line}", err=True)
     for line in report.texts_kept:
         click.echo(f"texts kept as stored {line}", err=True)
+    for line in report.addresses:
+        click.echo(f"address kept {line}", err=True)
     click.echo(report.summary())
     for line in report.alerts:
         click.echo(line, err=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +15,10 @@ from searching import search
 
 from casebook.archive import WarcArchive, iter_pages
 from casebook.store import open_store
+from indexer.pipeline.check import check
 from indexer.pipeline.demo import demo_imports
 from indexer.pipeline.ingest import FileImport, Ingester, IngestReport, ingest
+from indexer.search import open_backend
 from indexer.search.whoosh_backend import WhooshIndex
 
 pytestmark = pytest.mark.slow
@@ -186,6 +190,33 @@ def test_a_repost_is_clustered_with_its_original_and_hidden_by_originals_only(
     ]  # the index entry of the copy was updated
     page = create_app(settings).test_client().get(f"/doc/{copy.document.id}").get_data(as_text=True)
     assert "Other copies of this article" in page and "original" in page
+
+
+def test_an_original_rewritten_into_another_story_leaves_its_copy_an_original_in_the_index(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = settings_for(tmp_path / "data", database_url)
+    original = (DEMO / "black-triangle-boycott-call-dpos-work-scheme.html").read_text(encoding="utf-8")
+    repost = original.replace("blacktrianglecampaign.org/2017/05/04/", "example.org/2017/05/09/")
+    (tmp_path / "a.html").write_text(original, encoding="utf-8")
+    (tmp_path / "b.html").write_text(repost, encoding="utf-8")
+    ingest(settings, [tmp_path / "a.html", tmp_path / "b.html"], progress=False)
+    url = "https://blacktrianglecampaign.org/2017/05/04/boycott-call-after-dwp-wrongly-claims-dpos-helped-devise-punitive-work-scheme/"
+    other = (DEMO / "dns-work-coaches-harsher-jobcentre-tactics.html").read_text(encoding="utf-8")
+    rewritten = other.replace(
+        "https://www.disabilitynewsservice.com/work-coaches-confirm-harsher-new-dwp-jobcentre-tactics/", url
+    )  # the same address, later, with another story: a new version that is no longer the repost's
+    later = tmp_path / "c.html"
+    later.write_text(rewritten, encoding="utf-8")
+    os.utime(later, (time.time() + 86400, time.time() + 86400))
+    assert ingest(settings, [later], progress=False).outcomes["updated"] == 1
+    with open_store(settings) as store:
+        docs = {s.document.canonical_url: s for s in store.iter_documents()}
+    copy = next(s for u, s in docs.items() if "example.org" in u)
+    assert copy.duplicate_of is None  # alone now: an original
+    only = search(open_backend(settings), "boycott", originals_only=True)
+    assert copy.document.id in [r["id"] for r in only["results"]]  # its index entry says so too
+    assert not [p for p in check(settings).problems if "copy" in p.message]
 
 
 def test_a_record_archived_but_not_catalogued_is_adopted_not_archived_again(

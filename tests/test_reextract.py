@@ -231,3 +231,19 @@ def test_a_date_read_again_gives_the_first_report_back_its_place_as_the_original
         assert store.get(copy_id).duplicate_of == first_id and store.get(first_id).duplicate_of is None
     only = search(open_backend(settings), "boycott", originals_only=True)
     assert [r["id"] for r in only["results"]] == [first_id]
+
+
+def test_a_document_read_now_under_another_address_stays_where_links_point(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    elsewhere = (
+        "https://syndication.example.com/p/182014527"  # an older reading took another site's canonical
+    )
+    (doc_id,) = _archive_as_read_before(
+        settings, [(*_dns(settings), lambda d: replace(_older(d), canonical_url=elsewhere))]
+    )
+    report = reextract(settings, progress=False)
+    assert report.texts == [doc_id] and len(report.addresses) == 1
+    assert "read now as https://www.disabilitynewsservice.com/work-coaches" in report.addresses[0]
+    with open_store(settings) as store:
+        doc = store.get(doc_id).document  # the same id, so /doc/<id> and citations still work
+        assert (doc.canonical_url, doc.published) == (elsewhere, date(2022, 3, 17))

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT, settings_for
 from searching import search
 
 from casebook.archive import WarcArchive
+from casebook.cli import cli
 from casebook.settings import Settings
 from casebook.store import open_store
 from casebook.store.migrations import MIGRATIONS, POSTGRES_MIGRATIONS
@@ -159,3 +161,11 @@ def test_refusals_catalogued_before_stamps_are_read_again_and_nothing_else(
         assert store.warc_files_to_process(extractor_stamp()) == ["f.warc.gz"]
     assert {o for o, by in marked.items() if by is not None} == set(refusals)
     assert all(by == "unstamped" for o, by in marked.items() if o in refusals)
+
+
+def test_ingest_alone_reads_the_older_refusals_again(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path / "data")
+    _refused_by_an_older_casebook(settings)
+    ran = CliRunner().invoke(cli, ["--data-dir", str(settings.data_dir), "ingest", "--no-progress"])
+    assert ran.exit_code == 0, ran.output
+    assert "ingest: 1 new, 2 pages an earlier Casebook refused read again (1 now documents)" in ran.output

@@ -335,8 +335,10 @@ class Ingester:
                     if outcome != "unchanged":  # "earlier" may change which copy is the original
                         current = doc if outcome != "earlier" else self.store.get(doc.id).document
                         fingerprint = prints.get((current.id, current.content_hash))
+                        # the cluster it leaves and the one it joins: in either an original may have changed
+                        reindex.update(self.store.cluster_members(doc.id))
                         assign_cluster(self.store, current, fingerprint=fingerprint)
-                        reindex.update(self.store.cluster_members(doc.id))  # an original may have changed
+                        reindex.update(self.store.cluster_members(doc.id))
                 page = record.page
                 self.store.add_record(
                     page.record_id or "",

@@ -56,6 +56,7 @@ class ReextractReport:
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)  # "ID URL: why", the whole document as stored
     texts_kept: list[str] = field(default_factory=list)  # "ID URL: why", its texts as stored
+    addresses: list[str] = field(default_factory=list)  # "ID URL: ...", read now under another address
     left: list[str] = field(default_factory=list)  # changed by another run meanwhile: for the next run
     forced: bool = False
     alerts: list[str] = field(default_factory=list)  # saved searches' new matches, and alert problems
@@ -72,6 +73,8 @@ class ReextractReport:
             parts.append(f"{len(self.kept)} kept as stored")
         if self.texts_kept:
             parts.append(f"{len(self.texts_kept)} with their texts kept as stored")
+        if self.addresses:
+            parts.append(f"{len(self.addresses)} kept under the address read before")
         if self.left:
             parts.append(f"{len(self.left)} changed meanwhile, left for the next run")
         forced = " (forced)" if self.forced else ""
@@ -89,6 +92,7 @@ class _Reading:
     doc: Document | None = None
     texts: dict[int, Document] = field(default_factory=dict)
     why: str | None = None
+    read_as: str | None = None  # the address this extractor reads the page as, when not the stored one
     refused: bool = False  # kept because this extractor refuses the page: not read again until the next
 
 
@@ -155,6 +159,11 @@ def _batch(ingester: Ingester, warc_dir: Path, ids: list[str], report: Reextract
                 continue
             if reading.why:
                 report.texts_kept.append(f"{where}: {reading.why}")
+            if reading.read_as:
+                report.addresses.append(
+                    f"{where}: read now as {reading.read_as}; kept under {before.document.canonical_url}"
+                    " (its id is made from that address: moving it would break every link to it)"
+                )
             if replace(reading.doc, extractor=None) == replace(now.document, extractor=None):
                 store.stamp_extractor(doc_id, ingester.extractor)
                 report.unchanged += 1
@@ -167,7 +176,9 @@ def _batch(ingester: Ingester, warc_dir: Path, ids: list[str], report: Reextract
                 if ingester.enrich:
                     mentions, quotes = annotations[(doc_id, reading.doc.content_hash)]
                     store.save_annotations(doc_id, mentions, quotes, ingester.enricher.version)
-            # a new text, or a new date, may change the cluster and which copy is its original
+            # a new text, or a new date, may change which copy is the original, in the cluster it leaves
+            # and in the one it joins
+            reindex.update(store.cluster_members(doc_id))
             assign_cluster(store, reading.doc, fingerprint=prints[doc_id])
             reindex.update(store.cluster_members(doc_id))
         if reindex:
@@ -194,14 +205,17 @@ def _read(ingester: Ingester, warc_dir: Path, stored: StoredDocument) -> _Readin
                 stored, why=f"version {version['version']}: {found.outcome}", refused=found.refused
             )
         # the identity stays: what the page names as its canonical address, read anew, does not move it
+        read_as = found.doc.canonical_url if found.doc.canonical_url != document.canonical_url else None
         readings.append(
             replace(found.doc, url=document.url, canonical_url=document.canonical_url, source=document.source)
         )
     current = readings[-1]
     hashes = [d.content_hash for d in readings]
     if hashes == [v["content_hash"] for v in versions]:
-        return _Reading(stored, current)
+        return _Reading(stored, current, read_as=read_as)
     if any(a == b for a, b in zip(hashes, hashes[1:], strict=False)):
         why = "two of its versions would read alike, as if the page had been edited to no change"
-        return _Reading(stored, replace(current, title=document.title, text=document.text), why=why)
-    return _Reading(stored, current, {v["version"]: d for v, d in zip(versions, readings, strict=True)})
+        kept = replace(current, title=document.title, text=document.text)
+        return _Reading(stored, kept, why=why, read_as=read_as)
+    texts = {v["version"]: d for v, d in zip(versions, readings, strict=True)}
+    return _Reading(stored, current, texts, read_as=read_as)
