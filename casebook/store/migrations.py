@@ -226,11 +226,12 @@ MIGRATIONS: list[str] = [
     # record that made a document or was never read by the extractor), and the one that read each document
     # (documents.extractor; NULL: before stamps). Ingest reads a page refused by another extractor again, so
     # an article an older Casebook refused becomes a document after an upgrade; `casebook reextract` reads
-    # the documents of another extractor again. Refusals catalogued before stamps are found by the reasons
-    # every earlier version gave for them.
+    # the documents of another extractor again (the index: ingest counts them after every run). Refusals
+    # catalogued before stamps are found by the reasons every earlier version gave for them.
     """
     ALTER TABLE records ADD COLUMN refused_by TEXT;
     ALTER TABLE documents ADD COLUMN extractor TEXT;
+    CREATE INDEX documents_extractor ON documents(extractor, id);
     UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
         outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
         OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
@@ -438,6 +439,7 @@ POSTGRES_MIGRATIONS: list[str] = [
     f"""
     ALTER TABLE records ADD COLUMN refused_by {T};
     ALTER TABLE documents ADD COLUMN extractor {T};
+    CREATE INDEX documents_extractor ON documents(extractor, id);
     UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
         outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
         OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
