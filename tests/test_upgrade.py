@@ -31,7 +31,7 @@ LISTING_URL = "https://scottishunemployedworkers.net/category/sanctions/"
 OLDER = "code-0+trafilatura-1.6.0+htmldate-1.4.0"  # a stamp no Casebook of today gives
 
 
-def _refused_by_an_older_casebook(settings: Settings) -> tuple[str, str]:
+def refused_by_an_older_casebook(settings: Settings) -> tuple[str, str]:
     """Archive a real article and a real category page, catalogued as an older extractor left them:
     refused, with the reasons the first Casebook gave. Returns the two records' ids."""
     article = demo_imports(settings.demo_path)[0]
@@ -72,7 +72,7 @@ def test_an_article_an_older_extractor_refused_becomes_a_document_at_the_next_in
     tmp_path: Path, database_url: str | None
 ) -> None:
     settings = settings_for(tmp_path / "data", database_url)
-    article_record, listing_record = _refused_by_an_older_casebook(settings)
+    article_record, listing_record = refused_by_an_older_casebook(settings)
     before = check(settings)
     said = [p for p in before.problems if p.kind == "refused-by-another-extractor"]
     assert (
@@ -165,7 +165,7 @@ def test_refusals_catalogued_before_stamps_are_read_again_and_nothing_else(
 
 def test_ingest_alone_reads_the_older_refusals_again(tmp_path: Path) -> None:
     settings = settings_for(tmp_path / "data")
-    _refused_by_an_older_casebook(settings)
+    refused_by_an_older_casebook(settings)
     ran = CliRunner().invoke(cli, ["--data-dir", str(settings.data_dir), "ingest", "--no-progress"])
     assert ran.exit_code == 0, ran.output
     assert "ingest: 1 new, 2 pages an earlier Casebook refused read again (1 now documents)" in ran.output

@@ -32,6 +32,7 @@ from test_crawl import (
     warc_records,
     wordpress_entry,
 )
+from test_upgrade import refused_by_an_older_casebook
 
 from casebook.archive import AUX_PREFIX
 from casebook.settings import Settings
@@ -201,6 +202,19 @@ def test_ingest_queued_by_file_runs_once_and_again_stores_nothing_twice(postgres
     assert len(records) == len(pages)  # nothing archived twice
     check = casebook(data, url, "check")
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.slow
+def test_ingest_queued_with_no_path_reads_the_older_refusals_again(postgres, tmp_path: Path) -> None:
+    url = postgres.new_database()
+    data = tmp_path / "data"
+    refused_by_an_older_casebook(settings_for(data, url))  # an article and a listing, refused before
+    queued = casebook(data, url, "ingest", "--queue")
+    assert queued.stdout.startswith("ingest: 1 jobs queued"), queued.stdout + queued.stderr
+    assert casebook(data, url, "worker", "--until-empty").returncode == 0
+    assert kind(jobs(data, url), "ingest") == {"succeeded": 1, "retried": 0, "total": 1}
+    assert len(documents(settings_for(data, url))) == 1  # the article; the listing is refused again
+    assert casebook(data, url, "check").returncode == 0
 
 
 @pytest.mark.slow

@@ -76,14 +76,17 @@ def queue_crawl(
 
 
 def queue_ingest(settings: Settings, paths: list[Path], batch: int = HTML_BATCH) -> Queued:
-    """One ingest job per WARC file, and one per ``batch`` HTML files. Paths are queued absolute: the
-    workers must see the files at the same paths (a folder every machine mounts)."""
+    """One ingest job per WARC file, and one per ``batch`` HTML files; with no paths, one job that finishes
+    what is left (as ``casebook ingest`` alone does). Paths are queued absolute: the workers must see the
+    files at the same paths (a folder every machine mounts)."""
     from indexer.pipeline.ingest import collect_inputs
 
     html_files, warc_files = collect_inputs(paths)
     groups = [[str(p.resolve())] for p in warc_files]
     html = [str(p.resolve()) for p in html_files]
     groups += [html[start : start + batch] for start in range(0, len(html), max(1, batch))]
+    if not paths:
+        groups = [[]]
     queued = Queued("ingest")
     with open_queue(settings) as app:
         task = app.tasks["ingest"]
