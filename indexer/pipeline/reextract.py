@@ -39,7 +39,6 @@ from casebook.models import Document
 from casebook.settings import Settings
 from casebook.store import StoredDocument
 from indexer.dedup.duplicates import Fingerprint, assign_cluster
-from indexer.extract.version import extractor_stamp
 from indexer.pipeline.alerts import after_run
 from indexer.pipeline.ingest import BATCH, Ingester
 
@@ -108,17 +107,16 @@ def reextract(
     ``enricher``: a loaded :class:`indexer.enrich.Enricher` for the changed texts (default: one loaded from
     ``settings`` when a text changes). ``only``: these documents alone, those of them still stale (a batch
     of a queued ``casebook reextract --queue``: run twice, the second run finds nothing to do)."""
-    stamp = extractor_stamp()
     ingester = Ingester(settings, enricher=enricher)
     try:
         if force:
             with ingester.store.write_transaction():
                 ingester.store.clear_extractor_stamps()
-        stale = ingester.store.stale_extractions(stamp)
+        stale = ingester.store.stale_extractions(ingester.extractor)
         if only is not None:
             wanted = set(only)
             stale = [doc_id for doc_id in stale if doc_id in wanted]
-        report = ReextractReport(stamp, stale=len(stale), forced=force)
+        report = ReextractReport(ingester.extractor, stale=len(stale), forced=force)
         with tqdm(total=len(stale), desc="reextract", unit="doc", disable=not progress, leave=False) as bar:
             for start in range(0, len(stale), BATCH):
                 ids = stale[start : start + BATCH]
