@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from procrastinate.exceptions import AlreadyEnqueued
 
@@ -112,10 +113,9 @@ def queue_enrich(settings: Settings, force: bool = False, batch: int = ENRICH_BA
             if force:
                 with store.write_transaction():
                     store.clear_enrichment_stamps()
-            task = app.tasks["enrich"]
-            queued = Queued("enrich", note=" (forced)" if force else "")
-            for start in range(0, len(ids), max(1, batch)):
-                queued.jobs.append(task.defer(ids=ids[start : start + batch]))
+            queued = Queued(
+                "enrich", _defer_batches(app.tasks["enrich"], ids, batch), note=" (forced)" if force else ""
+            )
     if not ids:
         queued.note = f", every document is enriched by {version}"
     return queued
@@ -132,13 +132,18 @@ def queue_reextract(settings: Settings, force: bool = False, batch: int = REEXTR
             with store.write_transaction():
                 store.clear_extractor_stamps()
         ids = store.stale_extractions(stamp)
-        task = app.tasks["reextract"]
-        queued = Queued("reextract", note=" (forced)" if force else "")
-        for start in range(0, len(ids), max(1, batch)):
-            queued.jobs.append(task.defer(ids=ids[start : start + batch]))
+        queued = Queued(
+            "reextract", _defer_batches(app.tasks["reextract"], ids, batch), note=" (forced)" if force else ""
+        )
     if not ids:
         queued.note = f", every document was read by {stamp}"
     return queued
+
+
+def _defer_batches(task: Any, ids: list[str], batch: int) -> list[int]:
+    """One job of ``task`` per ``batch`` of these document ids; their job ids."""
+    size = max(1, batch)
+    return [task.defer(ids=ids[start : start + size]) for start in range(0, len(ids), size)]
 
 
 def queue_reindex(settings: Settings) -> Queued:

@@ -312,7 +312,7 @@ class Ingester:
             extracted.append((record, found))
             reread = (record.page.record_id or "") in self._rereading
             report.reread += reread
-            report.rescued += reread and found.doc is not None
+            report.rescued += int(reread and found.doc is not None)
             if found.doc is None and not reread:  # a page refused again was reported when first refused
                 report.skipped.append(f"{record.page.url}: {found.outcome}")
         docs = [found.doc for _, found in extracted if found.doc is not None]

@@ -92,7 +92,7 @@ class _Reading:
     texts: dict[int, Document] = field(default_factory=dict)
     why: str | None = None
     read_as: str | None = None  # the address this extractor reads the page as, when not the stored one
-    refused: bool = False  # kept because this extractor refuses the page: not read again until the next
+    refused: bool = False  # kept as this extractor refuses the page: not read again until the next upgrade
 
 
 def reextract(
