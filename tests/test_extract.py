@@ -614,6 +614,26 @@ def test_pruning_never_removes_the_container_holding_the_article(container: str)
     assert "Popular" not in doc.text
 
 
+def test_blogpost_sections_of_a_page_declared_single_are_one_article() -> None:
+    """Seen (trafilatura's benchmark, battery-news.de): a WordPress theme marks every text section of one
+    story, and each post of its 'related' slider, ``itemprop="blogPost"``; the page, declared a single post
+    by its body classes, was refused as a 'blog listing with 34 posts'."""
+    sections = "".join(f'<section itemprop="blogPost">{p}</p></section>' for p in STORY.split("</p>") if p)
+    slider = "".join(
+        f'<article class="slide-entry" itemprop="blogPost"><h3><a href="/2024/01/0{n}/s{n}/">Story {n}</a>'
+        f"</h3><time>0{n}.01.2024</time></article>"
+        for n in range(1, 4)
+    )
+    body = 'class="post-template-default single single-post postid-15470 single-format-standard"'
+    doc = extract(
+        page(_article_page(sections, rail=slider, body_attrs=body), "https://x.example/p/", NOW), "x"
+    )
+    assert "has paused the roll-out" in doc.text and "remaining regions of England" in doc.text
+    # the same sections on a page that does not say it is one post are still a blog of several posts
+    with pytest.raises(NotAnArticle, match=r"blog listing with 6 posts"):
+        extract(page(_article_page(sections, rail=slider), "https://x.example/p/", NOW), "x")
+
+
 def test_a_short_page_is_kept_as_uncertain_rather_than_refused() -> None:
     """A video page or a brief notice is still an item a journalist may need: kept, marked uncertain."""
     html = (

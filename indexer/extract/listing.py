@@ -228,7 +228,9 @@ def refusal_reason(
         if len(posts) >= 2:
             return f"{' '.join(sorted(declared))} page with {len(posts)} posts"
     blog_posts = [el for el in tree.xpath("//*[@itemprop='blogPost']") if in_article_proper(el)]
-    if len(blog_posts) >= 2:  # schema.org: the CMS marks the page a Blog of several BlogPostings
+    # schema.org: the CMS marks the page a Blog of several BlogPostings, unless it also declares the page a
+    # single post (seen: a theme marking each section of one story, and its 'related' slider, blogPost)
+    if len(blog_posts) >= 2 and not looks_single:
         return f"blog listing with {len(blog_posts)} posts"
     teasers = index_teasers(tree, page_url) if teasers is None else teasers
     if len(teasers) >= MIN_TEASERS:
