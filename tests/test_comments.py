@@ -356,6 +356,7 @@ def test_the_name_is_cut_from_a_date_and_reply_link_written_beside_it() -> None:
         ("Di, 21. April 2020 - 16:40", "2020-04-21T16:40:00"),
         ("11/08/2020 at 9:52", "2020-08-11T09:52:00"),
         ("08/31/2020", "2020-08-31"),  # month first where the day cannot be the month
+        ("18. 05. 2014", "2014-05-18"),
     ],
 )
 def test_comment_dates_in_several_languages(text: str, expected: str) -> None:
@@ -462,3 +463,84 @@ def test_analyze_reads_comments_with_the_registrys_selector(tmp_path) -> None:
     out = json.loads(result.output)
     assert out["source"] == "talk"
     assert [c["author"] for c in out["comments"]] == ["Maureen", "R. Bhatt"]
+
+
+# Seen on trafilatura's benchmark pages (WordPress and WordPress.com blogs): comments the markup rules missed,
+# or read with their labels, or pingbacks taken for readers. Shapes as those themes print them.
+
+
+def test_wordpress_comments_known_only_by_the_walkers_ids() -> None:
+    """A theme's own comment callback may print ``li id="comment-N"`` with no class: the id WordPress's
+    walker gives every comment still marks each one; 'Comment by' is the theme's label, not the name."""
+    items = "".join(
+        f'<li id="comment-{n}"><p>{text}</p><p><cite>Comment by {name} &#8212; 17.07, 2011 @'
+        f' <a href="#comment-{n}">13:0{n}</a></cite></p></li>'
+        for n, name, text in (
+            (1, "<a href='https://example.org' rel='external nofollow' class='url'>Mirko Lange</a>",
+             "The tribunal overturned my sanction after eight months of waiting."),
+            (2, "Daniel", "Same for my sister, who waited a year for her PIP appeal to be heard."),
+        )
+    )  # fmt: skip
+    html = f'<html><body>{ARTICLE}<h2 id="comments">2 Comments</h2><ol id="commentlist">{items}</ol></body>'
+    assert [(c.author, c.text) for c in _comments(html)] == [
+        ("Mirko Lange", "The tribunal overturned my sanction after eight months of waiting."),
+        ("Daniel", "Same for my sister, who waited a year for her PIP appeal to be heard."),
+    ]
+
+
+def test_a_comment_printed_inside_its_author_block_keeps_its_text() -> None:
+    """WordPress.com's classic themes put the whole comment inside ``div.comment-author.vcard``: cutting
+    the author block as metadata cut what the reader wrote."""
+    html = (
+        f'<html><body>{ARTICLE}<ol id="commentlist"><li class="comment depth-1" id="comment-49606">'
+        '<div id="div-comment-49606"><div class="comment-author vcard"><img class="avatar" src="a.png">'
+        "<p>Your last paragraph says it all: nobody should have to fight this hard for a benefit.</p>"
+        "<p><cite>Kommentar von <span class='fn'><a href='https://example.org' rel='external nofollow'"
+        " class='url'>Margit Heumann</a></span> &#8212; 2019-01-01 @ <a href='#comment-49606'>00:39</a>"
+        "</cite> <span class='reply'>| <a class='comment-reply-link' href='#'>Antworten</a></span></p>"
+        "</div></div></li></ol></body></html>"
+    )
+    (comment,) = _comments(html)
+    assert comment.author == "Margit Heumann"
+    assert (
+        comment.text
+        == "Your last paragraph says it all: nobody should have to fight this hard for a benefit."
+    )
+    assert comment.published == "2019-01-01T00:39:00"
+
+
+def test_pingbacks_known_by_their_label_or_their_excerpt_are_not_reader_comments() -> None:
+    items = (
+        '<li id="comment-1"><cite>Pingback von <a href="https://other.example/x" rel="external nofollow"'
+        ' class="url">Weekly links</a></cite> | <small>11.09.2011 23:31</small>'
+        "<p>[&#8230;] Benefit cuts &#8211; the government announced cuts to disability benefits [&#8230;]</p>"
+        "</li>"
+        '<li id="comment-2"><cite><a href="https://other.example/y" rel="external nofollow" class="url">'
+        "Round-up</a></cite><p>- [&#8230;] see also: Benefit cuts, on this blog [&#8230;]</p></li>"
+        '<li id="comment-3"><cite>Ann</cite><p>[...] is what the letter said. Then nothing for six weeks.</p>'
+        "</li>"
+    )
+    html = f'<html><body>{ARTICLE}<ol class="commentlist">{items}</ol></body></html>'
+    assert [(c.author, c.text) for c in _comments(html)] == [
+        ("Ann", "[...] is what the letter said. Then nothing for six weeks.")
+    ]
+
+
+def test_the_byline_below_a_comment_gives_its_name_and_day_and_a_stranded_label_is_dropped() -> None:
+    items = (
+        '<li class="comment" id="comment-1"><div class="comment-body"><p>You do not need the extra form; the'
+        " assessor has to ask for it.</p><p>Tobsen · April 19, 2019</p></div></li>"
+        '<li id="comment-2"><img class="gravatar" src="g.png"> Kommentar<small> von </small>'
+        "<cite>Mareike</cite>"
+        '<br><small class="commentmetadata">8. Dezember 2010 um 10:56</small>'
+        "<p>An interesting way to put it. I will send this to my MP tomorrow.</p></li>"
+    )
+    html = f'<html><body>{ARTICLE}<ol class="commentlist">{items}</ol></body></html>'
+    assert [(c.author, c.published, c.text) for c in _comments(html)] == [
+        ("Tobsen", "2019-04-19", "You do not need the extra form; the assessor has to ask for it."),
+        (
+            "Mareike",
+            "2010-12-08T10:56:00",
+            "An interesting way to put it. I will send this to my MP tomorrow.",
+        ),
+    ]

@@ -1,13 +1,16 @@
 """Reader comments, kept apart from the article body: campaigners cite them as testimony.
 
 A comment is found by its markup, across the families the archived sites (and the web around them) use:
-WordPress and WordPress.com themes (``li.comment``, HTML5 and classic walkers, plugins such as Epoch),
-Blogger (``li.comment`` with ``cite.user`` inside the ``widget Blog``), Drupal (``article.comment`` /
-``div.comment`` with a ``field--name-comment-body``), and Joomla extensions (JComments' ``comment-item-N``
-blocks, Komento's ``kmt-item``, K2's ``itemCommentsList``). Each comment is read from its own part of the
-page, without its replies: the reader's name as shown (cut from a date or "says:" written beside it), the
-day, and the text. When no such markup is found but the page has a comment section, trafilatura's own
-comment extraction is kept as one Comment with no author: better than losing the testimony.
+WordPress and WordPress.com themes (``li.comment``, HTML5 and classic walkers, a theme's own callback that
+prints only the walker's ``li#comment-N``, plugins such as Epoch), Blogger (``li.comment`` with
+``cite.user`` inside the ``widget Blog``), Drupal (``article.comment`` / ``div.comment`` with a
+``field--name-comment-body``), and Joomla extensions (JComments' ``comment-item-N`` blocks, Komento's
+``kmt-item``, K2's ``itemCommentsList``). Each comment is read from its own part of the page, without its
+replies: the reader's name as shown (cut from a date or "says:" written beside it, or read from the byline
+a theme prints below the text), the day, and the text. Pingbacks and trackbacks are left out, known by
+their class, their label or WordPress's ``[…] excerpt […]``. When no such markup is found but the page has
+a comment section, trafilatura's own comment extraction is kept as one Comment with no author: better
+than losing the testimony.
 
 A comment list in a sidebar ("recent comments") belongs to other pages, but a theme may put the page's own
 thread in an ``<aside>`` or a ``<footer>``, or in a widget that also holds the article (Blogger): only a
@@ -45,11 +48,14 @@ def _has_class(name: str) -> str:
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
-# A comment item: li.comment (WordPress, WordPress.com, Blogger, Joomla-style widgets), Komento's li.kmt-item,
-# K2's list; failing those, a block marked as one comment (Drupal's article/div.comment, JComments'
-# comment-item-N, a plugin's div#comment-N, schema.org Comment). Pingbacks carry their own class.
+# A comment item: li.comment (WordPress, WordPress.com, Blogger, Joomla-style widgets), an li with the id
+# WordPress's comment walker gives every comment (``comment-N``: themes with their own callback may print
+# no class), Komento's li.kmt-item, K2's list; failing those, a block marked as one comment (Drupal's
+# article/div.comment, JComments' comment-item-N, a plugin's div#comment-N, schema.org Comment).
 COMMENT_ITEM_XPATH = etree.XPath(
-    f"//li[{_has_class('comment')} or {_has_class('kmt-item')}] | //ul[{_has_class('itemCommentsList')}]/li"
+    f"//li[{_has_class('comment')} or {_has_class('kmt-item')} or re:test(@id, '^comment-\\d+$')]"
+    f" | //ul[{_has_class('itemCommentsList')}]/li",
+    namespaces=RE_NS,
 )
 COMMENT_BLOCK_ITEM_XPATH = etree.XPath(
     f"//*[self::div or self::article or self::section][{_has_class('comment')} or {_has_class('js-comment')}"
@@ -61,7 +67,9 @@ _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
 _ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
 _SIDEBAR_RE = re.compile(r"(?:^|\s)(?:sidebar|widget|secondary)(?:$|[\s_-])|recent-?comments", re.I)
-_PINGBACK_TEXT = re.compile(r"^\s*(?:pingback|trackback)\s*:", re.IGNORECASE)
+_PINGBACK_TEXT = re.compile(r"^\s*(?:pingback|trackback)\b", re.IGNORECASE)  # 'Pingback:', 'Pingback von'
+# WordPress prints a pingback as the linking post's excerpt between ellipses: '[…] excerpt […]'
+_PINGBACK_EXCERPT = re.compile(r"^\W{0,3}\[(?:…|\.\.\.)\].*\[(?:…|\.\.\.)\]\W{0,3}$", re.DOTALL)
 
 # Containers holding a comment thread (used to decide whether the trafilatura fallback is worth running).
 COMMENT_SECTION_XPATH = etree.XPath(
@@ -153,6 +161,8 @@ _AUTHOR_XPATHS = [
     ),
     etree.XPath(f"descendant::*[{_has_class('comment-author')}]//*[self::strong or self::b or self::a][1]"),
     etree.XPath(f"descendant::*[{_has_class('comment-author')}][1]"),
+    # WordPress's get_comment_author_link(): the only link it marks class="url" rel="external nofollow"
+    etree.XPath(f"descendant::a[{_has_class('url')} and contains(@rel, 'external')][1]"),
     etree.XPath("descendant::cite[1]"),
     etree.XPath("descendant::*[self::footer or self::header or self::h6][1]"),  # 'Name | 21 April 2020'
 ]  # fmt: skip
@@ -208,8 +218,9 @@ _DATE_RES = [
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
     # 2016-11-14
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
-    # 14/11/2016, 14.09.2022 (day first, as a UK archive writes it, unless the day cannot be a month)
-    re.compile(r"\b(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4})\b"),
+    # 14/11/2016, 14.09.2022, 18. 05. 2014 (day first, as a UK archive writes it, unless the day cannot be
+    # a month)
+    re.compile(r"\b(?P<first>\d{1,2})[/.] ?(?P<second>\d{1,2})[/.] ?(?P<year>\d{4})\b"),
 ]
 # A time right after the date: "at 4:21 pm", "um 18:05 Uhr", "- 16:40", "/ 6:16", "à 10 h 15", "21.11"
 _TIME_RE = re.compile(
@@ -304,9 +315,16 @@ def _own_scope(item: HtmlElement, items: set[HtmlElement]) -> HtmlElement:
 _NAME_CUT_RE = re.compile(r"\s+(?:\||·|•|–|—|-)(?:\s+.*)?$|\s*[|·•]\s*$|\s+(?:on|am|le|el|il|op)$", re.I)
 
 
+# 'Comment by Daniel', 'Kommentar von Margit Heumann': the words a theme writes before the name
+_NAME_LEAD = r"(?:comment|kommentar|commentaire|comentario|commento|reactie)\s+(?:by|von|de|par|di|van)"
+_NAME_LEAD_RE = re.compile(rf"^{_NAME_LEAD}\s+", re.I)
+_NAME_LABEL_RE = re.compile(rf"^{_NAME_LEAD}\s*:?$", re.I)  # the label left when the name was cut
+
+
 def _clean_name(text: str) -> str:
-    """'Ben 19. Juni 2018 um 15:28 Uhr - Antworten' -> 'Ben'; 'Heidemarie Heim | Di, 21. April' -> ..."""
-    text = " ".join(text.split())
+    """'Ben 19. Juni 2018 um 15:28 Uhr - Antworten' -> 'Ben'; 'Heidemarie Heim | Di, 21. April' -> ...;
+    'Comment by Daniel — 17.07, 2011' -> 'Daniel'."""
+    text = _NAME_LEAD_RE.sub("", " ".join(text.split()))
     for pattern in _DATE_RES:
         match = pattern.search(text)
         if match:
@@ -487,10 +505,26 @@ def _is_date_line(text: str) -> bool:
     return False
 
 
-def _text(scope: HtmlElement) -> str:
-    """What the reader wrote: the comment's text element(s), less metadata, buttons and site notices."""
+def _text(scope: HtmlElement) -> tuple[str, str | None]:
+    """What the reader wrote: the comment's text element(s), less metadata, buttons and site notices; and
+    the byline cut from above or below it ('Tobsen · April 19, 2019'), which may hold the commenter's name.
+
+    Some themes print the whole comment inside its author block (WordPress.com's classic themes:
+    ``div.comment-author.vcard`` around the avatar, the reader's paragraphs and the 'Comment by' line).
+    When cutting the metadata would leave nothing, a metadata block is opened instead of cut: its own
+    metadata inside (the name, the date, the reply link) is still cut, and its paragraphs stay.
+    """
+    text, byline = _cleaned_text(deepcopy(scope), unwrap=False)
+    return (text, byline) if text else _cleaned_text(scope, unwrap=True)
+
+
+def _cleaned_text(scope: HtmlElement, unwrap: bool) -> tuple[str, str | None]:
     for el in list(_NOT_TEXT_XPATH(scope)):
-        if el.getparent() is not None:
+        if el.getparent() is None:
+            continue
+        if unwrap and el.tag == "div" and el.find(".//p") is not None:
+            el.drop_tag()
+        else:
             el.drop_tree()
     for el in list(scope.iter("a", "span", "button")):
         if el.getparent() is not None and _ACTION_WORDS_RE.match(" ".join(el.text_content().split())):
@@ -502,12 +536,15 @@ def _text(scope: HtmlElement) -> str:
             chosen = set(found)
             bodies = [el for el in found if not any(a in chosen for a in el.iterancestors())]
             break
-    paras = [para for body in bodies for para in paragraphs(body)]
+    paras = [para for body in bodies for para in paragraphs(body) if not _NAME_LABEL_RE.match(para)]
     while paras and _ACTION_WORDS_RE.match(paras[-1]):
         paras.pop()
+    byline = None
     if len(paras) > 1 and _is_date_line(paras[0]):
-        paras.pop(0)  # a date line the theme put above the text, not something the reader wrote
-    return "\n\n".join(_strip_notices(paras))
+        byline = paras.pop(0)  # a date line the theme put above the text, not something the reader wrote
+    elif len(paras) > 1 and _is_date_line(paras[-1]):
+        byline = paras.pop()  # ... or below it
+    return "\n\n".join(_strip_notices(paras)), byline
 
 
 def _depth(item: HtmlElement, items: set[HtmlElement]) -> int:
@@ -522,10 +559,12 @@ def _depth(item: HtmlElement, items: set[HtmlElement]) -> int:
     return max(int(match.group(1)) - 1, 0) if match else 0
 
 
-def _is_pingback(item: HtmlElement) -> bool:
+def _is_pingback(item: HtmlElement, text: str) -> bool:
+    """A pingback or trackback by its class, its label, or ``text`` (what the comment says) being a linking
+    post's excerpt."""
     if _classes(item) & _PINGBACK_CLASSES:
         return True
-    return bool(_PINGBACK_TEXT.match(item.text_content()[:200]))
+    return bool(_PINGBACK_TEXT.match(item.text_content()[:200]) or _PINGBACK_EXCERPT.match(text))
 
 
 def _in_sidebar(el: HtmlElement, article: set[HtmlElement]) -> bool:
@@ -652,17 +691,19 @@ def extract_comments(
     item_set = set(items)
     comments: list[Comment] = []
     for item in items:
-        if _is_pingback(item):
-            continue
         scope = _own_scope(item, item_set)
         author, author_el = _author(scope)
         published, approximate = _published(scope, fetched)
         if author_el is not None and author_el.getparent() is not None and not author_el.xpath(_BODY_TEST):
             author_el.drop_tree()  # the name is not part of what the reader wrote
-        text = _text(scope)
-        if not text:
-            log.debug("comment with no text skipped (author %s)", author)
+        text, byline = _text(scope)
+        if not text or _is_pingback(item, text):
+            log.debug("comment with no text, or a pingback, skipped (author %s)", author)
             continue
+        if byline:  # 'Tobsen · April 19, 2019': the name and day, where this theme puts them
+            author = author or _clean_name(byline) or None
+            if published is None:
+                published, approximate = parse_absolute(byline, fetched), False
         comments.append(
             Comment(
                 author=author,
