@@ -62,11 +62,13 @@ test-fast: setup
 # named in tests/gold/comments_public.toml), each beside plain trafilatura and htmldate in the same run.
 # AEB=/path (scrapinghub's article-extraction-benchmark: ground-truth.json and html/) and HTMLDATE=/path
 # (the htmldate repository: its evaluation pages and their days) are sets kept apart: measured beside plain
-# trafilatura and htmldate, never tuned on.
+# trafilatura and htmldate, never tuned on. TRAFBENCH=/path (trafilatura's tests/ folder: its evaluation
+# pages with their snippets, titles, authors, days and comments) is trafilatura's home ground, looked at.
 # SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
 WCXB ?=
 AEB ?=
 HTMLDATE ?=
+TRAFBENCH ?=
 COMMENTS ?=
 SPEED_REF ?=
 eval: setup
@@ -78,6 +80,8 @@ eval: setup
 	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi; \
 	if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)" || status=1; \
 	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi; \
+	if [ -n "$(TRAFBENCH)" ]; then $(BIN)/python tests/eval_trafbench.py "$(TRAFBENCH)" || status=1; \
+	else echo "TRAFBENCH not given: 'make eval TRAFBENCH=/path/to/trafilatura/tests' scores its own pages too"; fi; \
 	if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
 		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)" || status=1; fi; \
 	if [ -n "$(COMMENTS)" ]; then $(BIN)/python tests/eval_comments.py "$(COMMENTS)" || status=1; \

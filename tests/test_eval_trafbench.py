@@ -1,0 +1,58 @@
+"""The scorer for trafilatura's evaluation pages (``tests/eval_trafbench.py``) counts snippets as the
+benchmark's ``evaluate.py`` does, says nothing for a refused page, and tells comments kept apart from
+comments left in the body."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from eval_trafbench import Snippets, main
+
+STORY = " ".join(
+    f"Paragraph {n} of the report says the council cut the fund for {n} hundred disabled tenants this year."
+    for n in range(1, 30)
+)
+COMMENT = "My mother lost her award at the same tribunal last spring."
+
+
+def test_snippets_are_counted_as_the_benchmark_counts_them() -> None:
+    entry = {"with": ["cut  the fund", "not there"], "without": ["Impressum", "tenants this"]}
+    counts = Snippets()
+    counts.add(entry, "The council cut the\nfund for tenants this year.")  # whitespace does not matter
+    assert (counts.tp, counts.fn, counts.fp, counts.tn) == (1, 1, 1, 1)
+    counts.add(entry, None)  # a refused page: every 'with' missed, every 'without' rightly absent
+    assert (counts.tp, counts.fn, counts.fp, counts.tn) == (1, 3, 1, 3)
+    precision, recall, accuracy, f1 = counts.scores()
+    assert precision == 0.5 and recall == 0.25 and accuracy == 0.5 and f1 == pytest.approx(1 / 3)
+
+
+def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    story = (
+        "<html><head><title>Fund cut</title></head><body><article><h1>Fund cut</h1>"
+        f"<p>{STORY}</p></article><ol class='commentlist'><li class='comment' id='comment-1'>"
+        f"<cite class='fn'>Ann</cite><div class='comment-content'><p>{COMMENT}</p></div></li></ol>"
+        "<footer>Impressum</footer></body></html>"
+    )
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "story.html").write_text(story, encoding="utf-8")
+    (tmp_path / "eval" / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
+    gold = {
+        "https://example.org/2024/05/02/fund-cut/": {
+            "file": "story.html", "with": ["Paragraph 3 of the report"], "without": ["Impressum"],
+            "title": "Fund cut", "date": "2024-05-02",
+            "comments": [COMMENT, "A comment the page never shows."],
+        },
+        "https://example.org/empty": {"file": "empty.html", "with": ["Text it never had"], "without": ["x"]},
+    }  # fmt: skip
+    (tmp_path / "evaldata.json").write_text(json.dumps(gold), encoding="utf-8")
+    assert main([str(tmp_path)]) == 1  # a page in two refused: more than 1%
+    out = capsys.readouterr().out
+    assert "refused (say nothing)          1 (50.0%)" in out and "refused: https://example.org/empty" in out
+    assert "comment snippets: 2, 1 shown in the saved page" in out
+    found = next(line for line in out.splitlines() if line.startswith("found, of those shown"))
+    assert found.split()[-2] == "100.0%"  # the comment is kept apart, found
+    leak = next(line for line in out.splitlines() if line.startswith("in the body"))
+    assert leak.split()[-2] == "0.0%"  # ... and not in the body
+    assert "targets: refused 1 pages (target: at most 1%)" in out
