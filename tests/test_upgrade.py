@@ -156,11 +156,18 @@ def test_refusals_catalogued_before_stamps_are_read_again_and_nothing_else(
         ("pending", None),
     ]
     _old_store(settings, database_url, [(r, None) for r in refusals] + others)
+    # read as it is, not yet migrated (casebook check opens the store read-only): the same refusals wait
+    with open_store(settings, read_only=True) as store:
+        assert store.schema_version == 8
+        seen = {e.outcome: e.refused_by for e in store.catalogue()}
+    said = [p for p in check(settings).problems if p.kind == "refused-by-another-extractor"]
+    assert len(said) == 1 and said[0].message.startswith(f"{len(refusals)} pages were refused")
     with open_store(settings) as store:
         marked = {e.outcome: e.refused_by for e in store.catalogue()}
         assert store.warc_files_to_process(extractor_stamp()) == ["f.warc.gz"]
     assert {o for o, by in marked.items() if by is not None} == set(refusals)
     assert all(by == "unstamped" for o, by in marked.items() if o in refusals)
+    assert seen == marked
 
 
 def test_ingest_alone_reads_the_older_refusals_again(tmp_path: Path) -> None:

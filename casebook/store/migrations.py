@@ -12,6 +12,15 @@ dates and addresses sort the same on both and on any server's locale.
 
 from __future__ import annotations
 
+# A record refused as not an article before refusals were stamped with the extractor's (schema 9): known by
+# the reasons every earlier version gave, never a crawl's own outcomes. Migration 9 marks them; a store not
+# yet migrated (read-only: `casebook check`) is read with the same test.
+PRE_STAMP_REFUSAL = """doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
+        outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
+        OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
+        OR outcome LIKE 'not an HTML page (%'
+    )"""
+
 MIGRATIONS: list[str] = [
     # 1: documents, their versions, the WARC record catalogue, and enrichment output.
     """
@@ -232,11 +241,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE records ADD COLUMN refused_by TEXT;
     ALTER TABLE documents ADD COLUMN extractor TEXT;
     CREATE INDEX documents_extractor ON documents(extractor, id);
-    UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
-        outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
-        OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
-        OR outcome LIKE 'not an HTML page (%'
-    );
+    UPDATE records SET refused_by = 'unstamped' WHERE """
+    + PRE_STAMP_REFUSAL
+    + """;
     """,
 ]
 
@@ -440,10 +447,8 @@ POSTGRES_MIGRATIONS: list[str] = [
     ALTER TABLE records ADD COLUMN refused_by {T};
     ALTER TABLE documents ADD COLUMN extractor {T};
     CREATE INDEX documents_extractor ON documents(extractor, id);
-    UPDATE records SET refused_by = 'unstamped' WHERE doc_id IS NULL AND outcome NOT LIKE 'crawl%' AND (
-        outcome LIKE '%, not one article: %' OR outcome LIKE '%, not an article: %'
-        OR outcome LIKE 'empty page, no text: %' OR outcome LIKE 'no article text on the page: %'
-        OR outcome LIKE 'not an HTML page (%'
-    );
+    UPDATE records SET refused_by = 'unstamped' WHERE """
+    + PRE_STAMP_REFUSAL
+    + """;
     """,
 ]

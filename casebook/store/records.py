@@ -9,6 +9,7 @@ from datetime import datetime
 
 from casebook.archive.reader import UNDECODED
 from casebook.store.database import Database
+from casebook.store.migrations import PRE_STAMP_REFUSAL
 
 # The record catalogue's outcomes that are not final. A pending record has not been processed yet; a
 # record that failed for a reason a newer Casebook can fix (a content-coding it could not undo, an
@@ -95,8 +96,15 @@ class Records(Database):
         return None if row is None else CatalogueEntry(**dict(row))
 
     def catalogue(self) -> Iterator[CatalogueEntry]:
-        """Every catalogued record, in file and offset order."""
-        for row in self.db.execute("SELECT * FROM records ORDER BY warc_file, warc_offset"):
+        """Every catalogued record, in file and offset order. A store not yet migrated to refusal stamps
+        (opened read-only) shows its refusals as migration 9 will mark them, so ``casebook check`` sees
+        them before any command has migrated it."""
+        stamps = (
+            ""
+            if self._has_column("records", "refused_by")
+            else f", CASE WHEN {PRE_STAMP_REFUSAL} THEN 'unstamped' END AS refused_by"
+        )
+        for row in self.db.execute(f"SELECT *{stamps} FROM records ORDER BY warc_file, warc_offset"):
             yield CatalogueEntry(**dict(row))
 
     def add_record(
