@@ -1084,3 +1084,29 @@ def test_json_ld_strings_are_html_unescaped() -> None:
     assert doc.authors == ["Maria", "Katerina"]
     assert doc.categories == ["Travel & Tips"]
     assert doc.published == date(2024, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("h1", "og", "expected"),
+    [
+        # a roofline, a section label, a date: the kicker in an element of its own is not the headline
+        ('<span class="roofline">Sanctions</span> Jobcentre staff told to hit targets', "Jobcentre staff told"
+         " to hit targets", "Jobcentre staff told to hit targets"),
+        ('<div class="entry-section"><a href="/politics/">Politics</a></div> | <span>Council cuts disability'
+         " fund</span>", "Council cuts disability fund", "Council cuts disability fund"),
+        ('<a href="/p"><time class="m-date">Dec 18 2025</time> Preparing the PIP review</a>',
+         "Preparing the PIP review", "Preparing the PIP review"),
+        # an h1 of plain text keeps its words, whatever og:title shortens
+        ("The Best Advice on Appealing a PIP Decision", "Best Advice on Appealing a PIP Decision",
+         "The Best Advice on Appealing a PIP Decision"),
+    ],
+)  # fmt: skip
+def test_a_kicker_printed_in_the_headline_is_not_part_of_the_title(h1: str, og: str, expected: str) -> None:
+    """Seen on trafilatura's benchmark pages: 'Immobilienkrise Rene Benko-Firma Signa in Sorge', 'Local News
+    | Brothel catering ...' taken as the titles, where og:title and the gold say the headline alone."""
+    html = (
+        f'<html><head><title>{og} | Example News</title><meta property="og:title" content="{og}"></head>'
+        f"<body><article><h1>{h1}</h1>{STORY}</article></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/2024/05/story", NOW), "x")
+    assert doc.title == expected
