@@ -406,6 +406,14 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("By Matthew Richardson ⋅ Review", [], ["Matthew Richardson"]),  # a dot operator, as '•' and '·'
         ("By Daryl Austin Published March 9, 2026", [], ["Daryl Austin"]),
         ("Jo Bloggs » 3 May 2024", [], ["Jo Bloggs"]),
+        # seen on trafilatura's benchmark pages: 'by' in other languages, days written in them, form labels
+        ("Von Vanessa Franke", [], ["Vanessa Franke"]),
+        ("Auteur Anna Kubišta", [], ["Anna Kubišta"]),
+        ("Por Alberto Ávila", [], ["Alberto Ávila"]),
+        ("Von Tomas Spahn Fr, 18. Oktober 2019", [], ["Tomas Spahn"]),
+        ("Von Christian Thiele, 07 Dezember", [], ["Christian Thiele"]),
+        ("Di Maio", [], ["Di Maio"]),  # a surname's particle is no 'by'
+        ("Name", [], []),  # a comment form's label
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

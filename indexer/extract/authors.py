@@ -20,17 +20,29 @@ from lxml.html import HtmlElement
 
 from indexer.extract.declared import ld_values, meta
 from indexer.extract.markup import cls, cls_any, in_article_proper, norm
+from indexer.extract.months import MONTH_NAMES
 from indexer.extract.published import MONTH
 
 _AUTHOR_PREFIX_RE = re.compile(
     r"^\s*(?:(?:posted|written|words|report|reported|story|article|published)\s+by|by|authors?"
-    r"|posted\s+on\s+.+?\s+by)\s*:?(?:\s+|$)",  # a label alone ('Written By') leaves nothing
+    r"|posted\s+on\s+.+?\s+by"
+    # the same words in the other languages of the web around the archive ('Von Vanessa Franke', 'Auteur
+    # Anna Kubišta'); never 'de', 'di' or 'da', which begin surnames
+    r"|(?:(?:verfasst|geschrieben)\s+)?von|autor(?:in|e)?|auteur|(?:écrit\s+)?par|(?:escrito\s+)?por|door"
+    r"|scritto\s+da)\s*:?(?:\s+|$)",  # a label alone ('Written By') leaves nothing
     re.IGNORECASE,
+)
+# A comment form's field labels, which a reading of the whole page can take for a byline ('Name')
+_FORM_LABELS = {"name", "email", "e-mail", "website", "webseite", "url", "comment", "kommentar"}
+# A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
+_ANY_MONTH = "|".join(
+    sorted((re.escape(name) for names in MONTH_NAMES.values() for name in names), key=len, reverse=True)
 )
 _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$",
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$"
+    rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{_ANY_MONTH})\b\.?.*$",
     re.IGNORECASE,
 )
 # Where the name ends in a byline: a separator, a bracket, 'posted', 'published', '(Last) Updated', 'Reviewed
@@ -177,6 +189,8 @@ def clean_author(raw: str, site_names: list[str]) -> list[str]:
     text = _AUTHOR_PREFIX_RE.sub("", text)
     text = _DATE_IN_TEXT_RE.sub("", text).strip()
     text = _BYLINE_END_RE.split(text, maxsplit=1)[0]
+    if text.lower().strip(" :*") in _FORM_LABELS:
+        return []
     site_keys = [norm(site) for site in site_names if len(norm(site)) >= 4]
     key = norm(text)
     if " " not in text and any(key == site or (len(key) >= 6 and site.startswith(key)) for site in site_keys):
