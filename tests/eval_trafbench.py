@@ -21,6 +21,9 @@ and author (the names match) as ``eval_wcxb.py`` scores them; the exact day, wro
 snippets found in the comments kept apart (of all, and of those the saved page shows at all: many threads
 load by script and are not in the page), and comment snippets in the body (leak).
 
+``--worst N`` lists the N pages where Casebook misses most snippets trafilatura's runner gets right (a
+'with' it lacks, a 'without' it keeps), each named.
+
 The issue's targets on every public set: at most 1% refused; body F1 at least the library's + 0.01; the
 exact day at least as often as htmldate with fewer wrong days; comment recall at least 0.8 with under 1% in
 bodies. Exits 1 when one is missed.
@@ -102,6 +105,7 @@ class Tally:
     seconds: Counter[str] = field(default_factory=Counter)
     refused: list[str] = field(default_factory=list)
     kept: Counter[str] = field(default_factory=Counter)
+    losses: list[tuple[int, str, list[str]]] = field(default_factory=list)  # against trafilatura's runner
 
 
 def page_file(folder: Path, name: str) -> Path | None:
@@ -146,6 +150,11 @@ def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
     }
     for name in BODIES:
         tally.bodies[name].add(entry, answers[name])
+    ours, theirs = norm(answers["casebook"]), norm(runner)
+    lost = [f"missed: {s}" for s in entry["with"] if norm(s) in theirs and norm(s) not in ours]
+    lost += [f"kept: {s}" for s in entry["without"] if norm(s) in ours and norm(s) not in theirs]
+    if lost:
+        tally.losses.append((len(lost), url, lost))
 
     meta = trafilatura.extract_metadata(html, default_url=url)
     if entry.get("title"):
@@ -194,8 +203,8 @@ def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def report(tally: Tally, pages: int, folder: Path) -> list[str]:
-    """Print the tables; return the targets missed."""
+def report(tally: Tally, pages: int, folder: Path, worst: int) -> list[str]:
+    """Print the tables and the ``worst`` pages against trafilatura's runner; return the targets missed."""
     t = tally.counts
     print("trafilatura's evaluation pages: Casebook beside trafilatura and htmldate, same pages, same run")
     print(f"data: {folder}; machine: {platform.machine()}, Python {platform.python_version()},"
@@ -228,6 +237,10 @@ def report(tally: Tally, pages: int, folder: Path) -> list[str]:
     print("\npages/s: " + ", ".join(f"{s} {pages / sec:.1f}" for s, sec in tally.seconds.items() if sec))
     for line in tally.refused:
         print(f"  refused: {line}")
+    if worst and tally.losses:
+        print(f"\nworst {worst} pages against trafilatura's runner (snippets it got right and Casebook not):")
+        for _, url, lost in sorted(tally.losses, key=lambda loss: (-loss[0], loss[1]))[:worst]:
+            print(f"  {url}: " + "; ".join(lost))
 
     missed = []
     if len(tally.refused) > MAX_REFUSED * pages:
@@ -252,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         "folder", type=Path, help="trafilatura's tests/ folder (evaldata.json, cache/, eval/)"
     )
     parser.add_argument("--limit", type=int, help="the first N pages only (a quick look)")
+    parser.add_argument("--worst", type=int, default=10, help="list the N pages we lose most on")
     args = parser.parse_args(argv)
     gold_file = args.folder / "evaldata.json"
     if not gold_file.is_file():
@@ -272,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {pages}/{len(entries)} pages", file=sys.stderr, flush=True)
     if not pages:
         raise SystemExit(f"eval_trafbench: none of the pages named in {gold_file} is in cache/ or eval/")
-    missed = report(tally, pages, args.folder)
+    missed = report(tally, pages, args.folder, args.worst)
     if missing:
         print(f"pages named but not found: {missing}")
     return 1 if missed else 0
