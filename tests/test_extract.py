@@ -414,6 +414,9 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Von Christian Thiele, 07 Dezember", [], ["Christian Thiele"]),
         ("Di Maio", [], ["Di Maio"]),  # a surname's particle is no 'by'
         ("Name", [], []),  # a comment form's label
+        # seen on WCXB dev pages without an author: a script template's placeholder, a role
+        ("undefined", [], []),
+        ("Webmaster", [], []),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

@@ -32,8 +32,20 @@ _AUTHOR_PREFIX_RE = re.compile(
     r"|scritto\s+da)\s*:?(?:\s+|$)",  # a label alone ('Written By') leaves nothing
     re.IGNORECASE,
 )
-# A comment form's field labels, which a reading of the whole page can take for a byline ('Name')
-_FORM_LABELS = {"name", "email", "e-mail", "website", "webseite", "url", "comment", "kommentar"}
+# A comment form's field labels, which a reading of the whole page can take for a byline ('Name'), and what
+# a page's script template prints where it had no author ('undefined')
+_FORM_LABELS = {
+    "name",
+    "email",
+    "e-mail",
+    "website",
+    "webseite",
+    "url",
+    "comment",
+    "kommentar",
+    "undefined",
+    "null",
+}
 # A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
 _ANY_MONTH = "|".join(
     sorted((re.escape(name) for names in MONTH_NAMES.values() for name in names), key=len, reverse=True)
@@ -58,7 +70,7 @@ _ORG_WORDS = {
 }  # fmt: skip
 _ROLE_RE = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?|team|desk|editorial"
-    r"|newsroom)\b",
+    r"|newsroom|webmaster)\b",
     re.I,
 )
 # A job title glued after a name ('Matt Check Head Winemaker', 'Jo Bloggs Trending Editor'): the name is
