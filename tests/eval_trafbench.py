@@ -44,7 +44,7 @@ from pathlib import Path
 
 import htmldate
 import trafilatura
-from eval_wcxb import author_match, title_match
+from eval_wcxb import author_match, calendar_day, title_match
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project importable without installing it
@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
 
 from casebook.models import RawPage  # noqa: E402
 from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.markup import visible_text  # noqa: E402
 from indexer.extract.parse import parse_html  # noqa: E402
 from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
 
@@ -115,16 +116,7 @@ def page_file(folder: Path, name: str) -> Path | None:
 def shown_text(html: str) -> str:
     """What the saved page shows (scripts and styles left out), to tell which comments it holds at all."""
     tree = parse_html(html)
-    if tree is None:
-        return ""
-    for el in tree.xpath("//script | //style | //noscript"):
-        el.drop_tree()
-    return norm(tree.text_content())
-
-
-def day(value: str | None) -> str | None:
-    match = re.match(r"\d{4}-\d{2}-\d{2}", value or "")
-    return match.group(0) if match else None
+    return norm(visible_text(tree)) if tree is not None else ""
 
 
 def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
@@ -175,8 +167,8 @@ def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
         except Exception:  # noqa: BLE001 - the baseline failing is "no day"
             found = None
         tally.seconds[name] += time.perf_counter() - started
-        days[name] = day(found)
-    gold_day = day(entry.get("date"))
+        days[name] = calendar_day(found)
+    gold_day = calendar_day(entry.get("date"))
     for name, got in days.items():
         if gold_day:
             t[f"{name} {'exact' if got == gold_day else 'wrong' if got else 'none'}"] += 1

@@ -101,7 +101,7 @@ def author_match(gold: str | None, got: str | None) -> bool:
     return gold_names[0] in got_names and all(n in gold_names for n in got_names)
 
 
-def _day(value: str | None) -> str | None:
+def calendar_day(value: str | None) -> str | None:
     if not value:
         return None
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value)
@@ -160,7 +160,7 @@ def load_pages(root: Path, types: set[str], limit: int | None, half: str) -> lis
             gold_text=gold.get("main_content") or "",
             gold_title=gold.get("title"),
             gold_author=gold.get("author"),
-            gold_date=_day(gold.get("publish_date")),
+            gold_date=calendar_day(gold.get("publish_date")),
         )
         if page.page_type not in types or (half != "all" and page.half != half):
             continue
@@ -195,7 +195,7 @@ def run_trafilatura(page: Page, html: str) -> System:
     meta = trafilatura.extract_metadata(html, default_url=page.url)
     if meta is not None:
         out.title, out.author = meta.title, meta.author
-        out.date = _day(meta.date)
+        out.date = calendar_day(meta.date)
     return out
 
 
@@ -205,7 +205,7 @@ def run_htmldate(page: Page, html: str, fast: bool) -> System:
         found = htmldate.find_date(html, url=page.url, extensive_search=not fast, original_date=True)
     except Exception:  # noqa: BLE001 - the baseline failing is "no date"
         found = None
-    return System(date=_day(found), seconds=time.perf_counter() - started)
+    return System(date=calendar_day(found), seconds=time.perf_counter() - started)
 
 
 def run_page(page: Page, root: Path) -> None:

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from indexer.extract.declared import ld_values, meta
 from indexer.extract.markup import cls, cls_any, in_article_proper, norm
-from indexer.extract.months import MONTH_NAMES
+from indexer.extract.months import MONTH_ALTERNATION
 from indexer.extract.published import MONTH
 
 _AUTHOR_PREFIX_RE = re.compile(
@@ -47,14 +47,11 @@ _FORM_LABELS = {
     "null",
 }
 # A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
-_ANY_MONTH = "|".join(
-    sorted((re.escape(name) for names in MONTH_NAMES.values() for name in names), key=len, reverse=True)
-)
 _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$"
-    rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{_ANY_MONTH})\b\.?.*$",
+    rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{MONTH_ALTERNATION})\b\.?.*$",
     re.IGNORECASE,
 )
 # Where the name ends in a byline: a separator, a bracket, 'posted', 'published', '(Last) Updated', 'Reviewed

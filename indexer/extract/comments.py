@@ -38,7 +38,7 @@ from lxml.html import HtmlElement
 
 from casebook.models import Comment
 from indexer.extract.markup import MAIN_CONTENT_TEST, RE_NS, text_core
-from indexer.extract.months import MONTH_NUMBER
+from indexer.extract.months import MONTH_ALTERNATION, MONTH_NUMBER
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ _RELATIVE_RE = re.compile(
     r"\b(\d+|an?|one|two|three|four|five|six)\s+(second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago\b",
     re.IGNORECASE,
 )
-_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTH_NUMBER), key=len, reverse=True)) + r")\.?"
+_MONTH = f"(?P<month>{MONTH_ALTERNATION})\\.?"
 _DATE_RES = [
     # 14 November 2016, 16. March, 2023, 10. Februar 2019, 5 de enero de 2020, 14th of Nov 2016
     re.compile(

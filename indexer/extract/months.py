@@ -4,6 +4,8 @@ on a page."""
 
 from __future__ import annotations
 
+import re
+
 MONTH_NAMES: dict[int, list[str]] = {
     1: "january jan januar jän janvier janv enero ene gennaio gen januari janeiro".split(),
     2: "february feb februar février fév févr febrero febbraio februari fevereiro fev".split(),
@@ -19,3 +21,5 @@ MONTH_NAMES: dict[int, list[str]] = {
     12: "december dec dezember dez décembre déc diciembre dic dicembre dezembro".split(),
 }
 MONTH_NUMBER = {name: number for number, names in MONTH_NAMES.items() for name in names}
+# Any month name of the table, for a regular expression (longest first: 'march' before 'mar')
+MONTH_ALTERNATION = "|".join(sorted(map(re.escape, MONTH_NUMBER), key=len, reverse=True))
