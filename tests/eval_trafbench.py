@@ -156,8 +156,11 @@ def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
     if entry.get("author"):
         gold = entry["author"] if isinstance(entry["author"], str) else "; ".join(entry["author"])
         t["author"] += 1
-        t["author casebook"] += author_match(gold, doc.author if doc else None)
-        t["author trafilatura"] += author_match(gold, meta.author if meta else None)
+        readings = (("casebook", doc.author if doc else None), ("trafilatura", meta.author if meta else None))
+        for name, got in readings:
+            matched = author_match(gold, got)
+            t[f"author {name}"] += matched
+            t[f"author wrong {name}"] += bool(got) and not matched  # someone else named: worse than none
 
     days = {"casebook": doc.published.isoformat() if doc and doc.published else None}
     for name in ("htmldate", "htmldate fast"):
@@ -212,6 +215,8 @@ def report(tally: Tally, pages: int, folder: Path, worst: int) -> list[str]:
     for what, label in (("title", "title match"), ("author", "author match")):
         n, ours, theirs = t[what], t[what + " casebook"], t[what + " trafilatura"]
         print(f"{label} ({n} with one)".ljust(34) + f"{share(ours, n):10.1%}{share(theirs, n):13.1%}")
+    wrong = t["author wrong casebook"], t["author wrong trafilatura"]
+    print("author: another name given".ljust(34) + f"{wrong[0]:10}{wrong[1]:13}")
     print(f"\n{'day (' + str(t['dated']) + ' dated)':<34}" + "".join(f"{s:>15}" for s in DATERS))
     print(f"{'exact day':<34}" + "".join(f"{share(t[s + ' exact'], t['dated']):15.1%}" for s in DATERS))
     for what, label in (("wrong", "wrong day"), ("none", "none given")):

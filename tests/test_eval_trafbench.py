@@ -31,6 +31,7 @@ def test_snippets_are_counted_as_the_benchmark_counts_them() -> None:
 def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     story = (
         "<html><head><title>Fund cut</title></head><body><article><h1>Fund cut</h1>"
+        "<p class='byline'>By Sam Wright</p>"
         f"<p>{STORY}</p></article><ol class='commentlist'><li class='comment' id='comment-1'>"
         f"<cite class='fn'>Ann</cite><div class='comment-content'><p>{COMMENT}</p></div></li></ol>"
         "<footer>Impressum</footer></body></html>"
@@ -41,7 +42,7 @@ def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> No
     gold = {
         "https://example.org/2024/05/02/fund-cut/": {
             "file": "story.html", "with": ["Paragraph 3 of the report", "Fund cut"], "without": ["Impressum"],
-            "title": "Fund cut", "date": "2024-05-02",
+            "title": "Fund cut", "date": "2024-05-02", "author": "Jo Marsh",
             "comments": [COMMENT, "A comment the page never shows."],
         },
         "https://example.org/empty": {"file": "empty.html", "with": ["Text it never had"], "without": ["x"]},
@@ -56,5 +57,8 @@ def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> No
     leak = next(line for line in out.splitlines() if line.startswith("in the body"))
     assert leak.split()[-2] == "0.0%"  # ... and not in the body
     assert "targets: refused 1 pages (target: at most 1%)" in out
+    # the byline names someone the gold does not: a wrong author, counted apart from a missing one
+    wrong = next(line for line in out.splitlines() if line.startswith("author: another name given"))
+    assert wrong.split()[-2:] == ["1", "1"]  # Casebook and trafilatura both read the byline
     # the headline, which Casebook keeps as the title and trafilatura in the text, is named where it is lost
     assert "https://example.org/2024/05/02/fund-cut/: missed: Fund cut" in out

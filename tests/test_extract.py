@@ -417,10 +417,27 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         # seen on WCXB dev pages without an author: a script template's placeholder, a role
         ("undefined", [], []),
         ("Webmaster", [], []),
+        # the site's address is no person, as written or as trafilatura writes it (trafilatura's pages)
+        ("jungefreiheit.de", [], []),
+        ("Redaktion MesOpinions.com", [], []),
+        ("St.John Smith", [], ["St.John Smith"]),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
     assert clean_author(raw, sites) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "host", "expected"),
+    [
+        ("Tagesschau De", "www.tagesschau.de", []),
+        ("Wien Orf At", "wien.orf.at", []),
+        ("Creeny", "creeny.wordpress.com", ["Creeny"]),  # a blogger's login on the blog's own address
+        ("Frances Ryan", "francesryan.com", ["Frances Ryan"]),
+    ],
+)
+def test_the_sites_address_is_no_author(raw: str, host: str, expected: list[str]) -> None:
+    assert clean_author(raw, [], host) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,11 @@
 """Authors as person names: JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading.
 
 A byline is cleaned down to names: "By John Pring Disability News Service 4th May 2017" gives "John Pring".
-Outlets, bodies ("Work and Pensions Committee"), teams ("Camphouse Team"), roles ("Editor") and the site's
-own login are not people and are dropped; a personal blog's title that is its author's name is kept. A job
-title or a degree written after a name is cut off ("Matt Check Head Winemaker", "Angela Holliday-Bell, MD"),
-and so is whoever last updated the page ("Updated by ...").
+Outlets, bodies ("Work and Pensions Committee"), teams ("Camphouse Team"), roles ("Editor"), the site's
+own login and its address ("tagesschau.de", or "Tagesschau De" as trafilatura writes it) are not people and
+are dropped; a personal blog's title that is its author's name is kept. A job title or a degree written
+after a name is cut off ("Matt Check Head Winemaker", "Angela Holliday-Bell, MD"), and so is whoever last
+updated the page ("Updated by ...").
 
 When nothing on the article says who wrote it, trafilatura's author for the whole, untouched page is the
 last resort (``page_authors``), cleaned the same way: on WCXB's tune half it found 8 right authors on pages
@@ -65,6 +66,9 @@ _ORG_WORDS = {
     "agency", "times", "post", "weekly", "daily", "magazine", "blog", "team", "staff", "editor", "reporter",
     "correspondent", "journalist", "iww", "union", "uk", "ltd",
 }  # fmt: skip
+# A web address ('jungefreiheit.de', 'MesOpinions.com'): the site, not a person. Top-level domains of two
+# letters (countries) and the common generic ones; 'St.John' is no address
+_ADDRESS_RE = re.compile(r"^(?:[\w-]+\.)+(?:[a-z]{2}|com|org|net|info|edu|gov|blog|news|online)$", re.I)
 _ROLE_RE = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?|team|desk|editorial"
     r"|newsroom|webmaster)\b",
@@ -156,7 +160,7 @@ def _person(piece: str, first: bool) -> str | None:
         or _ROLE_RE.search(piece)
         or piece.lower() in ("admin", "guest", "anonymous", "unknown")
         or piece.lower().replace(".", "") in _POSTNOMINALS
-        or any(t in ("www", "com", "http", "https") for t in lowered)  # a web address, not a name
+        or any(t in ("www", "com", "http", "https") or _ADDRESS_RE.match(t) for t in lowered)  # an address
         # a date: 'On December 9', 'August' alone ('May Bulman' is a name)
         or lowered[0] == "on"
         or (lowered[0] in _MONTHS and (len(tokens) == 1 or any(ch.isdigit() for ch in piece)))
@@ -190,8 +194,8 @@ def _names(text: str) -> list[str]:
     return names
 
 
-def clean_author(raw: str, site_names: list[str]) -> list[str]:
-    """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']."""
+def clean_author(raw: str, site_names: list[str], host: str = "") -> list[str]:
+    """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']; ``host`` is the page's."""
     text = " ".join(raw.replace("\xa0", " ").split())
     if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
         return []
@@ -215,7 +219,9 @@ def clean_author(raw: str, site_names: list[str]) -> list[str]:
         # the byline was only the site's name: an outlet is not an author, but a personal blog's title often
         # is its author's name ('Frances Ryan' writing at 'Frances Ryan')
         names = [n for n in _names(text) if not any(t.lower().strip(".") in _ORG_WORDS for t in n.split())]
-    return names
+    # the site's address, as trafilatura writes it ('Tagesschau De' for tagesschau.de), is no person either
+    address = norm(re.sub(r"^www\.", "", host))
+    return [name for name in names if not address or norm(name) != address]
 
 
 def read_authors(
@@ -224,6 +230,7 @@ def read_authors(
     ld: list[dict[str, Any]],
     site_names: list[str],
     traf_author: str | None,
+    host: str = "",
 ) -> list[str]:
     """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading."""
     raw: list[str] = []
@@ -259,7 +266,7 @@ def read_authors(
         raw = [part for part in re.split(r";\s*", traf_author) if part]
     names: list[str] = []
     for value in raw:
-        names.extend(clean_author(value, site_names))
+        names.extend(clean_author(value, site_names, host))
     seen: set[str] = set()
     unique = []
     for name in names:
@@ -277,11 +284,11 @@ _BYLINE_HOLDERS = ("p", "div", "span", "li", "small", "address", "em", "i", "str
 _MENU_RE = re.compile(r"\bmenu", re.IGNORECASE)
 
 
-def authors_from_bylines(paras: list[str], site_names: list[str]) -> list[str]:
+def authors_from_bylines(paras: list[str], site_names: list[str], host: str = "") -> list[str]:
     """When the page declares no author: a "By ..." line among the body's first paragraphs."""
     for para in paras[:4]:
         if _BYLINE_LINE_RE.match(para) and len(para.split()) <= _BYLINE_WORDS:
-            names = clean_author(para, site_names)
+            names = clean_author(para, site_names, host)
             if names:
                 return names
     return []
@@ -298,7 +305,7 @@ def _short_text(el: HtmlElement, limit: int) -> str | None:
     return " ".join(found)
 
 
-def byline_in_article(scope: HtmlElement, site_names: list[str]) -> list[str]:
+def byline_in_article(scope: HtmlElement, site_names: list[str], host: str = "") -> list[str]:
     """When the page declares no author: the first short "Written by ..." / "Posted by ... on ..." line in
     the article (not in comments, sidebars, related posts, navigation or the site's footer).
 
@@ -315,17 +322,17 @@ def byline_in_article(scope: HtmlElement, site_names: list[str]) -> list[str]:
             continue
         if any(_MENU_RE.search(a.get("class") or "") for a in (el, *el.iterancestors())):
             continue  # a menu's entry ('By Manufacturer', shopping by brand) outside any <nav>
-        names = [name for name in clean_author(text, site_names) if " " in name]
+        names = [name for name in clean_author(text, site_names, host) if " " in name]
         if names:
             return names
     return []
 
 
-def page_authors(traf_author: str | None, site_names: list[str]) -> list[str]:
+def page_authors(traf_author: str | None, site_names: list[str], host: str = "") -> list[str]:
     """The last resort: trafilatura's reading of the whole page's author, cleaned down to names.
 
     trafilatura splits a byline at 'and' into '; '-separated parts ('Work; Pensions Committee'): the parts are
     joined back with 'and' so that a body's name is read as one name, and dropped as a body.
     """
     parts = [part.strip() for part in re.split(r";\s*", traf_author or "") if part.strip()]
-    return clean_author(" and ".join(parts), site_names) if parts else []
+    return clean_author(" and ".join(parts), site_names, host) if parts else []

@@ -111,16 +111,16 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     host = urlsplit(url).hostname or ""
     site_names = read_site_names(tree, source, getattr(result, "sitename", None))
     title = read_title(tree, scope, site_names, host, getattr(result, "title", None))
-    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None))
+    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host)
 
     paras = body_paragraphs(getattr(result, "body", None))
     paras = fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
     if not authors:
-        authors = authors_from_bylines(paras, site_names)
+        authors = authors_from_bylines(paras, site_names, host)
     if not authors:
-        authors = byline_in_article(scope, site_names)
+        authors = byline_in_article(scope, site_names, host)
     if not authors:
-        authors = page_authors(read_page_author(_without(tree, chosen), url), site_names)
+        authors = page_authors(read_page_author(_without(tree, chosen), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *chosen])
