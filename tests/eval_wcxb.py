@@ -268,6 +268,12 @@ def table(name: str, pages: list[Page]) -> list[str]:
         *(f"{_mean([author_match(p.gold_author, getattr(p, w).author) for p in authored]):.1%}"
           for w in ("ours", "traf")),
     )  # fmt: skip
+
+    def misnamed(p: Page, w: str) -> bool:  # someone else named: worse than none (a citation to another)
+        got = getattr(p, w).author
+        return bool(got) and not author_match(p.gold_author, got)
+
+    row("author: another name given", *(str(sum(misnamed(p, w) for p in authored)) for w in ("ours", "traf")))
     unauthored = [p for p in pages if not p.gold_author]
     row(
         f"author given where none ({len(unauthored)})",
