@@ -80,7 +80,7 @@ eval: setup
 	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi; \
 	if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)" || status=1; \
 	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi; \
-	if [ -n "$(TRAFBENCH)" ]; then $(BIN)/python tests/eval_trafbench.py "$(TRAFBENCH)" || status=1; \
+	if [ -n "$(TRAFBENCH)" ]; then $(BIN)/python tests/eval_trafbench.py "$(TRAFBENCH)" $(if $(HTMLDATE),--htmldate "$(HTMLDATE)") || status=1; \
 	else echo "TRAFBENCH not given: 'make eval TRAFBENCH=/path/to/trafilatura/tests' scores its own pages too"; fi; \
 	if [ -n "$(WCXB)" ] && [ -n "$(SPEED_REF)" ]; then \
 		$(BIN)/python tests/eval_speed.py "$(WCXB)" --ref "$(SPEED_REF)" || status=1; fi; \

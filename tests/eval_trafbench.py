@@ -5,9 +5,11 @@ German news sites and blogs, in ``tests/cache`` and ``tests/eval``, each annotat
 ``tests/evaldata.json`` with snippets the main text must hold (``with``) and must not (``without``), and,
 for many, the title, author, publication day and snippets of the reader comments. Gold made outside the
 project, and the library's home ground: its rules were written on these pages. A development set here (its
-pages were looked at); 614 of its pages are also htmldate's BBAW pages (``eval_htmldate.py``), so its days
-are not a second, independent date set. No page of it is committed; the scorer reads a local copy given by
-path (the repository's ``tests/`` folder, holding ``evaldata.json``, ``cache/`` and ``eval/``).
+pages were looked at); 614 of its pages are also htmldate's evaluation pages (``eval_htmldate.py``, a set
+kept apart), so its days are not a second, independent date set: ``--htmldate PATH`` (htmldate's
+repository) gives the days of the other pages apart too. No page of it is committed; the scorer reads a
+local copy given by path (the repository's ``tests/`` folder, holding ``evaldata.json``, ``cache/`` and
+``eval/``).
 
 Every page is run in the same run, on the same bytes and with its URL: Casebook's ``extract`` (a refused
 page says nothing), trafilatura as the benchmark's own runner calls it (``include_comments=False,
@@ -17,9 +19,10 @@ its comment reading (``include_comments=True``), and ``htmldate.find_date(..., o
 
 Measures: body snippets as the benchmark's ``evaluate.py`` counts them (a whitespace-normalised snippet
 found in the text or not; precision, recall, accuracy and F1 over all snippets); title (normalised exact)
-and author (the names match) as ``eval_wcxb.py`` scores them; the exact day, wrong days, none given; comment
-snippets found in the comments kept apart (of all, and of those the saved page shows at all: many threads
-load by script and are not in the page), and comment snippets in the body (leak).
+and author (the names match) as ``eval_wcxb.py`` scores them, and another name given (worse than none); the
+exact day, wrong days, none given; comment snippets found in the comments kept apart (of all, and of those
+the saved page shows at all: many threads load by script and are not in the page), and comment snippets in
+the body (leak).
 
 ``--worst N`` lists the N pages where Casebook misses most snippets trafilatura's runner gets right (a
 'with' it lacks, a 'without' it keeps), each named.
@@ -119,7 +122,7 @@ def shown_text(html: str) -> str:
     return norm(visible_text(tree)) if tree is not None else ""
 
 
-def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
+def run_page(url: str, entry: dict, body: bytes, tally: Tally, htmldates: bool = False) -> None:
     html = decode_html(body, "text/html")
     t = tally.counts
     started = time.perf_counter()
@@ -174,8 +177,12 @@ def run_page(url: str, entry: dict, body: bytes, tally: Tally) -> None:
     gold_day = calendar_day(entry.get("date"))
     for name, got in days.items():
         if gold_day:
-            t[f"{name} {'exact' if got == gold_day else 'wrong' if got else 'none'}"] += 1
+            kind = "exact" if got == gold_day else "wrong" if got else "none"
+            t[f"{name} {kind}"] += 1
+            t[f"{name} {kind} others"] += not htmldates
     t["dated"] += bool(gold_day)  # a page without a day in the gold was not annotated, not undated
+    t["dated others"] += bool(gold_day) and not htmldates
+    t["htmldate pages"] += htmldates
 
     comments = [c for c in entry.get("comments") or [] if norm(c)]
     if comments:
@@ -221,6 +228,12 @@ def report(tally: Tally, pages: int, folder: Path, worst: int) -> list[str]:
     print(f"{'exact day':<34}" + "".join(f"{share(t[s + ' exact'], t['dated']):15.1%}" for s in DATERS))
     for what, label in (("wrong", "wrong day"), ("none", "none given")):
         print(f"{label:<34}" + "".join(f"{t[f'{s} {what}']:15d}" for s in DATERS))
+    if t["htmldate pages"]:  # htmldate's pages were named: its own set, scored apart
+        others = t["dated others"]
+        print(f"{'not htmldate pages (' + str(others) + ' dated)':<34}"
+              + "".join(f"{share(t[s + ' exact others'], others):15.1%}" for s in DATERS))  # fmt: skip
+        for what, label in (("wrong", "  wrong day"), ("none", "  none given")):
+            print(f"{label:<34}" + "".join(f"{t[f'{s} {what} others']:15d}" for s in DATERS))
     shown = t["comments shown"]
     heading = f"comment snippets: {t['comments']}, {shown} shown in the saved page"
     print(f"\n{heading:<48}{'casebook':>10}{'trafilatura':>13}")
@@ -263,7 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, help="the first N pages only (a quick look)")
     parser.add_argument("--worst", type=int, default=10, help="list the N pages we lose most on")
+    parser.add_argument(
+        "--htmldate",
+        type=Path,
+        help="htmldate's repository: its evaluation pages' days are also given apart from the others",
+    )
     args = parser.parse_args(argv)
+    htmldate_pages = set()
+    for name in ("eval_default.json", "eval_mediacloud_2020.json") if args.htmldate else ():
+        htmldate_pages |= set(json.loads((args.htmldate / "tests" / name).read_text(encoding="utf-8")))
     gold_file = args.folder / "evaldata.json"
     if not gold_file.is_file():
         raise SystemExit(
@@ -277,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         if path is None:
             missing += 1
             continue
-        run_page(url, entry, path.read_bytes(), tally)
+        run_page(url, entry, path.read_bytes(), tally, url in htmldate_pages)
         pages += 1
         if pages % 100 == 0:
             print(f"  {pages}/{len(entries)} pages", file=sys.stderr, flush=True)

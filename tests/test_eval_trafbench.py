@@ -60,5 +60,17 @@ def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> No
     # the byline names someone the gold does not: a wrong author, counted apart from a missing one
     wrong = next(line for line in out.splitlines() if line.startswith("author: another name given"))
     assert wrong.split()[-2:] == ["1", "1"]  # Casebook and trafilatura both read the byline
+    assert "not htmldate pages" not in out  # htmldate's pages not named: no split
+
+    # htmldate's evaluation pages named: the days of the other pages are given apart
+    (tmp_path / "htmldate" / "tests").mkdir(parents=True)
+    (tmp_path / "htmldate" / "tests" / "eval_default.json").write_text(
+        json.dumps({"https://example.org/empty": {}}), encoding="utf-8"
+    )
+    (tmp_path / "htmldate" / "tests" / "eval_mediacloud_2020.json").write_text("{}", encoding="utf-8")
+    main([str(tmp_path), "--htmldate", str(tmp_path / "htmldate")])
+    out = capsys.readouterr().out
+    others = next(line for line in out.splitlines() if line.startswith("not htmldate pages (1 dated)"))
+    assert others.split()[-3] == "100.0%"  # the story's day, from its URL and its metadata
     # the headline, which Casebook keeps as the title and trafilatura in the text, is named where it is lost
     assert "https://example.org/2024/05/02/fund-cut/: missed: Fund cut" in out

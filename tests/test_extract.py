@@ -421,6 +421,12 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("jungefreiheit.de", [], []),
         ("Redaktion MesOpinions.com", [], []),
         ("St.John Smith", [], ["St.John Smith"]),
+        # seen on WCXB dev: a byline's date alone or without its year, an expert's title
+        ("Dec", [], []),
+        ("Sat", [], []),
+        ("Jan", [], ["Jan"]),  # a first name, not January
+        ("Supermove February 8", [], ["Supermove"]),
+        ("Brett Cruz, Digital Security Expert, Gene Petrino", [], ["Brett Cruz", "Gene Petrino"]),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

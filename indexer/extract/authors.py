@@ -52,6 +52,7 @@ _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$"
+    rf"|\s+{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?$"  # a day without its year, ending the line ('February 8')
     rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{MONTH_ALTERNATION})\b\.?.*$",
     re.IGNORECASE,
 )
@@ -80,7 +81,7 @@ _TITLE_WORDS = {
     "editor", "reporter", "correspondent", "journalist", "contributor", "writer", "reviewer", "founder",
     "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "director", "manager", "president", "head",
     "chief", "senior", "lead", "trending", "executive", "managing", "deputy", "associate", "assistant",
-    "contributing", "attorney", "consultant", "certified",
+    "contributing", "attorney", "consultant", "certified", "expert",
 }  # fmt: skip
 # Degrees and post-nominals written after a name ('Angela Holliday-Bell, MD'): not names
 _POSTNOMINALS = {
@@ -90,6 +91,13 @@ _POSTNOMINALS = {
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december",
+}  # fmt: skip
+# What a theme prints where its byline has a date: a month or a weekday, short or in full, alone ('Dec',
+# 'Sat'); never 'Jan', a first name
+_CALENDAR_WORDS = _MONTHS | {
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
+    "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "today", "yesterday",
 }  # fmt: skip
 _PARTICLES = {
     "de",
@@ -164,6 +172,7 @@ def _person(piece: str, first: bool) -> str | None:
         # a date: 'On December 9', 'August' alone ('May Bulman' is a name)
         or lowered[0] == "on"
         or (lowered[0] in _MONTHS and (len(tokens) == 1 or any(ch.isdigit() for ch in piece)))
+        or (len(tokens) == 1 and lowered[0] in _CALENDAR_WORDS)
         # a phrase ('Extension horticulture educators'): a name's words are capitalised, but for particles
         or (len(tokens) > 1 and any(t[:1].islower() and t not in _PARTICLES for t in tokens))
     ):
