@@ -426,7 +426,8 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Sat", [], []),
         ("Jan", [], ["Jan"]),  # a first name, not January
         ("Supermove February 8", [], ["Supermove"]),
-        ("Brett Cruz, Digital Security Expert, Gene Petrino", [], ["Brett Cruz", "Gene Petrino"]),
+        ("Sun Dec", [], []),
+        ("P Packard Member Joined Nov 6", [], []),  # a forum's profile line
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

@@ -72,7 +72,7 @@ _ORG_WORDS = {
 _ADDRESS_RE = re.compile(r"^(?:[\w-]+\.)+(?:[a-z]{2}|com|org|net|info|edu|gov|blog|news|online)$", re.I)
 _ROLE_RE = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?|team|desk|editorial"
-    r"|newsroom|webmaster)\b",
+    r"|newsroom|webmaster|moderator|member)\b",  # a forum's ranks ('Titan Moderator', 'Member Joined')
     re.I,
 )
 # A job title glued after a name ('Matt Check Head Winemaker', 'Jo Bloggs Trending Editor'): the name is
@@ -81,7 +81,7 @@ _TITLE_WORDS = {
     "editor", "reporter", "correspondent", "journalist", "contributor", "writer", "reviewer", "founder",
     "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "director", "manager", "president", "head",
     "chief", "senior", "lead", "trending", "executive", "managing", "deputy", "associate", "assistant",
-    "contributing", "attorney", "consultant", "certified", "expert",
+    "contributing", "attorney", "consultant", "certified",
 }  # fmt: skip
 # Degrees and post-nominals written after a name ('Angela Holliday-Bell, MD'): not names
 _POSTNOMINALS = {
@@ -172,7 +172,7 @@ def _person(piece: str, first: bool) -> str | None:
         # a date: 'On December 9', 'August' alone ('May Bulman' is a name)
         or lowered[0] == "on"
         or (lowered[0] in _MONTHS and (len(tokens) == 1 or any(ch.isdigit() for ch in piece)))
-        or (len(tokens) == 1 and lowered[0] in _CALENDAR_WORDS)
+        or all(t in _CALENDAR_WORDS for t in lowered)  # 'Dec', 'Sun Dec': a date's words, no name
         # a phrase ('Extension horticulture educators'): a name's words are capitalised, but for particles
         or (len(tokens) > 1 and any(t[:1].islower() and t not in _PARTICLES for t in tokens))
     ):
