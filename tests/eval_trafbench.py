@@ -205,13 +205,16 @@ def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def report(tally: Tally, pages: int, folder: Path, worst: int) -> list[str]:
+def report(
+    tally: Tally, pages: int, folder: Path, worst: int, htmldate_repo: Path | None = None
+) -> list[str]:
     """Print the tables and the ``worst`` pages against trafilatura's runner; return the targets missed."""
     t = tally.counts
     print("trafilatura's evaluation pages: Casebook beside trafilatura and htmldate, same pages, same run")
     print(f"data: {folder}; machine: {platform.machine()}, Python {platform.python_version()},"
           f" trafilatura {trafilatura.__version__}, htmldate {htmldate.__version__}")  # fmt: skip
-    print(f"command: python tests/eval_trafbench.py {folder}\n")
+    apart = f" --htmldate {htmldate_repo}" if htmldate_repo else ""
+    print(f"command: python tests/eval_trafbench.py {folder}{apart}\n")
     print(f"body snippets, {pages} pages     precision  recall  accuracy     F1")
     for name in BODIES:
         p, r, a, f = tally.bodies[name].scores()
@@ -304,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {pages}/{len(entries)} pages", file=sys.stderr, flush=True)
     if not pages:
         raise SystemExit(f"eval_trafbench: none of the pages named in {gold_file} is in cache/ or eval/")
-    missed = report(tally, pages, args.folder, args.worst)
+    missed = report(tally, pages, args.folder, args.worst, args.htmldate)
     if missing:
         print(f"pages named but not found: {missing}")
     return 1 if missed else 0

@@ -70,6 +70,7 @@ def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> No
     (tmp_path / "htmldate" / "tests" / "eval_mediacloud_2020.json").write_text("{}", encoding="utf-8")
     main([str(tmp_path), "--htmldate", str(tmp_path / "htmldate")])
     out = capsys.readouterr().out
+    assert f"command: python tests/eval_trafbench.py {tmp_path} --htmldate {tmp_path / 'htmldate'}" in out
     others = next(line for line in out.splitlines() if line.startswith("not htmldate pages (1 dated)"))
     assert others.split()[-3] == "100.0%"  # the story's day, from its URL and its metadata
     # the headline, which Casebook keeps as the title and trafilatura in the text, is named where it is lost
