@@ -1145,3 +1145,34 @@ def test_a_kicker_printed_in_the_headline_is_not_part_of_the_title(h1: str, og: 
     )
     doc = extract(page(html.encode(), "https://news.example.org/2024/05/story", NOW), "x")
     assert doc.title == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # an old theme printing the post's title as a plain h2: the blog's name after it is no part of it
+        ("Alles Neue macht der Mai | Bibliothek 2.0 und mehr", "<h2>Alles Neue macht der Mai</h2>{story}",
+         "Alles Neue macht der Mai"),
+        # Kubrick: 'Blog name » Blog Archive » Post title', the blog's name in the header's h1
+        ("Four Years Remaining » Blog Archive » Interning of Small Integers",
+         '<div id="header"><h1><a href="/">Four Years Remaining</a></h1></div><div id="content"><ul>'
+         '<li class="post"><h2><a href="/interning">Interning of Small Integers</a></h2>{story}</li>'
+         "</ul></div>",
+         "Interning of Small Integers"),
+        # a section's name printed as a heading is not taken for the headline
+        ("Council cuts the disability fund again | Politics", "<h2>Politics</h2>{story}",
+         "Council cuts the disability fund again | Politics"),
+        # the site's name in the masthead's heading says nothing
+        ("Council cuts the fund | Tenants Voice",
+         '<div class="site-header"><h2>Tenants Voice</h2></div>{story}',
+         "Council cuts the fund | Tenants Voice"),
+    ],
+)  # fmt: skip
+def test_the_part_of_a_declared_title_the_page_prints_as_a_heading(
+    title: str, body: str, expected: str
+) -> None:
+    """Seen on trafilatura's benchmark pages (9 titles) and WCXB dev (3): a <title> naming the blog after the
+    headline, where the page prints the headline alone and declares no site name."""
+    html = f"<html><head><title>{title}</title></head><body>{body.format(story=STORY)}</body></html>"
+    doc = extract(page(html.encode(), "https://fouryears.example/2019/10/21/interning/", NOW), "x")
+    assert doc.title == expected

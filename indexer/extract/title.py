@@ -57,6 +57,34 @@ def strip_site(title: str, site_names: list[str], host: str) -> str:
     return title
 
 
+_SITE_HEADING_RE = re.compile(r"site-title|logo|brand|masthead|header", re.I)
+
+
+def _page_headings(tree: HtmlElement) -> set[str]:
+    """The keys of the page's headings (h1-h3) outside its masthead and its comments."""
+    return {
+        norm(visible_text(el))
+        for el in tree.iter("h1", "h2", "h3")
+        if not _SITE_HEADING_RE.search(ancestor_attrs(el) + (el.get("class") or "")) and _outside_comments(el)
+    }
+
+
+def _printed_part(title: str, headings: set[str]) -> str:
+    """Of a declared title 'Headline | Blog's Name', the part the page also prints as a heading of its own,
+    when only one part is and it is the longest: the rest is a site's or a section's name the page never
+    declared as such ('Alles Neue mach der Mai… | Bibliothek 2.0 und mehr', 'Blog Archive » Interning of
+    Small Integers in Python', an old theme printing the post's title as a plain h2)."""
+    for sep in _TITLE_SEPARATORS:
+        parts = [part.strip() for part in title.split(sep)]
+        if len(parts) < 2:
+            continue
+        printed = [part for part in parts if norm(part) in headings]
+        longest = max(parts, key=len)
+        if len(printed) == 1 and printed[0] == longest and len(printed[0].split()) >= 2:
+            return printed[0]
+    return title
+
+
 def _same_headline(printed: str, declared: str) -> bool:
     """Whether two headlines (site names cut) share at least half the words of the longer: the same
     headline worded for the page and for sharing, not a section name or one word of the headline."""
@@ -88,9 +116,13 @@ def read_title(
 ) -> str:
     """The headline: h1.entry-title, the article's h1 where it words the declared headline, og:title, the
     article's h1, then <title>, without the site name (and an h1's kicker, see :func:`_without_kicker`)."""
-    og = meta(tree, "og:title", "twitter:title")
-    title_tag = [tree.findtext(".//title") or ""]
-    declared = [strip_site(tidy(d), site_names, host) for d in (*og, *title_tag)]
+    headings = _page_headings(tree)
+    og = [
+        _printed_part(strip_site(tidy(d), site_names, host), headings)
+        for d in meta(tree, "og:title", "twitter:title")
+    ]
+    title_tag = [_printed_part(strip_site(tidy(tree.findtext(".//title") or ""), site_names, host), headings)]
+    declared = [*og, *title_tag]
     entry = [
         _without_kicker(el, declared)
         for el in tree.xpath(
@@ -106,9 +138,7 @@ def read_title(
     any_h1 = [
         visible_text(el)
         for el in tree.iter("h1")
-        if not re.search(
-            r"site-title|logo|brand|masthead|header", ancestor_attrs(el) + (el.get("class") or ""), re.I
-        )
+        if not _SITE_HEADING_RE.search(ancestor_attrs(el) + (el.get("class") or ""))
     ]
     # the article's h1 as printed, before og:title, where it is recognisably the same headline as the one
     # the page declares: not a section name ("Blog", "Perspectives") standing in the article's h1
