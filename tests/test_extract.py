@@ -1131,6 +1131,10 @@ def test_json_ld_strings_are_html_unescaped() -> None:
          " fund</span>", "Council cuts disability fund", "Council cuts disability fund"),
         ('<a href="/p"><time class="m-date">Dec 18 2025</time> Preparing the PIP review</a>',
          "Preparing the PIP review", "Preparing the PIP review"),
+        # a subtitle or a byline after the headline, in an element of its own
+        ('Council cuts the disability fund for a third year <small class="byline">Jo Bloggs, 3 May</small>',
+         "Council cuts the disability fund for a third year",
+         "Council cuts the disability fund for a third year"),
         # an h1 of plain text keeps its words, whatever og:title shortens
         ("The Best Advice on Appealing a PIP Decision", "Best Advice on Appealing a PIP Decision",
          "The Best Advice on Appealing a PIP Decision"),

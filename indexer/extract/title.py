@@ -94,19 +94,25 @@ def _same_headline(printed: str, declared: str) -> bool:
 
 def _without_kicker(h1: HtmlElement, declared: list[str]) -> str:
     """The text of a headline element, less a kicker printed before the headline in an element of its own
-    (a roofline 'Immobilienkrise', an overline, a section label 'Local News |', a date): where what follows
-    it is the headline the page declares (og:title, <title>), that declared headline. On the pages of
-    trafilatura's and WCXB's sets whose h1 is a declared headline with words before it, the gold title
-    was the declared one on all 11 where those words stand in an element of their own; an h1 of plain text
-    ('The Best Home Security Cameras of 2026') keeps its words."""
+    (a roofline 'Immobilienkrise', an overline, a section label 'Local News |', a date), or a subtitle or
+    byline after it ('Veröffentlicht von SeglerBlog am 23. Februar 2020'): where the rest is the headline
+    the page declares (og:title, <title>), that declared headline. On the pages of trafilatura's and WCXB's
+    sets whose h1 is a declared headline with words before it, the gold title was the declared one on all
+    11 where those words stand in an element of their own; with words after it, on 7 of 8. An h1 of plain
+    text ('The Best Home Security Cameras of 2026') keeps its words."""
     text = visible_text(h1)
     key = norm(text)
     for headline in declared:
         rest = norm(headline)
-        if len(rest) < 10 or key == rest or not key.endswith(rest):
+        if len(rest) < 10 or key == rest:
             continue
-        kicker = key[: len(key) - len(rest)]
-        if any(norm(el.text_content()) == kicker for el in h1.iterdescendants() if isinstance(el.tag, str)):
+        if key.endswith(rest):
+            extra = key[: len(key) - len(rest)]
+        elif key.startswith(rest):
+            extra = key[len(rest) :]  # a subtitle or a byline after the headline
+        else:
+            continue
+        if any(norm(el.text_content()) == extra for el in h1.iterdescendants() if isinstance(el.tag, str)):
             return headline
     return text
 
