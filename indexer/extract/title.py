@@ -98,7 +98,7 @@ def _without_kicker(h1: HtmlElement, declared: list[str]) -> str:
     byline after it ('Veröffentlicht von SeglerBlog am 23. Februar 2020'): where the rest is the headline
     the page declares (og:title, <title>), that declared headline. On the pages of trafilatura's and WCXB's
     sets whose h1 is a declared headline with words before it, the gold title was the declared one on all
-    11 where those words stand in an element of their own; with words after it, on 7 of 8. An h1 of plain
+    11 where those words stand in an element of their own; with words after it, on 6 of 7. An h1 of plain
     text ('The Best Home Security Cameras of 2026') keeps its words."""
     text = visible_text(h1)
     key = norm(text)
