@@ -1180,3 +1180,15 @@ def test_the_part_of_a_declared_title_the_page_prints_as_a_heading(
     html = f"<html><head><title>{title}</title></head><body>{body.format(story=STORY)}</body></html>"
     doc = extract(page(html.encode(), "https://fouryears.example/2019/10/21/interning/", NOW), "x")
     assert doc.title == expected
+
+
+def test_a_headline_in_the_web_apps_name_is_still_the_title() -> None:
+    """Seen on trafilatura's pages (MSN) and WCXB dev: `application-name` filled with the headline made the
+    headline a 'site name', and every candidate title was then refused: the title came out empty."""
+    headline = "UK university student halls too full to be safe, experts warn"
+    html = (
+        f'<html><head><title>{headline}</title><meta name="application-name" content="{headline}"></head>'
+        f"<body><h1>{headline}</h1><div>{STORY}</div></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://www.msn.example/en-gb/news/halls/ar-BB19DUqK", NOW), "x")
+    assert doc.title == headline

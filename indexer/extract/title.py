@@ -157,10 +157,13 @@ def read_title(
 
 
 def read_site_names(tree: HtmlElement, source: str, traf_site: str | None) -> list[str]:
-    names = meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title")
     # trafilatura guesses a site name from <title> when the page declares none, and on a "Headline | Blog"
-    # title it can take the headline: a guess that is the page's own heading is not the site's name
+    # title it can take the headline; a publisher may fill a web app's name with the headline (MSN's
+    # application-name): a guess or an app's name that is the page's own heading is not the site's name
     headings = {norm(h.text_content()) for h in tree.iter("h1", "h2")}
+    names = meta(tree, "og:site_name")
+    apps = meta(tree, "application-name", "apple-mobile-web-app-title")
+    names += [name for name in apps if norm(name) not in headings]
     if traf_site and norm(traf_site) not in headings:
         names.append(traf_site)
     names.append(source.replace("-", " ").replace("_", " "))
