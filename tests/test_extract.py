@@ -1131,6 +1131,9 @@ def test_json_ld_strings_are_html_unescaped() -> None:
          " fund</span>", "Council cuts disability fund", "Council cuts disability fund"),
         ('<a href="/p"><time class="m-date">Dec 18 2025</time> Preparing the PIP review</a>',
          "Preparing the PIP review", "Preparing the PIP review"),
+        # a kicker its class names as one, whatever the declared title says
+        ('<span class="dachzeile">Interne Unterlagen</span> <span class="headline">Jobcentre data leaked'
+         "</span>", "Jobcentre data leaked - Interne Unterlagen", "Jobcentre data leaked"),
         # a subtitle or a byline after the headline, in an element of its own
         ('Council cuts the disability fund for a third year <small class="byline">Jo Bloggs, 3 May</small>',
          "Council cuts the disability fund for a third year",

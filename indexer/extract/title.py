@@ -8,6 +8,7 @@ that " | Disability News Service" can be cut from a <title> and a site name is n
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
 from lxml.html import HtmlElement
 
@@ -114,7 +115,34 @@ def _without_kicker(h1: HtmlElement, declared: list[str]) -> str:
             continue
         if any(norm(el.text_content()) == extra for el in h1.iterdescendants() if isinstance(el.tag, str)):
             return headline
-    return text
+    return _without_leading_label(h1, text)
+
+
+_KICKER_CLASS_RE = re.compile(
+    r"kicker|dachzeile|roofline|overline|topline|eyebrow|topic|pretitle|supertitle", re.I
+)
+_LABEL_PUNCTUATION = " \t\n-–—:|·•"
+
+
+def _without_leading_label(h1: HtmlElement, text: str) -> str:
+    """An h1 opening with an element its class names a kicker ('<span class="dachzeile">Interne Unterlagen
+    im Netz</span> Daten von Rheinmetall gehackt'): the headline without it. German news sites print their
+    Dachzeile so; on trafilatura's pages the gold title left it out on all 6 such pages (WCXB dev has none).
+    Taking the element off wherever the declared title also names it apart ('Daten von Rheinmetall gehackt
+    - Interne Unterlagen im Netz') was tried: it cut a product's brand and a Python module's name off their
+    titles on WCXB dev (7 titles lost, 1 gained)."""
+    if (h1.text or "").strip():
+        return text
+    first = next((el for el in h1 if isinstance(el.tag, str)), None)
+    if first is None:
+        return text
+    kicker = visible_text(first).strip(_LABEL_PUNCTUATION)
+    rest_el = deepcopy(h1)
+    rest_el[h1.index(first)].drop_tree()  # its tail, the headline's words after it, stays
+    rest = " ".join(visible_text(rest_el).split()).strip(_LABEL_PUNCTUATION)
+    if not kicker or len(kicker.split()) > 8 or len(rest.split()) < 3:
+        return text
+    return rest if _KICKER_CLASS_RE.search(first.get("class") or "") else text
 
 
 def read_title(
