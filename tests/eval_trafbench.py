@@ -47,6 +47,7 @@ from pathlib import Path
 
 import htmldate
 import trafilatura
+from eval_htmldate import PARTS as HTMLDATE_PARTS
 from eval_wcxb import author_match, calendar_day, title_match
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     htmldate_pages = set()
-    for name in ("eval_default.json", "eval_mediacloud_2020.json") if args.htmldate else ():
+    for name in HTMLDATE_PARTS.values() if args.htmldate else ():
         htmldate_pages |= set(json.loads((args.htmldate / "tests" / name).read_text(encoding="utf-8")))
     gold_file = args.folder / "evaldata.json"
     if not gold_file.is_file():

@@ -131,18 +131,14 @@ def _without_leading_label(h1: HtmlElement, text: str) -> str:
     Taking the element off wherever the declared title also names it apart ('Daten von Rheinmetall gehackt
     - Interne Unterlagen im Netz') was tried: it cut a product's brand and a Python module's name off their
     titles on WCXB dev (7 titles lost, 1 gained)."""
-    if (h1.text or "").strip():
-        return text
     first = next((el for el in h1 if isinstance(el.tag, str)), None)
-    if first is None:
+    if first is None or (h1.text or "").strip() or not _KICKER_CLASS_RE.search(first.get("class") or ""):
         return text
     kicker = visible_text(first).strip(_LABEL_PUNCTUATION)
     rest_el = deepcopy(h1)
     rest_el[h1.index(first)].drop_tree()  # its tail, the headline's words after it, stays
     rest = " ".join(visible_text(rest_el).split()).strip(_LABEL_PUNCTUATION)
-    if not kicker or len(kicker.split()) > 8 or len(rest.split()) < 3:
-        return text
-    return rest if _KICKER_CLASS_RE.search(first.get("class") or "") else text
+    return rest if kicker and len(kicker.split()) <= 8 and len(rest.split()) >= 3 else text
 
 
 def read_title(
