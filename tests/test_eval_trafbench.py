@@ -28,6 +28,15 @@ def test_snippets_are_counted_as_the_benchmark_counts_them() -> None:
     assert precision == 0.5 and recall == 0.25 and accuracy == 0.5 and f1 == pytest.approx(1 / 3)
 
 
+def test_a_letter_written_in_either_canonical_form_is_the_same_text() -> None:
+    """Bengali 'য়' as one code point (U+09DF) in the page and as two (U+09AF U+09BC) in the gold, cut from
+    trafilatura's NFC output: the same text, found."""
+    entry = {"with": ["\u0995\u09c1\u09b7\u09cd\u099f\u09bf\u09af\u09bc\u09be"], "without": []}
+    counts = Snippets()
+    counts.add(entry, "\u0995\u09c1\u09b7\u09cd\u099f\u09bf\u09df\u09be-\u09e7")
+    assert (counts.tp, counts.fn) == (1, 0)
+
+
 def test_a_run_scores_bodies_comments_and_refusals(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     story = (
         "<html><head><title>Fund cut</title></head><body><article><h1>Fund cut</h1>"
