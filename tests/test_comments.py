@@ -544,3 +544,73 @@ def test_the_byline_below_a_comment_gives_its_name_and_day_and_a_stranded_label_
             "An interesting way to put it. I will send this to my MP tomorrow.",
         ),
     ]
+
+
+LATER = (
+    "A spokesperson for the department said that no decision had been taken on the timetable, and that"
+    " claimants already receiving the payment would be written to before any change to their award."
+)
+
+
+def test_comments_a_site_names_in_its_own_words_are_found_and_a_form_named_so_is_not() -> None:
+    """Seen on trafilatura's pages (recipe sites, German regional papers, XenForo, reddit): comments in
+    blocks the site names itself ('kb-comment', 'comment-item', 'kommentar-item', 'Comment'), outside any
+    section named 'comments'. Each shows a name or a day; the 'write a comment' box, named the same way,
+    shows neither, and a rail of recent comments on other pages is none of this page's."""
+    items = (
+        '<div class="kb-comment"><div class="kb-user">Rezeptsammlerin</div>'
+        "<div>23 September 2020, 18:19</div>"
+        '<div class="kb-comment-text">I have cut my tomatoes like this for years and it works.</div></div>'
+        '<div class="kb-comment"><time datetime="2020-09-24T08:01:00+02:00"></time><div class="kb-user">'
+        'Marianne1</div><div class="kb-comment-text">Thank you, glad it helps.</div></div>'
+    )
+    story = ARTICLE.replace("</article>", f"<p>{LATER}</p></article>")
+    html = (
+        f'<html><body>{story}<div id="kb-comments">{items}'
+        '<div class="add-comment"><p>Write a comment about this tip</p><textarea></textarea></div></div>'
+        '<div class="rail"><div class="recent-comment"><span class="author">Weber</span> on another story:'
+        " a very long comment that belongs to another page of the site</div></div></body></html>"
+    )
+    comments = _comments(html)
+    assert [(c.author, c.published, c.text) for c in comments] == [
+        (
+            "Rezeptsammlerin",
+            "2020-09-23T18:19:00",
+            "I have cut my tomatoes like this for years and it works.",
+        ),
+        (None, "2020-09-24T08:01:00+02:00", "Marianne1\n\nThank you, glad it helps."),
+    ]
+
+
+def test_a_name_printed_against_the_day_still_gives_the_day() -> None:
+    """'Kritiker2010' then '06.11.2023, 13.47 Uhr' in the next element: read as one string the day was
+    lost ('Kritiker201006.11.2023'), and with it the only sign that the block is a comment."""
+    html = (
+        f"<html><body>{ARTICLE.replace('</article>', f'<p>{LATER}</p></article>')}"
+        '<div class="kommentare"><div class="kommentar-item">'
+        '<div class="kommentar-info"><div class="benutzer">Kritiker2010</div>'
+        '<div class="datum">06.11.2023, 13.47 Uhr</div></div><h5>Quantensprung?</h5>'
+        '<div class="kommentar-text">A small park is not a quantum leap for the town.</div></div></div>'
+        "</body></html>"
+    )
+    (comment,) = _comments(html)
+    assert (comment.author, comment.published) == ("Kritiker2010", "2023-11-06T13:47:00")
+    assert comment.text == "Quantensprung?\n\nA small park is not a quantum leap for the town."
+
+
+def test_a_forum_thread_marked_like_comments_is_the_page_not_its_comments() -> None:
+    """Invision Community marks the opening post and each reply 'ipsComment'; the opening post follows the
+    thread's headline at once, where a first comment follows an article's text. The thread is the page."""
+    post = (
+        '<article class="ipsComment"><div class="author">{who}</div><time datetime="{when}">{when}</time>'
+        '<div class="ipsType_richText"><p>{text}</p></div></article>'
+    )
+    html = (
+        '<html><body><h1>PIP review letter after tribunal win</h1><div class="cTopic">'
+        + post.format(
+            who="Sam", when="2024-03-05", text="I won my tribunal in January and now a review form."
+        )
+        + post.format(who="Jo", when="2024-03-06", text="That happened to me too; call them and ask why.")
+        + "</div></body></html>"
+    )
+    assert _comments(html) == []

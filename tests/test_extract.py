@@ -11,9 +11,9 @@ import lxml.html
 import pytest
 
 from casebook.errors import CasebookError
-from casebook.models import RawPage
+from casebook.models import Comment, RawPage
 from indexer.extract.authors import clean_author, page_authors
-from indexer.extract.body import fill_gaps
+from indexer.extract.body import fill_gaps, not_comments
 from indexer.extract.markup import norm
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
@@ -1195,3 +1195,55 @@ def test_a_headline_in_the_web_apps_name_is_still_the_title() -> None:
     )
     doc = extract(page(html.encode(), "https://www.msn.example/en-gb/news/halls/ar-BB19DUqK", NOW), "x")
     assert doc.title == headline
+
+
+def test_comments_outside_a_section_named_so_leave_the_body() -> None:
+    """Seen on trafilatura's pages: a recipe site's comments ('div.comment-item' in
+    'article#recipe-comments') were read as comments nowhere and stayed in the article's text."""
+    comment = (
+        '<div class="comment-item"><strong>anaya60</strong><p>Made it today for the first time and the'
+        ' whole family loved it, thank you for the recipe.</p><span class="comment-date">12.04.2020 17:02'
+        "</span></div>"
+    )
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body><main>"
+        f"<article><h1>Assessment contract paused</h1>{STORY}</article>"
+        f'<article id="recipe-comments" class="recipe-feedback">{comment * 2}</article></main></body></html>'
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/contract-paused", NOW), "x")
+    assert "has paused the roll-out" in doc.text
+    assert "whole family loved it" not in doc.text
+    assert [c.published for c in doc.comments] == ["2020-04-12T17:02:00"] * 2
+
+
+def test_a_forum_thread_marked_like_comments_stays_the_text() -> None:
+    """Seen on WCXB's forum pages (Invision Community): the opening post and the replies are all
+    'ipsComment'; taken for comments, the opening post left the body and the page its text."""
+    post = (
+        '<article class="ipsComment"><div class="author">{who}</div><time datetime="{when}">{when}</time>'
+        '<div class="ipsType_richText"><p>{text}</p></div></article>'
+    )
+    opening = "I won my tribunal in January and this week a review form came. " * 6
+    html = (
+        "<html><head><title>PIP review letter after tribunal win</title></head><body><main>"
+        "<h1>PIP review letter after tribunal win</h1><div class='cTopic'>"
+        + post.format(who="Sam", when="2024-03-05", text=opening)
+        + post.format(who="Jo", when="2024-03-06", text="That happened to me too; call them and ask why.")
+        + "</div></main></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://forum.example.org/topic/123-pip-review/", NOW), "x")
+    assert "this week a review form came" in doc.text and "call them and ask why" in doc.text
+    assert doc.comments == []
+
+
+def test_a_paragraph_a_comment_quotes_stays_in_the_text_the_page_shows_it_in() -> None:
+    """Seen on WCXB's forum pages: a reply quoting the opening post took the opening post out of
+    trafilatura's reading of the page (which keeps a repeated paragraph once) with the reply."""
+    story = "The minister said the review would cover every award made since 2019."
+    reply = "I agree with every word of this and want an answer."
+    comments = [Comment(author="Jo", text=f"On 5 March, Sam said:\n\n{story}\n\n{reply}")]
+    page_text = f"Review of awards\n{story}\nSam\n5 March 2024"  # the page less its comments
+    assert not_comments([story, reply], comments, page_text) == [story]
+    assert (
+        not_comments([story, reply], comments) == []
+    )  # with nothing shown elsewhere, both are the comment's

@@ -245,7 +245,12 @@ def fallback_paragraphs(tree: HtmlElement) -> list[str]:
     return []
 
 
-def not_comments(paras: list[str], comments: list[Comment]) -> list[str]:
-    """Paragraphs that are not reader comments (a fallback reading can take a thread for the story)."""
+def not_comments(paras: list[str], comments: list[Comment], elsewhere: str = "") -> list[str]:
+    """Paragraphs that are not reader comments (a fallback reading can take a thread for the story).
+
+    ``elsewhere``: the page's text outside its comments. A paragraph a comment quotes that the page also
+    shows there is the article's own (a reply quoting a forum's opening post, a reader quoting the story):
+    trafilatura's reading keeps a repeated paragraph once, and it was lost with the quote."""
     said = {norm(p) for c in comments for p in c.text.split("\n\n") if len(p.split()) >= 4}
-    return [p for p in paras if norm(p) not in said]
+    shown = norm(elsewhere)
+    return [p for p in paras if norm(p) not in said or norm(p) in shown]

@@ -8,9 +8,11 @@ prints only the walker's ``li#comment-N``, plugins such as Epoch), Blogger (``li
 ``kmt-item``, K2's ``itemCommentsList``). Each comment is read from its own part of the page, without its
 replies: the reader's name as shown (cut from a date or "says:" written beside it, or read from the byline
 a theme prints below the text), the day, and the text. Pingbacks and trackbacks are left out, known by
-their class, their label or WordPress's ``[…] excerpt […]``. When no such markup is found but the page has
-a comment section, trafilatura's own comment extraction is kept as one Comment with no author: better
-than losing the testimony.
+their class, their label or WordPress's ``[…] excerpt […]``. Failing those families, a block the site's
+own class names as one comment ('kb-comment', 'kommentar-item') is one where it shows a name or a day; a
+name printed on a line over the day ('Kritiker2010' / '06.11.2023, 13.47 Uhr') is the commenter's. When
+no such markup is found but the page has a comment section, trafilatura's own comment extraction is kept as
+one Comment with no author: better than losing the testimony.
 
 A comment list in a sidebar ("recent comments") belongs to other pages, but a theme may put the page's own
 thread in an ``<aside>`` or a ``<footer>``, or in a widget that also holds the article (Blogger): only a
@@ -29,6 +31,7 @@ import re
 from copy import deepcopy
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil import parser as dateparser
 from dateutil.relativedelta import relativedelta
@@ -37,7 +40,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
-from indexer.extract.markup import MAIN_CONTENT_TEST, RE_NS, text_core
+from indexer.extract.markup import ASIDE_RE, MAIN_CONTENT_TEST, RE_NS, text_core
 from indexer.extract.months import MONTH_ALTERNATION, MONTH_NUMBER
 
 log = logging.getLogger(__name__)
@@ -62,6 +65,14 @@ COMMENT_BLOCK_ITEM_XPATH = etree.XPath(
     " or starts-with(@id, 'comment-item-') or re:test(@id, '^comment-\\d+$')"
     " or contains(@itemtype, 'schema.org/Comment')]",
     namespaces=RE_NS,
+)
+# Failing all of those, a block whose class names it one comment in a site's own words: 'kb-comment',
+# 'comment-item', 'kommentar-item', XenForo's 'xenforo-comment', reddit's 'Comment', Invision's
+# 'ipsComment'. Taken only where it shows who wrote it or when (``_named_items``): a form, button or counter
+# named so does not.
+_NAMED_ITEM_RE = re.compile(
+    r"^(?:[a-z][a-z0-9]*[-_]?)?(?:comment|kommentar|commentaire|comentario|commento|reactie)(?:[-_]item)?$",
+    re.IGNORECASE,
 )
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
@@ -199,6 +210,8 @@ _NOTICE_RE = re.compile(
 _SAYS_RE = re.compile(
     r"\s*(?:says|said|wrote|sagt|schreibt|meint|dit|écrit|dice|escribió|scrive|zegt)\s*:?\s*$", re.IGNORECASE
 )
+# a line that can be a name: a few words, no sentence ('Kritiker2010', 'Die Redaktion', 'Elke Hinrichs')
+_NAME_LINE_RE = re.compile(r"^(?=(?:\S+\s+){0,3}\S+$)[^.!?:;,]{1,50}$")
 _DEPTH_CLASS_RE = re.compile(r"\b(?:comment-)?(?:depth|level)-(\d+)\b")
 
 # Dates in comment metadata.
@@ -478,8 +491,9 @@ def _published(scope: HtmlElement, fetched: datetime) -> tuple[str | None, bool]
         for el in xpath(scope):
             texts.append(el.get("title") or "")
             texts.append(" ".join(el.text_content().split()))
-    # last resort: a date written as the comment's first line ('Name<br>März 7, 2018<p>Text')
-    texts.append(" ".join(scope.text_content().split())[:120])
+    # last resort: a date written as the comment's first line ('Name<br>März 7, 2018<p>Text'); the pieces
+    # kept apart, so a name printed against its date ('Kritiker2010' '06.11.2023') stays a name and a date
+    texts.append(" ".join(" ".join(scope.itertext()).split())[:120])
     for text in texts:
         if not text:
             continue
@@ -542,6 +556,8 @@ def _cleaned_text(scope: HtmlElement, unwrap: bool) -> tuple[str, str | None]:
     byline = None
     if len(paras) > 1 and _is_date_line(paras[0]):
         byline = paras.pop(0)  # a date line the theme put above the text, not something the reader wrote
+    elif len(paras) > 2 and _is_date_line(paras[1]) and _NAME_LINE_RE.match(paras[0]):
+        byline = f"{paras.pop(0)} {paras.pop(0)}"  # 'Kritiker2010' over '06.11.2023, 13.47 Uhr'
     elif len(paras) > 1 and _is_date_line(paras[-1]):
         byline = paras.pop()  # ... or below it
     return "\n\n".join(_strip_notices(paras)), byline
@@ -609,27 +625,92 @@ def chosen_items(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
     return [el for el in _css(selector)(tree) if el not in article]
 
 
+class Found(NamedTuple):
+    """The comments' elements on a page, and whether the body must leave them itself: comments found by a
+    site's own class names stand in no section the pruning knows as comments ('kb-comments', 'kommentare'),
+    while the families' comments stand in one, or are a forum's replies, left in the text."""
+
+    items: list[HtmlElement]
+    leave_body: bool = False
+
+
 def comment_items(
-    tree: HtmlElement, core: list[HtmlElement] | None = None, chosen: list[HtmlElement] | None = None
-) -> list[HtmlElement]:
+    tree: HtmlElement,
+    fetched: datetime,
+    core: list[HtmlElement] | None = None,
+    chosen: list[HtmlElement] | None = None,
+) -> Found:
     """The elements holding one reader comment each, in page order (pingbacks included): those the source
     names (``chosen``, see :func:`chosen_items`) when it names any on this page, else those found by the
-    markup of the families above."""
+    markup of the families above, else blocks a site's own class names as comments (:func:`_named_items`)."""
     if chosen:
-        return chosen
+        return Found(chosen)
     article = _holding_article(tree, core)
     items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, article)]
     if items:
-        return items
+        return Found(items)
     prose = set(text_core(tree) if core is None else core)
     blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in prose and not _in_sidebar(el, article)]
     marked = set(blocks)
-    return [
+    blocks = [
         el
         for el in blocks
         # a block marked 'comment' inside another is its text ('section.comment-content.comment'), not a reply
         if not (_BODYISH_RE.search(el.get("class") or "") and any(a in marked for a in el.iterancestors()))
     ]
+    if blocks:
+        return Found(blocks)
+    named = _named_items(tree, fetched, article)
+    if named and _opens_thread(tree, named[0]):
+        # a forum thread whose opening post is marked like its replies: the thread is the page's text, whole
+        # (as WCXB's gold keeps it); its posts, headed by ranks and post counts, are not read as comments
+        return Found([])
+    return Found(named, leave_body=True)
+
+
+def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]) -> list[HtmlElement]:
+    """Blocks whose class names them a comment in a site's own compound (``_NAMED_ITEM_RE``), each showing
+    its writer's name or its day: what a comment has and a 'write a comment' box, a share button or a
+    comment counter has not. A block that holds the article or sits in a rail of other pages' comments
+    ('recent-comment') is none."""
+    named = [
+        el
+        for el in tree.iter("div", "article", "section", "li")
+        if any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+        and el not in article
+        and not ASIDE_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}")
+        and not _in_sidebar(el, article)
+    ]
+    found = set(named)
+    kept = []
+    for el in named:
+        scope = _own_scope(el, found)
+        if _author(scope)[0] or _published(scope, fetched)[0]:
+            kept.append(el)
+    return kept
+
+
+_OPENING_GAP = 50  # words: a headline, a breadcrumb, a 'Posted by' line; never an article's text
+
+
+def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
+    """The first post of a forum thread, marked like its replies (Invision's 'ipsComment'): almost nothing
+    stands between the page's headline (or, with none, the page's start) and it. Under an article the first
+    comment follows the article's text. On WCXB's dev forum pages the opening post follows its headline by
+    17 to 29 words; on article pages with such comments, the first comes 111 words or more after it."""
+    headline = next(iter(tree.iter("h1")), None)
+    started = headline is None
+    words = 0
+    for el in tree.iter():
+        if el is item:
+            return words < _OPENING_GAP
+        if el is headline:
+            started = True
+        if started and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
+            words += len((el.text or "").split()) + len((el.tail or "").split())
+            if words >= _OPENING_GAP:
+                return False
+    return False
 
 
 def _fallback(tree: HtmlElement) -> list[Comment]:
@@ -676,16 +757,16 @@ def _fallback(tree: HtmlElement) -> list[Comment]:
 def extract_comments(
     tree: HtmlElement,
     fetched: datetime,
-    core: list[HtmlElement] | None = None,
-    chosen: list[HtmlElement] | None = None,
+    items: list[HtmlElement] | None = None,
 ) -> list[Comment]:
     """Reader comments in page order (a reply right after its parent), pingbacks and trackbacks left out.
 
-    ``core``: the page's ``text_core``, when already read; ``chosen``: the comments the source's
-    ``comment_selector`` picks (:func:`chosen_items`)."""
+    ``items``: the page's :func:`comment_items`, when already found (the extraction also prunes the body
+    with them); else they are found here."""
     if fetched.tzinfo is None:  # RawPage promises an aware time; a naive one is taken as UTC, not a crash
         fetched = fetched.replace(tzinfo=UTC)
-    items = comment_items(tree, core, chosen)
+    if items is None:
+        items = comment_items(tree, fetched).items
     if not items:
         return _fallback(tree)
     item_set = set(items)

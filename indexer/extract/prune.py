@@ -104,15 +104,19 @@ def prune_chrome(
     original: HtmlElement,
     protected: set[HtmlElement],
     teasers: list[HtmlElement],
+    chosen: Sequence[HtmlElement] = (),
     comments: Sequence[HtmlElement] = (),
 ) -> tuple[HtmlElement, set[HtmlElement]]:
     """A copy without comment sections, reply forms, cookie banners, sharing, related posts and sidebars,
-    and what stays protected in it. ``comments``: the comments the source's ``comment_selector`` picked,
+    and what stays protected in it. ``chosen``: the comments the source's ``comment_selector`` picked,
     dropped even where they hold most of the page's prose (they never hold the article: see
-    ``comments.chosen_items``)."""
+    ``comments.chosen_items``); ``comments``: comments found by a site's own class names, which stand in
+    no section named as comments ('kb-comments'; ``comments.Found``), dropped where they are not the page's
+    prose."""
     tree = deepcopy(original)
     keep = set(in_copy(original, protected, tree))
-    _drop(in_copy(original, comments, tree), set())
+    _drop(in_copy(original, chosen, tree), set())
+    _drop(in_copy(original, comments, tree), keep)
     _drop(_COMMENT_SECTION_XPATH(tree), keep)
     _drop(
         (h for h in tree.iter("h2", "h3", "h4") if COMMENT_HEADING_RE.match(h.text_content() or "")),

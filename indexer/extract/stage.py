@@ -44,11 +44,11 @@ from indexer.extract.body import (
     fill_gaps,
     not_comments,
 )
-from indexer.extract.comments import chosen_items, extract_comments
+from indexer.extract.comments import chosen_items, comment_items, extract_comments
 from indexer.extract.declared import json_ld
 from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, refusal_reason
-from indexer.extract.markup import in_copy, text_core, visible_words, words
+from indexer.extract.markup import in_copy, text_core, visible_text, visible_words, words
 from indexer.extract.metadata import (
     article_scope,
     read_canonical,
@@ -100,8 +100,10 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
 
     fetched = page.fetched if page.fetched.tzinfo else page.fetched.replace(tzinfo=UTC)
     chosen = chosen_items(tree, site.comment_selector if site is not None else None)
-    comments: list[Comment] = extract_comments(tree, fetched, core, chosen)
-    chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers, chosen)
+    found = comment_items(tree, fetched, core, chosen)
+    comments: list[Comment] = extract_comments(tree, fetched, found.items)
+    apart = found.items if found.leave_body else []
+    chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers, chosen, apart)
     body_tree = prune_furniture(chrome_free, kept)
     truncate(body_tree, url)
     result = read_article(body_tree, url)
@@ -123,7 +125,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         authors = page_authors(read_page_author(_without(tree, chosen), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
 
-    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *chosen])
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *found.items])
     updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated
     if updated and published.day and updated <= published.day:
         updated = None
@@ -136,7 +138,9 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     ours = words(" ".join(paras))
     # trafilatura cannot find more words than the page shows: only run it when it could find twice ours
     if ours < FALLBACK_RATIO * visible_words(tree):
-        theirs = clean_paragraphs(not_comments(read_whole_page(tree, url), comments), title, authors)
+        elsewhere = visible_text(_without(tree, found.items)) if found.items else ""
+        theirs = not_comments(read_whole_page(tree, url), comments, elsewhere)
+        theirs = clean_paragraphs(theirs, title, authors)
         if ours < FALLBACK_RATIO * words(" ".join(theirs)):
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
                      words(" ".join(theirs)))  # fmt: skip
@@ -177,8 +181,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
 
 
 def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
-    """The page less the comments its source's selector picked, for readers of the whole page (trafilatura's
-    author: a commenter's name marked ``author`` is not the article's)."""
+    """The page less the comments given, for readers of the whole page (trafilatura's author: a commenter's
+    name marked ``author`` is not the article's; the text the article shows outside its comments)."""
     if not comments:
         return tree
     copy = deepcopy(tree)
