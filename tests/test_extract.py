@@ -1247,3 +1247,43 @@ def test_a_paragraph_a_comment_quotes_stays_in_the_text_the_page_shows_it_in() -
     assert (
         not_comments([story, reply], comments) == []
     )  # with nothing shown elsewhere, both are the comment's
+
+
+def test_a_threads_author_is_its_opening_posts_writer_and_co_authors_stand_together() -> None:
+    """Seen on WCXB's forum pages: a thread marks every post's writer as an author (Discourse's
+    'itemprop=author' in each reply marked a schema.org Comment, phpBB's 'by NAME' line, vBulletin's user
+    names), and the first three became the thread's authors; the replies' writers are not its authors.
+    Co-authors named together in one byline still are."""
+    opening = "I won my tribunal in January and this week a review form came for the same award. " * 5
+
+    def authors(posts: str, byline: str = "") -> list[str]:
+        html = (
+            "<html><head><title>PIP review after tribunal</title></head><body><main>"
+            f"<h1>PIP review after tribunal</h1>{byline}<div class='thread'>{posts}</div>"
+            "</main></body></html>"
+        )
+        return extract(page(html.encode(), "https://forum.example.org/t/pip-review/123", NOW), "x").authors
+
+    discourse = (
+        "<div itemscope itemtype='http://schema.org/DiscussionForumPosting'>"
+        f"<span itemprop='author'>Sam</span><div><p>{opening}</p></div>"
+        + "".join(
+            f"<div itemprop='comment' itemscope itemtype='http://schema.org/Comment'>"
+            f"<span itemprop='author'>{who}</span><time datetime='2024-03-0{n}'>{n} March</time>"
+            f"<p>That happened to me too, ask them for the reasons in writing. Reply number {n}.</p></div>"
+            for n, who in ((6, "Jo"), (7, "Ali"))
+        )
+        + "</div>"
+    )
+    assert authors(discourse) == ["Sam"]
+    phpbb = "".join(
+        f"<div class='post'><p class='author'>by {who} » Tue Aug 27, 2019 5:{n}0 pm</p>"
+        f"<div class='content'><p>{text}</p></div></div>"
+        for n, (who, text) in enumerate(
+            (("Sam", opening), ("Jo", "Ask them for the reasons."), ("Ali", "Same."))
+        )
+    )
+    assert authors(phpbb) == ["Sam"]
+    together = "<p>By <span class='author'>Ann Lee</span> and <span class='author'>Raj Patel</span></p>"
+    story = f"<div class='story'><p>{opening}</p></div>"
+    assert authors(story, together) == ["Ann Lee", "Raj Patel"]

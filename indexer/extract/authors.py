@@ -15,8 +15,10 @@ left without one (a byline in a side column, cut with the furniture before the a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract.declared import ld_values, meta
@@ -240,8 +242,14 @@ def read_authors(
     site_names: list[str],
     traf_author: str | None,
     host: str = "",
+    comments: Iterable[HtmlElement] = (),
 ) -> list[str]:
-    """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading."""
+    """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading.
+
+    ``comments``: the page's reader comments (``comments.comment_items``). A name marked as an author inside
+    one is a commenter's: a forum thread marks every reply's writer ``itemprop=author`` (Discourse), and the
+    thread's author is the opening post's alone."""
+    apart = set(comments)
     raw: list[str] = []
     for value in ld_values(ld, "author", only_articles=True):
         for person in value if isinstance(value, list) else [value]:
@@ -267,9 +275,13 @@ def read_authors(
             "descendant-or-self::*[@itemprop='author']",
             f"descendant-or-self::*[{cls_any(['createdby', 'author', 'vcard'])}]",
         ):
-            found = [el.text_content() for el in scope.xpath(xpath) if in_article_proper(el)]
-            if found:
-                raw = found[:3]
+            marked = [
+                el
+                for el in scope.xpath(xpath)
+                if in_article_proper(el) and not any(a in apart for a in el.iterancestors())
+            ]
+            if marked:
+                raw = [el.text_content() for el in _one_byline(marked)]
                 break
     if not raw and traf_author:
         raw = [part for part in re.split(r";\s*", traf_author) if part]
@@ -283,6 +295,46 @@ def read_authors(
             seen.add(name.lower())
             unique.append(name)
     return unique
+
+
+_CO_AUTHOR_GAP = 8  # words between two names of one byline: 'and', 'with', 'Photos by', a separator
+_CO_AUTHORS = 3
+
+
+def _one_byline(marked: list[HtmlElement]) -> list[HtmlElement]:
+    """The names marked as authors that stand together in the first byline: co-authors ('By Ann Lee and
+    Raj Patel') stand a few words apart, while a forum thread marks each post's writer, posts apart (phpBB's
+    'by NAME » date', vBulletin's and XenForo's user names): the thread's author is the first alone."""
+    kept = [marked[0]]
+    for el in marked[1:]:
+        if len(kept) == _CO_AUTHORS:
+            break
+        previous = kept[-1]
+        if previous in el.iterancestors() or el in previous.iterancestors():
+            continue
+        if _words_between(previous, el) > _CO_AUTHOR_GAP:
+            break
+        kept.append(el)
+    return kept
+
+
+def _words_between(first: HtmlElement, second: HtmlElement) -> int:
+    """Words of text after ``first`` ends and before ``second`` begins, in page order (counted until they
+    pass the gap between two names of one byline)."""
+    words = 0
+    after = False
+    for event, el in etree.iterwalk(first.getroottree().getroot(), events=("start", "end")):
+        if el is second:
+            return words
+        if el is first and event == "end":
+            after = True
+        elif after and event == "start" and isinstance(el.tag, str) and el.tag not in ("script", "style"):
+            words += len((el.text or "").split())
+        if after and event == "end":
+            words += len((el.tail or "").split())
+        if words > _CO_AUTHOR_GAP:
+            return words
+    return words
 
 
 # A byline line: a short line starting 'By', 'Written by', 'Posted by'... then a name ('by ibby': a login)

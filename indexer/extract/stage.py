@@ -113,7 +113,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     host = urlsplit(url).hostname or ""
     site_names = read_site_names(tree, source, getattr(result, "sitename", None))
     title = read_title(tree, scope, site_names, host, getattr(result, "title", None))
-    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host)
+    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host, found.items)
 
     paras = body_paragraphs(getattr(result, "body", None))
     paras = fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
