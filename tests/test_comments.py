@@ -614,3 +614,29 @@ def test_a_forum_thread_marked_like_comments_is_the_page_not_its_comments() -> N
         + "</div></body></html>"
     )
     assert _comments(html) == []
+
+
+def test_readers_letters_and_comment_cards_are_comments_and_a_section_is_not_one() -> None:
+    """Seen on trafilatura's pages: a German weblog's readers' letters ('div.leserbrief', 'Name /
+    22.04.2020' over the text) and a petition site's 'mo-comment-card'. A block named in the plural
+    ('comments', 'commentsBox') is the section around them, never one comment."""
+    letters = "".join(
+        f'<div class="leserbrief"><div class="leserbrief_inner"><div class="leserbrief_meta">'
+        f'<span class="autor">{who}</span> / {day}.04.2020</div><p>{text}</p><div class="votes">0</div>'
+        "</div></div>"
+        for who, day, text in (
+            ("Karsten Dörre", 22, "Nachdem Corona um uns herum wütet, bleibt die Frage offen."),
+            ("Anna Weber", 23, "Danke für diesen Bericht, er trifft genau den Punkt."),
+        )
+    )
+    story = ARTICLE.replace("</article>", f"<p>{LATER}</p></article>")
+    html = f'<html><body>{story}<div class="commentsBox">{letters}</div></body></html>'
+    assert [(c.author, c.published, c.text) for c in _comments(html)] == [
+        ("Karsten Dörre", "2020-04-22", "Nachdem Corona um uns herum wütet, bleibt die Frage offen."),
+        ("Anna Weber", "2020-04-23", "Danke für diesen Bericht, er trifft genau den Punkt."),
+    ]  # the name, the day and the count of votes under each are not what the reader wrote
+    section = (
+        '<div class="commentsBox"><p>Kommentare</p><p>Neuer Kommentar, 3. April 2020</p>'
+        "<p>Zum Verfassen von Kommentaren bitte anmelden.</p></div>"
+    )
+    assert _comments(f"<html><body>{story}{section}</body></html>") == []

@@ -66,12 +66,14 @@ COMMENT_BLOCK_ITEM_XPATH = etree.XPath(
     " or contains(@itemtype, 'schema.org/Comment')]",
     namespaces=RE_NS,
 )
-# Failing all of those, a block whose class names it one comment in a site's own words: 'kb-comment',
-# 'comment-item', 'kommentar-item', XenForo's 'xenforo-comment', reddit's 'Comment', Invision's
-# 'ipsComment'. Taken only where it shows who wrote it or when (``_named_items``): a form, button or counter
-# named so does not.
+# Failing all of those, a block whose class names it one comment, or one reader's letter, in a site's own
+# words: 'kb-comment', 'comment-item', 'kommentar-item', 'mo-comment-card', 'js-comment-box', XenForo's
+# 'xenforo-comment', reddit's 'Comment', Invision's 'ipsComment', 'leserbrief'. Never a plural: 'comments'
+# names the section. Taken only where it shows who wrote it or when (``_named_items``): a form, button or
+# counter named so does not.
 _NAMED_ITEM_RE = re.compile(
-    r"^(?:[a-z][a-z0-9]*[-_]?)?(?:comment|kommentar|commentaire|comentario|commento|reactie)(?:[-_]item)?$",
+    r"^(?:[a-z][a-z0-9]*[-_]?)?(?:comment|kommentar|commentaire|comentario|commento|reactie|leserbrief)"
+    r"(?:[-_]?(?:item|card|entry|box))?$",
     re.IGNORECASE,
 )
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
@@ -345,7 +347,7 @@ def _clean_name(text: str) -> str:
     text = _NAME_CUT_RE.sub("", text)
     text = re.sub(r"\s*\b(?:Mo|Di|Mi|Do|Fr|Sa|So|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s*$", "", text)
     text = _SAYS_RE.sub("", text)
-    return text.strip(" :|-–—·,")
+    return text.strip(" :|-–—·,/")  # 'Karsten Dörre / 22.04.2020' leaves 'Karsten Dörre /'
 
 
 def _author(scope: HtmlElement) -> tuple[str | None, HtmlElement | None]:
@@ -551,8 +553,8 @@ def _cleaned_text(scope: HtmlElement, unwrap: bool) -> tuple[str, str | None]:
             bodies = [el for el in found if not any(a in chosen for a in el.iterancestors())]
             break
     paras = [para for body in bodies for para in paragraphs(body) if not _NAME_LABEL_RE.match(para)]
-    while paras and _ACTION_WORDS_RE.match(paras[-1]):
-        paras.pop()
+    while paras and (_ACTION_WORDS_RE.match(paras[-1]) or paras[-1].isdigit()):
+        paras.pop()  # 'Reply', 'Antworten', or a bare count of likes under the text
     byline = None
     if len(paras) > 1 and _is_date_line(paras[0]):
         byline = paras.pop(0)  # a date line the theme put above the text, not something the reader wrote
