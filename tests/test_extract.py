@@ -1287,3 +1287,29 @@ def test_a_threads_author_is_its_opening_posts_writer_and_co_authors_stand_toget
     together = "<p>By <span class='author'>Ann Lee</span> and <span class='author'>Raj Patel</span></p>"
     story = f"<div class='story'><p>{opening}</p></div>"
     assert authors(story, together) == ["Ann Lee", "Raj Patel"]
+
+
+def test_a_commenters_name_is_not_the_articles_author_by_trafilaturas_reading_either() -> None:
+    """Seen on WCXB's forum pages (XenForo): with no byline of its own, the page's author came from
+    trafilatura's reading of the whole page, which took a commenter's name marked 'author'. It now reads
+    the page less every comment found, not only those a source's selector names."""
+    story = "".join(
+        f"<p>Paragraph {i} of the story says the assessment contract was paused after the report found"
+        " long waits.</p>"
+        for i in range(5)
+    )
+    items = "".join(
+        f'<div class="kb-comment"><span class="author">{who}</span><div>{day} May 2024, 10:00</div>'
+        f'<div class="kb-comment-text">{text}</div></div>'
+        for who, day, text in (
+            ("Jo Reader", 3, "Shameful, and nobody was told why it took so long."),
+            ("Sam Other", 4, "Same here, eleven months."),
+        )
+    )
+    html = (
+        "<html><head><title>Contract paused</title></head><body><main><article><h1>Contract paused</h1>"
+        f"{story}</article><div id='kb-comments'>{items}</div></main></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://example.org/paused/", NOW), "x")
+    assert doc.authors == []
+    assert [c.author for c in doc.comments] == ["Jo Reader", "Sam Other"]

@@ -122,7 +122,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     if not authors:
         authors = byline_in_article(scope, site_names, host)
     if not authors:
-        authors = page_authors(read_page_author(_without(tree, chosen), url), site_names, host)
+        authors = page_authors(read_page_author(_without(tree, found.items), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *found.items])
