@@ -550,6 +550,7 @@ LATER = (
     "A spokesperson for the department said that no decision had been taken on the timetable, and that"
     " claimants already receiving the payment would be written to before any change to their award."
 )
+LONGER = ARTICLE.replace("</article>", f"<p>{LATER}</p></article>")  # comments under it stand well after it
 
 
 def test_comments_a_site_names_in_its_own_words_are_found_and_a_form_named_so_is_not() -> None:
@@ -564,9 +565,8 @@ def test_comments_a_site_names_in_its_own_words_are_found_and_a_form_named_so_is
         '<div class="kb-comment"><time datetime="2020-09-24T08:01:00+02:00"></time><div class="kb-user">'
         'Marianne1</div><div class="kb-comment-text">Thank you, glad it helps.</div></div>'
     )
-    story = ARTICLE.replace("</article>", f"<p>{LATER}</p></article>")
     html = (
-        f'<html><body>{story}<div id="kb-comments">{items}'
+        f'<html><body>{LONGER}<div id="kb-comments">{items}'
         '<div class="add-comment"><p>Write a comment about this tip</p><textarea></textarea></div></div>'
         '<div class="rail"><div class="recent-comment"><span class="author">Weber</span> on another story:'
         " a very long comment that belongs to another page of the site</div></div></body></html>"
@@ -586,7 +586,7 @@ def test_a_name_printed_against_the_day_still_gives_the_day() -> None:
     """'Kritiker2010' then '06.11.2023, 13.47 Uhr' in the next element: read as one string the day was
     lost ('Kritiker201006.11.2023'), and with it the only sign that the block is a comment."""
     html = (
-        f"<html><body>{ARTICLE.replace('</article>', f'<p>{LATER}</p></article>')}"
+        f"<html><body>{LONGER}"
         '<div class="kommentare"><div class="kommentar-item">'
         '<div class="kommentar-info"><div class="benutzer">Kritiker2010</div>'
         '<div class="datum">06.11.2023, 13.47 Uhr</div></div><h5>Quantensprung?</h5>'
@@ -629,8 +629,7 @@ def test_readers_letters_and_comment_cards_are_comments_and_a_section_is_not_one
             ("Anna Weber", 23, "Danke für diesen Bericht, er trifft genau den Punkt."),
         )
     )
-    story = ARTICLE.replace("</article>", f"<p>{LATER}</p></article>")
-    html = f'<html><body>{story}<div class="commentsBox">{letters}</div></body></html>'
+    html = f'<html><body>{LONGER}<div class="commentsBox">{letters}</div></body></html>'
     assert [(c.author, c.published, c.text) for c in _comments(html)] == [
         ("Karsten Dörre", "2020-04-22", "Nachdem Corona um uns herum wütet, bleibt die Frage offen."),
         ("Anna Weber", "2020-04-23", "Danke für diesen Bericht, er trifft genau den Punkt."),
@@ -639,4 +638,4 @@ def test_readers_letters_and_comment_cards_are_comments_and_a_section_is_not_one
         '<div class="commentsBox"><p>Kommentare</p><p>Neuer Kommentar, 3. April 2020</p>'
         "<p>Zum Verfassen von Kommentaren bitte anmelden.</p></div>"
     )
-    assert _comments(f"<html><body>{story}{section}</body></html>") == []
+    assert _comments(f"<html><body>{LONGER}{section}</body></html>") == []

@@ -18,11 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract.declared import ld_values, meta
-from indexer.extract.markup import cls, cls_any, in_article_proper, norm
+from indexer.extract.markup import cls, cls_any, in_article_proper, norm, words_between
 from indexer.extract.months import MONTH_ALTERNATION
 from indexer.extract.published import MONTH
 
@@ -312,29 +311,10 @@ def _one_byline(marked: list[HtmlElement]) -> list[HtmlElement]:
         previous = kept[-1]
         if previous in el.iterancestors() or el in previous.iterancestors():
             continue
-        if _words_between(previous, el) > _CO_AUTHOR_GAP:
+        if words_between(previous, el, _CO_AUTHOR_GAP) > _CO_AUTHOR_GAP:
             break
         kept.append(el)
     return kept
-
-
-def _words_between(first: HtmlElement, second: HtmlElement) -> int:
-    """Words of text after ``first`` ends and before ``second`` begins, in page order (counted until they
-    pass the gap between two names of one byline)."""
-    words = 0
-    after = False
-    for event, el in etree.iterwalk(first.getroottree().getroot(), events=("start", "end")):
-        if el is second:
-            return words
-        if el is first and event == "end":
-            after = True
-        elif after and event == "start" and isinstance(el.tag, str) and el.tag not in ("script", "style"):
-            words += len((el.text or "").split())
-        if after and event == "end":
-            words += len((el.tail or "").split())
-        if words > _CO_AUTHOR_GAP:
-            return words
-    return words
 
 
 # A byline line: a short line starting 'By', 'Written by', 'Posted by'... then a name ('by ibby': a login)

@@ -40,7 +40,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
-from indexer.extract.markup import ASIDE_RE, MAIN_CONTENT_TEST, RE_NS, text_core
+from indexer.extract.markup import ASIDE_RE, MAIN_CONTENT_TEST, RE_NS, text_core, words_between
 from indexer.extract.months import MONTH_ALTERNATION, MONTH_NUMBER
 
 log = logging.getLogger(__name__)
@@ -698,21 +698,10 @@ _OPENING_GAP = 50  # words: a headline, a breadcrumb, a 'Posted by' line; never 
 def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
     """The first post of a forum thread, marked like its replies (Invision's 'ipsComment'): almost nothing
     stands between the page's headline (or, with none, the page's start) and it. Under an article the first
-    comment follows the article's text. On WCXB's dev forum pages the opening post follows its headline by
-    17 to 29 words; on article pages with such comments, the first comes 111 words or more after it."""
+    comment follows the article's text. On WCXB's dev forum pages the opening post begins 17 to 29 words
+    after its headline begins; on article pages with such comments, the first begins 111 or more after."""
     headline = next(iter(tree.iter("h1")), None)
-    started = headline is None
-    words = 0
-    for el in tree.iter():
-        if el is item:
-            return words < _OPENING_GAP
-        if el is headline:
-            started = True
-        if started and isinstance(el.tag, str) and el.tag not in ("script", "style", "noscript", "template"):
-            words += len((el.text or "").split()) + len((el.tail or "").split())
-            if words >= _OPENING_GAP:
-                return False
-    return False
+    return words_between(headline, item, _OPENING_GAP) < _OPENING_GAP
 
 
 def _fallback(tree: HtmlElement) -> list[Comment]:

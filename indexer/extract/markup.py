@@ -127,6 +127,27 @@ def visible_words(el: HtmlElement) -> int:
     return total
 
 
+def words_between(first: HtmlElement | None, second: HtmlElement, limit: int) -> int:
+    """Words of visible text after ``first`` ends (None: from the page's start) and before ``second``
+    begins, in page order; counting stops once past ``limit``, which is all a caller asks (a byline's gap
+    between two names, a headline's distance from a forum's first post)."""
+    root = second.getroottree().getroot()
+    words = 0
+    after = first is None
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if el is second:
+            return words
+        if el is first and event == "end":
+            after = True
+        elif after and event == "start" and isinstance(el.tag, str) and el.tag not in _INVISIBLE:
+            words += len((el.text or "").split())
+        if after and event == "end":
+            words += len((el.tail or "").split())
+        if words > limit:
+            return words
+    return words
+
+
 def visible_text(el: HtmlElement) -> str:
     """The text a reader could see in ``el`` (a heading, a byline: a small element), scripts, styles and
     templates left out: ``text_content`` would give a script's code as part of a headline."""
