@@ -14,7 +14,7 @@ from casebook.errors import CasebookError
 from casebook.models import Comment, RawPage
 from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import fill_gaps, not_comments
-from indexer.extract.markup import norm
+from indexer.extract.markup import norm, visible_words
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
 
@@ -1313,3 +1313,118 @@ def test_a_commenters_name_is_not_the_articles_author_by_trafilaturas_reading_ei
     doc = extract(page(html.encode(), "https://example.org/paused/", NOW), "x")
     assert doc.authors == []
     assert [c.author for c in doc.comments] == ["Jo Reader", "Sam Other"]
+
+
+_REPLIES = (
+    ("Jo", "That happened to me too: ask them in writing for the reasons behind the review."),
+    ("Ali", "Mine came eleven months after my tribunal; the welfare rights service helped me fill it in."),
+)
+
+
+def _declared_thread(kind: str) -> str:
+    """A thread whose replies carry a comment family's markup, declared a thread the three ways seen on
+    WCXB's forum pages: Discourse's microdata (its crawler view inside <noscript>), XenForo's JSON-LD
+    WebPage whose mainEntity is the posting, and a JSON-LD posting of its own."""
+    opening = (
+        "<p>" + "I won my PIP tribunal in January and this week a review form came for the same award. " * 5
+    )
+    if kind == "discourse":
+        replies = "".join(
+            "<div itemprop='comment' itemscope itemtype='http://schema.org/Comment' class='crawler-post'>"
+            f"<span itemprop='author'>{who}</span><time datetime='2024-03-0{n}'>{n} March</time>"
+            f"<div itemprop='text'><p>{text}</p></div></div>"
+            for n, (who, text) in enumerate(_REPLIES, start=6)
+        )
+        return (
+            "<html><head><title>PIP review after tribunal</title></head><body><noscript>"
+            "<div itemscope itemtype='http://schema.org/DiscussionForumPosting'>"
+            "<h1 itemprop='headline'>PIP review after tribunal</h1>"
+            f"<span itemprop='author'>Sam</span><div itemprop='text'>{opening}</p></div>{replies}</div>"
+            "</noscript></body></html>"
+        )
+    replies = "".join(
+        f"<div class='comment' id='comment-{n}'><div class='comment-author'>{who}</div>"
+        f"<time datetime='2024-03-0{n}'>{n} March 2024</time>"
+        f"<div class='comment-content'><p>{text}</p></div></div>"
+        for n, (who, text) in enumerate(_REPLIES, start=6)
+    )
+    posting = '{"@type": "DiscussionForumPosting", "headline": "PIP review after tribunal"}'
+    ld = f'{{"@type": "WebPage", "mainEntity": {posting}}}' if kind == "main-entity" else posting
+    return (
+        "<html><head><title>PIP review after tribunal</title>"
+        f"<script type='application/ld+json'>{ld}</script></head><body><main>"
+        "<h1>PIP review after tribunal</h1>"
+        f"<div class='post'><div class='author'>Sam</div>{opening}</p></div>"
+        f"<div class='replies'>{replies}</div></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize("kind", ["discourse", "main-entity", "posting"])
+def test_a_declared_forum_threads_replies_are_its_text(kind: str) -> None:
+    """Seen on WCXB's forum pages: a thread's replies, marked like comments (schema.org Comment, Discourse;
+    'comment' blocks), were read as comments under the opening post, where WCXB's gold, trafilatura's own set
+    and trafilatura keep the thread whole (body F1 on its 61 declared threads 0.603 -> 0.676, trafilatura
+    0.673). A page declaring itself a DiscussionForumPosting is a thread: every post is its text."""
+    doc = extract(
+        page(_declared_thread(kind).encode(), "https://forum.example.org/t/pip-review/123", NOW), "x"
+    )
+    assert "this week a review form came" in doc.text
+    assert all(text in doc.text for _, text in _REPLIES)
+    assert doc.comments == []
+    assert doc.authors == ["Sam"]
+
+
+def test_comments_under_an_article_are_still_comments_beside_a_thread_declared_elsewhere() -> None:
+    """The rule reads the page's own declaration: a question with its answers (QAPage) and an article with
+    comments marked schema.org Comment keep their comments apart."""
+    replies = "".join(
+        f"<div itemscope itemtype='http://schema.org/Comment'><span itemprop='author'>{who}</span>"
+        f"<time datetime='2024-03-06'>6 March</time><p itemprop='text'>{text}</p></div>"
+        for who, text in _REPLIES
+    )
+    for head in ('{"@type": "QAPage"}', '{"@type": "NewsArticle", "headline": "Assessment contract paused"}'):
+        html = _article_page(STORY, head=f"<script type='application/ld+json'>{head}</script>")
+        html = html.replace(b"</main>", f"<section class='discussion'>{replies}</section></main>".encode())
+        doc = extract(page(html, "https://news.example.org/contract-paused", NOW), "x")
+        assert "has paused the roll-out" in doc.text
+        assert [c.author for c in doc.comments] == ["Jo", "Ali"]
+        assert not any(text in doc.text for _, text in _REPLIES)
+
+
+def test_a_page_showing_only_a_javascript_notice_is_refused_an_article_mentioning_it_is_not() -> None:
+    """Seen on WCXB (a shop's script-built page): with <noscript> counted as what a page shows (Discourse
+    serves a whole thread there), the notice 'You need to enable JavaScript to run this app.' became a
+    9-word document. A page whose whole text is such a notice is an empty shell, and says so."""
+    shell = (
+        "<html><head><title>Clearance</title></head><body><noscript>You need to enable JavaScript to run this"
+        " app.</noscript><div id='root'></div></body></html>"
+    )
+    with pytest.raises(NotAnArticle, match="only a notice that it needs JavaScript"):
+        extract(page(shell.encode(), "https://shop.example.org/clearance", NOW), "x")
+    mention = (
+        "<p>The new claim form requires JavaScript, which screen readers handle badly, say charities.</p>"
+    )
+    doc = extract(page(_article_page(STORY + mention), "https://news.example.org/contract-paused", NOW), "x")
+    assert "requires JavaScript" in doc.text
+
+
+def test_the_words_a_page_shows_include_noscript_not_scripts() -> None:
+    """Seen on WCXB's forum pages: Discourse serves its whole thread inside <noscript> (what the page shows
+    with scripts off, as an archive replays it). Counted as unseen, the page showed 0 words, so
+    trafilatura's reading (3,296 words, the thread) was never asked for and the document kept 420."""
+    tree = lxml.html.fromstring(
+        "<html><head><title>t</title><script>var a = 'one two three';</script></head><body>"
+        "<noscript><p>four five six seven</p></noscript><p>eight nine</p><style>p {x: y}</style>"
+        "</body></html>"
+    )
+    assert visible_words(tree) == 6
+
+
+def test_a_declared_threads_repliers_are_not_its_author() -> None:
+    """Seen on WCXB's forum pages (XenForo): the replies mark their writers' names ('author') where the
+    opening post marks none; read as the thread's, the first replier became its author."""
+    html = _declared_thread("posting").replace("<div class='author'>Sam</div>", "")
+    html = html.replace("class='comment-author'", "class='comment-author' itemprop='author'")
+    doc = extract(page(html.encode(), "https://forum.example.org/t/pip-review/123", NOW), "x")
+    assert all(text in doc.text for _, text in _REPLIES)
+    assert not {"Jo", "Ali"} & set(doc.authors)

@@ -628,12 +628,22 @@ def chosen_items(tree: HtmlElement, selector: str | None) -> list[HtmlElement]:
 
 
 class Found(NamedTuple):
-    """The comments' elements on a page, and whether the body must leave them itself: comments found by a
-    site's own class names stand in no section the pruning knows as comments ('kb-comments', 'kommentare'),
-    while the families' comments stand in one, or are a forum's replies, left in the text."""
+    """The comments' elements on a page, and what to do with them. ``leave_body``: comments found by a site's
+    own class names stand in no section the pruning knows as comments ('kb-comments', 'kommentare'), so the
+    body must leave them itself, while the families' comments stand in one. ``thread``: the page is a forum
+    thread, whose replies are its text: none of its posts is a comment, but its ``replies`` (the posts
+    marked like comments, the opening post's excepted) name their writers and days, which are not the
+    thread's author and day."""
 
     items: list[HtmlElement]
     leave_body: bool = False
+    thread: bool = False
+    replies: tuple[HtmlElement, ...] = ()
+
+    @property
+    def apart(self) -> list[HtmlElement]:
+        """What the page's author and day are never read from: its comments, or a thread's replies."""
+        return [*self.items, *self.replies]
 
 
 def comment_items(
@@ -641,33 +651,44 @@ def comment_items(
     fetched: datetime,
     core: list[HtmlElement] | None = None,
     chosen: list[HtmlElement] | None = None,
+    thread: bool = False,
 ) -> Found:
     """The elements holding one reader comment each, in page order (pingbacks included): those the source
-    names (``chosen``, see :func:`chosen_items`) when it names any on this page, else those found by the
-    markup of the families above, else blocks a site's own class names as comments (:func:`_named_items`)."""
+    names (``chosen``, see :func:`chosen_items`) when it names any on this page; none on a page that declares
+    itself a forum thread (``thread``, see ``declared.declares_thread``); else those found by the markup of
+    the families above, else blocks a site's own class names as comments (:func:`_named_items`)."""
     if chosen:
         return Found(chosen)
     article = _holding_article(tree, core)
+    families = _family_items(tree, core, article)
+    if thread:
+        return Found([], thread=True, replies=tuple(families))
+    if families:
+        return Found(families)
+    named = _named_items(tree, fetched, article)
+    if named and _opens_thread(tree, named[0]):
+        # a forum thread whose opening post is marked like its replies: the thread is the page's text, whole
+        # (as WCXB's gold keeps it); its posts, headed by ranks and post counts, are not read as comments
+        return Found([], thread=True, replies=tuple(named[1:]))
+    return Found(named, leave_body=True)
+
+
+def _family_items(
+    tree: HtmlElement, core: list[HtmlElement] | None, article: set[HtmlElement]
+) -> list[HtmlElement]:
+    """Comments by the families' markup: their list items, failing those their blocks."""
     items = [el for el in COMMENT_ITEM_XPATH(tree) if not _in_sidebar(el, article)]
     if items:
-        return Found(items)
+        return items
     prose = set(text_core(tree) if core is None else core)
     blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in prose and not _in_sidebar(el, article)]
     marked = set(blocks)
-    blocks = [
+    return [
         el
         for el in blocks
         # a block marked 'comment' inside another is its text ('section.comment-content.comment'), not a reply
         if not (_BODYISH_RE.search(el.get("class") or "") and any(a in marked for a in el.iterancestors()))
     ]
-    if blocks:
-        return Found(blocks)
-    named = _named_items(tree, fetched, article)
-    if named and _opens_thread(tree, named[0]):
-        # a forum thread whose opening post is marked like its replies: the thread is the page's text, whole
-        # (as WCXB's gold keeps it); its posts, headed by ranks and post counts, are not read as comments
-        return Found([])
-    return Found(named, leave_body=True)
 
 
 def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]) -> list[HtmlElement]:

@@ -123,6 +123,25 @@ def is_article(obj: dict[str, Any]) -> bool:
     return bool(_ARTICLE_TYPE_RE.search(json.dumps(obj.get("@type", ""))))
 
 
+_THREAD_TYPE_RE = re.compile(r"\bDiscussionForumPosting\b")
+
+
+def declares_thread(tree: HtmlElement, objects: list[dict[str, Any]]) -> bool:
+    """The page declares itself a forum thread: schema.org's ``DiscussionForumPosting`` as a JSON-LD
+    object's type or its page's ``mainEntity`` (XenForo, Invision), or as a microdata item (Discourse).
+
+    A thread's replies are its text, not comments under an article: WCXB's gold keeps each thread whole, as
+    trafilatura's own set does for such a page. On WCXB dev, 61 of its 113 forum pages declare it and none
+    of its 1,384 other pages do. (A question with its answers, ``QAPage``, is not: its comments are.)
+    """
+    for obj in objects:
+        main = obj.get("mainEntity")
+        types = [obj.get("@type", ""), main.get("@type", "") if isinstance(main, dict) else ""]
+        if _THREAD_TYPE_RE.search(json.dumps(types)):
+            return True
+    return any(_THREAD_TYPE_RE.search(el.get("itemtype", "")) for el in tree.xpath("//*[@itemtype]"))
+
+
 def ld_values(objects: list[dict[str, Any]], key: str, only_articles: bool = False) -> list[Any]:
     out = []
     for obj in objects:

@@ -55,8 +55,9 @@ def read_page_author(tree: HtmlElement, url: str) -> str | None:
         return None
 
 
-def read_whole_page(tree: HtmlElement, url: str) -> list[str]:
-    """trafilatura's own reading of the whole page (its defaults and fallbacks), comments left out.
+def read_whole_page(tree: HtmlElement, url: str, replies: bool = False) -> list[str]:
+    """trafilatura's own reading of the whole page (its defaults and fallbacks), comments left out; with
+    ``replies``, a forum thread's replies (which trafilatura reads as comments) follow its main text.
 
     ``tree`` is consumed: trafilatura cleans the tree it is given.
     """
@@ -65,7 +66,7 @@ def read_whole_page(tree: HtmlElement, url: str) -> list[str]:
             tree,
             url=url,
             with_metadata=False,
-            include_comments=False,
+            include_comments=replies,
             include_tables=True,
             include_images=False,
             include_links=False,
@@ -74,4 +75,7 @@ def read_whole_page(tree: HtmlElement, url: str) -> list[str]:
     except Exception as exc:  # the fallback failing must not lose what we already have
         log.warning("trafilatura fallback failed on %s: %s", url, exc)
         return []
-    return body_paragraphs(getattr(result, "body", None))
+    paras = body_paragraphs(getattr(result, "body", None))
+    if replies:
+        paras += body_paragraphs(getattr(result, "commentsbody", None))
+    return paras

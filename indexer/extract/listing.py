@@ -11,6 +11,9 @@ Three kinds of evidence are strong enough:
   its own date (``index_teasers``), at least three of them. A forum post's heading is no headline: it
   names who wrote the post (a link to a profile) or links to the post's own place on this page.
 
+And one, read from the text found rather than the markup: the page's whole text is a notice that it needs
+JavaScript ('You need to enable JavaScript to run this app.'): a script-built page's empty shell.
+
 Anything weaker (an article with a "related", "most read" or "more from" rail of teasers, a theme that puts
 ``archive`` on every page, a single post among teasers) keeps the page: the extractor then says how sure it
 was instead.
@@ -209,6 +212,19 @@ def _not_found(tree: HtmlElement) -> bool:
     if not any(_NOT_FOUND_RE.search(h) for h in heads):
         return False
     return _content_words(_main(tree)) < 120
+
+
+_SCRIPT_NOTICE_RE = re.compile(
+    r"\b(?:enable|turn on|activate|allow)\s+(?:your\s+)?javascript|javascript\s+(?:is\s+)?(?:required"
+    r"|disabled|turned off)|(?:requires?|needs?)\s+javascript",
+    re.IGNORECASE,
+)
+_SCRIPT_NOTICE_WORDS = 30  # a notice, not an article that mentions JavaScript
+
+
+def only_script_notice(text: str) -> bool:
+    """The text is a notice that the page needs JavaScript, and nothing more."""
+    return len(text.split()) <= _SCRIPT_NOTICE_WORDS and bool(_SCRIPT_NOTICE_RE.search(text))
 
 
 def refusal_reason(

@@ -114,12 +114,15 @@ _INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta"
 
 
 def visible_words(el: HtmlElement) -> int:
-    """Words a reader could see in ``el`` (scripts, styles and templates left out); comments skipped."""
+    """Words a reader could see in ``el`` (scripts, styles and templates left out); comments skipped.
+
+    ``<noscript>`` counts: it is what the page shows with scripts off, as an archive replays it and
+    trafilatura reads it (Discourse serves a whole thread there)."""
     total = 0
     stack = [el]
     while stack:
         node = stack.pop()
-        if isinstance(node.tag, str) and node.tag not in _INVISIBLE:
+        if isinstance(node.tag, str) and (node.tag not in _INVISIBLE or node.tag == "noscript"):
             total += words(node.text)
             stack.extend(node)
         if node is not el:
