@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.extract.comments import extract_comments, parse_absolute, parse_relative
+from casebook.models import Comment
+from indexer.extract.comments import extract_comments, parse_absolute, parse_relative, thread_paragraphs
 from indexer.extract.encoding import decode_html
 from indexer.extract.parse import parse_html
 
@@ -639,3 +640,21 @@ def test_readers_letters_and_comment_cards_are_comments_and_a_section_is_not_one
         "<p>Zum Verfassen von Kommentaren bitte anmelden.</p></div>"
     )
     assert _comments(f"<html><body>{LONGER}{section}</body></html>") == []
+
+
+def test_a_threads_replies_read_as_text_are_headed_by_writer_and_day() -> None:
+    """A forum thread's replies become its text: each keeps who wrote it and when, as the page heads it; a
+    day resolved from '11 months ago' says only its month; a reply with neither has no heading."""
+    replies = [
+        Comment(author="Jo", text="Ask them in writing.\n\nThen appeal.", published="2024-03-06T10:00:00"),
+        Comment(author="Ali", text="Same here.", published="2023-04-01", approximate=True),
+        Comment(author=None, text="No name, no day.", published=None),
+    ]
+    assert thread_paragraphs(replies) == [
+        "Jo, 6 March 2024",
+        "Ask them in writing.",
+        "Then appeal.",
+        "Ali, about April 2023",
+        "Same here.",
+        "No name, no day.",
+    ]

@@ -725,6 +725,30 @@ def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
     return words_between(headline, item, _OPENING_GAP) < _OPENING_GAP
 
 
+def thread_paragraphs(replies: list[Comment]) -> list[str]:
+    """A forum thread's replies as paragraphs of its text, each headed by its writer and day as the page
+    heads it ('Jo, 6 March 2024'): run together, a reply's words would read as the opening poster's."""
+    out: list[str] = []
+    for reply in replies:
+        day = _heading_day(reply)
+        heading = ", ".join(part for part in (reply.author, day) if part)
+        if heading:
+            out.append(heading)
+        out.extend(p for p in reply.text.split("\n\n") if p.strip())
+    return out
+
+
+def _heading_day(reply: Comment) -> str | None:
+    if not reply.published:
+        return None
+    try:
+        day = date.fromisoformat(reply.published[:10])
+    except ValueError:
+        return None
+    # a day resolved from '11 months ago' is only as good as its month
+    return f"about {day:%B %Y}" if reply.approximate else f"{day.day} {day:%B %Y}"
+
+
 def _fallback(tree: HtmlElement) -> list[Comment]:
     """No selector matched: if the page has a comment section, keep trafilatura's reading of it."""
     sections = [s for s in COMMENT_SECTION_XPATH(tree)]
