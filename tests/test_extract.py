@@ -14,6 +14,7 @@ from casebook.errors import CasebookError
 from casebook.models import Comment, RawPage
 from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import fill_gaps, not_comments
+from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
@@ -1434,3 +1435,25 @@ def test_a_declared_threads_repliers_are_not_its_author() -> None:
     doc = extract(page(html.encode(), "https://forum.example.org/t/pip-review/123", NOW), "x")
     assert all(text in doc.text for _, text in _REPLIES)
     assert not {"Jo", "Ali"} & set(doc.authors)
+
+
+@pytest.mark.parametrize(
+    ("ld", "thread"),
+    [
+        ('{"@type": "DiscussionForumPosting"}', True),
+        ('{"@type": ["DiscussionForumPosting", "CreativeWork"]}', True),
+        ('{"@type": "WebPage", "mainEntity": {"@type": "DiscussionForumPosting"}}', True),
+        ('{"@type": "WebPage", "mainEntity": [{"@type": "DiscussionForumPosting"}, "x"]}', True),
+        ('{"@graph": [{"@type": "WebPage", "mainEntity": {"@type": "DiscussionForumPosting"}}]}', True),
+        ('{"@type": "QAPage", "mainEntity": {"@type": "Question"}}', False),
+        ('{"@type": "NewsArticle", "comment": [{"@type": "Comment"}]}', False),
+        ('{"@type": "WebPage", "mainEntity": "DiscussionForumPosting"}', False),
+    ],
+)
+def test_what_declares_a_forum_thread(ld: str, thread: bool) -> None:
+    """schema.org's DiscussionForumPosting as the page's type or its mainEntity's, in any shape JSON-LD
+    takes (a list of types, a list of main entities, an @graph); a question page or an article is none."""
+    tree = lxml.html.fromstring(
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body><p>x</p></body></html>"
+    )
+    assert declares_thread(tree, json_ld(tree)) is thread

@@ -136,7 +136,8 @@ def declares_thread(tree: HtmlElement, objects: list[dict[str, Any]]) -> bool:
     """
     for obj in objects:
         main = obj.get("mainEntity")
-        types = [obj.get("@type", ""), main.get("@type", "") if isinstance(main, dict) else ""]
+        mains = main if isinstance(main, list) else [main]
+        types = [obj.get("@type", ""), *(m.get("@type", "") for m in mains if isinstance(m, dict))]
         if _THREAD_TYPE_RE.search(json.dumps(types)):
             return True
     return any(_THREAD_TYPE_RE.search(el.get("itemtype", "")) for el in tree.xpath("//*[@itemtype]"))
