@@ -658,3 +658,22 @@ def test_a_threads_replies_read_as_text_are_headed_by_writer_and_day() -> None:
         "Same here.",
         "No name, no day.",
     ]
+
+
+def test_a_quoted_posts_expand_and_shrink_links_are_not_what_the_reader_wrote() -> None:
+    """Seen on WCXB's forum pages (XenForo, 9 of 61 declared threads): a reply quoting another post carries
+    the software's 'Click to expand...' and 'Click to shrink...' links, which were read into the reply."""
+    html = (
+        "<html><body><h1>PIP review</h1><p>" + "The story of the review. " * 40 + "</p><ol>"
+        "<li class='comment'><cite>Jo</cite><time datetime='2024-03-06T10:00'>6 March</time>"
+        "<div class='comment-content'><blockquote class='bbCodeBlock bbCodeBlock--quote'>"
+        "<div class='bbCodeBlock-title'>Sam said:</div><div class='bbCodeBlock-content'>"
+        "<div class='bbCodeBlock-expandContent'>The review form came this week.</div>"
+        "<div class='bbCodeBlock-expandLink'><a>Click to expand...</a></div>"
+        "<div class='bbCodeBlock-shrinkLink'><a>Click to shrink...</a></div></div></blockquote>"
+        "<p>Ask them in writing for the reasons.</p></div></li></ol></body></html>"
+    )
+    [comment] = extract_comments(parse_html(html), datetime(2024, 6, 1, tzinfo=UTC))
+    assert "The review form came this week." in comment.text
+    assert "Ask them in writing for the reasons." in comment.text
+    assert "Click to" not in comment.text

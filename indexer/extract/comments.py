@@ -127,6 +127,8 @@ _NOT_TEXT_XPATH = etree.XPath(
             "meta",
             "submitted",
             "datetime",
+            "bbCodeBlock-expandLink",  # XenForo's 'Click to expand...' under a quoted post
+            "bbCodeBlock-shrinkLink",  # ... and its 'Click to shrink...'
         )
     )
     + " or self::footer or self::header or self::h6 or self::cite[not(ancestor::blockquote)]"
