@@ -129,6 +129,7 @@ _NOT_TEXT_XPATH = etree.XPath(
             "datetime",
             "bbCodeBlock-expandLink",  # XenForo's 'Click to expand...' under a quoted post
             "bbCodeBlock-shrinkLink",  # ... and its 'Click to shrink...'
+            "onebox",  # Discourse's preview of a linked page: its title and summary, not the reader's words
         )
     )
     + " or self::footer or self::header or self::h6 or self::cite[not(ancestor::blockquote)]"
