@@ -664,7 +664,7 @@ def test_a_quoted_posts_expand_and_shrink_links_are_not_what_the_reader_wrote() 
     """Seen on WCXB's forum pages (XenForo, 9 of 61 declared threads): a reply quoting another post carries
     the software's 'Click to expand...' and 'Click to shrink...' links, which were read into the reply."""
     html = (
-        "<html><body><h1>PIP review</h1><p>" + "The story of the review. " * 40 + "</p><ol>"
+        f"<html><body>{ARTICLE}<ol>"
         "<li class='comment'><cite>Jo</cite><time datetime='2024-03-06T10:00'>6 March</time>"
         "<div class='comment-content'><blockquote class='bbCodeBlock bbCodeBlock--quote'>"
         "<div class='bbCodeBlock-title'>Sam said:</div><div class='bbCodeBlock-content'>"
@@ -673,7 +673,7 @@ def test_a_quoted_posts_expand_and_shrink_links_are_not_what_the_reader_wrote() 
         "<div class='bbCodeBlock-shrinkLink'><a>Click to shrink...</a></div></div></blockquote>"
         "<p>Ask them in writing for the reasons.</p></div></li></ol></body></html>"
     )
-    [comment] = extract_comments(parse_html(html), datetime(2024, 6, 1, tzinfo=UTC))
+    (comment,) = _comments(html)
     assert "The review form came this week." in comment.text
     assert "Ask them in writing for the reasons." in comment.text
     assert "Click to" not in comment.text
@@ -683,7 +683,7 @@ def test_a_link_preview_in_a_reply_is_not_what_the_reader_wrote() -> None:
     """Seen on WCXB's forum pages (Discourse, 6 threads): a reply linking a page shows the linked page's
     title and summary in a preview card ('onebox'), which was read as the replier's words."""
     html = (
-        "<html><body><h1>News for learners</h1><p>" + "The story of the question. " * 40 + "</p><ol>"
+        f"<html><body>{ARTICLE}<ol>"
         "<li class='comment'><cite>Maria2</cite><time datetime='2024-03-06T10:00'>6 March</time>"
         "<div class='comment-content'><p>I'll mention a news site for learners.</p>"
         "<aside class='onebox allowlistedgeneric'><header class='source'>bbc.co.uk</header>"
@@ -691,7 +691,7 @@ def test_a_link_preview_in_a_reply_is_not_what_the_reader_wrote() -> None:
         "<p>Learn English with these free videos and materials.</p></article></aside>"
         "<p>I've used it many times with my students.</p></div></li></ol></body></html>"
     )
-    [comment] = extract_comments(parse_html(html), datetime(2024, 6, 1, tzinfo=UTC))
+    (comment,) = _comments(html)
     assert comment.text == (
         "I'll mention a news site for learners.\n\nI've used it many times with my students."
     )

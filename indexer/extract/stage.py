@@ -112,8 +112,9 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     found = comment_items(tree, fetched, core, chosen, declares_thread(tree, ld))
     comments: list[Comment] = [] if found.thread else extract_comments(tree, fetched, found.items)
     # a thread's replies leave the body and come back after it, each headed by its writer and day
-    replies = extract_comments(tree, fetched, list(found.replies)) if found.replies else []
-    leaving = found.items if found.leave_body else list(found.replies)
+    reply_items = list(found.replies)
+    replies = extract_comments(tree, fetched, reply_items) if reply_items else []
+    leaving = found.items if found.leave_body else reply_items
     chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers, chosen, leaving)
     body_tree = prune_furniture(chrome_free, kept)
     truncate(body_tree, url)
@@ -135,7 +136,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         authors = page_authors(read_page_author(_without(tree, found.apart), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
     if replies:  # where the text held them (the block holding most prose stays whole), they come back once
-        paras = not_comments(paras, replies, visible_text(_without(tree, list(found.replies))))
+        paras = not_comments(paras, replies, visible_text(_without(tree, reply_items)))
         paras += thread_paragraphs(replies)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *found.apart])
