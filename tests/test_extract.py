@@ -1381,6 +1381,91 @@ def test_a_declared_forum_threads_replies_are_its_text(kind: str) -> None:
     assert doc.text.index("this week a review form came") < doc.text.index(_REPLIES[0][1])
 
 
+_OPENING = "I won my PIP tribunal in January and this week a review form came for the same award. " * 4
+
+
+def _invision_thread(version: int, declared: bool) -> bytes:
+    """A thread as Invision Community serves it (WCXB's cruisecritic, evernote, prestashop, l-camera-forum
+    pages: version 4; kerbalspaceprogram, squarespace, affinity: version 5): every post an article whose id
+    is 'elComment_' and its number (in version 4 also of class 'ipsComment', in version 5 after an empty
+    anchor '<div id="comment-123">'), its writer in an author pane with their rank and post count, its text
+    in 'data-role=commentContent'."""
+    posts = "".join(
+        (
+            f"<article id='elComment_{n}' class='cPost ipsBox ipsComment ipsComment_parent'>"
+            "<aside class='ipsComment_author cAuthorPane'>"
+            f"<h3 class='ipsType_sectionHead cAuthorPane_author'><a href='/profile/{n}-{who}/'>{who}</a></h3>"
+            "<ul class='cAuthorPane_info'><li>Members</li><li>1,204 posts</li></ul></aside>"
+            f"<div class='ipsColumn ipsColumn_fluid'><div id='comment-{n}_wrap' data-commentid='{n}'>"
+            if version == 4
+            else f"<a id='findComment-{n}'></a><div id='comment-{n}'></div>"
+            f"<article data-ips-hook='postWrapper' id='elComment_{n}' class='ipsEntry ipsEntry--post'>"
+            "<aside class='ipsEntry__author-column'>"
+            f"<h3 data-ips-hook='postUsername' class='ipsEntry__username'><a href='#'>{who}</a></h3>"
+            "<ul class='ipsEntry__authorStats'><li>Members</li><li>1,204 posts</li></ul></aside>"
+            f"<div><div id='comment-{n}_wrap' data-commentid='{n}'>"
+        )
+        + f"<div class='ipsComment_meta'><a href='#'>Posted <time datetime='2024-03-0{n}T10:00:00Z'>"
+        f"March {n}, 2024</time></a></div><div class='cPost_contentWrap'>"
+        f"<div data-role='commentContent' class='ipsType_normal ipsType_richText'><p>{text}</p></div>"
+        "</div></div></div></article>"
+        for n, (who, text) in enumerate((("Sam", _OPENING), *_REPLIES), start=5)
+    )
+    ld = (
+        '<script type="application/ld+json">{"@type": "DiscussionForumPosting", '
+        '"headline": "PIP review after tribunal"}</script>'
+        if declared
+        else ""
+    )
+    return (
+        f"<html><head><title>PIP review after tribunal</title>{ld}</head><body><main>"
+        "<h1>PIP review after tribunal</h1><div data-role='commentFeed' class='cTopic ipsClear'>"
+        f"<form>{posts}</form></div><div class='ipsResponsive_showPhone'>Sign in to reply</div>"
+        "<p>© 2024 The Forum Company</p></main></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("version", "declared"), [(4, True), (4, False), (5, True)])
+def test_an_invision_threads_opening_post_and_replies_are_its_text_each_under_its_writer(
+    version: int, declared: bool
+) -> None:
+    """Seen on WCXB's forum pages: in an Invision thread the opening post stands in what both our pruning
+    and trafilatura take for a comment section ('comment-123_wrap'), so our reading lost it and the thread
+    was trafilatura's, its posts run together under no writer's name (undeclared, as here, the opening post
+    came twice and the replies not at all). The thread is now its posts, each read as a reply is (the
+    author pane's rank and post count left out), in order, each headed by who wrote it when."""
+    html = _invision_thread(version, declared)
+    doc = extract(page(html, "https://forum.example.org/topic/5-pip-review/", NOW), "x")
+    paras = doc.text.split("\n\n")
+    assert paras[0] == "Sam, 5 March 2024"
+    assert paras[1] == _OPENING.strip()
+    for n, (who, text) in enumerate(_REPLIES, start=6):
+        assert doc.text.count(text) == 1
+        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+    assert "Members" not in doc.text and "1,204 posts" not in doc.text
+    assert doc.authors == ["Sam"] and doc.comments == []
+    assert doc.extraction == "full"
+
+
+def test_a_thread_read_post_by_post_is_not_traded_for_trafilaturas_reading_of_the_page_around_it() -> None:
+    """Seen on WCXB's forum pages (corsair, squarespace): a short Invision thread, each post read, held
+    less than 3/4 of trafilatura's reading of the whole page, which was the site's cookie preference centre
+    (or the posts with their writers' signatures): the thread was traded for it. Where every post was read
+    one by one, the opening post included, the thread is read whole."""
+    centre = "".join(
+        f"<p>When you visit any website, it may store or retrieve information on your browser ({n}), mostly "
+        "in the form of cookies, about you, your preferences or your device.</p>"
+        for n in range(12)
+    )
+    html = _invision_thread(4, True).replace(
+        b"</body>",
+        f"<div id='onetrust-pc-sdk'><h2>Privacy Preference Center</h2>{centre}</div></body>".encode(),
+    )
+    doc = extract(page(html, "https://forum.example.org/topic/5-pip-review/", NOW), "x")
+    assert doc.extraction == "full"
+    assert doc.text.startswith("Sam, 5 March 2024") and "store or retrieve information" not in doc.text
+
+
 def test_comments_under_an_article_are_still_comments_beside_a_thread_declared_elsewhere() -> None:
     """The rule reads the page's own declaration: a question with its answers (QAPage) and an article with
     comments marked schema.org Comment keep their comments apart."""

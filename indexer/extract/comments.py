@@ -76,6 +76,7 @@ _NAMED_ITEM_RE = re.compile(
     r"(?:[-_]?(?:item|card|entry|box))?$",
     re.IGNORECASE,
 )
+_INVISION_POST_ID_RE = re.compile(r"^elComment_\d+$")
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
 _ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
@@ -147,7 +148,8 @@ _BODY_CLASSES = (
     "field-comment-body", "comment-message", "comment-body",
 )  # fmt: skip
 _BODY_XPATHS = [etree.XPath(f"descendant::*[{_has_class(c)}]") for c in _BODY_CLASSES] + [
-    etree.XPath("descendant::*[@itemprop='text' or @itemprop='description' or @itemprop='comment']")
+    etree.XPath("descendant::*[@itemprop='text' or @itemprop='description' or @itemprop='comment']"),
+    etree.XPath("descendant::*[@data-role='commentContent']"),  # Invision Community's posts
 ]
 _BODY_TEST = "descendant-or-self::*[" + " or ".join(_has_class(c) for c in _BODY_CLASSES) + "]"
 # Words a button or link says, never what a reader wrote when they stand alone at the end of a comment.
@@ -164,6 +166,10 @@ _AUTHOR_XPATHS = [
     etree.XPath("descendant::*[@itemprop='author' or @itemprop='creator']//*[@itemprop='name'][1]"),
     etree.XPath("descendant::*[@itemprop='author'][1]"),
     etree.XPath(f"descendant::cite[{_has_class('user')}][1]"),
+    # Invision Community 4 and 5: the profile link, not the reputation badge beside it
+    etree.XPath(
+        f"descendant::*[{_has_class('cAuthorPane_author')} or {_has_class('ipsEntry__username')}]//a[1]"
+    ),
     etree.XPath(
         "descendant::*["
         + " or ".join(
@@ -636,12 +642,14 @@ class Found(NamedTuple):
     body must leave them itself, while the families' comments stand in one. ``thread``: the page is a forum
     thread, whose replies are its text: none of its posts is a comment, but its ``replies`` (the posts
     marked like comments, the opening post's excepted) name their writers and days, which are not the
-    thread's author and day."""
+    thread's author and day; ``opening``: the opening post where it is marked like its replies, which the
+    pruning of comment sections must leave (it is the thread's first text, not a comment)."""
 
     items: list[HtmlElement]
     leave_body: bool = False
     thread: bool = False
     replies: tuple[HtmlElement, ...] = ()
+    opening: HtmlElement | None = None
 
     @property
     def apart(self) -> list[HtmlElement]:
@@ -664,15 +672,15 @@ def comment_items(
         return Found(chosen)
     article = _holding_article(tree, core)
     families = _family_items(tree, core, article)
-    if thread:
-        return Found([], thread=True, replies=tuple(families))
     if families:
-        return Found(families)
+        return Found([], thread=True, replies=tuple(families)) if thread else Found(families)
     named = _named_items(tree, fetched, article)
     if named and _opens_thread(tree, named[0]):
-        # a forum thread whose opening post is marked like its replies: the thread is the page's text, whole
-        # (as WCXB's gold keeps it); its posts, headed by ranks and post counts, are not read as comments
-        return Found([], thread=True, replies=tuple(named[1:]))
+        # a forum thread whose opening post is marked like its replies (Invision's 'ipsComment', declared or
+        # not): the thread is the page's text (as WCXB's gold keeps it), the posts after the first its replies
+        return Found([], thread=True, replies=tuple(named[1:]), opening=named[0])
+    if thread:
+        return Found([], thread=True, replies=tuple(named))
     return Found(named, leave_body=True)
 
 
@@ -684,7 +692,12 @@ def _family_items(
     if items:
         return items
     prose = set(text_core(tree) if core is None else core)
-    blocks = [el for el in COMMENT_BLOCK_ITEM_XPATH(tree) if el not in prose and not _in_sidebar(el, article)]
+    blocks = [
+        el
+        for el in COMMENT_BLOCK_ITEM_XPATH(tree)
+        # an empty anchor named like a comment ('<div id="comment-123"></div>' over an Invision post) is none
+        if el not in prose and not _in_sidebar(el, article) and (el.text_content() or "").strip()
+    ]
     marked = set(blocks)
     return [
         el
@@ -695,14 +708,18 @@ def _family_items(
 
 
 def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]) -> list[HtmlElement]:
-    """Blocks whose class names them a comment in a site's own compound (``_NAMED_ITEM_RE``), each showing
+    """Blocks whose class names them a comment in a site's own compound (``_NAMED_ITEM_RE``), or whose id is
+    Invision Community's for a post ('elComment_123', whose version 5 names no class so), each showing
     its writer's name or its day: what a comment has and a 'write a comment' box, a share button or a
     comment counter has not. A block that holds the article or sits in a rail of other pages' comments
     ('recent-comment') is none."""
     named = [
         el
         for el in tree.iter("div", "article", "section", "li")
-        if any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+        if (
+            any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+            or _INVISION_POST_ID_RE.match(el.get("id") or "")
+        )
         and el not in article
         and not ASIDE_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}")
         and not _in_sidebar(el, article)
@@ -809,28 +826,34 @@ def extract_comments(
     if not items:
         return _fallback(tree)
     item_set = set(items)
-    comments: list[Comment] = []
-    for item in items:
-        scope = _own_scope(item, item_set)
-        author, author_el = _author(scope)
-        published, approximate = _published(scope, fetched)
-        if author_el is not None and author_el.getparent() is not None and not author_el.xpath(_BODY_TEST):
-            author_el.drop_tree()  # the name is not part of what the reader wrote
-        text, byline = _text(scope)
-        if not text or _is_pingback(item, text):
-            log.debug("comment with no text, or a pingback, skipped (author %s)", author)
-            continue
-        if byline:  # 'Tobsen · April 19, 2019': the name and day, where this theme puts them
-            author = author or _clean_name(byline) or None
-            if published is None:
-                published, approximate = parse_absolute(byline, fetched), False
-        comments.append(
-            Comment(
-                author=author,
-                text=text,
-                published=published,
-                approximate=approximate,
-                depth=_depth(item, item_set),
-            )
-        )
-    return comments
+    comments = [_read_item(item, item_set, fetched) for item in items]
+    return [c for c in comments if c is not None]
+
+
+def read_opening(opening: HtmlElement, replies: list[HtmlElement], fetched: datetime) -> Comment | None:
+    """A forum thread's opening post marked like its replies (``Found.opening``), read as they are: its
+    writer, day and text (None when it holds no text)."""
+    return _read_item(opening, {opening, *replies}, fetched)
+
+
+def _read_item(item: HtmlElement, items: set[HtmlElement], fetched: datetime) -> Comment | None:
+    scope = _own_scope(item, items)
+    author, author_el = _author(scope)
+    published, approximate = _published(scope, fetched)
+    if author_el is not None and author_el.getparent() is not None and not author_el.xpath(_BODY_TEST):
+        author_el.drop_tree()  # the name is not part of what the reader wrote
+    text, byline = _text(scope)
+    if not text or _is_pingback(item, text):
+        log.debug("comment with no text, or a pingback, skipped (author %s)", author)
+        return None
+    if byline:  # 'Tobsen · April 19, 2019': the name and day, where this theme puts them
+        author = author or _clean_name(byline) or None
+        if published is None:
+            published, approximate = parse_absolute(byline, fetched), False
+    return Comment(
+        author=author,
+        text=text,
+        published=published,
+        approximate=approximate,
+        depth=_depth(item, items),
+    )

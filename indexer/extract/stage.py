@@ -21,7 +21,7 @@ out rather than guessing. The steps, cheap before expensive, each in its own mod
 * where that pruning kept less than half of what plain trafilatura finds on the whole page, trafilatura's
   reading is taken instead (``external``, ``extraction = "fallback"``): never below the library we build on;
   on a forum thread, its reading with the replies, where ours (each reply headed by its writer and day)
-  holds less than three quarters of it;
+  holds less than three quarters of it, unless every post, the opening one included, was read one by one;
 * the publication day comes from ``published`` (the page's timestamps in the source's time zone, the
   printed date, the URL, htmldate last), with ``published_from`` and ``published_confidence``. A date is
   never later than the fetch and never invented: no date anywhere gives ``published=None``.
@@ -48,7 +48,13 @@ from indexer.extract.body import (
     fill_gaps,
     not_comments,
 )
-from indexer.extract.comments import chosen_items, comment_items, extract_comments, thread_paragraphs
+from indexer.extract.comments import (
+    chosen_items,
+    comment_items,
+    extract_comments,
+    read_opening,
+    thread_paragraphs,
+)
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, only_script_notice, refusal_reason
@@ -114,6 +120,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     # a thread's replies leave the body and come back after it, each headed by its writer and day
     reply_items = list(found.replies)
     replies = extract_comments(tree, fetched, reply_items) if reply_items else []
+    opening = read_opening(found.opening, reply_items, fetched) if found.opening is not None else None
     leaving = found.items if found.leave_body else reply_items
     chrome_free, kept = prune_chrome(tree, protected_elements(tree, core), teasers, chosen, leaving)
     body_tree = prune_furniture(chrome_free, kept)
@@ -125,6 +132,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     site_names = read_site_names(tree, source, getattr(result, "sitename", None))
     title = read_title(tree, scope, site_names, host, getattr(result, "title", None))
     authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host, found.apart)
+    if opening is not None and opening.author:  # read from the post itself, not from the page around it
+        authors = [opening.author]
 
     paras = body_paragraphs(getattr(result, "body", None))
     paras = fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
@@ -135,7 +144,11 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     if not authors:
         authors = page_authors(read_page_author(_without(tree, found.apart), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
-    if replies:  # where the text held them (the block holding most prose stays whole), they come back once
+    if opening is not None:
+        # the opening post marked like its replies stands in what trafilatura takes for a comment section:
+        # the thread is its posts, read one by one, each headed by its writer and day
+        paras = thread_paragraphs([opening, *replies])
+    elif replies:  # where the text held them (the block holding most prose stays whole), they come back once
         paras = not_comments(paras, replies, visible_text(_without(tree, reply_items)))
         paras += thread_paragraphs(replies)
 
@@ -152,7 +165,10 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     ours = words(" ".join(paras))
     # trafilatura cannot find more words than the page shows: only run it when it could find enough more
     ratio = THREAD_RATIO if found.thread else FALLBACK_RATIO
-    if ours < ratio * visible_words(tree):
+    # a thread whose every post, the opening one included, was read one by one is read whole: what
+    # trafilatura finds beyond its posts is the page around them (signatures, a cookie centre)
+    every_post = opening is not None and len(replies) == len(reply_items)
+    if not every_post and ours < ratio * visible_words(tree):
         elsewhere = visible_text(_without(tree, found.items)) if found.items else ""
         theirs = not_comments(read_whole_page(tree, url, replies=found.thread), comments, elsewhere)
         theirs = clean_paragraphs(theirs, title, authors)

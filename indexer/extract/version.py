@@ -15,7 +15,7 @@ import trafilatura
 
 # Bumped whenever a change in indexer/extract/ may keep a page an earlier version refused (or the other
 # way round). The stamp names the library versions too: a new trafilatura or htmldate reads pages anew.
-CODE_VERSION = "2"
+CODE_VERSION = "3"
 
 
 @cache
