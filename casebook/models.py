@@ -65,7 +65,7 @@ class Document:
     fetched: datetime
     authors: list[str] = field(default_factory=list)
     published: date | None = None
-    published_from: str | None = None  # where the date came from: metadata, htmldate or url
+    published_from: str | None = None  # where the date came from: metadata, printed, url, htmldate or post
     # how far the page's dates agree: "agreed" (two or more say the same day), "single" (one says it),
     # "near" (a one-day difference, settled by the printed date or the URL), "disputed" (more than a day),
     # "updated" (the page prints only when it was last updated: published on or before that day)

@@ -16,6 +16,7 @@ from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import fill_gaps, not_comments
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
+from indexer.extract.published import Published, thread_day
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
 
@@ -1445,6 +1446,120 @@ def test_an_invision_threads_opening_post_and_replies_are_its_text_each_under_it
     assert "Members" not in doc.text and "1,204 posts" not in doc.text
     assert doc.authors == ["Sam"] and doc.comments == []
     assert doc.extraction == "full"
+
+
+def _xenforo_thread(open_header: bool = False, microdata: bool = False) -> bytes:
+    """A thread as XenForo 2 serves it (WCXB's resetera and defence.pk, trafilatura's villagersandheroes):
+    each post an article 'js-post-' and its number, its writer's card (title, join date, messages), its day
+    in the attribution header, its text in 'bbWrapper', the writer's signature under it. ``open_header``:
+    the attribution header as villagersandheroes' theme writes it, a list's opening tag commented out and
+    its closing tag left, which the parser answers by putting the post's text inside the header.
+    ``microdata``: the thread a schema.org DiscussionForumPosting and each reply a Comment (avforums,
+    basenotes, alsforums), the opening post none."""
+    opposite = (
+        "<div class='message-attribution-opposite'><!-- <ul><li>share</li> --><li><a href='#'>#{n}</a></li>"
+        "</ul>"
+        if open_header
+        else "<ul class='message-attribution-opposite'><li><a href='#'>#{n}</a></li></ul>"
+    )
+    comment = " itemscope itemtype='https://schema.org/Comment'" if microdata else ""
+    posts = "".join(
+        f"<article class='message message--post js-post' data-author='{who}' id='js-post-{n}'"
+        f"{comment if n > 5 else ''}><div class='message-inner'><div class='message-cell message-cell--user'>"
+        f"<h4 class='message-name'><a href='/members/{who}.{n}/' class='username'>{who}</a></h4>"
+        "<div class='userTitle'>Well-known member</div><dl class='message-userExtras'><dt>Joined</dt>"
+        "<dd>Jan 4, 2011</dd><dt>Messages</dt><dd>2,318</dd></dl></div>"
+        "<div class='message-cell message-cell--main'><div class='message-main'>"
+        "<header class='message-attribution'><a href='#'>"
+        f"<time class='u-dt' datetime='2024-03-0{n}T10:00:00+0000'>Mar {n}, 2024</time></a>"
+        f"{opposite.format(n=n)}</header>"
+        f"<div class='message-content'><article class='message-body'><div class='bbWrapper'>{text}</div>"
+        "</article><aside class='message-signature'><div class='bbWrapper'>Benefits advice: ask your local "
+        "welfare rights service first</div></aside></div></div></div></div></article>"
+        for n, (who, text) in enumerate((("Sam", _OPENING), *_REPLIES), start=5)
+    )
+    thread = " itemscope itemtype='https://schema.org/DiscussionForumPosting'" if microdata else ""
+    return (
+        "<html><head><title>PIP review after tribunal</title></head><body><main>"
+        f"<h1>PIP review after tribunal</h1><div class='block-body'{thread}>"
+        f"{posts}</div></main><footer>Forum software by XenForo</footer></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(("open_header", "microdata"), [(False, False), (True, False), (False, True)])
+def test_a_xenforo_threads_posts_are_its_text_each_under_its_writer(
+    open_header: bool, microdata: bool
+) -> None:
+    """Seen on WCXB's forum pages (resetera: F1 0.000, the thread lost to a reading of the page around it;
+    defence.pk: its posts run together under no writer's name; avforums and others, replies marked schema.org
+    Comment: the opening post unheaded, its writer not the thread's author) and trafilatura's
+    (villagersandheroes, whose open header put each post's text inside what a reply's reader cuts as
+    metadata: the text read was the writers' titles). XenForo names no class a comment; its posts are
+    'js-post-' and a number, the opening one included."""
+    html = _xenforo_thread(open_header, microdata)
+    doc = extract(page(html, "https://forum.example.org/threads/pip-review.5/", NOW), "x")
+    paras = doc.text.split("\n\n")
+    assert paras[:2] == ["Sam, 5 March 2024", _OPENING.strip()]
+    for n, (who, text) in enumerate(_REPLIES, start=6):
+        assert doc.text.count(text) == 1
+        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+    for furniture in ("Well-known member", "Joined", "2,318", "welfare rights service first"):
+        assert furniture not in doc.text  # the writer's card and signature are not what they wrote
+    assert doc.authors == ["Sam"] and doc.comments == []
+    assert doc.published == date(2024, 3, 5)
+
+
+def test_a_threads_day_and_writer_are_its_opening_posts_not_its_latest_replys() -> None:
+    """Seen on 5 WCXB forum pages (avsforum, watchuseek, mtbr, toyotanation, woodworkingtalk: XenForo's
+    'california' theme): the opening post's card holds the thread's figures and its latest reply's time
+    above the post's own, and its header the thread's title. The thread was dated by the latest reply (up
+    to ten months late), its opening post headed by that day, and its writer read as the thread's title."""
+    card = (
+        "<div class='MessageCard js-post' id='js-post-{n}'><div class='MessageCard__container'>{head}"
+        "<div class='MessageCard__user-info' itemscope itemtype='https://schema.org/Person'>"
+        "<meta itemprop='name' content='{who}'><a class='MessageCard__user-info__name' href='#'>{who}</a>"
+        "</div><a class='MessageCard__date-created' href='#'>"
+        "<time class='u-dt' datetime='2024-0{n}-03T11:23:42-0500'>{n} 3, 2024</time></a>"
+        "<div class='message-content'><article class='message-body'>"
+        "<div class='bbWrapper'>{text}</div></article></div></div></div>"
+    )
+    head = (
+        "<header class='MessageCard__header'><h1 class='MessageCard__thread-title'>PIP review after tribunal"
+        "</h1><div class='MessageCard__thread-info'>6.5K views · 24 replies · latest reply "
+        "<time class='u-dt' datetime='2024-09-26T01:50:27-0400'>Sep 26, 2024</time></div></header>"
+    )
+    posts = card.format(n=1, who="Sam", text=_OPENING, head=head) + "".join(
+        card.format(n=n, who=who, text=text, head="") for n, (who, text) in enumerate(_REPLIES, start=2)
+    )
+    html = (
+        "<html><head><title>PIP review after tribunal</title></head><body><main>"
+        f"<div class='block-body'>{posts}</div></main></body></html>"
+    ).encode()
+    doc = extract(page(html, "https://forum.example.org/threads/pip-review.5/", NOW), "x")
+    assert doc.published == date(
+        2024, 1, 3
+    )  # the opening post's (see test_a_threads_day_is_its_opening_posts)
+    assert doc.authors == ["Sam"]
+    assert doc.text.split("\n\n")[0] == "Sam, 3 January 2024"
+
+
+@pytest.mark.parametrize(
+    ("page_day", "day", "source", "confidence"),
+    [
+        (None, date(2024, 1, 3), "post", "single"),  # the page dates nothing else
+        (date(2024, 1, 3), date(2024, 1, 3), "metadata", "agreed"),
+        (date(2024, 1, 4), date(2024, 1, 4), "metadata", "near"),  # the reader saw that day
+        (date(2024, 9, 26), date(2024, 1, 3), "post", "disputed"),  # the latest reply's day
+    ],
+)
+def test_a_threads_day_is_its_opening_posts(
+    page_day: date | None, day: date, source: str, confidence: str
+) -> None:
+    page_found = Published(page_day, "metadata" if page_day else None, "single" if page_day else None)
+    found = thread_day(page_found, "2024-01-03T11:23:42-05:00", None, NOW)
+    assert (found.day, found.source, found.confidence) == (day, source, confidence)
+    # a post dated after the fetch is no day at all: the page's statement stands
+    assert thread_day(page_found, "2025-01-03T11:23:42-05:00", None, NOW) == page_found
 
 
 def test_a_thread_read_post_by_post_is_not_traded_for_trafilaturas_reading_of_the_page_around_it() -> None:

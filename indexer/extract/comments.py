@@ -76,7 +76,8 @@ _NAMED_ITEM_RE = re.compile(
     r"(?:[-_]?(?:item|card|entry|box))?$",
     re.IGNORECASE,
 )
-_INVISION_POST_ID_RE = re.compile(r"^elComment_\d+$")
+# A forum software's id for one post: Invision Community's 'elComment_123', XenForo's 'js-post-123'
+_POST_ID_RE = re.compile(r"^(?:elComment_|js-post-)\d+$")
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
 _ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
@@ -131,6 +132,7 @@ _NOT_TEXT_XPATH = etree.XPath(
             "bbCodeBlock-expandLink",  # XenForo's 'Click to expand...' under a quoted post
             "bbCodeBlock-shrinkLink",  # ... and its 'Click to shrink...'
             "onebox",  # Discourse's preview of a linked page: its title and summary, not the reader's words
+            "message-signature",  # XenForo's signature under every post of its writer
         )
     )
     + " or self::footer or self::header or self::h6 or self::cite[not(ancestor::blockquote)]"
@@ -145,7 +147,7 @@ _CHILD_LISTS_XPATH = etree.XPath(
 _BODY_CLASSES = (
     "comment-content", "comment-text", "comment-entry", "comment_text", "comment__content", "comment__text",
     "commentText", "kmt-text", "epoch-comment-content", "field--name-comment-body", "field-name-comment-body",
-    "field-comment-body", "comment-message", "comment-body",
+    "field-comment-body", "comment-message", "comment-body", "bbWrapper",
 )  # fmt: skip
 _BODY_XPATHS = [etree.XPath(f"descendant::*[{_has_class(c)}]") for c in _BODY_CLASSES] + [
     etree.XPath("descendant::*[@itemprop='text' or @itemprop='description' or @itemprop='comment']"),
@@ -177,6 +179,7 @@ _AUTHOR_XPATHS = [
             for c in (
                 "comment-author-name", "comment__author-name", "author-name", "username", "user-name",
                 "epoch-author-link", "comment-author-link", "commentAuthorName", "author",
+                "MessageCard__user-info__name",  # XenForo's 'california' theme (VerticalScope's forums)
             )
         )
         + "][1]"
@@ -188,6 +191,9 @@ _AUTHOR_XPATHS = [
     etree.XPath("descendant::cite[1]"),
     etree.XPath("descendant::*[self::footer or self::header or self::h6][1]"),  # 'Name | 21 April 2020'
 ]  # fmt: skip
+# A post's own date where its theme marks it so: XenForo's 'california' theme (VerticalScope's forums) puts
+# the thread's latest reply time in the opening post's header, above the post's own
+_OWN_DATE_XPATH = etree.XPath(f"descendant::*[{_has_class('MessageCard__date-created')}]//time/@datetime")
 _DATE_ATTR_XPATH = etree.XPath(
     "descendant::time[@datetime][1]/@datetime | descendant::*[@itemprop='datePublished'][1]/@content"
     " | descendant::*[@itemprop='dateCreated'][1]/@content"
@@ -493,7 +499,7 @@ def parse_iso(value: str, fetched: datetime) -> str | None:
 
 def _published(scope: HtmlElement, fetched: datetime) -> tuple[str | None, bool]:
     """The comment's date and whether it is approximate (from a relative date)."""
-    for value in _DATE_ATTR_XPATH(scope):
+    for value in [*_OWN_DATE_XPATH(scope)[:1], *_DATE_ATTR_XPATH(scope)]:
         iso = parse_iso(str(value), fetched)
         if iso:
             return iso, False
@@ -545,8 +551,8 @@ def _text(scope: HtmlElement) -> tuple[str, str | None]:
 
 def _cleaned_text(scope: HtmlElement, unwrap: bool) -> tuple[str, str | None]:
     for el in list(_NOT_TEXT_XPATH(scope)):
-        if el.getparent() is None:
-            continue
+        if el.getparent() is None or (el.tag in ("header", "footer") and el.xpath(_BODY_TEST)):
+            continue  # gone with an ancestor, or a <header> a theme left open, the post's text parsed inside
         if unwrap and el.tag == "div" and el.find(".//p") is not None:
             el.drop_tag()
         else:
@@ -665,22 +671,24 @@ def comment_items(
     thread: bool = False,
 ) -> Found:
     """The elements holding one reader comment each, in page order (pingbacks included): those the source
-    names (``chosen``, see :func:`chosen_items`) when it names any on this page; none on a page that declares
-    itself a forum thread (``thread``, see ``declared.declares_thread``); else those found by the markup of
-    the families above, else blocks a site's own class names as comments (:func:`_named_items`)."""
+    names (``chosen``, see :func:`chosen_items`) when it names any on this page; else those found by the
+    markup of the families above, else blocks a site's own class names as comments (:func:`_named_items`).
+    None on a forum thread: a page that declares itself one (``thread``, see ``declared.declares_thread``)
+    or whose first named post opens it; its posts are replies, and where its opening post is marked like
+    them, that post is the thread's opening (read first, even where the families mark only the replies)."""
     if chosen:
         return Found(chosen)
     article = _holding_article(tree, core)
     families = _family_items(tree, core, article)
-    if families:
-        return Found([], thread=True, replies=tuple(families)) if thread else Found(families)
+    if families and not thread:
+        return Found(families)
     named = _named_items(tree, fetched, article)
     if named and _opens_thread(tree, named[0]):
-        # a forum thread whose opening post is marked like its replies (Invision's 'ipsComment', declared or
-        # not): the thread is the page's text (as WCXB's gold keeps it), the posts after the first its replies
+        # a forum thread whose opening post is marked like its replies (Invision's and XenForo's post ids,
+        # Invision's 'ipsComment'), declared or not: the thread is the page's text (as WCXB's gold keeps it)
         return Found([], thread=True, replies=tuple(named[1:]), opening=named[0])
     if thread:
-        return Found([], thread=True, replies=tuple(named))
+        return Found([], thread=True, replies=tuple(families or named))
     return Found(named, leave_body=True)
 
 
@@ -709,18 +717,21 @@ def _family_items(
 
 def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]) -> list[HtmlElement]:
     """Blocks whose class names them a comment in a site's own compound (``_NAMED_ITEM_RE``), or whose id is
-    Invision Community's for a post ('elComment_123', whose version 5 names no class so), each showing
+    a forum software's for a post (``_POST_ID_RE``: Invision 5 and XenForo name no class so), each showing
     its writer's name or its day: what a comment has and a 'write a comment' box, a share button or a
     comment counter has not. A block that holds the article or sits in a rail of other pages' comments
-    ('recent-comment') is none."""
+    ('recent-comment') is none, but for a post named by its id: that is one post, and the opening post of a
+    thread holds its text."""
     named = [
         el
         for el in tree.iter("div", "article", "section", "li")
         if (
-            any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
-            or _INVISION_POST_ID_RE.match(el.get("id") or "")
+            _POST_ID_RE.match(el.get("id") or "")
+            or (
+                any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+                and el not in article
+            )
         )
-        and el not in article
         and not ASIDE_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}")
         and not _in_sidebar(el, article)
     ]

@@ -506,6 +506,23 @@ def find_published(
     return Published(found.day, found.source, found.confidence, updated_printed)
 
 
+def thread_day(found: Published, opening: str, timezone: str | None, fetched: datetime) -> Published:
+    """A forum thread's day: its opening post's (``opening``, the post's timestamp as its replies' are read),
+    over the page's other statements, which date the thread's last activity as readily as its start
+    (VerticalScope's forums print the latest reply's time above the opening post). Where the page puts
+    the day one day away, the page's day stands, as for an article ('near': the reader saw that day; a UTC
+    timestamp does not say the poster's zone); more than one day away, the post's day is taken and said
+    disputed."""
+    stamp = parse_timestamp(opening, "post", zone(timezone))
+    if stamp is None or not _plausible(stamp, fetched):
+        return found
+    if found.day == stamp.day:
+        return Published(found.day, found.source, "agreed", found.updated)
+    if found.day is not None and abs((found.day - stamp.day).days) == 1:
+        return Published(found.day, found.source, "near", found.updated)
+    return Published(stamp.day, "post", "single" if found.day is None else "disputed", found.updated)
+
+
 def _choose(
     stripped: HtmlElement,
     stamps: list[Stamp],

@@ -68,7 +68,7 @@ from indexer.extract.metadata import (
 )
 from indexer.extract.parse import decode_page, not_html, parse_html
 from indexer.extract.prune import protected_elements, prune_chrome, prune_furniture, truncate
-from indexer.extract.published import find_published, find_updated
+from indexer.extract.published import find_published, find_updated, thread_day
 from indexer.extract.title import read_site_names, read_title
 from indexer.extract.version import extractor_stamp
 
@@ -153,6 +153,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         paras += thread_paragraphs(replies)
 
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *found.apart])
+    if opening is not None and opening.published and not opening.approximate:
+        published = thread_day(published, opening.published, timezone, fetched)
     updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated
     if updated and published.day and updated <= published.day:
         updated = None
