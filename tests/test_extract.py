@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from casebook.errors import CasebookError
-from casebook.models import Comment, RawPage
+from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import fill_gaps, not_comments
 from indexer.extract.declared import declares_thread, json_ld
@@ -1385,6 +1385,17 @@ def test_a_declared_forum_threads_replies_are_its_text(kind: str) -> None:
 _OPENING = "I won my PIP tribunal in January and this week a review form came for the same award. " * 4
 
 
+def _assert_read_post_by_post(doc: Document) -> None:
+    """The thread of ``_OPENING`` by Sam (5 March 2024) and ``_REPLIES`` (6 and 7 March): its text is its
+    posts in order, each once and headed by its writer and day; the opening post's writer is its author."""
+    paras = doc.text.split("\n\n")
+    assert paras[:2] == ["Sam, 5 March 2024", _OPENING.strip()]
+    for n, (who, text) in enumerate(_REPLIES, start=6):
+        assert doc.text.count(text) == 1
+        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+    assert doc.authors == ["Sam"] and doc.comments == []
+
+
 def _invision_thread(version: int, declared: bool) -> bytes:
     """A thread as Invision Community serves it (WCXB's cruisecritic, evernote, prestashop, l-camera-forum
     pages: version 4; kerbalspaceprogram, squarespace, affinity: version 5): every post an article whose id
@@ -1437,14 +1448,8 @@ def test_an_invision_threads_opening_post_and_replies_are_its_text_each_under_it
     author pane's rank and post count left out), in order, each headed by who wrote it when."""
     html = _invision_thread(version, declared)
     doc = extract(page(html, "https://forum.example.org/topic/5-pip-review/", NOW), "x")
-    paras = doc.text.split("\n\n")
-    assert paras[0] == "Sam, 5 March 2024"
-    assert paras[1] == _OPENING.strip()
-    for n, (who, text) in enumerate(_REPLIES, start=6):
-        assert doc.text.count(text) == 1
-        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+    _assert_read_post_by_post(doc)
     assert "Members" not in doc.text and "1,204 posts" not in doc.text
-    assert doc.authors == ["Sam"] and doc.comments == []
     assert doc.extraction == "full"
 
 
@@ -1498,15 +1503,58 @@ def test_a_xenforo_threads_posts_are_its_text_each_under_its_writer(
     'js-post-' and a number, the opening one included."""
     html = _xenforo_thread(open_header, microdata)
     doc = extract(page(html, "https://forum.example.org/threads/pip-review.5/", NOW), "x")
-    paras = doc.text.split("\n\n")
-    assert paras[:2] == ["Sam, 5 March 2024", _OPENING.strip()]
-    for n, (who, text) in enumerate(_REPLIES, start=6):
-        assert doc.text.count(text) == 1
-        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+    _assert_read_post_by_post(doc)
     for furniture in ("Well-known member", "Joined", "2,318", "welfare rights service first"):
         assert furniture not in doc.text  # the writer's card and signature are not what they wrote
-    assert doc.authors == ["Sam"] and doc.comments == []
     assert doc.published == date(2024, 3, 5)
+
+
+def _phpbb_thread(rules: str = "") -> bytes:
+    """A topic as phpBB's prosilver style serves it (WCXB's raspberrypi, virtualbox, bogleheads forums):
+    the site's name in the h1, the topic's title an h2, each post a block 'post' whose id is 'p' and its
+    number, the writer's card beside it (posts, joined), 'by NAME » day' over the text in 'content', the
+    writer's signature under it. ``rules``: what stands between the title and the first post."""
+    posts = "".join(
+        f"<div id='p{n}' class='post has-profile bg2'><div class='inner'>"
+        f"<dl class='postprofile' id='profile{n}'><dt><a href='#' class='username'>{who}</a></dt>"
+        "<dd class='profile-posts'><strong>Posts:</strong> 524</dd>"
+        "<dd class='profile-joined'><strong>Joined:</strong> Sat Nov 24, 2018 7:49 pm</dd></dl>"
+        f"<div class='postbody'><div id='post_content{n}'><h3><a href='#p{n}'>Re: PIP review</a></h3>"
+        f"<p class='author'><span>by <strong><a href='#' class='username'>{who}</a></strong> &raquo; </span>"
+        f"<time datetime='2024-03-0{n}T10:00:00+00:00'>Tue Mar 0{n}, 2024 10:00 am</time></p>"
+        f"<div class='content'>{text}</div><div id='sig{n}' class='signature'>Benefits advice: ask your "
+        "local welfare rights service first</div></div></div></div></div>"
+        for n, (who, text) in enumerate((("Sam", _OPENING), *_REPLIES), start=5)
+    )
+    return (
+        "<html><head><title>PIP review after tribunal - Example Forum</title></head><body>"
+        "<div class='headerbar'><h1>Example Forum</h1><p>Talk about benefits</p></div>"
+        "<h2 class='topic-title'><a href='#'>PIP review after tribunal</a></h2>"
+        f"{rules}<div class='action-bar'>Post Reply 3 posts Page 1 of 1</div>{posts}</body></html>"
+    ).encode()
+
+
+def test_a_phpbb_topics_posts_are_its_text_each_under_its_writer() -> None:
+    """Seen on WCXB's forum pages (raspberrypi, virtualbox, bogleheads): a phpBB topic's posts ran together
+    with each writer's card (posts, joined) and signature, under no writer's name, and the topic was dated
+    by another day the page printed (bogleheads: 2017 for a 2024 topic). Each post is now read as a reply
+    is: its writer and day over its text, the opening post's the topic's."""
+    doc = extract(page(_phpbb_thread(), "https://forum.example.org/viewtopic.php?t=5", NOW), "x")
+    _assert_read_post_by_post(doc)
+    for furniture in ("Posts:", "Joined", "welfare rights service first", "Re: PIP review"):
+        assert furniture not in doc.text
+    assert doc.published == date(2024, 3, 5)
+
+
+def test_a_forums_posts_that_open_no_thread_stay_its_text_not_comments() -> None:
+    """A thread's later page (or a style whose title stands far above the posts): the posts, named by the
+    forum's ids and no class, open no thread; they are not taken for comments (which would leave the text
+    with no post in it), they stay the page's text, as trafilatura reads it."""
+    rules = (
+        "<div class='rules'>" + "Be kind to each other and keep to the topic of the forum. " * 6 + "</div>"
+    )
+    doc = extract(page(_phpbb_thread(rules), "https://forum.example.org/viewtopic.php?t=5", NOW), "x")
+    assert doc.comments == [] and _OPENING.strip() in doc.text
 
 
 def test_a_threads_day_and_writer_are_its_opening_posts_not_its_latest_replys() -> None:

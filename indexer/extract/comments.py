@@ -76,8 +76,10 @@ _NAMED_ITEM_RE = re.compile(
     r"(?:[-_]?(?:item|card|entry|box))?$",
     re.IGNORECASE,
 )
-# A forum software's id for one post: Invision Community's 'elComment_123', XenForo's 'js-post-123'
+# A forum software's id for one post: Invision Community's 'elComment_123', XenForo's 'js-post-123', phpBB's
+# 'p123' (on a block of class 'post': the id alone is too common a name)
 _POST_ID_RE = re.compile(r"^(?:elComment_|js-post-)\d+$")
+_PHPBB_POST_ID_RE = re.compile(r"^p\d+$")
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
 _ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
@@ -133,6 +135,8 @@ _NOT_TEXT_XPATH = etree.XPath(
             "bbCodeBlock-shrinkLink",  # ... and its 'Click to shrink...'
             "onebox",  # Discourse's preview of a linked page: its title and summary, not the reader's words
             "message-signature",  # XenForo's signature under every post of its writer
+            "signature",  # phpBB's
+            "postprofile",  # phpBB's card of the writer: rank, posts, joined, location
         )
     )
     + " or self::footer or self::header or self::h6 or self::cite[not(ancestor::blockquote)]"
@@ -152,6 +156,7 @@ _BODY_CLASSES = (
 _BODY_XPATHS = [etree.XPath(f"descendant::*[{_has_class(c)}]") for c in _BODY_CLASSES] + [
     etree.XPath("descendant::*[@itemprop='text' or @itemprop='description' or @itemprop='comment']"),
     etree.XPath("descendant::*[@data-role='commentContent']"),  # Invision Community's posts
+    etree.XPath(f"descendant::*[{_has_class('postbody')}]//*[{_has_class('content')}]"),  # phpBB's
 ]
 _BODY_TEST = "descendant-or-self::*[" + " or ".join(_has_class(c) for c in _BODY_CLASSES) + "]"
 # Words a button or link says, never what a reader wrote when they stand alone at the end of a comment.
@@ -689,7 +694,8 @@ def comment_items(
         return Found([], thread=True, replies=tuple(named[1:]), opening=named[0])
     if thread:
         return Found([], thread=True, replies=tuple(families or named))
-    return Found(named, leave_body=True)
+    # a post named only by its forum's id for it, opening no thread (a thread's later page), stays text
+    return Found([el for el in named if _named_by_class(el)], leave_body=True)
 
 
 def _family_items(
@@ -725,13 +731,7 @@ def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]
     named = [
         el
         for el in tree.iter("div", "article", "section", "li")
-        if (
-            _POST_ID_RE.match(el.get("id") or "")
-            or (
-                any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
-                and el not in article
-            )
-        )
+        if (_is_post(el) or (_named_by_class(el) and el not in article))
         and not ASIDE_RE.search(f"{el.get('id') or ''} {el.get('class') or ''}")
         and not _in_sidebar(el, article)
     ]
@@ -744,7 +744,19 @@ def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]
     return kept
 
 
+def _named_by_class(el: HtmlElement) -> bool:
+    return any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+
+
+def _is_post(el: HtmlElement) -> bool:
+    """One post of a forum's thread, by its forum software's id for it (``_POST_ID_RE``)."""
+    name = el.get("id") or ""
+    return bool(_POST_ID_RE.match(name) or (_PHPBB_POST_ID_RE.match(name) and "post" in _classes(el)))
+
+
 _OPENING_GAP = 50  # words: a headline, a breadcrumb, a 'Posted by' line; never an article's text
+# The thread's headline: phpBB's topic title (its h1 names the site), else the page's first h1
+_HEADLINE_XPATH = etree.XPath(f"(//h2[{_has_class('topic-title')}])[1] | (//h1)[1]")
 
 
 def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
@@ -752,7 +764,9 @@ def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
     stands between the page's headline (or, with none, the page's start) and it. Under an article the first
     comment follows the article's text. On WCXB's dev forum pages the opening post begins 17 to 29 words
     after its headline begins; on article pages with such comments, the first begins 111 or more after."""
-    headline = next(iter(tree.iter("h1")), None)
+    found = _HEADLINE_XPATH(tree)
+    topic = [el for el in found if el.tag == "h2"]
+    headline = (topic or found or [None])[0]
     return words_between(headline, item, _OPENING_GAP) < _OPENING_GAP
 
 
