@@ -23,8 +23,9 @@ out rather than guessing. The steps, cheap before expensive, each in its own mod
   on a forum thread, its reading with the replies, where ours (each reply headed by its writer and day)
   holds less than three quarters of it, unless every post, the opening one included, was read one by one;
 * the publication day comes from ``published`` (the page's timestamps in the source's time zone, the
-  printed date, the URL, htmldate last), with ``published_from`` and ``published_confidence``. A date is
-  never later than the fetch and never invented: no date anywhere gives ``published=None``.
+  printed date, the URL, htmldate last; a forum thread's is its opening post's, where that post was read
+  as its replies are), with ``published_from`` and ``published_confidence``. A date is never later than the
+  fetch and never invented: no date anywhere gives ``published=None``.
 """
 
 from __future__ import annotations
