@@ -653,8 +653,8 @@ class Found(NamedTuple):
     body must leave them itself, while the families' comments stand in one. ``thread``: the page is a forum
     thread, whose replies are its text: none of its posts is a comment, but its ``replies`` (the posts
     marked like comments, the opening post's excepted) name their writers and days, which are not the
-    thread's author and day; ``opening``: the opening post where it is marked like its replies, which the
-    pruning of comment sections must leave (it is the thread's first text, not a comment)."""
+    thread's author and day; ``opening``: the opening post where it is marked like its replies (read as
+    they are, it heads the thread's text: trafilatura takes the block it stands in for a comment section)."""
 
     items: list[HtmlElement]
     leave_body: bool = False
@@ -745,7 +745,7 @@ def _named_items(tree: HtmlElement, fetched: datetime, article: set[HtmlElement]
 
 
 def _named_by_class(el: HtmlElement) -> bool:
-    return any(_NAMED_ITEM_RE.match(token) for token in (el.get("class") or "").split())
+    return any(_NAMED_ITEM_RE.match(token) for token in _classes(el))
 
 
 def _is_post(el: HtmlElement) -> bool:
@@ -755,24 +755,24 @@ def _is_post(el: HtmlElement) -> bool:
 
 
 _OPENING_GAP = 50  # words: a headline, a breadcrumb, a 'Posted by' line; never an article's text
-# The thread's headline: phpBB's topic title (its h1 names the site), else the page's first h1
-_HEADLINE_XPATH = etree.XPath(f"(//h2[{_has_class('topic-title')}])[1] | (//h1)[1]")
+# phpBB's topic title: its h1 names the site
+_TOPIC_TITLE_XPATH = etree.XPath(f"//h2[{_has_class('topic-title')}]")
 
 
 def _opens_thread(tree: HtmlElement, item: HtmlElement) -> bool:
-    """The first post of a forum thread, marked like its replies (Invision's 'ipsComment'): almost nothing
-    stands between the page's headline (or, with none, the page's start) and it. Under an article the first
-    comment follows the article's text. On WCXB's dev forum pages the opening post begins 17 to 29 words
-    after its headline begins; on article pages with such comments, the first begins 111 or more after."""
-    found = _HEADLINE_XPATH(tree)
-    topic = [el for el in found if el.tag == "h2"]
-    headline = (topic or found or [None])[0]
-    return words_between(headline, item, _OPENING_GAP) < _OPENING_GAP
+    """The first post of a forum thread, marked like its replies (Invision's 'ipsComment', a forum's post
+    ids): almost nothing stands between the page's headline (phpBB's topic title, else its first h1; with
+    none, the page's start) and it. Under an article the first comment follows the article's text. On
+    WCXB's dev forum pages the opening post begins 17 to 29 words after its headline begins; on article
+    pages with such comments, the first begins 111 or more after."""
+    headlines = _TOPIC_TITLE_XPATH(tree) or list(tree.iter("h1"))
+    return words_between(headlines[0] if headlines else None, item, _OPENING_GAP) < _OPENING_GAP
 
 
 def thread_paragraphs(replies: list[Comment]) -> list[str]:
-    """A forum thread's replies as paragraphs of its text, each headed by its writer and day as the page
-    heads it ('Jo, 6 March 2024'): run together, a reply's words would read as the opening poster's."""
+    """A forum thread's replies (and its opening post, where read as they are) as paragraphs of its text,
+    each headed by its writer and day as the page heads it ('Jo, 6 March 2024'): run together, a reply's
+    words would read as the opening poster's."""
     out: list[str] = []
     for reply in replies:
         day = _heading_day(reply)
