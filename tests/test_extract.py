@@ -16,6 +16,7 @@ from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import fill_gaps, not_comments
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
+from indexer.extract.microdata import main_item, names, own, own_values
 from indexer.extract.published import Published, thread_day
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
@@ -430,6 +431,9 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Supermove February 8", [], ["Supermove"]),
         ("Sun Dec", [], []),
         ("P Packard Member Joined Nov 6", [], []),  # a forum's profile line
+        # seen on trafilatura's pages, declared in microdata: a handle after the name
+        ("Williams Perdomo @wperdomod", [], ["Williams Perdomo"]),
+        ("@sam_writes", [], ["@sam_writes"]),  # a handle alone is all the page says: kept as written
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
@@ -1705,3 +1709,103 @@ def test_what_declares_a_forum_thread(ld: str, thread: bool) -> None:
         f"<html><head><script type='application/ld+json'>{ld}</script></head><body><p>x</p></body></html>"
     )
     assert declares_thread(tree, json_ld(tree)) is thread
+
+
+def _qa_page(rail: str = "") -> bytes:
+    """A question with its answers marked as Stack Exchange's sites mark them (schema.org QAPage): the
+    question's day in the header above the posts, each post signed by its writer's name and reputation,
+    comments and answers each an item of their own, with their own days and writers."""
+    person = (
+        "<div class='user-details' itemprop='author' itemscope itemtype='http://schema.org/Person'>"
+        "<a href='/users/{n}'>{who}</a><meta itemprop='name' content='{who}'/>"
+        "<div class='-flair'><span class='reputation-score'>{rep}</span></div></div>"
+    )
+    comment = (
+        "<li class='comment js-comment' itemprop='comment' itemscope itemtype='https://schema.org/Comment'>"
+        "<span class='comment-copy' itemprop='text'>{text}</span> <div itemprop='author' itemscope "
+        "itemtype='https://schema.org/Person'><div class='d-none' itemprop='name'>{who}</div>"
+        "<a class='comment-user' href='#'>{who}</a></div>"
+        "<div class='d-none' itemprop='datePublished'>{day} 13:23:29 +00:00</div></li>"
+    )
+    answer = (
+        "<div class='answer' itemprop='suggestedAnswer' itemscope itemtype='https://schema.org/Answer'>"
+        "<div class='s-prose' itemprop='text'><p>{text}</p></div>"
+        "<time itemprop='dateCreated' datetime='{day} 03:07:36Z'></time>"
+        "<div class='post-signature'><div class='user-action-time'>answered "
+        "<span title='{day} 03:07:36Z' class='relativetime'>{printed}</span></div>"
+        + person.format(n=7, who="{who}", rep="4,287")
+        + "</div></div>"
+    )
+    question = (
+        "<div id='question-header'><h1 itemprop='name'>Does a PIP award end at the review date?</h1></div>"
+        "<div class='question-dates'><span>Asked</span> <time itemprop='dateCreated' "
+        "datetime='2012-06-29 10:51:01Z'>13 years ago</time> <span>Modified</span> 3 months ago</div>"
+        "<div id='mainbar' role='main'><div class='question'><div class='s-prose' itemprop='text'>"
+        "<p>My daughter's PIP award says it runs until a review date next spring. If the review form goes "
+        "in late, does the award stop on that date, or does it carry on until the DWP decides?</p></div>"
+        "<div class='post-signature owner'>asked <span class='relativetime'>Jun 29, 2012 at 10:51</span>"
+        + person.format(n=3, who="Pup", rep="1,992")
+        + "</div><ul class='comments'>"
+        + comment.format(text="Which part of the UK are you in?", who="mnmnc", day="2016-03-17")
+        + "</ul></div><div id='answers'>"
+        + answer.format(
+            text="The award carries on until the DWP makes its decision on the review, as long as the form "
+            "went back by the date on its letter, or within a month of it with a good reason.",
+            day="2012-07-07",
+            printed="Jul 7, 2012 at 3:07",
+            who="iglvzx",
+        )
+        + answer.format(
+            text="Ring the PIP enquiry line before the date and ask them to note that the form is on its way:"
+            " they can extend the deadline, and it is worth keeping a note of the call.",
+            day="2013-01-22",
+            printed="Jan 22, 2013 at 22:36",
+            who="Leo",
+        )
+        + "</div></div>"
+    )
+    return (
+        "<html itemscope itemtype='https://schema.org/QAPage'><head><title>Does a PIP award end at the "
+        "review date? - Benefits Questions</title></head><body><div id='content'>"
+        "<div itemprop='mainEntity' itemscope itemtype='https://schema.org/Question'>"
+        f"{question}</div>{rail}</div></body></html>"
+    ).encode()
+
+
+def test_a_questions_day_and_asker_are_the_pages_not_its_answers_or_their_reputation() -> None:
+    """Seen on WCXB's question pages (Stack Overflow, Super User, Server Fault, Ask Ubuntu...: 6 of its 12
+    dated wrong, up to two years late): the question's day stands in the header above the posts, outside
+    the page's main block, and the first day read was an answer's ('answered Jul 7, 2012'); the asker was
+    read with the reputation printed after the name ('Pup 1', 'Vader 6'), or cut to 'User' from
+    'user3080392'. The page's main microdata item (the Question) gives both: its own day, its own author's
+    name; answers and comments are items of their own, someone else's day and name."""
+    doc = extract(page(_qa_page(), "https://benefits.example.org/questions/442960/pip-review", NOW), "x")
+    assert doc.published == date(2012, 6, 29)
+    assert doc.authors == ["Pup"]
+    assert "carries on until the DWP makes its decision" in doc.text  # the answers stay the page's text
+    assert "Ring the PIP enquiry line" in doc.text
+
+
+def test_only_the_pages_own_microdata_item_speaks_for_it() -> None:
+    """The main item is the one a top-level item names its mainEntity, or the one top-level piece of
+    writing that holds the page's headline: a teaser in a side column is an item too, often the only one
+    on the page (test_sidebar_before_the_article_lends_it_nothing), and its day is never the article's."""
+    teaser = (
+        "<article itemscope itemtype='https://schema.org/BlogPosting'><h3>Other story {n}</h3>"
+        "<time itemprop='datePublished' datetime='2019-0{n}-02'>2 March 2019</time></article>"
+    )
+    story = (
+        "<article itemscope itemtype='https://schema.org/NewsArticle'><h1>Assessment contract paused</h1>"
+        "<time itemprop='datePublished' datetime='2024-05-14'>14 May 2024</time><p>The story.</p></article>"
+    )
+    alone = lxml.html.fromstring("<html><body><aside>" + teaser.format(n=1) + "</aside></body></html>")
+    among = lxml.html.fromstring(f"<html><body><main>{story}</main>{teaser.format(n=2)}</body></html>")
+    qa = lxml.html.fromstring(_qa_page(rail=teaser.format(n=3)))
+    assert main_item(alone) is None
+    found = main_item(among)
+    assert found is not None and own_values(found, "datePublished") == ["2024-05-14"]
+    question = main_item(qa)
+    assert question is not None and "Question" in question.get("itemtype")
+    # its own day and writer, not those of the answers, comments and the writers' items nested in it
+    assert own_values(question, "dateCreated") == ["2012-06-29 10:51:01Z"]
+    assert [name for el in own(question, "author") for name in names(el)] == ["Pup"]

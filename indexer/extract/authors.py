@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from indexer.extract import microdata
 from indexer.extract.declared import ld_values, meta
 from indexer.extract.markup import cls, cls_any, in_article_proper, norm, words_between
 from indexer.extract.months import MONTH_ALTERNATION
@@ -76,6 +77,8 @@ _ROLE_RE = re.compile(
     r"|newsroom|webmaster|moderator|member)\b",  # a forum's ranks ('Titan Moderator', 'Member Joined')
     re.I,
 )
+# A social media handle written after the name ('Williams Perdomo @wperdomod'): an address, not a name
+_HANDLE_RE = re.compile(r"(?<=\w)\s+@[\w.]+")
 # A job title glued after a name ('Matt Check Head Winemaker', 'Jo Bloggs Trending Editor'): the name is
 # what stands before its first word. Said of a whole piece ('Senior Editor'), it is no name at all.
 _TITLE_WORDS = {
@@ -206,7 +209,7 @@ def _names(text: str) -> list[str]:
 
 def clean_author(raw: str, site_names: list[str], host: str = "") -> list[str]:
     """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']; ``host`` is the page's."""
-    text = " ".join(raw.replace("\xa0", " ").split())
+    text = _HANDLE_RE.sub("", " ".join(raw.replace("\xa0", " ").split()))
     if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
         return []
     text = _AUTHOR_PREFIX_RE.sub("", text)
@@ -242,12 +245,14 @@ def read_authors(
     traf_author: str | None,
     host: str = "",
     comments: Iterable[HtmlElement] = (),
+    main: HtmlElement | None = None,
 ) -> list[str]:
-    """Authors from JSON-LD, <meta name=author>, the article's byline, then trafilatura's reading.
+    """Authors from JSON-LD, <meta name=author>, the page's main microdata item (``main``), the article's
+    byline, then trafilatura's reading.
 
-    ``comments``: the page's reader comments (``comments.comment_items``). A name marked as an author inside
-    one is a commenter's: a forum thread marks every reply's writer ``itemprop=author`` (Discourse), and the
-    thread's author is the opening post's alone."""
+    ``comments``: the page's reader comments (``comments.comment_items``) and the answers marked as such. A
+    name marked as an author inside one is a commenter's: a forum thread marks every reply's writer
+    ``itemprop=author`` (Discourse), and the thread's author is the opening post's alone."""
     apart = set(comments)
     raw: list[str] = []
     for value in ld_values(ld, "author", only_articles=True):
@@ -263,6 +268,9 @@ def read_authors(
         raw = meta(
             tree, "author", "article:author", "dc.creator", "DC.creator", "parsely-author", "sailthru.author"
         )
+    marked = microdata.own(main, "author") if main is not None and not raw else []
+    if marked:  # the main item's own: a question's asker (their name, not their reputation), not an answer's
+        raw = [name for el in _one_byline(marked) for name in microdata.names(el)]
     if not raw:
         for xpath in (
             "descendant-or-self::*[@itemprop='author']//*[@itemprop='name']",
@@ -280,7 +288,10 @@ def read_authors(
                 if in_article_proper(el) and not any(a in apart for a in el.iterancestors())
             ]
             if marked:
-                raw = [el.text_content() for el in _one_byline(marked)]
+                raw = [
+                    microdata.value(el) if el.get("itemprop") else el.text_content()
+                    for el in _one_byline(marked)
+                ]
                 break
     if not raw and traf_author:
         raw = [part for part in re.split(r";\s*", traf_author) if part]

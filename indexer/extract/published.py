@@ -41,6 +41,7 @@ from dateutil import parser as dateparser
 from lxml import etree
 from lxml.html import HtmlElement
 
+from indexer.extract import microdata
 from indexer.extract.declared import ld_values, meta
 from indexer.extract.markup import (
     ASIDE_RE,
@@ -425,11 +426,15 @@ def _declared(
     tz: ZoneInfo | None,
     fetched: datetime,
     skip: set[HtmlElement],
+    main: HtmlElement | None = None,
 ) -> list[Stamp]:
-    """The page's own timestamps, in order of authority: meta tags, JSON-LD, then the article's markup."""
+    """The page's own timestamps, in order of authority: meta tags, JSON-LD, the day of the page's main
+    microdata item (``main``: a question's, not its answers'), then the article's markup."""
     stamps = _stamps(meta(tree, *_META_PUBLISHED), "meta", tz, fetched)
     stamps += _stamps(ld_values(ld, "datePublished", only_articles=True), "json-ld", tz, fetched)
     stamps += _stamps(ld_values(ld, "datePublished"), "json-ld", tz, fetched)
+    if main is not None:
+        stamps += _stamps(microdata.own_values(main, "datePublished", "dateCreated"), "markup", tz, fetched)
     times = scope.xpath(
         f"descendant-or-self::time[@datetime][{cls_any(['published', 'entry-date', 'post-date'])}"
         " or @itemprop='datePublished' or @pubdate]"
@@ -487,15 +492,17 @@ def find_published(
     fetched: datetime,
     timezone: str | None = None,
     skip: Iterable[HtmlElement] = (),
+    main: HtmlElement | None = None,
 ) -> Published:
     """The publication day, where it came from and how far the page agrees on it.
 
     ``tree`` is the page as parsed, ``stripped`` the same page less chrome, teasers and comments (for
-    htmldate), ``scope`` the article's element, ``skip`` blocks whose dates are someone else's (teasers).
+    htmldate), ``scope`` the article's element, ``skip`` blocks whose dates are someone else's (teasers,
+    comments, answers), ``main`` the page's main microdata item (:func:`microdata.main_item`).
     """
     tz = zone(timezone)
     skipped = set(skip)
-    stamps = _declared(tree, scope, ld, tz, fetched, skipped)
+    stamps = _declared(tree, scope, ld, tz, fetched, skipped, main)
     from_url = url_date(url)
     if from_url and not (EARLIEST <= from_url <= fetched.date()):
         from_url = None

@@ -40,6 +40,7 @@ from lxml.html import HtmlElement
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage, Source
+from indexer.extract import microdata
 from indexer.extract.authors import authors_from_bylines, byline_in_article, page_authors, read_authors
 from indexer.extract.body import (
     MIN_WORDS,
@@ -132,7 +133,9 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     host = urlsplit(url).hostname or ""
     site_names = read_site_names(tree, source, getattr(result, "sitename", None))
     title = read_title(tree, scope, site_names, host, getattr(result, "title", None))
-    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host, found.apart)
+    main = microdata.main_item(tree)
+    apart = [*found.apart, *microdata.reply_items(tree)]  # someone else's day and name: replies, answers
+    authors = read_authors(tree, scope, ld, site_names, getattr(result, "author", None), host, apart, main)
     if opening is not None and opening.author:  # read from the post itself, not from the page around it
         authors = [opening.author]
 
@@ -153,7 +156,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         paras = not_comments(paras, replies, visible_text(_without(tree, reply_items)))
         paras += thread_paragraphs(replies)
 
-    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *found.apart])
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *apart], main)
     if opening is not None and opening.published and not opening.approximate:
         published = thread_day(published, opening.published, timezone, fetched)
     updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated

@@ -13,9 +13,11 @@ from functools import cache
 import htmldate
 import trafilatura
 
-# Bumped whenever a change in indexer/extract/ may keep a page an earlier version refused (or the other
-# way round). The stamp names the library versions too: a new trafilatura or htmldate reads pages anew.
-CODE_VERSION = "3"
+# Bumped whenever a change in indexer/extract/ reads pages differently: a page an earlier version refused
+# kept (or the other way round), or a date, author or text rule (``casebook reextract`` reads the documents
+# an older stamp read again). The stamp names the library versions too: a new trafilatura or htmldate reads
+# pages anew.
+CODE_VERSION = "4"
 
 
 @cache
