@@ -1809,3 +1809,25 @@ def test_only_the_pages_own_microdata_item_speaks_for_it() -> None:
     # its own day and writer, not those of the answers, comments and the writers' items nested in it
     assert own_values(question, "dateCreated") == ["2012-06-29 10:51:01Z"]
     assert [name for el in own(question, "author") for name in names(el)] == ["Pup"]
+
+
+def test_a_story_parsed_inside_a_landmark_left_open_is_read_not_refused() -> None:
+    """Seen on WCXB dev (ecocult): a newsletter pop-up's ``<aside>`` and the site's ``<header>`` are never
+    closed, so the whole story is parsed inside them; trafilatura drops both with all they hold, and a
+    1,893-word article was refused for having no text. Read again with them as plain blocks, it is kept."""
+    story = "".join(
+        f"<p>Paragraph {n} of the guide to affordable clothing, with the brands and their prices set out "
+        "for readers who have been looking for something safe and within their budget this year.</p>"
+        for n in range(1, 8)
+    )
+    html = (
+        "<html><head><title>The most affordable places to buy</title></head><body>"
+        "<aside class='Popup-Overlay' id='Popup-Newsletter'><div class='Popup-Outer'>"
+        "<div id='Wrapper-Outer'><header class='Header-Main'><div class='Logo'>EcoCult</div>"
+        "<div class='Content'><article class='post type-post hentry'><h1>The most affordable places to buy"
+        f"</h1><div class='Entry-Text'>{story}</div></article></div>"
+        "<footer class='Footer'>© 2026 EcoCult. All rights reserved.</footer></body></html>"
+    ).encode()
+    doc = extract(page(html, "https://shop.example.org/the-most-affordable-places/", NOW), "x")
+    assert doc.text.count("Paragraph") == 7 and doc.text.startswith("Paragraph 1 of the guide")
+    assert "All rights reserved" not in doc.text

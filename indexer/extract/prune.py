@@ -17,7 +17,15 @@ from copy import deepcopy
 from lxml import etree
 from lxml.html import HtmlElement
 
-from indexer.extract.markup import MAIN_CONTENT_XPATH, RE_NS, SUBHEADINGS, cls_any, in_copy, words
+from indexer.extract.markup import (
+    MAIN_CONTENT_XPATH,
+    RE_NS,
+    SUBHEADINGS,
+    TEXT_CORE_SHARE,
+    cls_any,
+    in_copy,
+    words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +154,36 @@ def prune_chrome(
         keep,
     )
     return tree, keep
+
+
+_LANDMARKS = ("aside", "header", "footer", "nav")
+
+
+def landmarks_opened(tree: HtmlElement) -> HtmlElement | None:
+    """A copy of ``tree`` in which a side column, header, footer or navigation holding most of the page's
+    prose is a plain block; None when none holds it.
+
+    A page whose markup leaves a pop-up's ``<aside>`` or the site's ``<header>`` open has its whole story
+    parsed inside it (ecocult on WCXB dev: a newsletter pop-up's aside, then the site's header, around the
+    article). The pruning keeps the block holding most of the prose, but trafilatura drops such landmarks
+    with everything they hold, and the page was refused for having no text. Only for such a page: where
+    either reading finds text, a landmark that holds most of the prose is most often a real one holding
+    menus or a global footer's small print as well (on WCXB dev, opening them everywhere made 5 pages worse
+    for 4 better)."""
+    total = sum(words(p.text_content()) for p in tree.iter("p"))
+    held = [
+        i
+        for i, el in enumerate(tree.iter())
+        if el.tag in _LANDMARKS and total
+        and sum(words(p.text_content()) for p in el.iter("p")) >= TEXT_CORE_SHARE * total
+    ]  # fmt: skip
+    if not held:
+        return None
+    copy = deepcopy(tree)
+    nodes = list(copy.iter())
+    for i in held:
+        nodes[i].tag = "div"
+    return copy
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:

@@ -34,6 +34,7 @@ import logging
 from copy import deepcopy
 from dataclasses import replace
 from datetime import UTC
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -69,7 +70,13 @@ from indexer.extract.metadata import (
     read_tags,
 )
 from indexer.extract.parse import decode_page, not_html, parse_html
-from indexer.extract.prune import protected_elements, prune_chrome, prune_furniture, truncate
+from indexer.extract.prune import (
+    landmarks_opened,
+    protected_elements,
+    prune_chrome,
+    prune_furniture,
+    truncate,
+)
 from indexer.extract.published import find_published, find_updated, thread_day
 from indexer.extract.title import read_site_names, read_title
 from indexer.extract.version import extractor_stamp
@@ -139,8 +146,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     if opening is not None and opening.author:  # read from the post itself, not from the page around it
         authors = [opening.author]
 
-    paras = body_paragraphs(getattr(result, "body", None))
-    paras = fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
+    paras = _paragraphs(body_tree, url, result)
     if not authors:
         authors = authors_from_bylines(paras, site_names, host)
     if not authors:
@@ -184,6 +190,12 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
             paras, extraction = theirs, "fallback"
     body_text = "\n\n".join(paras)
     count = words(body_text)
+    opened = landmarks_opened(body_tree) if not count else None
+    if opened is not None:  # the story parsed inside a landmark left open: read it as a plain block
+        paras = clean_paragraphs(_paragraphs(opened, url), title, authors)
+        body_text = "\n\n".join(paras)
+        count = words(body_text)
+        log.info("%s: no text outside the landmark holding the page's prose; read it as a block", url)
     if not count and chosen and site is not None:
         # the source's comment selector took the story too: a lost article is worse than comments in it
         log.warning("%s: comment_selector %r leaves no article text here; not applied", url,
@@ -229,3 +241,12 @@ def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
         if el.getparent() is not None:
             el.drop_tree()
     return copy
+
+
+def _paragraphs(body_tree: HtmlElement, url: str, result: Any = None) -> list[str]:
+    """The pruned tree's paragraphs as trafilatura reads them (``result``, or a fresh reading), the gaps
+    it leaves filled; where it reads nothing, the tree's own blocks."""
+    if result is None:
+        result = read_article(body_tree, url)
+    paras = body_paragraphs(getattr(result, "body", None))
+    return fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
