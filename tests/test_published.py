@@ -307,11 +307,19 @@ def test_a_day_htmldate_misreads_is_not_confirmed_by_the_line() -> None:
 
 
 @pytest.mark.parametrize(
-    "label", ["Joined Nov 4, 2011", "Joined: 4 Jul 2012, 16:09", "Member since May 11, 2017"]
+    "label",
+    [
+        "Joined Nov 4, 2011",
+        "Joined: 4 Jul 2012, 16:09",
+        "Member since May 11, 2017",
+        "Founded: Dec 11, 2021",
+    ],
 )
 def test_a_posters_join_date_is_not_when_the_thread_was_published(label: str) -> None:
     """Seen on forum threads (XenForo, phpBB): the line under each poster's name, 'Joined Nov 4, 2011', was
-    read as the printed date and won over the page's own timestamp ('disputed'), years off."""
+    read as the printed date and won over the page's own timestamp ('disputed'), years off; NationStates'
+    phpBB forum prints when the poster's nation was founded there ('Founded: Dec 11, 2021': a topic of 2019
+    was dated 2021)."""
     byline = f'<div class="message-userExtras"><dl><dt>{label.split(" ")[0]}</dt><dd>{label}</dd></dl></div>'
     doc = extract(_page(head=_meta("2020-03-18T09:00:00+00:00"), byline=byline), "x")
     assert doc.published == date(2020, 3, 18)

@@ -176,10 +176,11 @@ _PRINTED_RE = re.compile(
 )
 _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"
 # Labels of dates that are not when the page was published: a later change, an event, a forum poster's
-# registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017' beside each post of a thread)
+# registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017' beside each post of a thread), or the
+# founding of whatever the poster stands for ('Founded: Dec 11, 2021')
 _NOT_PUBLISHED_RE = re.compile(
     r"updated|modified|reviewed|edited|last changed|event|deadline"
-    r"|\bjoin(?:ed)?\b|member since|\bregistered\b",
+    r"|\bjoin(?:ed)?\b|member since|\bregistered\b|\bfounded\b",
     re.IGNORECASE,
 )
 
