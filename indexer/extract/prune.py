@@ -171,13 +171,13 @@ def landmarks_opened(tree: HtmlElement) -> HtmlElement | None:
     menus or a global footer's small print as well (on WCXB dev, opening them everywhere made 5 pages worse
     for 4 better)."""
     total = sum(words(p.text_content()) for p in tree.iter("p"))
+    share = TEXT_CORE_SHARE * total
     held = [
         i
         for i, el in enumerate(tree.iter())
-        if el.tag in _LANDMARKS and total
-        and sum(words(p.text_content()) for p in el.iter("p")) >= TEXT_CORE_SHARE * total
-    ]  # fmt: skip
-    if not held:
+        if el.tag in _LANDMARKS and sum(words(p.text_content()) for p in el.iter("p")) >= share
+    ]
+    if not total or not held:
         return None
     copy = deepcopy(tree)
     nodes = list(copy.iter())

@@ -152,6 +152,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     if not authors:
         authors = byline_in_article(scope, site_names, host)
     if not authors:
+        # less the comments found, not every item marked a Comment: vBulletin 4 marks the opening post so too
         authors = page_authors(read_page_author(_without(tree, found.apart), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
     if opening is not None:
@@ -192,7 +193,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     count = words(body_text)
     opened = landmarks_opened(body_tree) if not count else None
     if opened is not None:  # the story parsed inside a landmark left open: read it as a plain block
-        paras = clean_paragraphs(_paragraphs(opened, url), title, authors)
+        paras = clean_paragraphs(_paragraphs(opened, url, read_article(opened, url)), title, authors)
         body_text = "\n\n".join(paras)
         count = words(body_text)
         log.info("%s: no text outside the landmark holding the page's prose; read it as a block", url)
@@ -243,10 +244,8 @@ def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
     return copy
 
 
-def _paragraphs(body_tree: HtmlElement, url: str, result: Any = None) -> list[str]:
-    """The pruned tree's paragraphs as trafilatura reads them (``result``, or a fresh reading), the gaps
-    it leaves filled; where it reads nothing, the tree's own blocks."""
-    if result is None:
-        result = read_article(body_tree, url)
+def _paragraphs(body_tree: HtmlElement, url: str, result: Any) -> list[str]:
+    """The pruned tree's paragraphs as trafilatura read them (``result``, from ``read_article``), the gaps it
+    left filled; where it read nothing, the tree's own blocks."""
     paras = body_paragraphs(getattr(result, "body", None))
     return fill_gaps(body_tree, paras, url) if paras else fallback_paragraphs(body_tree)
