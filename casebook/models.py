@@ -67,7 +67,8 @@ class Document:
     published: date | None = None
     published_from: str | None = None  # where the date came from: metadata, printed, url, htmldate or post
     # how far the page's dates agree: "agreed" (two or more say the same day), "single" (one says it),
-    # "near" (a one-day difference, settled by the printed date or the URL), "disputed" (more than a day),
+    # "near" (a one-day difference, settled by the printed date or the URL, or by a forum post's timestamp
+    # in its own offset), "disputed" (more than a day),
     # "updated" (the page prints only when it was last updated: published on or before that day)
     published_confidence: str | None = None
     updated: date | None = None

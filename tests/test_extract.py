@@ -1600,7 +1600,8 @@ def test_a_threads_day_and_writer_are_its_opening_posts_not_its_latest_replys() 
     [
         (None, date(2024, 1, 3), "post", "single"),  # the page dates nothing else
         (date(2024, 1, 3), date(2024, 1, 3), "metadata", "agreed"),
-        (date(2024, 1, 4), date(2024, 1, 4), "metadata", "near"),  # the reader saw that day
+        # one day away from a post stamped in its forum's own offset: the forum's day (a guest sees UTC's)
+        (date(2024, 1, 4), date(2024, 1, 3), "post", "near"),
         (date(2024, 9, 26), date(2024, 1, 3), "post", "disputed"),  # the latest reply's day
     ],
 )
@@ -1608,10 +1609,16 @@ def test_a_threads_day_is_its_opening_posts(
     page_day: date | None, day: date, source: str, confidence: str
 ) -> None:
     page_found = Published(page_day, "metadata" if page_day else None, "single" if page_day else None)
-    found = thread_day(page_found, "2024-01-03T11:23:42-05:00", None, NOW)
+    found = thread_day(page_found, "2024-01-03T11:23:42-05:00", (), NOW)
     assert (found.day, found.source, found.confidence) == (day, source, confidence)
     # a post dated after the fetch is no day at all: the page's statement stands
-    assert thread_day(page_found, "2025-01-03T11:23:42-05:00", None, NOW) == page_found
+    assert thread_day(page_found, "2025-01-03T11:23:42-05:00", (), NOW) == page_found
+
+
+def test_a_thread_printed_one_day_from_its_posts_utc_timestamp_keeps_the_day_the_reader_saw() -> None:
+    page_found = Published(date(2024, 1, 4), "printed", "single")
+    found = thread_day(page_found, "2024-01-03T23:23:42Z", (), NOW)
+    assert (found.day, found.source, found.confidence) == (date(2024, 1, 4), "printed", "near")
 
 
 def test_a_thread_read_post_by_post_is_not_traded_for_trafilaturas_reading_of_the_page_around_it() -> None:

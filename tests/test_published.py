@@ -57,6 +57,38 @@ def test_uk_sources_in_summer_time_keep_the_day_printed() -> None:
     assert doc.published == date(2023, 6, 15)
 
 
+@pytest.mark.parametrize(
+    ("url", "stamp", "expected"),
+    [
+        # La Nación's story of the evening of 3 May, stamped 4 May in UTC (Argentina: one offset, -03:00)
+        ("https://www.lanacion.com.ar/politica/jugada", "2022-05-04T00:53:29.274Z", date(2022, 5, 3)),
+        # an Austrian paper's story of four minutes past midnight, stamped the day before in UTC
+        ("https://www.nachrichten.at/gesundheit/story", "2019-10-18T22:04:00Z", date(2019, 10, 19)),
+        ("https://www.example.co.uk/news/story", "2023-06-14T23:30:00Z", date(2023, 6, 15)),
+        # Brazil's sixteen zones are all 2 to 5 hours behind UTC: 00:44 UTC is the day before in each
+        ("https://www.gazetadopovo.com.br/republica/story", "2022-05-04T00:44:52Z", date(2022, 5, 3)),
+        # Russia's zones, from +02:00 to +12:00, do not agree on 21:30 UTC's day: the UTC day stays
+        ("https://www.example.ru/news/story", "2022-05-03T21:30:00Z", date(2022, 5, 3)),
+        # a generic domain, or a country's sold for other uses, names no country
+        ("https://www.example.com/news/story", "2022-05-04T00:53:29Z", date(2022, 5, 4)),
+        ("https://www.example.io/news/story", "2022-05-04T00:53:29Z", date(2022, 5, 4)),
+        ("https://www.example.tv/news/story", "2022-05-04T00:53:29Z", date(2022, 5, 4)),
+    ],
+)
+def test_a_utc_timestamp_of_a_site_the_registry_does_not_know_takes_the_day_of_its_country(
+    url: str, stamp: str, expected: date
+) -> None:
+    """Without a registry entry the address's country-code domain says where the publisher keeps time."""
+    doc = extract(_page(_meta(stamp), url=url), "x")
+    assert doc.published == expected
+
+
+def test_the_registry_zone_of_a_site_outweighs_its_domain() -> None:
+    """A source the registry places elsewhere keeps its zone, whatever country its domain names."""
+    page = _page(_meta("2022-05-04T00:53:29Z"), url="https://www.example.com.ar/story")
+    assert extract(page, "x", site=_in("Europe/London")).published == date(2022, 5, 4)
+
+
 def test_a_timestamp_with_its_own_offset_keeps_its_own_day() -> None:
     doc = extract(_page(_meta("2023-11-08T22:28:00-05:00")), "x", site=_in("Europe/London"))
     assert doc.published == date(2023, 11, 8)
@@ -313,14 +345,87 @@ def test_a_day_htmldate_misreads_is_not_confirmed_by_the_line() -> None:
         "Joined: 4 Jul 2012, 16:09",
         "Member since May 11, 2017",
         "Founded: Dec 11, 2021",
+        "Last post: December 28, 2019 at 6:49 pm",
     ],
 )
 def test_a_posters_join_date_is_not_when_the_thread_was_published(label: str) -> None:
     """Seen on forum threads (XenForo, phpBB): the line under each poster's name, 'Joined Nov 4, 2011', was
     read as the printed date and won over the page's own timestamp ('disputed'), years off; NationStates'
     phpBB forum prints when the poster's nation was founded there ('Founded: Dec 11, 2021': a topic of 2019
-    was dated 2021)."""
+    was dated 2021); Netmums heads a thread with its latest reply's day ('Last post: 01/12/2025')."""
     byline = f'<div class="message-userExtras"><dl><dt>{label.split(" ")[0]}</dt><dd>{label}</dd></dl></div>'
     doc = extract(_page(head=_meta("2020-03-18T09:00:00+00:00"), byline=byline), "x")
     assert doc.published == date(2020, 3, 18)
     assert doc.published_confidence != "disputed"
+
+
+@pytest.mark.parametrize(
+    ("byline", "day"),
+    [
+        ("Veröffentlicht am 25. Dezember 2022", date(2022, 12, 25)),
+        ("Publié le jeudi 13 juin 2019", date(2019, 6, 13)),
+        ("Por Ana Pérez | 5 de enero de 2020", date(2020, 1, 5)),
+        ("25.12.2022 | 10:14 Uhr", date(2022, 12, 25)),
+        ("Posted 25/12/2022", date(2022, 12, 25)),
+    ],
+)
+def test_a_day_printed_in_the_byline_is_read_in_the_page_language(byline: str, day: date) -> None:
+    """The byline's day was read in English only: a German paper's '25. Dezember 2022' was passed over, and
+    where its timestamp said otherwise the page had no printed day to settle it."""
+    doc = extract(_page(byline=f'<p class="meta">{byline}</p>'), "x")
+    assert (doc.published, doc.published_from) == (day, "printed")
+
+
+def test_a_slashed_day_that_reads_both_ways_is_not_taken_as_printed() -> None:
+    """'07/11/2023' is 7 November in London and 11 July in New York: a wrong day is worse than none."""
+    doc = extract(_page(byline='<p class="meta">Posted 07/11/2023</p>'), "x")
+    assert doc.published_from != "printed"
+
+
+def test_a_day_labelled_as_updated_in_the_page_language_is_not_when_it_was_published() -> None:
+    byline = '<p class="meta">Veröffentlicht am 12.03.2021, aktualisiert am 14.03.2021</p>'
+    doc = extract(_page(byline=byline), "x")
+    assert (doc.published, doc.updated) == (date(2021, 3, 12), date(2021, 3, 14))
+
+
+def test_a_day_marked_as_the_last_change_is_not_the_printed_publication_day() -> None:
+    """Seen (trafilatura's pages, a WordPress theme): a hidden '<span class="updated">' with the day of the
+    last change stands before the day shown; read as the printed day, it disputed the page's timestamp and
+    won, 18 days early."""
+    byline = (
+        '<p class="meta"><span class="updated rich-snippet-hidden">2022-12-07T10:10:52+01:00</span>'
+        "<span>25. Dezember 2022</span></p>"
+    )
+    doc = extract(_page(head=_meta("2022-12-25T11:00:02+00:00"), byline=byline), "x")
+    assert (doc.published, doc.published_confidence) == (date(2022, 12, 25), "agreed")
+
+
+def test_a_numeric_day_that_reads_both_ways_is_read_as_the_page_writes_its_others() -> None:
+    """Seen (WCXB dev, US sites): '09.10.2024' beside '11.24.2025' (no 24th month: the page writes the
+    month first) was read as 9 October; '8/1/2025' beside '8/27/2025' was passed over and the day of the
+    last change, the one that reads only one way, taken as printed."""
+    dots = '<p class="meta">09.10.2023</p><p class="meta">Reviewed by Jo Bloggs 11.24.2023</p>'
+    assert extract(_page(byline=dots), "x").published == date(2023, 9, 10)
+    slashes = '<div class="post-date">8/1/2023</div><div class="post-date">8/27/2023</div>'
+    doc = extract(_page(byline=slashes), "x")
+    assert (doc.published, doc.published_from) == (date(2023, 8, 1), "printed")
+
+
+def test_a_themes_only_day_marked_updated_is_the_publication_day() -> None:
+    """hAtom asks for an 'updated' day, and many themes mark the only day they print so (WCXB dev): that
+    day is still the publication's, and confirms the page's timestamp."""
+    byline = (
+        '<p class="entry-meta">By Jo Bloggs <span class="meta-date date updated">February 16, 2023</span></p>'
+    )
+    doc = extract(_page(head=_meta("2023-02-16T08:00:00+00:00"), byline=byline), "x")
+    assert (doc.published, doc.published_confidence) == (date(2023, 2, 16), "agreed")
+
+
+def test_a_day_not_shown_to_the_reader_is_not_printed() -> None:
+    """Seen (WCXB dev): '<span style="display:none;">27 September,2023</span>' under the headline, a day
+    kept for machines, disputed the page's timestamp and won."""
+    byline = (
+        '<div class="entry-meta"><span style="display:none;"><span>27 September, 2023</span></span></div>'
+    )
+    doc = extract(_page(head=_meta("2022-02-16T09:00:00+00:00"), byline=byline), "x")
+    assert (doc.published, doc.published_from) == (date(2022, 2, 16), "metadata")

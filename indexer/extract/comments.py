@@ -41,7 +41,7 @@ from lxml.html import HtmlElement
 
 from casebook.models import Comment
 from indexer.extract.markup import ASIDE_RE, MAIN_CONTENT_TEST, RE_NS, text_core, words_between
-from indexer.extract.months import MONTH_ALTERNATION, MONTH_NUMBER
+from indexer.extract.months import WRITTEN_DATE_RES, written_days
 
 log = logging.getLogger(__name__)
 
@@ -242,21 +242,6 @@ _RELATIVE_RE = re.compile(
     r"\b(\d+|an?|one|two|three|four|five|six)\s+(second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago\b",
     re.IGNORECASE,
 )
-_MONTH = f"(?P<month>{MONTH_ALTERNATION})\\.?"
-_DATE_RES = [
-    # 14 November 2016, 16. March, 2023, 10. Februar 2019, 5 de enero de 2020, 14th of Nov 2016
-    re.compile(
-        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.)?\s*(?:de\s+|of\s+)?{_MONTH},?\s*(?:de\s+)?(?P<year>\d{{4}})\b",
-        re.IGNORECASE,
-    ),
-    # November 14, 2016 / Mai 10, 2017
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
-    # 2016-11-14
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
-    # 14/11/2016, 14.09.2022, 18. 05. 2014 (day first, as a UK archive writes it, unless the day cannot be
-    # a month)
-    re.compile(r"\b(?P<first>\d{1,2})[/.] ?(?P<second>\d{1,2})[/.] ?(?P<year>\d{4})\b"),
-]
 # A time right after the date: "at 4:21 pm", "um 18:05 Uhr", "- 16:40", "/ 6:16", "à 10 h 15", "21.11"
 _TIME_RE = re.compile(
     r"^\W{0,3}(?:at|um|à|a las|alle|om|às|@)?\W{0,2}(?P<hour>\d{1,2})\s?[:.h]\s?(?P<minute>\d{2})"
@@ -360,7 +345,7 @@ def _clean_name(text: str) -> str:
     """'Ben 19. Juni 2018 um 15:28 Uhr - Antworten' -> 'Ben'; 'Heidemarie Heim | Di, 21. April' -> ...;
     'Comment by Daniel — 17.07, 2011' -> 'Daniel'."""
     text = _NAME_LEAD_RE.sub("", " ".join(text.split()))
-    for pattern in _DATE_RES:
+    for pattern in WRITTEN_DATE_RES:
         match = pattern.search(text)
         if match:
             text = text[: match.start()]
@@ -433,37 +418,15 @@ def parse_relative(text: str, fetched: datetime) -> tuple[str, bool] | None:
     return (fetched.date() - step).isoformat(), False
 
 
-def _day_of(match: re.Match[str]) -> list[date]:
-    """The day a date match writes, or both readings of an ambiguous numeric date (day first)."""
-    groups = match.groupdict()
-    year = int(groups["year"])
-    if groups.get("first"):
-        first, second = int(groups["first"]), int(groups["second"])
-        orders = [(second, first), (first, second)] if first <= 12 else [(second, first)]
-    else:
-        month = groups["month"]
-        number = int(month) if month.isdigit() else MONTH_NUMBER.get(month.lower().rstrip("."))
-        if number is None:
-            return []
-        orders = [(number, int(groups["day"]))]
-    out = []
-    for month_number, day in orders:
-        try:
-            out.append(date(year, month_number, day))
-        except ValueError:
-            continue
-    return out
-
-
 def parse_absolute(text: str, fetched: datetime) -> str | None:
     """A written date ('November 14, 2016 at 4:21 pm', '10. Februar 2019 um 18:05 Uhr', '14/11/2016 16:21')
     as ISO (with the time when one is written); None if there is none, or it is after the fetch."""
-    for pattern in _DATE_RES:
+    for pattern in WRITTEN_DATE_RES:
         match = pattern.search(text)
         if not match:
             continue
         clock = _TIME_RE.match(text[match.end() :])
-        for day in _day_of(match):
+        for day in written_days(match):
             if clock:
                 hour, minute = int(clock["hour"]), int(clock["minute"])
                 ampm = (clock["ampm"] or "").lower()
@@ -530,7 +493,7 @@ def _published(scope: HtmlElement, fetched: datetime) -> tuple[str | None, bool]
 
 def _is_date_line(text: str) -> bool:
     """'März 7, 2018' or '19. Juni 2019 / 13:20' alone on a line."""
-    for pattern in _DATE_RES:
+    for pattern in WRITTEN_DATE_RES:
         match = pattern.search(text)
         if match:
             rest = text[: match.start()] + text[match.end() :]

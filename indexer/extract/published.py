@@ -51,7 +51,7 @@ from indexer.extract.markup import (
     in_comments,
     is_post,
 )
-from indexer.extract.months import MONTH_NAMES
+from indexer.extract.months import MONTH_NAMES, NUMERIC_DATE_RE, WRITTEN_DATE_RES, written_days
 
 log = logging.getLogger(__name__)
 
@@ -92,18 +92,23 @@ class Published:
     updated: date | None = None  # a day the page prints as its last update
 
 
-def zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("unknown time zone %r: timestamps are read in their own offset", name)
-        return None
+Zones = tuple[ZoneInfo, ...]  # where the publisher keeps time: its source's zone, or its country's zones
 
 
-def parse_timestamp(value: str, kind: str, tz: ZoneInfo | None) -> Stamp | None:
-    """An ISO-like timestamp or date; the day in its own offset, or in ``tz`` when it is given in UTC."""
+def zones(names: Iterable[str]) -> Zones:
+    found = []
+    for name in names:
+        try:
+            found.append(ZoneInfo(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown time zone %r: timestamps are read in their own offset", name)
+    return tuple(found)
+
+
+def parse_timestamp(value: str, kind: str, tz: Zones = ()) -> Stamp | None:
+    """An ISO-like timestamp or date; the day in its own offset, or, when it is given in UTC, the day in the
+    publisher's zones ``tz`` where they all agree on it (a country of several zones: none is the right one
+    to guess; the UTC day is kept)."""
     value = str(value).strip()
     if not re.match(r"\d{4}-?\d{2}", value):
         return None
@@ -129,7 +134,10 @@ def parse_timestamp(value: str, kind: str, tz: ZoneInfo | None) -> Stamp | None:
     if parsed.tzinfo is None or not has_time:
         return Stamp(parsed.date(), kind)
     utc = parsed.utcoffset() == timedelta(0)
-    day = parsed.astimezone(tz).date() if utc and tz is not None else parsed.date()
+    day = parsed.date()
+    if utc and tz:
+        local = {parsed.astimezone(z).date() for z in tz}
+        day = local.pop() if len(local) == 1 else day
     return Stamp(day, kind, parsed, utc)
 
 
@@ -142,7 +150,7 @@ def _plausible(stamp: Stamp | None, fetched: datetime) -> bool:
     return stamp.day <= fetched.date()
 
 
-def _stamps(values: Iterable[Any], kind: str, tz: ZoneInfo | None, fetched: datetime) -> list[Stamp]:
+def _stamps(values: Iterable[Any], kind: str, tz: Zones, fetched: datetime) -> list[Stamp]:
     out = []
     for value in values:
         stamp = parse_timestamp(str(value), kind, tz)
@@ -163,45 +171,78 @@ def url_date(url: str) -> date | None:
     return None
 
 
-# Printed dates: "13 April 2020", "April 13, 2020", "Mon 13th Apr 2020", "2020-04-13"
 # An English month name as printed, full or short (the listing and byline readers use it too)
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_PRINTED_RE = re.compile(
-    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}"
-    rf"|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}(?=T|\b))(?:\b|(?=T))",
-    re.IGNORECASE,
-)
+_ISO_STAMP_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?=T\d)")  # '2022-12-07T10:10:52+01:00' as printed
 _PRINTED_OTHER_WORDS = 8  # a date line: "By Jo Bloggs | 13 April 2020 | 5 min read"
 # Labels of dates that are not when the page was published: a later change, an event, a forum poster's
-# registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017' beside each post of a thread), or the
-# founding of whatever the poster stands for ('Founded: Dec 11, 2021')
+# registration ('Joined: 4. Jul 2012', 'Member since May 11, 2017', 'Mitglied seit: 12.03.2009' beside each
+# post of a thread), or the founding of whatever the poster stands for ('Founded: Dec 11, 2021')
 _NOT_PUBLISHED_RE = re.compile(
     r"updated|modified|reviewed|edited|last changed|event|deadline"
-    r"|\bjoin(?:ed)?\b|member since|\bregistered\b|\bfounded\b",
+    r"|\bjoin(?:ed)?\b|member since|\bregistered\b|\bfounded\b"
+    r"|\blast (?:post|reply|activity)|latest (?:post|reply)|letzter beitrag|letzte antwort|dernier message"
+    r"|aktualisiert|geändert|mitglied seit|dabei seit|registriert|beigetreten"
+    r"|mis à jour|modifié|membre depuis|inscrit|actualizad[oa]|miembro desde|aggiornat[oa]|iscritto"
+    r"|bijgewerkt|gewijzigd|lid sinds|atualizad[oa]|membro desde",
     re.IGNORECASE,
 )
 
 
-def _parse_printed(text: str) -> date | None:
-    text = re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text)
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        return dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1)).date()
-    except (ValueError, OverflowError):
-        return None
+def numeric_order(text: str) -> str | None:
+    """How the page writes numeric dates, where one of them can be read only one way: 'dmy' ('25.12.2022'),
+    'mdy' ('11.24.2025', '8/27/2025'); None where none settles it, or the page writes both."""
+    orders = set()
+    for match in NUMERIC_DATE_RE.finditer(text):
+        first, second = int(match["first"]), int(match["second"])
+        if first > 12 >= second:
+            orders.add("dmy")
+        elif second > 12 >= first:
+            orders.add("mdy")
+    return orders.pop() if len(orders) == 1 else None
 
 
-def _label(el: HtmlElement, text: str, match: re.Match[str]) -> str:
+def written_dates(text: str, order: str | None = None) -> list[tuple[int, str, date]]:
+    """Each day written out in ``text``, in order: where it starts, as written, the day.
+
+    In every language of :mod:`indexer.extract.months` ('13 April 2020', 'April 13, 2020', '25. Dezember
+    2022', '5 de enero de 2020', '2020-04-13'). A numeric date that reads both ways is read in the page's
+    ``order`` (:func:`numeric_order`: a US page's '11.24.2025' says its '09.10.2024' is 10 September); where
+    the page does not settle it, one written with dots is read day first, as most writers of dots do, and
+    one with slashes not at all: '07/11/2023' is 7 November in London and 11 July in New York, and a wrong
+    day is worse than none.
+    """
+    found: list[tuple[int, str, date]] = []
+    for pattern in (*WRITTEN_DATE_RES, _ISO_STAMP_RE):
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < start + len(seen) for start, seen, _ in found):
+                continue
+            if pattern is _ISO_STAMP_RE:
+                try:
+                    days = [date(int(match[1]), int(match[2]), int(match[3]))]
+                except ValueError:
+                    continue
+            else:
+                days = written_days(match)
+                if len(set(days)) > 1:  # both readings are days: day first, then month first
+                    if order is None and match["sep"] == "/":
+                        continue
+                    days = days[1:] if order == "mdy" else days[:1]
+            if days:
+                found.append((match.start(), match.group(0), days[0]))
+    return sorted(found)
+
+
+def _label(el: HtmlElement, text: str, start: int, written: str) -> str:
     """The few words written just before a date: 'Updated', 'Posted on', 'By Jo Bloggs |'."""
-    own = " ".join(text[: match.start()].split()[-4:])
+    own = " ".join(text[:start].split()[-4:])
     if own or el.getparent() is None:
         return own
     around = " ".join(el.getparent().text_content().split())
-    at = around.find(" ".join(match.group(1).split()))
+    at = around.find(" ".join(written.split()))
     return " ".join(around[: max(at, 0)].split()[-4:])
 
 
@@ -229,8 +270,10 @@ def printed_dates(
     above: date | None = None  # the nearest date line above the headline
     after: date | None = None  # the first one below it
     updated: date | None = None
+    writes = numeric_order(" ".join(region.itertext()))
     for text in region.xpath(".//text()"):
-        if not _PRINTED_RE.search(text):
+        dates = written_dates(text, writes) if re.search(r"\d", text) else []
+        if not dates:
             continue
         el = text.getparent()
         if el is not None and text.is_tail:
@@ -242,15 +285,16 @@ def printed_dates(
             break
         if el in skip or any(a in skip for a in el.iterancestors()) or not in_article_proper(el):
             continue
+        if any(_not_shown(node) for node in (el, el.getparent()) if node is not None):
+            continue  # kept for machines, not printed for the reader
         block = " ".join(el.text_content().split())
-        for match in _PRINTED_RE.finditer(text):
-            if len(block.split()) - len(match.group(1).split()) > _PRINTED_OTHER_WORDS:
+        for start, written, day in dates:
+            if len(block.split()) - len(written.split()) > _PRINTED_OTHER_WORDS:
                 continue  # a sentence that mentions a date, not a date line
-            day = _parse_printed(match.group(1))
-            if day is None or not (EARLIEST <= day <= fetched.date()):
+            if not (EARLIEST <= day <= fetched.date()):
                 continue
-            label = _label(el, text, match)
-            if _UPDATED_LABEL_RE.search(label):
+            label = _label(el, text, start, written)
+            if _UPDATED_LABEL_RE.search(label) or _marked_updated(el, writes):
                 updated = updated or day  # 'Updated 9 July 2025': not when it was published
                 continue
             if _NOT_PUBLISHED_RE.search(label):
@@ -264,7 +308,33 @@ def printed_dates(
 
 _DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
 _UPDATED_LINE_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
-_UPDATED_LABEL_RE = re.compile(r"\b(?:updated|modified|reviewed|edited)\b", re.IGNORECASE)
+_UPDATED_LABEL_RE = re.compile(
+    r"\b(?:updated|modified|reviewed|edited|aktualisiert|geändert|mis à jour|modifié|actualizad[oa]"
+    r"|aggiornat[oa]|bijgewerkt|gewijzigd|atualizad[oa])\b",
+    re.IGNORECASE,
+)
+
+
+def _not_shown(el: HtmlElement) -> bool:
+    """Hidden from the reader by the page itself (``hidden``, an inline ``display: none``); a stylesheet's
+    rules are not read, and a class that hides on one screen size only is no evidence."""
+    return el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", "").lower()
+
+
+def _marked_updated(el: HtmlElement, writes: str | None) -> bool:
+    """The element is marked as the day of the last change (hAtom's ``updated``, schema.org's
+    ``dateModified``, not also ``published``) and another day stands beside it: the publication's. A
+    WordPress theme prints '<span class="updated rich-snippet-hidden">' with the day of the last change
+    before the day shown; where a theme marks its only day 'updated' (hAtom asks for one), that day is the
+    publication's."""
+    marks = f"{el.get('class') or ''} {el.get('itemprop') or ''}"
+    if not _UPDATED_MARK_RE.search(marks) or _PUBLISHED_MARK_RE.search(marks) or el.getparent() is None:
+        return False
+    return len(written_dates(" ".join(el.getparent().itertext()), writes)) > 1
+
+
+_UPDATED_MARK_RE = re.compile(r"\b(?:updated|modified|datemodified)\b", re.IGNORECASE)
+_PUBLISHED_MARK_RE = re.compile(r"\b(?:published|datepublished)\b", re.IGNORECASE)
 
 
 def _dateish(el: HtmlElement) -> bool:
@@ -424,7 +494,7 @@ def _declared(
     tree: HtmlElement,
     scope: HtmlElement,
     ld: list[dict[str, Any]],
-    tz: ZoneInfo | None,
+    tz: Zones,
     fetched: datetime,
     skip: set[HtmlElement],
     main: HtmlElement | None = None,
@@ -491,7 +561,7 @@ def find_published(
     ld: list[dict[str, Any]],
     url: str,
     fetched: datetime,
-    timezone: str | None = None,
+    timezones: Iterable[str] = (),
     skip: Iterable[HtmlElement] = (),
     main: HtmlElement | None = None,
 ) -> Published:
@@ -499,9 +569,10 @@ def find_published(
 
     ``tree`` is the page as parsed, ``stripped`` the same page less chrome, teasers and comments (for
     htmldate), ``scope`` the article's element, ``skip`` blocks whose dates are someone else's (teasers,
-    comments, answers), ``main`` the page's main microdata item (:func:`microdata.main_item`).
+    comments, answers), ``main`` the page's main microdata item (:func:`microdata.main_item`),
+    ``timezones`` where the publisher keeps time (its source's zone, or its country's).
     """
-    tz = zone(timezone)
+    tz = zones(timezones)
     skipped = set(skip)
     stamps = _declared(tree, scope, ld, tz, fetched, skipped, main)
     from_url = url_date(url)
@@ -514,19 +585,23 @@ def find_published(
     return Published(found.day, found.source, found.confidence, updated_printed)
 
 
-def thread_day(found: Published, opening: str, timezone: str | None, fetched: datetime) -> Published:
+def thread_day(found: Published, opening: str, timezones: Iterable[str], fetched: datetime) -> Published:
     """A forum thread's day: its opening post's (``opening``, the post's timestamp as its replies' are read),
     over the page's other statements, which date the thread's last activity as readily as its start
     (VerticalScope's forums print the latest reply's time above the opening post). Where the page puts
-    the day one day away, the page's day stands, as for an article ('near': the reader saw that day; a UTC
-    timestamp does not say the poster's zone); more than one day away, the post's day is taken and said
-    disputed."""
-    stamp = parse_timestamp(opening, "post", zone(timezone))
+    the day one day away, the page's day stands when the post's timestamp is in UTC, as for an article
+    ('near': the reader saw that day; a UTC timestamp does not say the poster's zone); a timestamp with its
+    own offset says the forum's day, and XenForo prints its posts' days for a guest in UTC ('Jan 15' over
+    '2024-01-14T21:50:50-0500'), so the post's day is taken ('near' too). More than one day away, the
+    post's day is taken and said disputed."""
+    stamp = parse_timestamp(opening, "post", zones(timezones))
     if stamp is None or not _plausible(stamp, fetched):
         return found
     if found.day == stamp.day:
         return Published(found.day, found.source, "agreed", found.updated)
     if found.day is not None and abs((found.day - stamp.day).days) == 1:
+        if stamp.moment is not None and not stamp.utc:
+            return Published(stamp.day, "post", "near", found.updated)
         return Published(found.day, found.source, "near", found.updated)
     return Published(stamp.day, "post", "single" if found.day is None else "disputed", found.updated)
 
@@ -563,10 +638,14 @@ def _choose(
 
 
 def find_updated(
-    tree: HtmlElement, scope: HtmlElement, ld: list[dict[str, Any]], fetched: datetime, timezone: str | None
+    tree: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    fetched: datetime,
+    timezones: Iterable[str] = (),
 ) -> date | None:
     """The last-updated day the page declares, if any."""
-    tz = zone(timezone)
+    tz = zones(timezones)
     values = meta(tree, *_META_MODIFIED) + [str(v) for v in ld_values(ld, "dateModified")]
     values += [
         t.get("datetime") or t.get("content") or ""

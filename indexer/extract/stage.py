@@ -58,6 +58,7 @@ from indexer.extract.comments import (
     read_opening,
     thread_paragraphs,
 )
+from indexer.extract.country import country_zones
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, only_script_notice, refusal_reason
@@ -106,8 +107,9 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     the document's source name; ``site`` the registry's entry for the page's site, when it has one: its
     ``timezone`` is where a UTC timestamp's day is read, its ``comment_selector`` picks the comments.
     """
-    timezone = site.timezone if site is not None else None
     url = page.url
+    # where a UTC timestamp's day is read: the registry's zone for its site, else the address's country's
+    timezones = (site.timezone,) if site is not None else country_zones(url)
     what = not_html(page.content_type, page.body or b"")
     if what is not None:
         raise NotAnArticle(f"not an HTML page ({what}): {url}")
@@ -163,10 +165,11 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         paras = not_comments(paras, replies, visible_text(_without(tree, reply_items)))
         paras += thread_paragraphs(replies)
 
-    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezone, [*teasers, *apart], main)
+    others = [*teasers, *apart, *reply_items]  # teasers', comments', answers' and a thread's replies' days
+    published = find_published(tree, chrome_free, scope, ld, url, fetched, timezones, others, main)
     if opening is not None and opening.published and not opening.approximate:
-        published = thread_day(published, opening.published, timezone, fetched)
-    updated = find_updated(tree, scope, ld, fetched, timezone) or published.updated
+        published = thread_day(published, opening.published, timezones, fetched)
+    updated = find_updated(tree, scope, ld, fetched, timezones) or published.updated
     if updated and published.day and updated <= published.day:
         updated = None
     categories = read_categories(tree, scope, ld, getattr(result, "categories", None))
