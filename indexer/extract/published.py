@@ -5,9 +5,12 @@ post or a comment:
 
 * timestamps the page declares: ``article:published_time`` and friends, JSON-LD ``datePublished`` (read
   leniently), ``time[datetime]`` in the article. A timestamp's day is the day in its own offset; a UTC
-  timestamp is moved to the source's time zone (``timezone`` in ``corpus/sources.toml``) when one is
-  known. A timestamp with its own offset says where the publisher is, so it is preferred to a UTC one;
-* the date printed in the article's byline or header;
+  timestamp is moved to the source's time zone (``timezone`` in ``corpus/sources.toml``), or for a site the
+  registry does not know to its domain's country's (:mod:`indexer.extract.country`). A timestamp with its
+  own offset says where the publisher is, so it is preferred to a UTC one;
+* the date printed in the article's byline or header, in the languages of the month names table
+  (:func:`written_dates`), less days labelled or marked as a change, a poster's registration or a forum's
+  last post, and days not shown to the reader;
 * the date in the URL, in every common shape (``/2020/04/13/``, ``/20200413/``, ``-2020-04-13-``);
 * htmldate over the page less its chrome, teasers and comments, as a last resort;
 * failing that, htmldate over the whole page (its extensive search), taken only when the page also prints
@@ -18,8 +21,9 @@ post or a comment:
   on pages that have none; the extensive search added more (``confirmed_htmldate``).
 
 A one-day difference between a timestamp and the printed or URL date is a time-zone artefact: the printed
-(or URL) day wins, ``confidence = "near"``. A larger difference is ``"disputed"``: the timestamp is kept,
-and the document says the page contradicts itself. Otherwise ``"agreed"`` (a second source says the same
+(or URL) day wins, ``confidence = "near"``. A larger difference is ``"disputed"``, and the document says the
+page contradicts itself: the printed day is kept (the reader saw it) unless the URL agrees with the
+timestamp; a URL alone does not outweigh a timestamp. Otherwise ``"agreed"`` (a second source says the same
 day) or ``"single"``. A page that prints only when it was last updated ("Updated 18 November 2025") is
 dated that day with ``"updated"``: published on or before it, as the document page says.
 """
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left, insort
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -216,9 +221,11 @@ def written_dates(text: str, order: str | None = None) -> list[tuple[int, str, d
     day is worse than none.
     """
     found: list[tuple[int, str, date]] = []
+    taken: list[tuple[int, int]] = []  # the spans read so far, in order: a later pattern's overlap is skipped
     for pattern in (*WRITTEN_DATE_RES, _ISO_STAMP_RE):
         for match in pattern.finditer(text):
-            if any(start < match.end() and match.start() < start + len(seen) for start, seen, _ in found):
+            at = bisect_left(taken, match.span())
+            if (at and taken[at - 1][1] > match.start()) or (at < len(taken) and taken[at][0] < match.end()):
                 continue
             if pattern is _ISO_STAMP_RE:
                 try:
@@ -233,12 +240,13 @@ def written_dates(text: str, order: str | None = None) -> list[tuple[int, str, d
                     days = days[1:] if order == "mdy" else days[:1]
             if days:
                 found.append((match.start(), match.group(0), days[0]))
+                insort(taken, match.span())
     return sorted(found)
 
 
 def _label(el: HtmlElement, text: str, start: int, written: str) -> str:
     """The few words written just before a date: 'Updated', 'Posted on', 'By Jo Bloggs |'."""
-    own = " ".join(text[:start].split()[-4:])
+    own = " ".join(text[max(0, start - 200) : start].split()[-4:])  # a window: a long text has many dates
     if own or el.getparent() is None:
         return own
     around = " ".join(el.getparent().text_content().split())
@@ -272,13 +280,15 @@ def printed_dates(
     updated: date | None = None
     writes = numeric_order(" ".join(region.itertext()))
     for text in region.xpath(".//text()"):
-        dates = written_dates(text, writes) if re.search(r"\d", text) else []
-        if not dates:
+        if not re.search(r"\d", text):
             continue
         el = text.getparent()
         if el is not None and text.is_tail:
             el = el.getparent()
         if el is None or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
+            continue
+        dates = written_dates(text, writes)
+        if not dates:
             continue
         position = order.get(el, len(order))
         if position >= story:
@@ -287,9 +297,9 @@ def printed_dates(
             continue
         if any(_not_shown(node) for node in (el, el.getparent()) if node is not None):
             continue  # kept for machines, not printed for the reader
-        block = " ".join(el.text_content().split())
+        block_words = len(el.text_content().split())
         for start, written, day in dates:
-            if len(block.split()) - len(written.split()) > _PRINTED_OTHER_WORDS:
+            if block_words - len(written.split()) > _PRINTED_OTHER_WORDS:
                 continue  # a sentence that mentions a date, not a date line
             if not (EARLIEST <= day <= fetched.date()):
                 continue
