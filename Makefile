@@ -113,6 +113,7 @@ bench: setup postgres
 	$(BIN)/python -m bench.bounds_bench
 	$(BIN)/python -m bench.store_bench --docs $(STORE_DOCS)
 	$(BIN)/python -m bench.workers_bench
+	$(BIN)/python -m bench.extract_bench
 
 # The real server (casebook serve, waitress) under 8 concurrent clients for 60 s per archive (demo, then a
 # 10k-document synthetic one): throughput and p50/p95/p99 latency per request kind; exits 1 on any error.
