@@ -1838,3 +1838,64 @@ def test_a_story_parsed_inside_a_landmark_left_open_is_read_not_refused() -> Non
     doc = extract(page(html, "https://shop.example.org/the-most-affordable-places/", NOW), "x")
     assert doc.text.count("Paragraph") == 7 and doc.text.startswith("Paragraph 1 of the guide")
     assert "All rights reserved" not in doc.text
+
+
+# six paragraphs of a German agency story, and a standfirst for it
+GERMAN_STORY = "".join(
+    f"<p>Absatz {n}: Die Bundesagentur für Arbeit hat die Zahl der Arbeitslosen im Januar veröffentlicht,"
+    " und die Gewerkschaften fordern mehr Hilfe für Menschen mit Behinderung.</p>"
+    for n in range(6)
+)
+GERMAN_LEAD = (
+    "Die Jugendverbände fordern eine Prämie. In einem ersten Gespräch zeigte sich die Ministerin offen."
+)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Mehr zum Thema", "Lesen Sie auch:", "Das könnte dich auch interessieren", "Zobacz także", "Lire aussi"],
+)
+def test_a_rails_label_in_the_pages_language_is_not_the_article(label: str) -> None:
+    """Seen on trafilatura's pages (Deutschlandfunk, a garden magazine, a Polish energy site): the heading of
+    the related-articles rail, 'Mehr zum Thema', 'Lesen Sie auch', stayed in the body, as 'You may also like'
+    no longer does; the article's paragraph after it stays."""
+    story = GERMAN_STORY
+    last = "<p>Ein Satz zum Schluss, der zum Artikel gehört und bleibt.</p>"
+    article = f"<h1>Arbeitsmarkt im Januar</h1>{story}<h3>{label}</h3>{last}"
+    html = f"<html><body><article>{article}</article></body></html>"
+    doc = extract(RawPage(url="https://amt.example.de/news/a", body=html.encode(), fetched=NOW), "x")
+    assert label not in doc.text
+    assert "Ein Satz zum Schluss" in doc.text
+
+
+@pytest.mark.parametrize("shape", ["header", "teaser-text"])
+def test_the_standfirst_under_the_headline_opens_the_body(shape: str) -> None:
+    """Seen on trafilatura's pages (Wochenblatt's 'a-lead', Zeit's 'summary', a ministry's 'teaser-text'):
+    the standfirst stands in a block of its own under the headline and the story's reading left it out; the
+    page's description names it, and it is put back first, once."""
+    lead = GERMAN_LEAD
+    story = GERMAN_STORY
+    headline = "<h1>Ministerin offen für Prämie</h1>"
+    if shape == "header":
+        top = f"<header class='article-header'>{headline}<p class='a-lead'>{lead}</p></header>"
+        body = f"<div class='page'>{top}<div class='article-body'>{story}</div></div>"
+    else:
+        top = f"{headline}<div class='teaser-text'><p>{lead}</p></div>"
+        body = f"<article>{top}<div class='text'>{story}</div></article>"
+    html = f"<html><head><meta name='description' content='{lead}'></head><body>{body}</body></html>"
+    doc = extract(RawPage(url="https://agrar.example.de/news/a", body=html.encode(), fetched=NOW), "x")
+    assert doc.text.startswith(lead + "\n\nAbsatz 0:")
+    assert doc.text.count("In einem ersten Gespräch") == 1
+
+
+def test_a_description_the_page_prints_only_in_a_rail_is_not_a_standfirst() -> None:
+    """The same description printed in a 'most read' card (a link) or nowhere near the headline adds
+    nothing to the body."""
+    lead = GERMAN_LEAD
+    story = GERMAN_STORY
+    card = f"<nav class='most-read'><a href='/news/a'><p>{lead}</p></a></nav>"
+    body = f"<article><h1>Ministerin offen für Prämie</h1>{card}<div class='text'>{story}</div></article>"
+    html = f"<html><head><meta name='description' content='{lead}'></head><body>{body}</body></html>"
+    doc = extract(RawPage(url="https://agrar.example.de/news/a", body=html.encode(), fetched=NOW), "x")
+    assert "In einem ersten Gespräch" not in doc.text
+    assert doc.text.startswith("Absatz 0:")

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from casebook.models import RawPage, Source
-from indexer.extract.published import url_date
+from indexer.extract.published import Published, url_date
 from indexer.extract.stage import extract
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
@@ -114,6 +114,10 @@ def test_a_json_ld_date_with_its_own_offset_beats_a_utc_meta_tag() -> None:
         ("https://x.example/story/20200413-contract-paused.html", date(2020, 4, 13)),
         ("https://x.example/id/12345678901/contract-paused", None),  # a long id is not a date
         ("https://x.example/news/20201341/contract-paused", None),  # no month 13
+        ("https://x.example/meldungen/29-10-2021", date(2021, 10, 29)),  # the year last, one order a day
+        ("https://x.example/bericht_vom_22.04.2020_slug", date(2020, 4, 22)),
+        ("https://x.example/blog/post/wrap-up-12-19-2025", date(2025, 12, 19)),
+        ("https://x.example/news/02-01-2022-land-zahlte", None),  # 2 January or 1 February: neither
     ],
 )
 def test_url_dates_in_every_common_shape(url: str, expected: date | None) -> None:
@@ -284,6 +288,9 @@ def test_htmldate_on_the_whole_page_needs_the_day_printed_on_a_line_of_its_own()
     assert confirmed_htmldate(tree, NOW, set()) is not None
     teaser = tree.xpath("//div")[0]
     assert confirmed_htmldate(tree, NOW, {teaser}) is None  # a teaser's date is someone else's
+    # a timestamp printed as it is ('2022-11-23T08:10+02:00' under the author's name: seen on WCXB dev)
+    tree = fromstring("<html><body><h1>Sleep</h1><p><span>2022-11-23T08:10+02:00</span></p></body></html>")
+    assert confirmed_htmldate(tree, NOW, set()) == Published(date(2022, 11, 23), "htmldate", "single")
 
 
 def _council_page(after_story: str) -> RawPage:
@@ -367,6 +374,10 @@ def test_a_posters_join_date_is_not_when_the_thread_was_published(label: str) ->
         ("Por Ana Pérez | 5 de enero de 2020", date(2020, 1, 5)),
         ("25.12.2022 | 10:14 Uhr", date(2022, 12, 25)),
         ("Posted 25/12/2022", date(2022, 12, 25)),
+        ("15 августа 2016, 13:43", date(2016, 8, 15)),  # seen: football.ua, no other day on the page
+        ("Opublikowano: 3 maja 2022", date(2022, 5, 3)),
+        ("12. října 2021", date(2021, 10, 12)),
+        ("Publicerad 4 augusti 2020", date(2020, 8, 4)),
     ],
 )
 def test_a_day_printed_in_the_byline_is_read_in_the_page_language(byline: str, day: date) -> None:
@@ -429,3 +440,52 @@ def test_a_day_not_shown_to_the_reader_is_not_printed() -> None:
     )
     doc = extract(_page(head=_meta("2022-02-16T09:00:00+00:00"), byline=byline), "x")
     assert (doc.published, doc.published_from) == (date(2022, 2, 16), "metadata")
+
+
+@pytest.mark.parametrize(
+    ("opening", "day"),
+    [
+        (
+            "01.02.2022 „Der Arbeitsmarkt ist gut gestartet“, sagte die Vorsitzende",
+            date(2022, 2, 1),
+        ),
+        ("27.1.2022 - Bei der Erinnerung an die Verfolgten kommen Frauen zu kurz", date(2022, 1, 27)),
+        ("Berlin, 12. März 2022 – Die Bundesagentur meldet weniger Arbeitslose", date(2022, 3, 12)),
+        ("LONDON, March 5, 2023 /PRNewswire/ -- The charity today published", date(2023, 3, 5)),
+        ("On 12 March 2020: the day the assessment centres closed, claimants were", None),
+        ("Am 12. März 2022 hat die Bundesagentur weniger Arbeitslose gemeldet", None),
+    ],
+)
+def test_a_date_opening_the_story_dates_a_page_that_prints_no_other(opening: str, day: date | None) -> None:
+    """Seen on trafilatura's pages (a job centre's and a magazine's news): the only day the page prints
+    opens its first paragraph, as press releases and wire copy write it; a sentence that begins with a
+    day it is about is not a dateline."""
+    words = " ".join(f"Satz {n} über die Lage der Beschäftigten im Land." for n in range(6))
+    html = (
+        f"<html><body><article><h1>Arbeitsmarkt</h1><p>{opening} {words}</p>{STORY}</article></body></html>"
+    )
+    page = RawPage(url="https://amt.example.de/news/arbeitsmarkt", body=html.encode(), fetched=NOW)
+    doc = extract(page, "x")
+    assert doc.published == day
+    if day is not None:
+        assert (doc.published_from, doc.published_confidence) == ("printed", "single")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("published", "July 17, 2023"), ("publication_date", "17.07.2023"), ("og:published_time", "2023-07-17")],
+)
+def test_a_meta_tag_read_by_htmldate_dates_the_page_in_any_written_form(name: str, value: str) -> None:
+    """Seen on WCXB dev: a blog whose only statement of its day is '<meta name="published" content="July 17,
+    2025">' (the names htmldate reads, and this one, are read; a value written out as the page would print
+    it is read too)."""
+    doc = extract(_page(head=f'<meta name="{name}" content="{value}">'), "x")
+    assert (doc.published, doc.published_from) == (date(2023, 7, 17), "metadata")
+
+
+def test_a_json_ld_day_written_out_is_not_read() -> None:
+    """Seen on WCXB dev: a template writes '"datePublished": "Jun 24, 2025"' (schema.org asks for ISO 8601),
+    a day the page prints nowhere; read, it disputed the byline's day on four pages."""
+    head = _ld('{"@type": "BlogPosting", "headline": "Contract paused", "datePublished": "Jun 24, 2023"}')
+    doc = extract(_page(head=head, byline='<p class="meta">March 2, 2022</p>'), "x")
+    assert (doc.published, doc.published_confidence) == (date(2022, 3, 2), "single")

@@ -4,7 +4,8 @@ trafilatura's body is cut into one paragraph per block; subheadings and list ite
 dropped from between two kept paragraphs are put back in place (``fill_gaps``); the headline, bylines,
 stock lines ("Share this", "Related posts") and photo credits it let through are dropped
 (``clean_paragraphs``). Where trafilatura finds nothing, the paragraphs of the element the theme marks as
-the article body are taken (``fallback_paragraphs``).
+the article body are taken (``fallback_paragraphs``). The standfirst under the headline, which a theme keeps
+apart from the story's block, is put back first (``with_standfirst``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,15 @@ from trafilatura.xml import xmltotxt
 
 from casebook.models import Comment
 from indexer.extract.comments import paragraphs, tidy
-from indexer.extract.markup import MAIN_CONTENT_XPATH, SUBHEADINGS, norm
+from indexer.extract.markup import (
+    MAIN_CONTENT_XPATH,
+    SUBHEADINGS,
+    in_article_proper,
+    in_comments,
+    norm,
+    visible_text,
+    words_between,
+)
 from indexer.extract.prune import COMMENT_HEADING_RE
 
 MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
@@ -36,7 +45,15 @@ _STOCK_LINE_RE = re.compile(
     r"|leave a (?:reply|comment)|cancel reply"
     r"|subscribe to comments.*|notify me of (?:new|follow-up) (?:comments|posts).*|print(?: this)?(?: page)?"
     r"|email(?: this)?|share on (?:facebook|twitter|x|linkedin)|tweet|advertisements?|report this ad"
-    r"|(?:\d+|one|no) (?:thoughts? on|responses? to|comments? on)\b.*)\s*$",
+    r"|(?:\d+|one|no) (?:thoughts? on|responses? to|comments? on)\b.*"
+    # the same rails' and buttons' labels in the other languages the extractor reads
+    r"|mehr zum thema|lesen sie (?:auch|mehr)|das könnte (?:dich|sie) auch interessieren|auch interessant"
+    r"|(?:weitere|verwandte|ähnliche) (?:artikel|beiträge|themen)|weiterlesen|artikel teilen|teilen"
+    r"|(?:à )?lire aussi|sur le même sujet|articles similaires|voir aussi|lire la suite|partager"
+    r"|te puede interesar|le puede interesar|le(?:e|a) también|noticias relacionadas|ver también|leer más"
+    r"|compartir|leggi anche|potrebbe interessarti|articoli correlati|condividi|lees ook|lees meer"
+    r"|gerelateerde artikelen|deel dit artikel|leia também|veja também|saiba mais|compartilhe"
+    r"|zobacz (?:także|też|również)|czytaj (?:także|też|również|więcej)|udostępnij)[:.…]*\s*$",
     re.IGNORECASE,
 )
 _CAPTION_RE = re.compile(
@@ -254,3 +271,58 @@ def not_comments(paras: list[str], comments: list[Comment], elsewhere: str = "")
     said = {norm(p) for c in comments for p in c.text.split("\n\n") if len(p.split()) >= 4}
     shown = norm(elsewhere)
     return [p for p in paras if norm(p) not in said or norm(p) in shown]
+
+
+_LEAD_TAGS = ("p", "div", "h2", "h3", "span", "strong", "section")
+_LEAD_WORDS = 8  # a standfirst is a sentence or two, not a strapline
+_LEAD_DISTANCE = 80  # words between the headline and the standfirst at most: a byline, a date, a caption
+
+
+def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str], title: str) -> list[str]:
+    """``paras`` with the article's standfirst first, where the page prints one under its headline that the
+    body lacks.
+
+    A theme sets the standfirst ('Die Jugendverbände der Landwirtschaft in NRW fordern ...') in a block of
+    its own above the story's, and the reading of the story's block leaves it out, while it is what the
+    article says first. It is recognised by what the publisher declares it to be: the text of the page's
+    description (``<meta name=description>``, ``og:description``, JSON-LD's), printed whole in one block
+    of the article (not a teaser, a rail or a comment) within a few lines of the headline. A description
+    the page prints nowhere, or already in the body, adds nothing.
+    """
+    body = tree.find(".//body")
+    h1 = next((h for h in body.iter("h1") if in_article_proper(h)), None) if body is not None else None
+    if h1 is None or not paras:
+        return paras
+    present = norm(" ".join(paras))
+    wanted = []
+    for description in descriptions:
+        text = re.sub(r"\s*(?:\.\.\.|…)$", "", " ".join(description.split()))
+        key = norm(text)
+        if not key or key in present:
+            return paras  # the body holds it already
+        if len(text.split()) >= _LEAD_WORDS and key != norm(title):
+            wanted.append(key)
+    if not wanted:
+        return paras
+    started = False
+    for el in body.iter(_LEAD_TAGS + ("h1",)):
+        if el is h1:
+            started = True
+            continue
+        if not started or el.tag == "h1" or h1 in el.iterancestors():
+            continue
+        key = norm(visible_text(el))
+        # the description whole, or its start where the description was cut short ('...')
+        if not key or not any(key == w or (key.startswith(w) and len(key) < 1.5 * len(w)) for w in wanted):
+            continue
+        if not _in_a_rail(el) and words_between(h1, el, _LEAD_DISTANCE) <= _LEAD_DISTANCE:
+            return [tidy(visible_text(el)), *paras]
+        return paras
+    return paras
+
+
+def _in_a_rail(el: HtmlElement) -> bool:
+    """In a link, navigation, an aside or comments: a rail's card can show this very article's description.
+    Class names are not read: a German theme's 'teaser-text' is the standfirst (a 'Teaser' in German
+    newsrooms), where an English one's 'teaser' is a card."""
+    return any(a.tag in ("a", "nav", "aside") or in_comments(a) for a in (el, *el.iterancestors()))

@@ -1,26 +1,43 @@
 """Month names as pages print them, in the languages of the pages read (English first; German, French,
-Spanish, Italian, Dutch, Portuguese): one table for reading comment dates and for finding a day written out
-on a page; the written dates themselves (``WRITTEN_DATE_RES``, ``written_days``), read alike by both."""
+Spanish, Italian, Dutch, Portuguese, the Scandinavian languages, then Polish, Czech, Russian and Ukrainian in
+the genitive a day is written with, '15 августа 2016', '3 maja 2022'): one table for reading comment dates
+and for finding a day written out on a page; the written dates themselves (``WRITTEN_DATE_RES``,
+``written_days``), read alike by both."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-MONTH_NAMES: dict[int, list[str]] = {
-    1: "january jan januar jän janvier janv enero ene gennaio gen januari janeiro".split(),
-    2: "february feb februar février fév févr febrero febbraio februari fevereiro fev".split(),
-    3: "march mar märz maerz mär mars marzo maart mrt março".split(),
-    4: "april apr avril avr abril aprile".split(),
-    5: "may mai mayo maggio mag mei maio".split(),
-    6: "june jun juni juin junio giugno giu junho".split(),
-    7: "july jul juli juillet juil julio luglio lug julho".split(),
-    8: "august aug août agosto ago augustus".split(),
-    9: "september sep sept septembre septiembre settembre set setembro".split(),
-    10: "october oct oktober okt octobre octubre ottobre ott outubro".split(),
-    11: "november nov novembre noviembre novembro".split(),
-    12: "december dec dezember dez décembre déc diciembre dic dicembre dezembro".split(),
+_WESTERN: dict[int, str] = {
+    1: "january jan januar jän janvier janv enero ene gennaio gen januari janeiro",
+    2: "february feb februar février fév févr febrero febbraio fevereiro fev februari",
+    3: "march mar märz maerz mär mars marzo maart mrt março marts",
+    4: "april apr avril avr abril aprile",
+    5: "may mai mayo maggio mag mei maio maj",
+    6: "june jun juni juin junio giugno giu junho",
+    7: "july jul juli juillet juil julio luglio lug julho",
+    8: "august aug août agosto ago augustus augusti",
+    9: "september sep sept septembre septiembre settembre set setembro",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez décembre déc diciembre dic dicembre dezembro desember",
 }
+_SLAVIC: dict[int, str] = {  # the genitive, as a day is written: 15 августа, 3 maja, 12. října
+    1: "stycznia ledna января янв січня",
+    2: "lutego února февраля фев лютого",
+    3: "marca března марта березня",
+    4: "kwietnia dubna апреля апр квітня",
+    5: "maja května мая травня",
+    6: "czerwca června июня червня",
+    7: "lipca července июля липня",
+    8: "sierpnia srpna августа авг серпня",
+    9: "września září сентября сен вересня",
+    10: "października října октября окт жовтня",
+    11: "listopada listopadu ноября листопада",
+    12: "grudnia prosince декабря дек грудня",
+}
+MONTH_NAMES: dict[int, list[str]] = {n: (_WESTERN[n] + " " + _SLAVIC[n]).split() for n in _WESTERN}
 MONTH_NUMBER = {name: number for number, names in MONTH_NAMES.items() for name in names}
 # Any month name of the table, for a regular expression (longest first: 'march' before 'mar')
 MONTH_ALTERNATION = "|".join(sorted(map(re.escape, MONTH_NUMBER), key=len, reverse=True))

@@ -65,10 +65,19 @@ EARLIEST = date(1995, 1, 1)  # no archived news page predates the web
 # without a date, but 8 more wrong ones and 31 dates on pages that have none
 HTMLDATE_EXTENSIVE = False
 
+# the names htmldate reads that mean the publication, and 'published' (Splunk's blog, seen on WCXB dev); not
+# its loose ones ('timestamp', 'gentime': when the page was generated; 'release_date': a product's; Dublin
+# Core's 'dcterms.date', any event in the page's life: umweltbundesamt.de's is four days before its day)
 _META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "DC.date.issued", "dcterms.issued",
     "dcterms.created", "pubdate", "publishdate", "publish-date", "publish_date", "parsely-pub-date",
-    "sailthru.date", "date", "dc.date",
+    "sailthru.date", "date", "dc.date", "og:published_time", "article:published", "article.published",
+    "article:published_date", "article:post_date", "article_date_original", "og:article:published",
+    "og:pubdate", "og:publish_date", "og:datepublished", "date_published", "datepublished", "published",
+    "published_date", "published-date", "published_time", "publish_time", "publisheddate",
+    "publication_date", "citation_publication_date", "citation_date", "dc.date.created",
+    "dc.date.publication", "dc.created", "dc:created", "originalpublicationdate",
+    "rnews:datepublished", "cxenseparse:recs:publishtime", "shareaholic:article_published_time",
 )  # fmt: skip
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "DC.date.modified", "dcterms.modified")
 
@@ -77,6 +86,8 @@ _URL_DATE_RES = [
     re.compile(r"(?<![\d])((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?![\d])"),
     re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])"),
 ]
+# the year last: /meldungen/29-10-2021, _vom_22.04.2020_, /12-19-2025; read only where one order makes a day
+_URL_YEAR_LAST_RE = re.compile(r"(?<![\d])(\d{1,2})([/_.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
 
 
 @dataclass(frozen=True)
@@ -113,9 +124,15 @@ def zones(names: Iterable[str]) -> Zones:
 def parse_timestamp(value: str, kind: str, tz: Zones = ()) -> Stamp | None:
     """An ISO-like timestamp or date; the day in its own offset, or, when it is given in UTC, the day in the
     publisher's zones ``tz`` where they all agree on it (a country of several zones: none is the right one
-    to guess; the UTC day is kept)."""
+    to guess; the UTC day is kept). A meta tag's day written out ('July 17, 2025') is read as printed."""
     value = str(value).strip()
     if not re.match(r"\d{4}-?\d{2}", value):
+        # a meta tag's day written out ('July 17, 2025', '17.07.2025 10:30'): no format is set for one; not
+        # JSON-LD's, which schema.org writes in ISO 8601 (a template's 'Jun 24, 2025' there, seen on WCXB
+        # dev, is a day the page prints nowhere)
+        written = written_dates(value[:40]) if kind == "meta" else []
+        if len(written) == 1 and written[0][0] == 0 and len(value) - len(written[0][1]) <= 12:
+            return Stamp(written[0][2], kind)
         return None
     parsed: datetime | None = None
     for candidate in (value, value.replace("Z", "+00:00"), value.replace(" ", "T", 1)):
@@ -173,7 +190,19 @@ def url_date(url: str) -> date | None:
                 return date(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 continue
+    for match in _URL_YEAR_LAST_RE.finditer(path):
+        first, second, year = int(match[1]), int(match[3]), int(match[4])
+        days = {_day_or_none(year, second, first), _day_or_none(year, first, second)} - {None}
+        if len(days) == 1:  # '02-01-2022' is 2 January in Berlin and 1 February in Boston: neither
+            return days.pop()
     return None
+
+
+def _day_or_none(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 # An English month name as printed, full or short (the listing and byline readers use it too)
@@ -273,7 +302,8 @@ def printed_dates(
         region = body if h1 is not None else scope
     order = {el: i for i, el in enumerate(region.iter())}
     anchor = order.get(h1, -1) if h1 is not None else -1
-    long_paragraphs = [order[p] for p in region.iter("p") if len(p.text_content().split()) >= 30]
+    long = [p for p in region.iter("p") if len(p.text_content().split()) >= 30]
+    long_paragraphs = [order[p] for p in long]
     story = min((i for i in long_paragraphs if i > anchor), default=len(order))
     above: date | None = None  # the nearest date line above the headline
     after: date | None = None  # the first one below it
@@ -313,7 +343,35 @@ def printed_dates(
                 after = after or day
             elif not any(position < i < anchor for i in long_paragraphs):
                 above = day
+    opening = next((p for p in long if order[p] == story), None)
+    if after is None and above is None and opening is not None and opening not in skip:
+        if in_article_proper(opening) and not any(a in skip for a in opening.iterancestors()):
+            return _dateline(opening, writes, fetched), updated
     return after or above, updated
+
+
+# A dateline's place ('Berlin, ', 'LONDON, '), then the date, then a dash, colon, slash or quote
+_DATELINE_PLACE_RE = re.compile(r"(?:[^\W\d_][\w.'’/-]*(?:\s+[^\W\d_][\w.'’/-]*){0,2},\s*)?")
+_DATELINE_AFTER_RE = re.compile(r"\s*(?:[-–—:|/„“\"«(]|$)")
+
+
+def _dateline(paragraph: HtmlElement, writes: str | None, fetched: datetime) -> date | None:
+    """The date that opens the story's first paragraph, as press releases and wire copy print it
+    ('01.02.2022 „Der Arbeitsmarkt…', 'Berlin, 12. März 2022 – Die…', 'LONDON, March 5, 2023 /PRNewswire/
+    --'): the page's day where no line of its own gives one. Only a date standing first, after at most a
+    place and its comma, and followed by a dash, a colon, a slash or a quote: 'On 12 March 2020 the
+    minister…' is a sentence about a day."""
+    text = " ".join(paragraph.text_content().split())[:100]
+    dates = written_dates(text, writes)
+    if not dates:
+        return None
+    start, written, day = dates[0]
+    place, rest = text[:start], text[start + len(written) :]
+    if not _DATELINE_PLACE_RE.fullmatch(place) or _NOT_PUBLISHED_RE.search(place):
+        return None
+    if not _DATELINE_AFTER_RE.match(rest):
+        return None
+    return day if EARLIEST <= day <= fetched.date() else None
 
 
 _DATEISH_RE = re.compile(r"date|time|meta|posted|published|byline|updated|info", re.IGNORECASE)
@@ -437,13 +495,14 @@ def _iso_day(found: str | None) -> date | None:
 
 def _day_patterns(day: date) -> re.Pattern[str]:
     """This exact day written out as pages print it: '25 Sept 2025', 'September 25, 2025', '25. September
-    2025', '25 septembre 2025', '25 de septiembre de 2025', '2025-09-25', '25/09/2025', '09/25/2025'."""
+    2025', '25 septembre 2025', '25 de septiembre de 2025', '2025-09-25', '2025-09-25T08:10+02:00',
+    '25/09/2025', '09/25/2025'."""
     d, m, y = day.day, day.month, day.year
     month = "(?:" + "|".join(sorted(map(re.escape, MONTH_NAMES[m]), key=len, reverse=True)) + ")"
     return re.compile(
         rf"\b0?{d}(?:st|nd|rd|th|\.)?\s*(?:of\s+|de\s+)?{month}\.?,?\s+(?:de\s+)?{y}\b"
         rf"|\b{month}\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}\b"
-        rf"|\b{y}[-/.]0?{m}[-/.]0?{d}\b|\b0?{d}[-/.]0?{m}[-/.]{y}\b|\b0?{m}[-/.]0?{d}[-/.]{y}\b",
+        rf"|\b{y}[-/.]0?{m}[-/.]0?{d}(?:\b|(?=T\d))|\b0?{d}[-/.]0?{m}[-/.]{y}\b|\b0?{m}[-/.]0?{d}[-/.]{y}\b",
         re.IGNORECASE,
     )
 

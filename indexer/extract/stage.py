@@ -30,6 +30,7 @@ out rather than guessing. The steps, cheap before expensive, each in its own mod
 
 from __future__ import annotations
 
+import html
 import logging
 from copy import deepcopy
 from dataclasses import replace
@@ -50,6 +51,7 @@ from indexer.extract.body import (
     fallback_paragraphs,
     fill_gaps,
     not_comments,
+    with_standfirst,
 )
 from indexer.extract.comments import (
     chosen_items,
@@ -59,7 +61,7 @@ from indexer.extract.comments import (
     thread_paragraphs,
 )
 from indexer.extract.country import country_zones
-from indexer.extract.declared import declares_thread, json_ld
+from indexer.extract.declared import declares_thread, json_ld, ld_values, meta
 from indexer.extract.external import read_article, read_page_author, read_whole_page
 from indexer.extract.listing import index_teasers, only_script_notice, refusal_reason
 from indexer.extract.markup import in_copy, text_core, visible_text, visible_words, words
@@ -192,6 +194,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
                      words(" ".join(theirs)))  # fmt: skip
             paras, extraction = theirs, "fallback"
+    if opening is None and not replies:
+        paras = with_standfirst(tree, paras, _descriptions(tree, ld), title)
     body_text = "\n\n".join(paras)
     count = words(body_text)
     opened = landmarks_opened(body_tree) if not count else None
@@ -245,6 +249,13 @@ def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
         if el.getparent() is not None:
             el.drop_tree()
     return copy
+
+
+def _descriptions(tree: HtmlElement, ld: list[dict[str, Any]]) -> list[str]:
+    """What the page declares as its summary: its meta descriptions and its article's JSON-LD one."""
+    found = meta(tree, "description", "og:description", "twitter:description")
+    found += [v for v in ld_values(ld, "description", only_articles=True) if isinstance(v, str)]
+    return list(dict.fromkeys(html.unescape(v) for v in found))
 
 
 def _paragraphs(body_tree: HtmlElement, url: str, result: Any) -> list[str]:
