@@ -33,11 +33,15 @@ def pages() -> dict[str, str]:
     dated_paragraphs = "".join(f"<p>Minutes of {i % 28 + 1}.03.2020</p>" for i in range(5_000))
     head = "<html><head><title>Assessment rules</title></head><body><article><h1>Assessment rules</h1>"
     tail = "</article></body></html>"
+    # a standfirst is looked for under the headline where the page declares a description it lacks
+    summary = "A summary of the new assessment rules, printed nowhere on the page."
+    described = head.replace("</head>", f"<meta name='description' content='{summary}'></head>")
     return {
         "plain article (300 paragraphs)": head + story + tail,
         "a script of 20,000 timestamps": head + f"<script>var d=[{stamps}];</script>" + story + tail,
         "a <pre> of 5,000 dated sentences": head + f"<pre>{dated}</pre>" + tail,
         "5,000 short dated paragraphs": head + dated_paragraphs + tail,
+        "1,000 nested blocks under the headline": described + "<div>" * 1000 + story + "</div>" * 1000 + tail,
     }
 
 

@@ -110,7 +110,7 @@ def words(text: str | None) -> int:
 
 
 SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")  # the headings inside an article (its h1 is the headline)
-_INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
+INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
 
 
 def visible_words(el: HtmlElement) -> int:
@@ -122,7 +122,7 @@ def visible_words(el: HtmlElement) -> int:
     stack = [el]
     while stack:
         node = stack.pop()
-        if isinstance(node.tag, str) and (node.tag not in _INVISIBLE or node.tag == "noscript"):
+        if isinstance(node.tag, str) and (node.tag not in INVISIBLE or node.tag == "noscript"):
             total += words(node.text)
             stack.extend(node)
         if node is not el:
@@ -142,7 +142,7 @@ def words_between(first: HtmlElement | None, second: HtmlElement, limit: int) ->
             return words
         if el is first and event == "end":
             after = True
-        elif after and event == "start" and isinstance(el.tag, str) and el.tag not in _INVISIBLE:
+        elif after and event == "start" and isinstance(el.tag, str) and el.tag not in INVISIBLE:
             words += len((el.text or "").split())
         if after and event == "end":
             words += len((el.tail or "").split())
@@ -154,13 +154,13 @@ def words_between(first: HtmlElement | None, second: HtmlElement, limit: int) ->
 def visible_text(el: HtmlElement) -> str:
     """The text a reader could see in ``el`` (a heading, a byline: a small element), scripts, styles and
     templates left out: ``text_content`` would give a script's code as part of a headline."""
-    if el.tag not in _INVISIBLE and next(el.iterdescendants(*_INVISIBLE), None) is None:
+    if el.tag not in INVISIBLE and next(el.iterdescendants(*INVISIBLE), None) is None:
         return el.text_content()  # the common case: nothing hidden, nothing copied
     copy = deepcopy(el)
-    for node in list(copy.iter(*_INVISIBLE)):
+    for node in list(copy.iter(*INVISIBLE)):
         if node is not copy:
             node.drop_tree()
-    return "" if copy.tag in _INVISIBLE else copy.text_content()
+    return "" if copy.tag in INVISIBLE else copy.text_content()
 
 
 COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)

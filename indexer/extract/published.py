@@ -323,7 +323,7 @@ def printed_dates(
         position = order.get(el, len(order))
         if position >= story:
             break
-        if el in skip or any(a in skip for a in el.iterancestors()) or not in_article_proper(el):
+        if _in_skipped(el, skip) or not in_article_proper(el):
             continue
         if any(_not_shown(node) for node in (el, el.getparent()) if node is not None):
             continue  # kept for machines, not printed for the reader
@@ -344,10 +344,15 @@ def printed_dates(
             elif not any(position < i < anchor for i in long_paragraphs):
                 above = day
     opening = next((p for p in long if order[p] == story), None)
-    if after is None and above is None and opening is not None and opening not in skip:
-        if in_article_proper(opening) and not any(a in skip for a in opening.iterancestors()):
+    if after is None and above is None and opening is not None:
+        if in_article_proper(opening) and not _in_skipped(opening, skip):
             return _dateline(opening, writes, fetched), updated
     return after or above, updated
+
+
+def _in_skipped(el: HtmlElement, skip: set[HtmlElement]) -> bool:
+    """``el`` is, or stands in, a block whose dates are someone else's (a teaser, a comment, an answer)."""
+    return el in skip or any(a in skip for a in el.iterancestors())
 
 
 # A dateline's place ('Berlin, ', 'LONDON, '), then the date, then a dash, colon, slash or quote
@@ -519,7 +524,7 @@ def _date_line(tree: HtmlElement, day: date, skip: set[HtmlElement]) -> str | No
             el = el.getparent()
         if el is None or not isinstance(el.tag, str) or el.tag in ("script", "style", "noscript", "textarea"):
             continue
-        if el in skip or any(a in skip for a in el.iterancestors()) or _someone_elses(el):
+        if _in_skipped(el, skip) or _someone_elses(el):
             continue
         line = " ".join(" ".join(el.itertext()).split())
         written = pattern.search(line)
@@ -585,8 +590,7 @@ def _declared(
         t
         for t in times
         if in_article_proper(t)
-        and t not in skip
-        and not any(a in skip for a in t.iterancestors())
+        and not _in_skipped(t, skip)
         and not _NOT_PUBLISHED_RE.search(f"{t.get('class') or ''} {t.get('itemprop') or ''}")
     ]
     stamps += _stamps((t.get("datetime") or t.get("content") or "" for t in times), "markup", tz, fetched)
