@@ -655,6 +655,26 @@ def test_pruning_never_removes_the_container_holding_the_article(container: str)
     assert "Popular" not in doc.text
 
 
+def test_a_page_builders_widgets_in_the_main_region_are_the_story() -> None:
+    """Seen on WCXB's dev pages (SiteOrigin's 'so-panel widget widget_sow-editor', HubSpot's 'widget-span'):
+    a page builder sets each section of the story in a block it calls a widget; pruning took them for a
+    sidebar's boxes, and a price guide kept only its last section (body F1 0.61, trafilatura 0.76). A widget
+    outside the main region is still a sidebar's box."""
+    sections = [p + "</p>" for p in STORY.split("</p>") if p]
+    panels = "".join(f'<div class="so-panel widget widget_sow-editor">{p}</div>' for p in sections)
+    about = "<p>We are a family business serving the county since 1982, fully licensed and insured.</p>"
+    html = (
+        "<html><head><title>Assessment contract paused</title></head><body>"
+        f'<main><h1>Assessment contract paused</h1><div class="panel-layout">{panels}</div></main>'
+        f'<div class="sidebar-col"><div class="widget widget_text" id="text-2">{about}</div></div>'
+        "</body></html>"
+    )
+    doc = extract(page(html.encode(), "https://electric.example.com/price-guide/", NOW), "x")
+    assert doc.extraction == "full"  # read by our pruning, not rescued by trafilatura's reading
+    assert "has paused the roll-out" in doc.text and "remaining regions of England" in doc.text
+    assert "family business" not in doc.text
+
+
 def test_blogpost_sections_of_a_page_declared_single_are_one_article() -> None:
     """Seen (trafilatura's benchmark, battery-news.de): a WordPress theme marks every text section of one
     story, and each post of its 'related' slider, ``itemprop="blogPost"``; the page, declared a single post
@@ -1886,6 +1906,30 @@ def test_the_standfirst_under_the_headline_opens_the_body(shape: str) -> None:
     doc = extract(RawPage(url="https://agrar.example.de/news/a", body=html.encode(), fetched=NOW), "x")
     assert doc.text.startswith(lead + "\n\nAbsatz 0:")
     assert doc.text.count("In einem ersten Gespräch") == 1
+
+
+@pytest.mark.parametrize("shape", ["contents", "whole story"])
+def test_a_description_that_repeats_the_story_is_not_a_standfirst(shape: str) -> None:
+    """Seen on WCXB's dev pages (two shops' blogs): the description is the story's first few hundred
+    characters, with a table of contents run in or the headline twice, so the body does not hold it whole;
+    the block printing it above the story was taken for a standfirst, and the story's opening (on one page
+    the whole story) was read twice."""
+    story = GERMAN_STORY
+    first = story.split("</p>")[0].removeprefix("<p>")
+    headline = "Arbeitsmarkt im Januar"
+    if shape == "contents":  # an excerpt block above the story
+        contents = "".join(f"<li><a href='#{n}'>{n.upper()}</a></li>" for n in ("lage", "ausblick"))
+        printed = f"<p>{first}</p><ul>{contents}</ul>"
+        top = f"<header><h1>{headline}</h1><div class='header_description'>{printed}</div></header>"
+        body = f"{top}<div class='article__content'>{story}</div>"
+    else:  # the story's own block, the headline printed again in it
+        printed = f"{headline}<h1>{headline}</h1>{story}"
+        body = f"<h1>{headline}</h1><div class='article_content'>{printed}</div>"
+    described = " ".join(lxml.html.fromstring(f"<div>{printed}</div>").text_content().split())
+    html = f"<html><head><meta name='description' content='{described}'></head><body>{body}</body></html>"
+    doc = extract(RawPage(url="https://shop.example.de/blogs/news/a", body=html.encode(), fetched=NOW), "x")
+    assert doc.text.count("Absatz 0:") == 1
+    assert doc.text.count("Absatz 5:") == 1
 
 
 def test_a_description_the_page_prints_only_in_a_rail_is_not_a_standfirst() -> None:

@@ -288,7 +288,8 @@ def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str]
     article says first. It is recognised by what the publisher declares it to be: the text of the page's
     description (``<meta name=description>``, ``og:description``, JSON-LD's), printed whole in one block
     within a few lines of the headline, not in a link, navigation, an aside or comments. A description the
-    page prints nowhere, or already in the body, adds nothing.
+    page prints nowhere, or already in the body, adds nothing; nor does a block holding a paragraph of
+    the body whole.
     """
     body = tree.find(".//body")
     h1 = next((h for h in body.iter("h1") if in_article_proper(h)), None) if body is not None else None
@@ -312,14 +313,29 @@ def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str]
             key = norm(visible_text(el))
             # the description whole, or its start where the description was cut short ('...')
             if key and any(key == w or (key.startswith(w) and len(key) < 1.5 * len(w)) for w in wanted):
-                if not _in_a_rail(el) and words_between(h1, el, _LEAD_DISTANCE) <= _LEAD_DISTANCE:
-                    return [tidy(visible_text(el)), *paras]
+                lead = tidy(visible_text(el))
+                if (
+                    not _in_a_rail(el)
+                    and words_between(h1, el, _LEAD_DISTANCE) <= _LEAD_DISTANCE
+                    and not _holds_the_story(lead, paras)
+                ):
+                    return [lead, *paras]
                 return paras
         if el.tag not in INVISIBLE:
             seen += len((el.text or "").split())
         if seen > _LEAD_DISTANCE:
             return paras
     return paras
+
+
+def _holds_the_story(text: str, paras: list[str]) -> bool:
+    """``text`` holds a paragraph of the story whole: it repeats the story rather than adding to it. Shops'
+    and some blog themes' descriptions are the story's first few hundred characters (a table of contents
+    run in, or the headline twice, so the body does not hold the description whole), printed above the
+    story: taken as a standfirst, the story's opening, or the whole story, was read twice. A standfirst the
+    story repeats in part ('... for repeat offenders' in a longer first sentence) is still one."""
+    key = norm(text)
+    return any(norm(p) in key for p in paras if len(p.split()) >= _LEAD_WORDS)
 
 
 def _short(el: HtmlElement, limit: int) -> bool:

@@ -56,13 +56,17 @@ _CHROME_XPATH = etree.XPath(
     " | //*[self::div or self::section or self::p or self::span or self::ul or self::footer or self::header"
     " or self::dialog or self::table][("
     "re:test(@id, 'cookie|gdpr|consent|cc[-_]banner|eu[-_]law|sharing|share|social|sharedaddy|addtoany"
-    "|related|jp-post-flair|jp-relatedposts|likes|sidebar|secondary|widget|newsletter|subscribe|colophon"
+    "|related|jp-post-flair|jp-relatedposts|likes|sidebar|secondary|newsletter|subscribe|colophon"
     "|masthead|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsense|^ad[-_]|popup|modal|login', 'i') or "
     "re:test(@class, 'cookie|gdpr|consent|cc[-_]banner|cc-window|eu[-_]law|sharedaddy|sd-sharing|sd-like"
-    "|share|sharing|social|addtoany|a2a_kit|jp-relatedposts|related|likes-widget|sidebar|(^|\\s)widget"
+    "|share|sharing|social|addtoany|a2a_kit|jp-relatedposts|related|likes-widget|sidebar"
     "|newsletter|subscribe|subscription|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsbygoogle"
     "|(^|\\s)ad(s|vert)?(\\s|$)|popup|modal|post-navigation|nav-links|navigation|pagination|login"
-    "|print-link|moduletable', 'i'))]",
+    "|print-link|moduletable', 'i')"
+    # a widget is a sidebar's box, except in the page's main region, where page builders (SiteOrigin,
+    # HubSpot, Blogger's 'widget Blog', Drupal's main block) call the story's own blocks widgets
+    " or ((re:test(@id, 'widget', 'i') or re:test(@class, '(^|\\s)widget', 'i'))"
+    " and not(ancestor::main or ancestor::*[@role='main'])))]",
     namespaces=RE_NS,
 )
 
