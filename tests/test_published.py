@@ -103,6 +103,17 @@ def test_a_json_ld_date_with_its_own_offset_beats_a_utc_meta_tag() -> None:
     assert doc.published == date(2021, 3, 16)
 
 
+@pytest.mark.parametrize("label", ["Updated ", "Last updated: "])
+def test_a_visible_stamp_of_another_day_is_another_statement_whatever_its_offset(label: str) -> None:
+    """Seen on WCXB's dev pages (Wirecutter, a research blog): the meta tags say when the page was published
+    (in UTC, or with no time), and a <time> in the article, with its own offset, says when it was last
+    updated. The own offset settles the day of one moment written two ways
+    (test_a_json_ld_date_with_its_own_offset_beats_a_utc_meta_tag); it made the update the publication."""
+    stamp = '<time datetime="2023-02-12T12:07:55-05:00">February 12, 2023</time>'
+    doc = extract(_page(_meta("2017-04-03T09:00:00Z"), byline=f"<div>{label}{stamp}</div>"), "x")
+    assert doc.published == date(2017, 4, 3)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [

@@ -7,7 +7,8 @@ post or a comment:
   leniently), ``time[datetime]`` in the article. A timestamp's day is the day in its own offset; a UTC
   timestamp is moved to the source's time zone (``timezone`` in ``corpus/sources.toml``), or for a site the
   registry does not know to its domain's country's (:mod:`indexer.extract.country`). A timestamp with its
-  own offset says where the publisher is, so it is preferred to a UTC one;
+  own offset says where the publisher is, so it is preferred to a UTC one of the same moment (within a
+  day of it: a stamp of another day is another statement, an update's, whatever its offset);
 * the date printed in the article's byline or header, in the languages of the month names table
   (:func:`written_dates`), less days labelled or marked as a change, a poster's registration or a forum's
   last post, and days not shown to the reader;
@@ -688,9 +689,12 @@ def _choose(
     fetched: datetime,
 ) -> Published:
     """The day, from the most telling statements first (see the module's docstring)."""
-    # a timestamp with its own offset says where the publisher is; a UTC one does not
-    own_offset = [s for s in stamps if s.moment is not None and not s.utc]
-    primary = own_offset[0] if own_offset else (stamps[0] if stamps else None)
+    # a timestamp with its own offset says where the publisher is; a UTC one does not (of the same moment:
+    # one of another day is another statement, such as an 'Updated' <time>, whatever its offset)
+    first = stamps[0] if stamps else None
+    same_moment = [s for s in stamps if first is not None and abs((s.day - first.day).days) <= 1]
+    own_offset = [s for s in same_moment if s.moment is not None and not s.utc]
+    primary = own_offset[0] if own_offset else first
     if primary is not None:
         return _settle(primary, stamps, printed, from_url)
     if printed and from_url:
