@@ -963,6 +963,22 @@ def test_text_after_an_image_in_its_own_holder_is_kept() -> None:
     assert "Photo by" not in doc.text  # a credit after an image is no paragraph of the article
 
 
+def test_text_after_an_emptied_block_is_kept() -> None:
+    """Seen on trafilatura's pages (a podcast's episode page): the introduction stands as bare text after the
+    player's wrapper and a download form; pruning took the form and the wrapper's scripts, leaving the text
+    behind an empty block, which trafilatura's precision mode deleted together with the text after it."""
+    intro = (
+        "This episode is about the new assessment contract, recorded after the fifth month of the roll-out,"
+        " in the hope that the department will publish its own figures before the next one is due."
+    )
+    player = '<div class="pwp4-wrapper"><script>window.player = {};</script></div>'
+    download = "<form><select><option>MP3 Audio [124 MB]</option></select><button>Download</button></form>"
+    body = f"{player}{download} {intro}<h3>Contributors:</h3>{STORY}"
+    doc = extract(page(_article_page(body), "https://podcast.example.org/episode-70/", NOW), "x")
+    assert "recorded after the fifth month of the roll-out" in doc.text
+    assert "has paused the roll-out" in doc.text
+
+
 def test_subheadings_linked_to_themselves_are_kept() -> None:
     """Seen on WCXB dev (a music school's guide, documentation pages): themes that link every subheading to
     itself, <h3 id="x"><a href="#x">...</a></h3>, lost every subheading, since trafilatura's precision mode

@@ -234,26 +234,35 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     return tree
 
 
-# Media the body never shows, and the inline holders of nothing else
+# Media the body never shows, and the empty elements that mean something where they stand
 _MEDIA = frozenset({"img", "picture", "source", "svg", "video", "audio"})
-_HOLDERS = ("span", "a", "i", "b", "em", "strong")
+_KEPT_EMPTY = frozenset({"br", "hr", "wbr", "td", "th", "tr", "li", "html", "body", *_MEDIA})
 _PROSE_WORDS = 25  # shorter text after an image is mostly its caption or credit ('Photo by: ...')
 
 
 def _unwrap_media_holders(tree: HtmlElement) -> None:
-    """Take out an inline holder of nothing but an image when a paragraph of prose follows it, keeping the
-    prose.
+    """Take out an element showing no text (empty, or holding nothing but an image) when a paragraph of prose
+    follows it, keeping the prose.
 
     trafilatura's precision mode (in which the pruned tree is read) strips ``<img>`` and then deletes an
     element left empty together with the text after it: a paragraph written as
-    ``<p><span><img …></span>Planning a trip to Iceland…</p>`` (lazy-loading themes) loses all of its text.
-    ``drop_tree`` keeps that text where it stands. A short text after an image is left to trafilatura: on
-    WCXB dev such text was captions and credits, which the gold leaves out."""
-    for el in list(tree.iter(*_HOLDERS)):
-        if el.getparent() is None or words(el.tail) < _PROSE_WORDS or el.text_content().strip():
+    ``<p><span><img …></span>Planning a trip to Iceland…</p>`` (lazy-loading themes) loses all of its text,
+    and so does a podcast's introduction standing after its player's wrapper, emptied by the pruning of its
+    scripts and download form. ``drop_tree`` keeps that text where it stands (with the spaces the element
+    held). A short text after an image is left to trafilatura: on WCXB dev such text was captions and
+    credits, which the gold leaves out."""
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or el.tag in _KEPT_EMPTY or el.getparent() is None:
             continue
-        if any(isinstance(d.tag, str) and d.tag in _MEDIA for d in el.iterdescendants()):
-            el.drop_tree()
+        if words(el.tail) < _PROSE_WORDS:
+            continue
+        shown = el.text_content()  # read only behind a tail of prose: a few elements, not every one
+        if shown.strip() or any(
+            not isinstance(d.tag, str) or d.tag not in _MEDIA for d in el.iterdescendants()
+        ):
+            continue
+        el.tail = shown + el.tail  # a space it held between two words stays
+        el.drop_tree()
 
 
 def _unwrap_heading_anchors(tree: HtmlElement) -> None:
