@@ -229,7 +229,7 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     tree = deepcopy(original)
     _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
     _unwrap_layout_tables(tree)
-    _unwrap_media_holders(tree)
+    _take_out_textless_before_prose(tree)
     _unwrap_heading_anchors(tree)
     return tree
 
@@ -240,7 +240,7 @@ _KEPT_EMPTY = frozenset({"br", "hr", "wbr", "td", "th", "tr", "li", "html", "bod
 _PROSE_WORDS = 25  # shorter text after an image is mostly its caption or credit ('Photo by: ...')
 
 
-def _unwrap_media_holders(tree: HtmlElement) -> None:
+def _take_out_textless_before_prose(tree: HtmlElement) -> None:
     """Take out an element showing no text (empty, or holding nothing but an image) when a paragraph of prose
     follows it, keeping the prose.
 

@@ -691,12 +691,11 @@ def _choose(
     """The day, from the most telling statements first (see the module's docstring)."""
     # a timestamp with its own offset says where the publisher is; a UTC one does not (of the same moment:
     # one of another day is another statement, such as an 'Updated' <time>, whatever its offset)
-    first = stamps[0] if stamps else None
-    same_moment = [s for s in stamps if first is not None and abs((s.day - first.day).days) <= 1]
-    own_offset = [s for s in same_moment if s.moment is not None and not s.utc]
-    primary = own_offset[0] if own_offset else first
-    if primary is not None:
-        return _settle(primary, stamps, printed, from_url)
+    if stamps:
+        first = stamps[0]
+        same_moment = [s for s in stamps if abs((s.day - first.day).days) <= 1]
+        own_offset = [s for s in same_moment if s.moment is not None and not s.utc]
+        return _settle(own_offset[0] if own_offset else first, stamps, printed, from_url)
     if printed and from_url:
         if printed == from_url:
             return Published(printed, "printed", "agreed")
