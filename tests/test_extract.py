@@ -979,13 +979,11 @@ def test_text_after_an_emptied_block_is_kept() -> None:
     assert "has paused the roll-out" in doc.text
 
 
-def test_subheadings_linked_to_themselves_are_kept() -> None:
-    """Seen on WCXB dev (a music school's guide, documentation pages): themes that link every subheading to
-    itself, <h3 id="x"><a href="#x">...</a></h3>, lost every subheading, since trafilatura's precision mode
-    deletes headings that are mostly link text. A heading linking to another page is still a link."""
-    sections = "".join(
-        f'<h3 id="s{n}"><a href="#s{n}">{name}</a></h3>'
-        f"<p>{sentence} The department said it would look again at the guidance for assessors this year.</p>"
+def _sections(heading: str) -> str:
+    """Three sections of a story, each under a subheading written as ``heading`` (``{n}``, ``{name}``)."""
+    return "".join(
+        heading.format(n=n, name=name)
+        + f"<p>{sentence} The department said it would look again at the guidance for assessors.</p>"
         for n, (name, sentence) in enumerate(
             [
                 ("Waiting times", "Claimants waited an average of six months for a decision on their claim."),
@@ -994,6 +992,13 @@ def test_subheadings_linked_to_themselves_are_kept() -> None:
             ]
         )
     )
+
+
+def test_subheadings_linked_to_themselves_are_kept() -> None:
+    """Seen on WCXB dev (a music school's guide, documentation pages): themes that link every subheading to
+    itself, <h3 id="x"><a href="#x">...</a></h3>, lost every subheading, since trafilatura's precision mode
+    deletes headings that are mostly link text. A heading linking to another page is still a link."""
+    sections = _sections('<h3 id="s{n}"><a href="#s{n}">{name}</a></h3>')
     named = '<h3><a name="appeals">Appeals and tribunals</a></h3><p>' + "Appeals rose again. " * 12 + "</p>"
     elsewhere = '<h3><a href="/2024/05/tribunal-backlog/">Read: the tribunal backlog doubles</a></h3>'
     body = STORY + sections + elsewhere + named
@@ -1002,6 +1007,21 @@ def test_subheadings_linked_to_themselves_are_kept() -> None:
         assert heading in paragraphs(doc.text)
     assert "has paused the roll-out" in doc.text
     assert "tribunal backlog doubles" not in doc.text
+
+
+def test_subheadings_marked_by_an_empty_element_are_kept() -> None:
+    """Seen on WCXB dev (a software guide built with a table-of-contents plugin): every subheading opens with
+    an empty marker, <h2><span class="ez-toc-section" id="x"></span>Why you can trust my advice</h2>, and
+    trafilatura's precision mode deletes an empty element with the text after it: every subheading was lost
+    (the gaps between kept paragraphs are filled again, but not a heading before the first one). An icon
+    before a heading's words is the same shape."""
+    sections = _sections('<h2><span class="ez-toc-section" id="s{n}"></span>{name}<span></span></h2>')
+    icon = '<h3><i class="icon-scales"></i> Appeals and tribunals</h3>'
+    body = icon + STORY + sections
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    for heading in ("Appeals and tribunals", "Waiting times", "Advice services", "What happens next"):
+        assert heading in paragraphs(doc.text)
+    assert "has paused the roll-out" in doc.text
 
 
 @pytest.mark.parametrize(

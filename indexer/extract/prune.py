@@ -231,6 +231,7 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     _unwrap_layout_tables(tree)
     _take_out_textless_before_prose(tree)
     _unwrap_heading_anchors(tree)
+    _take_out_markers_in_headings(tree)
     return tree
 
 
@@ -256,13 +257,30 @@ def _take_out_textless_before_prose(tree: HtmlElement) -> None:
             continue
         if words(el.tail) < _PROSE_WORDS:
             continue
-        shown = el.text_content()  # read only behind a tail of prose: a few elements, not every one
-        if shown.strip() or any(
-            not isinstance(d.tag, str) or d.tag not in _MEDIA for d in el.iterdescendants()
-        ):
-            continue
-        el.tail = shown + el.tail  # a space it held between two words stays
-        el.drop_tree()
+        _take_out_if_textless(el)  # read only behind a tail of prose: a few elements, not every one
+
+
+def _take_out_markers_in_headings(tree: HtmlElement) -> None:
+    """Take out an element showing no text inside a subheading, keeping the heading's words after it.
+
+    Table-of-contents plugins mark each subheading with an empty element before its words
+    (``<h2><span class="ez-toc-section" id="x"></span>Why you can trust my advice</h2>``), as do themes with
+    an icon (``<h3><i class="icon"></i>Eligibility</h3>``). trafilatura's precision mode deletes an empty
+    element together with the text after it, so every subheading of such an article was lost. Inside a
+    heading the text after a marker is the heading itself, never a caption, so no length is asked of it."""
+    for heading in tree.iter(*SUBHEADINGS):
+        for el in list(heading.iterdescendants()):
+            if isinstance(el.tag, str) and el.tag not in _KEPT_EMPTY and (el.tail or "").strip():
+                _take_out_if_textless(el)
+
+
+def _take_out_if_textless(el: HtmlElement) -> None:
+    """Drop ``el`` and keep its tail where it stands, if it shows no text and holds nothing but media."""
+    shown = el.text_content()
+    if shown.strip() or any(not isinstance(d.tag, str) or d.tag not in _MEDIA for d in el.iterdescendants()):
+        return
+    el.tail = shown + (el.tail or "")  # a space it held between two words stays
+    el.drop_tree()
 
 
 def _unwrap_heading_anchors(tree: HtmlElement) -> None:
