@@ -82,7 +82,9 @@ def title_match(gold: str | None, got: str | None) -> bool:
     return _norm(gold) == _norm(got)
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.IGNORECASE)
+# Co-authors are joined by 'and', or by 'und' on trafilatura's mostly German pages ('Lars Fischer und Alina
+# Schadwinkel'): two names either way, however the reading separates them
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\|)\s*", re.IGNORECASE)
 
 
 def _names(text: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from eval_trafbench import Snippets, main
+from eval_wcxb import author_match
 
 STORY = " ".join(
     f"Paragraph {n} of the report says the council cut the fund for {n} hundred disabled tenants this year."
@@ -26,6 +27,25 @@ def test_snippets_are_counted_as_the_benchmark_counts_them() -> None:
     assert (counts.tp, counts.fn, counts.fp, counts.tn) == (1, 3, 1, 3)
     precision, recall, accuracy, f1 = counts.scores()
     assert precision == 0.5 and recall == 0.25 and accuracy == 0.5 and f1 == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(
+    ("gold", "got", "matched"),
+    [
+        ("Lars Fischer und Alina Schadwinkel", "Lars Fischer, Alina Schadwinkel", True),
+        ("Lars Fischer und Alina Schadwinkel", "Lars Fischer", True),  # the gold's first name given
+        ("Lars Fischer und Alina Schadwinkel", "Alina Schadwinkel", False),
+        ("Dylan Bailey, MS, RD", "Dylan Bailey", True),
+        ("Jo Bloggs", "Jo Bloggs, Sam Smith", False),  # someone else named too
+        ("Jo Bloggs", None, False),
+        (None, None, True),
+    ],
+)
+def test_authors_match_name_by_name_joined_in_english_or_german(
+    gold: str | None, got: str | None, matched: bool
+) -> None:
+    """trafilatura's pages write co-authors with 'und': a reading that names both separately is right."""
+    assert author_match(gold, got) is matched
 
 
 def test_a_letter_written_in_either_canonical_form_is_the_same_text() -> None:
