@@ -34,7 +34,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import htmldate
@@ -104,10 +104,18 @@ def author_match(gold: str | None, got: str | None) -> bool:
 
 
 def calendar_day(value: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` day a value starts with, or None. A gold value that is no day of the calendar
+    (trafilatura's gold writes '2022-29-11' for a page its URL dates 2022/11/29) says nothing: the page
+    counts as not annotated for every system, rather than every answer being scored wrong against it."""
     if not value:
         return None
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-    return match.group(1) if match else None
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------------------------------------

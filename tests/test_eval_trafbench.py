@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from eval_trafbench import Snippets, main
-from eval_wcxb import author_match
+from eval_wcxb import author_match, calendar_day
 
 STORY = " ".join(
     f"Paragraph {n} of the report says the council cut the fund for {n} hundred disabled tenants this year."
@@ -46,6 +46,13 @@ def test_authors_match_name_by_name_joined_in_english_or_german(
 ) -> None:
     """trafilatura's pages write co-authors with 'und': a reading that names both separately is right."""
     assert author_match(gold, got) is matched
+
+
+def test_a_gold_day_that_is_no_calendar_day_is_not_a_day() -> None:
+    assert calendar_day("2022-11-29T08:00:00+01:00") == "2022-11-29"
+    assert calendar_day("2022-29-11") is None  # trafilatura's gold for a page dated 2022/11/29 in its URL
+    assert calendar_day("2023-02-29") is None
+    assert calendar_day("29.11.2022") is None
 
 
 def test_a_letter_written_in_either_canonical_form_is_the_same_text() -> None:
