@@ -628,6 +628,30 @@ def test_pages_fit_a_phone_with_targets_big_enough_to_tap(axe_phone, server, ful
     screenshot(axe_phone, full_demo, f"phone-{name}")
 
 
+LABELS_APART = """() => Array.from(document.querySelectorAll('label[for]')).flatMap(label => {
+  const field = document.getElementById(label.htmlFor);
+  if (!field || !label.offsetParent || !field.offsetParent) return [];
+  const l = label.getBoundingClientRect(), f = field.getBoundingClientRect();
+  const beside = l.top < f.bottom && f.top < l.bottom;
+  const above = l.bottom <= f.top + 1 && f.top - l.bottom < 16 && l.left < f.right && f.left < l.right;
+  return beside || above ? [] : [label.textContent.trim()];
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 560, 800, 1024, 1280])
+def test_every_label_stays_beside_or_above_its_field(browser, console, server, width: int) -> None:  # noqa: ANN001
+    """A label ending one line and its field starting the next reads as the label of whatever follows it
+    ('To' at a line's end, a date field below 'From' on the next): at every width, each label is beside
+    its field or directly above it."""
+    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
+    try:
+        for path in PAGES:
+            page.goto(server + fill_path(server, path))
+            assert page.evaluate(LABELS_APART) == [], (width, path)
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_first_result_is_on_the_first_screen(phone, server) -> None:  # noqa: ANN001
     for path in ("/search?q=PIP", "/quotes?q=*"):
         phone.goto(server + path)
