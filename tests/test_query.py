@@ -166,6 +166,12 @@ BAD = [
     ("universal credit: a failure", "unknown field credit:", "universal credit a failure"),
     ("published:2020-13", "'2020-13' is not a date", "published:2020"),
     ("published:13/05/2020", "is not a date", "published:2020-05-13"),
+    # a range written as other search tools write it: the suggestion keeps the range, not its first year
+    ("published:2016..2018", "a date range is written", "published:[2016 TO 2018]"),
+    ("published:2016-2018", "a date range is written", "published:[2016 TO 2018]"),
+    ("fit published:2019-01..2020-06", "a date range is written", "fit published:[2019-01 TO 2020-06]"),
+    ("published:2018..2016", "a date range is written", "published:[2016 TO 2018]"),
+    ('published:"2016 to 2018"', "a date range is written", "published:[2016 TO 2018]"),
     ("published:[2020 TO 2019]", "ends before it starts", "published:[2019 TO 2020]"),
     ("published:[2019 2020]", "needs TO", "published:[2019 TO 2020]"),
     ("published:[2019 TO 2020", "never closed with ]", "published:[2019 TO 2020]"),

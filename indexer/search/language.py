@@ -284,6 +284,30 @@ def _date_suggestion(value: str) -> str:
     return m.group(0) if m else ""
 
 
+# between the ends of a range as other tools write one: 2016..2018, 2016-2018, 2016/2018, 2016 to 2018
+_RANGE_SEPARATOR_RE = re.compile(r"\s*(?:\.{2,3}|[-/–—]|\s+to\s+)\s*", re.IGNORECASE)
+
+
+def _range_meant(value: str) -> tuple[str, str] | None:
+    """The two ends of a range written as one value ('2016..2018', '2019-01-2020-06'), earlier end first;
+    None for a date ('2020-06') or anything else. Taken for its first year alone, such a value would be
+    suggested back as a search narrower than the one meant."""
+    try:
+        parse_date(value)
+        return None
+    except ValueError:
+        pass
+    for sep in _RANGE_SEPARATOR_RE.finditer(value):
+        first, last = value[: sep.start()].strip(), value[sep.end() :].strip()
+        try:
+            if parse_date(first) > parse_date(last, upper=True):
+                first, last = last, first
+        except ValueError:
+            continue
+        return first, last
+    return None
+
+
 class Parser:
     """Recursive descent over the tokens; every error names a corrected query."""
 
@@ -490,6 +514,13 @@ class Parser:
             raise QueryError(
                 f"{name}: takes a date such as 2020, 2020-06 or 2020-06-15",
                 replace(self.text, tok.start, value.end, f"{name}:2020"),
+                tok.start,
+            )
+        meant = _range_meant(value.text)
+        if meant is not None:
+            raise QueryError(
+                f"{value.text!r} is not a date; a date range is written {name}:[from TO to]",
+                replace(self.text, tok.start, value.end, f"{name}:[{meant[0]} TO {meant[1]}]"),
                 tok.start,
             )
         lo = self._one_date(value.text, value, name, upper=False)
