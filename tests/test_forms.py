@@ -89,6 +89,14 @@ def test_the_api_names_its_parameters(client) -> None:  # noqa: ANN001
     }
 
 
+def test_a_range_typed_in_one_date_field_suggests_that_fields_end_of_it(client) -> None:  # noqa: ANN001
+    """'2016..2018' typed as "To" means up to 2018: its first year would cut the search short."""
+    for bound, meant in (("since", "2016"), ("until", "2018")):
+        answer = client.get(f"/api/search?q=x&{bound}=2016..2018")
+        assert answer.status_code == 400
+        assert answer.get_json()["suggestion"] == meant, bound
+
+
 def test_an_export_with_a_bad_date_links_back_to_the_form(client) -> None:  # noqa: ANN001
     html = client.get("/export/csv?q=x&since=2020-13").get_data(as_text=True)
     assert (

@@ -57,9 +57,9 @@ class DateError(QueryError):
     def __init__(self, bound: str, value: str) -> None:
         self.bound = bound
         self.value = value
-        super().__init__(
-            f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", _date_suggestion(value)
-        )
+        meant = _range_meant(value)  # '2016..2018' as "To" means up to 2018
+        suggestion = meant[bound == "until"] if meant else _date_suggestion(value)
+        super().__init__(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", suggestion)
 
 
 class DateOrderError(QueryError):
