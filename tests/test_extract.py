@@ -483,6 +483,21 @@ def test_the_sites_address_is_no_author(raw: str, host: str, expected: list[str]
         ("Index Funds: How to Invest | Vanguard", [], "investor.vanguard.com", "Index Funds: How to Invest"),
         ("Blog | Why we left WordPress", [], "campaign.wordpress.com", None),
         ("PIP news | Co", [], "www.example.co.uk", None),
+        # a site name holding a separator itself: the part before it holds the host's name, and is not the
+        # site (WCXB dev 0086 was titled 'Affordable 24/7 Gyms Near Me in PA and NJ')
+        (
+            "Gym Equipment: A Guide - Urge Fitness | Affordable 24/7 Gyms Near Me",
+            ["Urge Fitness | Affordable 24/7 Gyms Near Me"],
+            "www.urgefitness.com",
+            "Gym Equipment: A Guide",
+        ),
+        # declared nowhere, the site's name and slogan after the headline still go with the name
+        (
+            "Gym Equipment: A Guide - Urge Fitness | Affordable 24/7 Gyms",
+            [],
+            "www.urgefitness.com",
+            "Gym Equipment: A Guide",
+        ),
     ],
 )
 def test_site_name_suffix(title: str, sites: list[str], host: str, expected: str | None) -> None:
@@ -1059,6 +1074,36 @@ def test_a_script_inside_the_headline_is_not_part_of_the_title() -> None:
     )
     doc = extract(page(html.encode(), "https://news.example.org/sanctions", NOW), "x")
     assert doc.title == "Sanctions story"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "Sanctions<br>rise<br> <span>again</span>",  # a display headline set over lines (WCXB dev 0378)
+        "<span>Sanctions</span><div>rise again</div>",
+    ],
+    ids=["line-breaks", "block"],
+)
+def test_a_headline_set_over_lines_keeps_its_words_apart(h1: str) -> None:
+    """A reader sees the words either side of a line break or a block apart; ``text_content`` ran them
+    together ('WEEKENDCODING AGENT'), and a citation would carry the glued word."""
+    html = (
+        "<html><head><title>Sanctions rise again - Welfare Weekly</title></head><body><article>"
+        f"<h1>{h1}</h1>{STORY}</article></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://news.example.org/sanctions", NOW), "x")
+    assert doc.title == "Sanctions rise again"
+
+
+def test_a_masthead_h1_naming_the_sites_address_is_not_the_headline() -> None:
+    """A blog printing its address as its only h1 (WCXB dev: 'davidbau.com'): the site's name, which is
+    never a headline, whether declared (og:site_name) or read off the address."""
+    html = (
+        "<html><head><title>Sanctions rise again</title></head><body><article>"
+        f"<h1>news.example.org</h1>{STORY}</article></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://www.news.example.org/sanctions", NOW), "x")
+    assert doc.title == "Sanctions rise again"
 
 
 def test_paragraphs_in_the_articles_own_cards_between_its_paragraphs_are_kept() -> None:

@@ -40,7 +40,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
-from indexer.extract.markup import ASIDE_RE, MAIN_CONTENT_TEST, RE_NS, text_core, words_between
+from indexer.extract.markup import ASIDE_RE, BLOCK_TAGS, MAIN_CONTENT_TEST, RE_NS, text_core, words_between
 from indexer.extract.months import WRITTEN_DATE_RES, written_days
 
 log = logging.getLogger(__name__)
@@ -216,11 +216,6 @@ _DATE_TEXT_XPATHS = [
     etree.XPath("descendant::*[self::footer or self::header or self::h6][1]"),
 ]  # fmt: skip
 
-_BLOCK_TAGS = {
-    "p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
-    "section", "article", "header", "footer", "dl", "dt", "dd", "figure", "hr", "address",
-}  # fmt: skip
-
 # Site notices that widgets print inside or beside a comment: never part of what the reader wrote.
 _NOTICE_RE = re.compile(
     r"(?:Thank you for your comment\.?\s*)?(?:All )?Comments are moderated before (?:being )?published\.?"
@@ -278,14 +273,14 @@ def paragraphs(el: HtmlElement) -> list[str]:
     for event, node in etree.iterwalk(el, events=("start", "end")):
         tag = node.tag if isinstance(node.tag, str) else ""
         if event == "start":
-            if tag in _BLOCK_TAGS:
+            if tag in BLOCK_TAGS:
                 new_paragraph()
             if tag == "br":
                 out[-1].append("\n")
             elif tag:
                 add(node.text)
         else:
-            if tag in _BLOCK_TAGS:
+            if tag in BLOCK_TAGS:
                 new_paragraph()
             if node is not el:
                 add(node.tail)

@@ -111,6 +111,12 @@ def words(text: str | None) -> int:
 
 SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")  # the headings inside an article (its h1 is the headline)
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
+# Elements that start a new block of text: a reader sees the words before and after them apart
+BLOCK_TAGS = {
+    "p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
+    "section", "article", "header", "footer", "dl", "dt", "dd", "figure", "hr", "address",
+}  # fmt: skip
+PARTING = ("br", *sorted(BLOCK_TAGS))  # and a line break
 
 
 def visible_words(el: HtmlElement) -> int:
@@ -153,14 +159,22 @@ def words_between(first: HtmlElement | None, second: HtmlElement, limit: int) ->
 
 def visible_text(el: HtmlElement) -> str:
     """The text a reader could see in ``el`` (a heading, a byline: a small element), scripts, styles and
-    templates left out: ``text_content`` would give a script's code as part of a headline."""
-    if el.tag not in INVISIBLE and next(el.iterdescendants(*INVISIBLE), None) is None:
-        return el.text_content()  # the common case: nothing hidden, nothing copied
+    templates left out: ``text_content`` would give a script's code as part of a headline. A line break or
+    a block inside parts the words on either side, as the reader sees them: ``text_content`` runs a
+    headline set over three lines ('WEEKEND<br>CODING<br>AGENT') into 'WEEKENDCODING AGENT'."""
+    hidden = el.tag in INVISIBLE or next(el.iterdescendants(*INVISIBLE), None) is not None
+    if not hidden and next(el.iterdescendants(*PARTING), None) is None:
+        return el.text_content()  # the common case: nothing hidden, nothing parted, nothing copied
+    if el.tag in INVISIBLE:
+        return ""
     copy = deepcopy(el)
-    for node in list(copy.iter(*INVISIBLE)):
-        if node is not copy:
-            node.drop_tree()
-    return "" if copy.tag in INVISIBLE else copy.text_content()
+    for node in list(copy.iterdescendants(*INVISIBLE)):
+        node.drop_tree()
+    for node in copy.iterdescendants(*PARTING):
+        node.tail = f" {node.tail or ''}"
+        if node.tag != "br":
+            node.text = f" {node.text or ''}"
+    return copy.text_content()
 
 
 COMMENTISH_RE = re.compile(r"comment|disqus|respond", re.IGNORECASE)

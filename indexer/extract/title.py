@@ -33,12 +33,19 @@ def strip_site(title: str, site_names: list[str], host: str) -> str:
     domain_keys = {k for k in labels[1:-1] if len(k) >= 4}
     site_keys = {norm(s) for s in site_names if len(norm(s)) >= 3}
 
-    def is_site(part: str) -> bool:
+    def is_site(part: str, leading: bool = False) -> bool:
         key = norm(part)
         if not key:
             return False
         if key in site_keys or (len(key) >= 4 and any(key in d for d in domain_keys)):
             return True
+        if leading and any(sep in part for sep in _TITLE_SEPARATORS):
+            # what comes first and still holds a headline and a name ('Gym Equipment Guide - Urge Fitness'
+            # of '... | Affordable Gyms') holds the host's name but is no site's name: a headline comes
+            # first (WCXB dev: three articles were titled by the slogan of a site whose declared name holds
+            # a separator itself). A last part holding it ('Top Local Movers - Freightwaves Checkpoint') is
+            # the site's slogan and name, and goes.
+            return False
         return bool(host_key and len(key) >= 4 and (key in host_key or host_key in key))
 
     changed = True
@@ -52,7 +59,7 @@ def strip_site(title: str, site_names: list[str], host: str) -> str:
             if head.strip() and is_site(tail):
                 title, changed = head.strip(), True
                 break
-            if rest.strip() and is_site(first):
+            if rest.strip() and is_site(first, leading=True):
                 title, changed = rest.strip(), True
                 break
     return title
@@ -173,9 +180,11 @@ def read_title(
     # the article's h1 as printed, before og:title, where it is recognisably the same headline as the one
     # the page declares: not a section name ("Blog", "Perspectives") standing in the article's h1
     printed = [h for h in scoped_h1[:1] if any(_same_headline(h, d) for d in declared)]
+    # the site's names, and its address: a blog's masthead h1 'davidbau.com' is no headline (WCXB dev)
+    not_headlines = {norm(s) for s in [*site_names, host, re.sub(r"^www\.", "", host)] if s}
     for candidate in [*entry, *printed, *og, *scoped_h1, *title_tag, *any_h1, fallback or ""]:
         cleaned = strip_site(tidy(candidate).replace("\n", " "), site_names, host)
-        if cleaned and not any(norm(cleaned) == norm(s) for s in site_names if s):
+        if cleaned and norm(cleaned) not in not_headlines:
             return cleaned
     return ""
 
