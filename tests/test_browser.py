@@ -652,6 +652,28 @@ def test_every_label_stays_beside_or_above_its_field(browser, console, server, w
         context.close()
 
 
+DAYS_BROKEN = """() => Array.from(document.querySelectorAll('td')).flatMap(cell => {
+  if (!/^\\d{4}-\\d{2}-\\d{2}$/.test(cell.textContent.trim())) return [];
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+  return lines.size > 1 ? [cell.textContent.trim()] : [];
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, console, server, width: int) -> None:  # noqa: ANN001
+    """A batch's first and last days stood as '2012-' over '03-28' beside a long list of outlets."""
+    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
+    try:
+        for path in ("/batch?lines=sanctions%0Ascheme%3APIP%0ABenefits+and+Work&names=", "/sources"):
+            page.goto(server + path)
+            assert page.locator("td").count() > 0, path
+            assert page.evaluate(DAYS_BROKEN) == [], (width, path)
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_first_result_is_on_the_first_screen(phone, server) -> None:  # noqa: ANN001
     for path in ("/search?q=PIP", "/quotes?q=*"):
         phone.goto(server + path)
