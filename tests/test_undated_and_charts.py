@@ -8,7 +8,7 @@ import re
 import pytest
 
 from webui.app import create_app
-from webui.charts import CHAR, DASHES, bar_chart, line_chart, nice_ticks
+from webui.charts import CHAR, DASHES, bar_chart, every_year, line_chart, nice_ticks
 
 
 @pytest.fixture(scope="module")
@@ -173,3 +173,23 @@ def test_no_key_articles_heading_without_key_articles(client) -> None:  # noqa: 
     html = client.get("/timeline?q=zzyzx").get_data(as_text=True)
     assert "Key articles" not in html and "Nothing in the archive matches this series" in html
     assert "Key articles for “sanctions”" in client.get("/timeline?q=sanctions").get_data(as_text=True)
+
+
+def test_every_year_fills_the_quiet_years_between_the_first_and_the_last() -> None:
+    assert every_year([("2017", 4), ("2012", 7), ("2014", 1)]) == [
+        ("2012", 7), ("2013", 0), ("2014", 1), ("2015", 0), ("2016", 0), ("2017", 4),
+    ]  # fmt: skip
+    assert every_year([]) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/search?q=*", "/entity/org:dwp"])
+def test_year_charts_show_the_years_without_articles(client, path: str) -> None:  # noqa: ANN001
+    """A bar chart of the years that have articles alone put 2017 beside 2024 as if nothing lay between:
+    a researcher reading a rise and fall of coverage off it would miss the quiet years."""
+    html = client.get(path).get_data(as_text=True)
+    table = html.split('class="chart-data', 1)[1].split("</table>", 1)[0]
+    years = [int(y) for y in re.findall(r"<t[hd](?: scope=\"row\")?>(\d{4})</t[hd]>", table)]
+    assert len(years) >= 3 and years == list(range(years[0], years[-1] + 1)), years
+    assert re.search(r"<t[hd](?: scope=\"row\")?>\d{4}</t[hd]><td>0</td>", table)  # a quiet year, as 0
+    assert html.count('class="bar"') >= len(years)  # a bar (of no height) for each

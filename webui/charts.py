@@ -76,6 +76,28 @@ def _x_labels(labels: Sequence[str], xs: Sequence[float], width: int, baseline: 
     return parts
 
 
+def periods_between(first: str, last: str, by: str) -> list[str]:
+    """Every period from first to last inclusive, so quiet months show as zero rather than vanish."""
+    if by == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    out = []
+    while (year, month) <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def every_year(points: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """(year, count) for every year from the first to the last, a year with none as 0: bars for the years
+    that have some alone stand side by side, and a chart of 2012-2017 then 2024 hides six quiet years."""
+    if not points:
+        return []
+    counts = dict(points)
+    return [(year, counts.get(year, 0)) for year in periods_between(min(counts), max(counts), "year")]
+
+
 def bar_chart(points: list[tuple[str, int]], title: str, width: int = 256, height: int = 150) -> Markup:
     """A bar chart drawn ``width`` pixels wide; the caller also renders the points as a table."""
     return Markup(_bar_svg(points, title, width, height, "")) if points else Markup("")

@@ -14,7 +14,7 @@ from flask import abort
 from casebook.models import Entity
 from casebook.store import Store
 from indexer.enrich.gazetteer import load_gazetteer
-from webui.charts import responsive_bar_chart
+from webui.charts import every_year, responsive_bar_chart
 from webui.context import sample_entities, settings, source_titles, store
 from webui.marking import paragraph_number
 
@@ -61,7 +61,7 @@ def entity_data(entity_id: str) -> tuple[Entity | None, dict | None]:
 def page(entity_id: str) -> dict[str, Any]:
     known, found = entity_data(entity_id)
     name = known.name if known else found["name"]  # type: ignore[index]
-    points = [(row["year"], row["documents"]) for row in (found or {}).get("by_year", [])]
+    points = every_year([(str(row["year"]), row["documents"]) for row in (found or {}).get("by_year", [])])
     return {
         "entity_id": entity_id,
         "name": name,

@@ -13,7 +13,7 @@ from flask import request, url_for
 from markupsafe import Markup
 
 from indexer.search import SORTS, UNDATED, QueryError, SearchParams, SearchService
-from webui.charts import bar_chart
+from webui.charts import bar_chart, every_year
 from webui.context import search, source_titles, store
 from webui.entities import labelled
 from webui.forms import date_errors, fix_all, query_error
@@ -129,7 +129,7 @@ def results(req: SearchRequest) -> tuple[dict[str, Any], int]:
     shown |= {v for values in (*req.filters.values(), *req.exclude.values()) for v in values}
     names = labelled(store().entity_names(shown)) | source_titles()
     by_year = found["facets"].get("year", {})
-    years = sorted((str(y), c) for y, c in by_year.items() if y != UNDATED)
+    years = every_year([(str(y), c) for y, c in by_year.items() if y != UNDATED])
     return {
         "req": req,
         "errors": [],

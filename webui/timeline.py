@@ -13,7 +13,7 @@ from flask import request, url_for
 
 from casebook.events import load_events
 from indexer.search import UNDATED, QueryError, check_date
-from webui.charts import line_chart
+from webui.charts import line_chart, periods_between
 from webui.context import settings, source_titles, store
 from webui.forms import date_errors, fix_all, query_error
 from webui.links import link_args
@@ -21,19 +21,6 @@ from webui.search import SearchRequest, chips, query_from_request
 
 MAX_SERIES = 6
 KEY_ARTICLES = 30
-
-
-def periods_between(first: str, last: str, by: str) -> list[str]:
-    """Every period from first to last inclusive, so quiet months show as zero rather than vanish."""
-    if by == "year":
-        return [str(y) for y in range(int(first), int(last) + 1)]
-    year, month = int(first[:4]), int(first[5:7])
-    end = (int(last[:4]), int(last[5:7]))
-    out = []
-    while (year, month) <= end:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def counts(query: str, by: str, scope: SearchRequest) -> dict[str, int]:
