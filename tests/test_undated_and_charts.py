@@ -88,6 +88,11 @@ def test_ticks_are_round_and_cover_the_top() -> None:
     assert nice_ticks(1) == [0, 1]
     assert nice_ticks(0.8) == [0, 0.2, 0.4, 0.6, 0.8]
     assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(9) == [0, 2.5, 5, 7.5, 10]  # a share
+    assert nice_ticks(9, whole=True) == [0, 5, 10]  # articles: no '7.5 articles'
+    assert nice_ticks(1, whole=True) == [0, 1]
+    svg = str(bar_chart([("2012", 7), ("2013", 9), ("2014", 3)], "By year"))
+    assert re.findall(r'text-anchor="end">([^<]+)<', svg) == ["0", "5", "10"]
 
 
 def test_a_histogram_of_many_years_keeps_its_labels_apart_and_inside() -> None:

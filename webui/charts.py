@@ -30,13 +30,15 @@ def _svg(width: int, height: int, title: str, variant: str, body: list[str]) -> 
     )
 
 
-def nice_ticks(top: float, count: int = 4) -> list[float]:
-    """Round y axis ticks from 0 to at least ``top`` (0, 5, 10, 15 ...; 0, 0.5, 1 ...)."""
+def nice_ticks(top: float, count: int = 4, whole: bool = False) -> list[float]:
+    """Round y axis ticks from 0 to at least ``top`` (0, 5, 10, 15 ...; 0, 0.5, 1 ...); ``whole``: the
+    values are counts, and so are the ticks (no '7.5 articles')."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    steps = [m * magnitude for m in (1, 2, 2.5, 5, 10)]
+    step = next(s for s in steps if s >= raw and (not whole or float(s).is_integer()))
     if step < 1 and top >= 1 and float(top).is_integer():
         step = 1.0
     return [round(i * step, 10) for i in range(math.ceil(top / step - 1e-9) + 1)]
@@ -104,7 +106,7 @@ def bar_chart(points: list[tuple[str, int]], title: str, width: int = 256, heigh
 
 
 def _bar_svg(points: list[tuple[str, int]], title: str, width: int, height: int, variant: str) -> str:
-    ticks = nice_ticks(max(count for _, count in points))
+    ticks = nice_ticks(max(count for _, count in points), whole=True)
     plot_h = height - AXIS - TOP
     slot = (width - LEFT - RIGHT) / len(points)
     bar = max(1.0, slot * 0.8)
@@ -160,7 +162,7 @@ def _line_svg(
     variant: str,
 ) -> str:
     values = [v for vs in series.values() for v in vs if v is not None]
-    ticks = nice_ticks(max(values, default=0))
+    ticks = nice_ticks(max(values, default=0), whole=all(float(v).is_integer() for v in values))
     plot_h = height - AXIS - TOP
     half = max(len(p) for p in periods) * CHAR / 2  # room for the first and last labels inside the frame
     span = width - LEFT - RIGHT - 2 * half
