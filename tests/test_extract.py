@@ -1989,6 +1989,26 @@ def test_the_standfirst_under_the_headline_opens_the_body(shape: str) -> None:
     assert doc.text.count("In einem ersten Gespräch") == 1
 
 
+@pytest.mark.parametrize(
+    ("description", "kept"),
+    [
+        (GERMAN_LEAD, GERMAN_LEAD),  # a whole sentence: the byline run in after it is not the standfirst
+        (GERMAN_LEAD.removesuffix(" offen."), GERMAN_LEAD + " Von Anna Beispiel, 5. Juni 2024"),  # cut short
+    ],
+    ids=["whole", "cut-short"],
+)
+def test_the_standfirst_ends_where_the_description_does(description: str, kept: str) -> None:
+    """Seen on WCXB dev: the block printing the standfirst runs a byline or a 'Share:' label in after it
+    ('... a treat.By Sara Coughlin June 5, 2024'). Where the page's description is a whole sentence, the
+    standfirst ends where it does; a description cut short says nothing of where the standfirst ends."""
+    byline = "<span class='byline'>Von Anna Beispiel, 5. Juni 2024</span>"
+    top = f"<h1>Ministerin offen für Prämie</h1><div class='teaser-text'><p>{GERMAN_LEAD} {byline}</p></div>"
+    body = f"<article>{top}<div class='text'>{GERMAN_STORY}</div></article>"
+    html = f"<html><head><meta name='description' content='{description}'></head><body>{body}</body></html>"
+    doc = extract(RawPage(url="https://agrar.example.de/news/a", body=html.encode(), fetched=NOW), "x")
+    assert doc.text.startswith(kept + "\n\nAbsatz 0:")
+
+
 @pytest.mark.parametrize("shape", ["contents", "whole story"])
 def test_a_description_that_repeats_the_story_is_not_a_standfirst(shape: str) -> None:
     """Seen on WCXB's dev pages (two shops' blogs): the description is the story's first few hundred

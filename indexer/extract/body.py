@@ -296,14 +296,17 @@ def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str]
     if h1 is None or not paras:
         return paras
     present = norm(" ".join(paras))
-    wanted = []
+    # each description's key: whether it ends a sentence, so that what a block prints after it is no longer
+    # the standfirst (a description cut short, with '...' or without, does not)
+    wanted: dict[str, bool] = {}
     for description in descriptions:
-        text = re.sub(r"\s*(?:\.\.\.|…)$", "", " ".join(description.split()))
+        whole = " ".join(description.split())
+        text = re.sub(r"\s*(?:\.\.\.|…)$", "", whole)
         key = norm(text)
         if not key or key in present:
             return paras  # the body holds it already
         if len(text.split()) >= _LEAD_WORDS and key != norm(title):
-            wanted.append(key)
+            wanted[key] = text == whole and bool(re.search(r"[.!?][\"'”’)]?$", text))
     if not wanted:
         return paras
     longest = max(len(w) for w in wanted)
@@ -312,8 +315,16 @@ def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str]
         if el.tag in _LEAD_TAGS and _short(el, 2 * longest):
             key = norm(visible_text(el))
             # the description whole, or its start where the description was cut short ('...')
-            if key and any(key == w or (key.startswith(w) and len(key) < 1.5 * len(w)) for w in wanted):
+            found = next(
+                (w for w in wanted if key == w or (key.startswith(w) and len(key) < 1.5 * len(w))), None
+            )
+            if key and found is not None:
                 lead = tidy(visible_text(el))
+                if key != found and wanted[found]:
+                    # the whole description, then more in the same block: a byline or a 'Share:' label
+                    # run in ('... a treat. By Sara Coughlin June 5, 2024'); the standfirst ends where the
+                    # publisher's description does
+                    lead = _printed_prefix(lead, found)
                 if (
                     not _in_a_rail(el)
                     and words_between(h1, el, _LEAD_DISTANCE) <= _LEAD_DISTANCE
@@ -326,6 +337,20 @@ def with_standfirst(tree: HtmlElement, paras: list[str], descriptions: list[str]
         if seen > _LEAD_DISTANCE:
             return paras
     return paras
+
+
+def _printed_prefix(text: str, key: str) -> str:
+    """The start of ``text`` whose comparison key is ``key`` (which it starts with), with the punctuation
+    closing its last word ('a treat.'), as printed."""
+    got = ""
+    for i, ch in enumerate(text):
+        got += norm(ch)
+        if len(got) >= len(key):
+            end = i + 1
+            while end < len(text) and not text[end].isspace() and not norm(text[end]):
+                end += 1
+            return text[:end].rstrip()
+    return text
 
 
 def _holds_the_story(text: str, paras: list[str]) -> bool:
