@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import UTC, date, datetime
@@ -434,10 +435,46 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         # seen on trafilatura's pages, declared in microdata: a handle after the name
         ("Williams Perdomo @wperdomod", [], ["Williams Perdomo"]),
         ("@sam_writes", [], ["@sam_writes"]),  # a handle alone is all the page says: kept as written
+        # seen on WCXB dev: a beat before the job title, an avatar's initials, a day run into the name,
+        # a placeholder; on trafilatura's pages: wire copy, labels
+        ("Harry Rabinowitz Tech Reporter", [], ["Harry Rabinowitz"]),
+        ("Written by Meghan Neville Content Marketing Coordinator", [], ["Meghan Neville"]),
+        ("Liz Kenny Former McKinsey Consultant", [], ["Liz Kenny"]),
+        ("Mary Ann Smith Editor", [], ["Mary Ann Smith"]),  # a third name word is no beat
+        ("CM Craig McCarthy Last updated", [], ["Craig McCarthy"]),
+        ("AB Smith Jones", [], ["AB Smith Jones"]),  # letters that are not the name's initials stay
+        ("Yucy3/4/2025", [], ["Yucy"]),
+        ("The Author", [], []),
+        ("No Author", [], []),
+        ("Agencies", [], []),
+        ("Follow", [], []),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:
     assert clean_author(raw, sites) == expected
+
+
+def test_one_word_marked_as_an_author_beside_a_full_name_is_no_author() -> None:
+    """A section ('Hardware') declared as a second author beside a writer's full name is dropped; a full
+    name's co-author is kept."""
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Graphics cards fall in price",
+        "author": [
+            {"@type": "Person", "name": "Zackery Cuevas"},
+            {"@type": "Person", "name": "Hardware"},
+            {"@type": "Person", "name": "Ann Lee"},
+        ],
+    }
+    body = (
+        '<html><head><script type="application/ld+json">' + json.dumps(ld) + "</script></head><body><article>"
+        "<h1>Graphics cards fall in price</h1>"
+        + "".join(f"<p>Paragraph {n} says how far prices fell over the spring and why.</p>" for n in range(5))
+        + "</article></body></html>"
+    )
+    doc = extract(page(body.encode(), "https://example.org/gpu/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert doc.authors == ["Zackery Cuevas", "Ann Lee"]
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,10 @@ _FORM_LABELS = {
     "kommentar",
     "undefined",
     "null",
+    # what a theme prints beside or instead of a byline: a social button, wire copy, a date's label
+    "follow",
+    "agencies",
+    "datum",
 }
 # A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
 _DATE_IN_TEXT_RE = re.compile(
@@ -58,6 +62,8 @@ _DATE_IN_TEXT_RE = re.compile(
     rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{MONTH_ALTERNATION})\b\.?.*$",
     re.IGNORECASE,
 )
+# A day run into the name before it, where the page set them in elements side by side ('Yucy3/4/2025')
+_GLUED_DATE_RE = re.compile(r"(?<=[^\W\d_])(?=\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b)")
 # Where the name ends in a byline: a separator, a bracket, 'posted', 'published', '(Last) Updated', 'Reviewed
 # by' (a reviewer or an editor is not the writer)
 _BYLINE_END_RE = re.compile(
@@ -85,7 +91,17 @@ _TITLE_WORDS = {
     "editor", "reporter", "correspondent", "journalist", "contributor", "writer", "reviewer", "founder",
     "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "director", "manager", "president", "head",
     "chief", "senior", "lead", "trending", "executive", "managing", "deputy", "associate", "assistant",
-    "contributing", "attorney", "consultant", "certified",
+    "contributing", "attorney", "consultant", "certified", "coordinator", "specialist", "strategist",
+    "analyst", "former", "freelance",
+}  # fmt: skip
+# A beat written between a name and its job title ('Harry Rabinowitz Tech Reporter', 'Meghan Neville Content
+# Marketing Coordinator'): cut with the title, never the name's own first two words
+_BEAT_WORDS = {
+    "tech", "technology", "health", "politics", "political", "science", "business", "sport", "sports",
+    "culture", "entertainment", "travel", "food", "fashion", "style", "money", "finance", "financial",
+    "economics", "education", "environment", "climate", "crime", "legal", "social", "affairs", "digital",
+    "data", "features", "news", "investigations", "marketing", "content", "community", "development",
+    "security", "policy", "product", "communications", "media", "research", "medical", "gaming",
 }  # fmt: skip
 # Degrees and post-nominals written after a name ('Angela Holliday-Bell, MD'): not names
 _POSTNOMINALS = {
@@ -159,10 +175,19 @@ def _person(piece: str, first: bool) -> str | None:
     with a title in it is the title of the name before it ('May Bulman, Social Affairs Correspondent').
     """
     tokens = piece.strip(" .:|-–—").split()
+    if (
+        len(tokens) > 2
+        and re.fullmatch(r"[A-Z]{2,3}", tokens[0])
+        and tokens[0] == "".join(t[:1] for t in tokens[1 : 1 + len(tokens[0])])
+    ):
+        tokens = tokens[1:]  # an avatar's initials printed before the name ('CM Craig McCarthy')
     cut = next((i for i, t in enumerate(tokens) if t.lower().strip(".,") in _TITLE_WORDS), len(tokens))
     if cut < len(tokens) and (cut < 2 or not first):
         return None  # a job title, no name
+    titled = cut < len(tokens)
     tokens = tokens[:cut]  # a name, then its job title
+    while titled and len(tokens) > 2 and tokens[-1].lower() in _BEAT_WORDS:
+        tokens.pop()  # the title's beat ('Tech Reporter')
     while len(tokens) > 2 and tokens[-1].lower().strip(".,") in _POSTNOMINALS | _MONTHS:
         tokens.pop()  # 'Cara Dumaplin RN', 'Jordana Cepelewicz December'
     piece = " ".join(tokens)
@@ -175,6 +200,7 @@ def _person(piece: str, first: bool) -> str | None:
         or any(t in ("www", "com", "http", "https") or _ADDRESS_RE.match(t) for t in lowered)  # an address
         # a date: 'On December 9', 'August' alone ('May Bulman' is a name)
         or lowered[0] == "on"
+        or lowered[0] in ("the", "no")  # 'The Author', 'No Author', 'The Editors': a placeholder or a group
         or (lowered[0] in _MONTHS and (len(tokens) == 1 or any(ch.isdigit() for ch in piece)))
         or all(t in _CALENDAR_WORDS for t in lowered)  # 'Dec', 'Sun Dec': a date's words, no name
         # a phrase ('Extension horticulture educators'): a name's words are capitalised, but for particles
@@ -213,6 +239,7 @@ def clean_author(raw: str, site_names: list[str], host: str = "") -> list[str]:
     if not text or re.match(r"^https?://|^www\.", text) or len(text) > 200:
         return []
     text = _AUTHOR_PREFIX_RE.sub("", text)
+    text = _GLUED_DATE_RE.sub(" ", text)
     text = _DATE_IN_TEXT_RE.sub("", text).strip()
     text = _BYLINE_END_RE.split(text, maxsplit=1)[0]
     if text.lower().strip(" :*") in _FORM_LABELS:
@@ -298,6 +325,9 @@ def read_authors(
     names: list[str] = []
     for value in raw:
         names.extend(clean_author(value, site_names, host))
+    if any(" " in name for name in names):
+        # one word beside a full name is a beat or a section marked as an author too ('Hardware')
+        names = [name for name in names if " " in name]
     seen: set[str] = set()
     unique = []
     for name in names:
