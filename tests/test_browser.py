@@ -661,6 +661,31 @@ DAYS_BROKEN = """() => Array.from(document.querySelectorAll('td')).flatMap(cell 
 })"""
 
 
+CAPTIONS_SQUEEZED = """() => Array.from(document.querySelectorAll('caption')).flatMap(caption => {
+  const box = caption.getBoundingClientRect();
+  if (box.width <= 1 || caption.closest('.visually-hidden')) return [];
+  const range = document.createRange();
+  range.selectNodeContents(caption);
+  const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+  const room = caption.closest('table').parentElement.clientWidth;
+  return lines > 1 && box.width < Math.min(room, 300) - 1 ? [caption.textContent.trim()] : [];
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_a_table_caption_is_never_squeezed_into_a_column(browser, console, server, width: int) -> None:  # noqa: ANN001
+    """A caption is as wide as its table: an entity page's year table of two short columns set 'Articles
+    mentioning Department for Work and Pensions, by year' over five lines of 150 px, at every width. Every
+    caption of more than one line has the room's width, or 300 px where the room is wider."""
+    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
+    try:
+        for path in PAGES:
+            page.goto(server + fill_path(server, path))
+            assert page.evaluate(CAPTIONS_SQUEEZED) == [], (width, path)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, console, server, width: int) -> None:  # noqa: ANN001
     """A batch's first and last days stood as '2012-' over '03-28' beside a long list of outlets."""
