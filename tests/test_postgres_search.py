@@ -33,6 +33,7 @@ from indexer.search import (
     index_entry,
     open_backend,
     postgres_columns,
+    postgres_matches,
 )
 from indexer.search.entries import DOCUMENT_FIELDS, QUOTE_FIELDS
 from indexer.search.postgres_backend import LIVE, WRITE_LOCKS, PostgresIndex
@@ -408,6 +409,56 @@ def test_facets_and_order_follow_every_write_replacement_and_rebuild(index: Post
     index.rebuild([sourced(7, "delta", date(2010, 1, 1))])  # another build: its columns start afresh
     facets, order = seen()
     assert facets == {"source": {"delta": 1}, "year": {"2010": 1}} and order == [doc_id(7)]
+
+
+def test_a_search_asked_again_takes_its_matches_from_the_process_until_the_index_changes(
+    index: PostgresIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same search again finds its matches held in the process; after any write (a new entry, a
+    replaced one) or a rebuild it asks the database again and sees what changed."""
+    monkeypatch.setattr(postgres_matches.held_matches, "worth", 1)  # hold the few matches of this test too
+    svc = SearchService(index, gazetteer=())
+
+    def seen() -> tuple[dict[str, int], list[str]]:
+        answer = svc.search("benefit", facets=("source",), sort="newest")
+        return answer["facets"]["source"], [r["id"] for r in answer["results"]]
+
+    index.update([sourced(n, "alpha", date(2019, n, 1)) for n in (1, 2, 3)])
+    first = seen()
+    hits = postgres_matches.held_matches.hits
+    assert seen() == first and first == ({"alpha": 3}, [doc_id(3), doc_id(2), doc_id(1)])
+    assert postgres_matches.held_matches.hits == hits + 1  # asked again: the held matches
+    index.update([sourced(4, "beta", date(2021, 1, 1))])
+    assert seen() == ({"alpha": 3, "beta": 1}, [doc_id(4), doc_id(3), doc_id(2), doc_id(1)])
+    index.update([sourced(2, "gamma", date(2022, 1, 1))])  # replaced: its old row matches no more
+    assert seen() == ({"alpha": 2, "beta": 1, "gamma": 1}, [doc_id(2), doc_id(4), doc_id(3), doc_id(1)])
+    index.rebuild([sourced(7, "delta", date(2010, 1, 1))])
+    assert seen() == ({"delta": 1}, [doc_id(7)])
+    assert postgres_matches.held_matches.hits == hits + 1  # every write passed the held matches over
+
+
+def test_held_matches_are_read_only_valid_for_one_index_state_and_the_oldest_go_first() -> None:
+    from indexer.search.postgres_matches import MatchCache, Matches
+
+    def answer(newest: int) -> Matches:
+        return Matches(newest, np.arange(1000, dtype=np.int32), None)  # 4,000 bytes
+
+    cache = MatchCache(limit_bytes=12_000, worth=1)
+    cache.put(("a",), "b1", "s1", answer(1))
+    assert cache.get(("a",), "b1", "s2") is None  # written since
+    assert cache.get(("a",), "b2", "s1") is None  # another build
+    held = cache.get(("a",), "b1", "s1")
+    assert held is not None and held.newest == 1
+    with pytest.raises(ValueError, match="read-only"):
+        held.matched[0] = 5  # shared by every search that finds it: never changed in place
+    cache.put(("b",), "b1", "s1", answer(2))
+    cache.put(("c",), "b1", "s1", answer(3))
+    assert cache.get(("a",), "b1", "s1") is not None  # used: the least recently used is now b
+    cache.put(("d",), "b1", "s1", answer(4))
+    assert cache.get(("b",), "b1", "s1") is None and len(cache) == 3
+    few = MatchCache(worth=10)
+    few.put(("x",), "b1", "s1", Matches(1, np.arange(5, dtype=np.int32), None))
+    assert len(few) == 0  # a few matches are found again faster than held
 
 
 def test_a_column_read_further_by_a_newer_search_still_counts_an_older_one() -> None:

@@ -176,15 +176,18 @@ TEXTS = (
     " WHERE d.lexemes @@ %s::tsquery{loose}"
 )
 
+# The index state a search's snapshot holds: its build and the stamp every write changes (what the matches
+# held in the process are valid for: indexer.search.postgres_matches).
+STATE = (
+    "SELECT (SELECT value FROM {s}.meta WHERE key = 'build'),"
+    " (SELECT value FROM {s}.meta WHERE key = 'stamp')"
+)
 # One search: the row numbers (seq) of its matches, of those with a ranked word in the heading field (the
 # likeliest, ranked first) and the newest row the search's snapshot holds (what the columns are read up to).
 # Counting facets, bounding dates and ordering are done on columns held in the process
 # (indexer.search.postgres_columns). A document's lexemes are read back from TOAST: the GIN index finds the
 # ones with a heading word apart; a quote's are in its row: checked in the same pass.
-MATCHED = (
-    "SELECT (SELECT value FROM {s}.meta WHERE key = 'build'),"
-    " (SELECT coalesce(max(seq), 0)::int4 FROM {s}.{m}), {matches}"
-)
+MATCHED = "SELECT (SELECT coalesce(max(seq), 0)::int4 FROM {s}.{m}), {matches}"
 # (the heading's tsquery is NULL when nothing is ranked: no row then)
 MATCHES_APART = (
     "ARRAY(SELECT d.seq::int4 FROM {s}.{m} AS d WHERE {where}),"

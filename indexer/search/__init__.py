@@ -12,8 +12,9 @@
   and BM25 ranker) and ``whoosh_internals`` (every use of Whoosh's private API or file format): the Whoosh
   backend. No module outside this package imports Whoosh.
 - ``postgres_backend``, ``postgres_entries`` (rows and field-tagged tsvectors) and ``postgres_query`` (the
-  tree as SQL): the PostgreSQL backend (``search_backend = "postgres"``); its statements are in
-  ``casebook.store.search_index``.
+  tree as SQL): the PostgreSQL backend (``search_backend = "postgres"``), with what each process holds of
+  it (``postgres_columns``: facet and date columns; ``postgres_matches``: the matches of recent searches);
+  its statements are in ``casebook.store.search_index``.
 """
 
 from indexer.search.backend import IndexCorrupt, IndexOutdated, SearchBackend

@@ -10,7 +10,8 @@ by :mod:`indexer.search.postgres_entries`), ``vocabulary`` (every word and keywo
 (:mod:`indexer.search.tree`) become SQL (:mod:`indexer.search.postgres_query`); one statement finds the row
 numbers of the matches through the GIN index; the facets are counted and the matches ordered on columns each
 process holds (:mod:`indexer.search.postgres_columns`: visiting every match once per facet in SQL cost ten
-times as much); the page's stored values are read as the hits are consumed.
+times as much); the page's stored values are read as the hits are consumed. A search asked again before
+the next write takes its matches from the process (:mod:`indexer.search.postgres_matches`).
 
 Relevance is ``ts_rank`` over the weighted lexemes (PostgreSQL's default weights: a title word counts 2.5
 times a body word, a body word twice a word of the comments or quotes). Reading a row's whole tsvector
@@ -78,6 +79,7 @@ from indexer.search.postgres_entries import (
     document_row,
     quote_rows,
 )
+from indexer.search.postgres_matches import Matches, held_matches
 from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
@@ -646,12 +648,19 @@ class PostgresIndex:
             else:  # the heading found apart by the GIN index (each row's lexemes are in TOAST)
                 matches = sql.SQL(Q.MATCHES_APART).format(s=s, m=m, where=where)
                 params = [*cond.params, heading]
-            statement = sql.SQL(Q.MATCHED).format(s=s, m=m, matches=matches)
-            with numpy_cursor(conn) as cur:
-                row = cur.execute(statement, params).fetchone()
-            assert row is not None
-            build, newest, matched = row[0] or "", int(row[1]), ascending(row[2])
-            in_heading = matched if all_heading else row[3]
+            state = conn.execute(sql.SQL(Q.STATE).format(s=s)).fetchone()
+            build, stamp = (state[0] or "", state[1] or "") if state else ("", "")
+            key = (self.url, table.name, cond.where, repr(params))
+            answer = held_matches.get(key, build, stamp)
+            if answer is None:  # not asked since the last write: the database finds the matches
+                statement = sql.SQL(Q.MATCHED).format(s=s, m=m, matches=matches)
+                with numpy_cursor(conn) as cur:
+                    row = cur.execute(statement, params).fetchone()
+                assert row is not None
+                answer = Matches(int(row[0]), ascending(row[1]), row[2])
+                held_matches.put(key, build, stamp, answer)
+            newest, matched = answer.newest, answer.matched
+            in_heading = matched if all_heading else answer.in_heading
             reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, build))
             for bound in ranges:
                 column = reader.days(DATE_COLUMNS[bound.date], newest)
