@@ -414,51 +414,71 @@ def test_facets_and_order_follow_every_write_replacement_and_rebuild(index: Post
 def test_a_search_asked_again_takes_its_matches_from_the_process_until_the_index_changes(
     index: PostgresIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same search again finds its matches held in the process; after any write (a new entry, a
-    replaced one) or a rebuild it asks the database again and sees what changed."""
-    monkeypatch.setattr(postgres_matches.held_matches, "worth", 1)  # hold the few matches of this test too
+    """The same search again finds its matches held in the process; after a write that only added rows it
+    asks the database for the added rows alone; after a replacement or a rebuild it asks afresh. Every
+    answer is the index's as it is."""
+    held = postgres_matches.held_matches
+    monkeypatch.setattr(held, "worth", 1)  # hold the few matches of this test too
     svc = SearchService(index, gazetteer=())
 
-    def seen() -> tuple[dict[str, int], list[str]]:
-        answer = svc.search("benefit", facets=("source",), sort="newest")
+    def seen(query: str = "benefit") -> tuple[dict[str, int], list[str]]:
+        answer = svc.search(query, facets=("source",), sort="newest")
         return answer["facets"]["source"], [r["id"] for r in answer["results"]]
 
+    def asked() -> tuple[int, int, int]:
+        return held.hits, held.extended, held.misses
+
     index.update([sourced(n, "alpha", date(2019, n, 1)) for n in (1, 2, 3)])
-    first = seen()
-    hits = postgres_matches.held_matches.hits
+    first, before = seen(), asked()
     assert seen() == first and first == ({"alpha": 3}, [doc_id(3), doc_id(2), doc_id(1)])
-    assert postgres_matches.held_matches.hits == hits + 1  # asked again: the held matches
-    index.update([sourced(4, "beta", date(2021, 1, 1))])
+    assert asked() == (before[0] + 1, before[1], before[2])  # asked again: the held matches
+    index.update([sourced(4, "beta", date(2021, 1, 1))])  # a row added: the held matches and the new row
     assert seen() == ({"alpha": 3, "beta": 1}, [doc_id(4), doc_id(3), doc_id(2), doc_id(1)])
+    assert asked() == (before[0] + 1, before[1] + 1, before[2])
     index.update([sourced(2, "gamma", date(2022, 1, 1))])  # replaced: its old row matches no more
     assert seen() == ({"alpha": 2, "beta": 1, "gamma": 1}, [doc_id(2), doc_id(4), doc_id(3), doc_id(1)])
+    assert asked() == (before[0] + 1, before[1] + 1, before[2] + 1)
+    index.update([sourced(5, "beta", date(2023, 1, 1)), sourced(6, "beta", date(2024, 1, 1))])
+    assert seen() == ({"beta": 3, "alpha": 2, "gamma": 1}, [doc_id(6), doc_id(5), doc_id(2), doc_id(4),
+                                                            doc_id(3), doc_id(1)])  # fmt: skip
+    assert seen("beta OR benefit")[0] == {"beta": 3, "alpha": 2, "gamma": 1}  # another search: its own
     index.rebuild([sourced(7, "delta", date(2010, 1, 1))])
     assert seen() == ({"delta": 1}, [doc_id(7)])
-    assert postgres_matches.held_matches.hits == hits + 1  # every write passed the held matches over
+    assert held.hits == before[0] + 1 and held.extended == before[1] + 2
 
 
-def test_held_matches_are_read_only_valid_for_one_index_state_and_the_oldest_go_first() -> None:
-    from indexer.search.postgres_matches import MatchCache, Matches
+def test_held_matches_serve_one_index_state_grow_with_added_rows_and_the_oldest_go_first() -> None:
+    from indexer.search.postgres_matches import MatchCache, Matches, State
 
     def answer(newest: int) -> Matches:
-        return Matches(newest, np.arange(1000, dtype=np.int32), None)  # 4,000 bytes
+        return Matches(newest, np.arange(1000, dtype=np.int32), np.arange(0, 1000, 10, dtype=np.int32))
 
-    cache = MatchCache(limit_bytes=12_000, worth=1)
-    cache.put(("a",), "b1", "s1", answer(1))
-    assert cache.get(("a",), "b1", "s2") is None  # written since
-    assert cache.get(("a",), "b2", "s1") is None  # another build
-    held = cache.get(("a",), "b1", "s1")
-    assert held is not None and held.newest == 1
+    size = answer(0).size
+    cache = MatchCache(limit_bytes=3 * size, worth=1)
+    state = State("b1", "s1", "r1")
+    cache.put(("a",), state, answer(999))
+    assert cache.get(("a",), State("b2", "s1", "r1")) == (None, False)  # another build
+    assert cache.get(("a",), State("b1", "s2", "r2")) == (None, False)  # a row replaced or removed since
+    assert cache.get(("a",), State("b1", "s2", None)) == (None, False)  # an index that does not say
+    held, whole = cache.get(("a",), State("b1", "s2", "r1"))  # rows only added since: to be extended
+    assert held is not None and not whole and held.newest == 999
+    held, whole = cache.get(("a",), state)
+    assert held is not None and whole
     with pytest.raises(ValueError, match="read-only"):
         held.matched[0] = 5  # shared by every search that finds it: never changed in place
-    cache.put(("b",), "b1", "s1", answer(2))
-    cache.put(("c",), "b1", "s1", answer(3))
-    assert cache.get(("a",), "b1", "s1") is not None  # used: the least recently used is now b
-    cache.put(("d",), "b1", "s1", answer(4))
-    assert cache.get(("b",), "b1", "s1") is None and len(cache) == 3
+    grown = held.extended(1002, np.array([1001], dtype=np.int32), np.array([1001], dtype=np.int32))
+    assert grown.newest == 1002 and grown.matched[-2:].tolist() == [999, 1001]
+    assert grown.in_heading[-2:].tolist() == [990, 1001]
+    older = held.extended(500, np.empty(0, dtype=np.int32), np.empty(0, dtype=np.int32))
+    assert older.matched.max() == 500 and older.in_heading.max() == 500  # an older snapshot sees less
+    cache.put(("b",), state, answer(1))
+    cache.put(("c",), state, answer(1))
+    assert cache.get(("a",), state)[0] is not None  # used: the least recently used is now b
+    cache.put(("d",), state, answer(1))
+    assert cache.get(("b",), state) == (None, False) and len(cache) == 3
     few = MatchCache(worth=10)
-    few.put(("x",), "b1", "s1", Matches(1, np.arange(5, dtype=np.int32), None))
-    assert len(few) == 0  # a few matches are found again faster than held
+    few.put(("x",), state, Matches(1, np.arange(5, dtype=np.int32), np.empty(0, dtype=np.int32)))
+    assert len(few) == 0  # a few matches are found again as fast as they would be looked up
 
 
 def test_a_column_read_further_by_a_newer_search_still_counts_an_older_one() -> None:

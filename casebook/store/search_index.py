@@ -132,8 +132,12 @@ SESSION_LOCK = "SELECT pg_advisory_lock(%s, %s)"
 # -- meta, counts, inventory ---------------------------------------------------------------------------
 
 META = "SELECT key, value FROM {}.meta"
-NEW_META = "INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s), ('build', %s)"
+NEW_META = "INSERT INTO {}.meta VALUES ('schema', %s), ('stamp', %s), ('build', %s), ('removed', %s)"
 NEW_STAMP = "UPDATE {}.meta SET value = %s WHERE key = 'stamp'"
+# A write that replaced or removed rows says so (an index made before this key gets it at such a write)
+NEW_REMOVED = (
+    "INSERT INTO {}.meta VALUES ('removed', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+)
 PROBE = "SELECT 1 FROM {}.{} LIMIT 1"
 COUNT = "SELECT count(*) FROM {}.{}"
 IDS_AND_COPIES = "SELECT id, duplicate_of FROM {}.documents"
@@ -176,27 +180,29 @@ TEXTS = (
     " WHERE d.lexemes @@ %s::tsquery{loose}"
 )
 
-# The index state a search's snapshot holds: its build and the stamp every write changes (what the matches
-# held in the process are valid for: indexer.search.postgres_matches).
+# The index state a search's snapshot holds: its build, the stamp every write changes and the stamp of the
+# last write that replaced or removed rows (what the matches held in the process serve:
+# indexer.search.postgres_matches).
 STATE = (
     "SELECT (SELECT value FROM {s}.meta WHERE key = 'build'),"
-    " (SELECT value FROM {s}.meta WHERE key = 'stamp')"
+    " (SELECT value FROM {s}.meta WHERE key = 'stamp'), (SELECT value FROM {s}.meta WHERE key = 'removed')"
 )
-# One search: the row numbers (seq) of its matches, of those with a ranked word in the heading field (the
-# likeliest, ranked first) and the newest row the search's snapshot holds (what the columns are read up to).
+# One search: the row numbers (seq) of its matches past a row number (0: all; a held answer's newest: the
+# rows added since), of those with a ranked word in the heading field (the likeliest, ranked first) and the
+# newest row the search's snapshot holds (what the columns are read up to).
 # Counting facets, bounding dates and ordering are done on columns held in the process
 # (indexer.search.postgres_columns). A document's lexemes are read back from TOAST: the GIN index finds the
 # ones with a heading word apart; a quote's are in its row: checked in the same pass.
 MATCHED = "SELECT (SELECT coalesce(max(seq), 0)::int4 FROM {s}.{m}), {matches}"
 # (the heading's tsquery is NULL when nothing is ranked: no row then)
 MATCHES_APART = (
-    "ARRAY(SELECT d.seq::int4 FROM {s}.{m} AS d WHERE {where}),"
-    " ARRAY(SELECT d.seq::int4 FROM {s}.{m} AS d WHERE d.lexemes @@ %s::tsquery)"
+    "ARRAY(SELECT d.seq::int4 FROM {s}.{m} AS d WHERE ({where}) AND d.seq > %s),"
+    " ARRAY(SELECT d.seq::int4 FROM {s}.{m} AS d WHERE d.lexemes @@ %s::tsquery AND d.seq > %s)"
 )
 MATCHES_IN_ROW = (
     "m.matched, m.heading FROM (SELECT coalesce(array_agg(d.seq::int4), '{{}}') AS matched,"
     " coalesce(array_agg(d.seq::int4) FILTER (WHERE d.lexemes @@ %s::tsquery), '{{}}') AS heading"
-    " FROM {s}.{m} AS d WHERE {where}) AS m"
+    " FROM {s}.{m} AS d WHERE ({where}) AND d.seq > %s) AS m"
 )
 RANKS = "SELECT seq::int4, ts_rank(lexemes, %s::tsquery, 1) FROM {s}.{m} WHERE seq = ANY(%s)"
 STORED = "SELECT seq::int4, {c} FROM {s}.{t} WHERE seq = ANY(%s)"

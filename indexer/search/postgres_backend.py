@@ -11,7 +11,8 @@ by :mod:`indexer.search.postgres_entries`), ``vocabulary`` (every word and keywo
 numbers of the matches through the GIN index; the facets are counted and the matches ordered on columns each
 process holds (:mod:`indexer.search.postgres_columns`: visiting every match once per facet in SQL cost ten
 times as much); the page's stored values are read as the hits are consumed. A search asked again before
-the next write takes its matches from the process (:mod:`indexer.search.postgres_matches`).
+the next write takes its matches from the process, and after a write that only added rows asks for the
+added rows alone (:mod:`indexer.search.postgres_matches`).
 
 Relevance is ``ts_rank`` over the weighted lexemes (PostgreSQL's default weights: a title word counts 2.5
 times a body word, a body word twice a word of the comments or quotes). Reading a row's whole tsvector
@@ -79,7 +80,7 @@ from indexer.search.postgres_entries import (
     document_row,
     quote_rows,
 )
-from indexer.search.postgres_matches import Matches, held_matches
+from indexer.search.postgres_matches import Matches, State, held_matches
 from indexer.search.postgres_query import QueryCompiler, day_ranges
 
 log = logging.getLogger(__name__)
@@ -362,7 +363,7 @@ class PostgresIndex:
             conn.execute(statement)
         conn.execute(
             sql.SQL(Q.NEW_META).format(sql.Identifier(schema)),
-            (str(SCHEMA_VERSION), uuid.uuid4().hex, uuid.uuid4().hex),
+            (str(SCHEMA_VERSION), uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex),
         )
 
     def _lock(self, conn: psycopg.Connection, key: int) -> None:
@@ -396,6 +397,7 @@ class PostgresIndex:
                 for c in ("seq", *DOCUMENT_COLUMNS[1:])
             ),
         )
+        removed = False  # whether a row was replaced or removed (see indexer.search.postgres_matches)
         with self._reading(), conn.transaction():
             self._lock(conn, 0 if target is None else target.number)
             for batch in _chunks(entries, BATCH):
@@ -410,8 +412,8 @@ class PostgresIndex:
                             m=sql.Identifier(table.matches),
                             k=sql.Identifier(key),
                         )
-                        cur.execute(delete, (ids,))
-                    cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,))
+                        removed |= cur.execute(delete, (ids,)).rowcount > 0
+                    removed |= cur.execute(sql.SQL(Q.DELETE_QUOTES).format(s), (ids,)).rowcount > 0
                     seqs = self._new_seqs(cur, schema, len(rows) + len(quoted))
                     doc_seqs, quote_seqs = seqs[: len(rows)], seqs[len(rows) :]
                     cur.executemany(upsert, _numbered(doc_seqs, rows, lexemes=False))
@@ -430,6 +432,8 @@ class PostgresIndex:
                         )
                 count += len(batch)
             conn.execute(sql.SQL(Q.NEW_STAMP).format(s), (uuid.uuid4().hex,))
+            if removed:
+                conn.execute(sql.SQL(Q.NEW_REMOVED).format(s), (uuid.uuid4().hex,))
         return count
 
     @staticmethod
@@ -620,9 +624,11 @@ class PostgresIndex:
 
     def find(self, wanted: Wanted) -> Found:
         """The matches' row numbers from the database (one statement, in one snapshot with the columns
-        read after it); the count, the facets and the order from the columns held in this process
-        (:mod:`indexer.search.postgres_columns`); ranked by relevance, the page comes from the
-        ``RANK_POOL`` likeliest matches (module docstring); stored values read as hits are consumed."""
+        read after it), or held in this process for the same search and index state, or held and extended
+        by the rows added since (:mod:`indexer.search.postgres_matches`); the count, the facets and the
+        order from the columns held in this process (:mod:`indexer.search.postgres_columns`); ranked by
+        relevance, the page comes from the ``RANK_POOL`` likeliest matches (module docstring); stored values
+        read as hits are consumed."""
         table = TABLES[wanted.kind]
         s, m = sql.Identifier(LIVE), sql.Identifier(table.matches)
         with self._reading() as conn, conn.transaction():
@@ -642,26 +648,31 @@ class PostgresIndex:
             if all_heading:
                 heading = None  # every match is a heading match: no row checked again
             where = sql.SQL(cond.where)
-            if table.lexemes_in_row:  # the heading checked in the same pass (its tsquery comes first)
-                matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, m=m, where=where)
-                params: list[object] = [heading, *cond.params]
-            else:  # the heading found apart by the GIN index (each row's lexemes are in TOAST)
-                matches = sql.SQL(Q.MATCHES_APART).format(s=s, m=m, where=where)
-                params = [*cond.params, heading]
-            state = conn.execute(sql.SQL(Q.STATE).format(s=s)).fetchone()
-            build, stamp = (state[0] or "", state[1] or "") if state else ("", "")
-            key = (self.url, table.name, cond.where, repr(params))
-            answer = held_matches.get(key, build, stamp)
-            if answer is None:  # not asked since the last write: the database finds the matches
+            row = conn.execute(sql.SQL(Q.STATE).format(s=s)).fetchone()
+            state = State(row[0] or "", row[1] or "", row[2]) if row else State("", "", None)
+            key = (self.url, table.name, cond.where, repr([heading, *cond.params]))
+            answer, whole = held_matches.get(key, state)
+            if not whole:  # asked for the first time since a write: the database finds the matches
+                after = answer.newest if answer is not None else 0  # held: only the rows added since
+                if table.lexemes_in_row:  # the heading checked in the same pass (its tsquery comes first)
+                    matches = sql.SQL(Q.MATCHES_IN_ROW).format(s=s, m=m, where=where)
+                    params: list[object] = [heading, *cond.params, after]
+                else:  # the heading found apart by the GIN index (each row's lexemes are in TOAST)
+                    matches = sql.SQL(Q.MATCHES_APART).format(s=s, m=m, where=where)
+                    params = [*cond.params, after, heading, after]
                 statement = sql.SQL(Q.MATCHED).format(s=s, m=m, matches=matches)
                 with numpy_cursor(conn) as cur:
-                    row = cur.execute(statement, params).fetchone()
-                assert row is not None
-                answer = Matches(int(row[0]), ascending(row[1]), row[2])
-                held_matches.put(key, build, stamp, answer)
+                    found = cur.execute(statement, params).fetchone()
+                assert found is not None
+                newest, added, added_heading = int(found[0]), ascending(found[1]), found[2]
+                if answer is None:
+                    answer = Matches(newest, added, added_heading)
+                else:
+                    answer = answer.extended(newest, added, added_heading)
+                held_matches.put(key, state, answer)
             newest, matched = answer.newest, answer.matched
             in_heading = matched if all_heading else answer.in_heading
-            reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, build))
+            reader = ColumnReader(conn, LIVE, table.name, columns_of(self.url, table.name, state.build))
             for bound in ranges:
                 column = reader.days(DATE_COLUMNS[bound.date], newest)
                 matched = matched[in_range(column, matched, bound.start, bound.end)]
