@@ -447,6 +447,29 @@ def test_a_search_asked_again_takes_its_matches_from_the_process_until_the_index
     assert held.hits == before[0] + 1 and held.extended == before[1] + 2
 
 
+def test_a_quote_search_asked_again_grows_with_added_quotes_and_forgets_replaced_ones(
+    index: PostgresIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quotes are matched in their own rows (the heading checked in the same pass): held the same way."""
+    held = postgres_matches.held_matches
+    monkeypatch.setattr(held, "worth", 1)
+    svc = SearchService(index, gazetteer=())
+
+    def quotes(query: str = "words") -> tuple[int, list[str]]:
+        answer = svc.search_quotes(query)
+        return answer["total"], sorted(r["text"] for r in answer["results"])
+
+    index.update([quoted(1, "first words"), quoted(2, "second words")])
+    assert quotes() == (2, ["first words", "second words"])
+    extended = held.extended
+    index.update([quoted(3, "third words")])
+    assert quotes() == (3, ["first words", "second words", "third words"])
+    assert held.extended == extended + 1
+    index.update([quoted(1, "fresh lines")])  # replaced: its old quote matches no more
+    assert quotes() == (2, ["second words", "third words"])
+    assert quotes("fresh") == (1, ["fresh lines"])
+
+
 def test_held_matches_serve_one_index_state_grow_with_added_rows_and_the_oldest_go_first() -> None:
     from indexer.search.postgres_matches import MatchCache, Matches, State
 
