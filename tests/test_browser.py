@@ -628,6 +628,18 @@ def test_pages_fit_a_phone_with_targets_big_enough_to_tap(axe_phone, server, ful
     screenshot(axe_phone, full_demo, f"phone-{name}")
 
 
+def assert_none_on_any_page(browser, console, server: str, width: int, finder: str) -> None:  # noqa: ANN001
+    """Every page of ``PAGES`` at ``width`` px: the script ``finder`` lists what is wrong on it, and lists
+    nothing."""
+    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
+    try:
+        for path in PAGES:
+            page.goto(server + fill_path(server, path))
+            assert page.evaluate(finder) == [], (width, path)
+    finally:
+        context.close()
+
+
 LABELS_APART = """() => Array.from(document.querySelectorAll('label[for]')).flatMap(label => {
   const field = document.getElementById(label.htmlFor);
   if (!field || !label.offsetParent || !field.offsetParent) return [];
@@ -643,13 +655,7 @@ def test_every_label_stays_beside_or_above_its_field(browser, console, server, w
     """A label ending one line and its field starting the next reads as the label of whatever follows it
     ('To' at a line's end, a date field below 'From' on the next): at every width, each label is beside
     its field or directly above it."""
-    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
-    try:
-        for path in PAGES:
-            page.goto(server + fill_path(server, path))
-            assert page.evaluate(LABELS_APART) == [], (width, path)
-    finally:
-        context.close()
+    assert_none_on_any_page(browser, console, server, width, LABELS_APART)
 
 
 DAYS_BROKEN = """() => Array.from(document.querySelectorAll('td')).flatMap(cell => {
@@ -677,13 +683,7 @@ def test_a_table_caption_is_never_squeezed_into_a_column(browser, console, serve
     """A caption is as wide as its table: an entity page's year table of two short columns set 'Articles
     mentioning Department for Work and Pensions, by year' over five lines of 150 px, at every width. Every
     caption of more than one line has the room's width, or 300 px where the room is wider."""
-    context, page = open_context(browser, console, viewport={"width": width, "height": 900})
-    try:
-        for path in PAGES:
-            page.goto(server + fill_path(server, path))
-            assert page.evaluate(CAPTIONS_SQUEEZED) == [], (width, path)
-    finally:
-        context.close()
+    assert_none_on_any_page(browser, console, server, width, CAPTIONS_SQUEEZED)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
