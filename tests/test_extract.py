@@ -1215,6 +1215,36 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
 
 
+def test_a_line_read_out_of_order_does_not_stop_the_gaps_being_filled() -> None:
+    """Seen on WCXB dev (a movers' roundup, a course list, service pages): trafilatura put a promotion the
+    page prints at its foot first; taking each line's first block after the last one placed carried every
+    later line past its own block, nothing was placed, and the subheadings it dropped stayed lost. The
+    longest run in order is placed, a line printed twice ('Average rating: 4.9') in its own place."""
+    items = "".join(
+        f"<h2>{n}. {name}</h2><p>Average rating: 4.9</p><p>{name} {text} and answered every call within"
+        " a day, claimants told the advice service.</p>"
+        for n, (name, text) in enumerate(
+            [("Welfare Rights Leeds", "won 80 appeals"), ("Advice Bradford", "helped with forms")], start=1
+        )
+    )
+    tree = lxml.html.fromstring(
+        "<html><body><div class='story'><p>The two advice services claimants rated highest this year.</p>"
+        f"{items}<p>Subscribe to our weekly newsletter for the latest benefits news.</p></div></body></html>"
+    )
+    kept = [  # trafilatura's reading: the foot's promotion first, the subheadings dropped
+        "Subscribe to our weekly newsletter for the latest benefits news.",
+        "The two advice services claimants rated highest this year.",
+        "Average rating: 4.9",
+        "Welfare Rights Leeds won 80 appeals and answered every call within a day, claimants told the advice"
+        " service.",
+        "Average rating: 4.9",
+        "Advice Bradford helped with forms and answered every call within a day, claimants told the advice"
+        " service.",
+    ]
+    out = fill_gaps(tree, kept, "https://news.example.org/advice-services")
+    assert out == [*kept[:2], "1. Welfare Rights Leeds", *kept[2:4], "2. Advice Bradford", *kept[4:]]
+
+
 def test_a_listicles_headings_linking_to_what_they_name_are_kept() -> None:
     """Seen on WCXB dev (courses, board games, earbuds, each item headed by a link to it): trafilatura's
     precision mode deletes headings that are mostly link text, every item's name with them. A heading

@@ -11,6 +11,7 @@ apart from the story's block, is put back first (``with_standfirst``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -161,6 +162,42 @@ def _links_elsewhere(el: HtmlElement, host: str) -> bool:
     return bool(hosts) and all(_site(h) != _site(host) for h in hosts)
 
 
+def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int, int]:
+    """Where trafilatura's lines stand in the page: block index -> paragraph index, for the longest run of
+    lines found in the page in the order trafilatura gives them.
+
+    Taking each line's first block after the last one placed lets one line read out of order (a promotion
+    trafilatura puts first that the page prints at its foot) carry every later line past its own block:
+    nothing is placed and no gap can be filled. The longest chain in order is what the two agree on; a
+    line printed twice ('Average rating: 4.9' under each product) finds its own copy in it."""
+    where: dict[str, list[int]] = {}
+    for bi, (_, text) in enumerate(blocks):
+        where.setdefault(norm(text)[:80], []).append(bi)
+    ends: list[int] = []  # ends[k]: the smallest block index ending a chain of k + 1 lines
+    chain: list[tuple[int, int, int]] = []  # (block index, paragraph index, previous link in ``chain``)
+    tails: list[int] = []  # tails[k]: the link in ``chain`` holding ends[k]
+    for pi, para in enumerate(paras):
+        for line in para.split("\n"):
+            key = norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
+            if len(key) < 12:
+                continue
+            # a line's own blocks, last first, so that one line is never placed twice in a chain
+            for bi in reversed(where.get(key, [])):
+                k = bisect_left(ends, bi)
+                chain.append((bi, pi, tails[k - 1] if k else -1))
+                if k == len(ends):
+                    ends.append(bi)
+                    tails.append(len(chain) - 1)
+                else:
+                    ends[k], tails[k] = bi, len(chain) - 1
+    matched: dict[int, int] = {}
+    link = tails[-1] if tails else -1
+    while link >= 0:
+        bi, pi, link = chain[link]
+        matched[bi] = pi
+    return matched
+
+
 def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
     """Put back subheadings, list items and paragraphs trafilatura dropped from between two it kept.
 
@@ -181,19 +218,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
     blocks = _leaf_blocks(tree)
     if len(paras) < 2 or not blocks:
         return paras
-    keys = [norm(text)[:80] for _, text in blocks]
-    matched: dict[int, int] = {}  # block index -> paragraph index
-    start = 0
-    for pi, para in enumerate(paras):
-        for line in para.split("\n"):
-            key = norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
-            if len(key) < 12:
-                continue
-            for bi in range(start, len(blocks)):
-                if keys[bi] == key:
-                    matched[bi] = pi
-                    start = bi + 1
-                    break
+    matched = _placed(blocks, paras)  # block index -> paragraph index
     if len(matched) < 2 or len(set(matched.values())) < 0.6 * len(paras):
         return paras  # trafilatura's text cannot be placed in this page reliably: leave it as it is
     order = sorted(matched)
