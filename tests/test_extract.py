@@ -10,11 +10,12 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
-from indexer.extract.body import fill_gaps, not_comments
+from indexer.extract.body import body_paragraphs, fill_gaps, not_comments
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
 from indexer.extract.microdata import main_item, names, own, own_values
@@ -1213,6 +1214,29 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     ]
     out = fill_gaps(tree, kept, "https://news.example.org/contract-paused")
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
+
+
+def test_a_story_trafilatura_keeps_in_a_wrapper_is_read_paragraph_by_paragraph() -> None:
+    """Where trafilatura prefers its readability reading, the theme's wrapper comes with it (``<div
+    class="fusion-text">`` round the whole story, 20 of WCXB dev's article pages): read as one block, the
+    story was one paragraph of up to 2,700 words, every quote in it cited as paragraph 1. Its blocks are
+    paragraphs, text loose in the wrapper too, and the tail after the wrapper."""
+    body = etree.fromstring(
+        "<body><div><head rend='h2'>What changed</head>"
+        "<p>The department paused the contract in March.</p>"
+        "<div>Loose text in an inner wrapper.<p>Claimants waited six months for a decision.</p></div>"
+        "<list><item>Leeds</item><item>Bradford</item></list></div>"
+        "The tail after the wrapper.<p>The provider will recruit more assessors.</p></body>"
+    )
+    assert body_paragraphs(body) == [
+        "What changed",
+        "The department paused the contract in March.",
+        "Loose text in an inner wrapper.",
+        "Claimants waited six months for a decision.",
+        "- Leeds\n- Bradford",
+        "The tail after the wrapper.",
+        "The provider will recruit more assessors.",
+    ]
 
 
 def test_a_line_read_out_of_order_does_not_stop_the_gaps_being_filled() -> None:

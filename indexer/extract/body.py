@@ -65,21 +65,36 @@ _CAPTION_RE = re.compile(
 
 
 def body_paragraphs(body: etree._Element | None) -> list[str]:
-    """trafilatura's body as paragraphs: one per block (p, head, list, quote, table...)."""
+    """trafilatura's body as paragraphs: one per block (p, head, list, quote, table...).
+
+    A ``div`` is a wrapper, not a block: where trafilatura keeps the theme's (``<div class="fusion-text">``
+    round the whole story, seen on 20 of WCXB dev's article pages), its blocks are read one by one. Read as
+    one block, the story was a single paragraph of up to 2,700 words, its lines joined by single line breaks:
+    every quote in it cited as paragraph 1, and the lines around it (a 'Share this', a byline) out of reach
+    of the rules that drop them."""
     if body is None:
         return []
-    out = []
-    for child in body:
+    out: list[str] = []
+    _blocks(body, out)
+    return out
+
+
+def _blocks(parent: etree._Element, out: list[str]) -> None:
+    if parent.text and parent.text.strip() and parent.tag == "div":
+        out.append(tidy(parent.text))
+    for child in parent:
         tail, child.tail = child.tail, None
-        text = xmltotxt(child, False)
+        if child.tag == "div":
+            _blocks(child, out)
+        else:
+            text = xmltotxt(child, False)
+            for part in re.split(r"\n\s*\n", text):
+                part = tidy(part)
+                if part:
+                    out.append(part)
         child.tail = tail
-        for part in re.split(r"\n\s*\n", text):
-            part = tidy(part)
-            if part:
-                out.append(part)
         if tail and tail.strip():
             out.append(tidy(tail))
-    return out
 
 
 def _is_byline(para: str, authors: list[str]) -> bool:
