@@ -1216,6 +1216,21 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
 
 
+def test_paragraphs_written_as_two_line_breaks_stay_paragraphs() -> None:
+    """Older themes set paragraphs inside one ``<p>`` as ``One.<br><br>Two.``: trafilatura folds the two
+    breaks into one newline, and 38 WCXB dev articles came out with paragraphs run together (378 words for
+    twelve on one page), a quote in them cited by the wrong paragraph. Two or more breaks (white space
+    between them or not) end a paragraph, as a browser shows them; one break stays a line break."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    body = (
+        "<p>" + "<br><br>".join(said) + "<br>\n<br>\n<b>Update:</b> the department replied on Friday."
+        "<br>Its statement follows.</p>"
+    )
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    update = "Update: the department replied on Friday.\nIts statement follows."
+    assert doc.text.split("\n\n") == [*said, update]
+
+
 def test_a_story_trafilatura_keeps_in_a_wrapper_is_read_paragraph_by_paragraph() -> None:
     """Where trafilatura prefers its readability reading, the theme's wrapper comes with it (``<div
     class="fusion-text">`` round the whole story, 20 of WCXB dev's article pages): read as one block, the

@@ -18,6 +18,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract.markup import (
+    BLOCK_TAGS,
     MAIN_CONTENT_XPATH,
     RE_NS,
     SUBHEADINGS,
@@ -232,7 +233,69 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     _take_out_textless_before_prose(tree)
     _unwrap_heading_anchors(tree)
     _take_out_markers_in_headings(tree)
+    _paragraphs_at_double_breaks(tree)
     return tree
+
+
+def _paragraphs_at_double_breaks(tree: HtmlElement) -> None:
+    """Set the paragraphs a page writes inside one ``<p>`` as line breaks (``<p>One.<br><br>Two.</p>``) as
+    paragraphs of their own, as a browser shows them: a blank line between two blocks.
+
+    trafilatura folds two line breaks into one and its text into single newlines, so such a story came
+    out as a few long paragraphs (378 words for twelve of them on one WCXB dev page), a quote in them
+    cited by the wrong paragraph. Mozilla Readability's rule (``_replaceBrs``): two or more ``<br>`` in a
+    row, white space between them, end a paragraph; the words and inline elements after them, up to the
+    next pair or block, are the next one; those before the first pair become the first. One ``<br>``
+    stays a line break in its paragraph (an address, a verse). Only inside a ``<p>``, which becomes a
+    ``<div>`` of them: trafilatura already reads each line of a ``<div>`` written so as a paragraph of its
+    own, and applied there too the rule changed what it kept (WCXB dev article pages 8 worse, 5 better; a
+    ``<pre>``'s code lost)."""
+    split: set[HtmlElement] = set()  # the paragraphs made divisions of paragraphs
+    for br in list(tree.iter("br")):
+        parent = br.getparent()
+        if parent is None or (parent.tag != "p" and parent not in split) or not _break_pair(br):
+            continue
+        parent.tag = "div"
+        split.add(parent)
+        _wrap_before(parent, br)
+        while _break_pair(br):  # the breaks after this one, and the white space between them, go
+            following = br.getnext()
+            br.tail = following.tail
+            parent.remove(following)
+        br.tag = "p"  # the breaks become the next paragraph
+        br.text, br.tail = br.tail, None
+        while (nxt := br.getnext()) is not None and nxt.tag not in BLOCK_TAGS and not _break_pair(nxt):
+            br.append(nxt)  # moves it, with its tail
+        if not br.text and not len(br):
+            parent.remove(br)
+
+
+def _break_pair(el: HtmlElement) -> bool:
+    """``el`` is a ``<br>`` followed, across nothing but white space, by another."""
+    nxt = el.getnext()
+    return el.tag == "br" and nxt is not None and nxt.tag == "br" and not (el.tail or "").strip()
+
+
+def _wrap_before(parent: HtmlElement, br: HtmlElement) -> None:
+    """The text and inline elements in ``parent`` before ``br``, back to the previous block, as a ``<p>``."""
+    run: list[HtmlElement] = []
+    prev = br.getprevious()
+    while prev is not None and prev.tag not in BLOCK_TAGS:
+        run.insert(0, prev)
+        prev = prev.getprevious()
+    lead = prev.tail if prev is not None else parent.text
+    if not (lead or "").strip() and not any(isinstance(el.tag, str) for el in run):
+        return
+    para = parent.makeelement("p")
+    para.text = lead
+    if prev is not None:
+        prev.tail = None
+        prev.addnext(para)
+    else:
+        parent.text = None
+        parent.insert(0, para)
+    for el in run:
+        para.append(el)
 
 
 # Media the body never shows, and the empty elements that mean something where they stand
