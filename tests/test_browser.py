@@ -328,6 +328,21 @@ def test_open_a_document_copy_a_citation_and_the_archived_copy(page, console, se
     assert page.get_by_role("heading", level=1).inner_text().startswith("Boycott call")
 
 
+def test_a_list_in_an_article_is_shown_an_item_a_line(phone, server) -> None:  # noqa: ANN001
+    """A list is one paragraph of the text, an item a line ('- Work Coaches will ...'): shown as HTML
+    flows, its items ran together into one block of text, and a reader could not tell where one ended.
+    Each line of a paragraph is a line on the page (here on a phone), and the list stays one ¶."""
+    found = api(server, "/api/search?q=%22policemen+work+coaches%22")["results"]
+    phone.goto(f"{server}/doc/{found[0]['id']}")
+    shown = phone.locator("div.body > p").filter(has_text="Work Coaches will be generalists").inner_text()
+    items = [line.strip() for line in shown.split("\n") if line.strip()]
+    assert len(items) == 4, shown  # ¶n and the first item on one line, each other item on its own
+    assert items[0].split(" ", 1)[1].startswith("- Work Coaches will increasingly")
+    assert items[1].startswith("- Work Coaches will be generalists")
+    assert all(item.startswith("- ") for item in items[2:])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+
+
 def test_with_a_public_address_citations_and_exports_link_there(page, console, public_server) -> None:  # noqa: ANN001
     page.goto(public_server + "/search?q=boycott")
     page.get_by_role("link", name="Boycott call after DWP wrongly claims DPOs").click()
