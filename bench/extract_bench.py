@@ -31,6 +31,11 @@ def pages() -> dict[str, str]:
     stamps = ",".join(f'"2023-01-{i % 28 + 1:02d}T10:00:00Z"' for i in range(20_000))
     dated = " ".join(f"On {i % 28 + 1} March 2020 the council met again." for i in range(5_000))
     dated_paragraphs = "".join(f"<p>Minutes of {i % 28 + 1}.03.2020</p>" for i in range(5_000))
+    # one line printed under every item: each copy trafilatura keeps is placed back in the page
+    repeated = "".join(
+        f"<h3>Item {i}</h3><p>Average rating: 4.9 out of five</p><p>{SENTENCE} Item {i}.</p>"
+        for i in range(3_000)
+    )
     head = "<html><head><title>Assessment rules</title></head><body><article><h1>Assessment rules</h1>"
     tail = "</article></body></html>"
     # a standfirst is looked for under the headline where the page declares a description it lacks
@@ -42,6 +47,7 @@ def pages() -> dict[str, str]:
         "a <pre> of 5,000 dated sentences": head + f"<pre>{dated}</pre>" + tail,
         "5,000 short dated paragraphs": head + dated_paragraphs + tail,
         "1,000 nested blocks under the headline": described + "<div>" * 1000 + story + "</div>" * 1000 + tail,
+        "3,000 items under one repeated line": head + repeated + tail,
     }
 
 

@@ -177,6 +177,9 @@ def _links_elsewhere(el: HtmlElement, host: str) -> bool:
     return bool(hosts) and all(_site(h) != _site(host) for h in hosts)
 
 
+_MOST_COPIES = 50  # a line printed more often than this in the page is no landmark (see _placed)
+
+
 def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int, int]:
     """Where trafilatura's lines stand in the page: block index -> paragraph index, for the longest run of
     lines found in the page in the order trafilatura gives them.
@@ -184,7 +187,9 @@ def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int
     Taking each line's first block after the last one placed lets one line read out of order (a promotion
     trafilatura puts first that the page prints at its foot) carry every later line past its own block:
     nothing is placed and no gap can be filled. The longest chain in order is what the two agree on; a
-    line printed twice ('Average rating: 4.9' under each product) finds its own copy in it."""
+    line printed twice ('Average rating: 4.9' under each product) finds its own copy in it. A line printed
+    more than ``_MOST_COPIES`` times places nothing: each of its lines would try every copy (a hostile page
+    of 3,000 such lines took three times as long to read), and the lines around it place it well enough."""
     where: dict[str, list[int]] = {}
     for bi, (_, text) in enumerate(blocks):
         where.setdefault(norm(text)[:80], []).append(bi)
@@ -196,8 +201,11 @@ def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int
             key = norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
             if len(key) < 12:
                 continue
+            copies = where.get(key, [])
+            if len(copies) > _MOST_COPIES:
+                continue
             # a line's own blocks, last first, so that one line is never placed twice in a chain
-            for bi in reversed(where.get(key, [])):
+            for bi in reversed(copies):
                 k = bisect_left(ends, bi)
                 chain.append((bi, pi, tails[k - 1] if k else -1))
                 if k == len(ends):
