@@ -177,7 +177,7 @@ def _links_elsewhere(el: HtmlElement, host: str) -> bool:
     return bool(hosts) and all(_site(h) != _site(host) for h in hosts)
 
 
-_MOST_COPIES = 50  # a line printed more often than this in the page is no landmark (see _placed)
+_MOST_COPIES = 200  # a line printed more often than this in the page is no landmark (see _placed)
 
 
 def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int, int]:
