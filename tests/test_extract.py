@@ -1216,6 +1216,17 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
 
 
+def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
+    """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
+    each was a paragraph of one invisible character, an empty ¶ on the document page and a number a
+    citation counts. A line of a list showing nothing goes too; the words around them stay as they were."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    spacers = "<p>\u00ad \u200b</p><ul><li>Leeds</li><li>&zwj;</li></ul>"  # soft hyphen, zero-width space
+    body = "<p>&zwj;</p>".join(f"<p>{p}</p>" for p in said) + spacers
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert doc.text.split("\n\n") == [*said, "- Leeds"]
+
+
 def test_paragraphs_written_as_two_line_breaks_stay_paragraphs() -> None:
     """Older themes set paragraphs inside one ``<p>`` as ``One.<br><br>Two.``: trafilatura folds the two
     breaks into one newline, and 38 WCXB dev articles came out with paragraphs run together (378 words for

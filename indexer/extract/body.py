@@ -11,6 +11,7 @@ apart from the story's block, is put back first (``with_standfirst``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from urllib.parse import urlsplit
 
@@ -115,7 +116,9 @@ def _is_byline(para: str, authors: list[str]) -> bool:
 
 
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
-    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines."""
+    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
+    lines that show nothing."""
+    paras = [shown for shown in map(_visible_lines, paras) if shown]
     kept = []
     last = len(paras) - 1
     for i, para in enumerate(paras):
@@ -130,6 +133,22 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
             continue
         kept.append(para)
     return kept
+
+
+def _visible_lines(para: str) -> str:
+    """``para`` less its lines that show nothing: Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>``
+    (a zero-width joiner), and 16 WCXB dev pages had up to 60 such paragraphs, each an empty ¶ on the
+    document page and each a paragraph number a citation counts. A list's line showing nothing but its
+    marker ('-': an item holding only an icon or a spacer) goes too."""
+    return "\n".join(
+        line for line in para.split("\n") if any(_shows(ch) for ch in re.sub(r"^\s*-(?=\W|$)", "", line))
+    )
+
+
+def _shows(ch: str) -> bool:
+    """A character a reader sees: not a space, a control or a format character (zero-width joiner, soft
+    hyphen)."""
+    return not unicodedata.category(ch).startswith(("Z", "C"))
 
 
 # A credit anywhere in a paragraph ('... a queue in Leeds. Photo by: Jo Bloggs'): for paragraphs put back by
