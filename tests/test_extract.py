@@ -16,6 +16,7 @@ from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import body_paragraphs, fill_gaps, not_comments
+from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
 from indexer.extract.microdata import main_item, names, own, own_values
@@ -1219,12 +1220,14 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
 def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
     """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
     each was a paragraph of one invisible character, an empty ¶ on the document page and a number a
-    citation counts. A line of a list showing nothing goes too; the words around them stay as they were."""
+    citation counts. A line of a list showing nothing goes too; the words around them stay as they were.
+    Comments are tidied the same way (``tidy``)."""
     said = re.findall(r"<p>(.*?)</p>", STORY)
     spacers = "<p>\u00ad \u200b</p><ul><li>Leeds</li><li>&zwj;</li></ul>"  # soft hyphen, zero-width space
     body = "<p>&zwj;</p>".join(f"<p>{p}</p>" for p in said) + spacers
     doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
     assert doc.text.split("\n\n") == [*said, "- Leeds"]
+    assert tidy("Thanks for this.\n\u200d\n\u00ad\nAgreed.") == "Thanks for this.\nAgreed."
 
 
 def test_paragraphs_written_as_two_line_breaks_stay_paragraphs() -> None:

@@ -11,7 +11,6 @@ apart from the story's block, is put back first (``with_standfirst``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from urllib.parse import urlsplit
 
@@ -28,6 +27,7 @@ from indexer.extract.markup import (
     in_article_proper,
     in_comments,
     norm,
+    shows,
     visible_text,
     words_between,
 )
@@ -117,8 +117,8 @@ def _is_byline(para: str, authors: list[str]) -> bool:
 
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
     """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
-    lines that show nothing."""
-    paras = [shown for shown in map(_visible_lines, paras) if shown]
+    a list's lines that show nothing but their marker."""
+    paras = [shown for shown in map(_without_bare_markers, paras) if shown]
     kept = []
     last = len(paras) - 1
     for i, para in enumerate(paras):
@@ -135,20 +135,15 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
     return kept
 
 
-def _visible_lines(para: str) -> str:
-    """``para`` less its lines that show nothing: Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>``
-    (a zero-width joiner), and 16 WCXB dev pages had up to 60 such paragraphs, each an empty ¶ on the
-    document page and each a paragraph number a citation counts. A list's line showing nothing but its
-    marker ('-': an item holding only an icon or a spacer) goes too."""
-    return "\n".join(
-        line for line in para.split("\n") if any(_shows(ch) for ch in re.sub(r"^\s*-(?=\W|$)", "", line))
-    )
+def _without_bare_markers(para: str) -> str:
+    """``para`` less its list lines showing nothing but the marker ('-': an item holding only an icon or a
+    spacer such as Webflow's zero-width joiner, which ``tidy`` drops from every other line)."""
+    return "\n".join(line for line in para.split("\n") if shows(_bare(line)))
 
 
-def _shows(ch: str) -> bool:
-    """A character a reader sees: not a space, a control or a format character (zero-width joiner, soft
-    hyphen)."""
-    return not unicodedata.category(ch).startswith(("Z", "C"))
+def _bare(line: str) -> str:
+    """A line without its list marker ('- ', '• ')."""
+    return re.sub(r"^\s*[-•*](?!\w)\s*", "", line)
 
 
 # A credit anywhere in a paragraph ('... a queue in Leeds. Photo by: Jo Bloggs'): for paragraphs put back by
@@ -217,7 +212,7 @@ def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int
     tails: list[int] = []  # tails[k]: the link in ``chain`` holding ends[k]
     for pi, para in enumerate(paras):
         for line in para.split("\n"):
-            key = norm(re.sub(r"^\s*[-•*]\s+", "", line))[:80]
+            key = norm(_bare(line))[:80]
             if len(key) < 12:
                 continue
             copies = where.get(key, [])
@@ -265,7 +260,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
         return paras  # trafilatura's text cannot be placed in this page reliably: leave it as it is
     order = sorted(matched)
     kept = {blocks[i][0] for i in order}
-    present = {norm(re.sub(r"^\s*[-•*]\s+", "", line)) for para in paras for line in para.split("\n")}
+    present = {norm(_bare(line)) for para in paras for line in para.split("\n")}
     everything = norm(" ".join(paras))  # what is there, however trafilatura split or joined its lines
     common = set(blocks[order[0]][0].iterancestors())
     for i in order[1:]:

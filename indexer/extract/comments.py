@@ -40,7 +40,15 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from casebook.models import Comment
-from indexer.extract.markup import ASIDE_RE, BLOCK_TAGS, MAIN_CONTENT_TEST, RE_NS, text_core, words_between
+from indexer.extract.markup import (
+    ASIDE_RE,
+    BLOCK_TAGS,
+    MAIN_CONTENT_TEST,
+    RE_NS,
+    shows,
+    text_core,
+    words_between,
+)
 from indexer.extract.months import WRITTEN_DATE_RES, written_days
 
 log = logging.getLogger(__name__)
@@ -250,9 +258,10 @@ def _classes(el: HtmlElement) -> set[str]:
 
 
 def tidy(text: str) -> str:
-    """Collapse runs of spaces, keep single line breaks, drop blank edges."""
+    """Collapse runs of spaces, keep single line breaks, drop lines that show nothing (blank, or only
+    invisible characters)."""
     lines = (" ".join(line.split()) for line in text.replace("\xa0", " ").split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if shows(line))
 
 
 def paragraphs(el: HtmlElement) -> list[str]:

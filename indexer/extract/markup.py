@@ -105,6 +105,12 @@ def norm(text: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFD", text).casefold())
 
 
+def shows(text: str) -> bool:
+    """Whether ``text`` holds a character a reader sees: not only spaces, control and format characters
+    (a zero-width joiner, a soft hyphen: Webflow spaces its paragraphs with ``<p>&zwj;</p>``)."""
+    return any(not unicodedata.category(ch).startswith(("Z", "C")) for ch in text)
+
+
 def words(text: str | None) -> int:
     return len((text or "").split())
 
