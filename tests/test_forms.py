@@ -6,12 +6,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 
 from casebook.models import Entity, Role
 from webui.app import create_app
-from webui.citations import quote_citation, speaker_credit
+from webui.citations import quote_anchor, quote_citation, speaker_credit
 
 pytestmark = pytest.mark.slow
 
@@ -146,13 +147,39 @@ def test_copy_with_source_names_the_speaker_in_full_with_the_archived_copy_and_p
     assert line.startswith(f"“{hit['text']}” — Liz Sayce, in “Boycott call")
     assert ", Black Triangle Campaign, 4 May 2017. https://blacktrianglecampaign.org/" in line
     assert f"(archived copy: http://localhost/doc/{hit['doc_id']}/archived;" in line
-    assert line.endswith(f"the quote in context: http://localhost/doc/{hit['doc_id']}#p{hit['paragraph']})")
+    assert line.endswith(f"the quote in context: {hit['paragraph_url']})")
+    assert hit["paragraph_url"].startswith(
+        f"http://localhost/doc/{hit['doc_id']}#p{hit['paragraph']}:~:text="
+    )
     page = client.get(f"/doc/{hit['doc_id']}").get_data(as_text=True)
     paragraph = page.split(f'id="p{hit["paragraph"]}"', 1)[1].split("</p>", 1)[0]
     assert htmllib.unescape(re.sub(r"<[^>]+>", "", paragraph)).find(hit["text"]) >= 0  # the right paragraph
     listed = client.get("/quotes?speaker=Liz Sayce").get_data(as_text=True)
-    assert f'href="/doc/{hit["doc_id"]}#p{hit["paragraph"]}"' in listed  # each quote links to its paragraph
+    anchor = hit["paragraph_url"].split("#", 1)[1]
+    assert f'href="/doc/{hit["doc_id"]}#{anchor}"' in listed  # each quote links to its paragraph and words
     assert "n.d." not in client.get("/quotes.csv").get_data(as_text=True)
+
+
+def named_words(anchor: str) -> list[str]:
+    """The words a text fragment names: the whole quote, or its start and end."""
+    return [unquote(part) for part in anchor.split(":~:text=", 1)[1].split(",")]
+
+
+def test_a_quote_link_names_its_paragraph_and_its_words_so_renumbering_does_not_lose_it() -> None:
+    short = "We will not cut PIP"
+    assert quote_anchor(16, short) == "p16:~:text=We%20will%20not%20cut%20PIP"
+    long = "Cruel - costly & broken, the work capability assessment must go, said the chair - today"
+    anchor = quote_anchor(3, long)
+    assert anchor.startswith("p3:~:text=")
+    start, end = named_words(anchor)
+    assert (
+        long.startswith(start)
+        and long.endswith(end)
+        and (start, end) == ("Cruel - costly &", "the chair - today")
+    )
+    assert "-" not in anchor.split(":~:", 1)[1] and "&" not in anchor  # the fragment's own syntax, escaped
+    (words,) = named_words(quote_anchor(1, "cut - and run, they said"))
+    assert words == "cut - and run, they said"  # a dash and a comma inside the words do not split them
 
 
 def test_undated_quotes_say_undated_not_nd() -> None:

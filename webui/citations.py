@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from casebook.models import Document, Entity
 
@@ -193,6 +193,35 @@ def quote_citation(
         f"“{text}” — {credit}, in “{title}”, {outlet}, {when}. {url}"
         f" (archived copy: {archived_url}; the quote in context: {paragraph_url})"
     )
+
+
+# A quote of more words than this is named in its link by its first and last few (a text fragment's start
+# and end): the link stays short enough to paste
+WHOLE_QUOTE_WORDS = 8
+QUOTE_EDGE_WORDS = 4
+
+
+def quote_anchor(paragraph: int, text: str) -> str:
+    """The fragment that opens a document at a quote: its paragraph and its words, ``p16:~:text=…``.
+
+    Paragraph numbers are the extraction's: a later extraction (``casebook reextract``) that breaks the page
+    into paragraphs differently renumbers them, and a published ``#p16`` then opens at other words. The text
+    fragment (read by current Chromium, Firefox and Safari) scrolls to the quote's own words wherever they
+    stand and highlights them; where the words are no longer found, the browser goes to the paragraph.
+    A long quote is named by its first and last words (``text=start,end``).
+    """
+    words = text.split()
+    if len(words) <= WHOLE_QUOTE_WORDS:
+        named = _fragment_text(" ".join(words))
+    else:
+        start, end = words[:QUOTE_EDGE_WORDS], words[-QUOTE_EDGE_WORDS:]
+        named = f"{_fragment_text(' '.join(start))},{_fragment_text(' '.join(end))}"
+    return f"p{paragraph}:~:text={named}"
+
+
+def _fragment_text(words: str) -> str:
+    """Words percent-encoded for a text fragment, where ``,``, ``&`` and ``-`` are its syntax."""
+    return quote(words, safe="").replace("-", "%2D")
 
 
 def neutralise(cell: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import request, url_for
 
 from indexer.search import SORTS, QueryError
-from webui.citations import neutralise, quote_citation, speaker_credit
+from webui.citations import neutralise, quote_anchor, quote_citation, speaker_credit
 from webui.context import external_url, sample_entities, search, settings, source_titles, store
 from webui.entities import gazetteer
 from webui.forms import FormError, date_errors, fix_all, query_error
@@ -101,7 +101,8 @@ def page_href(number: int) -> str:
 
 def cite(hits: list[dict[str, Any]]) -> None:
     """Give each hit what a reader cites it with: the speaker's full name and role on the article's date,
-    the paragraph it stands in, and the line "copy with source" puts on the clipboard."""
+    the paragraph it stands in (the link to it names the quote's words too: :func:`quote_anchor`), and the
+    line "copy with source" puts on the clipboard."""
     outlets = source_titles()
     known = gazetteer(settings().gazetteer_paths)
     names = store().entity_names(h["speaker_id"] for h in hits if h["speaker_id"])
@@ -117,10 +118,12 @@ def cite(hits: list[dict[str, Any]]) -> None:
         hit["paragraph"] = (
             paragraph_number(text, hit["start"]) if text is not None and hit["start"] is not None else None
         )
-        anchor = f"p{hit['paragraph']}" if hit["paragraph"] else None
+        hit["anchor"] = quote_anchor(hit["paragraph"], hit["text"]) if hit["paragraph"] else None
         hit["outlet"] = outlets.get(hit["source"], hit["source"])
         hit["archived_url"] = external_url("documents.archived_copy", doc_id=hit["doc_id"])
-        hit["paragraph_url"] = external_url("documents.document_page", doc_id=hit["doc_id"], _anchor=anchor)
+        hit["paragraph_url"] = external_url(
+            "documents.document_page", doc_id=hit["doc_id"], _anchor=hit["anchor"]
+        )
         hit["citation"] = quote_citation(
             hit["text"],
             hit["credit"],
