@@ -479,6 +479,27 @@ def test_one_word_marked_as_an_author_beside_a_full_name_is_no_author() -> None:
     assert doc.authors == ["Zackery Cuevas", "Ann Lee"]
 
 
+def test_a_scholarly_pages_authors_written_surname_first_are_whole_names() -> None:
+    """Highwire Press's ``citation_author`` and Dublin Core's ``DC.creator`` give one author a tag, surname
+    first ('Roy, Aniruddha', as arXiv writes them): each tag is one person, named as printed; split at the
+    comma, two authors 'Roy' and 'Aniruddha' were given for each."""
+    heads = (
+        '<meta name="citation_author" content="Roy, Aniruddha">'
+        '<meta name="citation_author" content="Berger, Emery D.">'
+        '<meta name="citation_author" content="van der Merwe, Marna">'
+        '<meta name="DC.creator" content="Jo Bloggs">'
+    )
+    body = (
+        f"<html><head><title>Model merging</title>{heads}</head><body><article><h1>Model merging</h1>"
+        + "".join(
+            f"<p>Paragraph {n} sets out how the merged models were compared and why.</p>" for n in range(5)
+        )
+        + "</article></body></html>"
+    )
+    doc = extract(page(body.encode(), "https://example.org/abs/1/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert doc.authors == ["Jo Bloggs", "Aniruddha Roy", "Emery D. Berger", "Marna van der Merwe"]
+
+
 @pytest.mark.parametrize(
     ("raw", "host", "expected"),
     [

@@ -233,6 +233,23 @@ def _names(text: str) -> list[str]:
     return names
 
 
+# 'Roy, Aniruddha', 'Berger, Emery D.', 'van der Merwe, Marna': a surname (with its particles), a comma,
+# then given names or initials
+_INVERTED_RE = re.compile(
+    r"\s*((?:(?:van|von|der|den|de|del|della|di|da|du|la|le|ter|ten)\s+)*[A-Z][\w'’-]+),"
+    r"\s*([A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*\.?){0,2})\s*"
+)
+
+
+def _uninverted(name: str) -> str:
+    """A name as a library catalogues it, surname first, as it is printed: 'Roy, Aniruddha' -> 'Aniruddha
+    Roy'. Scholarly pages (Highwire Press's ``citation_author``, read by Google Scholar: journals, arXiv,
+    repositories) and Dublin Core's ``DC.creator`` give one author a tag, written so; split at its comma,
+    each was two 'authors' ('Roy' and 'Aniruddha'). A name written in order is left as it is."""
+    match = _INVERTED_RE.fullmatch(name)
+    return f"{match[2]} {match[1]}" if match else name
+
+
 def clean_author(raw: str, site_names: list[str], host: str = "") -> list[str]:
     """'By John Pring Disability News Service 4th May 2017' -> ['John Pring']; ``host`` is the page's."""
     text = _HANDLE_RE.sub("", " ".join(raw.replace("\xa0", " ").split()))
@@ -292,9 +309,11 @@ def read_authors(
         if raw:
             break
     if not raw:
-        raw = meta(
-            tree, "author", "article:author", "dc.creator", "DC.creator", "parsely-author", "sailthru.author"
-        )
+        raw = [
+            *meta(tree, "author", "article:author"),
+            *map(_uninverted, meta(tree, "dc.creator", "citation_author")),  # one author a tag, surname first
+            *meta(tree, "parsely-author", "sailthru.author"),
+        ]
     marked = microdata.own(main, "author") if main is not None and not raw else []
     if marked:  # the main item's own: a question's asker (their name, not their reputation), not an answer's
         raw = [name for el in _one_byline(marked) for name in microdata.names(el)]
