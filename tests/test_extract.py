@@ -1289,6 +1289,30 @@ def test_a_story_trafilatura_keeps_in_a_wrapper_is_read_paragraph_by_paragraph()
     ]
 
 
+def test_a_list_item_of_prose_is_a_paragraph_of_its_own() -> None:
+    """A listicle kept as one list was one paragraph of up to 4,000 words: every quote in it cited by that
+    one paragraph. An item of prose (60 words or more) is a paragraph; the short items around it stay
+    together, an item a line; a list of short items is one paragraph, as before."""
+    entry = (
+        "Scope's helpline answered more calls about the work capability assessment than in any year before,"
+        " and its advisers say the questions have changed: claimants now ask what happens to their payments"
+        " while they wait, not how to fill in the form. Its chief executive said the waits had grown"
+        " longer every quarter since the spring, and that most callers had waited more than a month."
+    )
+    page_text = (
+        "<p>Three things stood out in the charities' figures this year.</p><ol>"
+        f"<li>Helplines</li><li>{entry}</li><li>Food banks</li><li>Tribunals</li></ol>"
+        "<p>The department said it would publish its own figures in the spring.</p>"
+        "<ul><li>Leeds</li><li>Bradford</li></ul><p>Both councils declined to comment on the figures.</p>"
+    )
+    doc = extract(page(_article_page(page_text), "https://news.example.org/helplines", NOW), "x")
+    paragraphs = doc.text.split("\n\n")
+    assert f"- {entry}" in paragraphs
+    assert paragraphs.index(f"- {entry}") == paragraphs.index("- Helplines") + 1
+    assert "- Food banks\n- Tribunals" in paragraphs
+    assert "- Leeds\n- Bradford" in paragraphs
+
+
 def test_a_line_read_out_of_order_does_not_stop_the_gaps_being_filled() -> None:
     """Seen on WCXB dev (a movers' roundup, a course list, service pages): trafilatura put a promotion the
     page prints at its foot first; taking each line's first block after the last one placed carried every

@@ -117,8 +117,8 @@ def _is_byline(para: str, authors: list[str]) -> bool:
 
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
     """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
-    a list's lines that show nothing but their marker."""
-    paras = [shown for shown in map(_without_bare_markers, paras) if shown]
+    a list's lines that show nothing but their marker. A list's items of prose become paragraphs."""
+    paras = [shown for para in paras for shown in map(_without_bare_markers, _prose_items(para)) if shown]
     kept = []
     last = len(paras) - 1
     for i, para in enumerate(paras):
@@ -133,6 +133,47 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
             continue
         kept.append(para)
     return kept
+
+
+# A list item this long is prose: a paragraph of its own (a listicle's entry, a numbered step of a guide)
+PROSE_ITEM_WORDS = 60
+
+
+def _prose_items(para: str) -> list[str]:
+    """A list (its items written '- ', as trafilatura writes them) holding items of prose, as paragraphs:
+    each such item alone, the short items between them together (a list is one paragraph, an item a line).
+
+    A listicle kept as one list was one paragraph of up to 4,000 words, and every quote in it was cited by
+    that one paragraph; a report's bullet points of 30 or 40 words stay a list. Split here, once the text
+    is read and its gaps filled: those place trafilatura's paragraphs in the page, and more paragraphs to
+    place would change what they find."""
+    if not para.startswith("- "):
+        return [para]
+    items: list[str] = []
+    for line in para.split("\n"):
+        if line.startswith("- ") or not items:
+            items.append(line)
+        else:
+            items[-1] += "\n" + line  # a line break inside the item, or a list inside it
+    if not any(_prose(item) for item in items):
+        return [para]
+    parts: list[str] = []
+    short: list[str] = []
+    for item in items:
+        if not _prose(item):
+            short.append(item)
+            continue
+        if short:
+            parts.append("\n".join(short))
+            short = []
+        parts.append(item)
+    if short:
+        parts.append("\n".join(short))
+    return parts
+
+
+def _prose(item: str) -> bool:
+    return len(_bare(item).split()) >= PROSE_ITEM_WORDS
 
 
 def _without_bare_markers(para: str) -> str:
