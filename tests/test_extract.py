@@ -15,7 +15,7 @@ from lxml import etree
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
-from indexer.extract.body import body_paragraphs, fill_gaps, not_comments
+from indexer.extract.body import body_paragraphs, fill_gaps, in_page_blocks, not_comments
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
@@ -1311,6 +1311,41 @@ def test_a_list_item_of_prose_is_a_paragraph_of_its_own() -> None:
     assert paragraphs.index(f"- {entry}") == paragraphs.index("- Helplines") + 1
     assert "- Food banks\n- Tribunals" in paragraphs
     assert "- Leeds\n- Bradford" in paragraphs
+
+
+def test_a_fallback_reading_run_together_is_read_in_the_pages_own_blocks() -> None:
+    """trafilatura's last resort gives a whole ``<article>`` as one paragraph (its blocks joined by spaces):
+    taken as the document where our reading found too little, a WCXB dev article of 5,000 words was one
+    paragraph and every quote in it was cited as paragraph 1. The page's blocks found in it, in order, are
+    its paragraphs, and words between them no block holds stay; a paragraph the page does not print in blocks
+    (a JSON-LD body) stays as it is."""
+    said = [
+        f"Paragraph {n} of the report says what the assessors were told to do and when." for n in range(40)
+    ]
+    tree = lxml.html.fromstring(
+        "<html><body><nav>Home</nav><article><h2>What the report found</h2>"
+        + "".join(f"<p>{line}</p>" for line in said)
+        + "<div>Share this</div></article><p>Paragraph 3 of the report says what the assessors were told"
+        " to do and when.</p></body></html>"
+    )
+    run_together = " ".join(
+        ["What the report found", *said[:20], "Words no block holds.", *said[20:], "Share this"]
+    )
+    assert (
+        in_page_blocks([run_together], tree)
+        == [
+            "What the report found",
+            *said[:20],
+            "Words no block holds.",  # not lost: between the blocks around it
+            *said[20:],
+            "Share this",
+        ]
+    )
+    with pytest.MonkeyPatch.context() as patch:  # a page of too many blocks to place is left as read
+        patch.setattr("indexer.extract.body.PLACING_BUDGET", len(run_together))
+        assert in_page_blocks([run_together], tree) == [run_together]
+    unprinted = " ".join(f"Sentence {n} of a body only the page's JSON-LD holds." for n in range(40))
+    assert in_page_blocks([unprinted, "A short one."], tree) == [unprinted, "A short one."]
 
 
 def test_a_line_read_out_of_order_does_not_stop_the_gaps_being_filled() -> None:

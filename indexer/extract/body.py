@@ -366,6 +366,87 @@ def fallback_paragraphs(tree: HtmlElement) -> list[str]:
     return []
 
 
+# A paragraph this long without a line break is a whole block of the page run together
+RUN_TOGETHER_WORDS = 300
+# Characters searched at most to place the page's blocks in one such paragraph (its length times the
+# blocks): a hostile page of thousands of near-identical blocks is left as trafilatura read it
+PLACING_BUDGET = 200_000_000
+
+
+def in_page_blocks(paras: list[str], tree: HtmlElement) -> list[str]:
+    """trafilatura's reading of the whole page with each paragraph run together back in the page's own
+    blocks, in their order.
+
+    Its last resorts give a whole ``<article>`` (or a JSON-LD body) as one paragraph: taken as the
+    document where our reading found too little (``extraction = "fallback"``), an article of 5,000 words
+    was one paragraph, every quote in it cited as paragraph 1. Where the page's blocks found in such a
+    paragraph (the longest run of them in the page's order) make up nine tenths of it, they are its
+    paragraphs, and the words between them stay as paragraphs of their own: not a word is lost. Otherwise
+    it stays as it is (a JSON-LD body the page does not print in blocks)."""
+    if not any(len(p.split()) >= RUN_TOGETHER_WORDS and "\n" not in p for p in paras):
+        return paras
+    body = tree.find(".//body")
+    blocks = paragraphs(body) if body is not None else []
+    out: list[str] = []
+    for para in paras:
+        if len(para.split()) < RUN_TOGETHER_WORDS or "\n" in para:
+            out.append(para)
+            continue
+        places = [i for i, ch in enumerate(para) if not ch.isspace()]  # key[k] is para[places[k]]
+        key = "".join(para[i] for i in places)
+        if len(key) * len(blocks) > PLACING_BUDGET:
+            out.append(para)
+            continue
+        run = _in_order(key, blocks)
+        if len(run) < 2 or sum(len(_squashed(b)) for _, b in run) < 0.9 * len(key):
+            out.append(para)
+            continue
+        done = 0
+        for at, block in run:
+            if at > done:
+                out.append(para[places[done] : places[at]].strip())  # words no block of the page holds
+            out.append(block)
+            done = at + len(_squashed(block))
+        if done < len(key):
+            out.append(para[places[done] :].strip())
+    return out
+
+
+def _in_order(key: str, blocks: list[str]) -> list[tuple[int, str]]:
+    """The longest run of ``blocks`` found in ``key`` in the same order, each at its first place there after
+    the block before it, with that place."""
+    found = [(key.find(_squashed(b)), b) for b in blocks]
+    found = [(at, b) for at, b in found if at >= 0]
+    ends: list[int] = []  # the smallest last place of a run of each length
+    tails: list[int] = []  # the index in ``found`` ending that run
+    before: list[int] = []
+    for i, (at, _block) in enumerate(found):
+        length = bisect_left(ends, at)
+        if length == len(ends):
+            ends.append(at)
+            tails.append(i)
+        else:
+            ends[length] = at
+            tails[length] = i
+        before.append(tails[length - 1] if length else -1)
+    run: list[tuple[int, str]] = []
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        run.append(found[i])
+        i = before[i]
+    run.reverse()
+    # blocks found at their first place may overlap (a short block inside a longer one): keep the first
+    kept: list[tuple[int, str]] = []
+    for at, block in run:
+        if not kept or at >= kept[-1][0] + len(_squashed(kept[-1][1])):
+            kept.append((at, block))
+    return kept
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
 def not_comments(paras: list[str], comments: list[Comment], elsewhere: str = "") -> list[str]:
     """Paragraphs that are not reader comments (a fallback reading can take a thread for the story).
 

@@ -19,7 +19,8 @@ out rather than guessing. The steps, cheap before expensive, each in its own mod
 * title, authors and the rest of the metadata come from the untouched tree (``title``, ``authors``,
   ``metadata``), trafilatura's own metadata only where the page says nothing;
 * where that pruning kept less than half of what plain trafilatura finds on the whole page, trafilatura's
-  reading is taken instead (``external``, ``extraction = "fallback"``): never below the library we build on;
+  reading is taken instead (``external``, ``extraction = "fallback"``): never below the library we build on
+  (a whole block it runs together into one paragraph is read back in the page's blocks: ``in_page_blocks``);
   on a forum thread, its reading with the replies, where ours (each reply headed by its writer and day)
   holds less than three quarters of it, unless every post, the opening one included, was read one by one;
 * the publication day comes from ``published`` (the page's timestamps in the source's time zone, the
@@ -50,6 +51,7 @@ from indexer.extract.body import (
     clean_paragraphs,
     fallback_paragraphs,
     fill_gaps,
+    in_page_blocks,
     not_comments,
     with_standfirst,
 )
@@ -188,7 +190,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     every_post = opening is not None and len(replies) == len(reply_items)
     if not every_post and ours < ratio * visible_words(tree):
         elsewhere = visible_text(_without(tree, found.items)) if found.items else ""
-        theirs = not_comments(read_whole_page(tree, url, replies=found.thread), comments, elsewhere)
+        theirs = in_page_blocks(read_whole_page(tree, url, replies=found.thread), tree)
+        theirs = not_comments(theirs, comments, elsewhere)
         theirs = clean_paragraphs(theirs, title, authors)
         if ours < ratio * words(" ".join(theirs)):
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
