@@ -23,6 +23,8 @@ from urllib.request import urlopen
 import pytest
 from conftest import ROOT
 
+from webui.citations import quote_anchor
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -432,9 +434,37 @@ def test_a_quote_link_opens_at_the_quote_where_its_paragraph_number_no_longer_ho
     phone.goto(renumbered)
     sync_api.expect(phone.locator(f"#p{hit['paragraph']}")).to_be_in_viewport()
     sync_api.expect(phone.locator("#p1")).not_to_be_in_viewport()
+    # a quote of two words is found by its link too
+    (short,) = json.loads(urlopen(server + "/api/quotes?q=%22not+happy%22&speaker=Liz+Sayce").read())[
+        "results"
+    ]
+    assert len(short["text"].split()) == 2 and short["paragraph"] >= 4
+    phone.goto("about:blank")
+    phone.goto(re.sub(r"#p\d+", "#p1", short["paragraph_url"]))
+    sync_api.expect(phone.locator(f"#p{short['paragraph']}")).to_be_in_viewport()
     phone.goto("about:blank")
     phone.goto(renumbered.split(":~:", 1)[0])  # the paragraph alone, as links were before, goes astray
     sync_api.expect(phone.locator("#p1")).to_be_in_viewport()
+
+
+def test_a_short_quotes_link_finds_it_where_it_was_said_not_where_its_words_stand_first(phone) -> None:  # noqa: ANN001
+    """ "not happy" said in paragraph 30 of an article that has the same words in paragraph 2: the words
+    before the quote in its link (``text=prefix-,...``) take the reader to paragraph 30."""
+    filler = "The committee heard evidence on the assessment contract from claimants and advisers. " * 12
+    paragraphs = [f"<p id='p{n}'>¶{n} {filler}</p>" for n in range(1, 41)]
+    paragraphs[1] = f"<p id='p2'>¶2 Claimants were not happy with the forms. {filler}</p>"
+    paragraphs[29] = "<p id='p30'>¶30 Liz Sayce said she was “<mark>not happy</mark>” with the reply.</p>"
+    phone.route("http://casebook.test/doc", lambda route: route.fulfill(
+        body="<!doctype html><html><body>" + "".join(paragraphs) + "</body></html>", content_type="text/html"
+    ))  # fmt: skip
+    with_context = quote_anchor(30, "not happy", "Liz Sayce said she was “")
+    phone.goto(f"http://casebook.test/doc#{with_context}")
+    sync_api.expect(phone.locator("#p30")).to_be_in_viewport()
+    phone.goto("about:blank")
+    phone.goto(
+        f"http://casebook.test/doc#{quote_anchor(30, 'not happy')}"
+    )  # the words alone: the first place
+    sync_api.expect(phone.locator("#p2")).to_be_in_viewport()
 
 
 def test_quotes_are_filtered_by_sources_chosen_by_name(page, server) -> None:  # noqa: ANN001

@@ -180,6 +180,8 @@ def test_a_quote_link_names_its_paragraph_and_its_words_so_renumbering_does_not_
     assert "-" not in anchor.split(":~:", 1)[1] and "&" not in anchor  # the fragment's own syntax, escaped
     (words,) = named_words(quote_anchor(1, "cut - and run, they said"))
     assert words == "cut - and run, they said"  # a dash and a comma inside the words do not split them
+    placed = quote_anchor(30, "not happy", "Liz Sayce said she was “")  # the last words before it go first
+    assert placed == "p30:~:text=she%20was%20%E2%80%9C-,not%20happy"
 
 
 def test_undated_quotes_say_undated_not_nd() -> None:

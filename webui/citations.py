@@ -199,16 +199,19 @@ def quote_citation(
 # and end): the link stays short enough to paste
 WHOLE_QUOTE_WORDS = 8
 QUOTE_EDGE_WORDS = 4
+QUOTE_CONTEXT_WORDS = 3  # words before the quote that place it
 
 
-def quote_anchor(paragraph: int, text: str) -> str:
+def quote_anchor(paragraph: int, text: str, before: str = "") -> str:
     """The fragment that opens a document at a quote: its paragraph and its words, ``p16:~:text=…``.
 
     Paragraph numbers are the extraction's: a later extraction (``casebook reextract``) that breaks the page
     into paragraphs differently renumbers them, and a published ``#p16`` then opens at other words. The text
     fragment (read by current Chromium, Firefox and Safari) scrolls to the quote's own words wherever they
     stand and highlights them; where the words are no longer found, the browser goes to the paragraph.
-    A long quote is named by its first and last words (``text=start,end``).
+    A long quote is named by its first and last words (``text=start,end``). ``before`` is the text of its
+    line up to the quote: its last few words go first (``text=prefix-,...``), so that a short quote ("not
+    happy") is found where it was said, not where the same words stand earlier in the article.
     """
     words = text.split()
     if len(words) <= WHOLE_QUOTE_WORDS:
@@ -216,6 +219,9 @@ def quote_anchor(paragraph: int, text: str) -> str:
     else:
         start, end = words[:QUOTE_EDGE_WORDS], words[-QUOTE_EDGE_WORDS:]
         named = f"{_fragment_text(' '.join(start))},{_fragment_text(' '.join(end))}"
+    context = " ".join(before.split()[-QUOTE_CONTEXT_WORDS:])
+    if context:
+        named = f"{_fragment_text(context)}-,{named}"
     return f"p{paragraph}:~:text={named}"
 
 

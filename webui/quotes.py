@@ -118,7 +118,10 @@ def cite(hits: list[dict[str, Any]]) -> None:
         hit["paragraph"] = (
             paragraph_number(text, hit["start"]) if text is not None and hit["start"] is not None else None
         )
-        hit["anchor"] = quote_anchor(hit["paragraph"], hit["text"]) if hit["paragraph"] else None
+        hit["anchor"] = None
+        if hit["paragraph"]:
+            line = text[: hit["start"]].rsplit("\n", 1)[-1]  # the quote's line, up to the quote
+            hit["anchor"] = quote_anchor(hit["paragraph"], hit["text"], line)
         hit["outlet"] = outlets.get(hit["source"], hit["source"])
         hit["archived_url"] = external_url("documents.archived_copy", doc_id=hit["doc_id"])
         hit["paragraph_url"] = external_url(
