@@ -120,7 +120,7 @@ def cite(hits: list[dict[str, Any]]) -> None:
         )
         hit["anchor"] = None
         if hit["paragraph"]:
-            line = text[: hit["start"]].rsplit("\n", 1)[-1]  # the quote's line, up to the quote
+            line = text[text.rfind("\n", 0, hit["start"]) + 1 : hit["start"]]  # its line, up to the quote
             hit["anchor"] = quote_anchor(hit["paragraph"], hit["text"], line)
         hit["outlet"] = outlets.get(hit["source"], hit["source"])
         hit["archived_url"] = external_url("documents.archived_copy", doc_id=hit["doc_id"])

@@ -248,9 +248,7 @@ def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int
     where: dict[str, list[int]] = {}
     for bi, (_, text) in enumerate(blocks):
         where.setdefault(norm(text)[:80], []).append(bi)
-    ends: list[int] = []  # ends[k]: the smallest block index ending a chain of k + 1 lines
-    chain: list[tuple[int, int, int]] = []  # (block index, paragraph index, previous link in ``chain``)
-    tails: list[int] = []  # tails[k]: the link in ``chain`` holding ends[k]
+    placings: list[tuple[int, int]] = []  # (block index, paragraph index): every block each line may be
     for pi, para in enumerate(paras):
         for line in para.split("\n"):
             key = norm(_bare(line))[:80]
@@ -260,20 +258,29 @@ def _placed(blocks: list[tuple[HtmlElement, str]], paras: list[str]) -> dict[int
             if len(copies) > _MOST_COPIES:
                 continue
             # a line's own blocks, last first, so that one line is never placed twice in a chain
-            for bi in reversed(copies):
-                k = bisect_left(ends, bi)
-                chain.append((bi, pi, tails[k - 1] if k else -1))
-                if k == len(ends):
-                    ends.append(bi)
-                    tails.append(len(chain) - 1)
-                else:
-                    ends[k], tails[k] = bi, len(chain) - 1
-    matched: dict[int, int] = {}
-    link = tails[-1] if tails else -1
-    while link >= 0:
-        bi, pi, link = chain[link]
-        matched[bi] = pi
-    return matched
+            placings.extend((bi, pi) for bi in reversed(copies))
+    return dict(placings[i] for i in _longest_rising([bi for bi, _ in placings]))
+
+
+def _longest_rising(values: list[int]) -> list[int]:
+    """The indices of a longest strictly rising run of ``values`` (not necessarily adjacent), in order."""
+    ends: list[int] = []  # ends[k]: the smallest value ending a run of k + 1
+    tails: list[int] = []  # tails[k]: the index of that value
+    before: list[int] = []  # before[i]: the index before ``i`` in its run, or -1
+    for i, value in enumerate(values):
+        k = bisect_left(ends, value)
+        before.append(tails[k - 1] if k else -1)
+        if k == len(ends):
+            ends.append(value)
+            tails.append(i)
+        else:
+            ends[k], tails[k] = value, i
+    run: list[int] = []
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        run.append(i)
+        i = before[i]
+    return run[::-1]
 
 
 def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
@@ -417,24 +424,7 @@ def _in_order(key: str, blocks: list[str]) -> list[tuple[int, str]]:
     the block before it, with that place."""
     found = [(key.find(_squashed(b)), b) for b in blocks]
     found = [(at, b) for at, b in found if at >= 0]
-    ends: list[int] = []  # the smallest last place of a run of each length
-    tails: list[int] = []  # the index in ``found`` ending that run
-    before: list[int] = []
-    for i, (at, _block) in enumerate(found):
-        length = bisect_left(ends, at)
-        if length == len(ends):
-            ends.append(at)
-            tails.append(i)
-        else:
-            ends[length] = at
-            tails[length] = i
-        before.append(tails[length - 1] if length else -1)
-    run: list[tuple[int, str]] = []
-    i = tails[-1] if tails else -1
-    while i >= 0:
-        run.append(found[i])
-        i = before[i]
-    run.reverse()
+    run = [found[i] for i in _longest_rising([at for at, _ in found])]
     # blocks found at their first place may overlap (a short block inside a longer one): keep the first
     kept: list[tuple[int, str]] = []
     for at, block in run:
