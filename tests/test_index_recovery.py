@@ -143,17 +143,42 @@ def test_a_rebuild_removes_folders_left_by_a_killed_rebuild_only(tmp_path: Path)
     abandoned = tmp_path / "index-20200101000000000000"
     abandoned.mkdir()
     (abandoned / BUILDING_MARK).write_text(str(gone.pid))
+    # An old index whose removal after a swap was cut short: its mark went when it was swapped in.
+    half_removed = tmp_path / "index-20200101000000000002"
+    half_removed.mkdir()
+    (half_removed / "_MAIN_1.toc").write_bytes(b"")
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     in_progress = tmp_path / "index-20200101000000000001"
     in_progress.mkdir()
     (in_progress / BUILDING_MARK).write_text(str(running.pid))
     try:
         index.rebuild([])
-        assert not abandoned.exists()
+        assert not abandoned.exists() and not half_removed.exists()
         assert in_progress.exists()  # another live process is still building it
         live = (tmp_path / "index").resolve()
         assert live.is_dir() and not (live / BUILDING_MARK).exists()
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["index", live.name, in_progress.name])
+        folders = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+        assert folders == sorted(["index", live.name, in_progress.name])
     finally:
         running.kill()
         running.wait()
+
+
+def test_a_swap_killed_after_the_link_leaves_a_live_index_not_a_rebuild(tmp_path: Path) -> None:
+    """Killed between the link swap and removing its mark, the live folder keeps its dead builder's mark:
+    it is still the live index (not swept), and no rebuild is said to be under way."""
+    import subprocess
+    import sys
+
+    from indexer.search.whoosh_backend import BUILDING_MARK
+
+    index = WhooshIndex(tmp_path / "index")
+    index.rebuild(entries(DOCS))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    live = (tmp_path / "index").resolve()
+    (live / BUILDING_MARK).write_text(str(gone.pid))
+    assert not index.rebuilding()
+    target = index.new_build()  # sweeps what was left behind
+    assert live.is_dir() and index.doc_count() == len(DOCS)
+    index.discard(target)

@@ -20,6 +20,7 @@ it and removes it.
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import logging
 import os
@@ -68,6 +69,7 @@ SCHEMA_VERSION = 6  # 3: positions packed as uint32 arrays (FastPositions), bloc
 # 6: the day the archive first fetched each page (colday, collected, collected_year, collected_month)
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another writer to finish
 BUILDING_MARK = ".building"  # in an index folder still being built: the builder's process id
+FOLDERS_LOCK = ".{name}.lock"  # beside the link: held while folders are made, swapped in or swept
 SEGMENT_TOKENS = 24_000_000  # words a rebuild holds in memory before writing a segment (~40,000 articles)
 META_FILE = "casebook-index.json"
 WRITER_FILE = "casebook-writer.json"
@@ -300,13 +302,31 @@ class WhooshIndex:
         return problems
 
     def _create_live(self) -> None:
-        target = self._new_folder()
-        _create_in(target)
-        (target / BUILDING_MARK).unlink()
-        self._point_to(target)
+        with self._folders_locked():
+            if self.exists():  # another process made it while this one waited
+                return
+            target = self._new_folder()
+            _create_in(target)
+            self._point_to(target)
+            (target / BUILDING_MARK).unlink()
+
+    @contextmanager
+    def _folders_locked(self) -> Iterator[None]:
+        """Hold the lock under which index folders are made, swapped in and swept (a file lock, let go by
+        the system when its holder dies). A sweep then sees every folder either marked by its builder, live,
+        or left behind: a process killed between any two steps of a swap leaves only the last kind."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lockfile = self.path.parent / FOLDERS_LOCK.format(name=self.path.name)
+        with open(lockfile, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _new_folder(self) -> Path:
-        """A new index folder, marked with the building process's id until it is swapped in."""
+        """A new index folder, marked with the building process's id until it is swapped in (made under
+        :meth:`_folders_locked`, so no sweep sees it before its mark)."""
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         target = self.path.parent / f"{self.path.name}-{stamp}"
         target.mkdir(parents=True)
@@ -314,16 +334,18 @@ class WhooshIndex:
         return target
 
     def _sweep_abandoned(self) -> list[Path]:
-        """Remove index folders a killed rebuild left behind: marked as building by a process that is gone.
-        A folder being built by a live process, and the live index, are left alone."""
+        """Remove the index folders a killed process left behind (called under :meth:`_folders_locked`).
+
+        Every folder beside the link is the live one, one being built by a live process (its mark), or left
+        behind: marked by a process that is gone, or unmarked (an old index whose removal was cut short, a
+        build killed as it was made or discarded). Only the first two are kept."""
         removed = []
         live = self.path.resolve() if self.path.is_symlink() else None
         for folder in self.path.parent.glob(f"{self.path.name}-*"):
-            mark = folder / BUILDING_MARK
-            if folder == live or not mark.is_file():
+            if folder == live or not folder.is_dir():
                 continue
             try:
-                builder = int(mark.read_text(encoding="ascii").strip())
+                builder = int((folder / BUILDING_MARK).read_text(encoding="ascii").strip())
             except (OSError, ValueError):
                 builder = 0
             if builder <= 0 or not pid_alive(builder):
@@ -454,9 +476,10 @@ class WhooshIndex:
     def new_build(self) -> Path:
         """A new, empty index folder beside the live one, marked as being built by this process (so
         :meth:`rebuilding` is true until :meth:`swap_in`); folders left by killed rebuilds are removed."""
-        for folder in self._sweep_abandoned():
-            log.info("removed %s, left by a rebuild that did not finish", folder)
-        target = self._new_folder()
+        with self._folders_locked():
+            for folder in self._sweep_abandoned():
+                log.info("removed %s, left by a rebuild that did not finish", folder)
+            target = self._new_folder()
         try:
             _create_in(target)
         except BaseException:
@@ -495,19 +518,25 @@ class WhooshIndex:
         return count
 
     def swap_in(self, target: Path) -> None:
-        """Make the built folder ``target`` the live index (an atomic link swap) and remove the old one."""
-        (target / BUILDING_MARK).unlink()
-        previous = self._point_to(target)
-        if previous is not None and previous != target.resolve():
-            shutil.rmtree(previous, ignore_errors=True)
+        """Make the built folder ``target`` the live index (an atomic link swap) and remove the old one.
+        Its mark goes once it is live: killed before that, it would otherwise be swept as left behind."""
+        with self._folders_locked():
+            previous = self._point_to(target)
+            (target / BUILDING_MARK).unlink()
+            if previous is not None and previous != target.resolve():
+                shutil.rmtree(previous, ignore_errors=True)
 
     def discard(self, target: Path) -> None:
         """Give up a build that will not be swapped in."""
         shutil.rmtree(target, ignore_errors=True)
 
     def rebuilding(self) -> bool:
-        """Whether a live process is building a new index folder beside this one."""
+        """Whether a live process is building a new index folder beside this one (the live folder is not
+        being built, whatever mark a swap killed half-way left in it)."""
+        live = self.path.resolve() if self.path.is_symlink() else None
         for folder in self.path.parent.glob(f"{self.path.name}-*"):
+            if folder == live:
+                continue
             try:
                 builder = int((folder / BUILDING_MARK).read_text(encoding="ascii").strip())
             except (OSError, ValueError):
