@@ -15,7 +15,7 @@ from lxml import etree
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
-from indexer.extract.body import body_paragraphs, fill_gaps, in_page_blocks, not_comments
+from indexer.extract.body import body_paragraphs, clean_paragraphs, fill_gaps, in_page_blocks, not_comments
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.markup import norm, visible_words
@@ -1311,6 +1311,51 @@ def test_a_list_item_of_prose_is_a_paragraph_of_its_own() -> None:
     assert paragraphs.index(f"- {entry}") == paragraphs.index("- Helplines") + 1
     assert "- Food banks\n- Tribunals" in paragraphs
     assert "- Leeds\n- Bradford" in paragraphs
+
+
+def test_a_blocks_lines_of_prose_are_paragraphs_and_an_address_stays_whole() -> None:
+    """A blog post written with line breaks for paragraphs (Blogger's editor; trafilatura makes one line
+    break of two) was one paragraph, every quote in it cited by paragraph 1. Its lines of prose are its
+    paragraphs, a heading line between them too; an address's short lines stay one paragraph."""
+    said = [
+        f"Paragraph {n}: the tribunal found that the assessor had not asked her how far she could walk on a"
+        " bad day, and that the report left out what her consultant had written about the pain."
+        for n in range(4)
+    ]
+    address = "Disability Rights UK<br>Plexal, 14 East Bay Lane<br>London E20 3BS"
+    page_text = (
+        f"<p>{said[0]}<br /><br />{said[1]}<br />What the DWP said<br />{said[2]}<br><br>{said[3]}</p>"
+        f"<p>{address}</p>"
+    )
+    doc = extract(
+        page(_article_page(page_text), "https://campaign.example.org/2024/01/appeal.html", NOW), "x"
+    )
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[:5] == [said[0], said[1], "What the DWP said", said[2], said[3]]
+    assert "Disability Rights UK\nPlexal, 14 East Bay Lane\nLondon E20 3BS" in paragraphs
+
+
+def test_a_list_among_lines_of_prose_stays_one_list_and_hand_wrapped_lines_stay_whole() -> None:
+    prose = [
+        f"Line {n} says the tribunal found the assessor had not asked how far she could walk on a bad day,"
+        " and that the report left out her consultant's letter."
+        for n in range(2)
+    ]
+    block = "\n".join([prose[0], "- Leeds", "- Bradford", prose[1], "| Council | Claims |", "| Leeds | 40 |"])
+    assert clean_paragraphs([block], "", []) == [
+        prose[0],
+        "- Leeds\n- Bradford",
+        prose[1],
+        "| Council | Claims |\n| Leeds | 40 |",
+    ]
+    wrapped = "\n".join(
+        f"line {n} of a report wrapped by hand at seventy characters or so, as" for n in range(6)
+    )  # a plain-text email or a <pre>'s lines: short, never split
+    assert clean_paragraphs([wrapped], "", []) == [wrapped]
+    heading_and_list = (
+        "HR actions to take\n- " + " ".join(["Track the time saved"] * 8) + "\n- Design new pathways"
+    )
+    assert clean_paragraphs([heading_and_list], "", []) == [heading_and_list]
 
 
 def test_a_fallback_reading_run_together_is_read_in_the_pages_own_blocks() -> None:

@@ -117,8 +117,15 @@ def _is_byline(para: str, authors: list[str]) -> bool:
 
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
     """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
-    a list's lines that show nothing but their marker. A list's items of prose become paragraphs."""
-    paras = [shown for para in paras for shown in map(_without_bare_markers, _prose_items(para)) if shown]
+    a list's lines that show nothing but their marker. A list's items of prose, and a block's lines of
+    prose, become paragraphs."""
+    paras = [
+        shown
+        for para in paras
+        for part in _prose_lines(para)
+        for shown in map(_without_bare_markers, _prose_items(part))
+        if shown
+    ]
     kept = []
     last = len(paras) - 1
     for i, para in enumerate(paras):
@@ -169,6 +176,38 @@ def _prose_items(para: str) -> list[str]:
         parts.append(item)
     if short:
         parts.append("\n".join(short))
+    return parts
+
+
+# A line this long is a paragraph's worth of prose, where a block's lines are mostly such lines
+PROSE_LINE_WORDS = 25
+
+
+def _prose_lines(para: str) -> list[str]:
+    """A block whose lines are mostly prose, as paragraphs: a line each.
+
+    A post written with line breaks for paragraphs (Blogger's editor, a CMS's text field, where trafilatura
+    makes one <br> of two) was one paragraph of up to 1,900 words, every quote in it cited by that one
+    paragraph. An address, a poem, code or text wrapped by hand is lines too, but short ones: a block stays
+    whole unless two of its lines, holding two thirds of its words, are of 25 words or more. A list or a
+    table in it (lines written '- ' or '| ') stays one paragraph, its items of prose left to
+    :func:`_prose_items`."""
+    if "\n" not in para or para.startswith(("- ", "| ")):
+        return [para]
+    lines = para.split("\n")
+    sizes = [len(line.split()) for line in lines if not line.startswith(("- ", "| "))]
+    long = [n for n in sizes if n >= PROSE_LINE_WORDS]
+    if len(long) < 2 or 3 * sum(long) < 2 * len(para.split()):
+        return [para]
+    parts: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        listed = line.startswith(("- ", "| "))
+        if listed and parts and parts[-1].startswith(line[:2]):
+            parts[-1] += "\n" + line  # the next item of a list, the next row of a table
+        else:
+            parts.append(line)
     return parts
 
 
