@@ -18,8 +18,10 @@ from indexer.extract.authors import clean_author, page_authors
 from indexer.extract.body import body_paragraphs, clean_paragraphs, fill_gaps, in_page_blocks, not_comments
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
-from indexer.extract.markup import norm, visible_words
+from indexer.extract.listing import index_teasers
+from indexer.extract.markup import norm, text_core, visible_words
 from indexer.extract.microdata import main_item, names, own, own_values
+from indexer.extract.prune import protected_elements, prune_chrome
 from indexer.extract.published import Published, thread_day
 from indexer.extract.stage import NotAnArticle, extract
 from indexer.extract.title import strip_site
@@ -2289,3 +2291,61 @@ def test_a_description_the_page_prints_only_in_a_rail_is_not_a_standfirst() -> N
     doc = extract(RawPage(url="https://agrar.example.de/news/a", body=html.encode(), fetched=NOW), "x")
     assert "In einem ersten Gespräch" not in doc.text
     assert doc.text.startswith("Absatz 0:")
+
+
+def test_teasers_are_pruned_where_they_stand_after_the_chrome_before_them_is_gone() -> None:
+    """What is learnt about the page (its teasers, its protected blocks) is carried to the pruned copy by
+    each element's place in the page. The teasers were carried over after the navigation, sidebars and
+    comment sections had been dropped from the copy, which shifted every place after them: other blocks
+    went, and the rail of teasers stayed."""
+
+    story = "".join(
+        f"<p>Paragraph {n} of the story says what the tribunal found and what the department said.</p>"
+        for n in range(8)
+    )
+    rail = "".join(
+        f"<div><h3><a href='https://news.example.org/other-{n}'>Other story {n}</a></h3>"
+        f"<span>{n + 1} May 2024</span><p>Teaser {n} says a little about another story.</p></div>"
+        for n in range(4)
+    )
+    tree = lxml.html.fromstring(
+        "<html><body><nav>" + "".join(f"<a href='/s{n}'>Section {n}</a>" for n in range(30)) + "</nav>"
+        f"<article><h1>The tribunal's ruling</h1>{story}</article><div class='more'>{rail}</div>"
+        "<p>Contact the newsroom about this story.</p></body></html>"
+    )
+    core = text_core(tree)
+    teasers = index_teasers(tree, "https://news.example.org/ruling", core)
+    assert len(teasers) == 4
+    pruned, _ = prune_chrome(tree, protected_elements(tree, core), teasers)
+    text = pruned.text_content()
+    assert "Teaser" not in text and "Other story" not in text
+    assert all(f"Paragraph {n} of the story" in text for n in range(8))
+    assert "Contact the newsroom" in text and "Section 3" not in text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # the page's own headline, linked to itself by a relative address, with its day
+        "<div><h1><a href='/posts/ruling'>The tribunal's ruling</a></h1><time>18 Dec 2025</time></div>",
+        # the writer's card: a heading linking to the author's page, the day beside it
+        "<div><div><h5><a href='/blog/author/jo-bloggs'>Jo Bloggs</a></h5></div><div>18 December 2025</div>"
+        "</div><h1>The tribunal's ruling</h1>",
+        # a notice linking elsewhere above the page's own headline and its day: no teaser takes them in
+        "<div><h2><a href='https://ads.example.com/'>Advertise here</a></h2><div><h1>The tribunal's ruling"
+        "</h1><p>Posted 18 December 2025</p></div></div>",
+    ],
+)
+def test_the_pages_own_headline_and_byline_are_no_teasers(header: str) -> None:
+    """A teaser is another page's headline with its day. The article's own header was taken for one (its
+    headline linked to itself by a relative address; a writer's card linking to the author's page; a block
+    widened round a notice's link until it held the page's headline), and went with the teasers: the page's
+    day with it."""
+
+    story = "".join(
+        f"<p>Paragraph {n} of the story says what the tribunal found and what the department said.</p>"
+        for n in range(8)
+    )
+    tree = lxml.html.fromstring(f"<html><body>{header}<div class='story'>{story}</div></body></html>")
+    teasers = index_teasers(tree, "https://news.example.org/posts/ruling", text_core(tree))
+    assert not any("ruling" in t.text_content() or "Jo Bloggs" in t.text_content() for t in teasers)

@@ -22,10 +22,10 @@ from casebook.models import Comment
 from indexer.extract.comments import paragraphs, tidy
 from indexer.extract.markup import (
     INVISIBLE,
-    MAIN_CONTENT_XPATH,
     SUBHEADINGS,
     in_article_proper,
     in_comments,
+    main_content,
     norm,
     shows,
     visible_text,
@@ -405,7 +405,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
 
 def fallback_paragraphs(tree: HtmlElement) -> list[str]:
     """When trafilatura finds nothing: the article body element's own paragraphs, if the page marks one."""
-    for el in MAIN_CONTENT_XPATH(tree):
+    for el in main_content(tree):
         paras = paragraphs(el)
         if len(" ".join(paras).split()) >= MIN_WORDS:
             return paras

@@ -43,8 +43,9 @@ from casebook.models import Comment
 from indexer.extract.markup import (
     ASIDE_RE,
     BLOCK_TAGS,
-    MAIN_CONTENT_TEST,
     RE_NS,
+    document_elements,
+    is_main_content,
     shows,
     text_core,
     words_between,
@@ -90,7 +91,6 @@ _POST_ID_RE = re.compile(r"^(?:elComment_|js-post-)\d+$")
 _PHPBB_POST_ID_RE = re.compile(r"^p\d+$")
 _BODYISH_RE = re.compile(r"content|text|body|message", re.IGNORECASE)
 _PINGBACK_CLASSES = {"pingback", "trackback"}
-_ARTICLE_MARKS = f"//h1 | //*[{MAIN_CONTENT_TEST}]"  # a block holding one of these is no sidebar
 _SIDEBAR_RE = re.compile(r"(?:^|\s)(?:sidebar|widget|secondary)(?:$|[\s_-])|recent-?comments", re.I)
 _PINGBACK_TEXT = re.compile(r"^\s*(?:pingback|trackback)\b", re.IGNORECASE)  # 'Pingback:', 'Pingback von'
 # WordPress prints a pingback as the linking post's excerpt between ellipses: '[…] excerpt […]'
@@ -592,9 +592,10 @@ def _holding_article(tree: HtmlElement, core: list[HtmlElement] | None) -> set[H
     """The blocks that hold the article: its prose (``core``), its headline and its marked body, with
     everything around them."""
     held = set(text_core(tree) if core is None else core)
-    for el in tree.xpath(_ARTICLE_MARKS):
-        held.add(el)
-        held.update(el.iterancestors())
+    for el in document_elements(tree):
+        if el.tag == "h1" or is_main_content(el):  # a block holding one of these is no sidebar
+            held.add(el)
+            held.update(el.iterancestors())
     return held
 
 

@@ -26,14 +26,14 @@ def meta(tree: HtmlElement, *names: str) -> list[str]:
 
     Microdata (itemprop) is read by the scoped readers instead: a sidebar list of other articles has it too.
     """
+    tags = [
+        ((el.get("property") or el.get("name") or "").lower(), (el.get("content") or "").strip())
+        for el in tree.iter("meta")
+    ]  # one walk of the page, not one a name
     values: list[str] = []
     for name in names:
-        for el in tree.iter("meta"):
-            key = el.get("property") or el.get("name") or ""
-            if key.lower() == name.lower():
-                content = (el.get("content") or "").strip()
-                if content:
-                    values.append(content)
+        wanted = name.lower()
+        values.extend(content for key, content in tags if key == wanted and content)
     return values
 
 

@@ -115,7 +115,7 @@ def _has_date(el: HtmlElement, heading: HtmlElement) -> bool:
 
 # A link to a person rather than to a page: forum software's profile URLs, and links marked as a user name
 _PROFILE_PATH_RE = re.compile(
-    r"/(?:members?|users?|u|profiles?)/[^/]+/?$|/(?:memberlist|member|profile)\.php$", re.IGNORECASE
+    r"/(?:members?|users?|u|profiles?|authors?)/[^/]+/?$|/(?:memberlist|member|profile)\.php$", re.IGNORECASE
 )
 _POSTER_MARK_RE = re.compile(r"(?:^|\s)(?:username|user-name|author)(?:\s|$)", re.IGNORECASE)
 
@@ -153,8 +153,8 @@ def index_teasers(
         if not links:
             continue
         href = (links[0].get("href") or "").strip()
-        if href.startswith("#") or (here and without_fragment(href) == here):
-            continue
+        if href.startswith("#") or (here and without_fragment(urljoin(page_url, href)) == here):
+            continue  # the page's own headline, linked to itself ('/posts/x' on https://site/posts/x)
         if _names_a_poster(links[0]) or _on_this_page(href, page_url, anchors):
             continue  # a forum post's heading: who wrote it, or the post's own permalink
         headings.append(heading)
@@ -164,7 +164,9 @@ def index_teasers(
     core_set = set(text_core(tree) if core is None else core)
 
     def alone(block: HtmlElement) -> bool:
-        return sum(1 for h in block.iter("h1", "h2", "h3", "h4", "h5") if h in heading_set) == 1
+        """One teaser's headline in ``block``, and not the page's own (an <h1> linking nowhere else)."""
+        held = [h for h in block.iter("h1", "h2", "h3", "h4", "h5") if h in heading_set or h.tag == "h1"]
+        return len(held) == 1 and held[0] in heading_set
 
     teasers: list[HtmlElement] = []
     for heading in headings:

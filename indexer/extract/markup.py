@@ -27,14 +27,39 @@ def cls_any(names: Iterable[str]) -> str:
     return " or ".join(cls(n) for n in names)
 
 
+def document_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Every element of ``tree``'s document, in document order: what an XPath's ``//*`` visits.
+
+    Tests over every element run here in Python rather than in XPath: a class token test
+    (``contains(concat(' ', normalize-space(@class), ' '), ' x ')``) or an EXSLT regular expression (a call
+    back into Python per element) costs libxml2 about four times what a loop with a compiled pattern does,
+    and the pruning ran such tests over every element of the page several times."""
+    return tree.getroottree().getroot().iter(etree.Element)
+
+
+def class_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any of ``names`` as a whole token of a class attribute, tokens parted as XPath's
+    normalize-space parts them (space, tab, CR, LF): the test :func:`cls_any` writes in XPath."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?:^|[ \t\r\n])(?:{alternatives})(?=[ \t\r\n]|$)")
+
+
 # The article itself, as themes mark it: never pruned, never a sidebar.
-MAIN_CONTENT_TEST = "@itemprop='articleBody' or " + cls_any(
-    [
-        "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
-        "article-body", "story-body", "td-post-content", "single-content", "article__body",
-    ]
+MAIN_CONTENT_CLASSES = (
+    "entry-content", "post-content", "article-content", "entry-body", "post-entry", "post-body",
+    "article-body", "story-body", "td-post-content", "single-content", "article__body",
 )  # fmt: skip
-MAIN_CONTENT_XPATH = etree.XPath("//*[" + MAIN_CONTENT_TEST + "]")
+_MAIN_CONTENT_CLASS_RE = class_pattern(MAIN_CONTENT_CLASSES)
+
+
+def is_main_content(el: HtmlElement) -> bool:
+    """The element a theme marks as the article's body (``itemprop=articleBody``, ``entry-content``...)."""
+    return el.get("itemprop") == "articleBody" or bool(_MAIN_CONTENT_CLASS_RE.search(el.get("class") or ""))
+
+
+def main_content(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements of the page marked as the article's body, in document order."""
+    return [el for el in document_elements(tree) if is_main_content(el)]
 
 
 def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
@@ -212,14 +237,27 @@ def text_core(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def in_copy(original: HtmlElement, elements: Iterable[HtmlElement], copy: HtmlElement) -> list[HtmlElement]:
-    """The elements of ``copy`` (a deepcopy of ``original``) standing where ``elements`` stand in it.
+    """The elements of ``copy`` (a deepcopy of ``original``, not yet changed) standing where ``elements``
+    stand in it.
 
     What is learnt once about a page (where its prose is, which blocks are teasers) carries over to the
     copies that pruning works on, without reading the page again.
     """
-    wanted = set(elements)
-    if not wanted:
-        return []
-    positions = [i for i, el in enumerate(original.iter()) if el in wanted]
+    return in_copies(original, copy, elements)[0]
+
+
+def in_copies(
+    original: HtmlElement, copy: HtmlElement, *groups: Iterable[HtmlElement]
+) -> list[list[HtmlElement]]:
+    """:func:`in_copy` for several groups, in one walk of each tree. All are found before the copy is
+    changed: an element's place is its position in the tree's walk, which a dropped block shifts."""
+    wanted = [set(group) for group in groups]
+    if not any(wanted):
+        return [[] for _ in wanted]
+    positions: list[list[int]] = [[] for _ in wanted]
+    for i, el in enumerate(original.iter()):
+        for group, found in zip(wanted, positions, strict=True):
+            if el in group:
+                found.append(i)
     nodes = list(copy.iter())
-    return [nodes[i] for i in positions if i < len(nodes)]
+    return [[nodes[i] for i in found if i < len(nodes)] for found in positions]

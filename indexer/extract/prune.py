@@ -14,17 +14,18 @@ import re
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract.markup import (
     BLOCK_TAGS,
-    MAIN_CONTENT_XPATH,
-    RE_NS,
     SUBHEADINGS,
     TEXT_CORE_SHARE,
+    class_pattern,
     cls_any,
+    document_elements,
+    in_copies,
     in_copy,
+    main_content,
     words,
 )
 
@@ -34,14 +35,30 @@ MAX_ELEMENTS = 30_000  # trafilatura slows quadratically past this; a real artic
 
 
 # Comment sections and reply forms (WordPress, WordPress.com, Disqus, Joomla-style widgets).
-_COMMENT_SECTION_XPATH = etree.XPath(
-    "//*[self::div or self::section or self::aside or self::ol or self::ul or self::form or self::h2"
-    " or self::h3 or self::h4 or self::p or self::nav or self::dl or self::li]["
-    "re:test(@id, '^(comments?|respond|disqus_thread|comments?[-_].*|reply-title|jc|jcomments)$', 'i') or "
-    "re:test(@class, '(^|\\s)(comments?|commentlist|comments?[-_][\\w-]*|jcomments|disqus[\\w-]*)(\\s|$)',"
-    " 'i')]",
-    namespaces=RE_NS,
+_COMMENT_SECTION_TAGS = frozenset(
+    ("div", "section", "aside", "ol", "ul", "form", "h2", "h3", "h4", "p", "nav", "dl", "li")
 )
+_COMMENT_SECTION_ID_RE = re.compile(
+    r"^(comments?|respond|disqus_thread|comments?[-_].*|reply-title|jc|jcomments)$", re.IGNORECASE
+)
+_COMMENT_SECTION_CLASS_RE = re.compile(
+    r"(^|\s)(comments?|commentlist|comments?[-_][\w-]*|jcomments|disqus[\w-]*)(\s|$)", re.IGNORECASE
+)
+
+
+def _comment_sections(tree: HtmlElement) -> list[HtmlElement]:
+    """Comment sections and reply forms, by their ids and classes, in document order."""
+    return [
+        el
+        for el in document_elements(tree)
+        if el.tag in _COMMENT_SECTION_TAGS
+        and (
+            _COMMENT_SECTION_ID_RE.search(el.get("id") or "")
+            or _COMMENT_SECTION_CLASS_RE.search(el.get("class") or "")
+        )
+    ]
+
+
 COMMENT_HEADING_RE = re.compile(
     r"^\s*(?:\d+|one|no|two|three)\s+(?:thoughts?|responses?|comments?|replies|reactions?)\b"
     r"|^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|add comment|join the discussion"
@@ -50,41 +67,83 @@ COMMENT_HEADING_RE = re.compile(
 )
 
 # Site chrome: cookie banners, sharing and "like" widgets, related posts, navigation, sidebars, forms.
-_CHROME_XPATH = etree.XPath(
-    "//script | //style | //noscript | //iframe | //nav | //aside | //template | //button"
-    " | //*[@role='navigation' or @role='complementary' or @role='banner' or @role='contentinfo'"
-    " or @role='dialog' or @aria-hidden='true']"
-    " | //*[self::div or self::section or self::p or self::span or self::ul or self::footer or self::header"
-    " or self::dialog or self::table][("
-    "re:test(@id, 'cookie|gdpr|consent|cc[-_]banner|eu[-_]law|sharing|share|social|sharedaddy|addtoany"
+_CHROME_TAGS = frozenset(("script", "style", "noscript", "iframe", "nav", "aside", "template", "button"))
+_CHROME_ROLES = frozenset(("navigation", "complementary", "banner", "contentinfo", "dialog"))
+_CHROME_CLASSED_TAGS = frozenset(("div", "section", "p", "span", "ul", "footer", "header", "dialog", "table"))
+_CHROME_ID_RE = re.compile(
+    "cookie|gdpr|consent|cc[-_]banner|eu[-_]law|sharing|share|social|sharedaddy|addtoany"
     "|related|jp-post-flair|jp-relatedposts|likes|sidebar|secondary|newsletter|subscribe|colophon"
-    "|masthead|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsense|^ad[-_]|popup|modal|login', 'i') or "
-    "re:test(@class, 'cookie|gdpr|consent|cc[-_]banner|cc-window|eu[-_]law|sharedaddy|sd-sharing|sd-like"
+    "|masthead|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsense|^ad[-_]|popup|modal|login",
+    re.IGNORECASE,
+)
+_CHROME_CLASS_RE = re.compile(
+    "cookie|gdpr|consent|cc[-_]banner|cc-window|eu[-_]law|sharedaddy|sd-sharing|sd-like"
     "|share|sharing|social|addtoany|a2a_kit|jp-relatedposts|related|likes-widget|sidebar"
     "|newsletter|subscribe|subscription|site-header|site-footer|breadcrumb|wpcnt|wpadvert|adsbygoogle"
     "|(^|\\s)ad(s|vert)?(\\s|$)|popup|modal|post-navigation|nav-links|navigation|pagination|login"
-    "|print-link|moduletable', 'i')"
-    # a widget is a sidebar's box, except in the page's main region, where page builders (SiteOrigin,
-    # HubSpot, Blogger's 'widget Blog', Drupal's main block) call the story's own blocks widgets
-    " or ((re:test(@id, 'widget', 'i') or re:test(@class, '(^|\\s)widget', 'i'))"
-    " and not(ancestor::main or ancestor::*[@role='main'])))]",
-    namespaces=RE_NS,
+    "|print-link|moduletable",
+    re.IGNORECASE,
 )
+_WIDGET_ID_RE = re.compile("widget", re.IGNORECASE)
+_WIDGET_CLASS_RE = re.compile("(^|\\s)widget", re.IGNORECASE)
 
-# Article furniture: bylines, "Posted in" / "Tagged" lines, author boxes, image captions.
-_FURNITURE_XPATH = etree.XPath(
-    "//figcaption | //h1[not(ancestor::*[@itemprop='articleBody' or "
-    f"{cls_any(['entry-content', 'post-content', 'article-content'])}])]"
-    " | //*[self::div or self::p or self::span or self::footer or self::header or self::dl or self::dd"
-    " or self::ul or self::section or self::address][("
-    "re:test(@class, '(^|\\s)(entry-meta|entry-footer|entry-utility|post-meta|postmeta|postmetadata"
-    "|post-info|post-details|meta-info|byline|by-line|posted-on|posted-by|entry-date|cat-links|tags-links"
-    "|post-categories|post-tags|tags|tag-links|categories|author-info|author-bio|author-box|about-author"
-    "|entry-author|article-info|article-meta|createdby|published|modified|hits|wp-caption-text"
-    "|wp-caption-dd|caption|blocks-gallery-caption|wp-element-caption|sharedaddy|tag-list)(\\s|$)', 'i')"
-    " or re:test(@id, '^(author-info|author-bio|entry-author-info)$', 'i'))]",
-    namespaces=RE_NS,
+
+def _chrome(tree: HtmlElement) -> list[HtmlElement]:
+    """Site chrome, in document order: scripts, navigation, side columns, dialogs, and blocks whose id or
+    class names a cookie banner, sharing, related posts, a sidebar, a newsletter box, a pop-up or the like.
+
+    A widget is a sidebar's box, except in the page's main region, where page builders (SiteOrigin,
+    HubSpot, Blogger's 'widget Blog', Drupal's main block) call the story's own blocks widgets."""
+    found = []
+    for el in document_elements(tree):
+        tag = el.tag
+        if tag in _CHROME_TAGS or el.get("role") in _CHROME_ROLES or el.get("aria-hidden") == "true":
+            found.append(el)
+        elif tag in _CHROME_CLASSED_TAGS:
+            ident, classes = el.get("id") or "", el.get("class") or ""
+            if _CHROME_ID_RE.search(ident) or _CHROME_CLASS_RE.search(classes):
+                found.append(el)
+            elif (_WIDGET_ID_RE.search(ident) or _WIDGET_CLASS_RE.search(classes)) and not any(
+                a.tag == "main" or a.get("role") == "main" for a in el.iterancestors()
+            ):
+                found.append(el)
+    return found
+
+
+# Article furniture: bylines, "Posted in" / "Tagged" lines, author boxes, image captions; and a headline
+# outside the marked article body.
+_FURNITURE_TAGS = frozenset(("div", "p", "span", "footer", "header", "dl", "dd", "ul", "section", "address"))
+_FURNITURE_CLASS_RE = re.compile(
+    r"(^|\s)(entry-meta|entry-footer|entry-utility|post-meta|postmeta|postmetadata"
+    r"|post-info|post-details|meta-info|byline|by-line|posted-on|posted-by|entry-date|cat-links|tags-links"
+    r"|post-categories|post-tags|tags|tag-links|categories|author-info|author-bio|author-box|about-author"
+    r"|entry-author|article-info|article-meta|createdby|published|modified|hits|wp-caption-text"
+    r"|wp-caption-dd|caption|blocks-gallery-caption|wp-element-caption|sharedaddy|tag-list)(\s|$)",
+    re.IGNORECASE,
 )
+_FURNITURE_ID_RE = re.compile(r"^(author-info|author-bio|entry-author-info)$", re.IGNORECASE)
+_POST_BODY_CLASS_RE = class_pattern(("entry-content", "post-content", "article-content"))
+
+
+def _furniture(tree: HtmlElement) -> list[HtmlElement]:
+    """Article furniture, in document order (see :func:`_chrome` for why a loop and not an XPath)."""
+    found = []
+    for el in document_elements(tree):
+        tag = el.tag
+        if tag == "figcaption":
+            found.append(el)
+        elif tag == "h1":
+            if not any(
+                a.get("itemprop") == "articleBody" or _POST_BODY_CLASS_RE.search(a.get("class") or "")
+                for a in el.iterancestors()
+            ):
+                found.append(el)
+        elif tag in _FURNITURE_TAGS and (
+            _FURNITURE_CLASS_RE.search(el.get("class") or "") or _FURNITURE_ID_RE.search(el.get("id") or "")
+        ):
+            found.append(el)
+    return found
+
 
 _JUNK_TEXT_RE = re.compile(
     r"^\s*(?:(?:this|our) (?:web)?site uses cookies|we use cookies|by continuing to (?:use|browse)"
@@ -100,7 +159,7 @@ def protected_elements(tree: HtmlElement, core: Iterable[HtmlElement]) -> set[Ht
         f"//h1[{cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
         " | //article//h1"
     )
-    for el in [*MAIN_CONTENT_XPATH(tree), *title_h1[:1]]:
+    for el in [*main_content(tree), *title_h1[:1]]:
         keep.add(el)
         keep.update(el.iterancestors())
     return keep
@@ -127,17 +186,18 @@ def prune_chrome(
     no section named as comments ('kb-comments'; ``comments.Found``), dropped where they are not the page's
     prose."""
     tree = deepcopy(original)
-    keep = set(in_copy(original, protected, tree))
-    _drop(in_copy(original, chosen, tree), set())
-    _drop(in_copy(original, comments, tree), keep)
-    _drop(_COMMENT_SECTION_XPATH(tree), keep)
+    kept, chosen, comments, teasers = in_copies(original, tree, protected, chosen, comments, teasers)
+    keep = set(kept)
+    _drop(chosen, set())
+    _drop(comments, keep)
+    _drop(_comment_sections(tree), keep)
     _drop(
         (h for h in tree.iter("h2", "h3", "h4") if COMMENT_HEADING_RE.match(h.text_content() or "")),
         keep,
     )
-    _drop(_CHROME_XPATH(tree), keep)
+    _drop(_chrome(tree), keep)
     # teasers of other pages (a headline linking elsewhere, with its own date): related / most-read rails
-    _drop(in_copy(original, teasers, tree), keep)
+    _drop(teasers, keep)
     # newsletter sign-up boxes inside the story: a short block around an e-mail field ("Get the latest news
     # straight to your inbox"), dropped whole, before the form alone goes and leaves its blurb behind
     _drop(
@@ -228,7 +288,7 @@ def truncate(tree: HtmlElement, url: str) -> None:
 def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlElement:
     """A copy without bylines, "Posted in"/"Tagged" lines, author boxes, headlines and image captions."""
     tree = deepcopy(original)
-    _drop(_FURNITURE_XPATH(tree), set(in_copy(original, protected, tree)))
+    _drop(_furniture(tree), set(in_copy(original, protected, tree)))
     _unwrap_layout_tables(tree)
     _take_out_textless_before_prose(tree)
     _unwrap_heading_anchors(tree)
