@@ -80,7 +80,9 @@ _ORG_WORDS = {
 _ADDRESS_RE = re.compile(r"^(?:[\w-]+\.)+(?:[a-z]{2}|com|org|net|info|edu|gov|blog|news|online)$", re.I)
 _ROLE_RE = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|staff|contributor|admin(?:istrator)?|team|desk|editorial"
-    r"|newsroom|webmaster|moderator|member)\b",  # a forum's ranks ('Titan Moderator', 'Member Joined')
+    # a forum's ranks ('Titan Moderator', 'Member Joined'); 'author', the field's own name: a label, or a
+    # template's key left unfilled ('page.head.extra.author')
+    r"|newsroom|webmaster|moderator|member|author)\b",
     re.I,
 )
 # A social media handle written after the name ('Williams Perdomo @wperdomod'): an address, not a name
@@ -303,7 +305,8 @@ def read_authors(
         for person in value if isinstance(value, list) else [value]:
             if isinstance(person, dict) and person.get("name"):
                 if "Organization" not in str(person.get("@type", "")):
-                    raw.append(str(person["name"]))
+                    name = person["name"]  # schema.org lets any value be a list: '"name": ["Jo Bloggs"]'
+                    raw.extend(str(n) for n in (name if isinstance(name, list) else [name]) if n)
             elif isinstance(person, str):
                 raw.append(person)
         if raw:
