@@ -482,6 +482,9 @@ def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> Non
             {"@type": "Person", "name": ["Sergio Martínez-Beltrán | The Texas Newsroom"]},
             ["Sergio Martínez-Beltrán"],
         ),
+        # a name that is no text at all (an object, a number) names nobody: never its Python spelling
+        ({"@type": "Person", "name": {"@id": "#writer"}}, []),
+        ({"@type": "Person", "name": [7, "Ann Lee"]}, ["Ann Lee"]),
     ],
 )
 def test_the_authors_json_ld_declares(declared: object, expected: list[str]) -> None:

@@ -306,7 +306,7 @@ def read_authors(
             if isinstance(person, dict) and person.get("name"):
                 if "Organization" not in str(person.get("@type", "")):
                     name = person["name"]  # schema.org lets any value be a list: '"name": ["Jo Bloggs"]'
-                    raw.extend(str(n) for n in (name if isinstance(name, list) else [name]) if n)
+                    raw.extend(n for n in (name if isinstance(name, list) else [name]) if isinstance(n, str))
             elif isinstance(person, str):
                 raw.append(person)
         if raw:
