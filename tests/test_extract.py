@@ -457,6 +457,9 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Reset-Author", [], []),
         ("Guest Author", [], []),
         ("Authorised Dealer", [], ["Authorised Dealer"]),  # not the word 'author': no label rule for it
+        # a header's account button, read as the byline by trafilatura's reading of a whole page (WCXB dev)
+        ("Sign In", [], []),
+        ("Subscribe", [], []),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

@@ -52,6 +52,15 @@ _FORM_LABELS = {
     "follow",
     "agencies",
     "datum",
+    # the account buttons a header prints ('Sign In'), taken for a byline by a reading of the whole page
+    "sign in",
+    "sign up",
+    "log in",
+    "log out",
+    "login",
+    "logout",
+    "register",
+    "subscribe",
 }
 # A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
 _DATE_IN_TEXT_RE = re.compile(
