@@ -1502,6 +1502,46 @@ def test_json_ld_strings_are_html_unescaped() -> None:
 
 
 @pytest.mark.parametrize(
+    ("declared", "categories", "tags", "day"),
+    [
+        # schema.org lets any value be a list or an object: a section or a keyword as a DefinedTerm, a day as
+        # a list or a value object
+        (
+            {
+                "articleSection": [{"@type": "DefinedTerm", "name": "PIP"}],
+                "keywords": [{"@type": "DefinedTerm", "name": "Sanctions"}, "Universal Credit"],
+                "datePublished": ["2024-03-05T10:00:00+00:00"],
+            },
+            ["PIP"],
+            ["Sanctions", "Universal Credit"],
+            date(2024, 3, 5),
+        ),
+        ({"datePublished": {"@value": "2024-03-05"}}, [], [], date(2024, 3, 5)),
+        # a reference, a flag or a number holds no text: never its Python spelling ("{'@id': '#s'}", "True")
+        ({"articleSection": {"@id": "#section"}, "keywords": True, "datePublished": 20240305}, [], [], None),
+        (
+            {"articleSection": [["Housing"]], "keywords": "PIP, sanctions"},
+            ["Housing"],
+            ["PIP", "sanctions"],
+            None,
+        ),
+    ],
+)
+def test_json_ld_values_of_every_shape_give_their_texts(
+    declared: dict, categories: list[str], tags: list[str], day: date | None
+) -> None:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Sanctions rise", **declared}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>'
+        "<h1>Sanctions rise</h1>"
+        + "<p>Sanctions on claimants rose again this quarter, the department's figures show.</p>" * 3
+        + "</article></body></html>"
+    )
+    doc = extract(RawPage(url="https://example.org/s", body=html.encode(), fetched=datetime.now(UTC)), "x")
+    assert (doc.categories, doc.tags, doc.published) == (categories, tags, day)
+
+
+@pytest.mark.parametrize(
     ("h1", "og", "expected"),
     [
         # a roofline, a section label, a date: the kicker in an element of its own is not the headline

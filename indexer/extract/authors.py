@@ -21,7 +21,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from indexer.extract import microdata
-from indexer.extract.declared import ld_values, meta
+from indexer.extract.declared import ld_texts, ld_values, meta
 from indexer.extract.markup import cls, cls_any, in_article_proper, norm, words_between
 from indexer.extract.months import MONTH_ALTERNATION
 from indexer.extract.published import MONTH
@@ -314,8 +314,7 @@ def read_authors(
         for person in value if isinstance(value, list) else [value]:
             if isinstance(person, dict) and person.get("name"):
                 if "Organization" not in str(person.get("@type", "")):
-                    name = person["name"]  # schema.org lets any value be a list: '"name": ["Jo Bloggs"]'
-                    raw.extend(n for n in (name if isinstance(name, list) else [name]) if isinstance(n, str))
+                    raw.extend(ld_texts(person["name"]))  # '"name": ["Jo Bloggs"]' is one name
             elif isinstance(person, str):
                 raw.append(person)
         if raw:

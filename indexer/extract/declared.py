@@ -143,6 +143,28 @@ def declares_thread(tree: HtmlElement, objects: list[dict[str, Any]]) -> bool:
     return any(_THREAD_TYPE_RE.search(el.get("itemtype", "")) for el in tree.xpath("//*[@itemtype]"))
 
 
+def ld_texts(value: Any) -> list[str]:
+    """The texts a JSON-LD value holds, in order: a string; each of a list's; an object's ``name`` (a
+    ``DefinedTerm``, a ``Person``) or ``@value`` (a value object). schema.org lets any property hold a list or
+    an object. Numbers, booleans and references (``{"@id": "#section"}``) hold no text: their Python spelling
+    ("True", "{'@id': '#section'}", "['Jo Bloggs']") was given as a category, a tag or an author's name.
+    """
+    out: list[str] = []
+    stack = [value]
+    while stack:  # no recursion: a hostile page's nesting is as deep as the JSON decoder allowed
+        node = stack.pop()
+        if isinstance(node, str):
+            if node.strip():
+                out.append(node)
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            inner = node.get("name", node.get("@value"))
+            if inner is not None:
+                stack.append(inner)
+    return out
+
+
 def ld_values(objects: list[dict[str, Any]], key: str, only_articles: bool = False) -> list[Any]:
     out = []
     for obj in objects:

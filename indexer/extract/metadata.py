@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from indexer.extract.declared import ld_values, meta
+from indexer.extract.declared import ld_texts, ld_values, meta
 from indexer.extract.markup import cls_any, in_article_proper, without_fragment
 
 log = logging.getLogger(__name__)
@@ -40,9 +40,10 @@ def article_scope(tree: HtmlElement) -> HtmlElement:
 def _terms(values: Iterable[Any]) -> list[str]:
     out: list[str] = []
     for value in values:
-        items = value if isinstance(value, list) else re.split(r"\s*,\s*", str(value))
+        # one string lists its terms between commas; a list or a JSON-LD object holds each apart
+        items = re.split(r"\s*,\s*", value) if isinstance(value, str) else ld_texts(value)
         for item in items:
-            item = " ".join(str(item).split())
+            item = " ".join(item.split())
             if item and len(item) < 80 and item.lower() not in (o.lower() for o in out):
                 out.append(item)
     return out

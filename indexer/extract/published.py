@@ -48,7 +48,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from indexer.extract import microdata
-from indexer.extract.declared import ld_values, meta
+from indexer.extract.declared import ld_texts, ld_values, meta
 from indexer.extract.markup import (
     ASIDE_RE,
     ancestors,
@@ -175,8 +175,8 @@ def _plausible(stamp: Stamp | None, fetched: datetime) -> bool:
 
 def _stamps(values: Iterable[Any], kind: str, tz: Zones, fetched: datetime) -> list[Stamp]:
     out = []
-    for value in values:
-        stamp = parse_timestamp(str(value), kind, tz)
+    for value in ld_texts(list(values)):  # a JSON-LD list or value object ({"@value": "2020-05-04"}) too
+        stamp = parse_timestamp(value, kind, tz)
         if _plausible(stamp, fetched):
             out.append(stamp)
     return out
@@ -722,7 +722,7 @@ def find_updated(
 ) -> date | None:
     """The last-updated day the page declares, if any."""
     tz = zones(timezones)
-    values = meta(tree, *_META_MODIFIED) + [str(v) for v in ld_values(ld, "dateModified")]
+    values = meta(tree, *_META_MODIFIED) + ld_texts(ld_values(ld, "dateModified"))
     values += [
         t.get("datetime") or t.get("content") or ""
         for t in scope.xpath(
