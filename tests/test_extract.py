@@ -420,6 +420,8 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Por Alberto Ávila", [], ["Alberto Ávila"]),
         ("Von Tomas Spahn Fr, 18. Oktober 2019", [], ["Tomas Spahn"]),
         ("Von Christian Thiele, 07 Dezember", [], ["Christian Thiele"]),
+        ("Interview: Julia Lauter", [], ["Julia Lauter"]),  # a magazine's credit labels, as 'Words by'
+        ("Text Harald Willenbrock", [], ["Harald Willenbrock"]),
         ("Di Maio", [], ["Di Maio"]),  # a surname's particle is no 'by'
         ("Name", [], []),  # a comment form's label
         # seen on WCXB dev pages without an author: a script template's placeholder, a role

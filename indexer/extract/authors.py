@@ -29,6 +29,7 @@ from indexer.extract.published import MONTH
 _AUTHOR_PREFIX_RE = re.compile(
     r"^\s*(?:(?:posted|written|words|report|reported|story|article|published)\s+by|by|authors?"
     r"|posted\s+on\s+.+?\s+by"
+    r"|interview|text"  # a magazine's credit labels ('Interview: Julia Lauter', 'Text: Harald Willenbrock')
     # the same words in the other languages of the web around the archive ('Von Vanessa Franke', 'Auteur
     # Anna Kubišta'); never 'de', 'di' or 'da', which begin surnames
     r"|(?:(?:verfasst|geschrieben)\s+)?von|autor(?:in|e)?|auteur|(?:écrit\s+)?par|(?:escrito\s+)?por|door"
