@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -54,7 +55,13 @@ _MAIN_CONTENT_CLASS_RE = class_pattern(MAIN_CONTENT_CLASSES)
 
 def is_main_content(el: HtmlElement) -> bool:
     """The element a theme marks as the article's body (``itemprop=articleBody``, ``entry-content``...)."""
-    return el.get("itemprop") == "articleBody" or bool(_MAIN_CONTENT_CLASS_RE.search(el.get("class") or ""))
+    return el.get("itemprop") == "articleBody" or _main_content_class(el.get("class") or "")
+
+
+@lru_cache(maxsize=4096)
+def _main_content_class(classes: str) -> bool:
+    """Remembered per class string: the test runs on every element of the page, several times."""
+    return bool(_MAIN_CONTENT_CLASS_RE.search(classes))
 
 
 def main_content(tree: HtmlElement) -> list[HtmlElement]:
@@ -213,6 +220,12 @@ TEXT_CORE_SHARE = 0.5  # a block holding this share of the page's paragraph word
 TEXT_CORE_MIN_WORDS = 40
 
 
+@lru_cache(maxsize=4096)
+def _commentish(ident: str, classes: str) -> bool:
+    """Remembered per id and class: every paragraph's ancestors are asked, the same ones many times over."""
+    return bool(COMMENTISH_RE.search(f"{ident} {classes}"))
+
+
 def text_core(tree: HtmlElement) -> list[HtmlElement]:
     """Every element holding at least half of the page's paragraph words (comment threads left out).
 
@@ -226,7 +239,7 @@ def text_core(tree: HtmlElement) -> list[HtmlElement]:
         if not n:
             continue
         chain = list(p.iterancestors())
-        if any(COMMENTISH_RE.search(f"{a.get('id') or ''} {a.get('class') or ''}") for a in chain):
+        if any(_commentish(a.get("id") or "", a.get("class") or "") for a in chain):
             continue
         total += n
         for ancestor in chain:
