@@ -489,6 +489,19 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         # a header's account button, read as the byline by trafilatura's reading of a whole page (WCXB dev)
         ("Sign In", [], []),
         ("Subscribe", [], []),
+        # trafilatura's pages: a publisher's imprint as the meta author (who, city, country), a company,
+        # a German day written alone; trafilatura's reading of the imprint splits it at its commas
+        ("hessenschau.de, Frankfurt, Germany", [], []),
+        ("GIROMATCH, Frankfurt a. M., Germany", [], []),
+        ("Kirche; Leben; Münster; Germany", [], []),
+        ("Jo Bloggs, Manchester, UK", [], ["Jo Bloggs"]),
+        ("Erin Spain", [], ["Erin Spain"]),  # a country in a name is no address
+        ("Wegewerk Gmbh", [], []),
+        ("Copyright Haufe-Lexware GmbH & Co KG", [], []),
+        ("Süddeutsche de GmbH", [], []),
+        ("Emily Co", [], ["Emily Co"]),  # 'Co' is a surname too
+        ("8. November 2021", [], []),
+        ("Fr, 18. Oktober 2019", [], []),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from indexer.extract import microdata
+from indexer.extract.country import country_names
 from indexer.extract.declared import ld_texts, ld_values, meta
 from indexer.extract.markup import cls, cls_any, in_article_proper, norm, words_between
 from indexer.extract.months import MONTH_ALTERNATION
@@ -66,7 +67,7 @@ _FORM_LABELS = {
 # A day written out in a byline in another language, year or not ('Fr, 18. Oktober 2019', '07 Dezember')
 _DATE_IN_TEXT_RE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})\b.*$"
     rf"|\s+{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?$"  # a day without its year, ending the line ('February 8')
     rf"|,?\s+(?:(?:mo|di|mi|do|fr|sa|so|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?\d{{1,2}}\.?\s+(?:{MONTH_ALTERNATION})\b\.?.*$",
@@ -130,6 +131,9 @@ _CALENDAR_WORDS = _MONTHS | {
     "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
     "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "today", "yesterday",
+    # German weekdays, short and in full ('Fr, 18. Oktober 2019' leaves 'Fr' once its date is cut)
+    "mo", "di", "mi", "do", "fr", "sa", "so", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+    "samstag", "sonntag",
 }  # fmt: skip
 _PARTICLES = {
     "de",
@@ -168,9 +172,20 @@ _BODY_NAME_RE = re.compile(
 )
 
 
+# A company's legal form ending its name ('Wegewerk GmbH', 'NATURSTROM AG', 'SmartEtailing Inc'): the web
+# agency, shop or publisher a page's meta tag names, not a person. Not 'Co', a surname ('Emily Co').
+_LEGAL_FORMS = {
+    "gmbh", "ag", "kg", "gbr", "ohg", "inc", "llc", "llp", "plc", "ltd", "limited", "corp", "corporation",
+    "pty", "srl", "sarl", "bv",
+}  # fmt: skip
+
+
 def _is_organisation(text: str) -> bool:
-    """'Work and Pensions Committee', 'Disability News Service': a body or an outlet, not a person."""
+    """'Work and Pensions Committee', 'Disability News Service', 'Wegewerk GmbH': a body, an outlet or a
+    company, not a person."""
     tokens = text.split()
+    if tokens and tokens[-1].lower().strip(".") in _LEGAL_FORMS:
+        return True  # whatever its other words ('Süddeutsche de GmbH', as trafilatura writes the address)
     if len(tokens) < 2 or not all(
         t[:1].isupper() or t.lower() in ("and", "of", "for", "the", "on", "&") for t in tokens
     ):
@@ -231,10 +246,27 @@ def _person(piece: str, first: bool) -> str | None:
     return " ".join(tokens)
 
 
+def _is_address(parts: list[str]) -> bool:
+    """Who, then where ('Jo Bloggs, Manchester, UK'), as a page's meta author gives its publisher's imprint
+    ('hessenschau.de, Frankfurt, Germany', 'GIROMATCH, Frankfurt a. M., Germany'): the parts of a byline
+    that end in a country. The city and the country are no one, and a one-word 'who' is the publisher."""
+    return len(parts) > 1 and parts[-1].lower().strip(" .") in country_names()
+
+
+def _who(parts: list[str]) -> list[str]:
+    """A byline trafilatura split at its separators, less an address's place (``_is_address``)."""
+    if not _is_address(parts):
+        return parts
+    return parts[:1] if " " in parts[0].strip() else []
+
+
 def _names(text: str) -> list[str]:
     """Split a cleaned byline into person names, dropping roles and outlet names glued on."""
     if _BODY_NAME_RE.match(text) and _is_organisation(text):
         return []  # 'Work and Pensions Committee' is one body, not 'Work' and 'Pensions Committee'
+    parts = re.split(r"\s*[,;]\s*", text)
+    if _is_address(parts):
+        return [name for name in _names(parts[0]) if " " in name]
     pieces = (
         _person(piece, i == 0) for i, piece in enumerate(re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text))
     )
@@ -352,7 +384,7 @@ def read_authors(
                 ]
                 break
     if not raw and traf_author:
-        raw = [part for part in re.split(r";\s*", traf_author) if part]
+        raw = _who([part for part in re.split(r";\s*", traf_author) if part])
     names: list[str] = []
     for value in raw:
         names.extend(clean_author(value, site_names, host))
@@ -447,5 +479,5 @@ def page_authors(traf_author: str | None, site_names: list[str], host: str = "")
     trafilatura splits a byline at 'and' into '; '-separated parts ('Work; Pensions Committee'): the parts are
     joined back with 'and' so that a body's name is read as one name, and dropped as a body.
     """
-    parts = [part.strip() for part in re.split(r";\s*", traf_author or "") if part.strip()]
+    parts = _who([part.strip() for part in re.split(r";\s*", traf_author or "") if part.strip()])
     return clean_author(" and ".join(parts), site_names, host) if parts else []

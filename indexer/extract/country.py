@@ -49,6 +49,29 @@ def _zone_table() -> dict[str, tuple[str, ...]]:
     return {code: tuple(names) for code, names in table.items()}
 
 
+@cache
+def country_names() -> frozenset[str]:
+    """The countries' English names, lower case, from the time zone database's ``iso3166.tab`` ('germany',
+    'united states'; 'Britain (UK)' gives 'britain' and 'uk'), and the two names it leaves out that
+    addresses use most, 'united kingdom' and 'usa'."""
+    for folder in TZPATH:
+        path = Path(folder) / "iso3166.tab"
+        if path.is_file():
+            break
+    else:
+        log.warning("no iso3166.tab in %s: a place in a byline is not told from a name", TZPATH)
+        return frozenset()
+    names = {"united kingdom", "usa"}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        name, _, bracket = line.split("\t")[1].strip().partition("(")
+        names.add(name.strip().lower())
+        if bracket.rstrip(")").isupper():  # a code ('UK'), not a qualifier ('Korea (South)')
+            names.add(bracket.rstrip(")").lower())
+    return frozenset(names)
+
+
 def country_zones(url: str) -> tuple[str, ...]:
     """The time zones of the country the address's domain names; none for a generic or unknown domain."""
     host = (urlsplit(url).hostname or "").rstrip(".")
