@@ -502,6 +502,11 @@ def test_by_2025_is_a_sentence_not_a_byline() -> None:
         ("Emily Co", [], ["Emily Co"]),  # 'Co' is a surname too
         ("8. November 2021", [], []),
         ("Fr, 18. Oktober 2019", [], []),
+        # a body named by its kind first is one body, not a name after its 'and' ('Pensions')
+        ("Department for Work and Pensions", [], []),
+        ("Department of Health and Social Care", [], []),
+        ("Jo Bloggs, Department for Work and Pensions", [], ["Jo Bloggs"]),
+        ("Trust Jones", [], ["Trust Jones"]),
     ],
 )
 def test_author_cleaning(raw: str, sites: list[str], expected: list[str]) -> None:

@@ -179,6 +179,12 @@ _LEGAL_FORMS = {
     "pty", "srl", "sarl", "bv",
 }  # fmt: skip
 
+# A body named by its kind first ('Department for Work and Pensions', 'Ministry of Justice', 'Center for Drug
+# Evaluation and Research'): split at its 'and', it read as the name 'Pensions'
+_BODY_FIRST_RE = re.compile(
+    r"^(?:the\s+)?(?i:" + "|".join(sorted(_BODY_END_WORDS)) + r")s?\s+(?:for|of|on)\s+(?:the\s+)?[A-Z]"
+)
+
 
 def _is_organisation(text: str) -> bool:
     """'Work and Pensions Committee', 'Disability News Service', 'Wegewerk GmbH': a body, an outlet or a
@@ -267,6 +273,8 @@ def _names(text: str) -> list[str]:
     parts = re.split(r"\s*[,;]\s*", text)
     if _is_address(parts):
         return [name for name in _names(parts[0]) if " " in name]
+    # 'Department for Work and Pensions' is one body too, not 'Department for Work' and 'Pensions'
+    text = ", ".join(part for part in parts if not _BODY_FIRST_RE.match(part))
     pieces = (
         _person(piece, i == 0) for i, piece in enumerate(re.split(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", text))
     )
