@@ -19,7 +19,7 @@ from indexer.extract.body import body_paragraphs, clean_paragraphs, fill_gaps, i
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.listing import index_teasers
-from indexer.extract.markup import norm, text_core, visible_words
+from indexer.extract.markup import norm, remembered, text_core, visible_words
 from indexer.extract.microdata import main_item, names, own, own_values
 from indexer.extract.parse import parse_html
 from indexer.extract.prune import protected_elements, prune_chrome
@@ -275,6 +275,22 @@ def test_a_page_wrapped_in_a_form_is_read_whole() -> None:
     assert doc.title == "PIP rules change"
     assert all(p in doc.text for p in paras)
     assert "abc" not in doc.text
+
+
+def test_class_tests_are_remembered_for_short_strings_only() -> None:
+    """A page repeats its class strings, so each test runs once per string; a hostile page's giant class
+    attribute is tested every time rather than kept in memory."""
+    calls: list[str] = []
+
+    @remembered
+    def sidebar(ident: str, classes: str) -> bool:
+        calls.append(classes)
+        return "sidebar" in classes
+
+    huge = "x " * 100_000 + "sidebar"
+    assert [sidebar("", "a sidebar"), sidebar("", "a sidebar"), sidebar("", "main")] == [True, True, False]
+    assert [sidebar("", huge), sidebar("", huge)] == [True, True]
+    assert calls == ["a sidebar", "main", huge, huge]
 
 
 @pytest.mark.parametrize("cut", [0.25, 0.5, 0.75, 0.9])

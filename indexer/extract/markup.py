@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 RE_NS = {"re": "http://exslt.org/regular-expressions"}
+T = TypeVar("T")
 
 
 def cls(name: str) -> str:
@@ -53,14 +55,30 @@ MAIN_CONTENT_CLASSES = (
 _MAIN_CONTENT_CLASS_RE = class_pattern(MAIN_CONTENT_CLASSES)
 
 
+_REMEMBERED_LENGTH = 256  # a longer id or class is rare, and a hostile page's 4 MB one must not be kept
+
+
+def remembered(test: Callable[..., T]) -> Callable[..., T]:
+    """``test`` of an element's id and class strings, remembered per string (a page repeats a few hundred
+    class strings over thousands of elements): strings up to ``_REMEMBERED_LENGTH`` only, so the memory kept
+    stays small whatever the pages hold."""
+    cached = lru_cache(maxsize=4096)(test)
+
+    @wraps(test)
+    def call(*strings: str) -> T:
+        return cached(*strings) if sum(map(len, strings)) <= _REMEMBERED_LENGTH else test(*strings)
+
+    return call
+
+
 def is_main_content(el: HtmlElement) -> bool:
     """The element a theme marks as the article's body (``itemprop=articleBody``, ``entry-content``...)."""
     return el.get("itemprop") == "articleBody" or _main_content_class(el.get("class") or "")
 
 
-@lru_cache(maxsize=4096)
+@remembered
 def _main_content_class(classes: str) -> bool:
-    """Remembered per class string: the test runs on every element of the page, several times."""
+    """Remembered (the test runs on every element of the page, several times)."""
     return bool(_MAIN_CONTENT_CLASS_RE.search(classes))
 
 
@@ -220,9 +238,9 @@ TEXT_CORE_SHARE = 0.5  # a block holding this share of the page's paragraph word
 TEXT_CORE_MIN_WORDS = 40
 
 
-@lru_cache(maxsize=4096)
+@remembered
 def _commentish(ident: str, classes: str) -> bool:
-    """Remembered per id and class: every paragraph's ancestors are asked, the same ones many times over."""
+    """Remembered (every paragraph's ancestors are asked, the same ones many times over)."""
     return bool(COMMENTISH_RE.search(f"{ident} {classes}"))
 
 

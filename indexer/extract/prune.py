@@ -13,7 +13,6 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -27,6 +26,7 @@ from indexer.extract.markup import (
     in_copies,
     in_copy,
     main_content,
+    remembered,
     words,
 )
 
@@ -110,7 +110,7 @@ def _chrome(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-@lru_cache(maxsize=4096)
+@remembered
 def _chrome_name(ident: str, classes: str) -> str | None:
     """What an id and class name: "chrome", "widget" or nothing. Remembered: a page repeats the same few
     hundred class strings over thousands of elements, and these searches were 5% of extraction's time."""
