@@ -9,6 +9,9 @@ database lists each country's zones (``zone.tab``, beside the zones ``zoneinfo``
 zones (Brazil, Spain with the Canaries) has them all, and a timestamp's day is taken in them only where they
 all agree on it (:func:`indexer.extract.published.parse_timestamp`).
 
+The database's list of countries (``iso3166.tab``) also names them: a byline that ends in one is an
+address, not a name (``indexer.extract.authors``).
+
 Domains of countries sold for other uses (``.io``, ``.co``, ``.tv``, ``.me``: Google's list of country
 codes it treats as generic, and the few later ones in the same use) name no country.
 """
@@ -30,21 +33,25 @@ GENERIC_USE = frozenset(
 DOMAIN_TO_CODE = {"uk": "GB"}  # the one country whose domain is not its ISO 3166 code
 
 
+def _rows(name: str, without: str) -> list[list[str]]:
+    """The tab-separated rows of the time zone database's table ``name`` (``zone.tab``, ``iso3166.tab``),
+    comments left out; none, and a warning saying what goes ``without`` it, where no such table is found."""
+    for folder in TZPATH:
+        path = Path(folder) / name
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return [line.split("\t") for line in lines if "\t" in line and not line.startswith("#")]
+    log.warning("no %s in %s: %s", name, TZPATH, without)
+    return []
+
+
 @cache
 def _zone_table() -> dict[str, tuple[str, ...]]:
     """Each country code's zones, from the time zone database's ``zone.tab`` (empty where none is found)."""
-    for folder in TZPATH:
-        path = Path(folder) / "zone.tab"
-        if path.is_file():
-            break
-    else:
-        log.warning("no zone.tab in %s: UTC timestamps of unregistered sites keep their UTC day", TZPATH)
-        return {}
     table: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        code, _coordinates, name, *_ = line.split("\t")
+    for code, _coordinates, name, *_ in _rows(
+        "zone.tab", "UTC timestamps of unregistered sites keep their UTC day"
+    ):
         table.setdefault(code, []).append(name)
     return {code: tuple(names) for code, names in table.items()}
 
@@ -54,18 +61,9 @@ def country_names() -> frozenset[str]:
     """The countries' English names, lower case, from the time zone database's ``iso3166.tab`` ('germany',
     'united states'; 'Britain (UK)' gives 'britain' and 'uk'), and the two names it leaves out that
     addresses use most, 'united kingdom' and 'usa'."""
-    for folder in TZPATH:
-        path = Path(folder) / "iso3166.tab"
-        if path.is_file():
-            break
-    else:
-        log.warning("no iso3166.tab in %s: a place in a byline is not told from a name", TZPATH)
-        return frozenset()
     names = {"united kingdom", "usa"}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "\t" not in line:
-            continue
-        name, _, bracket = line.split("\t")[1].strip().partition("(")
+    for _code, country, *_ in _rows("iso3166.tab", "a place in a byline is not told from a name"):
+        name, _, bracket = country.strip().partition("(")
         names.add(name.strip().lower())
         if bracket.rstrip(")").isupper():  # a code ('UK'), not a qualifier ('Korea (South)')
             names.add(bracket.rstrip(")").lower())
