@@ -357,6 +357,16 @@ def test_pages_without_an_article(body: bytes) -> None:
     assert "\n" not in str(info.value)
 
 
+def test_binary_data_labelled_html_is_no_article_but_a_stray_control_character_is_no_matter() -> None:
+    """A server labels an image ``text/html``: its printable runs, read as text in the page's body, were
+    kept as an article of gibberish. A real page with a stray control character is still read."""
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 64
+    with pytest.raises(NotAnArticle, match=r"not an HTML page \(binary data\): https://example.org/photo"):
+        extract(page(jpeg, "https://example.org/photo", NOW), "x")
+    stray = _article_page(STORY.replace("six months", "six\x1f months"))
+    assert "claimants waited" in extract(page(stray, "https://example.org/story", NOW), "x").text
+
+
 @pytest.mark.parametrize("content_type", ["application/pdf", "image/jpeg", "application/json", "text/css"])
 def test_non_html_content_types(content_type: str) -> None:
     body = (FIXTURES / "no_date.html").read_bytes()
@@ -1378,6 +1388,21 @@ def test_a_story_trafilatura_keeps_in_a_wrapper_is_read_paragraph_by_paragraph()
         "The tail after the wrapper.",
         "The provider will recruit more assessors.",
     ]
+
+
+def test_text_standing_straight_in_the_body_is_read_from_its_first_line() -> None:
+    """A short page whose text stands straight in ``<body>``, between ``<br>``s (old sites, notices), is
+    read by trafilatura's last resort as one ``<span>``: its leading text, the page's first line, was left
+    out (mozilla/readability's test page of one word, 'Test', was refused as having no text at all)."""
+    notice = (
+        "<html><head><title>Notice</title></head><body>\n  The tribunal sits again on Monday.<br><br>"
+        "Claimants should bring their letters.</body></html>"
+    )
+    doc = extract(page(notice.encode(), "https://news.example.org/notice", NOW), "x")
+    assert doc.text == "The tribunal sits again on Monday.\n\nClaimants should bring their letters."
+    assert doc.extraction == "uncertain"
+    one_word = extract(page(b"<html><body>\n  Test\n</body></html>", "https://news.example.org/t", NOW), "x")
+    assert (one_word.text, one_word.extraction) == ("Test", "uncertain")
 
 
 def test_a_list_item_of_prose_is_a_paragraph_of_its_own() -> None:

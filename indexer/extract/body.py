@@ -76,12 +76,15 @@ def body_paragraphs(body: etree._Element | None) -> list[str]:
     if body is None:
         return []
     out: list[str] = []
-    _blocks(body, out)
+    _blocks(body, out, top=True)
     return out
 
 
-def _blocks(parent: etree._Element, out: list[str]) -> None:
-    if parent.text and parent.text.strip() and parent.tag == "div":
+def _blocks(parent: etree._Element, out: list[str], top: bool = False) -> None:
+    """``parent``'s blocks into ``out``; its own leading text too where it is a wrapper (a ``div``) or the
+    body itself: trafilatura's last resort gives a page whose text stands straight in ``<body>`` (old
+    sites' text between ``<br>``s) as one ``<span>`` whose leading text is the page's first paragraph."""
+    if parent.text and parent.text.strip() and (top or parent.tag == "div"):
         out.append(tidy(parent.text))
     for child in parent:
         tail, child.tail = child.tail, None

@@ -36,6 +36,20 @@ def not_html(content_type: str | None, body: bytes) -> str | None:
     return mime or "unknown content type"
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+BINARY_SAMPLE = 8192  # characters looked at: the start of the page
+BINARY_SHARE = 0.01  # of them control characters: no page of text holds that many
+
+
+def looks_binary(text: str) -> bool:
+    """Whether decoded "HTML" is binary data: an image or an archive a server labelled ``text/html``. Its
+    bytes decode to characters like any others, and its printable runs, read as text standing in the page's
+    body, were kept as an article of gibberish. Text, in any encoding decoded right, holds next to no
+    control characters (tab, line and page breaks apart); a few stray ones are tolerated."""
+    sample = text[:BINARY_SAMPLE]
+    return len(_CONTROL_RE.findall(sample)) > BINARY_SHARE * len(sample)
+
+
 # Every element of the tree as an ``HtmlElement``, chosen inside lxml. lxml.html's own lookup is a Python call
 # for each element object made (3.1 million of them on 150 pages, about 8% of extraction's time, trafilatura's
 # passes over our tree included) only to give forms and inputs their own classes, which nothing here uses.

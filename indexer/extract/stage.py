@@ -74,7 +74,7 @@ from indexer.extract.metadata import (
     read_language,
     read_tags,
 )
-from indexer.extract.parse import decode_page, not_html, parse_html
+from indexer.extract.parse import decode_page, looks_binary, not_html, parse_html
 from indexer.extract.prune import (
     landmarks_opened,
     protected_elements,
@@ -118,6 +118,8 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
     if what is not None:
         raise NotAnArticle(f"not an HTML page ({what}): {url}")
     text = decode_page(page)
+    if looks_binary(text):
+        raise NotAnArticle(f"not an HTML page (binary data): {url}")
     tree = parse_html(text)
     if tree is None or not tree.xpath("//body//text()[normalize-space()]"):
         raise NotAnArticle(f"empty page, no text: {url}")
