@@ -1390,6 +1390,24 @@ def test_a_story_trafilatura_keeps_in_a_wrapper_is_read_paragraph_by_paragraph()
     ]
 
 
+def test_no_words_are_cut_from_the_middle_of_a_sentence() -> None:
+    """trafilatura's precision mode deletes a span classed 'link' (CBS News sets every link of its prose
+    so) or styled with a border (pasted rich text: ``box-sizing: border-box``), wherever it stands: the
+    sentence closed over the gap ('Biden, whose support has among black voters'), a misquotation. A span
+    inside a sentence keeps its words; one standing alone as its block is still trafilatura's to judge."""
+    said = (
+        'Biden, whose support <span class="link"><a href="/polls/">has dropped in recent polls</a></span>,'
+        ' still leads among <span style="box-sizing: border-box; margin: 0px">disabled voters</span> in'
+        " the state, according to the survey published by the campaign group on Monday morning."
+    )
+    body = STORY + f"<p>{said}</p>"
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert (
+        "Biden, whose support has dropped in recent polls, still leads among disabled voters in the state"
+        in doc.text
+    )
+
+
 def test_text_standing_straight_in_the_body_is_read_from_its_first_line() -> None:
     """A short page whose text stands straight in ``<body>``, between ``<br>``s (old sites, notices), is
     read by trafilatura's last resort as one ``<span>``: its leading text, the page's first line, was left

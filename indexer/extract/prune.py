@@ -304,8 +304,66 @@ def prune_furniture(original: HtmlElement, protected: set[HtmlElement]) -> HtmlE
     _take_out_textless_before_prose(tree)
     _unwrap_heading_anchors(tree)
     _take_out_markers_in_headings(tree)
+    _keep_sentences_whole(tree)
     _paragraphs_at_double_breaks(tree)
     return tree
+
+
+# What trafilatura's precision mode deletes wherever it stands (its ``PRECISION_DISCARD_XPATH``): an element
+# whose class or id is 'link' (a whole token) or starts or ends a token with 'bottom', or whose inline style
+# names a border.
+_DISCARDED_NAME_RE = re.compile(r"(^|\s)link(\s|$)|(^|\s)bottom|bottom(\s|$)")
+
+
+def _keep_sentences_whole(tree: HtmlElement) -> None:
+    """Keep trafilatura's precision mode from cutting words out of the middle of a sentence.
+
+    That mode deletes a ``<span>`` by its class or style as if it were a block of page furniture. Inside
+    a paragraph it takes words out and leaves the sentence closed over the gap: CBS News sets each link
+    in its prose in ``<span class="link">`` ('Biden, whose support ___ among black voters'), pasted rich
+    text carries ``style="box-sizing: border-box"`` on its runs (8 WCXB dev articles lost words so), and
+    a sentence with words missing is a misquotation. A span with words of its block before it and
+    anything shown after it is part of a sentence: the names and style that send it to that deletion are
+    taken off this copy of the page. A span that stands alone in its block is left to trafilatura."""
+    for span in tree.iter("span"):
+        named = [k for k in ("class", "id") if _DISCARDED_NAME_RE.search(span.get(k) or "")]
+        styled = "border" in (span.get("style") or "")
+        if (named or styled) and _inside_a_sentence(span):
+            for key in named + (["style"] if styled else []):
+                del span.attrib[key]
+
+
+_SENTENCE_HOLDERS = frozenset((*BLOCK_TAGS, "td", "th", "body"))  # where a sentence ends, whatever follows
+
+
+def _inside_a_sentence(el: HtmlElement) -> bool:
+    """Whether ``el`` has words of its block before it and anything shown after it (a word, a stop)."""
+    before = after = False
+    node = el
+    while not (before and after):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        after = after or any(
+            _shown(sib.tail) or (sib is not node and _shown(sib.text_content()))
+            for sib in (node, *node.itersiblings())
+        )
+        before = before or any(
+            _has_word(sib.text_content()) or _has_word(sib.tail) for sib in node.itersiblings(preceding=True)
+        )
+        before = before or _has_word(parent.text)
+        if parent.tag in _SENTENCE_HOLDERS:
+            break
+        node = parent
+    return before and after
+
+
+def _shown(text: str | None) -> bool:
+    return bool(text) and not text.isspace()
+
+
+def _has_word(text: str | None) -> bool:
+    return bool(text) and any(ch.isalnum() for ch in text)
 
 
 def _paragraphs_at_double_breaks(tree: HtmlElement) -> None:
