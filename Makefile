@@ -64,12 +64,15 @@ test-fast: setup
 # (the htmldate repository: its evaluation pages and their days) are sets kept apart: measured beside plain
 # trafilatura and htmldate, never tuned on. TRAFBENCH=/path (trafilatura's tests/ folder: its evaluation
 # pages with their snippets, titles, authors, days and comments) is trafilatura's home ground, looked at.
+# READABILITY=/path (a checkout of mozilla/readability: its test pages with the article text its maintainers
+# accepted) is a further public set, measured beside plain trafilatura, not tuned on page by page.
 # SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
 WCXB ?=
 AEB ?=
 HTMLDATE ?=
 TRAFBENCH ?=
 COMMENTS ?=
+READABILITY ?=
 SPEED_REF ?=
 eval: setup
 	@status=0; \
@@ -78,6 +81,8 @@ eval: setup
 	else echo "WCXB not given: 'make eval WCXB=/path/to/wcxb' scores the public WCXB dev split too"; fi; \
 	if [ -n "$(AEB)" ]; then $(BIN)/python tests/eval_aeb.py "$(AEB)" || status=1; \
 	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi; \
+	if [ -n "$(READABILITY)" ]; then $(BIN)/python tests/eval_readability.py "$(READABILITY)" || status=1; \
+	else echo "READABILITY not given: 'make eval READABILITY=/path/to/readability' scores its test pages too"; fi; \
 	if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)" || status=1; \
 	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi; \
 	if [ -n "$(TRAFBENCH)" ]; then $(BIN)/python tests/eval_trafbench.py "$(TRAFBENCH)" $(if $(HTMLDATE),--htmldate "$(HTMLDATE)") || status=1; \
