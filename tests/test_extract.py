@@ -15,7 +15,14 @@ from lxml import etree
 from casebook.errors import CasebookError
 from casebook.models import Comment, Document, RawPage
 from indexer.extract.authors import clean_author, page_authors
-from indexer.extract.body import body_paragraphs, clean_paragraphs, fill_gaps, in_page_blocks, not_comments
+from indexer.extract.body import (
+    body_paragraphs,
+    clean_paragraphs,
+    fill_gaps,
+    in_page_blocks,
+    not_comments,
+    unglued,
+)
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
 from indexer.extract.listing import index_teasers
@@ -1406,6 +1413,27 @@ def test_no_words_are_cut_from_the_middle_of_a_sentence() -> None:
         "Biden, whose support has dropped in recent polls, still leads among disabled voters in the state"
         in doc.text
     )
+
+
+def test_words_run_together_are_put_apart_where_the_page_shows_them_apart() -> None:
+    """trafilatura's fallback reading loses a space standing alone between two inline elements ('Ankush
+    Duacontributed' on mozilla/readability's firefox-nightly-blog). A word the page never shows, made of
+    two it shows side by side, gets its space back; a word the page shows (a soft hyphen parts none, and
+    'were' is 'we’re' without its apostrophe), a number, or a word made of two the page never shows side by
+    side stays as it is."""
+    html = (
+        "<html><body><ul><li><b>Ankush Dua</b> <i>contributed a fix</i> to the cleanup, see our"
+        "<a href='/g'><span>&nbsp;</span>affiliate guidelines</a>; 12 34, the accumu&shy;lation we’re in."
+        "</li></ul></body></html>"
+    )
+    paras = [
+        "Ankush Duacontributed a fix to the cleanup, see ouraffiliate guidelines; 1234 and Duacleanup, the"
+        " accumulation were in."
+    ]
+    assert unglued(paras, lxml.html.fromstring(html), html) == [
+        "Ankush Dua contributed a fix to the cleanup, see our affiliate guidelines; 1234 and Duacleanup, the"
+        " accumulation were in."
+    ]
 
 
 def test_text_standing_straight_in_the_body_is_read_from_its_first_line() -> None:

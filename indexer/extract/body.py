@@ -596,3 +596,42 @@ def _in_a_rail(el: HtmlElement) -> bool:
     Class names are not read: a German theme's 'teaser-text' is the standfirst (a 'Teaser' in German
     newsrooms), where an English one's 'teaser' is a card."""
     return any(a.tag in ("a", "nav", "aside") or in_comments(a) for a in (el, *el.iterancestors()))
+
+
+_WORD_RE = re.compile(r"\w+")
+# what a reader does not see between two letters: a soft hyphen, zero-width characters, C1 controls
+_UNSEEN_RE = re.compile("[\u0080-\u009f\u00ad\u200b-\u200d\u2060\ufeff]")
+_APOSTROPHE_RE = re.compile("['\u2019\u02bc]")
+
+
+def unglued(paras: list[str], tree: HtmlElement, source: str) -> list[str]:
+    """The paragraphs with words run together put apart where the page itself shows them apart.
+
+    trafilatura's fallback reading (its readability port, which it prefers on some pages) loses a space
+    standing alone between two inline elements: 'Ankush Dua</b> <i>contributed' came out 'Ankush
+    Duacontributed', 'see our</span> <a>affiliate' 'see ouraffiliate'. Search cannot find such a word and a
+    quote carries it. Every word of the body comes from the page, so a word the page never shows, which two
+    words the page shows side by side make, was run together: the space goes back between them. Only words
+    with a letter in them (numbers are written too many ways), and a run of several (a rating's
+    'starstarstar') is put apart at its first join only. A soft hyphen ('accumu&shy;lation') parts no
+    word."""
+    shown = _UNSEEN_RE.sub("", tree.text_content()).casefold()
+    page = _WORD_RE.findall(shown)
+    # every way the page writes a word: as it came (the tree may be cleaned by now), as shown, and without
+    # its apostrophes ('we’re' read as 'were' is no word run together)
+    seen = {*_WORD_RE.findall(source.casefold()), *page, *_WORD_RE.findall(_APOSTROPHE_RE.sub("", shown))}
+    joins: dict[str, int] = {}
+    for first, second in zip(page, page[1:], strict=False):
+        joins.setdefault(first + second, len(first))
+    if not joins:
+        return paras
+
+    def apart(match: re.Match[str]) -> str:
+        word = match.group(0)
+        key = word.casefold()
+        at = joins.get(key)
+        if key in seen or at is None or len(key) != len(word) or not any(ch.isalpha() for ch in word):
+            return word
+        return f"{word[:at]} {word[at:]}"
+
+    return [_WORD_RE.sub(apart, para) for para in paras]

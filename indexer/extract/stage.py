@@ -53,6 +53,7 @@ from indexer.extract.body import (
     fill_gaps,
     in_page_blocks,
     not_comments,
+    unglued,
     with_standfirst,
 )
 from indexer.extract.comments import (
@@ -201,6 +202,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
             paras, extraction = theirs, "fallback"
     if opening is None and not replies:
         paras = with_standfirst(tree, paras, _descriptions(tree, ld), title)
+    paras = unglued(paras, tree, text)
     body_text = "\n\n".join(paras)
     count = words(body_text)
     opened = landmarks_opened(body_tree) if not count else None
