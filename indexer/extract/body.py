@@ -615,23 +615,35 @@ def unglued(paras: list[str], tree: HtmlElement, source: str) -> list[str]:
     with a letter in them (numbers are written too many ways), and a run of several (a rating's
     'starstarstar') is put apart at its first join only. A soft hyphen ('accumu&shy;lation') parts no
     word."""
+    asked = {w.casefold() for para in paras for w in _WORD_RE.findall(para)}
     shown = _UNSEEN_RE.sub("", tree.text_content()).casefold()
-    page = _WORD_RE.findall(shown)
-    # every way the page writes a word: as it came (the tree may be cleaned by now), as shown, and without
-    # its apostrophes ('we’re' read as 'were' is no word run together)
-    seen = {*_WORD_RE.findall(source.casefold()), *page, *_WORD_RE.findall(_APOSTROPHE_RE.sub("", shown))}
-    joins: dict[str, int] = {}
-    for first, second in zip(page, page[1:], strict=False):
-        joins.setdefault(first + second, len(first))
+    words = set(_WORD_RE.findall(shown))
+    unseen = {w for w in asked - words if any(ch.isalpha() for ch in w)}
+    if unseen:
+        # every other way the page writes a word: without its apostrophes ('we’re' read as 'were' is no
+        # word run together), and as it came (the tree may be cleaned by now)
+        unseen -= set(_WORD_RE.findall(_APOSTROPHE_RE.sub("", shown)))
+        written = source.casefold()
+        unseen = {w for w in unseen if w not in written}
+    joins = {w: at for w in unseen if (at := _shown_apart(w, shown, words))}
     if not joins:
         return paras
 
     def apart(match: re.Match[str]) -> str:
         word = match.group(0)
-        key = word.casefold()
-        at = joins.get(key)
-        if key in seen or at is None or len(key) != len(word) or not any(ch.isalpha() for ch in word):
-            return word
-        return f"{word[:at]} {word[at:]}"
+        at = joins.get(word.casefold())
+        return word if at is None or len(word) != len(word.casefold()) else f"{word[:at]} {word[at:]}"
 
     return [_WORD_RE.sub(apart, para) for para in paras]
+
+
+def _shown_apart(word: str, shown: str, words: set[str]) -> int | None:
+    """Where ``word`` parts into two of the ``words`` that ``shown`` prints side by side (only spaces or
+    marks between them), if it does: the first such place."""
+    for at in range(1, len(word)):
+        if word[:at] not in words or word[at:] not in words:
+            continue
+        pattern = rf"(?<!\w){re.escape(word[:at])}\W+{re.escape(word[at:])}(?!\w)"
+        if re.search(pattern, shown):
+            return at
+    return None
