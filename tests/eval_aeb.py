@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,6 +86,74 @@ def page_f1(c: Counts) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+@dataclass
+class SideBySide:
+    """One run of a set two ways, page by page: Casebook's ``extract`` and plain trafilatura, timed apart.
+
+    Every public set's scorer reads its pages its own way and hands each here, so all of them count refusals,
+    time, score and report alike (the report is the lines ``make eval`` prints and the tests read).
+    """
+
+    ours: list[Counts] = field(default_factory=list)
+    plain: list[Counts] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    kept: Counter[str] = field(default_factory=Counter)
+    losses: list[tuple[float, str, float, float]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: {"casebook": 0.0, "trafilatura": 0.0})
+
+    def add(self, name: str, gold: str, page: RawPage, source: str, html: str | bytes) -> None:
+        """Score one page: ``page`` through Casebook (refused counts as empty), ``html`` through trafilatura
+        as AEB's runner calls it (``trafilatura.extract(html, include_comments=False)``; bytes are decoded as
+        trafilatura decodes them)."""
+        started = time.perf_counter()
+        try:
+            doc = extract(page, source=source)
+        except NotAnArticle as exc:
+            text = ""
+            self.refused.append(f"{name}: {str(exc).split(': http')[0]}")
+        else:
+            text = doc.text
+            self.kept[doc.extraction] += 1
+        self.seconds["casebook"] += time.perf_counter() - started
+        started = time.perf_counter()
+        baseline = trafilatura.extract(html, include_comments=False) or ""
+        self.seconds["trafilatura"] += time.perf_counter() - started
+        self.ours.append(counts(gold, text))
+        self.plain.append(counts(gold, baseline))
+        ours, plain = page_f1(self.ours[-1]), page_f1(self.plain[-1])
+        self.losses.append((plain - ours, name, ours, plain))
+
+    def report(self, title: str, data: Path, command: str, worst: int) -> int:
+        """Print the table, refusals, the ``worst`` pages against trafilatura and the targets; 1 if one is
+        missed."""
+        pages = len(self.ours)
+        mine, theirs = scores(self.ours), scores(self.plain)
+        print(f"{title}: Casebook beside plain trafilatura, one run")
+        print(f"data: {data}; machine: {platform.machine()}, Python {platform.python_version()},"
+              f" trafilatura {trafilatura.__version__}")  # fmt: skip
+        print(f"command: {command}\n")
+        print(f"{pages} pages             casebook  trafilatura")
+        for label, a, b in zip(("precision", "recall", "F1"), mine, theirs, strict=True):
+            print(f"body {label:<14}  {a:8.3f}  {b:11.3f}")
+        print(f"refused (counted as empty)  {len(self.refused):3d} ({len(self.refused) / pages:.1%})")
+        print("kept: " + ", ".join(f"{k} {v}" for k, v in sorted(self.kept.items())))
+        print(f"pages/s: casebook {pages / self.seconds['casebook']:.1f},"
+              f" trafilatura {pages / self.seconds['trafilatura']:.1f}")  # fmt: skip
+        for line in self.refused:
+            print(f"  refused: {line}")
+        if worst:
+            print(f"\nworst {worst} pages against trafilatura (page F1: loss, casebook, trafilatura):")
+            for loss, name, a, b in sorted(self.losses, reverse=True)[:worst]:
+                print(f"  {loss:6.3f}  {a:.3f}  {b:.3f}  {name}")
+        missed = []
+        if len(self.refused) > MAX_REFUSED * pages:
+            missed.append(f"refused {len(self.refused)} pages (target: at most {MAX_REFUSED:.0%})")
+        if mine[2] < theirs[2] + F1_MARGIN:
+            missed.append(f"body F1 {mine[2]:.3f} < trafilatura's {theirs[2]:.3f} + {F1_MARGIN}")
+        print("\ntargets: " + ("; ".join(missed) + ": MISSED" if missed else "all met"))
+        return 1 if missed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -98,63 +167,15 @@ def main(argv: list[str] | None = None) -> int:
             f"eval_aeb: no ground-truth.json in {args.aeb}: give the benchmark's folder (AEB=...)"
         )
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
-    ours: list[Counts] = []
-    plain: list[Counts] = []
-    refused: list[str] = []
-    kept: Counter[str] = Counter()
-    losses: list[tuple[float, str, float, float]] = []
-    seconds = {"casebook": 0.0, "trafilatura": 0.0}
+    run = SideBySide()
     for n, (key, gold) in enumerate(sorted(truth.items()), 1):
         body = gzip.decompress((args.aeb / "html" / f"{key}.html.gz").read_bytes())
-        started = time.perf_counter()
-        try:
-            page = RawPage(url=gold["url"], body=body, fetched=datetime.now(UTC), content_type=UTF8)
-            doc = extract(page, source="aeb")
-        except NotAnArticle as exc:
-            text = ""
-            refused.append(f"{gold['url']}: {str(exc).split(': http')[0]}")
-        else:
-            text = doc.text
-            kept[doc.extraction] += 1
-        seconds["casebook"] += time.perf_counter() - started
-        started = time.perf_counter()
-        baseline = (
-            trafilatura.extract(body.decode("utf-8"), include_comments=False) or ""
-        )  # the runner's call
-        seconds["trafilatura"] += time.perf_counter() - started
-        ours.append(counts(gold["articleBody"], text))
-        plain.append(counts(gold["articleBody"], baseline))
-        losses.append(
-            (page_f1(plain[-1]) - page_f1(ours[-1]), gold["url"], page_f1(ours[-1]), page_f1(plain[-1]))
-        )
+        page = RawPage(url=gold["url"], body=body, fetched=datetime.now(UTC), content_type=UTF8)
+        run.add(gold["url"], gold["articleBody"], page, "aeb", body.decode("utf-8"))
         if n % 50 == 0:
             print(f"  {n}/{len(truth)} pages", file=sys.stderr, flush=True)
-
-    mine, theirs = scores(ours), scores(plain)
-    print("AEB (scrapinghub/article-extraction-benchmark): Casebook beside plain trafilatura, one run")
-    print(f"data: {args.aeb}; machine: {platform.machine()}, Python {platform.python_version()},"
-          f" trafilatura {trafilatura.__version__}")  # fmt: skip
-    print(f"command: python tests/eval_aeb.py {args.aeb}\n")
-    print(f"{len(truth)} pages             casebook  trafilatura")
-    for name, a, b in zip(("precision", "recall", "F1"), mine, theirs, strict=True):
-        print(f"body {name:<14}  {a:8.3f}  {b:11.3f}")
-    print(f"refused (counted as empty)  {len(refused):3d} ({len(refused) / len(truth):.1%})")
-    print("kept: " + ", ".join(f"{k} {v}" for k, v in sorted(kept.items())))
-    print(f"pages/s: casebook {len(truth) / seconds['casebook']:.1f},"
-          f" trafilatura {len(truth) / seconds['trafilatura']:.1f}")  # fmt: skip
-    for line in refused:
-        print(f"  refused: {line}")
-    if args.worst:
-        print(f"\nworst {args.worst} pages against trafilatura (page F1: loss, casebook, trafilatura):")
-        for loss, url, a, b in sorted(losses, reverse=True)[: args.worst]:
-            print(f"  {loss:6.3f}  {a:.3f}  {b:.3f}  {url}")
-    missed = []
-    if len(refused) > MAX_REFUSED * len(truth):
-        missed.append(f"refused {len(refused)} pages (target: at most {MAX_REFUSED:.0%})")
-    if mine[2] < theirs[2] + F1_MARGIN:
-        missed.append(f"body F1 {mine[2]:.3f} < trafilatura's {theirs[2]:.3f} + {F1_MARGIN}")
-    print("\ntargets: " + ("; ".join(missed) + ": MISSED" if missed else "all met"))
-    return 1 if missed else 0
+    title = "AEB (scrapinghub/article-extraction-benchmark)"
+    return run.report(title, args.aeb, f"python tests/eval_aeb.py {args.aeb}", args.worst)
 
 
 if __name__ == "__main__":
