@@ -65,7 +65,8 @@ test-fast: setup
 # trafilatura and htmldate, never tuned on. TRAFBENCH=/path (trafilatura's tests/ folder: its evaluation
 # pages with their snippets, titles, authors, days and comments) is trafilatura's home ground, looked at.
 # READABILITY=/path (a checkout of mozilla/readability: its test pages with the article text its maintainers
-# accepted) is a further public set, measured beside plain trafilatura, not tuned on page by page.
+# accepted) is a further public set, measured beside plain trafilatura, not tuned on page by page; so is
+# CLEANPORTAL=/path (a checkout of ppke-nlpg/CleanPortalEval: news portal pages, their text marked by hand).
 # SPEED_REF=<commit> (with WCXB) times extraction against that commit's, page by page in one process.
 WCXB ?=
 AEB ?=
@@ -73,6 +74,7 @@ HTMLDATE ?=
 TRAFBENCH ?=
 COMMENTS ?=
 READABILITY ?=
+CLEANPORTAL ?=
 SPEED_REF ?=
 eval: setup
 	@status=0; \
@@ -83,6 +85,8 @@ eval: setup
 	else echo "AEB not given: 'make eval AEB=/path/to/aeb' scores the public AEB pages too"; fi; \
 	if [ -n "$(READABILITY)" ]; then $(BIN)/python tests/eval_readability.py "$(READABILITY)" || status=1; \
 	else echo "READABILITY not given: 'make eval READABILITY=/path/to/readability' scores its test pages too"; fi; \
+	if [ -n "$(CLEANPORTAL)" ]; then $(BIN)/python tests/eval_cleanportal.py "$(CLEANPORTAL)" || status=1; \
+	else echo "CLEANPORTAL not given: 'make eval CLEANPORTAL=/path/to/CleanPortalEval' scores its pages too"; fi; \
 	if [ -n "$(HTMLDATE)" ]; then $(BIN)/python tests/eval_htmldate.py "$(HTMLDATE)" || status=1; \
 	else echo "HTMLDATE not given: 'make eval HTMLDATE=/path/to/htmldate' scores htmldate's own pages too"; fi; \
 	if [ -n "$(TRAFBENCH)" ]; then $(BIN)/python tests/eval_trafbench.py "$(TRAFBENCH)" $(if $(HTMLDATE),--htmldate "$(HTMLDATE)") || status=1; \
