@@ -122,6 +122,25 @@ def test_a_page_garbled_by_an_earlier_misreading_is_read_as_written(codec: str) 
     assert "“It’s been nine months – and £0.”" in doc.text
 
 
+def test_windows_1252_marks_carried_into_utf8_as_control_characters_are_read_as_those_marks() -> None:
+    """Seen on WCXB dev pages: a UTF-8 page showing U+0092, U+0093 and U+0097, the windows-1252 bytes of ’,
+    “ and — carried to Unicode byte for byte. Such a character stands for no text, and the reading dropped
+    it: 'Because we\x92re so used to electricity' read 'Because were so used', a customer's quoted review
+    lost its quotation marks (so no quote was found), and a dash went from between two clauses."""
+    from datetime import UTC, datetime
+
+    from casebook.models import RawPage
+    from indexer.extract.stage import extract
+
+    story = "<p>\x93We\x92re so used to waiting,\x94 said Maureen O\x92Neill \x97 nine months on.</p>"
+    story += STORY.split("</p>", 1)[1]  # a second paragraph, so that the page is read as an article
+    html = f"<html><head><title>Nine months on</title></head><body><article>{story}</article></body></html>"
+    body = html.encode("utf-8")
+    assert "\x92" in decode_html(body, "text/html; charset=utf-8")  # what the bytes say, as a browser reads
+    doc = extract(RawPage(url="https://news.example/nine-months", body=body, fetched=datetime.now(UTC)), "x")
+    assert "“We’re so used to waiting,” said Maureen O’Neill — nine months on." in doc.text
+
+
 def test_text_that_only_looks_garbled_is_left_as_written() -> None:
     from indexer.extract.encoding import repair_mojibake
 

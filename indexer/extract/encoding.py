@@ -13,7 +13,11 @@ Extraction goes one step further than the browser (``repair_mojibake``): a page 
 read as windows-1252 or latin-1 and written out again shows ``donâ€™t`` and ``Â£5m`` where the writer put
 ``don’t`` and ``£5m``. Quotes so written are neither found (their marks are garbled) nor fit to publish, and
 the words are not found by a search, so the text is repaired by ftfy's ``fix_encoding``, which changes only
-what it can show to be such a misreading. The archived original is never changed.
+what it can show to be such a misreading. Likewise a page showing C1 control characters (U+0080-U+009F,
+which stand for no text) was written in windows-1252 and carried to Unicode byte for byte: U+0092 is its
+’, U+0093 its “, U+0097 its —. Read as controls they vanish ('Because we’re' read 'Because were'), so
+they are read as those marks (ftfy's ``fix_c1_controls``), as HTML already reads ``&#146;``. The archived
+original is never changed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import logging
 import re
 
 import ftfy
+import ftfy.fixes
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 log = logging.getLogger(__name__)
@@ -88,11 +93,19 @@ def _continuations() -> str:
 _MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][" + re.escape(_continuations()) + "]")
 
 
+# C1 control characters (U+0080-U+009F) stand for no text: a page showing one was written in windows-1252
+# and carried to Unicode byte for byte ('we\x92re' for 'we’re').
+_C1_CONTROL = re.compile("[\u0080-\u009f]")
+
+
 def repair_mojibake(text: str) -> str:
-    """The text with UTF-8 that was read as windows-1252 or latin-1 put back (see the module docstring)."""
-    if not _MOJIBAKE_HINT.search(text):
-        return text
-    fixed = ftfy.fix_encoding(text)
-    if fixed != text:
-        log.info("text garbled by a wrong decoding somewhere before us (â€™ for ’): repaired")
+    """The text with UTF-8 that was read as windows-1252 or latin-1 put back, and windows-1252's marks
+    written as C1 control characters read as those marks (see the module docstring)."""
+    fixed = text
+    if _MOJIBAKE_HINT.search(text):
+        fixed = ftfy.fix_encoding(text)
+        if fixed != text:
+            log.info("text garbled by a wrong decoding somewhere before us (â€™ for ’): repaired")
+    if _C1_CONTROL.search(fixed):
+        fixed = ftfy.fixes.fix_c1_controls(fixed)
     return fixed
