@@ -40,7 +40,6 @@ import platform
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,7 +55,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
     sys.path.insert(0, str(ROOT))
 
 from casebook.models import RawPage  # noqa: E402
-from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.encoding import as_read, decode_html  # noqa: E402
 from indexer.extract.markup import visible_text  # noqa: E402
 from indexer.extract.parse import parse_html  # noqa: E402
 from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
@@ -72,10 +71,12 @@ DATERS = ("casebook", "htmldate", "htmldate fast")
 
 
 def norm(text: str | None) -> str:
-    """Whitespace-normalised, as the benchmark matches snippets, and in Unicode's composed form (NFC) on both
-    sides: the gold was cut from trafilatura's output, which is NFC, while a page may write a letter in either
-    of two canonically equal ways (Bengali 'য়' as one code point or two). The same text either way."""
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text or "").strip())
+    """Whitespace-normalised, as the benchmark matches snippets, and as a reader reads it on both sides
+    (``encoding.as_read``): in Unicode's composed form (NFC), since the gold was cut from trafilatura's
+    output, which is NFC, while a page may write a letter in either of two canonically equal ways (Bengali
+    'য়' as one code point or two), and without soft hyphens inside words, which trafilatura's output keeps
+    ('Deutsch\xadland'). The same text either way."""
+    return as_read(re.sub(r"\s+", " ", text or "").strip())
 
 
 @dataclass

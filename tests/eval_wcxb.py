@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable wi
     sys.path.insert(0, str(ROOT))
 
 from casebook.models import RawPage  # noqa: E402
-from indexer.extract.encoding import decode_html  # noqa: E402
+from indexer.extract.encoding import as_read, decode_html  # noqa: E402
 from indexer.extract.stage import NotAnArticle, extract  # noqa: E402
 
 SHINGLE = 4
@@ -55,7 +55,9 @@ PAGE_TYPES = ("article", "listing", "collection", "forum", "product", "service",
 
 
 def tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower().replace("’", "'"))
+    """The words of a text as a reader reads them, on both sides: a soft hyphen inside a word, or a letter
+    written with a combining mark, is the same word (``encoding.as_read``)."""
+    return re.findall(r"\w+", as_read(text).lower().replace("’", "'"))
 
 
 def shingles(text: str, k: int = SHINGLE) -> Counter[tuple[str, ...]]:

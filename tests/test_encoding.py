@@ -141,6 +141,27 @@ def test_windows_1252_marks_carried_into_utf8_as_control_characters_are_read_as_
     assert "“We’re so used to waiting,” said Maureen O’Neill — nine months on." in doc.text
 
 
+def test_words_are_read_as_shown_so_that_a_search_finds_them() -> None:
+    """Seen on 17 of trafilatura's and WCXB's pages: umlauts written as a letter and a combining mark (text
+    pasted from a Mac: 'A\u0308rzte'), and on German sites a soft hyphen inside a word ('halbver&shy;daute').
+    Each looks like the plain word, but the index's words are runs of word characters and queries are read
+    composed, so a search for 'Ärzte' or 'halbverdaute' found neither."""
+    from datetime import UTC, datetime
+
+    from casebook.models import RawPage
+    from indexer.extract.stage import extract
+    from indexer.search.analysis import words
+
+    story = "<p>Die A\u0308rzte fanden eine halbver&shy;daute Felche und eine halb\u00adverdaute zweite.</p>"
+    story += STORY.split("</p>", 1)[1]
+    html = f"<html><head><title>Die A\u0308rzte</title></head><body><article>{story}</article></body></html>"
+    body = html.encode("utf-8")
+    doc = extract(RawPage(url="https://news.example/felche", body=body, fetched=datetime.now(UTC)), "x")
+    assert doc.title == "Die Ärzte"
+    assert "Die Ärzte fanden eine halbverdaute Felche und eine halbverdaute zweite." in doc.text
+    assert {"ärzte", "halbverdaute"} <= set(words(doc.text))
+
+
 def test_text_that_only_looks_garbled_is_left_as_written() -> None:
     from indexer.extract.encoding import repair_mojibake
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 
 import ftfy
 import ftfy.fixes
@@ -109,3 +110,23 @@ def repair_mojibake(text: str) -> str:
     if _C1_CONTROL.search(fixed):
         fixed = ftfy.fixes.fix_c1_controls(fixed)
     return fixed
+
+
+# Marks that never show between two letters and never part them: the soft hyphen (shown only where a line
+# breaks), the word joiner and the zero-width no-break space; raw or as character references.
+_INVISIBLE = re.compile(
+    r"[\u00ad\u2060\ufeff]|&(?:shy|#0*173|#x0*ad|#0*8288|#x0*2060|#0*65279|#x0*feff);", re.IGNORECASE
+)
+
+
+def as_read(text: str) -> str:
+    """The text as a reader reads it: each letter in one form (Unicode's composed form, NFC) and no invisible
+    mark inside a word.
+
+    A word written with a combining mark ('A' + U+0308, as text pasted from a Mac carries it) looks the
+    same as one written with the composed letter ('Ä'), and a word with a soft hyphen in it
+    ('halbver&shy;daute') the same as one without, but a search for the word finds neither: the index's
+    words are runs of word characters, and queries are read in the composed form. The archived original is
+    never changed."""
+    text = _INVISIBLE.sub("", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from casebook.models import RawPage
-from indexer.extract.encoding import decode_html, repair_mojibake
+from indexer.extract.encoding import as_read, decode_html, repair_mojibake
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +78,11 @@ def parse_html(text: str) -> HtmlElement | None:
 
 def decode_page(page: RawPage) -> str:
     """The page's text as a browser would decode it, up to ``MAX_BODY_BYTES``, with text an earlier wrong
-    decoding garbled put back (``encoding.repair_mojibake``)."""
+    decoding garbled put back (``encoding.repair_mojibake``), as a reader reads it (``encoding.as_read``)."""
     body = page.body or b""
     if len(body) > MAX_BODY_BYTES:
         log.warning(
             "page %s is %d bytes: only the first %d are processed", page.url, len(body), MAX_BODY_BYTES
         )
         body = body[:MAX_BODY_BYTES]
-    return repair_mojibake(decode_html(body, page.content_type))
+    return as_read(repair_mojibake(decode_html(body, page.content_type)))
