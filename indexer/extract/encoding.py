@@ -114,9 +114,9 @@ def repair_mojibake(text: str) -> str:
 
 # Marks that never show between two letters and never part them: the soft hyphen (shown only where a line
 # breaks), the word joiner and the zero-width no-break space; raw or as character references.
-_INVISIBLE = re.compile(
-    r"[\u00ad\u2060\ufeff]|&(?:shy|#0*173|#x0*ad|#0*8288|#x0*2060|#0*65279|#x0*feff);", re.IGNORECASE
-)
+_INVISIBLE = "\u00ad\u2060\ufeff"
+_WITHOUT_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+_INVISIBLE_REF = re.compile(r"&(?:shy|#0*173|#x0*ad|#0*8288|#x0*2060|#0*65279|#x0*feff);", re.IGNORECASE)
 
 
 def as_read(text: str) -> str:
@@ -128,5 +128,9 @@ def as_read(text: str) -> str:
     ('halbver&shy;daute') the same as one without, but a search for the word finds neither: the index's
     words are runs of word characters, and queries are read in the composed form. The archived original is
     never changed."""
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE_REF.sub("", text)  # references first: a quick scan for '&'
+    if text.isascii():  # an all-ASCII page has no other mark and no letter in two forms
+        return text
+    if any(mark in text for mark in _INVISIBLE):
+        text = text.translate(_WITHOUT_INVISIBLE)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
