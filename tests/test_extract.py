@@ -1520,6 +1520,24 @@ def test_a_list_among_lines_of_prose_stays_one_list_and_hand_wrapped_lines_stay_
     assert clean_paragraphs([heading_and_list], "", []) == [heading_and_list]
 
 
+def test_a_line_that_only_dates_the_article_is_not_a_paragraph_of_it() -> None:
+    """BBC News printed '5 April 2013 Last updated at 11:05 GMT' inside the story's block, and trafilatura
+    reads it as the story's first paragraph (so do German pages' 'Stand: 28.04.2020 18:00 Uhr'). On WCXB dev
+    12 of 13 such lines at an article's edge are not in the gold's text. A day said in a sentence stays, and
+    so does every dated heading of a story told under them (a timeline), its first and last included."""
+    said = [
+        f"Paragraph {n} says the tribunal found the assessor had not asked how far she could walk on a day."
+        for n in range(8)
+    ]
+    for line in ("5 April 2013 Last updated at 11:05 GMT", "Stand: 28.04.2020 18:00 Uhr", "Jan 13, 2025"):
+        assert clean_paragraphs([line, *said], "", []) == said
+        assert clean_paragraphs([*said, line], "", []) == said
+    sentence = "On 5 April 2013 the tribunal sat."
+    assert clean_paragraphs([sentence, *said], "", []) == [sentence, *said]
+    timeline = [part for n, para in enumerate(said) for part in (f"{n + 1} March 2020", para)]
+    assert clean_paragraphs(timeline, "", []) == timeline
+
+
 def test_a_fallback_reading_run_together_is_read_in_the_pages_own_blocks() -> None:
     """trafilatura's last resort gives a whole ``<article>`` as one paragraph (its blocks joined by spaces):
     taken as the document where our reading found too little, a WCXB dev article of 5,000 words was one

@@ -31,6 +31,7 @@ from indexer.extract.markup import (
     visible_text,
     words_between,
 )
+from indexer.extract.months import WRITTEN_DATE_RES
 from indexer.extract.prune import COMMENT_HEADING_RE
 
 MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
@@ -118,6 +119,28 @@ def _is_byline(para: str, authors: list[str]) -> bool:
     return False
 
 
+# What a line that only dates the article says besides its days: labels and times, in the languages read
+_DATELINE_WORDS_RE = re.compile(
+    r"\b(?:last|updated|published|posted|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|bst|utc|et|est|edt|pt|cet|cest"
+    r"|stand|veröffentlicht|aktualisiert|zuletzt|um|uhr|publié|mis à jour|le|à)\b"
+    r"|\d{1,2}[:.h]\d{2}(?::\d{2})?|[\s|:,.()\-–—/·•]",
+    re.IGNORECASE,
+)
+
+
+def _is_dateline(para: str) -> bool:
+    """A line that only dates the article: '5 April 2013 Last updated at 11:05 GMT', 'Aktualisiert am
+    19.02.2020', 'Jan 13, 2025'. The page prints it over or under the story, the document carries the day,
+    and it is no paragraph of the story (on WCXB dev 12 of 13 such lines at an article's edge are not in
+    the gold's text). A day said in a sentence ('On 5 April 2013 the tribunal sat.') is not one."""
+    if len(para.split()) > 12:
+        return False
+    rest = para
+    for pattern in WRITTEN_DATE_RES:
+        rest = pattern.sub(" ", rest)
+    return rest != para and not _DATELINE_WORDS_RE.sub("", rest)
+
+
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
     """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
     a list's lines that show nothing but their marker. A list's items of prose, and a block's lines of
@@ -131,13 +154,16 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
     ]
     kept = []
     last = len(paras) - 1
+    # a story told under dated headings (a timeline, a diary) keeps its days, the first and last included
+    dated = {i for i, para in enumerate(paras) if _is_dateline(para)}
+    timeline = any(3 < i < last - 3 for i in dated)
     for i, para in enumerate(paras):
         near_edge = i < 4 or i > last - 4
         if title and norm(para) == norm(title):
             continue
         if _STOCK_LINE_RE.match(para) and len(para.split()) <= 12:
             continue
-        if near_edge and _is_byline(para, authors):
+        if near_edge and (_is_byline(para, authors) or (i in dated and not timeline)):
             continue
         if _CAPTION_RE.search(para) and len(para.split()) <= 12 and not re.search(r"[.?!]\s*$", para):
             continue
