@@ -25,6 +25,7 @@ from indexer.extract.body import (
 )
 from indexer.extract.comments import tidy
 from indexer.extract.declared import declares_thread, json_ld
+from indexer.extract.encoding import as_read
 from indexer.extract.listing import index_teasers
 from indexer.extract.markup import norm, remembered, text_core, visible_words
 from indexer.extract.microdata import main_item, names, own, own_values
@@ -1418,21 +1419,22 @@ def test_no_words_are_cut_from_the_middle_of_a_sentence() -> None:
 def test_words_run_together_are_put_apart_where_the_page_shows_them_apart() -> None:
     """trafilatura's fallback reading loses a space standing alone between two inline elements ('Ankush
     Duacontributed' on mozilla/readability's firefox-nightly-blog). A word the page never shows, made of
-    two it shows side by side, gets its space back; a word the page shows (a soft hyphen parts none, and
-    'were' is 'we’re' without its apostrophe), a number, or a word made of two the page never shows side by
-    side stays as it is."""
+    two it shows side by side, gets its space back; a word the page shows (a soft hyphen, gone at decoding,
+    and a zero-width space part none, and 'were' is 'we’re' without its apostrophe), a number, or a word made
+    of two the page never shows side by side stays as it is."""
     html = (
         "<html><body><ul><li><b>Ankush Dua</b> <i>contributed a fix</i> to the cleanup, see our"
-        "<a href='/g'><span>&nbsp;</span>affiliate guidelines</a>; 12 34, the accumu&shy;lation we’re in."
-        "</li></ul></body></html>"
+        "<a href='/g'><span>&nbsp;</span>affiliate guidelines</a>; 12 34, the accumu&shy;lation we’re in"
+        " the sum&#8203;mer.</li></ul></body></html>"
     )
+    html = as_read(html)  # as the page is decoded
     paras = [
         "Ankush Duacontributed a fix to the cleanup, see ouraffiliate guidelines; 1234 and Duacleanup, the"
-        " accumulation were in."
+        " accumulation were in the summer."
     ]
     assert unglued(paras, lxml.html.fromstring(html), html) == [
         "Ankush Dua contributed a fix to the cleanup, see our affiliate guidelines; 1234 and Duacleanup, the"
-        " accumulation were in."
+        " accumulation were in the summer."
     ]
 
 

@@ -625,8 +625,9 @@ def _in_a_rail(el: HtmlElement) -> bool:
 
 
 _WORD_RE = re.compile(r"\w+")
-# what a reader does not see between two letters: a soft hyphen, zero-width characters, C1 controls
-_UNSEEN_RE = re.compile("[\u0080-\u009f\u00ad\u200b-\u200d\u2060\ufeff]")
+# what a reader does not see between two letters and the page's text still holds: the zero-width space and
+# joiners (soft hyphens, word joiners and C1 controls are gone at decoding: ``encoding.as_read``)
+_UNSEEN_RE = re.compile("[\u200b-\u200d]")
 _APOSTROPHE_RE = re.compile("['\u2019\u02bc]")
 
 
@@ -639,8 +640,8 @@ def unglued(paras: list[str], tree: HtmlElement, source: str) -> list[str]:
     quote carries it. Every word of the body comes from the page, so a word the page never shows, which two
     words the page shows side by side make, was run together: the space goes back between them. Only words
     with a letter in them (numbers are written too many ways), and a run of several (a rating's
-    'starstarstar') is put apart at its first join only. A soft hyphen ('accumu&shy;lation') parts no
-    word."""
+    'starstarstar') is put apart at its first join only. A zero-width space ('accumu&#8203;lation') parts
+    no word."""
     asked = {w.casefold() for para in paras for w in _WORD_RE.findall(para)}
     shown = _UNSEEN_RE.sub("", tree.text_content()).casefold()
     words = set(_WORD_RE.findall(shown))
