@@ -1347,6 +1347,28 @@ def test_a_paragraph_put_back_between_kept_ones_is_the_articles_own() -> None:
     assert out == [kept[0], "Beside the kept paragraphs, and short.", f"Nested deeper: {long}.", *kept[1:]]
 
 
+def test_an_item_trafilatura_kept_in_pieces_stands_once_and_whole() -> None:
+    """trafilatura can lose an inline element of a line it keeps (here a link holding ``<code>``) and keep the
+    words around it as a line of their own. ``fill_gaps`` put the whole item back beside that piece, so the
+    item stood twice, once garbled ('which provides a nice API over', WCXB dev 0494). The whole item now
+    takes the piece's place."""
+    tree = lxml.html.fromstring(
+        "<html><body><div class='story'>"
+        "<p>Kept first: the department paused the contract after the report on delays.</p>"
+        "<ul><li><a href='https://crates.io/crates/gccjit'><code>gccjit</code></a> which provides a nice API"
+        " over <code>gccjit-sys</code>.</li></ul>"
+        "<p>Kept last: the provider will recruit more assessors before the autumn.</p>"
+        "</div></body></html>"
+    )
+    kept = [
+        "Kept first: the department paused the contract after the report on delays.",
+        "which provides a nice API over",
+        "Kept last: the provider will recruit more assessors before the autumn.",
+    ]
+    out = fill_gaps(tree, kept, "https://news.example.org/contract-paused")
+    assert out == [kept[0], "- gccjit which provides a nice API over gccjit-sys.", kept[2]]
+
+
 def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
     """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
     each was a paragraph of one invisible character, an empty ¶ on the document page and a number a

@@ -366,7 +366,8 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
     took body F1 from 0.930 to 0.934 on article pages (59 better, 27 worse) and 0.717 to 0.733 on service
     pages. A heading that is mostly a link goes back only when it heads a paragraph trafilatura kept and
     links to another site: a listicle's item named by its link to the course or the product (27 WCXB dev
-    pages better, none worse), where a heading linking to this site's own pages is a teaser.
+    pages better, none worse), where a heading linking to this site's own pages is a teaser. A block of
+    which trafilatura kept only pieces takes their place whole (``_whole_for_pieces``).
     """
     blocks = _leaf_blocks(tree)
     if len(paras) < 2 or not blocks:
@@ -384,7 +385,11 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
     holding = {a for el in kept for a in el.iterancestors()}
     said = _trigrams(" ".join(paras))
     host = urlsplit(url).hostname or ""
+    lines: list[list[str | None]] = [list(para.split("\n")) for para in paras]
+    keys = [norm(text) for _, text in blocks]
+    pieces = _pieces(lines, set(keys))
     additions: dict[int, list[str]] = {}  # paragraph index -> paragraphs to insert after it
+    rewritten = False  # a line of trafilatura's replaced by the whole block it was a piece of
     for left, right in zip(order, order[1:], strict=False):
         after = matched[left]
         pending_list: list[str] = []
@@ -396,6 +401,9 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
             key = norm(text)
             if key in present or (len(key) >= 24 and key in everything):
                 continue  # kept by trafilatura, only too short (or joined differently) to be matched above
+            if _whole_for_pieces(el, text, key, pieces, lines, keys):
+                rewritten = True
+                continue
             if el.tag == "p" and (
                 _in_table_or_link(el)
                 or _CREDIT_RE.search(text)
@@ -423,13 +431,70 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
                 additions.setdefault(after, []).append(text)
         if pending_list:
             additions.setdefault(after, []).append("\n".join(pending_list))
-    if not additions:
+    if not additions and not rewritten:
         return paras
     out = []
-    for pi, para in enumerate(paras):
-        out.append(para)
+    for pi, para in enumerate(lines):
+        kept_lines = [line for line in para if line is not None]
+        if kept_lines:
+            out.append("\n".join(kept_lines))
         out.extend(additions.get(pi, []))
     return out
+
+
+_PIECE_CHARS = 24  # a piece shorter than this may stand in any paragraph by chance
+_PICTURES = ("img", "picture", "svg", "video")
+
+
+def _pieces(lines: list[list[str | None]], printed: set[str]) -> list[tuple[str, int, int]]:
+    """trafilatura's lines that the page prints as no block of its own, with their place (key, paragraph
+    index, line index): candidates for a piece of a block it read in part."""
+    out = []
+    for pi, para in enumerate(lines):
+        for li, line in enumerate(para):
+            key = norm(_bare(line or ""))
+            if len(key) >= _PIECE_CHARS and key not in printed:
+                out.append((key, pi, li))
+    return out
+
+
+def _whole_for_pieces(
+    el: HtmlElement,
+    text: str,
+    key: str,
+    pieces: list[tuple[str, int, int]],
+    lines: list[list[str | None]],
+    keys: list[str],
+) -> bool:
+    """Where trafilatura kept only pieces of this block, the block as the page prints it takes the first
+    piece's place and the other pieces go; True if so.
+
+    trafilatura sometimes loses an inline element from a line it keeps (a link holding ``<code>``, a
+    formula), and keeps the words around it as lines of their own: 'which provides a nice API over' for
+    '<code>gccjit</code> which provides a nice API over <code>gccjit-sys</code>.' Put back beside them, the
+    whole item would stand twice, once garbled; in their place, it stands once and whole, its words
+    parted where the page parts them. Not a block of links (a link's address holds its title's words), nor
+    one framing a picture with its caption (trafilatura left the caption out on purpose)."""
+    if _in_table_or_link(el) or _link_share(el) > 0.5 or _frames_a_picture(el):
+        return False
+    found = [
+        (pi, li)
+        for piece, pi, li in pieces
+        if lines[pi][li] is not None and piece in key and sum(piece in k for k in keys) == 1
+    ]  # a line standing in two blocks ('What Not to Flush' in a heading and the list under it) is neither's
+    if not found:
+        return False
+    shown = " ".join(visible_text(el).split())
+    whole = f"- {shown}" if el.tag == "li" else shown
+    for n, (pi, li) in enumerate(found):
+        lines[pi][li] = whole if n == 0 else None
+    return True
+
+
+def _frames_a_picture(el: HtmlElement) -> bool:
+    """``el`` holds a figure, or a box holding a picture: the frame of a picture and its caption."""
+    frames = el.iterdescendants("figure", "figcaption", "div")
+    return any(f.tag != "div" or next(f.iter(*_PICTURES), None) is not None for f in frames)
 
 
 def fallback_paragraphs(tree: HtmlElement) -> list[str]:
