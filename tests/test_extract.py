@@ -588,6 +588,31 @@ def test_the_authors_json_ld_declares(declared: object, expected: list[str]) -> 
     assert doc.authors == expected
 
 
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ('<span class="author"><a href="/staff/brian-truitt/">Brian Truitt</a></span>', ["Brian Truitt"]),
+        ("", ["Frances Ryan"]),  # no person printed: a personal blog's name is its author's
+    ],
+)
+def test_the_site_named_as_its_own_author_gives_way_to_a_byline(byline: str, expected: list[str]) -> None:
+    """USA TODAY declares its author in JSON-LD as ', USA TODAY' and prints 'Brian Truitt' under the headline
+    (WCXB dev 0106): the site's name was taken as the author, and a quote cited to the outlet. A source that
+    names only the site gives way to one naming a person; where none does, the site's name stands, as a
+    personal blog's title is often its author's name."""
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Benefit cap review",
+          "author": {"@type": "Person", "name": ", Frances Ryan"}}  # fmt: skip
+    body = (
+        '<html><head><meta property="og:site_name" content="Frances Ryan">'
+        '<script type="application/ld+json">' + json.dumps(ld) + "</script></head><body><article>"
+        f"<h1>Benefit cap review</h1>{byline}"
+        + "".join(f"<p>Paragraph {n} says what the review found, and why.</p>" for n in range(5))
+        + "</article></body></html>"
+    )
+    doc = extract(page(body.encode(), "https://example.org/cap/", datetime(2024, 1, 1, tzinfo=UTC)), "x")
+    assert doc.authors == expected
+
+
 def test_a_scholarly_pages_authors_written_surname_first_are_whole_names() -> None:
     """Highwire Press's ``citation_author`` and Dublin Core's ``DC.creator`` give one author a tag, surname
     first ('Roy, Aniruddha', as arXiv writes them): each tag is one person, named as printed; split at the

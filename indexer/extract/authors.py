@@ -15,7 +15,7 @@ left without one (a byline in a side column, cut with the furniture before the a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -344,58 +344,26 @@ def read_authors(
     main: HtmlElement | None = None,
 ) -> list[str]:
     """Authors from JSON-LD, <meta name=author>, the page's main microdata item (``main``), the article's
-    byline, then trafilatura's reading.
+    byline, then trafilatura's reading: the first of them that names anyone, cleaned.
 
     ``comments``: the page's reader comments (``comments.comment_items``) and the answers marked as such. A
     name marked as an author inside one is a commenter's: a forum thread marks every reply's writer
-    ``itemprop=author`` (Discourse), and the thread's author is the opening post's alone."""
-    apart = set(comments)
-    raw: list[str] = []
-    for value in ld_values(ld, "author", only_articles=True):
-        for person in value if isinstance(value, list) else [value]:
-            if isinstance(person, dict) and person.get("name"):
-                if "Organization" not in str(person.get("@type", "")):
-                    raw.extend(ld_texts(person["name"]))  # '"name": ["Jo Bloggs"]' is one name
-            elif isinstance(person, str):
-                raw.append(person)
-        if raw:
-            break
-    if not raw:
-        raw = [
-            *meta(tree, "author", "article:author"),
-            *map(_uninverted, meta(tree, "dc.creator", "citation_author")),  # one author a tag, surname first
-            *meta(tree, "parsely-author", "sailthru.author"),
-        ]
-    marked = microdata.own(main, "author") if main is not None and not raw else []
-    if marked:  # the main item's own: a question's asker (their name, not their reputation), not an answer's
-        raw = [name for el in _one_byline(marked) for name in microdata.names(el)]
-    if not raw:
-        for xpath in (
-            "descendant-or-self::*[@itemprop='author']//*[@itemprop='name']",
-            "descendant-or-self::a[contains(concat(' ', @rel, ' '), ' author ')]",
-            f"descendant-or-self::*[{cls('author')}]//*[{cls('fn')}]",
-            "descendant-or-self::*["
-            + cls_any(["byline", "by-line", "entry-author", "author-name", "posted-by"])
-            + "]",
-            "descendant-or-self::*[@itemprop='author']",
-            f"descendant-or-self::*[{cls_any(['createdby', 'author', 'vcard'])}]",
-        ):
-            marked = [
-                el
-                for el in scope.xpath(xpath)
-                if in_article_proper(el) and not any(a in apart for a in el.iterancestors())
-            ]
-            if marked:
-                raw = [
-                    microdata.value(el) if el.get("itemprop") else el.text_content()
-                    for el in _one_byline(marked)
-                ]
-                break
-    if not raw and traf_author:
-        raw = _who([part for part in re.split(r";\s*", traf_author) if part])
+    ``itemprop=author`` (Discourse), and the thread's author is the opening post's alone.
+
+    A source naming only the site itself (JSON-LD's author ', USA TODAY' over the printed byline 'Brian
+    Truitt') gives way to a later one naming a person; it stands only where none does (a personal blog's
+    title that is its author's name)."""
+    outlet: list[str] = []
     names: list[str] = []
-    for value in raw:
-        names.extend(clean_author(value, site_names, host))
+    for raw in _declared_authors(tree, scope, ld, traf_author, set(comments), main):
+        if not raw:
+            continue
+        names = [name for value in raw for name in clean_author(value, site_names, host)]
+        if not names or not all(_is_site(name, site_names) for name in names):
+            break
+        outlet = outlet or names
+    else:
+        names = outlet
     if any(" " in name for name in names):
         # one word beside a full name is a beat or a section marked as an author too ('Hardware')
         names = [name for name in names if " " in name]
@@ -406,6 +374,65 @@ def read_authors(
             seen.add(name.lower())
             unique.append(name)
     return unique
+
+
+def _declared_authors(
+    tree: HtmlElement,
+    scope: HtmlElement,
+    ld: list[dict[str, Any]],
+    traf_author: str | None,
+    apart: set[HtmlElement],
+    main: HtmlElement | None,
+) -> Iterator[list[str]]:
+    """Each source's author values as written, in the order they are trusted."""
+    raw: list[str] = []
+    for value in ld_values(ld, "author", only_articles=True):
+        for person in value if isinstance(value, list) else [value]:
+            if isinstance(person, dict) and person.get("name"):
+                if "Organization" not in str(person.get("@type", "")):
+                    raw.extend(ld_texts(person["name"]))  # '"name": ["Jo Bloggs"]' is one name
+            elif isinstance(person, str):
+                raw.append(person)
+        if raw:
+            yield raw
+            break
+    raw = [
+        *meta(tree, "author", "article:author"),
+        *map(_uninverted, meta(tree, "dc.creator", "citation_author")),  # one author a tag, surname first
+        *meta(tree, "parsely-author", "sailthru.author"),
+    ]
+    if raw:
+        yield raw
+    marked = microdata.own(main, "author") if main is not None else []
+    if marked:  # the main item's own: a question's asker (their name, not their reputation), not an answer's
+        yield [name for el in _one_byline(marked) for name in microdata.names(el)]
+    for xpath in (
+        "descendant-or-self::*[@itemprop='author']//*[@itemprop='name']",
+        "descendant-or-self::a[contains(concat(' ', @rel, ' '), ' author ')]",
+        f"descendant-or-self::*[{cls('author')}]//*[{cls('fn')}]",
+        f"descendant-or-self::*[{cls_any(_BYLINE_CLASSES)}]",
+        "descendant-or-self::*[@itemprop='author']",
+        f"descendant-or-self::*[{cls_any(['createdby', 'author', 'vcard'])}]",
+    ):
+        marked = [
+            el
+            for el in scope.xpath(xpath)
+            if in_article_proper(el) and not any(a in apart for a in el.iterancestors())
+        ]
+        if marked:
+            bylines = _one_byline(marked)
+            yield [microdata.value(el) if el.get("itemprop") else el.text_content() for el in bylines]
+            break
+    if traf_author:
+        yield _who([part for part in re.split(r";\s*", traf_author) if part])
+
+
+_BYLINE_CLASSES = ["byline", "by-line", "entry-author", "author-name", "posted-by"]
+
+
+def _is_site(name: str, site_names: list[str]) -> bool:
+    """The name is the site's own ('USA TODAY' on usatoday.com), not a person's."""
+    return any(norm(name) == norm(site) for site in site_names if len(norm(site)) >= 4)
 
 
 _CO_AUTHOR_GAP = 8  # words between two names of one byline: 'and', 'with', 'Photos by', a separator
