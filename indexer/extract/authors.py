@@ -313,7 +313,7 @@ def clean_author(raw: str, site_names: list[str], host: str = "") -> list[str]:
     text = _BYLINE_END_RE.split(text, maxsplit=1)[0]
     if text.lower().strip(" :*") in _FORM_LABELS:
         return []
-    site_keys = [norm(site) for site in site_names if len(norm(site)) >= 4]
+    site_keys = _site_keys(site_names)
     key = norm(text)
     if " " not in text and any(key == site or (len(key) >= 6 and site.startswith(key)) for site in site_keys):
         return []  # the site's own login ('blacktriangle' posting on Black Triangle Campaign): not a person
@@ -376,6 +376,9 @@ def read_authors(
     return unique
 
 
+_BYLINE_CLASSES = ["byline", "by-line", "entry-author", "author-name", "posted-by"]
+
+
 def _declared_authors(
     tree: HtmlElement,
     scope: HtmlElement,
@@ -427,12 +430,14 @@ def _declared_authors(
         yield _who([part for part in re.split(r";\s*", traf_author) if part])
 
 
-_BYLINE_CLASSES = ["byline", "by-line", "entry-author", "author-name", "posted-by"]
+def _site_keys(site_names: list[str]) -> list[str]:
+    """The site's names as comparison keys; one of under four letters ('BW') would match too much."""
+    return [key for key in map(norm, site_names) if len(key) >= 4]
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:
     """The name is the site's own ('USA TODAY' on usatoday.com), not a person's."""
-    return any(norm(name) == norm(site) for site in site_names if len(norm(site)) >= 4)
+    return norm(name) in _site_keys(site_names)
 
 
 _CO_AUTHOR_GAP = 8  # words between two names of one byline: 'and', 'with', 'Photos by', a separator

@@ -32,7 +32,7 @@ from indexer.extract.markup import (
     words_between,
 )
 from indexer.extract.months import WRITTEN_DATE_RES
-from indexer.extract.prune import COMMENT_HEADING_RE
+from indexer.extract.prune import COMMENT_HEADING_RE, MEDIA
 
 MIN_WORDS = 40  # below this the page is kept, but marked "uncertain"
 
@@ -401,7 +401,7 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
             key = norm(text)
             if key in present or (len(key) >= 24 and key in everything):
                 continue  # kept by trafilatura, only too short (or joined differently) to be matched above
-            if _whole_for_pieces(el, text, key, pieces, lines, keys):
+            if _whole_for_pieces(el, key, pieces, lines, keys):
                 rewritten = True
                 continue
             if el.tag == "p" and (
@@ -443,7 +443,6 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
 
 
 _PIECE_CHARS = 24  # a piece shorter than this may stand in any paragraph by chance
-_PICTURES = ("img", "picture", "svg", "video")
 
 
 def _pieces(lines: list[list[str | None]], printed: set[str]) -> list[tuple[str, int, int]]:
@@ -460,7 +459,6 @@ def _pieces(lines: list[list[str | None]], printed: set[str]) -> list[tuple[str,
 
 def _whole_for_pieces(
     el: HtmlElement,
-    text: str,
     key: str,
     pieces: list[tuple[str, int, int]],
     lines: list[list[str | None]],
@@ -494,7 +492,7 @@ def _whole_for_pieces(
 def _frames_a_picture(el: HtmlElement) -> bool:
     """``el`` holds a figure, or a box holding a picture: the frame of a picture and its caption."""
     frames = el.iterdescendants("figure", "figcaption", "div")
-    return any(f.tag != "div" or next(f.iter(*_PICTURES), None) is not None for f in frames)
+    return any(f.tag != "div" or next(f.iter(*MEDIA), None) is not None for f in frames)
 
 
 def fallback_paragraphs(tree: HtmlElement) -> list[str]:

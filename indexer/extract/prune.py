@@ -428,8 +428,8 @@ def _wrap_before(parent: HtmlElement, br: HtmlElement) -> None:
 
 
 # Media the body never shows, and the empty elements that mean something where they stand
-_MEDIA = frozenset({"img", "picture", "source", "svg", "video", "audio"})
-_KEPT_EMPTY = frozenset({"br", "hr", "wbr", "td", "th", "tr", "li", "html", "body", *_MEDIA})
+MEDIA = frozenset({"img", "picture", "source", "svg", "video", "audio"})
+_KEPT_EMPTY = frozenset({"br", "hr", "wbr", "td", "th", "tr", "li", "html", "body", *MEDIA})
 _PROSE_WORDS = 25  # shorter text after an image is mostly its caption or credit ('Photo by: ...')
 
 
@@ -469,7 +469,7 @@ def _take_out_markers_in_headings(tree: HtmlElement) -> None:
 def _take_out_if_textless(el: HtmlElement) -> None:
     """Drop ``el`` and keep its tail where it stands, if it shows no text and holds nothing but media."""
     shown = el.text_content()
-    if shown.strip() or any(not isinstance(d.tag, str) or d.tag not in _MEDIA for d in el.iterdescendants()):
+    if shown.strip() or any(not isinstance(d.tag, str) or d.tag not in MEDIA for d in el.iterdescendants()):
         return
     el.tail = shown + (el.tail or "")  # a space it held between two words stays
     el.drop_tree()
