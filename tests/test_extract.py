@@ -1394,6 +1394,21 @@ def test_an_item_trafilatura_kept_in_pieces_stands_once_and_whole() -> None:
     assert out == [kept[0], "- gccjit which provides a nice API over gccjit-sys.", kept[2]]
 
 
+def test_a_story_heading_its_sections_with_h1_keeps_them() -> None:
+    """HTML5 lets a story head each of its sections with an h1 (Google's SRE book, a Substack post's
+    'Appendices', a blog's 'Day 7' ... 'Conclusions'): taken for the headline, every one was cut, and the
+    sections ran together with no heading (15 WCXB dev pages, up to six headings on one). The headline
+    above the story is still no paragraph of it; nor is an h1 at the story's head, with no prose above."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    body = (
+        f"<h1>Assessment contract paused</h1><p>{said[0]}</p>"
+        f"<section><h1>What campaigners said</h1><p>{said[1]}</p></section>"
+        f"<section><h1>What happens next</h1><p>{said[2]}</p></section>"
+    )
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert doc.text.split("\n\n") == [said[0], "What campaigners said", said[1], "What happens next", said[2]]
+
+
 def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
     """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
     each was a paragraph of one invisible character, an empty ¶ on the document page and a number a

@@ -163,9 +163,11 @@ _JUNK_TEXT_RE = re.compile(
 )
 
 
-def protected_elements(tree: HtmlElement, core: Iterable[HtmlElement]) -> set[HtmlElement]:
-    """The article body and everything around it: pruning must never take the article away."""
+def protected_elements(tree: HtmlElement, core: Sequence[HtmlElement]) -> set[HtmlElement]:
+    """The article body and everything around it, and the h1s heading its sections: pruning must never
+    take the article away."""
     keep: set[HtmlElement] = set(core)
+    keep.update(_section_headings(core))
     title_h1 = tree.xpath(
         f"//h1[{cls_any(['entry-title', 'post-title', 'article-title'])} or @itemprop='headline']"
         " | //article//h1"
@@ -174,6 +176,30 @@ def protected_elements(tree: HtmlElement, core: Iterable[HtmlElement]) -> set[Ht
         keep.add(el)
         keep.update(el.iterancestors())
     return keep
+
+
+# Words of the story's prose standing before an h1 in the block holding it: the story has begun above it
+_SECTION_PROSE_WORDS = 20
+
+
+def _section_headings(core: Sequence[HtmlElement]) -> list[HtmlElement]:
+    """The h1s a story heads its own sections with: inside the innermost block holding most of the page's
+    prose (``core``), with prose of that block above them.
+
+    HTML5's sectioning lets a page head every section with an h1 (Google's SRE book, a Substack post's
+    'Appendices', a blog's 'Day 7' ... 'Conclusions'). Only the headline, standing above its story, is
+    furniture; taken with it, every section lost its heading."""
+    if not core:
+        return []
+    inner = max(core, key=lambda el: sum(1 for _ in el.iterancestors()))
+    found, above = [], 0
+    for el in inner.iter("p", "h1"):
+        if el.tag == "h1":
+            if above >= _SECTION_PROSE_WORDS:
+                found.append(el)
+        else:
+            above += words(el.text_content())
+    return found
 
 
 def _drop(elements: Iterable[HtmlElement], keep: set[HtmlElement]) -> None:
