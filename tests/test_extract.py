@@ -1409,6 +1409,23 @@ def test_a_story_heading_its_sections_with_h1_keeps_them() -> None:
     assert doc.text.split("\n\n") == [said[0], "What campaigners said", said[1], "What happens next", said[2]]
 
 
+def test_a_data_table_headed_by_a_heading_stays_a_table() -> None:
+    """A table holding headings is an old site's layout, read as blocks; but a data table's own heading in
+    its header cell (``<th><h3>JMGO N1 Specs</h3></th>``: a review's spec sheet, a fee table) made it one
+    too, and its rows of short cells were lost with the grid (WCXB dev 4265, 0021, 4891). Only a heading in
+    a data cell says layout."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    table = (
+        "<table><thead><tr><th colspan='2'><h3>Award rates</h3></th></tr></thead><tbody>"
+        "<tr><td>Daily living, standard rate</td><td>£72.65 a week</td></tr>"
+        "<tr><td>Daily living, enhanced rate</td><td>£108.55 a week</td></tr></tbody></table>"
+    )
+    body = f"<p>{said[0]}</p>{table}<p>{said[1]}</p><p>{said[2]}</p>"
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert "| Daily living, enhanced rate | £108.55 a week |" in doc.text.split("\n")
+    assert doc.text.startswith(said[0]) and doc.text.endswith(said[2])
+
+
 def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
     """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
     each was a paragraph of one invisible character, an empty ¶ on the document page and a number a

@@ -291,13 +291,14 @@ def landmarks_opened(tree: HtmlElement) -> HtmlElement | None:
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
     """Turn tables used for page layout (old sites) into divs, so the article is not read as one table row.
 
-    A data table holds short cells; a layout table holds headings, several paragraphs or other tables.
+    A data table holds short cells; a layout table holds headings in its cells, several paragraphs or other
+    tables. A heading in a header cell is the data table's own title (a review's 'JMGO N1 Specs').
     """
     for table in list(tree.iter("table")):
         if table.getparent() is None:
             continue
         cells = table.xpath(".//td | .//th")
-        layout = bool(table.xpath(".//table | .//h1 | .//h2 | .//h3")) or any(
+        layout = bool(table.xpath(".//table | .//td//h1 | .//td//h2 | .//td//h3")) or any(
             len(cell.findall(".//p")) >= 2 or len(cell.text_content().split()) > 150 for cell in cells
         )
         if not layout:
