@@ -2515,6 +2515,19 @@ def test_a_rails_label_in_the_pages_language_is_not_the_article(label: str) -> N
     assert "Ein Satz zum Schluss" in doc.text
 
 
+@pytest.mark.parametrize("label", ["Table of Contents", "In this article:", "On this page", "Inhaltsverzeichnis"])
+def test_a_table_of_contents_label_is_not_the_article(label: str) -> None:
+    """Seen on 43 WCXB dev pages: a table of contents' label stood alone in the text, its list of links to
+    the story's own headings gone (WCXB's gold keeps it on 1 of 25 pages); a heading named so is furniture
+    whether its list is read or not. The story around it stays."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    toc = f"<h2>{label}</h2><ul><li><a href='#one'>What changed</a></li><li><a href='#two'>Next</a></li></ul>"
+    body = f"<p>{said[0]}</p>{toc}<h2 id='one'>What changed</h2><p>{said[1]}</p><p>{said[2]}</p>"
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert label not in doc.text
+    assert said[0] in doc.text and said[2] in doc.text and "What changed" in doc.text
+
+
 @pytest.mark.parametrize("shape", ["header", "teaser-text"])
 def test_the_standfirst_under_the_headline_opens_the_body(shape: str) -> None:
     """Seen on trafilatura's pages (Wochenblatt's 'a-lead', Zeit's 'summary', a ministry's 'teaser-text'):

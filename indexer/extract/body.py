@@ -57,7 +57,11 @@ _STOCK_LINE_RE = re.compile(
     r"|te puede interesar|le puede interesar|le(?:e|a) también|noticias relacionadas|ver también|leer más"
     r"|compartir|leggi anche|potrebbe interessarti|articoli correlati|condividi|lees ook|lees meer"
     r"|gerelateerde artikelen|deel dit artikel|leia também|veja também|saiba mais|compartilhe"
-    r"|zobacz (?:także|też|również)|czytaj (?:także|też|również|więcej)|udostępnij)[:.…]*\s*$",
+    r"|zobacz (?:także|też|również)|czytaj (?:także|też|również|więcej)|udostępnij"
+    # a table of contents' label, its list of the story's own headings gone (or kept) below it
+    r"|(?:table of )?contents|in this (?:article|post|guide)|on this page|jump to"
+    r"|inhalt(?:sverzeichnis)?|sommaire|table des matières|índice|contenidos?|indice|inhoud(?:sopgave)?"
+    r"|spis treści)[:.…#]*\s*$",
     re.IGNORECASE,
 )
 _CAPTION_RE = re.compile(
