@@ -2515,7 +2515,9 @@ def test_a_rails_label_in_the_pages_language_is_not_the_article(label: str) -> N
     assert "Ein Satz zum Schluss" in doc.text
 
 
-@pytest.mark.parametrize("label", ["Table of Contents", "In this article:", "On this page", "Inhaltsverzeichnis"])
+@pytest.mark.parametrize(
+    "label", ["Table of Contents", "In this article:", "On this page", "Inhaltsverzeichnis"]
+)
 def test_a_table_of_contents_label_is_not_the_article(label: str) -> None:
     """Seen on 43 WCXB dev pages: a table of contents' label stood alone in the text, its list of links to
     the story's own headings gone (WCXB's gold keeps it on 1 of 25 pages); a heading named so is furniture
@@ -2526,6 +2528,21 @@ def test_a_table_of_contents_label_is_not_the_article(label: str) -> None:
     doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
     assert label not in doc.text
     assert said[0] in doc.text and said[2] in doc.text and "What changed" in doc.text
+
+
+def test_the_author_box_closing_the_story_is_not_the_article() -> None:
+    """Seen on 6 WCXB dev articles and a German magazine on trafilatura's set: 'About the Author' and the
+    writer's biography under it (a firm's blurb, a list of board seats) closed the text, which WCXB's gold
+    leaves out, and a quote in it would be cited as the story's. The box at the story's end goes with what
+    follows it; one at the story's head (a guest post's introduction) is left alone."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    bio = "<h3>About the Author</h3><p>Sam Reporter has covered welfare for ten years and lives in Leeds.</p>"
+    closing = f"<p>{said[0]}</p><p>{said[1]}</p><p>{said[2]}</p>{bio}"
+    doc = extract(page(_article_page(closing), "https://news.example.org/contract-paused", NOW), "x")
+    assert doc.text.split("\n\n") == said
+    opening = f"{bio}<p>{said[0]}</p><p>{said[1]}</p><p>{said[2]}</p>"
+    doc = extract(page(_article_page(opening), "https://news.example.org/contract-paused", NOW), "x")
+    assert doc.text.split("\n\n")[-3:] == said and "ten years" in doc.text
 
 
 @pytest.mark.parametrize("shape", ["header", "teaser-text"])

@@ -146,9 +146,9 @@ def _is_dateline(para: str) -> bool:
 
 
 def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[str]:
-    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, and
-    a list's lines that show nothing but their marker. A list's items of prose, and a block's lines of
-    prose, become paragraphs."""
+    """Drop what trafilatura lets through that is not the article: the headline, bylines, stock lines, a
+    list's lines that show nothing but their marker, and an author box closing the story. A list's items of
+    prose, and a block's lines of prose, become paragraphs."""
     paras = [
         shown
         for para in paras
@@ -172,7 +172,29 @@ def clean_paragraphs(paras: list[str], title: str, authors: list[str]) -> list[s
         if _CAPTION_RE.search(para) and len(para.split()) <= 12 and not re.search(r"[.?!]\s*$", para):
             continue
         kept.append(para)
-    return kept
+    return _before_author_box(kept)
+
+
+# A label heading the writer's biography, in the languages the extractor reads
+_AUTHOR_BOX_RE = re.compile(
+    r"^\s*(?:about the (?:author|writer)s?|über (?:den autor|die autorin|die autor\*innen|die autoren)"
+    r"|à propos de l'auteur(?:e)?|sobre (?:el|la|los) autor(?:a|es)?|sull'autore|over de auteur"
+    r"|o autorze)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _before_author_box(paras: list[str]) -> list[str]:
+    """The story without the author box closing it: a paragraph saying only 'About the author' in the
+    story's second half (by words) and what follows it, the writer's biography and the site's furniture
+    after it. A box at the story's head (a guest post's introduction) is left alone."""
+    total = sum(len(p.split()) for p in paras)
+    before = 0
+    for i, para in enumerate(paras):
+        if _AUTHOR_BOX_RE.match(para) and before >= total / 2:
+            return paras[:i]
+        before += len(para.split())
+    return paras
 
 
 # A list item this long is prose: a paragraph of its own (a listicle's entry, a numbered step of a guide)
