@@ -2487,6 +2487,28 @@ def test_a_story_parsed_inside_a_landmark_left_open_is_read_not_refused() -> Non
     assert "All rights reserved" not in doc.text
 
 
+def test_a_story_after_the_pages_closing_html_tag_is_read_as_a_browser_shows_it() -> None:
+    """Seen on WCXB dev (escalon): a WordPress theme writes ``</body></html>`` after its header and goes on
+    with the story. A browser shows it in the body; libxml2 made it a second root beside the document, so
+    the text kept was the menu's 38 words and the article was marked uncertain."""
+    story = "".join(
+        f"<p>Paragraph {n} of the guide to outsourcing human resources, with the duties a firm can hand to "
+        "an agency set out for managers who are deciding what to keep in house this year.</p>"
+        for n in range(1, 8)
+    )
+    html = (
+        "<html><head><title>Six types of HR outsourcing</title></head><body>"
+        "<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/blog/'>Blog</a></li></ul></nav>"
+        "</header></body></html>"
+        f"<div class='blog-detail-page'><h1>Six types of HR outsourcing</h1><div id='blog-content'>{story}"
+        "</div></div><footer>© 2026 Escalon. All rights reserved.</footer>"
+    ).encode()
+    doc = extract(page(html, "https://firm.example.com/blog/hr/six-types-of-hr-outsourcing/", NOW), "x")
+    assert doc.text.count("Paragraph") == 7 and doc.text.startswith("Paragraph 1 of the guide")
+    assert doc.extraction == "full"
+    assert "All rights reserved" not in doc.text
+
+
 # six paragraphs of a German agency story, and a standfirst for it
 GERMAN_STORY = "".join(
     f"<p>Absatz {n}: Die Bundesagentur für Arbeit hat die Zahl der Arbeitslosen im Januar veröffentlicht,"

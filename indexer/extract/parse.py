@@ -73,7 +73,35 @@ def parse_html(text: str) -> HtmlElement | None:
     except (etree.ParserError, ValueError) as exc:
         log.debug("lxml could not parse the page: %s", exc)
         return None
-    return tree if tree is not None and len(tree) else None
+    if tree is None or not len(tree):
+        return None
+    _read_in_after_the_end(tree)
+    return tree
+
+
+def _read_in_after_the_end(tree: HtmlElement) -> None:
+    """Move what a page holds after its ``</html>`` into its body, where a browser shows it.
+
+    libxml2 makes such content a second root beside the document, which no walk of the tree sees. A
+    browser reads it into the body (HTML's "after after body" insertion mode): a WordPress theme that
+    closes the page after its header and goes on with the story (WCXB dev 0310) showed the article to its
+    readers and to us only its menu."""
+    body = tree.find("body")
+    if body is None:
+        return
+    for root in list(tree.itersiblings()):
+        if not isinstance(root.tag, str):
+            continue
+        if root.text and root.text.strip():
+            if len(body):
+                body[-1].tail = (body[-1].tail or "") + root.text
+            else:
+                body.text = (body.text or "") + root.text
+        for child in list(root):
+            if child.tag in ("head", "body"):
+                body.extend(list(child))
+            else:
+                body.append(child)
 
 
 def decode_page(page: RawPage) -> str:
