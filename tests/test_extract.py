@@ -950,6 +950,31 @@ def test_where_our_pruning_keeps_far_less_than_trafilatura_its_extraction_is_tak
     assert doc.extraction == "fallback"
 
 
+def test_where_precision_mode_reads_too_little_the_default_reading_of_our_pruned_page_is_taken() -> None:
+    """Seen on WCXB dev (uwsp.edu and others): the theme leaves its navigation bar's block open, so the
+    story is parsed inside ``<header><nav>``. trafilatura's precision mode, reading our pruned page, keeps
+    a few words there and makes no second attempt; the fallback then took its reading of the whole page,
+    with the sharing box our pruning had taken out. Its default reading of our pruned page is the same
+    story without it."""
+    story = [
+        f"<p>Paragraph {n} of the notes on the conservatory's coffee plant, where it first grew and how the"
+        " gardeners raise it under glass for the visitors who come to see it flower each season.</p>"
+        for n in range(1, 8)
+    ]
+    html = (
+        "<html><head><title>Coffee</title></head><body>"
+        "<header class='bg-secondary'><nav class='navbar'><div class='collapse navbar-collapse'>"
+        f"<main class='main' id='content'><div class='content'><h1>Coffee</h1>{''.join(story[:4])}"
+        "<div class='sharedaddy sd-sharing-enabled'><p>Share this: Facebook, X and e-mail for everyone who"
+        f" reads the page and wants to pass it on.</p></div>{''.join(story[4:])}"
+        "</div></main></div></nav></header></body></html>"
+    ).encode()
+    doc = extract(page(html, "https://www.example.edu/conservatory/coffee/", NOW), "x")
+    assert doc.text.count("Paragraph") == 7 and doc.text.startswith("Paragraph 1 of the notes")
+    assert "Share this" not in doc.text
+    assert doc.extraction == "fallback"
+
+
 def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
     the gap filler's), inflating the body by a third."""

@@ -21,9 +21,9 @@ log = logging.getLogger(__name__)
 FALLBACK_FAVOR_RECALL = False
 
 
-def read_article(tree: HtmlElement, url: str) -> Any:
-    """trafilatura's reading of the pruned tree (precision mode), with its metadata as second opinions;
-    None when it fails."""
+def read_article(tree: HtmlElement, url: str, precise: bool = True) -> Any:
+    """trafilatura's reading of the pruned tree (precision mode, or with ``precise=False`` its default
+    mode), with its metadata as second opinions; None when it fails."""
     try:
         return trafilatura.bare_extraction(
             tree,
@@ -33,7 +33,7 @@ def read_article(tree: HtmlElement, url: str) -> Any:
             include_tables=True,
             include_images=False,
             include_links=False,
-            favor_precision=True,
+            favor_precision=precise,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # a crash inside trafilatura on a hostile page is "no article", not a failure

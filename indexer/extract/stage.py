@@ -197,6 +197,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         theirs = not_comments(theirs, comments, elsewhere)
         theirs = clean_paragraphs(theirs, title, authors)
         if ours < ratio * words(" ".join(theirs)):
+            theirs = _looser_reading(body_tree, url, theirs, title, authors) or theirs
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
                      words(" ".join(theirs)))  # fmt: skip
             paras, extraction = theirs, "fallback"
@@ -244,6 +245,28 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         extraction=extraction,
         extractor=extractor_stamp(),
     )
+
+
+def _looser_reading(
+    body_tree: HtmlElement, url: str, whole: list[str], title: str, authors: list[str]
+) -> list[str] | None:
+    """trafilatura's default reading of our pruned tree, where its precision reading kept too little: the
+    same library's reading as on the whole page (``whole``), less the chrome, furniture and comments the
+    pruning took out. None unless it holds at least half of ``whole``'s words and half of its own words
+    stand in ``whole``: where the two readings disagree on where the story is (a shop's product grid
+    against its description), the library's reading of the whole page stands.
+
+    Precision mode reads a page's first matching block and, where that holds a few words (a 'Skip to main
+    content' link, a banner), makes no second attempt; its default mode does. On WCXB dev, of the pages
+    that fell back to the whole page's reading, 98 changed: 60 better, 25 worse."""
+    looser = _paragraphs(body_tree, url, read_article(deepcopy(body_tree), url, precise=False))
+    looser = clean_paragraphs(looser, title, authors)
+    count = words(" ".join(looser))
+    if count < FALLBACK_RATIO * words(" ".join(whole)):
+        return None
+    vocabulary = set(" ".join(whole).lower().split())
+    found = sum(1 for w in " ".join(looser).lower().split() if w in vocabulary)
+    return looser if found >= FALLBACK_RATIO * count else None
 
 
 def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
