@@ -2,7 +2,7 @@
 
 Order: byte-order mark, HTTP header charset, the page's own ``<meta charset>`` / ``<meta http-equiv>``
 declaration, then detection (valid UTF-8, else windows-1252, the web's fallback for English pages).
-``w3lib.encoding.html_to_unicode`` implements that order and treats latin-1 as windows-1252, as browsers do.
+w3lib's parts read the mark and the declarations, and treat latin-1 as windows-1252, as browsers do.
 
 One departure, for quoting: a page labelled (or detected as) UTF-8 whose bytes are not all valid UTF-8
 is usually an old page with some windows-1252 bytes pasted in. A browser shows U+FFFD there; we decode
@@ -29,7 +29,7 @@ import unicodedata
 
 import ftfy
 import ftfy.fixes
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, to_unicode
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +65,25 @@ def _meta_says_utf16(body: bytes, content_type: str | None) -> bool:
     return bool(declared) and codecs.lookup(declared).name.startswith("utf-16")
 
 
+def _decoded(body: bytes, content_type: str | None) -> tuple[str, str]:
+    """The encoding a browser takes and the text: a byte-order mark, then the HTTP charset, then the page's
+    own ``<meta>``, then :func:`_detect`. Written out with w3lib's parts rather than through its
+    ``html_to_unicode``, whose ``auto_detect_fun`` and ``default_encoding`` are deprecated from w3lib 2.6
+    (its own guess by the URL's domain replaces them), so the reading does not change with w3lib's version."""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None and bom is not None:
+        return bom_encoding, to_unicode(body[len(bom) :], bom_encoding)
+    encoding = http_content_type_encoding(content_type) or html_body_declared_encoding(body) or _detect(body)
+    return encoding, to_unicode(body, encoding)
+
+
 def decode_html(body: bytes, content_type: str | None) -> str:
     """Decode an HTML response body to text; never raises on undecodable bytes."""
     if not body:
         return ""
     if _meta_says_utf16(body, content_type):  # WHATWG: a page cannot declare itself UTF-16 in ASCII bytes
         content_type = "text/html; charset=utf-8"
-    encoding, text = html_to_unicode(content_type, body, default_encoding="utf-8", auto_detect_fun=_detect)
+    encoding, text = _decoded(body, content_type)
     if codecs.lookup(encoding).name == "utf-8" and "\ufffd" in text:
         bom_encoding, bom = read_bom(body)
         raw = body[len(bom) :] if bom_encoding and bom else body
