@@ -403,7 +403,9 @@ def test_every_quote_is_reachable_and_each_links_to_its_paragraph(page, console,
     assert total > 20
     seen = page.locator("ol.hits > li").count()
     while page.get_by_role("link", name="Next").count():
+        before = page.url
         page.get_by_role("link", name="Next").click()
+        page.wait_for_url(lambda url, before=before: url != before)  # the next page, loaded, not this one
         seen += page.locator("ol.hits > li").count()
     assert seen == total
     credits = " ".join(page.locator("ol.hits footer").all_inner_texts())

@@ -1451,6 +1451,22 @@ def test_a_data_table_headed_by_a_heading_stays_a_table() -> None:
     assert doc.text.startswith(said[0]) and doc.text.endswith(said[2])
 
 
+def test_a_data_tables_empty_paragraphs_do_not_make_it_a_layout_table() -> None:
+    """A cell holding several paragraphs says layout; but an editor's empty ``<p>`` beside a row's heading
+    ('<p><strong>Retail</strong></p><p></p>', WCXB dev 4255's comparison charts) made a data table one,
+    and its rows lost every cell but the heading. Only paragraphs holding text count."""
+    said = re.findall(r"<p>(.*?)</p>", STORY)
+    rows = "".join(
+        f"<tr><td><p><strong>{sector}</strong></p><p> </p></td><td>{a}</td><td>{b}</td></tr>"
+        for sector, a, b in (("Retail", "Basic", "Best"), ("Healthcare", "Best", "Basic"))
+    )
+    table = f"<table><tr><th>Sector</th><th>Plan A</th><th>Plan B</th></tr>{rows}</table>"
+    body = f"<p>{said[0]}</p>{table}<p>{said[1]}</p><p>{said[2]}</p>"
+    doc = extract(page(_article_page(body), "https://news.example.org/contract-paused", NOW), "x")
+    assert "| Healthcare | Best | Basic |" in doc.text.split("\n")
+    assert doc.text.startswith(said[0]) and doc.text.endswith(said[2])
+
+
 def test_paragraphs_that_show_nothing_are_not_paragraphs() -> None:
     """Webflow's rich text spaces paragraphs with ``<p>&zwj;</p>`` (16 WCXB dev pages, up to 60 a page):
     each was a paragraph of one invisible character, an empty ¶ on the document page and a number a

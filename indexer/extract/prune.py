@@ -291,20 +291,26 @@ def landmarks_opened(tree: HtmlElement) -> HtmlElement | None:
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
     """Turn tables used for page layout (old sites) into divs, so the article is not read as one table row.
 
-    A data table holds short cells; a layout table holds headings in its cells, several paragraphs or other
-    tables. A heading in a header cell is the data table's own title (a review's 'JMGO N1 Specs').
+    A data table holds short cells; a layout table holds headings in its cells, several paragraphs of text
+    or other tables. A heading in a header cell is the data table's own title (a review's 'JMGO N1 Specs').
     """
     for table in list(tree.iter("table")):
         if table.getparent() is None:
             continue
         cells = table.xpath(".//td | .//th")
         layout = bool(table.xpath(".//table | .//td//h1 | .//td//h2 | .//td//h3")) or any(
-            len(cell.findall(".//p")) >= 2 or len(cell.text_content().split()) > 150 for cell in cells
+            _paragraphs_with_text(cell) >= 2 or len(cell.text_content().split()) > 150 for cell in cells
         )
         if not layout:
             continue
         for el in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th", "caption")]:
             el.tag = "div"
+
+
+def _paragraphs_with_text(cell: HtmlElement) -> int:
+    """A table cell's paragraphs that hold text: an editor's empty ``<p>`` (a row heading written
+    '<p><strong>Retail</strong></p><p></p>') says nothing of the page's layout."""
+    return sum(1 for p in cell.iter("p") if (p.text_content() or "").strip())
 
 
 def truncate(tree: HtmlElement, url: str) -> None:
