@@ -822,6 +822,11 @@ def _article_page(body: str, rail: str = "", head: str = "", body_attrs: str = "
     ).encode()
 
 
+def _numbered_story(about: str) -> list[str]:
+    """Seven paragraphs 'Paragraph N of <about>', enough prose for a page's story."""
+    return [f"<p>Paragraph {n} of {about}</p>" for n in range(1, 8)]
+
+
 def test_an_article_with_a_rail_of_dated_teasers_is_kept() -> None:
     """Seen on news sites: 'related', 'most read' and 'more from' rails of <article> teasers beside the story
     were taken for a listing ('listing page with 8 posts') and the story was lost."""
@@ -956,11 +961,10 @@ def test_where_precision_mode_reads_too_little_the_default_reading_of_our_pruned
     a few words there and makes no second attempt; the fallback then took its reading of the whole page,
     with the sharing box our pruning had taken out. Its default reading of our pruned page is the same
     story without it."""
-    story = [
-        f"<p>Paragraph {n} of the notes on the conservatory's coffee plant, where it first grew and how the"
-        " gardeners raise it under glass for the visitors who come to see it flower each season.</p>"
-        for n in range(1, 8)
-    ]
+    story = _numbered_story(
+        "the notes on the conservatory's coffee plant, where it first grew and how the gardeners raise it"
+        " under glass for the visitors who come to see it flower each season."
+    )
     html = (
         "<html><head><title>Coffee</title></head><body>"
         "<header class='bg-secondary'><nav class='navbar'><div class='collapse navbar-collapse'>"
@@ -2511,9 +2515,10 @@ def test_a_story_parsed_inside_a_landmark_left_open_is_read_not_refused() -> Non
     closed, so the whole story is parsed inside them; trafilatura drops both with all they hold, and a
     1,893-word article was refused for having no text. Read again with them as plain blocks, it is kept."""
     story = "".join(
-        f"<p>Paragraph {n} of the guide to affordable clothing, with the brands and their prices set out "
-        "for readers who have been looking for something safe and within their budget this year.</p>"
-        for n in range(1, 8)
+        _numbered_story(
+            "the guide to affordable clothing, with the brands and their prices set out for readers who have"
+            " been looking for something safe and within their budget this year."
+        )
     )
     html = (
         "<html><head><title>The most affordable places to buy</title></head><body>"
@@ -2533,9 +2538,10 @@ def test_a_story_after_the_pages_closing_html_tag_is_read_as_a_browser_shows_it(
     with the story. A browser shows it in the body; libxml2 made it a second root beside the document, so
     the text kept was the menu's 38 words and the article was marked uncertain."""
     story = "".join(
-        f"<p>Paragraph {n} of the guide to outsourcing human resources, with the duties a firm can hand to "
-        "an agency set out for managers who are deciding what to keep in house this year.</p>"
-        for n in range(1, 8)
+        _numbered_story(
+            "the guide to outsourcing human resources, with the duties a firm can hand to an agency set out"
+            " for managers who are deciding what to keep in house this year."
+        )
     )
     html = (
         "<html><head><title>Six types of HR outsourcing</title></head><body>"
