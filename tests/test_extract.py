@@ -979,6 +979,41 @@ def test_where_precision_mode_reads_too_little_the_default_reading_of_our_pruned
     assert doc.extraction == "fallback"
 
 
+def test_a_threads_replies_stay_its_text_where_the_fallback_reads_its_opening_post() -> None:
+    """Found reviewing the fallback: on a thread whose opening post our reading kept too little of (parsed
+    inside a navigation bar left open), the fallback took trafilatura's reading of the whole page, which
+    there holds no reply, and the replies we had read one by one were lost. They come back after the
+    fallback's reading as after ours, each once, headed by its writer and day."""
+    story = _numbered_story(
+        "the opening post on the review form that came after the tribunal, and what the claimant wrote"
+        " back to the department about the award and the assessor's report."
+    )
+    replies = "".join(
+        f"<li class='comment' id='comment-{n}'><article class='comment-body'><footer class='comment-meta'>"
+        f"<div class='comment-author vcard'><b class='fn'>{who}</b></div>"
+        f"<time datetime='2024-03-0{n}'>{n} March 2024</time></footer>"
+        f"<div class='comment-content'><p>{text}</p></div></article></li>"
+        for n, (who, text) in enumerate(_REPLIES, start=6)
+    )
+    posting = '{"@type": "DiscussionForumPosting", "headline": "PIP review after tribunal"}'
+    html = (
+        "<html><head><title>PIP review after tribunal</title>"
+        f"<script type='application/ld+json'>{posting}</script></head><body>"
+        "<header class='bg-secondary'><nav class='navbar'><div class='collapse navbar-collapse'>"
+        "<main class='main' id='content'><h1>PIP review after tribunal</h1>"
+        f"<div class='post'><div class='author'>Sam</div>{''.join(story)}</div>"
+        f"<div id='comments' class='comments-area'><ol class='comment-list'>{replies}</ol></div>"
+        "</main></div></nav></header></body></html>"
+    ).encode()
+    doc = extract(page(html, "https://forum.example.org/t/pip-review/123", NOW), "x")
+    assert doc.extraction == "fallback"
+    assert doc.text.count("Paragraph") == 7 and doc.comments == []
+    paras = doc.text.split("\n\n")
+    for n, (who, text) in enumerate(_REPLIES, start=6):
+        assert doc.text.count(text) == 1
+        assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
+
+
 def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
     the gap filler's), inflating the body by a third."""

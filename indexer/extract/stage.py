@@ -164,13 +164,13 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         # less the comments found, not every item marked a Comment: vBulletin 4 marks the opening post so too
         authors = page_authors(read_page_author(_without(tree, found.apart), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
+    beside_replies = visible_text(_without(tree, reply_items)) if replies else ""
     if opening is not None:
         # the opening post marked like its replies stands in what trafilatura takes for a comment section:
         # the thread is its posts, read one by one, each headed by its writer and day
         paras = thread_paragraphs([opening, *replies])
     elif replies:  # where the text held them (the block holding most prose stays whole), they come back once
-        paras = not_comments(paras, replies, visible_text(_without(tree, reply_items)))
-        paras += thread_paragraphs(replies)
+        paras = _with_replies(paras, replies, beside_replies)
 
     others = [*teasers, *apart, *reply_items]  # teasers', comments', answers' and a thread's replies' days
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezones, others, main)
@@ -197,7 +197,10 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         theirs = not_comments(theirs, comments, elsewhere)
         theirs = clean_paragraphs(theirs, title, authors)
         if ours < ratio * words(" ".join(theirs)):
-            theirs = _looser_reading(body_tree, url, theirs, title, authors) or theirs
+            if replies:  # a thread's replies, read one by one, come back after its reading as after ours
+                theirs = _with_replies(theirs, replies, beside_replies)
+            else:
+                theirs = _looser_reading(body_tree, url, theirs, title, authors) or theirs
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
                      words(" ".join(theirs)))  # fmt: skip
             paras, extraction = theirs, "fallback"
@@ -267,6 +270,13 @@ def _looser_reading(
     vocabulary = set(" ".join(whole).lower().split())
     found = sum(1 for w in " ".join(looser).lower().split() if w in vocabulary)
     return looser if found >= FALLBACK_RATIO * count else None
+
+
+def _with_replies(paras: list[str], replies: list[Comment], elsewhere: str) -> list[str]:
+    """A thread's text: ``paras`` less what its replies say (a reading can take a reply for the opening
+    post's text, or read the replies without their writers), then each reply once, headed by who wrote it
+    when. ``elsewhere``: the page's text outside its replies, where a paragraph a reply quotes stays."""
+    return not_comments(paras, replies, elsewhere) + thread_paragraphs(replies)
 
 
 def _without(tree: HtmlElement, comments: list[HtmlElement]) -> HtmlElement:
