@@ -1031,6 +1031,47 @@ def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     assert doc.text.count("warm home discount scheme and its rules") == 4
 
 
+def _formula(tex: str, mathml: str) -> str:
+    """An inline formula as Wikipedia prints it: MathML, hidden, with its TeX source as an annotation, and
+    the picture a browser shows in its place."""
+    return (
+        "<span class='mwe-math-element'><span class='mwe-math-mathml-inline' style='display: none;'>"
+        f"<math xmlns='http://www.w3.org/1998/Math/MathML'><semantics><mrow>{mathml}</mrow>"
+        f"<annotation encoding='application/x-tex'>{{\\displaystyle {tex}}}</annotation></semantics></math>"
+        f"</span><img src='/media/math.svg' alt='{{\\displaystyle {tex}}}'></span>"
+    )
+
+
+def test_list_items_holding_a_formula_trafilatura_kept_stand_once() -> None:
+    """Seen on Readability's wikipedia-3 (page F1 0.857, trafilatura 0.954): trafilatura cleans a formula's
+    ``<math>`` out of the items it keeps, so the items read differently from the page, were counted missing
+    and went back in as the page prints them, each item twice, once with the formula's TeX source."""
+    formula = _formula("A+A^H", "<mi>A</mi><mo>+</mo><msup><mi>A</mi><mi>H</mi></msup>")
+    items = "".join(
+        f"<li>The sum of a square matrix and its conjugate transpose {formula} is Hermitian, property number"
+        f" {n} of the matrices this page describes.</li>"
+        for n in range(1, 5)
+    )
+    html = (
+        "<html><head><title>Hermitian matrix</title></head><body><main><article><h1>Hermitian matrix</h1>"
+        f"{STORY}<h2>Properties</h2><ul>{items}</ul>{STORY.replace('<p>', '<p>Finally, ')}"
+        "</article></main></body></html>"
+    )
+    doc = extract(page(html.encode(), "https://en.example.org/wiki/Hermitian_matrix", NOW), "x")
+    for n in range(1, 5):
+        assert doc.text.count(f"property number {n} of") == 1
+    assert "displaystyle" not in doc.text
+
+
+def test_a_formulas_tex_source_is_not_the_pages_text() -> None:
+    """MathML leaves a formula's annotations (its TeX source) unrendered: a reader sees the formula, not
+    '{\\displaystyle A+A^H}', which Readability's wikipedia-3 printed in a paragraph of its own."""
+    formula = _formula("A+A^H", "<mi>A</mi><mo>+</mo><msup><mi>A</mi><mi>H</mi></msup>")
+    tree = parse_html(f"<html><body><p>The sum {formula} is Hermitian.</p></body></html>")
+    assert tree is not None
+    assert " ".join(tree.text_content().split()) == "The sum A+AH is Hermitian."
+
+
 def test_a_long_comment_thread_under_an_article_is_not_an_index_of_teasers() -> None:
     """Seen: a comment area holding a linked heading ('Leave a reply') and many dates was taken for one
     huge teaser, and the article with it for an index."""

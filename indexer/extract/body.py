@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.settings import MANUALLY_CLEANED
 from trafilatura.xml import xmltotxt
 
 from casebook.models import Comment
@@ -300,6 +301,32 @@ def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return out
 
 
+def _kept(key: str | None, present: set[str], everything: str) -> bool:
+    """Whether trafilatura kept the block of ``key``: one of its lines, or, long enough not to stand there
+    by chance, within its text however it split or joined its lines."""
+    return key is not None and (key in present or (len(key) >= 24 and key in everything))
+
+
+def _as_trafilatura_reads(el: HtmlElement) -> str | None:
+    """``el``'s text as trafilatura reads it, less the elements it cleans out (a formula's ``<math>``, a
+    ``<time>``, a ``<button>``), normalised; None where ``el`` holds none, or nothing else. A block
+    trafilatura kept so reads differently from the page: counted missing, it went back in beside
+    trafilatura's line, the item twice (Wikipedia's formulas)."""
+    if not any(isinstance(d.tag, str) and d.tag in MANUALLY_CLEANED for d in el.iterdescendants()):
+        return None
+    out: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        out.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in MANUALLY_CLEANED:
+                walk(child)
+            out.append(child.tail or "")
+
+    walk(el)
+    return norm("".join(out)) or None
+
+
 def _link_share(el: HtmlElement) -> float:
     total = len(" ".join(el.text_content().split()))
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
@@ -425,8 +452,8 @@ def fill_gaps(tree: HtmlElement, paras: list[str], url: str) -> list[str]:
             if el in kept or el.tag not in _GAP_FILL_TAGS or not common & set(el.iterancestors()):
                 continue
             key = norm(text)
-            if key in present or (len(key) >= 24 and key in everything):
-                continue  # kept by trafilatura, only too short (or joined differently) to be matched above
+            if _kept(key, present, everything) or _kept(_as_trafilatura_reads(el), present, everything):
+                continue  # kept by trafilatura, only too short, joined differently or less its formulas
             if _whole_for_pieces(el, key, pieces, lines, keys):
                 rewritten = True
                 continue

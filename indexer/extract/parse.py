@@ -61,6 +61,10 @@ _ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
 )
 
 
+# MathML's annotations of a formula (its TeX source, a content encoding), which MathML leaves unrendered
+_UNRENDERED = ("annotation", "annotation-xml")
+
+
 def parse_html(text: str) -> HtmlElement | None:
     """Parse decoded HTML leniently (truncated, malformed, NUL bytes); None if there is nothing."""
     text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
@@ -76,6 +80,8 @@ def parse_html(text: str) -> HtmlElement | None:
     if tree is None or not len(tree):
         return None
     _read_in_after_the_end(tree)
+    # a formula's annotations (its TeX source, '{\\displaystyle A}') are for software: no browser renders them
+    etree.strip_elements(tree, *_UNRENDERED, with_tail=False)
     return tree
 
 
