@@ -1014,6 +1014,16 @@ def test_a_threads_replies_stay_its_text_where_the_fallback_reads_its_opening_po
         assert paras[paras.index(text) - 1] == f"{who}, {n} March 2024"
 
 
+def _story_with_list(title: str, heading: str, items: str) -> bytes:
+    """An article whose list (``items``, its ``<li>``s) stands under a subheading between two runs of
+    paragraphs, where the gap filler looks for what trafilatura left out."""
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"{STORY}<h2>{heading}</h2><ul>{items}</ul>{STORY.replace('<p>', '<p>Finally, ')}"
+        "</article></body></html>"
+    ).encode()
+
+
 def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
     the gap filler's), inflating the body by a third."""
@@ -1022,12 +1032,8 @@ def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
         f" number {n} is to ask the supplier about the warm home discount scheme and its rules.</li>"
         for n in range(1, 5)
     )
-    html = (
-        "<html><head><title>Heating help</title></head><body><article><h1>Heating help</h1>"
-        f"{STORY}<h2>How to save</h2><ul>{items}</ul>{STORY.replace('<p>', '<p>Finally, ')}"
-        "</article></body></html>"
-    )
-    doc = extract(page(html.encode(), "https://news.example.org/heating-help", NOW), "x")
+    html = _story_with_list("Heating help", "How to save", items)
+    doc = extract(page(html, "https://news.example.org/heating-help", NOW), "x")
     assert doc.text.count("warm home discount scheme and its rules") == 4
 
 
@@ -1052,12 +1058,8 @@ def test_list_items_holding_a_formula_trafilatura_kept_stand_once() -> None:
         f" {n} of the matrices this page describes.</li>"
         for n in range(1, 5)
     )
-    html = (
-        "<html><head><title>Hermitian matrix</title></head><body><main><article><h1>Hermitian matrix</h1>"
-        f"{STORY}<h2>Properties</h2><ul>{items}</ul>{STORY.replace('<p>', '<p>Finally, ')}"
-        "</article></main></body></html>"
-    )
-    doc = extract(page(html.encode(), "https://en.example.org/wiki/Hermitian_matrix", NOW), "x")
+    html = _story_with_list("Hermitian matrix", "Properties", items)
+    doc = extract(page(html, "https://en.example.org/wiki/Hermitian_matrix", NOW), "x")
     for n in range(1, 5):
         assert doc.text.count(f"property number {n} of") == 1
     assert "displaystyle" not in doc.text

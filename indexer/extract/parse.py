@@ -80,7 +80,7 @@ def parse_html(text: str) -> HtmlElement | None:
     if tree is None or not len(tree):
         return None
     _read_in_after_the_end(tree)
-    # a formula's annotations (its TeX source, '{\\displaystyle A}') are for software: no browser renders them
+    # a formula's annotations (its TeX source, '{\displaystyle A}') are for software: no browser renders them
     etree.strip_elements(tree, *_UNRENDERED, with_tail=False)
     return tree
 

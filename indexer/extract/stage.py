@@ -164,13 +164,12 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         # less the comments found, not every item marked a Comment: vBulletin 4 marks the opening post so too
         authors = page_authors(read_page_author(_without(tree, found.apart), url), site_names, host)
     paras = clean_paragraphs(paras, title, authors)
-    beside_replies = visible_text(_without(tree, reply_items)) if replies else ""
     if opening is not None:
         # the opening post marked like its replies stands in what trafilatura takes for a comment section:
         # the thread is its posts, read one by one, each headed by its writer and day
         paras = thread_paragraphs([opening, *replies])
     elif replies:  # where the text held them (the block holding most prose stays whole), they come back once
-        paras = _with_replies(paras, replies, beside_replies)
+        paras = _with_replies(paras, replies, tree, reply_items)
 
     others = [*teasers, *apart, *reply_items]  # teasers', comments', answers' and a thread's replies' days
     published = find_published(tree, chrome_free, scope, ld, url, fetched, timezones, others, main)
@@ -198,7 +197,7 @@ def extract(page: RawPage, source: str, site: Source | None = None) -> Document:
         theirs = clean_paragraphs(theirs, title, authors)
         if ours < ratio * words(" ".join(theirs)):
             if replies:  # a thread's replies, read one by one, come back after its reading as after ours
-                theirs = _with_replies(theirs, replies, beside_replies)
+                theirs = _with_replies(theirs, replies, tree, reply_items)
             else:
                 theirs = _looser_reading(body_tree, url, theirs, title, authors) or theirs
             log.info("%s: our reading kept %d words, trafilatura's %d: taking trafilatura's", url, ours,
@@ -272,10 +271,14 @@ def _looser_reading(
     return looser if found >= FALLBACK_RATIO * count else None
 
 
-def _with_replies(paras: list[str], replies: list[Comment], elsewhere: str) -> list[str]:
-    """A thread's text: ``paras`` less what its replies say (a reading can take a reply for the opening
-    post's text, or read the replies without their writers), then each reply once, headed by who wrote it
-    when. ``elsewhere``: the page's text outside its replies, where a paragraph a reply quotes stays."""
+def _with_replies(
+    paras: list[str], replies: list[Comment], tree: HtmlElement, reply_items: list[HtmlElement]
+) -> list[str]:
+    """A thread's text: ``paras`` less what its replies (read from ``reply_items``) say, since a reading can
+    take a reply for the opening post's text or read the replies without their writers, then each reply
+    once, headed by who wrote it when. A paragraph a reply quotes that the page shows outside its replies
+    stays."""
+    elsewhere = visible_text(_without(tree, reply_items))
     return not_comments(paras, replies, elsewhere) + thread_paragraphs(replies)
 
 
