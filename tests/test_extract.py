@@ -1501,6 +1501,30 @@ def test_an_item_trafilatura_kept_in_pieces_stands_once_and_whole() -> None:
     assert out == [kept[0], "- gccjit which provides a nice API over gccjit-sys.", kept[2]]
 
 
+def test_a_list_items_own_line_above_its_sub_list_goes_back_where_trafilatura_dropped_it() -> None:
+    """Seen on Readability's firefox-nightly-blog: a bullet opening a sub-list ('DevTools and Marionette are
+    now fully Fission compatible!' over its sub-points) holds a block, so the gap filler took it for no block
+    and could not put its line back where trafilatura's precision mode dropped it. The item's own line now
+    stands as a block of its own; a sub-list's item made of a link (a 'read more') still does not go back."""
+    tree = lxml.html.fromstring(
+        "<html><body><div class='story'>"
+        "<p>Kept first: the department paused the contract after the report on delays.</p>"
+        "<ul><li>Reassessments for PIP are now paused until the review reports in the autumn."
+        "<ul><li>Claimants already waiting keep their current award meanwhile, the department said.</li>"
+        "<li><a href='/pip-review/'>Read our earlier story on the review</a></li></ul></li></ul>"
+        "<p>Kept last: the provider will recruit more assessors before the autumn.</p>"
+        "</div></body></html>"
+    )
+    kept = [
+        "Kept first: the department paused the contract after the report on delays.",
+        "Claimants already waiting keep their current award meanwhile, the department said.",
+        "Kept last: the provider will recruit more assessors before the autumn.",
+    ]
+    out = fill_gaps(tree, kept, "https://news.example.org/contract-paused")
+    item = "- Reassessments for PIP are now paused until the review reports in the autumn."
+    assert out == [kept[0], item, *kept[1:]]
+
+
 def test_a_story_heading_its_sections_with_h1_keeps_them() -> None:
     """HTML5 lets a story head each of its sections with an h1 (Google's SRE book, a Substack post's
     'Appendices', a blog's 'Day 7' ... 'Conclusions'): taken for the headline, every one was cut, and the

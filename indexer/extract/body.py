@@ -287,17 +287,57 @@ def _bare(line: str) -> str:
 _CREDIT_RE = re.compile(r"\b(?:photo|image|picture)s? (?:by|credit|courtesy)\b|\bcredit:", re.IGNORECASE)
 _GAP_BLOCKS = ("p", "li", *SUBHEADINGS, "dd", "pre", "blockquote")
 _GAP_FILL_TAGS = {"li", "p", *SUBHEADINGS}
+# what may stand in a list item's own line above its sub-list (see _own_line)
+_INLINE = frozenset(
+    "a abbr b bdi bdo br cite code data dfn em font i kbd mark q s samp small span strong sub sup time u"
+    " var wbr".split()
+)
 
 
 def _leaf_blocks(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
-    """Block elements holding no other block element, with their text, in document order."""
+    """Block elements holding no other block element, with their text, in document order; a list item
+    holding a nested list stands with its own line, the words it opens with before its first block.
+
+    A bullet that opens a sub-list ('DevTools are now Fission compatible!' over its sub-points) is the
+    item's own line: taken for no block, it could neither place trafilatura's line nor go back where
+    trafilatura's precision mode dropped it."""
     out = []
     for el in tree.iter(*_GAP_BLOCKS):
-        if any(isinstance(d.tag, str) and d.tag in _GAP_BLOCKS for d in el.iterdescendants()):
+        if not _holds_block(el):
+            text = " ".join(el.text_content().split())
+        elif el.tag == "li":
+            text = " ".join("".join(t for t, _ in _own_line(el)).split())
+        else:
             continue
-        text = " ".join(el.text_content().split())
         if text:
             out.append((el, text))
+    return out
+
+
+def _holds_block(el: HtmlElement) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in _GAP_BLOCKS for d in el.iterdescendants())
+
+
+def _own_line(el: HtmlElement) -> list[tuple[str, bool]]:
+    """The text ``el`` opens with, up to its first child that is not inline (a sub-list, a card), piece by
+    piece, each with whether it stands in a link."""
+    out = [(el.text or "", False)]
+    for child in el:
+        if isinstance(child.tag, str):
+            if child.tag not in _INLINE or _holds_block(child):
+                break
+            out.extend(_inline_pieces(child, False))
+        out.append((child.tail or "", False))
+    return out
+
+
+def _inline_pieces(el: HtmlElement, linked: bool) -> list[tuple[str, bool]]:
+    inside = linked or el.tag == "a"
+    out = [(el.text or "", inside)]
+    for child in el:
+        if isinstance(child.tag, str):
+            out.extend(_inline_pieces(child, inside))
+        out.append((child.tail or "", inside))
     return out
 
 
@@ -328,6 +368,12 @@ def _as_trafilatura_reads(el: HtmlElement) -> str | None:
 
 
 def _link_share(el: HtmlElement) -> float:
+    """The share of ``el``'s text that is link text (of a list item's own line, where it holds a sub-list)."""
+    if el.tag == "li" and _holds_block(el):
+        pieces = _own_line(el)
+        total = len(" ".join("".join(t for t, _ in pieces).split()))
+        linked = len(" ".join("".join(t for t, link in pieces if link).split()))
+        return linked / total if total else 0.0
     total = len(" ".join(el.text_content().split()))
     linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     return linked / total if total else 0.0
