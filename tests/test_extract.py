@@ -1024,6 +1024,39 @@ def _story_with_list(title: str, heading: str, items: str) -> bytes:
     ).encode()
 
 
+def test_a_box_of_the_storys_own_prose_in_an_aside_is_its_text() -> None:
+    """Seen on WCXB dev 0453: a note boxed in the story ('A note on other devices', four paragraphs in an
+    ``<aside>``) went as chrome with every aside, and trafilatura drops asides too. An aside of prose beside
+    the story's paragraphs is its text; a related-posts aside of links, or one named as a sidebar, is not."""
+    note = (
+        "<aside class='note'><h4>How the review works</h4>"
+        "<p>An assessor reads the claimant's evidence first, then calls the claimant to ask about their"
+        " daily life and the help they need with it.</p>"
+        "<p>The decision maker at the department then weighs the assessor's report against the evidence the"
+        " claimant sent and writes to them with the award.</p></aside>"
+    )
+    related = (
+        "<aside><p><a href='/2024/01/01/pip-one/'>PIP claimants wait six months for a decision on their"
+        " award, figures show</a></p><p><a href='/2024/01/02/pip-two/'>Tribunal overturns most PIP refusals"
+        " in the year to March, ministry says</a></p></aside>"
+    )
+    column = (
+        "<aside class='sidebar'><p>Our newsroom is funded by readers, and every pound goes to reporting on"
+        " disability and welfare across the country.</p><p>Become a supporter today and help us keep our"
+        " journalism free to read for everyone who needs it.</p></aside>"
+    )
+    html = (
+        "<html><head><title>Assessments paused</title></head><body><article><h1>Assessments paused</h1>"
+        f"{STORY}{note}{related}{column}{STORY.replace('<p>', '<p>Finally, ')}</article></body></html>"
+    ).encode()
+    doc = extract(page(html, "https://news.example.org/assessments-paused", NOW), "x")
+    assert "calls the claimant to ask about their daily life" in doc.text
+    assert "writes to them with the award" in doc.text
+    assert doc.text.index("daily life") < doc.text.index("Finally, The Department")
+    assert "six months for a decision on their award" not in doc.text
+    assert "funded by readers" not in doc.text
+
+
 def test_list_items_trafilatura_kept_are_not_put_back_a_second_time() -> None:
     """Seen: list items written '<strong>Heading</strong><br>text' came out twice (trafilatura's line, then
     the gap filler's), inflating the body by a third."""

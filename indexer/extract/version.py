@@ -17,7 +17,7 @@ import trafilatura
 # kept (or the other way round), or a date, author or text rule (``casebook reextract`` reads the documents
 # an older stamp read again). The stamp names the library versions too: a new trafilatura or htmldate reads
 # pages anew.
-CODE_VERSION = "33"
+CODE_VERSION = "34"
 
 
 @cache
