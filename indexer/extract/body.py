@@ -26,6 +26,7 @@ from indexer.extract.markup import (
     SUBHEADINGS,
     in_article_proper,
     in_comments,
+    link_share,
     main_content,
     norm,
     shows,
@@ -374,9 +375,7 @@ def _link_share(el: HtmlElement) -> float:
         total = len(" ".join("".join(t for t, _ in pieces).split()))
         linked = len(" ".join("".join(t for t, link in pieces if link).split()))
         return linked / total if total else 0.0
-    total = len(" ".join(el.text_content().split()))
-    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
-    return linked / total if total else 0.0
+    return link_share(el)
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:

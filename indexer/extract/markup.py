@@ -165,6 +165,14 @@ def words(text: str | None) -> int:
     return len((text or "").split())
 
 
+def link_share(el: HtmlElement) -> float:
+    """The share of ``el``'s text, spaces collapsed, that stands in links: how far a block is a list of links
+    (a related-posts box, a teaser) rather than prose."""
+    total = len(" ".join(el.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return linked / total if total else 0.0
+
+
 SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")  # the headings inside an article (its h1 is the headline)
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
 # Elements that start a new block of text: a reader sees the words before and after them apart

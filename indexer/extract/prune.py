@@ -25,6 +25,7 @@ from indexer.extract.markup import (
     document_elements,
     in_copies,
     in_copy,
+    link_share,
     main_content,
     remembered,
     words,
@@ -285,15 +286,11 @@ def _prose_boxes(tree: HtmlElement) -> list[HtmlElement]:
         sizes = [words(p.text_content()) for p in el.iter("p")]
         if sum(1 for n in sizes if n >= _BOX_PARAGRAPH_WORDS) < 2 or sum(sizes) < _BOX_WORDS:
             continue
-        if _link_chars(el) > 0.25 * len(" ".join(el.text_content().split())):
+        if link_share(el) > 0.25:
             continue
         if sum(words(p.text_content()) for p in parent if p.tag == "p") >= _BESIDE_BOX_WORDS:
             found.append(el)
     return found
-
-
-def _link_chars(el: HtmlElement) -> int:
-    return sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
 
 
 _LANDMARKS = ("aside", "header", "footer", "nav")
